@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the native libraries GenderML calls (TurboJPEG, libpng) and Node's npm (for the weights).
+# Idempotent: does nothing when everything is present. Debian/Ubuntu only; see README for macOS/Windows.
+set -euo pipefail
+need=()
+have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+have_lib 'libturbojpeg.so.0' || need+=(libturbojpeg0)
+have_lib 'libpng16.so.16' || need+=(libpng16-16)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v dotnet >/dev/null 2>&1 || { echo "dotnet not found: install the .NET 10 SDK (https://dotnet.microsoft.com/download)" >&2; exit 1; }
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi

@@ -1,0 +1,1 @@
+return GenderML.Cli.CliApp.Run(args);
