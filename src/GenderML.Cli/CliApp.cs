@@ -1,18 +1,43 @@
 namespace GenderML.Cli;
 
-/// <summary>The <c>genderml</c> command: parses arguments and hands each subcommand to the library.</summary>
+/// <summary>The <c>genderml</c> command: finds the subcommand and hands it the rest of the words.</summary>
 internal static class CliApp
 {
-    /// <summary>Exit codes: 0 success, 1 usage error, 2 bad data or model.</summary>
+    /// <summary>Exit code for success.</summary>
+    public const int Ok = 0;
+
+    /// <summary>Exit code for a usage error.</summary>
+    public const int UsageError = 1;
+
+    /// <summary>Exit code for bad data or a bad model file.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>The command groups: name → handler of the remaining words. Each group lives in its own file.</summary>
+    private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
+    {
+    };
+
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help")
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
             Console.WriteLine(Usage);
-            return args.Length == 0 ? 1 : 0;
+            return args.Length == 0 ? UsageError : Ok;
         }
-        Console.Error.WriteLine($"genderml: unknown command '{args[0]}'\n{Usage}");
-        return 1;
+        if (!Commands.TryGetValue(args[0], out var handler))
+        {
+            Console.Error.WriteLine($"genderml: unknown command '{args[0]}'\n\n{Usage}");
+            return UsageError;
+        }
+        try
+        {
+            return handler(args[1..]);
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"genderml {args[0]}: {e.Message}\n\n{Usage}");
+            return UsageError;
+        }
     }
 
     private const string Usage = """
