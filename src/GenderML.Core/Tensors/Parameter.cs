@@ -14,7 +14,7 @@ public sealed class Parameter
     }
 
     /// <summary>The dotted name, unique within a network.</summary>
-    public string Name { get; }
+    public string Name { get; internal set; }
 
     /// <summary>The current value.</summary>
     public Tensor Value { get; }

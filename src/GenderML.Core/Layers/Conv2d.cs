@@ -1,0 +1,116 @@
+using GenderML.Core.Kernels;
+
+namespace GenderML.Core.Layers;
+
+/// <summary>
+/// 2-D convolution over an N×C×H×W batch:
+/// <c>y[n,o,y,x] = b[o] + Σ_{c,i,j} x[n, g·C/G + c, y·s − pad + i, x·s − pad + j] · W[o,c,i,j]</c>
+/// with zeros outside the input; weights OutChannels×(InChannels/Groups)×KH×KW as in PyTorch.
+/// </summary>
+public sealed class Conv2d : Layer
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private Tensor? _input, _output, _gradInput;
+    private ConvGeometry _geometry;
+
+    /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">Kernel height and width.</param>
+    /// <param name="random">Source of the initial weights.</param>
+    /// <param name="stride">Step between windows, both axes.</param>
+    /// <param name="padding">Zero padding; <see cref="ConvPadding.Valid"/> when null.</param>
+    /// <param name="groups">Channel groups (InChannels for a depthwise convolution).</param>
+    /// <param name="bias">Whether to add a learned bias per output channel.</param>
+    public Conv2d(int inChannels, int outChannels, int kernelSize, Random random, int stride = 1, ConvPadding? padding = null, int groups = 1, bool bias = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernelSize);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(groups);
+        ArgumentNullException.ThrowIfNull(random);
+        if (inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ArgumentException($"Conv2d: {groups} groups must divide both {inChannels} input and {outChannels} output channels", nameof(groups));
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        KernelSize = kernelSize;
+        Stride = stride;
+        Padding = padding ?? ConvPadding.Valid;
+        Groups = groups;
+        int fanIn = inChannels / groups * kernelSize * kernelSize;
+        float bound = Init.DefaultBound(fanIn);
+        var w = new Tensor(outChannels, inChannels / groups, kernelSize, kernelSize);
+        Init.Uniform(w.Data, bound, random);
+        _weight = AddParameter("weight", w);
+        if (bias)
+        {
+            var b = new Tensor(outChannels);
+            Init.Uniform(b.Data, bound, random);
+            _bias = AddParameter("bias", b);
+        }
+    }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Kernel height and width.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Step between windows.</summary>
+    public int Stride { get; }
+
+    /// <summary>How the input is padded.</summary>
+    public ConvPadding Padding { get; }
+
+    /// <summary>Channel groups.</summary>
+    public int Groups { get; }
+
+    /// <summary>The weights, OutChannels×(InChannels/Groups)×K×K.</summary>
+    public Parameter Weight => _weight;
+
+    /// <summary>The bias per output channel, or null.</summary>
+    public Parameter? Bias => _bias;
+
+    /// <summary>The geometry for an input of the given size.</summary>
+    internal ConvGeometry GeometryFor(int batch, int height, int width)
+    {
+        var (top, bottom) = Padding.Resolve(height, KernelSize, Stride, vertical: true);
+        var (left, right) = Padding.Resolve(width, KernelSize, Stride, vertical: false);
+        return new ConvGeometry(batch, InChannels, height, width, OutChannels, KernelSize, KernelSize,
+            Stride, Stride, top, left, bottom, right, Groups);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        string name = Name.Length > 0 ? Name : "Conv2d";
+        TensorBuffers.RequireRank(input, 4, name, $"N×{InChannels}×H×W");
+        if (input.Dim(1) != InChannels)
+            throw new ArgumentException($"{name}: expects {InChannels} channels, got {input}", nameof(input));
+        var g = GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
+        if (g.OutHeight <= 0 || g.OutWidth <= 0)
+            throw new ArgumentException($"{name}: a {KernelSize}×{KernelSize} kernel does not fit {input} with padding {Padding}", nameof(input));
+        _geometry = g;
+        _input = input;
+        var output = TensorBuffers.Ensure(ref _output, g.Batch, OutChannels, g.OutHeight, g.OutWidth);
+        Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data, output.Data, Compute);
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("Conv2d.Backward before Forward");
+        var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
+        Convolution.BackwardInput(_geometry, gradOutput.Data, _weight.Value.Data, gradInput.Data, Compute);
+        if (_weight.Trainable)
+            Convolution.BackwardWeight(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data,
+                _bias is not null && _bias.Trainable ? _bias.Gradient.Data : default, Compute);
+        return gradInput;
+    }
+}

@@ -1,0 +1,80 @@
+using GenderML.Core.Kernels;
+
+namespace GenderML.Core.Layers;
+
+/// <summary>A fully connected layer: <c>y[n,o] = b[o] + Σ_i x[n,i] · W[o,i]</c> on an N×InFeatures batch (PyTorch's <c>Linear</c>).</summary>
+public sealed class Dense : Layer
+{
+    private readonly Parameter _weight;
+    private readonly Parameter? _bias;
+    private Tensor? _input, _output, _gradInput;
+
+    /// <summary>Creates the layer with PyTorch's default initialisation, U(±1/√InFeatures), drawn from <paramref name="random"/>.</summary>
+    public Dense(int inFeatures, int outFeatures, Random random, bool bias = true)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inFeatures);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outFeatures);
+        ArgumentNullException.ThrowIfNull(random);
+        InFeatures = inFeatures;
+        OutFeatures = outFeatures;
+        float bound = Init.DefaultBound(inFeatures);
+        var w = new Tensor(outFeatures, inFeatures);
+        Init.Uniform(w.Data, bound, random);
+        _weight = AddParameter("weight", w);
+        if (bias)
+        {
+            var b = new Tensor(outFeatures);
+            Init.Uniform(b.Data, bound, random);
+            _bias = AddParameter("bias", b);
+        }
+    }
+
+    /// <summary>Features per input row.</summary>
+    public int InFeatures { get; }
+
+    /// <summary>Features per output row.</summary>
+    public int OutFeatures { get; }
+
+    /// <summary>The OutFeatures×InFeatures weight matrix.</summary>
+    public Parameter Weight => _weight;
+
+    /// <summary>The bias vector, or null without bias.</summary>
+    public Parameter? Bias => _bias;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        TensorBuffers.RequireRank(input, 2, Name.Length > 0 ? Name : "Dense", $"N×{InFeatures}");
+        if (input.Dim(1) != InFeatures)
+            throw new ArgumentException($"{(Name.Length > 0 ? Name : "Dense")}: expects {InFeatures} features, got {input}", nameof(input));
+        int n = input.Dim(0);
+        _input = input;
+        var output = TensorBuffers.Ensure(ref _output, n, OutFeatures);
+        Gemm.Multiply(false, true, n, OutFeatures, InFeatures, input.Data, InFeatures, _weight.Value.Data, InFeatures, output.Data, OutFeatures, false, Compute);
+        if (_bias is not null)
+        {
+            var b = _bias.Value.Data.AsSpan();
+            for (int r = 0; r < n; r++)
+                System.Numerics.Tensors.TensorPrimitives.Add(output.Data.AsSpan(r * OutFeatures, OutFeatures), b, output.Data.AsSpan(r * OutFeatures, OutFeatures));
+        }
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("Dense.Backward before Forward");
+        int n = input.Dim(0);
+        var gradInput = TensorBuffers.Ensure(ref _gradInput, n, InFeatures);
+        Gemm.Multiply(false, false, n, InFeatures, OutFeatures, gradOutput.Data, OutFeatures, _weight.Value.Data, InFeatures, gradInput.Data, InFeatures, false, Compute);
+        if (_weight.Trainable)
+            Gemm.Multiply(true, false, OutFeatures, InFeatures, n, gradOutput.Data, OutFeatures, input.Data, InFeatures, _weight.Gradient.Data, InFeatures, true, Compute);
+        if (_bias is not null && _bias.Trainable)
+        {
+            var gb = _bias.Gradient.Data.AsSpan();
+            for (int r = 0; r < n; r++)
+                System.Numerics.Tensors.TensorPrimitives.Add(gb, gradOutput.Data.AsSpan(r * OutFeatures, OutFeatures), gb);
+        }
+        return gradInput;
+    }
+}

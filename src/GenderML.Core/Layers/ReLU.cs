@@ -1,0 +1,12 @@
+using GenderML.Core.Ops;
+
+namespace GenderML.Core.Layers;
+
+/// <summary><c>y = max(x, 0)</c>; the gradient at 0 is taken as 0.</summary>
+public sealed class ReLU : Activation
+{
+    private protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Relu(x, y);
+
+    private protected override void Derive(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+        => Elementwise.ReluBackward(y, dy, dx);
+}

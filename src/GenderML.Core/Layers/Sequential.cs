@@ -1,0 +1,40 @@
+namespace GenderML.Core.Layers;
+
+/// <summary>Layers applied one after another; child <c>i</c>'s parameters are named <c>"i.weight"</c> and so on.</summary>
+public sealed class Sequential : Layer
+{
+    private readonly List<Layer> _layers = [];
+
+    /// <summary>Chains <paramref name="layers"/>, named 0, 1, 2, ….</summary>
+    public Sequential(params Layer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        foreach (var layer in layers) Add(layer);
+    }
+
+    /// <summary>The layers, in order.</summary>
+    public IReadOnlyList<Layer> Layers => _layers;
+
+    /// <summary>Appends <paramref name="layer"/> under the next index.</summary>
+    public Sequential Add(Layer layer)
+    {
+        _layers.Add(AddChild(_layers.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), layer));
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        var x = input;
+        for (int i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x);
+        return x;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        var g = gradOutput;
+        for (int i = _layers.Count - 1; i >= 0; i--) g = _layers[i].Backward(g);
+        return g;
+    }
+}
