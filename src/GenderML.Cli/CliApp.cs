@@ -15,6 +15,7 @@ internal static class CliApp
     /// <summary>The command groups: name → handler of the remaining words. Each group lives in its own file.</summary>
     private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
     {
+        ["data"] = DataCommand.Run,
     };
 
     public static int Run(string[] args)

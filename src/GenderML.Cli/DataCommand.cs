@@ -1,0 +1,44 @@
+namespace GenderML.Cli;
+
+/// <summary><c>genderml data ...</c>: look at a labelled image folder before training on it.</summary>
+internal static partial class DataCommand
+{
+    /// <summary>Dispatches <c>inspect</c> and <c>average</c>.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0) throw new UsageException("data needs a subcommand: inspect or average");
+        return args[0] switch
+        {
+            "inspect" => Inspect(new CliArgs(args[1..], "--json")),
+            "average" => Average(new CliArgs(args[1..])),
+            _ => throw new UsageException($"unknown data subcommand '{args[0]}' (inspect or average)"),
+        };
+    }
+
+    private static string OneDirectory(CliArgs a)
+    {
+        if (a.Positional.Count != 1) throw new UsageException("give exactly one DIR (a dataset folder or CSV manifest)");
+        return a.Positional[0];
+    }
+
+    /// <summary>Loads the dataset at <paramref name="path"/>; on failure writes why and returns null (exit code 2).</summary>
+    private static GenderML.Data.Dataset? TryLoad(string path)
+    {
+        try
+        {
+            return GenderML.Data.Dataset.Load(path, GenderLabels.Options);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"genderml data: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The path relative to the dataset root when it lies inside it.</summary>
+    private static string Relative(string root, string path)
+    {
+        string rel = Path.GetRelativePath(root, path);
+        return rel.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(rel) ? path : rel;
+    }
+}
