@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.Json;
+
+namespace GenderML.Evaluation;
+
+/// <summary>
+/// Writes an <see cref="EvaluationReport"/> as the JSON object of <c>genderml evaluate --json</c>:
+/// <c>{"n", "accuracy", "precision": {"female", "male"}, "recall": {…}, "f1": {…}, "auc", "logLoss", "ece",
+/// "confusion": {"tp", "tn", "fp", "fn"}, "positiveClass": "male", "skipped": [{"path", "reason"}]}</c>, in that order.
+/// </summary>
+/// <remarks>
+/// Numbers are written invariantly with the shortest text that round-trips a double; an undefined
+/// metric (NaN, e.g. the AUC of a one-class set) is written as <c>null</c>. One line, no spaces.
+/// </remarks>
+public static class EvaluationJson
+{
+    /// <summary>The report as one line of JSON.</summary>
+    public static string ToJson(EvaluationReport report)
+    {
+        using var stream = new MemoryStream();
+        Write(report, stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the report as UTF-8 JSON to <paramref name="stream"/> (left open).</summary>
+    public static void Write(EvaluationReport report, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new Utf8JsonWriter(stream);
+        var c = report.Classification;
+        w.WriteStartObject();
+        w.WriteNumber("n", report.N);
+        Number(w, "accuracy", report.Accuracy);
+        PerClass(w, "precision", c.Female.Precision, c.Male.Precision);
+        PerClass(w, "recall", c.Female.Recall, c.Male.Recall);
+        PerClass(w, "f1", c.Female.F1, c.Male.F1);
+        Number(w, "auc", report.RocAuc);
+        Number(w, "logLoss", report.LogLoss);
+        Number(w, "ece", report.ExpectedCalibrationError);
+        w.WriteStartObject("confusion");
+        w.WriteNumber("tp", report.Confusion.TruePositives);
+        w.WriteNumber("tn", report.Confusion.TrueNegatives);
+        w.WriteNumber("fp", report.Confusion.FalsePositives);
+        w.WriteNumber("fn", report.Confusion.FalseNegatives);
+        w.WriteEndObject();
+        w.WriteString("positiveClass", "male");
+        w.WriteStartArray("skipped");
+        foreach (var s in report.Skipped)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", s.Path);
+            w.WriteString("reason", s.Reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void PerClass(Utf8JsonWriter w, string name, double female, double male)
+    {
+        w.WriteStartObject(name);
+        Number(w, "female", female);
+        Number(w, "male", male);
+        w.WriteEndObject();
+    }
+
+    internal static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+
+namespace GenderML.Evaluation;
+
+/// <summary>
+/// Writes an <see cref="EvaluationReport"/> as a Markdown report: summary, classification report,
+/// confusion matrix, ROC AUC with the ROC curve (an SVG file beside the report), calibration bins,
+/// accuracy per group and skipped files.
+/// </summary>
+public static class EvaluationMarkdown
+{
+    /// <summary>
+    /// Writes <paramref name="markdownPath"/> and, beside it, the ROC curve as
+    /// <c>&lt;name&gt;-roc.svg</c>, which the report links to.
+    /// </summary>
+    public static void Write(EvaluationReport report, string markdownPath, string title = "Evaluation report")
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrEmpty(markdownPath);
+        string full = Path.GetFullPath(markdownPath);
+        string svgName = Path.GetFileNameWithoutExtension(full) + "-roc.svg";
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(full)!, svgName), RocSvg(report));
+        File.WriteAllText(full, Render(report, title, svgName));
+    }
+
+    /// <summary>The report as Markdown text; <paramref name="rocSvgLink"/>, when given, is the image link of the ROC curve.</summary>
+    public static string Render(EvaluationReport report, string title = "Evaluation report", string? rocSvgLink = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var c = report.Classification;
+        var m = report.Confusion;
+        var sb = new StringBuilder();
+        sb.Append("# ").Append(title).Append("\n\n## Summary\n\n| metric | value |\n|---|---|\n");
+        Line(sb, "samples", report.N.ToString(CultureInfo.InvariantCulture));
+        Line(sb, "accuracy", P(report.Accuracy));
+        Line(sb, "ROC AUC", D(report.RocAuc));
+        Line(sb, "PR AUC (average precision, male)", D(report.PrAuc));
+        Line(sb, "log-loss", D(report.LogLoss));
+        Line(sb, "Brier score", D(report.Brier));
+        Line(sb, "expected calibration error", D(report.ExpectedCalibrationError));
+        Line(sb, "threshold", $"male when P(male) > {report.Threshold.ToString(CultureInfo.InvariantCulture)}");
+        Line(sb, "skipped files", report.Skipped.Count.ToString(CultureInfo.InvariantCulture));
+
+        sb.Append("\n## Classification report\n\n| class | precision | recall | f1-score | support |\n|---|---:|---:|---:|---:|\n");
+        ClassRow(sb, "female", c.Female);
+        ClassRow(sb, "male", c.Male);
+        sb.Append("| accuracy | | | ").Append(D(c.Accuracy)).Append(" | ").Append(c.Total.ToString(CultureInfo.InvariantCulture)).Append(" |\n");
+        ClassRow(sb, "macro avg", c.MacroAverage);
+        ClassRow(sb, "weighted avg", c.WeightedAverage);
+
+        sb.Append("\n## Confusion matrix (positive class: male)\n\n| | predicted female | predicted male |\n|---|---:|---:|\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| actual female | TN = {m.TrueNegatives} | FP = {m.FalsePositives} |\n");
+        sb.Append(CultureInfo.InvariantCulture, $"| actual male | FN = {m.FalseNegatives} | TP = {m.TruePositives} |\n");
+
+        sb.Append("\n## ROC curve\n\nROC AUC = ").Append(D(report.RocAuc)).Append(" (trapezoid rule over distinct scores; tied scores count half).\n");
+        if (rocSvgLink is not null) sb.Append("\n![ROC curve](").Append(rocSvgLink).Append(")\n");
+
+        sb.Append("\n## Calibration\n\nExpected calibration error = ").Append(D(report.ExpectedCalibrationError))
+          .Append(": Σ (n_b / N) · |fraction male − mean P(male)| over ").Append(report.Calibration.Count.ToString(CultureInfo.InvariantCulture))
+          .Append(" equal-width bins of P(male).\n\n| P(male) bin | samples | mean P(male) | fraction male |\n|---|---:|---:|---:|\n");
+        foreach (var b in report.Calibration)
+            sb.Append(CultureInfo.InvariantCulture, $"| {b.Lower:0.0#}–{b.Upper:0.0#} | {b.Count} | {D(b.MeanScore)} | {D(b.FractionPositive)} |\n");
+
+        if (report.Groups.Count > 0)
+        {
+            double best = report.Groups.Max(g => g.Accuracy), worst = report.Groups.Min(g => g.Accuracy);
+            sb.Append("\n## Accuracy per group\n\nLargest gap: ").Append(((best - worst) * 100).ToString("0.0", CultureInfo.InvariantCulture))
+              .Append(" points.\n\n| group | samples | female | male | accuracy |\n|---|---:|---:|---:|---:|\n");
+            foreach (var g in report.Groups)
+                sb.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Group)} | {g.Count} | {g.Female} | {g.Male} | {P(g.Accuracy)} |\n");
+        }
+        if (report.Skipped.Count > 0)
+        {
+            sb.Append("\n## Skipped files\n\n| file | reason |\n|---|---|\n");
+            foreach (var s in report.Skipped) sb.Append("| ").Append(Cell(s.Path)).Append(" | ").Append(Cell(s.Reason)).Append(" |\n");
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>The ROC curve with the chance diagonal, as an SVG document.</summary>
+    public static string RocSvg(EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var pts = new (double, double)[report.Roc.FalsePositiveRate.Length];
+        for (int i = 0; i < pts.Length; i++) pts[i] = (report.Roc.FalsePositiveRate[i], report.Roc.TruePositiveRate[i]);
+        return new SvgPlot($"ROC curve (AUC = {D(report.RocAuc)})", "false positive rate", "true positive rate", 0, 1, 0, 1)
+            .Add("model", "#1f77b4", pts)
+            .Add("chance", "#999999", [(0, 0), (1, 1)], dashed: true)
+            .Render();
+    }
+
+    private static void Line(StringBuilder sb, string name, string value) => sb.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");
+
+    private static void ClassRow(StringBuilder sb, string name, ClassMetrics m) =>
+        sb.Append(CultureInfo.InvariantCulture, $"| {name} | {D(m.Precision)} | {D(m.Recall)} | {D(m.F1)} | {m.Support} |\n");
+
+    private static string D(double v) => double.IsFinite(v) ? v.ToString("0.0000", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string P(double v) => double.IsFinite(v) ? (v * 100).ToString("0.00", CultureInfo.InvariantCulture) + "%" : "n/a";
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ');
+}

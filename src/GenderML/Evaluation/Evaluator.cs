@@ -1,0 +1,77 @@
+namespace GenderML.Evaluation;
+
+/// <summary>The front door of evaluation: labels and P(male) scores in, an <see cref="EvaluationReport"/> out.</summary>
+public static class Evaluator
+{
+    /// <summary>
+    /// Measures scores against labels (0 = female, 1 = male; positive class male): accuracy, the
+    /// classification report, confusion matrix, ROC AUC and curve, PR AUC, log-loss, Brier score,
+    /// calibration, and accuracy per group when <see cref="EvaluationOptions.Groups"/> is set.
+    /// </summary>
+    /// <exception cref="ArgumentException">No samples, lengths differ, a label other than 0/1, or a score outside [0, 1] or NaN.</exception>
+    public static EvaluationReport Evaluate(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, EvaluationOptions? options = null)
+    {
+        options ??= new EvaluationOptions();
+        Validate(labels, pMale, options);
+        var confusion = BinaryMetrics.Confusion(labels, pMale, options.Threshold);
+        var roc = BinaryMetrics.Roc(labels, pMale);
+        var bins = BinaryMetrics.Calibration(labels, pMale, options.CalibrationBins);
+        return new EvaluationReport
+        {
+            N = labels.Length,
+            Threshold = options.Threshold,
+            Classification = ClassificationReport.From(confusion),
+            Confusion = confusion,
+            RocAuc = BinaryMetrics.RocAuc(roc),
+            Roc = roc,
+            PrAuc = BinaryMetrics.AveragePrecision(labels, pMale),
+            LogLoss = BinaryMetrics.LogLoss(labels, pMale),
+            Brier = BinaryMetrics.Brier(labels, pMale),
+            Calibration = bins,
+            ExpectedCalibrationError = BinaryMetrics.ExpectedCalibrationError(bins, labels.Length),
+            Groups = options.Groups is null ? [] : GroupAccuracies(labels, pMale, options.Groups, options.Threshold),
+            Skipped = options.Skipped,
+        };
+    }
+
+    /// <summary>As <see cref="Evaluate(ReadOnlySpan{int}, ReadOnlySpan{double}, EvaluationOptions?)"/>, for float scores.</summary>
+    public static EvaluationReport Evaluate(ReadOnlySpan<int> labels, ReadOnlySpan<float> pMale, EvaluationOptions? options = null)
+    {
+        var scores = new double[pMale.Length];
+        for (int i = 0; i < scores.Length; i++) scores[i] = pMale[i];
+        return Evaluate(labels, scores, options);
+    }
+
+    private static GroupAccuracy[] GroupAccuracies(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, IReadOnlyList<string> groups, double threshold)
+    {
+        var tally = new SortedDictionary<string, (int N, int Correct, int Female, int Male)>(StringComparer.Ordinal);
+        for (int i = 0; i < labels.Length; i++)
+        {
+            tally.TryGetValue(groups[i], out var t);
+            int predicted = pMale[i] > threshold ? 1 : 0;
+            tally[groups[i]] = (t.N + 1, t.Correct + (predicted == labels[i] ? 1 : 0), t.Female + (labels[i] == 0 ? 1 : 0), t.Male + labels[i]);
+        }
+        return tally.Select(kv => new GroupAccuracy(kv.Key, kv.Value.N, (double)kv.Value.Correct / kv.Value.N, kv.Value.Female, kv.Value.Male)).ToArray();
+    }
+
+    private static void Validate(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, EvaluationOptions options)
+    {
+        if (labels.Length == 0) throw new ArgumentException("nothing to evaluate: no samples", nameof(labels));
+        if (labels.Length != pMale.Length)
+            throw new ArgumentException($"{labels.Length} labels but {pMale.Length} scores: give one P(male) per label", nameof(pMale));
+        if (options.Groups is not null && options.Groups.Count != labels.Length)
+            throw new ArgumentException($"{labels.Length} labels but {options.Groups.Count} group keys: give one group per sample", nameof(options));
+        if (options.CalibrationBins < 1) throw new ArgumentException($"calibration bins must be ≥ 1, got {options.CalibrationBins}", nameof(options));
+        if (!(options.Threshold >= 0 && options.Threshold <= 1)) throw new ArgumentException($"threshold must be in [0, 1], got {options.Threshold}", nameof(options));
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] is not (0 or 1))
+                throw new ArgumentException($"label {i} is {labels[i]}: labels are 0 (female) or 1 (male)", nameof(labels));
+            if (!(pMale[i] >= 0 && pMale[i] <= 1))
+                throw new ArgumentException($"score {i} is {pMale[i]}: P(male) must be a probability in [0, 1]", nameof(pMale));
+        }
+        if (options.Groups is not null)
+            for (int i = 0; i < options.Groups.Count; i++)
+                if (options.Groups[i] is null) throw new ArgumentException($"group key {i} is null", nameof(options));
+    }
+}
