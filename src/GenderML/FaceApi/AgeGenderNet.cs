@@ -1,0 +1,86 @@
+using GenderML.Core;
+using GenderML.Imaging;
+
+namespace GenderML.FaceApi;
+
+/// <summary>
+/// face-api's age/gender net (<c>age_gender_model</c>): TinyXception on a 112×112 centred-padded RGB
+/// crop, a 7×7 average pool to 512 features, then <c>age = f·W_age + b_age</c> and
+/// <c>[p_male, p_female] = softmax(f·W_gender + b_gender)</c>. Inference only.
+/// </summary>
+public sealed class AgeGenderNet
+{
+    /// <summary>The input side in pixels.</summary>
+    public const int InputSize = 112;
+
+    /// <summary>Length of the pooled feature vector.</summary>
+    public const int FeatureLength = 512;
+
+    private readonly FaceModelOptions _options;
+    private readonly TinyXception _backbone;
+    private readonly float[] _ageW, _ageB, _genderW, _genderB;
+
+    private AgeGenderNet(FaceModelOptions options, WeightMap w)
+    {
+        _options = options;
+        _backbone = new TinyXception(w);
+        _ageW = w.Get("fc/age/weights", FeatureLength, 1).Floats!;
+        _ageB = w.Vector("fc/age/bias", 1);
+        _genderW = w.Get("fc/gender/weights", FeatureLength, 2).Floats!;
+        _genderB = w.Vector("fc/gender/bias", 2);
+    }
+
+    /// <summary>Loads <c>age_gender_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
+    /// <exception cref="FileNotFoundException">A weight file is missing (run <c>scripts/fetch-models.sh</c>).</exception>
+    /// <exception cref="InvalidDataException">A weight file is altered.</exception>
+    public static AgeGenderNet Load(FaceModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new AgeGenderNet(options, TfjsWeights.Load(options.ModelsFolder, "age_gender_model"));
+    }
+
+    /// <summary>Loads <c>age_gender_model</c> from <paramref name="modelsFolder"/> with default options.</summary>
+    public static AgeGenderNet Load(string modelsFolder) => Load(new FaceModelOptions(modelsFolder));
+
+    /// <summary>Age and P(male) of each face crop (the whole image is taken as the face).</summary>
+    public IReadOnlyList<AgeGenderEstimate> Predict(IReadOnlyList<Image> faces)
+    {
+        var result = new AgeGenderEstimate[faces.Count];
+        Run(faces, (i, estimate, _) => result[i] = estimate);
+        return result;
+    }
+
+    /// <summary>Age and P(male) of one face crop.</summary>
+    public AgeGenderEstimate Predict(Image face) => Predict([face])[0];
+
+    /// <summary>The 512 pooled backbone features of each face crop: the 7×7 mean of the last ReLU feature map.</summary>
+    public IReadOnlyList<float[]> ExtractFeatures(IReadOnlyList<Image> faces)
+    {
+        var result = new float[faces.Count][];
+        Run(faces, (i, _, features) => result[i] = features.ToArray());
+        return result;
+    }
+
+    /// <summary>Runs the net and reports each image's estimate and pooled features.</summary>
+    internal void Run(IReadOnlyList<Image> faces, Action<int, AgeGenderEstimate, ReadOnlySpan<float>> report,
+        Action<string, Tensor>? tap = null)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        _options.ForEachBatch(faces, (batch, start) =>
+        {
+            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans);
+            tap?.Invoke("normalized", x);
+            float[] pooled = Pooling.GlobalAverage(_backbone.Forward(x, _options.Compute, tap));
+            float[] age = FeatureOps.Dense(pooled, batch.Count, FeatureLength, _ageW, 1, _ageB);
+            float[] logits = FeatureOps.Dense(pooled, batch.Count, FeatureLength, _genderW, 2, _genderB);
+            for (int n = 0; n < batch.Count; n++)
+            {
+                float l0 = logits[2 * n], l1 = logits[2 * n + 1], m = MathF.Max(l0, l1);
+                double e0 = Math.Exp(l0 - m), e1 = Math.Exp(l1 - m);
+                report(start + n, new AgeGenderEstimate(age[n], (float)(e0 / (e0 + e1))),
+                    pooled.AsSpan(n * FeatureLength, FeatureLength));
+            }
+        });
+    }
+}

@@ -1,0 +1,78 @@
+using GenderML.Core;
+using GenderML.Imaging;
+
+namespace GenderML.FaceApi;
+
+/// <summary>
+/// face-api's face recognition net (<c>face_recognition_model</c>, a port of dlib's
+/// <c>dlib_face_recognition_resnet_model_v1</c>): a 29-conv ResNet on a 150×150 centred-padded RGB
+/// crop, the spatial mean of its 2×2×256 output, then <c>d = mean · W[256,128]</c> (no bias).
+/// The 128-d descriptor is <b>not</b> normalised; two faces are the same person when
+/// ‖d₁ − d₂‖ &lt; 0.6. Inference only.
+/// </summary>
+public sealed class FaceRecognitionNet
+{
+    /// <summary>The input side in pixels.</summary>
+    public const int InputSize = 150;
+
+    /// <summary>Length of a descriptor.</summary>
+    public const int DescriptorLength = 128;
+
+    private readonly FaceModelOptions _options;
+    private readonly FaceResNet _resnet;
+    private readonly float[] _fc;
+
+    private FaceRecognitionNet(FaceModelOptions options, WeightMap w)
+    {
+        _options = options;
+        _resnet = new FaceResNet(w);
+        _fc = w.Get("fc", 256, DescriptorLength).Floats!;
+    }
+
+    /// <summary>Loads <c>face_recognition_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
+    /// <exception cref="FileNotFoundException">A weight file is missing (run <c>scripts/fetch-models.sh</c>).</exception>
+    /// <exception cref="InvalidDataException">A weight file is altered.</exception>
+    public static FaceRecognitionNet Load(FaceModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        return new FaceRecognitionNet(options, TfjsWeights.Load(options.ModelsFolder, "face_recognition_model"));
+    }
+
+    /// <summary>Loads <c>face_recognition_model</c> from <paramref name="modelsFolder"/> with default options.</summary>
+    public static FaceRecognitionNet Load(string modelsFolder) => Load(new FaceModelOptions(modelsFolder));
+
+    /// <summary>The 128-d descriptor of each face crop (the whole image is taken as the face).</summary>
+    public IReadOnlyList<float[]> ComputeDescriptors(IReadOnlyList<Image> faces)
+    {
+        var result = new float[faces.Count][];
+        Run(faces, (i, d) => result[i] = d.ToArray());
+        return result;
+    }
+
+    /// <summary>The 128-d descriptor of one face crop.</summary>
+    public float[] ComputeDescriptor(Image face) => ComputeDescriptors([face])[0];
+
+    /// <summary>Euclidean distance between two descriptors (face-api's and dlib's metric).</summary>
+    public static float Distance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException("descriptors differ in length");
+        double sum = 0;
+        for (int i = 0; i < a.Length; i++) sum += (double)(a[i] - b[i]) * (a[i] - b[i]);
+        return (float)Math.Sqrt(sum);
+    }
+
+    internal void Run(IReadOnlyList<Image> faces, Action<int, ReadOnlySpan<float>> report, Action<string, Tensor>? tap = null)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        _options.ForEachBatch(faces, (batch, start) =>
+        {
+            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans);
+            tap?.Invoke("normalized", x);
+            float[] mean = Pooling.GlobalAverage(_resnet.Forward(x, _options.Compute, tap));
+            float[] d = FeatureOps.Dense(mean, batch.Count, 256, _fc, DescriptorLength, null);
+            for (int n = 0; n < batch.Count; n++)
+                report(start + n, d.AsSpan(n * DescriptorLength, DescriptorLength));
+        });
+    }
+}

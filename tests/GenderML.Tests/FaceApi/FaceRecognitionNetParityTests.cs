@@ -1,0 +1,61 @@
+using System.Text.Json;
+using GenderML.Core;
+using GenderML.FaceApi;
+using GenderML.Imaging;
+
+namespace GenderML.Tests.FaceApi;
+
+/// <summary>The face ResNet port against face-api's descriptors and intermediates (golden.json, one batch of 15).</summary>
+public sealed class FaceRecognitionNetParityTests
+{
+    private static readonly Lazy<(string[] Files, float[][] Descriptors, Dictionary<string, Tensor> Taps)> Run = new(() =>
+    {
+        string[] files = FaceApiFixture.FaceImages;
+        Image[] images = files.Select(FaceApiFixture.LoadGoldenImage).ToArray();
+        var net = FaceRecognitionNet.Load(FaceApiFixture.Options);
+        var descriptors = new float[files.Length][];
+        var taps = new Dictionary<string, Tensor>();
+        net.Run(images, (i, d) => descriptors[i] = d.ToArray(), (name, t) => taps[name] = t.Clone());
+        return (files, descriptors, taps);
+    });
+
+    public static TheoryData<string> Files => new(FaceApiFixture.FaceImages);
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void DescriptorMatchesTheReference(string file)
+    {
+        var run = Run.Value;
+        int i = Array.IndexOf(run.Files, file);
+        JsonElement g = FaceApiFixture.Golden.GetProperty("images").GetProperty(file).GetProperty("face_recognition");
+        int k = 0;
+        foreach (JsonElement e in g.GetProperty("descriptor").EnumerateArray())
+        {
+            Assert.True(Math.Abs(run.Descriptors[i][k] - e.GetDouble()) <= 1e-4, $"descriptor[{k}]: {run.Descriptors[i][k]} vs {e.GetDouble()}");
+            k++;
+        }
+
+        Assert.Equal(FaceRecognitionNet.DescriptorLength, k);
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void IntermediatesMatchTheReference(string file)
+    {
+        var run = Run.Value;
+        int i = Array.IndexOf(run.Files, file);
+        JsonElement inter = FaceApiFixture.Golden.GetProperty("images").GetProperty(file).GetProperty("face_recognition").GetProperty("intermediates");
+        float[] hwc = FaceInput.PaddedResizedHwc(FaceApiFixture.LoadGoldenImage(file), 150, centred: true);
+        GoldenStats.AssertMatches("input_150", AgeGenderNetParityTests.HwcToTensor(hwc, 150), 0, inter.GetProperty("input_150_rgb_0_255"));
+        foreach (var (name, tensor) in run.Taps)
+            GoldenStats.AssertMatches(name, tensor, i, inter.GetProperty(name));
+    }
+
+    [Fact]
+    public void SamePersonDistanceIsZeroAndDifferentImagesDiffer()
+    {
+        var run = Run.Value;
+        Assert.Equal(0f, FaceRecognitionNet.Distance(run.Descriptors[0], run.Descriptors[0]));
+        Assert.True(FaceRecognitionNet.Distance(run.Descriptors[0], run.Descriptors[5]) > 0.1f);
+    }
+}
