@@ -59,7 +59,7 @@ public sealed class BatchNorm2d : Layer
     public override Tensor Forward(Tensor input)
     {
         string name = Name.Length > 0 ? Name : "BatchNorm2d";
-        TensorBuffers.RequireRank(input, 4, name, $"N×{Channels}×H×W");
+        TensorBuffers.RequireRank(input, 4, name, "N×{0}×H×W", Channels);
         if (input.Dim(1) != Channels) throw new ArgumentException($"{name}: expects {Channels} channels, got {input}", nameof(input));
         _input = input;
         var output = TensorBuffers.EnsureLike(ref _output, input);

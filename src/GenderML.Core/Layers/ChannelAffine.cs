@@ -48,7 +48,7 @@ public sealed class ChannelAffine : Layer
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        TensorBuffers.RequireRank(input, 4, Name.Length > 0 ? Name : "ChannelAffine", $"N×{Channels}×H×W");
+        TensorBuffers.RequireRank(input, 4, Name.Length > 0 ? Name : "ChannelAffine", "N×{0}×H×W", Channels);
         if (input.Dim(1) != Channels) throw new ArgumentException($"ChannelAffine: expects {Channels} channels, got {input}", nameof(input));
         _input = input;
         var output = TensorBuffers.EnsureLike(ref _output, input);

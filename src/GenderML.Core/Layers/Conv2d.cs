@@ -89,7 +89,7 @@ public sealed class Conv2d : Layer
     public override Tensor Forward(Tensor input)
     {
         string name = Name.Length > 0 ? Name : "Conv2d";
-        TensorBuffers.RequireRank(input, 4, name, $"N×{InChannels}×H×W");
+        TensorBuffers.RequireRank(input, 4, name, "N×{0}×H×W", InChannels);
         if (input.Dim(1) != InChannels)
             throw new ArgumentException($"{name}: expects {InChannels} channels, got {input}", nameof(input));
         var g = GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));

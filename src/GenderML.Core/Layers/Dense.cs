@@ -44,7 +44,7 @@ public sealed class Dense : Layer
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        TensorBuffers.RequireRank(input, 2, Name.Length > 0 ? Name : "Dense", $"N×{InFeatures}");
+        TensorBuffers.RequireRank(input, 2, Name.Length > 0 ? Name : "Dense", "N×{0}", InFeatures);
         if (input.Dim(1) != InFeatures)
             throw new ArgumentException($"{(Name.Length > 0 ? Name : "Dense")}: expects {InFeatures} features, got {input}", nameof(input));
         int n = input.Dim(0);

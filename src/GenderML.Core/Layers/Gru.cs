@@ -54,7 +54,7 @@ public sealed class Gru : Layer
     public override Tensor Forward(Tensor input)
     {
         string name = Name.Length > 0 ? Name : "Gru";
-        TensorBuffers.RequireRank(input, 3, name, $"N×T×{InputSize}");
+        TensorBuffers.RequireRank(input, 3, name, "N×T×{0}", InputSize);
         if (input.Dim(2) != InputSize) throw new ArgumentException($"{name}: expects {InputSize} features per step, got {input}", nameof(input));
         int n = input.Dim(0), steps = input.Dim(1), h = HiddenSize, g3 = 3 * h, f = InputSize;
         _input = input; _n = n; _t = steps;

@@ -42,9 +42,10 @@ internal static class TensorBuffers
         return a;
     }
 
-    public static void RequireRank(Tensor input, int rank, string layer, string expected)
+    /// <summary>Throws unless <paramref name="input"/> has <paramref name="rank"/> axes; <paramref name="expected"/> may hold <c>{0}</c> for <paramref name="size"/> (formatted only on failure).</summary>
+    public static void RequireRank(Tensor input, int rank, string layer, string expected, int size = 0)
     {
         if (input.Rank != rank)
-            throw new ArgumentException($"{layer}: expects a {expected} tensor, got {input}", nameof(input));
+            throw new ArgumentException($"{layer}: expects a {string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, size)} tensor, got {input}", nameof(input));
     }
 }

@@ -1,0 +1,43 @@
+using GenderML.Core.Layers;
+using GenderML.Core.Losses;
+using GenderML.Core.Optimizers;
+
+namespace GenderML.Core.Training;
+
+/// <summary>
+/// One optimisation step of a network with one logit per example: zero the gradients, forward, binary cross-entropy
+/// with logits, backward, optimizer step. Buffers are reused, so a warmed-up step allocates nothing.
+/// </summary>
+public sealed class BinaryTrainingStep
+{
+    private readonly Layer _network;
+    private readonly Optimizer _optimizer;
+    private readonly BinaryCrossEntropyWithLogits _loss;
+    private Tensor? _gradient;
+
+    /// <summary>Trains <paramref name="network"/> (which must output N×1 or N logits) with <paramref name="optimizer"/>.</summary>
+    public BinaryTrainingStep(Layer network, Optimizer optimizer, BinaryCrossEntropyWithLogits? loss = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        _network = network;
+        _optimizer = optimizer;
+        _loss = loss ?? new BinaryCrossEntropyWithLogits();
+    }
+
+    /// <summary>Runs one step on <paramref name="inputs"/> (N×…) with <paramref name="targets"/> (N values in [0, 1]); returns the batch's mean loss before the update.</summary>
+    public float Run(Tensor inputs, ReadOnlySpan<float> targets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        _network.SetTraining(true);
+        _optimizer.ZeroGradients();
+        var logits = _network.Forward(inputs);
+        if (logits.Length != targets.Length)
+            throw new ArgumentException($"the network gives {logits} logits for {targets.Length} targets; it needs one output per example", nameof(targets));
+        var gradient = TensorBuffers.EnsureLike(ref _gradient, logits);
+        float loss = _loss.Compute(logits, targets, gradient);
+        _network.Backward(gradient);
+        _optimizer.Step();
+        return loss;
+    }
+}
