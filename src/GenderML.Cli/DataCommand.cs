@@ -6,12 +6,13 @@ internal static partial class DataCommand
     /// <summary>Dispatches <c>inspect</c> and <c>average</c>.</summary>
     public static int Run(string[] args)
     {
-        if (args.Length == 0) throw new UsageException("data needs a subcommand: inspect or average");
+        if (args.Length == 0) throw new UsageException("data needs a subcommand: inspect, average or cache");
         return args[0] switch
         {
             "inspect" => Inspect(new CliArgs(args[1..], "--json")),
-            "average" => Average(new CliArgs(args[1..])),
-            _ => throw new UsageException($"unknown data subcommand '{args[0]}' (inspect or average)"),
+            "average" => Average(new CliArgs(args[1..], "--rgb")),
+            "cache" => Cache(new CliArgs(args[1..], "--rgb")),
+            _ => throw new UsageException($"unknown data subcommand '{args[0]}' (inspect, average or cache)"),
         };
     }
 

@@ -1,0 +1,101 @@
+using GenderML.Imaging;
+
+namespace GenderML.Data;
+
+public sealed unsafe partial class PixelCache
+{
+    private const int BlockItems = 1024;
+    private const int ChunkItems = 16;
+
+    /// <summary>Writes a new cache file for <paramref name="paths"/>, reusing <paramref name="old"/>'s samples where the file is unchanged.</summary>
+    private static (int Reused, int Decoded) Build(string file, string[] paths, PreprocessOptions options, PixelCache? old, int threads)
+    {
+        var oldByPath = new Dictionary<string, int>(StringComparer.Ordinal);
+        var oldByHash = new Dictionary<UInt128, int>();
+        if (old is not null)
+            for (int i = 0; i < old._entries.Length; i++)
+            {
+                oldByPath.TryAdd(old._entries[i].Path, i);
+                oldByHash.TryAdd(old._entries[i].Hash, i);
+            }
+        int per = options.BytesPerImage, n = paths.Length;
+        var entries = new Entry[n];
+        int reused = 0, decoded = 0;
+        string temp = $"{file}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
+            {
+                stream.Write(new byte[HeaderSize]);
+                byte[] block = new byte[Math.Min(n, BlockItems) * per];
+                for (int start = 0; start < n; start += BlockItems)
+                {
+                    int count = Math.Min(BlockItems, n - start);
+                    ParallelChunks.For(count, ChunkItems, threads, (s, e) =>
+                    {
+                        for (int k = s; k < e; k++)
+                        {
+                            int i = start + k;
+                            bool fromOld;
+                            (entries[i], fromOld) = Resolve(paths[i], options, old, oldByPath, oldByHash, block.AsSpan(k * per, per));
+                            Interlocked.Increment(ref fromOld ? ref reused : ref decoded);
+                        }
+                    });
+                    stream.Write(block, 0, count * per);
+                }
+                byte[] index = WriteIndex(entries);
+                stream.Write(index);
+                var header = new Header(n, per, HeaderSize, HeaderSize + (long)n * per, index.Length, options.Key);
+                stream.Flush();
+                stream.Position = 0;
+                stream.Write(WriteHeader(header, options));
+            }
+            File.Move(temp, file, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return (reused, decoded);
+    }
+
+    /// <summary>The entry of one file and its sample in <paramref name="destination"/>: copied from the old cache when unchanged, else decoded.</summary>
+    private static (Entry Entry, bool FromOld) Resolve(string path, PreprocessOptions options, PixelCache? old,
+        Dictionary<string, int> oldByPath, Dictionary<UInt128, int> oldByHash, Span<byte> destination)
+    {
+        var (length, mtime) = Stamp(path);
+        if (old is not null && length >= 0 && oldByPath.TryGetValue(path, out int same)
+            && old._entries[same].Length == length && old._entries[same].MtimeTicks == mtime)
+        {
+            old.GetPixels(same).CopyTo(destination);
+            return (old._entries[same], true);
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            destination.Clear();
+            return (new Entry(path, -1, 0, default, $"cannot read: {e.Message}"), false);
+        }
+        var hash = ContentHash(bytes);
+        if (old is not null && oldByHash.TryGetValue(hash, out int moved))
+        {
+            old.GetPixels(moved).CopyTo(destination);
+            return (old._entries[moved] with { Path = path, Length = length, MtimeTicks = mtime }, true);
+        }
+        string? error = null;
+        try
+        {
+            Preprocessor.Load(bytes, path, options, destination);
+        }
+        catch (ImageLoadException e)
+        {
+            destination.Clear();
+            error = e.Reason;
+        }
+        return (new Entry(path, length, mtime, hash, error), false);
+    }
+}
