@@ -1,0 +1,108 @@
+using GenderML.Core;
+
+namespace GenderML.FaceApi;
+
+/// <summary>
+/// face-api's tiny face detector (tinyFaceDetector/*.ts, tinyYolov2/TinyYolov2Base.ts; faceapi-models.md §7):
+/// a 3×3 'valid' conv and five depthwise-separable convs with leaky ReLU and max-pools, then a 1×1
+/// conv to 5 anchors × [tx, ty, tw, th, objectness] per cell of an (S/32)×(S/32) grid.
+/// </summary>
+internal sealed class TinyFaceDetectorNet
+{
+    public const double IouThreshold = 0.4;
+    private static readonly (double W, double H)[] AnchorSizes =
+        [(1.603231, 2.094468), (6.041143, 7.080126), (2.882459, 3.518061), (4.266906, 5.178857), (9.041765, 10.66308)];
+
+    private static readonly int[] Channels = [16, 32, 64, 128, 256, 512];
+
+    private readonly ConvLayer _conv0;
+    private readonly SeparableConv[] _convs;
+    private readonly ConvLayer _conv8;
+
+    public TinyFaceDetectorNet(WeightMap w)
+    {
+        _conv0 = new ConvLayer(w.ConvFilterOihw("conv0/filters", 3, 3, 3, 16), w.Vector("conv0/bias", 16), 3, 16, 3, 1, Padding.Valid, Activation.Leaky);
+        _convs = new SeparableConv[5];
+        for (int i = 1; i <= 5; i++)
+            _convs[i - 1] = SeparableConv.Load(w, $"conv{i}", Channels[i - 1], Channels[i], Activation.Leaky, Padding.Valid, explicitPad: 1);
+        _conv8 = new ConvLayer(w.ConvFilterOihw("conv8/filters", 1, 1, 512, 25), w.Vector("conv8/bias", 25), 512, 25, 1, 1, Padding.Valid, Activation.None);
+    }
+
+    /// <summary>N×3×S×S normalised input → N×25×(S/32)×(S/32) raw output.</summary>
+    public Tensor Forward(Tensor x, ComputeOptions? options, Action<string, Tensor>? tap = null)
+    {
+        Tensor o = _conv0.Forward(x, options);
+        tap?.Invoke("conv0 (3x3 valid!, leaky 0.1)", o);
+        o = Pooling.Max(o, 2, 2, Padding.Same);
+        for (int i = 1; i <= 5; i++)
+        {
+            o = _convs[i - 1].Forward(o, options);
+            tap?.Invoke($"conv{i}", o);
+            o = Pooling.Max(o, 2, i == 5 ? 1 : 2, Padding.Same);
+        }
+
+        o = _conv8.Forward(o, options);
+        tap?.Invoke("conv8 (raw output)", o);
+        return o;
+    }
+
+    /// <summary>
+    /// Boxes of one image (item <paramref name="item"/> of the output) whose objectness exceeds the threshold,
+    /// then NMS at IoU 0.4, mapped to the image's pixels.
+    /// </summary>
+    public static List<DetectedFace> Detect(Tensor output, int item, int inputSize, int width, int height, double scoreThreshold)
+    {
+        int n = output.Dim(2), cells = n * n;
+        var (rw, rh) = FaceInput.ReshapedSize(width, height, inputSize);
+        double corrX = (double)Math.Max(rw, rh) / rw, corrY = (double)Math.Max(rw, rh) / rh;
+        var found = new List<(double X, double Y, double W, double H, double Score)>();
+        float[] o = output.Data;
+        int origin = item * 25 * cells;
+        for (int row = 0; row < n; row++)
+        for (int col = 0; col < n; col++)
+        for (int a = 0; a < 5; a++)
+        {
+            float At(int k) => o[origin + (a * 5 + k) * cells + row * n + col];
+            double score = Sigmoid(At(4));
+            if (score <= scoreThreshold) continue;
+            double ctX = (col + Sigmoid(At(0))) / n * corrX, ctY = (row + Sigmoid(At(1))) / n * corrY;
+            double w = Math.Exp(At(2)) * AnchorSizes[a].W / n * corrX, h = Math.Exp(At(3)) * AnchorSizes[a].H / n * corrY;
+            found.Add((ctX - w / 2, ctY - h / 2, w, h, score));
+        }
+
+        var faces = new List<DetectedFace>();
+        foreach (int i in NonMaxSuppression(found))
+        {
+            var f = found[i];
+            faces.Add(new DetectedFace(f.X * width, f.Y * height, f.W * width, f.H * height, f.Score));
+        }
+
+        return faces;
+    }
+
+    /// <summary>ops/nonMaxSuppression.ts: repeatedly keep the best remaining box and drop those overlapping it by IoU &gt; 0.4.</summary>
+    private static List<int> NonMaxSuppression(List<(double X, double Y, double W, double H, double Score)> boxes)
+    {
+        // JS sorts ascending (stable) and pops from the end: ties go to the later index first.
+        var remaining = Enumerable.Range(0, boxes.Count).OrderByDescending(i => boxes[i].Score).ThenByDescending(i => i).ToList();
+        var pick = new List<int>();
+        while (remaining.Count > 0)
+        {
+            int current = remaining[0];
+            pick.Add(current);
+            remaining = remaining.Skip(1).Where(i => Iou(boxes[current], boxes[i]) <= IouThreshold).ToList();
+        }
+
+        return pick;
+    }
+
+    private static double Iou((double X, double Y, double W, double H, double S) p, (double X, double Y, double W, double H, double S) q)
+    {
+        double iw = Math.Max(0, Math.Min(p.X + p.W, q.X + q.W) - Math.Max(p.X, q.X));
+        double ih = Math.Max(0, Math.Min(p.Y + p.H, q.Y + q.H) - Math.Max(p.Y, q.Y));
+        double inter = iw * ih;
+        return inter / (p.W * p.H + q.W * q.H - inter);
+    }
+
+    private static double Sigmoid(float v) => 1.0 / (1.0 + Math.Exp(-v));
+}
