@@ -16,6 +16,9 @@ internal static class CliApp
     private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
     {
         ["data"] = DataCommand.Run,
+        ["train"] = TrainCommand.Run,
+        ["evaluate"] = EvaluateCommand.Run,
+        ["predict"] = PredictCommand.Run,
     };
 
     public static int Run(string[] args)
@@ -39,6 +42,11 @@ internal static class CliApp
             Console.Error.WriteLine($"genderml {args[0]}: {e.Message}\n\n{Usage}");
             return UsageError;
         }
+        catch (BadInputException e)
+        {
+            Console.Error.WriteLine($"genderml {args[0]}: {e.Message}");
+            return BadInput;
+        }
     }
 
     private const string Usage = """
@@ -47,5 +55,10 @@ internal static class CliApp
         commands:
           data inspect DIR [--json]        images per split and class, sizes, bad files
           data average DIR --out FILE.png  average face of each class and their difference
+          train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
+                [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--threads N]
+                                           NAME: logreg, dense, cnn2, cnn3, vgg, rnn, resnet
+          evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
+          predict --model MODEL.zip IMAGE... [--json]
         """;
 }

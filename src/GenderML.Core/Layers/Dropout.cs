@@ -6,7 +6,7 @@ namespace GenderML.Core.Layers;
 /// </summary>
 public sealed class Dropout : Layer
 {
-    private readonly Random _random;
+    private Random _random;
     private Tensor? _output, _gradInput;
     private float[]? _mask;
     private bool _active;
@@ -18,6 +18,9 @@ public sealed class Dropout : Layer
         P = p;
         _random = new Random(seed);
     }
+
+    /// <summary>Restarts the mask generator from <paramref name="seed"/> (a trainer does this each epoch, so a resumed run draws the same masks).</summary>
+    public void Reseed(int seed) => _random = new Random(seed);
 
     /// <summary>The probability of dropping a value.</summary>
     public float P { get; }

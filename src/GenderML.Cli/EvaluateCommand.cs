@@ -1,0 +1,49 @@
+using System.Globalization;
+using GenderML.Evaluation;
+
+namespace GenderML.Cli;
+
+/// <summary>
+/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F] [--group-by KEY]</c>:
+/// scores a model on the <c>test</c> (or <c>validation</c>) split of a split folder, or on a whole folder.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public static int Run(string[] args)
+    {
+        var a = new CliArgs(args, "--json");
+        string modelPath = a.Required("--model"), data = a.Required("--data");
+        string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by");
+        bool json = a.Flag("--json");
+        double reframe = a.Double("--reframe", 1.0);
+        int threads = a.Int("--threads", Environment.ProcessorCount);
+        string? cache = a.String("--cache");
+        a.ThrowOnUnknown();
+        if (!(reframe > 0 && reframe <= 1)) throw new UsageException($"--reframe takes a factor in (0, 1], not {reframe.ToString(CultureInfo.InvariantCulture)}");
+
+        var classifier = ModelArgs.Load(modelPath, threads);
+        var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
+        var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache };
+        var report = ModelEvaluator.Evaluate(classifier, test, options);
+        if (reportPath is not null)
+            EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""));
+        if (json)
+        {
+            Console.WriteLine(EvaluationJson.ToJson(report));
+        }
+        else
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{classifier.Info.Kind} on {test.Items.Count} images of {data}{(reframe < 1 ? $", reframed ×{reframe}" : "")}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"accuracy {report.Accuracy:P2}  ROC AUC {report.RocAuc:F4}  PR AUC {report.PrAuc:F4}  log-loss {report.LogLoss:F4}  Brier {report.Brier:F4}  ECE {report.ExpectedCalibrationError:F4}"));
+            var c = report.Confusion;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"confusion (positive = male): TP {c.TruePositives}  TN {c.TrueNegatives}  FP {c.FalsePositives}  FN {c.FalseNegatives}"));
+            Console.WriteLine();
+            Console.WriteLine(report.Classification.ToString());
+            foreach (var g in report.Groups) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {groupBy} {g.Group}: {g.Accuracy:P2} of {g.Count}"));
+            foreach (var s in report.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
+        }
+        return CliApp.Ok;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+using GenderML.Imaging;
+
+namespace GenderML.Cli;
+
+/// <summary>
+/// <c>genderml predict --model MODEL.zip IMAGE... [--json]</c>: one line per image (path, label, P(label)); with
+/// <c>--json</c> one object per line <c>{"path": ..., "label": ..., "pMale": ...}</c>. An unreadable image is
+/// reported on standard error and makes the exit code 2; the others are still predicted.
+/// </summary>
+internal static class PredictCommand
+{
+    public static int Run(string[] args)
+    {
+        var a = new CliArgs(args, "--json");
+        string modelPath = a.Required("--model");
+        bool json = a.Flag("--json");
+        int threads = a.Int("--threads", Environment.ProcessorCount);
+        a.ThrowOnUnknown();
+        if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
+        var classifier = ModelArgs.Load(modelPath, threads);
+        int failures = 0;
+        foreach (string path in a.Positional)
+        {
+            Image image;
+            try
+            {
+                image = Image.Load(path);
+            }
+            catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"genderml predict: {(e is ImageLoadException ? e.Message : $"{path}: {e.Message}")}");
+                failures++;
+                continue;
+            }
+            var p = classifier.Predict(image);
+            Console.WriteLine(json
+                ? JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6) })
+                : string.Create(CultureInfo.InvariantCulture, $"{path}\t{p.Label}\t{p.Confidence:F4}"));
+        }
+        return failures == 0 ? CliApp.Ok : CliApp.BadInput;
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using GenderML.Training;
+
+namespace GenderML.Cli;
+
+/// <summary>Prints training progress to standard error: one updating line per epoch on a terminal, one line per epoch otherwise.</summary>
+internal sealed class ProgressPrinter : IProgress<TrainingProgress>
+{
+    private readonly bool _terminal = !Console.IsErrorRedirected;
+    private bool _open;
+
+    public void Report(TrainingProgress p)
+    {
+        bool epochEnd = p.ValidationLoss is not null || (p.Batches == 1 && p.Epoch % 50 == 0);
+        if (!epochEnd && !_terminal) return;
+        int width = 20, filled = p.Batches == 0 ? width : p.Batch * width / p.Batches;
+        string bar = new string('#', filled) + new string('.', width - filled);
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"epoch {p.Epoch}/{p.Epochs} [{bar}] loss {p.TrainLoss:F4} acc {p.TrainAccuracy:P1}");
+        if (p.ValidationLoss is { } vl) line += string.Create(CultureInfo.InvariantCulture, $" | val loss {vl:F4} acc {p.ValidationAccuracy:P1}");
+        line += string.Create(CultureInfo.InvariantCulture, $" | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
+        if (_terminal)
+        {
+            Console.Error.Write("\r" + line.PadRight(Console.IsErrorRedirected ? 0 : 110));
+            _open = true;
+            if (p.ValidationLoss is not null) { Console.Error.WriteLine(); _open = false; }
+        }
+        else
+        {
+            Console.Error.WriteLine(line);
+        }
+    }
+
+    public void Done()
+    {
+        if (_open) Console.Error.WriteLine();
+        _open = false;
+    }
+}

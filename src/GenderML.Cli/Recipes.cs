@@ -1,0 +1,43 @@
+using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Imaging;
+
+namespace GenderML.Cli;
+
+/// <summary>The <c>--model</c> names of the CLI → recipes, with the image options of the command line.</summary>
+internal static class Recipes
+{
+    public const string Names = "logreg, dense, cnn2, cnn3, vgg, rnn, resnet";
+
+    public static ClassifierRecipe Create(string name, CliArgs a)
+    {
+        bool rgb = a.Flag("--rgb");
+        string mode = a.String("--resize") ?? "stretch";
+        int defaultSize = name switch { "vgg" or "resnet" => 64, _ => 50 };
+        var preprocessing = new PreprocessOptions
+        {
+            Size = a.Int("--image-size", defaultSize),
+            Format = rgb ? PixelFormat.Rgb24 : PixelFormat.Gray8,
+            Mode = mode switch
+            {
+                "stretch" => ResizeMode.Stretch,
+                "crop" => ResizeMode.CenterCrop,
+                "pad" => ResizeMode.Pad,
+                _ => throw new UsageException($"--resize takes stretch, crop or pad, not '{mode}'"),
+            },
+        };
+        if (preprocessing.Size is < 16 or > 512) throw new UsageException($"--image-size must be 16–512, not {preprocessing.Size}");
+        int hidden = a.Int("--hidden", 0);
+        return name switch
+        {
+            "logreg" => new LogisticRegressionRecipe { Preprocessing = preprocessing, C = a.Double("--c", 1.0), MaxIterations = a.Int("--max-iterations", 500) },
+            "dense" => new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = preprocessing, HiddenUnits = hidden },
+            "cnn2" => new NeuralNetworkRecipe(NetworkPreset.Cnn2) { Preprocessing = preprocessing, HiddenUnits = hidden },
+            "cnn3" => new NeuralNetworkRecipe(NetworkPreset.Cnn3) { Preprocessing = preprocessing, HiddenUnits = hidden },
+            "vgg" => new NeuralNetworkRecipe(NetworkPreset.SmallerVgg) { Preprocessing = preprocessing, HiddenUnits = hidden },
+            "rnn" => new NeuralNetworkRecipe(NetworkPreset.Rnn) { Preprocessing = preprocessing, HiddenUnits = hidden },
+            "resnet" => new NeuralNetworkRecipe(NetworkPreset.ResNet) { Preprocessing = preprocessing },
+            _ => throw new UsageException($"unknown model '{name}' (one of {Names})"),
+        };
+    }
+}

@@ -1,0 +1,20 @@
+using GenderML.Data;
+
+namespace GenderML.Classifiers;
+
+/// <summary>
+/// An untrained classifier: what to build and how to preprocess images for it. <see cref="Trainer"/>.<c>Fit</c>
+/// turns a recipe and data into a trained <see cref="IGenderClassifier"/>.
+/// </summary>
+public abstract record ClassifierRecipe
+{
+    private protected ClassifierRecipe()
+    {
+    }
+
+    /// <summary>The short name used by the CLI and saved models (<c>logreg</c>, <c>cnn2</c>, …).</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>How images become inputs: side, gray or RGB, and how non-square images are made square.</summary>
+    public PreprocessOptions Preprocessing { get; init; } = new() { Size = 50 };
+}

@@ -1,0 +1,28 @@
+using GenderML.Imaging;
+using GenderML.Training;
+
+namespace GenderML.Classifiers;
+
+/// <summary>
+/// What every trained model shares: it maps preprocessed samples (<see cref="ClassifierInfo.Preprocessing"/>) to
+/// P(male). Images are turned into samples here; evaluation feeds samples straight from the pixel cache.
+/// </summary>
+internal abstract class TrainedClassifier : IGenderClassifier
+{
+    public abstract ClassifierInfo Info { get; }
+
+    /// <summary>P(male) of every sample of <paramref name="samples"/>, in order.</summary>
+    public abstract float[] Probabilities(SampleSource samples, CancellationToken cancellation = default);
+
+    public GenderPrediction Predict(Image image) => Predict([image])[0];
+
+    public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var options = Info.Preprocessing;
+        var samples = new ArraySampleSource(ImageSample.WriteAll(images, options), new int[images.Count], options.BytesPerImage);
+        return [.. Probabilities(samples).Select(GenderPrediction.FromProbability)];
+    }
+
+    public abstract void Save(string path);
+}

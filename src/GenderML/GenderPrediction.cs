@@ -1,0 +1,20 @@
+namespace GenderML;
+
+/// <summary>
+/// What a classifier says of one face: the more likely label and P(male). It is a guess at perceived,
+/// binary gender presentation, not at anyone's gender identity.
+/// </summary>
+/// <param name="Label"><see cref="GenderLabels.Male"/> when <paramref name="ProbabilityMale"/> &gt; 0.5, else <see cref="GenderLabels.Female"/>.</param>
+/// <param name="ProbabilityMale">P(male) in [0, 1].</param>
+public sealed record GenderPrediction(string Label, float ProbabilityMale)
+{
+    /// <summary>P(female) = 1 − P(male).</summary>
+    public float ProbabilityFemale => 1f - ProbabilityMale;
+
+    /// <summary>The probability of the predicted label: max(P(male), P(female)).</summary>
+    public float Confidence => Math.Max(ProbabilityMale, ProbabilityFemale);
+
+    /// <summary>The prediction for a given P(male), labelled by the 0.5 threshold.</summary>
+    public static GenderPrediction FromProbability(float probabilityMale) =>
+        new(probabilityMale > 0.5f ? GenderLabels.Male : GenderLabels.Female, probabilityMale);
+}

@@ -1,0 +1,26 @@
+using GenderML.Imaging;
+
+namespace GenderML;
+
+/// <summary>
+/// A trained classifier of perceived gender presentation from a face image. Get one from
+/// <see cref="Trainer"/>.<c>Fit</c> or <see cref="GenderClassifier.Load"/>.
+/// </summary>
+/// <remarks>
+/// Each image is taken as a face crop and preprocessed as the model was trained (<see cref="ClassifierInfo.Preprocessing"/>).
+/// Instances are not safe for concurrent calls; load one per thread, or lock.
+/// </remarks>
+public interface IGenderClassifier
+{
+    /// <summary>What the model is: kind, architecture, classes, preprocessing, training summary and metrics at save time.</summary>
+    ClassifierInfo Info { get; }
+
+    /// <summary>Classifies one face image.</summary>
+    GenderPrediction Predict(Image image);
+
+    /// <summary>Classifies a batch of face images; the i-th prediction belongs to the i-th image.</summary>
+    IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images);
+
+    /// <summary>Saves the model as a self-contained <c>.zip</c> (written to a temporary file, then renamed).</summary>
+    void Save(string path);
+}

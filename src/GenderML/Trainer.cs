@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using GenderML.Classifiers;
+using GenderML.Core;
+using GenderML.Data;
+using GenderML.Evaluation;
+using GenderML.Linear;
+using GenderML.Training;
+
+namespace GenderML;
+
+/// <summary>The front door for training: a recipe plus labelled images → a trained <see cref="IGenderClassifier"/>.</summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains <paramref name="recipe"/> on <paramref name="train"/>. Images are preprocessed once into the pixel
+    /// cache (reused by later runs); those that cannot be decoded are listed in <see cref="TrainingResult.Skipped"/>.
+    /// Without <paramref name="validation"/>, a stratified <see cref="TrainingOptions.ValidationFraction"/> of
+    /// <paramref name="train"/> is held out (from the seed) for validation and early stopping.
+    /// </summary>
+    /// <exception cref="ArgumentException">No usable training images, or only one class.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; with a checkpoint path, the last finished epoch is saved.</exception>
+    public static TrainingResult Fit(ClassifierRecipe recipe, Dataset train, Dataset? validation = null, TrainingOptions? options = null,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(train);
+        options ??= new TrainingOptions();
+        if (validation is null && options.ValidationFraction > 0)
+        {
+            var split = train.SplitStratified(new SplitFractions(1 - options.ValidationFraction, options.ValidationFraction, 0), options.Seed);
+            (train, validation) = (split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
+        }
+        var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads };
+        using var trainCache = PixelCache.Open(train, recipe.Preprocessing, cacheOptions);
+        using var validationCache = validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;
+        var trainSamples = new CacheSampleSource(trainCache, train);
+        var validationSamples = validationCache is null ? null : new CacheSampleSource(validationCache, validation!);
+        var skipped = train.Skipped.Concat(trainCache.Failed).Concat(validation?.Skipped ?? []).Concat(validationCache?.Failed ?? [])
+            .DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
+        int[] counts = trainSamples.CountByLabel();
+        if (counts[0] == 0 || counts[1] == 0)
+            throw new ArgumentException($"training needs images of both classes; found {counts[0]} female and {counts[1]} male", nameof(train));
+
+        string fingerprint = Fingerprint(trainSamples.Items, recipe, options);
+        var clock = Stopwatch.StartNew();
+        TrainedClassifier classifier = recipe switch
+        {
+            LogisticRegressionRecipe r => FitLogistic(r, trainSamples, options, fingerprint, progress, cancellation),
+            NeuralNetworkRecipe r => FitNetwork(r, trainSamples, validationSamples, options, fingerprint, progress, cancellation),
+            _ => throw new ArgumentException($"no trainer for {recipe.GetType().Name}", nameof(recipe)),
+        };
+        EvaluationReport? report = null;
+        if (validationSamples is { Count: > 0 })
+        {
+            float[] p = classifier.Probabilities(validationSamples, cancellation);
+            report = Evaluator.Evaluate([.. Enumerable.Range(0, validationSamples.Count).Select(validationSamples.Label)], p);
+        }
+        var info = classifier.Info with
+        {
+            Training = classifier.Info.Training! with { Seconds = clock.Elapsed.TotalSeconds, ValidationCount = validationSamples?.Count ?? 0 },
+            Metrics = report is null ? classifier.Info.Metrics : MetricsOf(report),
+        };
+        return new TrainingResult(WithInfo(classifier, info), report, skipped);
+    }
+
+    private static LogisticClassifier FitLogistic(LogisticRegressionRecipe recipe, CacheSampleSource train, TrainingOptions o, string fingerprint,
+        IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var features = Features(train);
+        int[] labels = [.. Enumerable.Range(0, train.Count).Select(train.Label)];
+        var clock = Stopwatch.StartNew();
+        var report = progress is null ? null : new Progress<LogisticRegressionProgress>(p =>
+            progress.Report(new TrainingProgress(p.Iteration, recipe.MaxIterations, 1, 1, p.Objective / train.Count, double.NaN, null, null, clock.Elapsed, TimeSpan.Zero)));
+        var model = LogisticRegression.Fit(features, train.Count, train.BytesPerSample, labels,
+            new LogisticRegressionOptions { C = recipe.C, MaxIterations = recipe.MaxIterations, Tolerance = recipe.Tolerance, Compute = new ComputeOptions { Threads = o.Threads } },
+            report, cancellation);
+        var fit = model.Fit!;
+        var info = new ClassifierInfo
+        {
+            Kind = recipe.Kind,
+            Architecture = string.Create(CultureInfo.InvariantCulture, $"logistic regression on {recipe.Preprocessing.Key} pixels / 255, L2 with C = {recipe.C}"),
+            Preprocessing = recipe.Preprocessing,
+            Training = new TrainingSummary(fit.Iterations, fit.Iterations, 0, train.Count, 0, o.Seed, fingerprint,
+                string.Create(CultureInfo.InvariantCulture, $"C={recipe.C}; maxIterations={recipe.MaxIterations}; tol={recipe.Tolerance}; converged={fit.Converged} ({fit.StopReason})")),
+        };
+        return new LogisticClassifier(model, info);
+
+        static float[] Features(SampleSource s) => LogisticClassifier.Features.Matrix(s);
+    }
+
+    private static NeuralNetworkClassifier FitNetwork(NeuralNetworkRecipe recipe, CacheSampleSource train, SampleSource? validation, TrainingOptions o,
+        string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var spec = new NetworkSpec(recipe.Preset, recipe.Preprocessing.Channels, recipe.Preprocessing.Size, recipe.HiddenUnits);
+        var (network, description, dropouts) = spec.Build(o.Seed);
+        var result = NetworkTrainer.Fit(network, dropouts, train, validation, spec.CreateBatchBuilder(o.Threads), o, fingerprint, progress, cancellation);
+        var info = new ClassifierInfo
+        {
+            Kind = recipe.Kind,
+            Architecture = description,
+            Preprocessing = recipe.Preprocessing,
+            Training = new TrainingSummary(result.EpochsRun, result.BestEpoch, result.Seconds, train.Count, validation?.Count ?? 0, o.Seed, fingerprint, Describe(o)),
+            Curves = result.Curves,
+        };
+        return new NeuralNetworkClassifier(spec, network, info, o.Threads);
+    }
+
+    private static TrainedClassifier WithInfo(TrainedClassifier classifier, ClassifierInfo info) => classifier switch
+    {
+        LogisticClassifier l => new LogisticClassifier(l.Model, info),
+        NeuralNetworkClassifier n => n.WithInfo(info),
+        _ => classifier,
+    };
+
+    internal static Dictionary<string, double> MetricsOf(EvaluationReport r) => new(StringComparer.Ordinal)
+    {
+        ["n"] = r.N, ["accuracy"] = r.Accuracy, ["auc"] = r.RocAuc, ["logLoss"] = r.LogLoss, ["brier"] = r.Brier, ["ece"] = r.ExpectedCalibrationError,
+    };
+
+    internal static string Describe(TrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
+        $"epochs={o.Epochs}; batch={o.BatchSize}; lr={o.LearningRate}; schedule={o.Schedule}; optimizer={o.Optimizer}; weightDecay={o.WeightDecay}; l1={o.L1}; l2={o.L2}; clip={o.GradientClipNorm}; balance={o.BalanceClasses}; patience={o.EarlyStoppingPatience}; augmentation={o.Augmentation}; seed={o.Seed}");
+
+    /// <summary>SHA-256 over the training files (path relative to the dataset root, size, label), the recipe and the options that shape the result.</summary>
+    private static string Fingerprint(IReadOnlyList<DatasetItem> items, ClassifierRecipe recipe, TrainingOptions o)
+    {
+        var text = new StringBuilder();
+        text.Append(recipe).Append('|').Append(Describe(o)).Append('\n');
+        foreach (var item in items)
+        {
+            long size = new FileInfo(item.Path).Length;
+            text.Append(Path.GetFileName(item.Path)).Append(' ').Append(size.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(item.Label.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+}
