@@ -130,3 +130,17 @@ public sealed class PixelCacheTests
         Directory.Delete(cacheDir, true);
     }
 }
+
+public sealed class FileStampTests
+{
+    [Fact]
+    public void Stamp_AgreesWithFileInfo()
+    {
+        using var t = new TempTree();
+        string path = t.Add("a.bin", new byte[1234]);
+        File.SetLastWriteTimeUtc(path, new DateTime(2020, 5, 6, 7, 8, 9, 123, DateTimeKind.Utc).AddTicks(4567));
+        var info = new FileInfo(path);
+        Assert.Equal((info.Length, info.LastWriteTimeUtc.Ticks), FileStamp.Of(path));
+        Assert.Equal((-1L, 0L), FileStamp.Of(t["missing.bin"]));
+    }
+}
