@@ -46,6 +46,10 @@ internal static class CliApp
 
         commands:
           data inspect DIR [--json]        images per split and class, sizes, bad files
+                [--check header|decode] [--threads N]
           data average DIR --out FILE.png  average face of each class and their difference
+                [--size N] [--rgb] [--mode stretch|crop|pad] [--split S] [--cache-dir D]
+          data cache DIR [--size N] [--rgb] [--mode ...] [--cache-dir D]
+                                           build/refresh the pixel cache, report reuse and time
         """;
 }
