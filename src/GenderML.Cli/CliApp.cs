@@ -15,6 +15,7 @@ internal static class CliApp
     /// <summary>The command groups: name → handler of the remaining words. Each group lives in its own file.</summary>
     private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
     {
+        ["bench"] = BenchCommand.Run,
     };
 
     public static int Run(string[] args)
@@ -46,5 +47,6 @@ internal static class CliApp
         commands:
           data inspect DIR [--json]        images per split and class, sizes, bad files
           data average DIR --out FILE.png  average face of each class and their difference
+          bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
         """;
 }
