@@ -16,6 +16,7 @@ internal static class CliApp
     private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
     {
         ["data"] = DataCommand.Run,
+        ["bench"] = BenchCommand.Run,
     };
 
     public static int Run(string[] args)
@@ -51,5 +52,6 @@ internal static class CliApp
                 [--size N] [--rgb] [--mode stretch|crop|pad] [--split S] [--cache-dir D]
           data cache DIR [--size N] [--rgb] [--mode ...] [--cache-dir D]
                                            build/refresh the pixel cache, report reuse and time
+          bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
         """;
 }
