@@ -10,9 +10,8 @@ internal static class FeatureOps
     {
         if (!a.HasShape(b.ShapeArray()))
             throw new ArgumentException("shapes differ");
-        float[] x = a.Data, y = b.Data;
-        for (int i = 0; i < x.Length; i++) x[i] += y[i];
-        Activations.Apply(activation, x);
+        Activations.Add(a.Data, b.Data);
+        Activations.Apply(activation, a.Data);
         return a;
     }
 

@@ -73,6 +73,31 @@ public sealed class FaceApiOpsTests
     }
 
     [Fact]
+    public void SimdActivationsMatchScalarAtEveryLength()
+    {
+        var rng = new Random(3);
+        foreach (int n in new[] { 0, 1, 7, 8, 9, 15, 16, 17, 33, 6 * 512 + 7 })
+        {
+            float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
+            foreach (Activation act in new[] { Activation.Relu, Activation.Relu6, Activation.Leaky })
+            {
+                float[] y = (float[])x.Clone();
+                Activations.Apply(act, y);
+                for (int i = 0; i < n; i++)
+                {
+                    float m = x[i] * 0.1f;
+                    float want = act switch { Activation.Relu => MathF.Max(x[i], 0), Activation.Relu6 => MathF.Min(MathF.Max(x[i], 0), 6), _ => MathF.Max(x[i] - m, 0) + m };
+                    Assert.Equal(want, y[i]);
+                }
+            }
+
+            float[] a = (float[])x.Clone();
+            Activations.Add(a, x);
+            for (int i = 0; i < n; i++) Assert.Equal(x[i] + x[i], a[i]);
+        }
+    }
+
+    [Fact]
     public void LeakyReluMatchesFaceApiFormula()
     {
         float[] x = [-2f, 0f, 3f];
