@@ -1,0 +1,160 @@
+namespace GenderML.Core.Kernels;
+
+/// <summary>
+/// The blocked SGEMM: C is cut into a grid of tiles fixed by the shape alone (never by the thread count);
+/// each tile runs the whole K loop, in blocks of KC, on one thread. Every element of C is therefore summed
+/// in the same order whatever the tiling or threading, so results are bit-identical across thread counts.
+/// </summary>
+internal static unsafe class GemmDriver
+{
+    /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
+    private const long ParallelThreshold = 1L << 19;
+
+    /// <summary>Fewest tiles the grid aims for, so two or more threads can share the work evenly.</summary>
+    private const int TargetTiles = 8;
+
+    /// <summary>Runs C = op(A)·op(B) (or C += …) with pointers already validated.</summary>
+    public static void Run(GemmIsa isa, bool transA, bool transB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
+    {
+        if (m == 0 || n == 0) return;
+        if (k == 0)
+        {
+            if (!accumulate)
+                for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
+            return;
+        }
+
+        var blocking = GemmBlocking.For(isa);
+        var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        int tiles = problem.TileCount;
+        if (threads <= 1 || tiles == 1 || (long)m * n * k < ParallelThreshold)
+        {
+            for (int t = 0; t < tiles; t++) problem.RunTile(t);
+            return;
+        }
+        var job = GemmJob.Rent();
+        job.Problem = problem;
+        try
+        {
+            WorkerPool.Run(job, tiles, threads);
+        }
+        finally
+        {
+            GemmJob.Return(job);
+        }
+    }
+
+    private sealed class GemmJob : ParallelJob
+    {
+        [ThreadStatic] private static GemmJob? t_cached;
+        public GemmProblem Problem;
+
+        public static GemmJob Rent()
+        {
+            var job = t_cached ?? new GemmJob();
+            t_cached = null;
+            return job;
+        }
+
+        public static void Return(GemmJob job) => t_cached = job;
+
+        public override void Execute(int item) => Problem.RunTile(item);
+    }
+
+    /// <summary>One multiplication: operands, blocking, and its fixed grid of C tiles.</summary>
+    private readonly struct GemmProblem
+    {
+        private readonly GemmBlocking _bk;
+        private readonly bool _transA, _transB, _accumulate;
+        private readonly int _m, _n, _k, _lda, _ldb, _ldc;
+        private readonly float* _a, _b, _c;
+        private readonly int _tileRows, _tileCols, _rowTiles;
+
+        public GemmProblem(GemmBlocking bk, bool transA, bool transB, int m, int n, int k,
+            float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+        {
+            _bk = bk; _transA = transA; _transB = transB; _accumulate = accumulate;
+            _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
+
+            int rowTiles = CeilDiv(m, bk.MC);
+            _tileRows = RoundUp(CeilDiv(m, rowTiles), bk.MR);
+            int tileCols = RoundUp(CeilDiv(n, CeilDiv(n, bk.NC)), bk.NR);
+            while (rowTiles * CeilDiv(n, tileCols) < TargetTiles && tileCols > 4 * bk.NR)
+                tileCols = RoundUp(tileCols / 2, bk.NR);
+            _tileCols = tileCols;
+            _rowTiles = CeilDiv(m, _tileRows);
+        }
+
+        public int TileCount => _rowTiles * CeilDiv(_n, _tileCols);
+
+        /// <summary>Computes tile <paramref name="tile"/> of C through the whole K dimension.</summary>
+        public void RunTile(int tile)
+        {
+            var bk = _bk;
+            int i0 = tile % _rowTiles * _tileRows, j0 = tile / _rowTiles * _tileCols;
+            int mc = Math.Min(_tileRows, _m - i0), nc = Math.Min(_tileCols, _n - j0);
+            int kcMax = Math.Min(bk.KC, _k);
+            float* aPack = NativeScratch.Get(0, (long)RoundUp(mc, bk.MR) * kcMax);
+            float* bPack = NativeScratch.Get(1, (long)RoundUp(nc, bk.NR) * kcMax);
+            float* edge = NativeScratch.Get(2, bk.MR * bk.NR);
+            for (int p0 = 0; p0 < _k; p0 += bk.KC)
+            {
+                int kc = Math.Min(bk.KC, _k - p0);
+                bool add = _accumulate || p0 > 0;
+                GemmPacking.PackB(_transB, _b, _ldb, p0, kc, j0, nc, bk.NR, bPack);
+                GemmPacking.PackA(_transA, _a, _lda, i0, mc, p0, kc, bk.MR, aPack);
+                for (int jr = 0; jr < nc; jr += bk.NR)
+                {
+                    float* bSliver = bPack + (long)jr * kc;
+                    int cols = Math.Min(bk.NR, nc - jr);
+                    for (int ir = 0; ir < mc; ir += bk.MR)
+                    {
+                        float* aSliver = aPack + (long)ir * kc;
+                        int rows = Math.Min(bk.MR, mc - ir);
+                        float* cTile = _c + (long)(i0 + ir) * _ldc + j0 + jr;
+                        if (rows == bk.MR && cols == bk.NR)
+                        {
+                            Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add);
+                        }
+                        else
+                        {
+                            Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false);
+                            MergeEdge(edge, bk.NR, cTile, _ldc, rows, cols, add);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void Kernel(in GemmBlocking bk, int kc, float* a, float* b, float* c, nint ldc, bool add)
+        {
+            switch (bk.Isa)
+            {
+                case GemmIsa.Avx512:
+                    GemmMicroKernels.Avx512Kernel8x32(kc, a, b, c, ldc, add);
+                    break;
+                case GemmIsa.Avx2:
+                    GemmMicroKernels.Avx2Kernel6x16(kc, a, b, c, ldc, add);
+                    break;
+                default:
+                    GemmMicroKernels.ScalarKernel(bk.MR, bk.NR, kc, a, b, c, ldc, add);
+                    break;
+            }
+        }
+
+        private static void MergeEdge(float* edge, int ldEdge, float* c, int ldc, int rows, int cols, bool add)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                float* src = edge + r * ldEdge, dst = c + (long)r * ldc;
+                if (add) for (int j = 0; j < cols; j++) dst[j] += src[j];
+                else for (int j = 0; j < cols; j++) dst[j] = src[j];
+            }
+        }
+    }
+
+    private static int CeilDiv(int x, int y) => (x + y - 1) / y;
+
+    private static int RoundUp(int x, int multiple) => CeilDiv(x, multiple) * multiple;
+}

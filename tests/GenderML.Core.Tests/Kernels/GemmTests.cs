@@ -1,0 +1,111 @@
+using GenderML.Core.Kernels;
+
+namespace GenderML.Core.Tests.Kernels;
+
+public sealed class GemmTests
+{
+    private static readonly int[] Sizes = [0, 1, 2, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65];
+
+    public static TheoryData<int> Isas()
+    {
+        var data = new TheoryData<int>();
+        foreach (var isa in Enum.GetValues<GemmIsa>())
+            if (GemmBlocking.IsSupported(isa)) data.Add((int)isa);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void MatchesReferenceOverShapeSweep(int isaIndex)
+    {
+        var isa = (GemmIsa)isaIndex;
+        int seed = 1;
+        foreach (int m in Sizes)
+        foreach (int n in Sizes)
+        foreach (int k in new[] { 0, 1, 3, 16, 17, 33 })
+        {
+            bool transA = (seed & 1) != 0, transB = (seed & 2) != 0, accumulate = (seed & 4) != 0;
+            Check(isa, transA, transB, m, n, k, padA: seed % 3, padB: seed % 5 == 0 ? 3 : 0, padC: seed % 2, accumulate, seed);
+            seed++;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public void MatchesReferenceForEveryFlagCombination(int isaIndex)
+    {
+        var isa = (GemmIsa)isaIndex;
+        int seed = 100;
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        foreach (bool accumulate in new[] { false, true })
+        foreach (var (m, n, k) in new[] { (33, 65, 300), (200, 70, 513), (9, 700, 20), (1, 1, 1000) })
+            Check(isa, transA, transB, m, n, k, padA: 5, padB: 1, padC: 7, accumulate, seed++);
+    }
+
+    [Fact]
+    public void PublicEntryMatchesReference()
+    {
+        Check(GemmBlocking.BestIsa, false, false, 70, 90, 110, 0, 0, 0, false, 7, usePublic: true);
+        Check(GemmBlocking.BestIsa, true, true, 70, 90, 110, 2, 3, 4, true, 8, usePublic: true);
+    }
+
+    [Theory]
+    [InlineData(false, false, 300, 400, 500)]
+    [InlineData(true, true, 257, 129, 700)]
+    [InlineData(false, true, 64, 5000, 576)]
+    public void OneAndTwoThreadsAreBitIdentical(bool transA, bool transB, int m, int n, int k)
+    {
+        var a = KernelAssert.Random(m * k, 1);
+        var b = KernelAssert.Random(k * n, 2);
+        int lda = transA ? m : k, ldb = transB ? k : n;
+        var one = KernelAssert.Random(m * n, 3);
+        var two = (float[])one.Clone();
+        Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, one, n, accumulate: true, ComputeOptions.SingleThreaded);
+        Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, two, n, accumulate: true, new ComputeOptions { Threads = 2 });
+        KernelAssert.BitIdentical(one, two, "1 vs 2 threads");
+        var three = KernelAssert.Random(m * n, 3);
+        Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, three, n, accumulate: true, new ComputeOptions { Threads = 3 });
+        KernelAssert.BitIdentical(one, three, "1 vs 3 threads");
+    }
+
+    [Fact]
+    public void KZeroClearsOrKeepsC()
+    {
+        var c = new float[] { 1, 2, 3, 4 };
+        Gemm.Multiply(false, false, 2, 2, 0, [], 0, [], 2, c, 2, accumulate: true);
+        Assert.Equal(new float[] { 1, 2, 3, 4 }, c);
+        Gemm.Multiply(false, false, 2, 2, 0, [], 0, [], 2, c, 2, accumulate: false);
+        Assert.Equal(new float[4], c);
+    }
+
+    [Fact]
+    public void RejectsShortSpansAndLeadingDimensions()
+    {
+        var x = new float[6];
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 2, 3, 3, x, 2, x, 3, new float[6], 3, false));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, 2, 3, 3, x, 3, new float[8], 3, new float[6], 3, false));
+        Assert.Throws<ArgumentException>(() => Gemm.Multiply(false, false, -1, 3, 3, x, 3, x, 3, x, 3, false));
+    }
+
+    private static unsafe void Check(GemmIsa isa, bool transA, bool transB, int m, int n, int k,
+        int padA, int padB, int padC, bool accumulate, int seed, bool usePublic = false)
+    {
+        int lda = (transA ? m : k) + padA, ldb = (transB ? k : n) + padB, ldc = n + padC;
+        var a = KernelAssert.Random((transA ? k : m) * lda, seed);
+        var b = KernelAssert.Random((transB ? n : k) * ldb, seed + 1000);
+        var expected = KernelAssert.Random(m * ldc, seed + 2000);
+        var actual = (float[])expected.Clone();
+        GemmReference.Multiply(transA, transB, m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+        if (usePublic)
+        {
+            Gemm.Multiply(transA, transB, m, n, k, a, lda, b, ldb, actual, ldc, accumulate);
+        }
+        else
+        {
+            fixed (float* pa = a, pb = b, pc = actual)
+                GemmDriver.Run(isa, transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, threads: 2);
+        }
+        KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(k)), $"{isa} tA={transA} tB={transB} m={m} n={n} k={k} acc={accumulate}");
+    }
+}
