@@ -19,6 +19,7 @@ internal static class CliApp
         ["train"] = TrainCommand.Run,
         ["evaluate"] = EvaluateCommand.Run,
         ["predict"] = PredictCommand.Run,
+        ["bench"] = BenchCommand.Run,
     };
 
     public static int Run(string[] args)
@@ -53,12 +54,20 @@ internal static class CliApp
         usage: genderml <command> [options]
 
         commands:
-          data inspect DIR [--json]        images per split and class, sizes, bad files
-          data average DIR --out FILE.png  average face of each class and their difference
+          data inspect DIR [--json] [--check header|decode] [--threads N]
+                                           images per split and class, sizes, bad files
+          data average DIR --out FILE.png [--size N] [--rgb] [--mode stretch|crop|pad] [--split S] [--cache-dir D]
+                                           average face of each class and their difference
+          data cache DIR [--size N] [--rgb] [--mode ...] [--cache-dir D]
+                                           build/refresh the pixel cache, report reuse and time
           train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
-                [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--threads N]
+                [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--validation F] [--threads N]
                                            NAME: logreg, dense, cnn2, cnn3, vgg, rnn, resnet
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
+                [--group-by KEY]           scores on the test split; --reframe F shrinks each face by F first
           predict --model MODEL.zip IMAGE... [--json]
+          bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
+
+        exit codes: 0 success, 1 usage error, 2 bad data or model
         """;
 }

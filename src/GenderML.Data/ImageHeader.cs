@@ -54,10 +54,15 @@ internal static class ImageHeader
         return (0, 0, Describe(head));
     }
 
-    private static (int, int, string?) Checked(long width, long height, string format) =>
-        width is > 0 and <= 1 << 20 && height is > 0 and <= 1 << 20
-            ? ((int)width, (int)height, null)
-            : (0, 0, $"{format} header states an impossible size {width}x{height}");
+    private static (int, int, string?) Checked(long width, long height, string format)
+    {
+        if (width is <= 0 or > 1 << 20 || height is <= 0 or > 1 << 20)
+            return (0, 0, $"{format} header states an impossible size {width}x{height}");
+        double limit = GenderML.Imaging.ImageLoadOptions.Default.MaxMegapixels;
+        if (width * height > limit * 1e6)
+            return (0, 0, $"{format} header claims {width}x{height} pixels, above the {limit:0.#}-megapixel limit");
+        return ((int)width, (int)height, null);
+    }
 
     private static (int, int, string?) Jpeg(ReadOnlySpan<byte> b, bool complete)
     {

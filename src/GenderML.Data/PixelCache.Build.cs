@@ -63,7 +63,7 @@ public sealed unsafe partial class PixelCache
     private static (Entry Entry, bool FromOld) Resolve(string path, PreprocessOptions options, PixelCache? old,
         Dictionary<string, int> oldByPath, Dictionary<UInt128, int> oldByHash, Span<byte> destination)
     {
-        var (length, mtime) = Stamp(path);
+        var (length, mtime) = FileStamp.Of(path);
         if (old is not null && length >= 0 && oldByPath.TryGetValue(path, out int same)
             && old._entries[same].Length == length && old._entries[same].MtimeTicks == mtime)
         {
@@ -95,6 +95,11 @@ public sealed unsafe partial class PixelCache
         {
             destination.Clear();
             error = e.Reason;
+        }
+        catch (Exception e) when (e is not (DllNotFoundException or OutOfMemoryException))
+        {
+            destination.Clear(); // a decoder bug must not stop a 200,000-image build; the file is listed with the error
+            error = $"decoder failed: {e.GetType().Name}: {e.Message}";
         }
         return (new Entry(path, length, mtime, hash, error), false);
     }

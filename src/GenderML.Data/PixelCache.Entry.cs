@@ -5,20 +5,6 @@ public sealed partial class PixelCache
     /// <summary>One indexed file: its path, stamp (length, mtime), content hash, and the decode error if any.</summary>
     internal sealed record Entry(string Path, long Length, long MtimeTicks, UInt128 Hash, string? Error);
 
-    /// <summary>The file's length and last-write time, one stat call; (-1, 0) when it cannot be read.</summary>
-    internal static (long Length, long MtimeTicks) Stamp(string path)
-    {
-        try
-        {
-            var info = new FileInfo(path);
-            return info.Exists ? (info.Length, info.LastWriteTimeUtc.Ticks) : (-1, 0);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return (-1, 0);
-        }
-    }
-
     /// <summary>The first 16 bytes of the SHA-256 of <paramref name="bytes"/>.</summary>
     internal static UInt128 ContentHash(ReadOnlySpan<byte> bytes)
     {

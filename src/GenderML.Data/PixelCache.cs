@@ -125,7 +125,7 @@ public sealed unsafe partial class PixelCache : IDisposable
         {
             for (int i = start; i < end && Volatile.Read(ref changed) == 0; i++)
             {
-                var (length, mtime) = Stamp(paths[i]);
+                var (length, mtime) = FileStamp.Of(paths[i]);
                 if (length != _entries[i].Length || mtime != _entries[i].MtimeTicks) Interlocked.Exchange(ref changed, 1);
             }
         });

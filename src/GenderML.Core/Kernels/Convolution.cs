@@ -1,17 +1,115 @@
 namespace GenderML.Core.Kernels;
 
 /// <summary>2-D convolution (cross-correlation, as in PyTorch and TensorFlow) over NCHW batches: forward and both backward passes.</summary>
-public static class Convolution
+/// <remarks>
+/// Depthwise convolutions (one input and one output channel per group) run a direct kernel; everything else is
+/// lowered to SGEMM through im2col, a few images at a time. Work is split into parts fixed by the geometry, so
+/// results are bit-identical whatever <see cref="ComputeOptions.Threads"/> is.
+/// </remarks>
+public static partial class Convolution
 {
     /// <summary><c>output[n,o,y,x] = bias[o] + Σ_{c,i,j} input[n, g·C/G + c, y·sh − pt + i, x·sw − pl + j] · weight[o,c,i,j]</c>, zero outside the input. <paramref name="bias"/> may be empty.</summary>
-    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, ComputeOptions? options = null)
-        => ConvolutionReference.Forward(g, input, weight, bias, output);
+    /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
+    public static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, ComputeOptions? options = null)
+    {
+        Validate(g);
+        CheckLength("input", input.Length, g.InputLength);
+        CheckLength("weight", weight.Length, g.WeightLength);
+        CheckBias(bias.Length, g);
+        CheckLength("output", output.Length, g.OutputLength);
+        if (g.OutputLength == 0) return;
+        int threads = Threads(options);
+        fixed (float* x = input, w = weight, b = bias, y = output)
+        {
+            var ops = new ConvOperands(g, x, w, bias.IsEmpty ? null : b, y);
+            if (IsDepthwise(g)) DepthwiseConvolution.Forward(ops, threads);
+            else LoweredConvolution.Forward(ops, threads);
+        }
+    }
 
     /// <summary>∂L/∂input from ∂L/∂output: overwrites <paramref name="gradInput"/>.</summary>
-    public static void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, ComputeOptions? options = null)
-        => ConvolutionReference.BackwardInput(g, gradOutput, weight, gradInput);
+    /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
+    public static unsafe void BackwardInput(in ConvGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> weight, Span<float> gradInput, ComputeOptions? options = null)
+    {
+        Validate(g);
+        CheckLength("gradOutput", gradOutput.Length, g.OutputLength);
+        CheckLength("weight", weight.Length, g.WeightLength);
+        CheckLength("gradInput", gradInput.Length, g.InputLength);
+        if (g.InputLength == 0) return;
+        if (g.OutputLength == 0)
+        {
+            gradInput[..g.InputLength].Clear();
+            return;
+        }
+        int threads = Threads(options);
+        fixed (float* dy = gradOutput, w = weight, dx = gradInput)
+        {
+            var ops = new ConvOperands(g, dx, w, null, dy);
+            if (IsDepthwise(g)) DepthwiseConvolution.BackwardInput(ops, threads);
+            else LoweredConvolution.BackwardInput(ops, threads);
+        }
+    }
 
     /// <summary>∂L/∂weight and ∂L/∂bias from ∂L/∂output: <b>adds</b> into <paramref name="gradWeight"/> and <paramref name="gradBias"/> (which may be empty).</summary>
-    public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias, ComputeOptions? options = null)
-        => ConvolutionReference.BackwardWeight(g, input, gradOutput, gradWeight, gradBias);
+    /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
+    public static unsafe void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, Span<float> gradWeight, Span<float> gradBias, ComputeOptions? options = null)
+    {
+        Validate(g);
+        CheckLength("input", input.Length, g.InputLength);
+        CheckLength("gradOutput", gradOutput.Length, g.OutputLength);
+        CheckLength("gradWeight", gradWeight.Length, g.WeightLength);
+        CheckBias(gradBias.Length, g);
+        if (g.OutputLength == 0) return;
+        int threads = Threads(options);
+        fixed (float* x = input, dy = gradOutput, dw = gradWeight, db = gradBias)
+        {
+            var ops = new ConvOperands(g, x, dw, gradBias.IsEmpty ? null : db, dy);
+            if (IsDepthwise(g)) DepthwiseConvolution.BackwardWeight(ops, threads);
+            else LoweredConvolution.BackwardWeight(ops, threads);
+        }
+    }
+
+    private static bool IsDepthwise(in ConvGeometry g) =>
+        g.Groups > 1 && g.InChannelsPerGroup == 1 && g.OutChannelsPerGroup == 1;
+
+    private static int Threads(ComputeOptions? options) => (options ?? DefaultOptions).Threads;
+
+    private static readonly ComputeOptions DefaultOptions = new();
+
+    private static void Validate(in ConvGeometry g)
+    {
+        if (g.Batch < 0 || g.InChannels <= 0 || g.InHeight <= 0 || g.InWidth <= 0 || g.OutChannels <= 0
+            || g.KernelHeight <= 0 || g.KernelWidth <= 0)
+            throw new ArgumentException($"Convolution: sizes must be positive (batch may be 0): {g}");
+        if (g.StrideHeight <= 0 || g.StrideWidth <= 0)
+            throw new ArgumentException($"Convolution: strides must be positive: {g}");
+        if (g.PadTop < 0 || g.PadLeft < 0 || g.PadBottom < 0 || g.PadRight < 0)
+            throw new ArgumentException($"Convolution: padding must not be negative: {g}");
+        if (g.Groups <= 0 || g.InChannels % g.Groups != 0 || g.OutChannels % g.Groups != 0)
+            throw new ArgumentException($"Convolution: groups={g.Groups} must divide in channels ({g.InChannels}) and out channels ({g.OutChannels})");
+        if (g.InHeight + g.PadTop + g.PadBottom < g.KernelHeight || g.InWidth + g.PadLeft + g.PadRight < g.KernelWidth)
+            throw new ArgumentException($"Convolution: the {g.KernelHeight}×{g.KernelWidth} kernel is larger than the padded {g.InHeight}×{g.InWidth} input; add padding or use a smaller kernel");
+    }
+
+    private static void CheckLength(string name, int actual, int needed)
+    {
+        if (actual < needed)
+            throw new ArgumentException($"Convolution: {name} holds {actual} values, the geometry needs {needed}", name);
+    }
+
+    private static void CheckBias(int length, in ConvGeometry g)
+    {
+        if (length != 0 && length != g.OutChannels)
+            throw new ArgumentException($"Convolution: bias holds {length} values; pass one per output channel ({g.OutChannels}) or none", "bias");
+    }
+}
+
+/// <summary>The pointers of one convolution call. <c>Input</c> is x or ∂x, <c>Weight</c> w or ∂w, <c>Bias</c> b or ∂b (null when absent), <c>Output</c> y or ∂y.</summary>
+internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output)
+{
+    public readonly ConvGeometry G = g;
+    public readonly float* Input = input;
+    public readonly float* Weight = weight;
+    public readonly float* Bias = bias;
+    public readonly float* Output = output;
 }

@@ -3,14 +3,38 @@ namespace GenderML.Core.Layers;
 /// <summary>An element-wise function <c>y = f(x)</c> on a tensor of any shape; backward is <c>∂x = f′(x) · ∂y</c>.</summary>
 public abstract class Activation : Layer
 {
-    private Tensor? _input, _output, _gradInput;
+    private const int Chunk = 16384;
+    private readonly Ops.PartitionedLoop _loop = new();
+    private readonly Action<int, int> _applyPart, _derivePart;
+    private Tensor? _input, _output, _gradInput, _gradOutput;
+
+    /// <summary>Creates the layer.</summary>
+    protected Activation()
+    {
+        _applyPart = (start, end) =>
+        {
+            var (from, length) = Range(start, end, _input!.Length);
+            Apply(_input.Data.AsSpan(from, length), _output!.Data.AsSpan(from, length));
+        };
+        _derivePart = (start, end) =>
+        {
+            var (from, length) = Range(start, end, _input!.Length);
+            Derive(_input.Data.AsSpan(from, length), _output!.Data.AsSpan(from, length), _gradOutput!.Data.AsSpan(from, length), _gradInput!.Data.AsSpan(from, length));
+        };
+    }
+
+    private static (int From, int Length) Range(int startChunk, int endChunk, int length)
+    {
+        int from = startChunk * Chunk;
+        return (from, Math.Min(endChunk * Chunk, length) - from);
+    }
 
     /// <inheritdoc/>
     public sealed override Tensor Forward(Tensor input)
     {
         _input = input;
         var output = TensorBuffers.EnsureLike(ref _output, input);
-        Apply(input.Data, output.Data);
+        _loop.Run(_applyPart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
         return output;
     }
 
@@ -19,7 +43,9 @@ public abstract class Activation : Layer
     {
         var input = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        Derive(input.Data, _output!.Data, gradOutput.Data, gradInput.Data);
+        _gradOutput = gradOutput;
+        _loop.Run(_derivePart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
+        _gradOutput = null;
         return gradInput;
     }
 

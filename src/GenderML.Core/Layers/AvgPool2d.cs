@@ -40,7 +40,7 @@ public sealed class AvgPool2d : Layer
         _geometry = PoolGeometry.For(input, KernelSize, Stride, Padding, "AvgPool2d");
         _input = input;
         var output = TensorBuffers.Ensure(ref _output, input.Dim(0), input.Dim(1), _geometry.OutHeight, _geometry.OutWidth);
-        Pooling.AvgForward(_geometry, CountIncludePad, input.Data, output.Data);
+        Pooling.AvgForward(_geometry, CountIncludePad, input.Data, output.Data, 0, _geometry.Planes);
         return output;
     }
 
@@ -49,7 +49,7 @@ public sealed class AvgPool2d : Layer
     {
         var input = _input ?? throw new InvalidOperationException("AvgPool2d.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        Pooling.AvgBackward(_geometry, CountIncludePad, gradOutput.Data, gradInput.Data);
+        Pooling.AvgBackward(_geometry, CountIncludePad, gradOutput.Data, gradInput.Data, 0, _geometry.Planes);
         return gradInput;
     }
 }

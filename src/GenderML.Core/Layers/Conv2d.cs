@@ -107,7 +107,8 @@ public sealed class Conv2d : Layer
     {
         var input = _input ?? throw new InvalidOperationException("Conv2d.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        Convolution.BackwardInput(_geometry, gradOutput.Data, _weight.Value.Data, gradInput.Data, Compute);
+        if (InputGradientNeeded) Convolution.BackwardInput(_geometry, gradOutput.Data, _weight.Value.Data, gradInput.Data, Compute);
+        else gradInput.Clear();
         if (_weight.Trainable)
             Convolution.BackwardWeight(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data,
                 _bias is not null && _bias.Trainable ? _bias.Gradient.Data : default, Compute);

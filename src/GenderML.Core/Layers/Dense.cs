@@ -66,7 +66,9 @@ public sealed class Dense : Layer
         var input = _input ?? throw new InvalidOperationException("Dense.Backward before Forward");
         int n = input.Dim(0);
         var gradInput = TensorBuffers.Ensure(ref _gradInput, n, InFeatures);
-        Gemm.Multiply(false, false, n, InFeatures, OutFeatures, gradOutput.Data, OutFeatures, _weight.Value.Data, InFeatures, gradInput.Data, InFeatures, false, Compute);
+        if (InputGradientNeeded)
+            Gemm.Multiply(false, false, n, InFeatures, OutFeatures, gradOutput.Data, OutFeatures, _weight.Value.Data, InFeatures, gradInput.Data, InFeatures, false, Compute);
+        else gradInput.Clear();
         if (_weight.Trainable)
             Gemm.Multiply(true, false, OutFeatures, InFeatures, n, gradOutput.Data, OutFeatures, input.Data, InFeatures, _weight.Gradient.Data, InFeatures, true, Compute);
         if (_bias is not null && _bias.Trainable)

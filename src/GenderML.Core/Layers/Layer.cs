@@ -22,6 +22,12 @@ public abstract class Layer
     /// <summary>True in training mode (batch statistics, dropout on); false in evaluation mode.</summary>
     public bool Training { get; private set; } = true;
 
+    /// <summary>
+    /// When false, <see cref="Backward"/> may skip ∂loss/∂input and return zeros instead: for the first layer of a
+    /// network, whose input is data. Composites pass it on to their first layer.
+    /// </summary>
+    public bool InputGradientNeeded { get; set; } = true;
+
     /// <summary>How many threads the kernels may use.</summary>
     public ComputeOptions Compute { get; private set; } = new();
 

@@ -4,12 +4,13 @@ namespace GenderML.Core.Layers;
 
 /// <summary>
 /// Max pooling over K×K windows of an N×C×H×W batch: <c>y[n,c,y,x] = max_{i,j} x[n,c,y·s − pad + i, x·s − pad + j]</c>,
-/// padded positions never win (they act as −∞). Backward routes each gradient to the first maximum of its window.
+/// padded positions never win (they act as −∞). Backward routes each gradient to the first maximum of its window (row-major order).
 /// </summary>
 public sealed class MaxPool2d : Layer
 {
-    private Tensor? _input, _output, _gradInput;
-    private int[]? _argmax;
+    private readonly PartitionedLoop _loop = new();
+    private readonly Action<int, int> _forwardPart, _backwardPart;
+    private Tensor? _input, _output, _gradInput, _gradOutput;
     private PoolGeometry _geometry;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to the kernel size and padding to none.</summary>
@@ -20,6 +21,8 @@ public sealed class MaxPool2d : Layer
         Stride = stride ?? kernelSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         Padding = padding ?? ConvPadding.Valid;
+        _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end);
+        _backwardPart = (start, end) => Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end);
     }
 
     /// <summary>Window height and width.</summary>
@@ -38,8 +41,7 @@ public sealed class MaxPool2d : Layer
         var g = _geometry;
         _input = input;
         var output = TensorBuffers.Ensure(ref _output, input.Dim(0), input.Dim(1), g.OutHeight, g.OutWidth);
-        if (_argmax is null || _argmax.Length != output.Length) _argmax = new int[output.Length];
-        Pooling.MaxForward(g, input.Data, output.Data, _argmax);
+        _loop.Run(_forwardPart, g.Planes, Compute.Threads, minItemsPerPart: 8);
         return output;
     }
 
@@ -48,7 +50,9 @@ public sealed class MaxPool2d : Layer
     {
         var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        Pooling.MaxBackward(_geometry, gradOutput.Data, _argmax!, gradInput.Data);
+        _gradOutput = gradOutput;
+        _loop.Run(_backwardPart, _geometry.Planes, Compute.Threads, minItemsPerPart: 8);
+        _gradOutput = null;
         return gradInput;
     }
 }

@@ -26,6 +26,7 @@ public sealed class Sequential : Layer
     public override Tensor Forward(Tensor input)
     {
         var x = input;
+        if (_layers.Count > 0) _layers[0].InputGradientNeeded = InputGradientNeeded;
         for (int i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x);
         return x;
     }

@@ -46,6 +46,7 @@ public sealed class ResNet : Layer
     public override Tensor Forward(Tensor input)
     {
         var x = input;
+        _pipeline[0].InputGradientNeeded = InputGradientNeeded;
         for (int i = 0; i < _pipeline.Count; i++) x = _pipeline[i].Forward(x);
         return x;
     }

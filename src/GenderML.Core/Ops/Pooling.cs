@@ -5,6 +5,9 @@ namespace GenderML.Core.Ops;
 /// <summary>The shape of a pooling: planes (N·C) of H×W, K×K windows, stride, padding per side.</summary>
 internal readonly record struct PoolGeometry(int Planes, int InHeight, int InWidth, int Kernel, int Stride, int PadTop, int PadLeft, int PadBottom, int PadRight)
 {
+    /// <summary>True for the 2×2, stride-2, unpadded case that <see cref="MaxPool2x2"/> handles.</summary>
+    public bool IsPlain2x2 => Kernel == 2 && Stride == 2 && PadTop == 0 && PadLeft == 0 && PadBottom == 0 && PadRight == 0;
+
     public int OutHeight => (InHeight + PadTop + PadBottom - Kernel) / Stride + 1;
 
     public int OutWidth => (InWidth + PadLeft + PadRight - Kernel) / Stride + 1;
@@ -27,88 +30,79 @@ internal readonly record struct PoolGeometry(int Planes, int InHeight, int InWid
 /// <summary>Max and average pooling loops, forward and backward side by side.</summary>
 internal static class Pooling
 {
-    /// <summary>Writes each window's maximum and the plane-relative index of its first maximum.</summary>
-    public static void MaxForward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, Span<int> argmax)
+    /// <summary>Writes each window's maximum, for planes [start, end).</summary>
+    public static void MaxForward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
     {
-        int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
-        if (g.Kernel == 2 && g.Stride == 2 && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0)
+        if (g.IsPlain2x2)
         {
-            Max2x2(g, input, output, argmax);
+            MaxPool2x2.Forward(input, output, g.InHeight, g.InWidth, start, end);
             return;
         }
-        for (int p = 0; p < g.Planes; p++)
+        int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
+        for (int p = start; p < end; p++)
         {
             var src = input.Slice(p * plane, plane);
             for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
             {
-                int y0 = y * g.Stride - g.PadTop;
-                int ya = Math.Max(y0, 0), yb = Math.Min(y0 + g.Kernel, g.InHeight);
-                for (int x = 0; x < ow; x++)
-                {
-                    int x0 = x * g.Stride - g.PadLeft;
-                    int xa = Math.Max(x0, 0), xb = Math.Min(x0 + g.Kernel, g.InWidth);
-                    float best = float.NegativeInfinity;
-                    int at = ya * g.InWidth + xa;
-                    for (int iy = ya; iy < yb; iy++)
-                    for (int ix = xa; ix < xb; ix++)
-                    {
-                        float v = src[iy * g.InWidth + ix];
-                        if (v > best) { best = v; at = iy * g.InWidth + ix; }
-                    }
-                    int o = (p * oh + y) * ow + x;
-                    output[o] = best;
-                    argmax[o] = at;
-                }
+                var (ya, yb, xa, xb) = Window(g, y, x);
+                float best = float.NegativeInfinity;
+                for (int iy = ya; iy < yb; iy++)
+                for (int ix = xa; ix < xb; ix++)
+                    best = MathF.Max(best, src[iy * g.InWidth + ix]);
+                output[(p * oh + y) * ow + x] = best;
             }
         }
     }
 
-    private static void Max2x2(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, Span<int> argmax)
+    /// <summary>Overwrites the input gradient of planes [start, end): each output gradient goes to the first input of its window equal to the window's maximum.</summary>
+    public static void MaxBackward(in PoolGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int start, int end)
     {
-        int oh = g.OutHeight, ow = g.OutWidth, w = g.InWidth, plane = g.InHeight * w;
-        for (int p = 0; p < g.Planes; p++)
+        if (g.IsPlain2x2)
+        {
+            MaxPool2x2.Backward(input, output, gradOutput, gradInput, g.InHeight, g.InWidth, start, end);
+            return;
+        }
+        int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
+        gradInput.Slice(start * plane, (end - start) * plane).Clear();
+        for (int p = start; p < end; p++)
         {
             var src = input.Slice(p * plane, plane);
-            int ob = p * oh * ow;
-            for (int y = 0; y < oh; y++)
-            {
-                int r0 = 2 * y * w, r1 = r0 + w;
-                for (int x = 0; x < ow; x++)
-                {
-                    int i = r0 + 2 * x;
-                    float best = src[i]; int at = i;
-                    if (src[i + 1] > best) { best = src[i + 1]; at = i + 1; }
-                    int j = r1 + 2 * x;
-                    if (src[j] > best) { best = src[j]; at = j; }
-                    if (src[j + 1] > best) { best = src[j + 1]; at = j + 1; }
-                    output[ob + y * ow + x] = best;
-                    argmax[ob + y * ow + x] = at;
-                }
-            }
-        }
-    }
-
-    /// <summary>Overwrites <paramref name="gradInput"/>: each output gradient goes to its window's first maximum.</summary>
-    public static void MaxBackward(in PoolGeometry g, ReadOnlySpan<float> gradOutput, ReadOnlySpan<int> argmax, Span<float> gradInput)
-    {
-        int outPlane = g.OutHeight * g.OutWidth, plane = g.InHeight * g.InWidth;
-        gradInput[..(g.Planes * plane)].Clear();
-        for (int p = 0; p < g.Planes; p++)
-        {
             var dst = gradInput.Slice(p * plane, plane);
-            for (int o = p * outPlane; o < (p + 1) * outPlane; o++) dst[argmax[o]] += gradOutput[o];
+            for (int y = 0; y < oh; y++)
+            for (int x = 0; x < ow; x++)
+            {
+                int o = (p * oh + y) * ow + x;
+                var (ya, yb, xa, xb) = Window(g, y, x);
+                int at = FirstEqual(src, g.InWidth, ya, yb, xa, xb, output[o]);
+                dst[at] += gradOutput[o];
+            }
         }
+    }
+
+    private static int FirstEqual(ReadOnlySpan<float> src, int width, int ya, int yb, int xa, int xb, float value)
+    {
+        for (int iy = ya; iy < yb; iy++)
+        for (int ix = xa; ix < xb; ix++)
+            if (src[iy * width + ix] == value) return iy * width + ix;
+        return ya * width + xa;
+    }
+
+    private static (int Ya, int Yb, int Xa, int Xb) Window(in PoolGeometry g, int y, int x)
+    {
+        int y0 = y * g.Stride - g.PadTop, x0 = x * g.Stride - g.PadLeft;
+        return (Math.Max(y0, 0), Math.Min(y0 + g.Kernel, g.InHeight), Math.Max(x0, 0), Math.Min(x0 + g.Kernel, g.InWidth));
     }
 
     /// <summary>Writes each window's mean.</summary>
-    public static void AvgForward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> input, Span<float> output)
+    public static void AvgForward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> input, Span<float> output, int start, int end)
     {
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
-        for (int p = 0; p < g.Planes; p++)
+        for (int p = start; p < end; p++)
         for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++)
         {
-            var (ya, yb, xa, xb, divisor) = Window(g, countIncludePad, y, x);
+            var (ya, yb, xa, xb, divisor) = AvgWindow(g, countIncludePad, y, x);
             float sum = 0f;
             for (int iy = ya; iy < yb; iy++)
             for (int ix = xa; ix < xb; ix++) sum += input[p * plane + iy * g.InWidth + ix];
@@ -117,22 +111,22 @@ internal static class Pooling
     }
 
     /// <summary>Overwrites <paramref name="gradInput"/>: each output gradient spread evenly over its window.</summary>
-    public static void AvgBackward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> gradOutput, Span<float> gradInput)
+    public static void AvgBackward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int start, int end)
     {
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
-        gradInput[..(g.Planes * plane)].Clear();
-        for (int p = 0; p < g.Planes; p++)
+        gradInput.Slice(start * plane, (end - start) * plane).Clear();
+        for (int p = start; p < end; p++)
         for (int y = 0; y < oh; y++)
         for (int x = 0; x < ow; x++)
         {
-            var (ya, yb, xa, xb, divisor) = Window(g, countIncludePad, y, x);
+            var (ya, yb, xa, xb, divisor) = AvgWindow(g, countIncludePad, y, x);
             float share = gradOutput[(p * oh + y) * ow + x] / divisor;
             for (int iy = ya; iy < yb; iy++)
             for (int ix = xa; ix < xb; ix++) gradInput[p * plane + iy * g.InWidth + ix] += share;
         }
     }
 
-    private static (int Ya, int Yb, int Xa, int Xb, float Divisor) Window(in PoolGeometry g, bool countIncludePad, int y, int x)
+    private static (int Ya, int Yb, int Xa, int Xb, float Divisor) AvgWindow(in PoolGeometry g, bool countIncludePad, int y, int x)
     {
         int y0 = y * g.Stride - g.PadTop, x0 = x * g.Stride - g.PadLeft;
         int ya = Math.Max(y0, 0), yb = Math.Min(y0 + g.Kernel, g.InHeight);

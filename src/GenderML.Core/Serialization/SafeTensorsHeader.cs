@@ -118,9 +118,12 @@ internal static class SafeTensorsHeader
         int[] shape = ReadShape(value, name, source);
         var (begin, end) = ReadOffsets(value, name, source);
         long elements = 1;
-        foreach (int d in shape) elements = checked(elements * d);
-        if (elements > Array.MaxLength)
-            throw new InvalidDataException($"{source}: tensor '{name}' of shape {TensorSetCheck.FormatShape(shape)} is too large to load");
+        foreach (int d in shape)
+        {
+            elements *= d; // stays below 2^62: each factor is below 2^31 and the running product is capped below
+            if (elements > Array.MaxLength)
+                throw new InvalidDataException($"{source}: tensor '{name}' of shape {TensorSetCheck.FormatShape(shape)} is too large to load");
+        }
         if (end < begin)
             throw new InvalidDataException($"{source}: tensor '{name}' has data_offsets [{begin}, {end}] that end before they begin");
         if (end > dataLength)
@@ -139,7 +142,7 @@ internal static class SafeTensorsHeader
         foreach (JsonElement d in shape.EnumerateArray())
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out int dim) || dim < 0)
-                throw new InvalidDataException($"{source}: tensor '{name}' has shape entry {d.GetRawText()}; dimensions must be whole numbers ≥ 0");
+                throw new InvalidDataException($"{source}: tensor '{name}' has shape entry {d.GetRawText()}; dimensions must be whole numbers in [0, 2³¹)");
             dims[i++] = dim;
         }
         return dims;

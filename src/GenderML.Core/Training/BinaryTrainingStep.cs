@@ -7,6 +7,7 @@ namespace GenderML.Core.Training;
 /// <summary>
 /// One optimisation step of a network with one logit per example: zero the gradients, forward, binary cross-entropy
 /// with logits, backward, optimizer step. Buffers are reused, so a warmed-up step allocates nothing.
+/// The network's input is data, so its gradient is not computed (<see cref="Layer.InputGradientNeeded"/> is set false).
 /// </summary>
 public sealed class BinaryTrainingStep
 {
@@ -23,6 +24,7 @@ public sealed class BinaryTrainingStep
         _network = network;
         _optimizer = optimizer;
         _loss = loss ?? new BinaryCrossEntropyWithLogits();
+        _network.InputGradientNeeded = false;
     }
 
     /// <summary>Runs one step on <paramref name="inputs"/> (N×…) with <paramref name="targets"/> (N values in [0, 1]); returns the batch's mean loss before the update.</summary>

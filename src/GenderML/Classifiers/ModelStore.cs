@@ -82,7 +82,8 @@ internal static class ModelStore
         int d = architecture.GetProperty("features").GetInt32();
         if (d != info.Preprocessing.BytesPerImage) throw new ModelFormatException(path, $"{d} features do not fit {info.Preprocessing.Key} inputs");
         Expect(path, tensors, ("weight", [d]), ("bias", [1]));
-        return new LogisticClassifier(new LogisticModel(tensors["weight"].Data, tensors["bias"].Data[0]), info);
+        // The intercept is a double; the manifest keeps it exactly (the float tensor is for other readers).
+        return new LogisticClassifier(new LogisticModel(tensors["weight"].Data, architecture.GetProperty("intercept").GetDouble()), info);
     }
 
     private static NeuralNetworkClassifier LoadNetwork(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads)

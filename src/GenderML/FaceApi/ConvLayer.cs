@@ -78,7 +78,7 @@ internal sealed class ConvLayer
         if (x.Dim(1) != InChannels)
             throw new ArgumentException($"layer expects {InChannels} channels, got {x.Dim(1)}");
         ConvGeometry g = Geometry(x.Dim(0), x.Dim(2), x.Dim(3));
-        var y = new Tensor(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+        Tensor y = FeatureOps.Uninitialized(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
         Convolution.Forward(g, x.Data, _weight, _bias, y.Data, options);
         Activations.Apply(Activation, y.Data);
         return y;

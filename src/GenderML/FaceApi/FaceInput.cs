@@ -40,9 +40,19 @@ internal static class FaceInput
     {
         float[] hwc = PaddedResizedHwc(image, size, centred);
         int plane = size * size;
-        for (int p = 0; p < plane; p++)
         for (int c = 0; c < 3; c++)
-            chw[c * plane + p] = norm.Apply(hwc[p * 3 + c], c);
+        {
+            Span<float> dst = chw.Slice(c * plane, plane);
+            if (norm.MinusOneToOne)
+            {
+                for (int p = 0; p < plane; p++) dst[p] = hwc[p * 3 + c] / 127.5f - 1f;
+            }
+            else
+            {
+                float mean = c == 0 ? norm.MeanR : c == 1 ? norm.MeanG : norm.MeanB;
+                for (int p = 0; p < plane; p++) dst[p] = (hwc[p * 3 + c] - mean) / 255f;
+            }
+        }
     }
 
     /// <summary>padToSquare: zero rows/columns appended (and, when centred, prepended) to the shorter side; HWC floats.</summary>

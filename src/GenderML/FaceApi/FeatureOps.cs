@@ -5,14 +5,17 @@ namespace GenderML.FaceApi;
 /// <summary>Element-wise helpers on NCHW feature maps.</summary>
 internal static class FeatureOps
 {
+    /// <summary>An N×C×H×W tensor whose values are garbage: for outputs that are fully overwritten.</summary>
+    public static Tensor Uninitialized(int n, int c, int h, int w)
+        => new([n, c, h, w], GC.AllocateUninitializedArray<float>(checked(n * c * h * w)));
+
     /// <summary><c>a[i] += b[i]</c>, then the activation; returns <paramref name="a"/>.</summary>
     public static Tensor AddInPlace(Tensor a, Tensor b, Activation activation = Activation.None)
     {
         if (!a.HasShape(b.ShapeArray()))
             throw new ArgumentException("shapes differ");
-        float[] x = a.Data, y = b.Data;
-        for (int i = 0; i < x.Length; i++) x[i] += y[i];
-        Activations.Apply(activation, x);
+        Activations.Add(a.Data, b.Data);
+        Activations.Apply(activation, a.Data);
         return a;
     }
 

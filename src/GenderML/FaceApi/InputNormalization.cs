@@ -11,8 +11,4 @@ internal readonly record struct InputNormalization(float MeanR, float MeanG, flo
 
     /// <summary><c>x / 127.5 − 1</c>: SSD MobileNetV1.</summary>
     public static InputNormalization MinusOneToOneScale { get; } = new(0, 0, 0, true);
-
-    public float Apply(float x, int channel) => MinusOneToOne
-        ? x / 127.5f - 1f
-        : (x - (channel == 0 ? MeanR : channel == 1 ? MeanG : MeanB)) / 255f;
 }

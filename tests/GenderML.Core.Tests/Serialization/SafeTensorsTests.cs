@@ -141,6 +141,9 @@ public sealed class SafeTensorsTests : IDisposable
     [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "names 'a' twice")]
     [InlineData("""{"__metadata__":{"epoch":7},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}""", "metadata 'epoch' must be a string")]
     [InlineData("""{"a":[1,2]}""", "tensor 'a' must be an object")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[2147483647,2147483647,2147483647,2147483647],"data_offsets":[0,4]}}""", "is too large to load")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[4294967296],"data_offsets":[0,4]}}""", "dimensions must be whole numbers")]
+    [InlineData("""{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,18446744073709551615]}}""", "offsets must be whole numbers")]
     public void Rejects_a_corrupt_header(string header, string expectedMessage) =>
         AssertRejected(Build(header, new byte[4]), expectedMessage);
 

@@ -81,6 +81,18 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ALoadedLogisticRegressionPredictsTheSameBits()
+    {
+        var recipe = new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 16 } };
+        var trained = Trainer.Fit(recipe, Train, null, Options() with { ValidationFraction = 0 }).Classifier;
+        string path = Path.Combine(_faces.Root, "logreg.zip");
+        trained.Save(path);
+        var loaded = GenderClassifier.Load(path);
+        var images = Enumerable.Range(0, 9).Select(i => SyntheticFaces.Make(i % 2 == 0, new Random(200 + i))).ToList();
+        Assert.Equal(trained.Predict(images).Select(p => p.ProbabilityMale), loaded.Predict(images).Select(p => p.ProbabilityMale));
+    }
+
+    [Fact]
     public void SameSeedSameModelOnOneOrTwoThreads()
     {
         var withAugmentation = Options(epochs: 2) with { Augmentation = AugmentationOptions.Default };

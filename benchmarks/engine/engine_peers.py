@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Peer figures for `genderml bench engine`: numpy (SGEMM) and PyTorch (SGEMM and the two training benchmarks).
+
+Prints {"numpy": {"sgemm": [...]}, "pytorch": {"sgemm": [...], "train": [...]}} with the same fields as
+`genderml bench engine --json`. Each thread count runs in a fresh subprocess so that OpenBLAS and OpenMP pick it
+up at start. Run with Debian's python3 (numpy, torch 1.13), OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset and
+OMP_WAIT_POLICY=PASSIVE (run.sh does this).
+
+usage: engine_peers.py [--threads N] [--skip-sgemm] [--skip-train]
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+SHAPES = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048), (64, 2304 * 8, 576)]
+
+
+def median_seconds(fn, min_repeats, min_seconds):
+    fn()
+    times = []
+    start = time.perf_counter()
+    while len(times) < min_repeats or (time.perf_counter() - start < min_seconds and len(times) < 200):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def child(threads, do_sgemm, do_train):
+    import numpy as np
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    torch.set_num_threads(threads)
+    out = {"numpy": {"sgemm": []}, "pytorch": {"sgemm": [], "train": []}}
+    rng = np.random.default_rng(1)
+    if do_sgemm:
+        for m, n, k in SHAPES:
+            a = rng.random((m, k), dtype=np.float32) - 0.5
+            b = rng.random((k, n), dtype=np.float32) - 0.5
+            c = np.empty((m, n), dtype=np.float32)
+            s = median_seconds(lambda: np.matmul(a, b, out=c), 5, 0.5)
+            out["numpy"]["sgemm"].append({"m": m, "n": n, "k": k, "threads": threads, "gflops": 2.0 * m * n * k / s / 1e9})
+            ta, tb = torch.from_numpy(a), torch.from_numpy(b)
+            tc = torch.empty(m, n)
+            s = median_seconds(lambda: torch.mm(ta, tb, out=tc), 5, 0.5)
+            out["pytorch"]["sgemm"].append({"m": m, "n": n, "k": k, "threads": threads, "gflops": 2.0 * m * n * k / s / 1e9})
+    if do_train:
+        torch.manual_seed(1)
+
+        def cnn2():
+            return nn.Sequential(
+                nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Flatten(), nn.Linear(64 * 11 * 11, 128), nn.ReLU(), nn.Linear(128, 1))
+
+        class Block(nn.Module):
+            def __init__(self, cin, cout, stride):
+                super().__init__()
+                self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+                self.bn1 = nn.BatchNorm2d(cout)
+                self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+                self.bn2 = nn.BatchNorm2d(cout)
+                self.downsample = None
+                if stride != 1 or cin != cout:
+                    self.downsample = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
+
+            def forward(self, x):
+                y = F.relu(self.bn1(self.conv1(x)))
+                y = self.bn2(self.conv2(y))
+                return F.relu(y + (x if self.downsample is None else self.downsample(x)))
+
+        def resnet18():
+            layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
+            cin = 64
+            for stage, width in enumerate([64, 128, 256, 512]):
+                for b in range(2):
+                    layers.append(Block(cin, width, 2 if b == 0 and stage > 0 else 1))
+                    cin = width
+            layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1)]
+            return nn.Sequential(*layers)
+
+        for name, make, batch, shape in [("cnn2-50-gray", cnn2, 256, (256, 1, 50, 50)),
+                                         ("resnet18-64-rgb", resnet18, 64, (64, 3, 64, 64))]:
+            net = make()
+            net.train()
+            opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+            loss_fn = nn.BCEWithLogitsLoss()
+            x = torch.rand(shape)
+            y = (torch.arange(batch) % 2).float().reshape(batch, 1)
+
+            def step():
+                opt.zero_grad()
+                loss = loss_fn(net(x), y)
+                loss.backward()
+                opt.step()
+
+            for _ in range(3):
+                step()
+            s = median_seconds(step, 5, 3)
+            out["pytorch"]["train"].append({"network": name, "batch": batch, "threads": threads, "imagesPerSecond": batch / s})
+    return out
+
+
+def main():
+    args = sys.argv[1:]
+    if args and args[0] == "--child":
+        print(json.dumps(child(int(args[1]), args[2] == "1", args[3] == "1")))
+        return
+    threads = None
+    if "--threads" in args:
+        threads = int(args[args.index("--threads") + 1])
+    do_sgemm = "--skip-sgemm" not in args
+    do_train = "--skip-train" not in args
+    train_threads = threads or os.cpu_count()
+    env = dict(os.environ)
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    env["OMP_WAIT_POLICY"] = "PASSIVE"
+    result = {"numpy": {"sgemm": []}, "pytorch": {"sgemm": [], "train": []}}
+    gemm_threads = [threads] if threads else [1, 2]
+    for t in sorted(set(gemm_threads + [train_threads])):
+        env_t = dict(env, OPENBLAS_NUM_THREADS=str(t), OMP_NUM_THREADS=str(t), MKL_NUM_THREADS=str(t))
+        sg = "1" if do_sgemm and t in gemm_threads else "0"
+        tr = "1" if do_train and t == train_threads else "0"
+        if sg == "0" and tr == "0":
+            continue
+        text = subprocess.run([sys.executable, os.path.abspath(__file__), "--child", str(t), sg, tr],
+                              env=env_t, check=True, capture_output=True, text=True).stdout
+        part = json.loads(text)
+        result["numpy"]["sgemm"] += part["numpy"]["sgemm"]
+        result["pytorch"]["sgemm"] += part["pytorch"]["sgemm"]
+        result["pytorch"]["train"] += part["pytorch"]["train"]
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+#!/usr/bin/python3
+"""Prints ours (genderml bench engine --json) and the peers (engine_peers.py) side by side as Markdown tables."""
+import json
+import sys
+
+ours = json.load(open(sys.argv[1]))
+peers = json.load(open(sys.argv[2]))
+
+
+def key(r):
+    return (r["m"], r["n"], r["k"], r["threads"])
+
+
+numpy = {key(r): r["gflops"] for r in peers["numpy"]["sgemm"]}
+torch = {key(r): r["gflops"] for r in peers["pytorch"]["sgemm"]}
+print("| SGEMM m×n×k | threads | GenderML GFLOP/s | numpy GFLOP/s | PyTorch GFLOP/s | ours / numpy |")
+print("|---|---|---|---|---|---|")
+for r in ours["sgemm"]:
+    k = key(r)
+    n = numpy.get(k)
+    print(f"| {r['m']}×{r['n']}×{r['k']} | {r['threads']} | {r['gflops']:.1f} | {n or float('nan'):.1f} | "
+          f"{torch.get(k, float('nan')):.1f} | {r['gflops'] / n if n else float('nan'):.2f}× |")
+print()
+pt = {(r["network"], r["threads"]): r["imagesPerSecond"] for r in peers["pytorch"]["train"]}
+print("| training (Adam, BCE) | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch |")
+print("|---|---|---|---|---|---|")
+for r in ours["train"]:
+    p = pt.get((r["network"], r["threads"]))
+    print(f"| {r['network']} | {r['batch']} | {r['threads']} | {r['imagesPerSecond']:.0f} | {p or float('nan'):.0f} | "
+          f"{r['imagesPerSecond'] / p if p else float('nan'):.2f}× |")
+print()
+print(f"allocated bytes per training step (GenderML, after warm-up): {ours['allocatedBytesPerStep']}")

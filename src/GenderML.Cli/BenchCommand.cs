@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text;
+
+namespace GenderML.Cli;
+
+/// <summary><c>genderml bench engine [--json] [--threads N]</c>: SGEMM and training throughput of the engine on synthetic data.</summary>
+internal static class BenchCommand
+{
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] != "engine")
+            throw new UsageException("bench takes a target: bench engine [--json] [--threads N]");
+        var options = new CliArgs(args[1..], "--json");
+        bool json = options.Flag("--json");
+        int threads = options.Int("--threads", Environment.ProcessorCount);
+        options.ThrowOnUnknown();
+        if (threads < 1) throw new UsageException($"--threads takes a positive number, not {threads}");
+        if (options.Positional.Count > 0) throw new UsageException($"unexpected '{options.Positional[0]}'");
+
+        var log = json ? TextWriter.Null : Console.Out;
+        int[] gemmThreads = threads == Environment.ProcessorCount ? [1, 2] : [threads];
+        var sgemm = new List<BenchEngine.SgemmResult>();
+        foreach (var (m, n, k) in BenchEngine.SgemmShapes)
+            foreach (int t in gemmThreads)
+            {
+                var r = BenchEngine.Sgemm(m, n, k, t);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sgemm m={m} n={n} k={k} threads={t}: {r.Gflops:F1} GFLOP/s"));
+                sgemm.Add(r);
+            }
+        var train = new List<BenchEngine.TrainResult>();
+        long allocated = 0;
+        foreach (string network in BenchEngine.Networks)
+        {
+            var r = BenchEngine.Train(network, threads);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train {network} batch={r.Batch} threads={threads}: {r.ImagesPerSecond:F0} images/s, {r.AllocatedBytesPerStep} bytes allocated per step"));
+            train.Add(r);
+            allocated = Math.Max(allocated, r.AllocatedBytesPerStep);
+        }
+        if (json) Console.WriteLine(ToJson(sgemm, train, allocated));
+        return CliApp.Ok;
+    }
+
+    private static string ToJson(List<BenchEngine.SgemmResult> sgemm, List<BenchEngine.TrainResult> train, long allocated)
+    {
+        var sb = new StringBuilder();
+        var ci = CultureInfo.InvariantCulture;
+        sb.Append("{\"sgemm\": [");
+        for (int i = 0; i < sgemm.Count; i++)
+        {
+            var r = sgemm[i];
+            if (i > 0) sb.Append(", ");
+            sb.Append(ci, $"{{\"m\": {r.M}, \"n\": {r.N}, \"k\": {r.K}, \"threads\": {r.Threads}, \"gflops\": {r.Gflops:F2}}}");
+        }
+        sb.Append("], \"train\": [");
+        for (int i = 0; i < train.Count; i++)
+        {
+            var r = train[i];
+            if (i > 0) sb.Append(", ");
+            sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}}}");
+        }
+        sb.Append(ci, $"], \"allocatedBytesPerStep\": {allocated}}}");
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using GenderML.Core;
+using GenderML.Core.Kernels;
+using GenderML.Core.Layers;
+using GenderML.Core.Networks;
+using GenderML.Core.Optimizers;
+using GenderML.Core.Training;
+
+namespace GenderML.Cli;
+
+/// <summary>The measurements behind <c>bench engine</c>: warm up, then time repeats and keep the median.</summary>
+internal static class BenchEngine
+{
+    public readonly record struct SgemmResult(int M, int N, int K, int Threads, double Gflops);
+
+    public readonly record struct TrainResult(string Network, int Batch, int Threads, double ImagesPerSecond, long AllocatedBytesPerStep);
+
+    /// <summary>Square sizes, then the im2col shape of a 3×3 convolution of 64 channels on 48×48 (batch 8).</summary>
+    public static readonly (int M, int N, int K)[] SgemmShapes =
+        [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048), (64, 2304 * 8, 576)];
+
+    public static readonly string[] Networks = ["cnn2-50-gray", "resnet18-64-rgb"];
+
+    public static SgemmResult Sgemm(int m, int n, int k, int threads)
+    {
+        var random = new Random(1);
+        var a = new float[m * k];
+        var b = new float[k * n];
+        var c = new float[m * n];
+        for (int i = 0; i < a.Length; i++) a[i] = random.NextSingle() - 0.5f;
+        for (int i = 0; i < b.Length; i++) b[i] = random.NextSingle() - 0.5f;
+        var options = new ComputeOptions { Threads = threads };
+        double flops = 2.0 * m * n * k;
+        void Once() => Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n, false, options);
+        double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 0.5);
+        return new SgemmResult(m, n, k, threads, flops / seconds / 1e9);
+    }
+
+    public static TrainResult Train(string network, int threads)
+    {
+        var (net, batch, shape) = network switch
+        {
+            "cnn2-50-gray" => ((Layer)SmallCnn.Create(1, 50, new Random(1)), 256, new[] { 256, 1, 50, 50 }),
+            "resnet18-64-rgb" => (ResNet.ResNet18(3, 1, new Random(1)), 64, new[] { 64, 3, 64, 64 }),
+            _ => throw new ArgumentException(network),
+        };
+        net.SetCompute(new ComputeOptions { Threads = threads });
+        var step = new BinaryTrainingStep(net, new Adam(net.Parameters(), new AdamOptions(LearningRate: 1e-4)));
+        var random = new Random(2);
+        var x = new Tensor(shape);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = random.NextSingle();
+        var y = new float[batch];
+        for (int i = 0; i < batch; i++) y[i] = i % 2;
+        void Once() => step.Run(x, y);
+        for (int i = 0; i < 3; i++) Once();
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        const int probe = 3;
+        for (int i = 0; i < probe; i++) Once();
+        long allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / probe;
+        double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 3);
+        return new TrainResult(network, batch, threads, batch / seconds, allocated);
+    }
+
+    /// <summary>Runs <paramref name="action"/> once to warm up, then at least <paramref name="minRepeats"/> times and <paramref name="minSeconds"/> in all; the median time.</summary>
+    private static double MedianSeconds(Action action, int minRepeats, double minSeconds)
+    {
+        action();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < minRepeats || (total.Elapsed.TotalSeconds < minSeconds && times.Count < 200))
+        {
+            long start = Stopwatch.GetTimestamp();
+            action();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
+    }
+}

@@ -1,0 +1,146 @@
+using GenderML.Imaging;
+
+namespace GenderML.Data.Tests;
+
+public sealed class PixelCacheTests
+{
+    private static readonly PreprocessOptions Gray8 = new() { Size = 8 };
+
+    private static (TempTree Tree, string CacheDir) MakeSet(int perClass = 3)
+    {
+        var t = new TempTree();
+        for (int i = 0; i < perClass; i++)
+        {
+            t.Add($"female/f{i}.png", TinyImages.Png(12, 10, i));
+            t.Add($"male/m{i}.jpg", TinyImages.Jpeg(16, 12, 10 + i));
+        }
+        return (t, Path.Combine(t.Root, "..", Path.GetFileName(t.Root) + "-cache"));
+    }
+
+    [Fact]
+    public void FirstOpenDecodes_SecondIsAHit_WithTheSamePixels()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = cacheDir, Threads = 2 };
+        byte[][] first;
+        using (var c = PixelCache.Open(d, Gray8, options))
+        {
+            Assert.False(c.Stats.Hit);
+            Assert.Equal(6, c.Stats.Decoded);
+            first = [.. Enumerable.Range(0, c.Count).Select(i => c.GetPixels(i).ToArray())];
+            for (int i = 0; i < d.Items.Count; i++)
+            {
+                var expected = new byte[Gray8.BytesPerImage];
+                Preprocessor.Load(d.Items[i].Path, Gray8, expected);
+                Assert.Equal(expected, first[i]);
+            }
+        }
+        using (var c = PixelCache.Open(d, Gray8, options))
+        {
+            Assert.True(c.Stats.Hit);
+            for (int i = 0; i < c.Count; i++) Assert.Equal(first[i], c.GetPixels(i).ToArray());
+            var batch = new byte[2 * Gray8.BytesPerImage];
+            c.CopyBatch([3, 1], batch);
+            Assert.Equal(first[3], batch[..Gray8.BytesPerImage]);
+        }
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
+    public void ChangedFile_IsDecodedAgain_OthersReused()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = cacheDir };
+        using (PixelCache.Open(d, Gray8, options)) { }
+        string changed = d.Items[0].Path;
+        File.WriteAllBytes(changed, new Image(12, 10, PixelFormat.Gray8, Enumerable.Repeat((byte)200, 120).ToArray()).EncodePng());
+        using (var c = PixelCache.Open(d, Gray8, options))
+        {
+            Assert.False(c.Stats.Hit);
+            Assert.Equal((5, 1), (c.Stats.Reused, c.Stats.Decoded));
+            Assert.All(c.GetPixels(0).ToArray(), b => Assert.Equal(200, b));
+        }
+        File.SetLastWriteTimeUtc(d.Items[1].Path, new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc)); // touched, same content
+        using (var c = PixelCache.Open(d, Gray8, options))
+            Assert.Equal((false, 6, 0), (c.Stats.Hit, c.Stats.Reused, c.Stats.Decoded));
+        using (var c = PixelCache.Open(d, Gray8, options))
+            Assert.True(c.Stats.Hit);
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
+    public void SettingsChange_UsesAnotherFile_AndAddedFileIsTheOnlyDecode()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var options = new PixelCacheOptions { Folder = cacheDir };
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        string a, b;
+        using (var c = PixelCache.Open(d, Gray8, options)) a = c.FilePath;
+        using (var c = PixelCache.Open(d, Gray8 with { Format = PixelFormat.Rgb24 }, options))
+        {
+            b = c.FilePath;
+            Assert.False(c.Stats.Hit);
+            Assert.Equal(8 * 8 * 3, c.GetPixels(0).Length);
+        }
+        Assert.NotEqual(a, b);
+        t.Add("male/new.png", TinyImages.Png(9, 9, 42));
+        var d2 = Dataset.Load(t.Root, TestLabels.Options);
+        using (var c = PixelCache.Open(d2, Gray8, options))
+            Assert.Equal((6, 1), (c.Stats.Reused, c.Stats.Decoded));
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
+    public void CorruptFiles_AreRecordedAsFailed_WithZeroPixels()
+    {
+        var (t, cacheDir) = MakeSet(1);
+        using var _ = t;
+        foreach (var (name, bytes) in TinyImages.Corrupt()) t.Add($"male/{name}", bytes);
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = cacheDir };
+        using (var c = PixelCache.Open(d, Gray8, options))
+        {
+            Assert.Equal(5, c.Failed.Count);
+            int bad = d.Items.ToList().FindIndex(i => i.Path.EndsWith("page.jpg"));
+            Assert.False(c.IsDecoded(bad));
+            Assert.All(c.GetPixels(bad).ToArray(), x => Assert.Equal(0, x));
+        }
+        using (var c = PixelCache.Open(d, Gray8, options))
+            Assert.Equal((true, 5), (c.Stats.Hit, c.Failed.Count));
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
+    public void DamagedCacheFile_IsRebuilt()
+    {
+        var (t, cacheDir) = MakeSet(1);
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = cacheDir };
+        string file;
+        using (var c = PixelCache.Open(d, Gray8, options)) file = c.FilePath;
+        File.WriteAllBytes(file, new byte[100]);
+        using (var c = PixelCache.Open(d, Gray8, options))
+            Assert.Equal((false, 2), (c.Stats.Hit, c.Stats.Decoded));
+        Directory.Delete(cacheDir, true);
+    }
+}
+
+public sealed class FileStampTests
+{
+    [Fact]
+    public void Stamp_AgreesWithFileInfo()
+    {
+        using var t = new TempTree();
+        string path = t.Add("a.bin", new byte[1234]);
+        File.SetLastWriteTimeUtc(path, new DateTime(2020, 5, 6, 7, 8, 9, 123, DateTimeKind.Utc).AddTicks(4567));
+        var info = new FileInfo(path);
+        Assert.Equal((info.Length, info.LastWriteTimeUtc.Ticks), FileStamp.Of(path));
+        Assert.Equal((-1L, 0L), FileStamp.Of(t["missing.bin"]));
+    }
+}
