@@ -128,6 +128,11 @@ public sealed class EvaluatorTests
             var svg = XDocument.Load(Path.Combine(dir, "report-roc.svg"));
             Assert.Equal("svg", svg.Root!.Name.LocalName);
             Assert.Equal(2, svg.Root.Elements().Count(e => e.Name.LocalName == "polyline"));
+            var big = Evaluator.Evaluate(Enumerable.Range(0, 20_000).Select(i => i % 2).ToArray(),
+                Enumerable.Range(0, 20_000).Select(i => Math.Clamp(0.3 + 0.4 * (i % 2) + (rng.NextDouble() - 0.5), 0, 1)).ToArray());
+            string bigSvg = EvaluationMarkdown.RocSvg(big);
+            Assert.True(bigSvg.Length < 60_000, $"ROC SVG of 20,000 scores is {bigSvg.Length} characters");
+            Assert.NotNull(XDocument.Parse(bigSvg).Root);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }
