@@ -1,12 +1,14 @@
 // Fits GenderML's L-BFGS logistic regression on the exact features benchmarks/linear/logreg_peers.py
 // dumped ({split}_X.f32 row-major float32, {split}_y.u8), and prints one JSON line per fit.
 // Usage: dotnet run -c Release --project benchmarks/LinearBench -- --features /tmp/logreg50 [--C 1] [--max-iter 500]
-//        [--tol 1e-4] [--threads 2] [--repeats 3] [--sweep 0.001,0.01]
+//        [--tol 1e-4] [--threads 2] [--repeats 3] [--sweep 0.001,0.01] [--report report.md]
+// With --report, the last fit's test-set evaluation is written as Markdown (+ ROC SVG) and printed as JSON.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using GenderML.Core;
+using GenderML.Evaluation;
 using GenderML.Linear;
 
 var opts = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -62,6 +64,13 @@ foreach (double cValue in cs)
         train_acc = Accuracy(model, xTrain, yTrain),
         test_acc = Accuracy(model, xTest, yTest),
     }));
+    if (opts.TryGetValue("report", out var reportPath))
+    {
+        var report = Evaluator.Evaluate(yTest, model.PredictProbabilities(xTest));
+        EvaluationMarkdown.Write(report, reportPath, $"Logistic regression, 50x50 gray, C = {cValue.ToString(CultureInfo.InvariantCulture)}: test split");
+        Console.WriteLine(EvaluationJson.ToJson(report));
+        Console.Write(report.Classification.ToString(4));
+    }
 }
 
 static double Accuracy(LogisticModel model, float[] x, int[] y)

@@ -10,20 +10,47 @@ namespace GenderML.Evaluation;
 /// </summary>
 /// <remarks>
 /// Numbers are written invariantly with the shortest text that round-trips a double; an undefined
-/// metric (NaN, e.g. the AUC of a one-class set) is written as <c>null</c>. One line, no spaces.
+/// metric (NaN, e.g. the AUC of a one-class set) is written as <c>null</c>. One line, laid out as in the
+/// issue's specification: a space after each <c>:</c> and <c>,</c> outside strings.
 /// </remarks>
 public static class EvaluationJson
 {
-    /// <summary>The report as one line of JSON.</summary>
+    /// <summary>The report as one line of JSON: <c>{"n": 4, "accuracy": 0.75, …}</c>.</summary>
     public static string ToJson(EvaluationReport report)
     {
         using var stream = new MemoryStream();
-        Write(report, stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
+        WriteCompact(report, stream);
+        return Spaced(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    /// <summary>Writes the report as UTF-8 JSON to <paramref name="stream"/> (left open).</summary>
+    /// <summary>Writes <see cref="ToJson"/>'s text as UTF-8 to <paramref name="stream"/> (left open).</summary>
     public static void Write(EvaluationReport report, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(Encoding.UTF8.GetBytes(ToJson(report)));
+    }
+
+    /// <summary>Inserts a space after every ':' and ',' that is not inside a string.</summary>
+    internal static string Spaced(string compact)
+    {
+        var sb = new StringBuilder(compact.Length + compact.Length / 8);
+        bool inString = false, escaped = false;
+        foreach (char c in compact)
+        {
+            sb.Append(c);
+            if (inString)
+            {
+                if (escaped) escaped = false;
+                else if (c == '\\') escaped = true;
+                else if (c == '"') inString = false;
+            }
+            else if (c == '"') inString = true;
+            else if (c is ':' or ',') sb.Append(' ');
+        }
+        return sb.ToString();
+    }
+
+    private static void WriteCompact(EvaluationReport report, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(stream);

@@ -60,8 +60,15 @@ internal sealed class SvgPlot
             var (name, color, points, dashed) = _series[s];
             string dash = dashed ? " stroke-dasharray=\"4 4\"" : "";
             sb.Append(Inv($"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\""));
+            double lastX = double.NaN, lastY = double.NaN;
             for (int i = 0; i < points.Count; i++)
-                sb.Append(i == 0 ? "" : " ").Append(F(MapX(points[i].X))).Append(',').Append(F(MapY(points[i].Y)));
+            {
+                double px = MapX(points[i].X), py = MapY(points[i].Y);
+                // Points within half a pixel of the last one drawn add nothing visible (an ROC curve has one per score).
+                if (i > 0 && i < points.Count - 1 && Math.Abs(px - lastX) < 0.5 && Math.Abs(py - lastY) < 0.5) continue;
+                sb.Append(i == 0 ? "" : " ").Append(F(px)).Append(',').Append(F(py));
+                (lastX, lastY) = (px, py);
+            }
             sb.Append("\"/>\n");
             int ly = Top + 16 + 16 * s;
             sb.Append(Inv($"<line x1=\"{Left + 10}\" y1=\"{ly}\" x2=\"{Left + 30}\" y2=\"{ly}\" stroke=\"{color}\" stroke-width=\"2\"{dash}/>"));

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace GenderML.Linear;
 
 /// <summary>A fitted binary logistic regression: P(label 1 | x) = σ(w·x + b).</summary>
@@ -47,16 +45,4 @@ public sealed class LogisticModel
         for (int i = 0; i < p.Length; i++) p[i] = PredictProbability(rows.Slice(i * _weights.Length, _weights.Length));
         return p;
     }
-
-    /// <summary>The weights as bytes (little-endian float32), for saving.</summary>
-    internal ReadOnlySpan<byte> WeightBytes => MemoryMarshal.AsBytes(_weights.AsSpan());
 }
-
-/// <summary>How an L-BFGS fit ended.</summary>
-/// <param name="Iterations">L-BFGS iterations run.</param>
-/// <param name="Evaluations">Loss-and-gradient evaluations.</param>
-/// <param name="Objective">Final C·Σ logloss + ½‖w‖².</param>
-/// <param name="GradientMaxAbs">Final largest gradient component.</param>
-/// <param name="Converged">True when a tolerance stopped it, false when the iteration limit did.</param>
-/// <param name="StopReason">What stopped it, in words.</param>
-public sealed record LogisticFitSummary(int Iterations, int Evaluations, double Objective, double GradientMaxAbs, bool Converged, string StopReason);

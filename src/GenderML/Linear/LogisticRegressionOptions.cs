@@ -29,9 +29,3 @@ public sealed record LogisticRegressionOptions
     /// <summary>Threads for the loss and gradient; results do not depend on it.</summary>
     public ComputeOptions? Compute { get; init; }
 }
-
-/// <summary>The state after one L-BFGS iteration.</summary>
-/// <param name="Iteration">Iterations done.</param>
-/// <param name="Objective">C·Σ logloss + ½‖w‖² now.</param>
-/// <param name="GradientMaxAbs">Largest gradient component now; the fit stops at <see cref="LogisticRegressionOptions.Tolerance"/>.</param>
-public readonly record struct LogisticRegressionProgress(int Iteration, double Objective, double GradientMaxAbs);

@@ -90,8 +90,9 @@ public sealed class EvaluatorTests
         var r = Evaluator.Evaluate([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8],
             new EvaluationOptions { Skipped = [new SkippedSample("bad \"1\".jpg", "not a JPEG or PNG")] });
         string json = EvaluationJson.ToJson(r);
-        Assert.StartsWith("{\"n\":4,\"accuracy\":0.75,\"precision\":{\"female\":0.6666666666666666,\"male\":1},\"recall\":{\"female\":1,\"male\":0.5},", json);
-        Assert.EndsWith("\"confusion\":{\"tp\":1,\"tn\":2,\"fp\":0,\"fn\":1},\"positiveClass\":\"male\",\"skipped\":[{\"path\":\"bad \\u00221\\u0022.jpg\",\"reason\":\"not a JPEG or PNG\"}]}", json);
+        Assert.StartsWith("{\"n\": 4, \"accuracy\": 0.75, \"precision\": {\"female\": 0.6666666666666666, \"male\": 1}, \"recall\": {\"female\": 1, \"male\": 0.5}, ", json);
+        Assert.EndsWith("\"confusion\": {\"tp\": 1, \"tn\": 2, \"fp\": 0, \"fn\": 1}, \"positiveClass\": \"male\", \"skipped\": [{\"path\": \"bad \\u00221\\u0022.jpg\", \"reason\": \"not a JPEG or PNG\"}]}", json);
+        Assert.Equal("{\"a\": \"x,: \\\"y\\\",\", \"b\": [1, 2]}", EvaluationJson.Spaced("{\"a\":\"x,: \\\"y\\\",\",\"b\":[1,2]}"));
         using var doc = JsonDocument.Parse(json);
         Assert.Equal(["n", "accuracy", "precision", "recall", "f1", "auc", "logLoss", "ece", "confusion", "positiveClass", "skipped"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
@@ -127,6 +128,11 @@ public sealed class EvaluatorTests
             var svg = XDocument.Load(Path.Combine(dir, "report-roc.svg"));
             Assert.Equal("svg", svg.Root!.Name.LocalName);
             Assert.Equal(2, svg.Root.Elements().Count(e => e.Name.LocalName == "polyline"));
+            var big = Evaluator.Evaluate(Enumerable.Range(0, 20_000).Select(i => i % 2).ToArray(),
+                Enumerable.Range(0, 20_000).Select(i => Math.Clamp(0.3 + 0.4 * (i % 2) + (rng.NextDouble() - 0.5), 0, 1)).ToArray());
+            string bigSvg = EvaluationMarkdown.RocSvg(big);
+            Assert.True(bigSvg.Length < 60_000, $"ROC SVG of 20,000 scores is {bigSvg.Length} characters");
+            Assert.NotNull(XDocument.Parse(bigSvg).Root);
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

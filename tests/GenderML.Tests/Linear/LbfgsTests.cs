@@ -45,4 +45,21 @@ public sealed class LbfgsTests
         Assert.Equal(0, again.Iterations);
         Assert.Equal(LbfgsStop.GradientTolerance, again.Stop);
     }
+
+    [Fact]
+    public void Cancelling_mid_run_stops_it()
+    {
+        using var cts = new CancellationTokenSource();
+        static double F(ReadOnlySpan<double> x, Span<double> g)
+        {
+            double f = 0;
+            for (int i = 0; i < x.Length; i++) { f += Math.Cosh(x[i] - i); g[i] = Math.Sinh(x[i] - i); }
+            return f;
+        }
+        int seen = 0;
+        Assert.Throws<OperationCanceledException>(() => Lbfgs.Minimize(F, new double[8],
+            new LbfgsOptions { GradientTolerance = 0, RelativeTolerance = 0, MaxIterations = 1000 },
+            p => { seen = p.Iteration; if (p.Iteration == 2) cts.Cancel(); }, cts.Token));
+        Assert.Equal(2, seen);
+    }
 }
