@@ -144,3 +144,27 @@ public sealed class FileStampTests
         Assert.Equal((-1L, 0L), FileStamp.Of(t["missing.bin"]));
     }
 }
+
+public sealed class PixelCacheEdgeTests
+{
+    [Fact]
+    public void EmptyDataset_BuildsAndHits()
+    {
+        using var t = new TempTree();
+        var d = Dataset.FromFolder(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = t["cache"] };
+        using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.Equal((0, false), (c.Count, c.Stats.Hit));
+        using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.True(c.Stats.Hit);
+    }
+
+    [Fact]
+    public void FileName_DependsOnRootAndSettings()
+    {
+        var o = new PreprocessOptions { Size = 50 };
+        Assert.Equal(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/data/faces", o));
+        Assert.NotEqual(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/other/faces", o));
+        Assert.NotEqual(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/data/faces", o with { Mode = ResizeMode.Pad }));
+        Assert.StartsWith("faces-", PixelCache.FileName("/data/faces", o));
+        Assert.EndsWith("-50px-gray8-stretch.gmlpx", PixelCache.FileName("/data/faces", o));
+    }
+}
