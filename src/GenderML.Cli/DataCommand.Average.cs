@@ -28,7 +28,8 @@ internal static partial class DataCommand
             Console.Error.WriteLine($"genderml data average: {dir}: no images{(split is null ? "" : $" in split '{split}'")}");
             return CliApp.BadInput;
         }
-        using var cache = PixelCache.Open(dataset, options, new PixelCacheOptions { Folder = folder });
+        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions { Folder = folder });
+        if (cache is null) return CliApp.BadInput;
         var (means, counts) = ClassMeans(dataset, cache);
         var image = SideBySide(means, options);
         string? parent = Path.GetDirectoryName(Path.GetFullPath(output));

@@ -20,7 +20,8 @@ internal static partial class DataCommand
         string dir = OneDirectory(a);
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         var clock = Stopwatch.StartNew();
-        using var cache = PixelCache.Open(dataset, options, new PixelCacheOptions { Folder = folder, Threads = threads });
+        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions { Folder = folder, Threads = threads });
+        if (cache is null) return CliApp.BadInput;
         long sum = 0;
         for (int i = 0; i < cache.Count; i++)
             foreach (byte b in cache.GetPixels(i)) sum += b;

@@ -36,6 +36,20 @@ internal static partial class DataCommand
         }
     }
 
+    /// <summary>Opens the pixel cache; on an unwritable cache folder writes why (naming --cache-dir) and returns null.</summary>
+    private static GenderML.Data.PixelCache? TryOpenCache(GenderML.Data.Dataset dataset, GenderML.Data.PreprocessOptions options, GenderML.Data.PixelCacheOptions cacheOptions)
+    {
+        try
+        {
+            return GenderML.Data.PixelCache.Open(dataset, options, cacheOptions);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"genderml data: cannot write the pixel cache in {cacheOptions.Folder ?? GenderML.Data.PixelCacheOptions.DefaultFolder()}: {e.Message} (choose another folder with --cache-dir)");
+            return null;
+        }
+    }
+
     /// <summary>The path relative to the dataset root when it lies inside it.</summary>
     private static string Relative(string root, string path)
     {

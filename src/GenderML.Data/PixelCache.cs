@@ -121,13 +121,15 @@ public sealed unsafe partial class PixelCache : IDisposable
         for (int i = 0; i < paths.Length; i++)
             if (!string.Equals(_entries[i].Path, paths[i], StringComparison.Ordinal)) return false;
         int changed = 0;
-        ParallelChunks.For(paths.Length, 256, threads, (start, end) =>
+        const int chunk = 512;
+        ParallelChunks.For(paths.Length, chunk, threads, (start, end) =>
         {
-            for (int i = start; i < end && Volatile.Read(ref changed) == 0; i++)
-            {
-                var (length, mtime) = FileStamp.Of(paths[i]);
-                if (length != _entries[i].Length || mtime != _entries[i].MtimeTicks) Interlocked.Exchange(ref changed, 1);
-            }
+            if (Volatile.Read(ref changed) != 0) return;
+            var stamps = new (long Length, long MtimeTicks)[end - start];
+            FileStamp.OfMany(paths.AsSpan(start, end - start), stamps);
+            for (int i = start; i < end; i++)
+                if (stamps[i - start].Length != _entries[i].Length || stamps[i - start].MtimeTicks != _entries[i].MtimeTicks)
+                    Interlocked.Exchange(ref changed, 1);
         });
         return changed == 0;
     }

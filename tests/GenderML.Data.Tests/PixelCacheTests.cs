@@ -143,4 +143,40 @@ public sealed class FileStampTests
         Assert.Equal((info.Length, info.LastWriteTimeUtc.Ticks), FileStamp.Of(path));
         Assert.Equal((-1L, 0L), FileStamp.Of(t["missing.bin"]));
     }
+
+    [Fact]
+    public void OfMany_AgreesWithOf_AcrossFolders()
+    {
+        using var t = new TempTree();
+        string[] paths = [t.Add("a/1.bin", [1]), t.Add("a/2.bin", [1, 2]), t["a/missing.bin"], t.Add("b/3.bin", [1, 2, 3]), t["nofolder/x.bin"], t.Add("4.bin", [4])];
+        var stamps = new (long, long)[paths.Length];
+        FileStamp.OfMany(paths, stamps);
+        Assert.Equal(paths.Select(FileStamp.Of), stamps);
+        Assert.Equal(2L, stamps[1].Item1);
+        Assert.Equal(-1L, stamps[4].Item1);
+    }
+}
+
+public sealed class PixelCacheEdgeTests
+{
+    [Fact]
+    public void EmptyDataset_BuildsAndHits()
+    {
+        using var t = new TempTree();
+        var d = Dataset.FromFolder(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = t["cache"] };
+        using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.Equal((0, false), (c.Count, c.Stats.Hit));
+        using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.True(c.Stats.Hit);
+    }
+
+    [Fact]
+    public void FileName_DependsOnRootAndSettings()
+    {
+        var o = new PreprocessOptions { Size = 50 };
+        Assert.Equal(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/data/faces", o));
+        Assert.NotEqual(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/other/faces", o));
+        Assert.NotEqual(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/data/faces", o with { Mode = ResizeMode.Pad }));
+        Assert.StartsWith("faces-", PixelCache.FileName("/data/faces", o));
+        Assert.EndsWith("-50px-gray8-stretch.gmlpx", PixelCache.FileName("/data/faces", o));
+    }
 }
