@@ -51,10 +51,6 @@ public sealed class FeatureMatrix
         return new FeatureMatrix(RowCount(values.Length, columns, nameof(values)), columns, null, values);
     }
 
-    /// <summary>Element (row, column) as a float.</summary>
-    internal float this[int row, int column]
-        => Floats is { } f ? f[(long)row * Columns + column] : Bytes![(long)row * Columns + column];
-
     private static int RowCount(int length, int columns, string name)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(columns);
