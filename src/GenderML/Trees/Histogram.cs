@@ -9,14 +9,17 @@ namespace GenderML.Trees;
 /// feature f falls in bin b.
 /// </summary>
 /// <remarks>
-/// Work is split by feature into chunks of <see cref="FeatureChunk"/> features, a partition fixed by the data,
+/// Work is split by feature into chunks of <see cref="ChunkSize"/> features, a partition fixed by the data,
 /// not the thread count. Each feature's sums are accumulated by one thread in row order, so the histogram is
 /// bit-identical on any number of threads. Sums are single precision, like LightGBM's GPU histograms.
 /// </remarks>
 internal static class Histogram
 {
-    /// <summary>Features per parallel work item.</summary>
-    public const int FeatureChunk = 32;
+    /// <summary>
+    /// Features per parallel work item: a multiple of 4 (the kernel's group), about 1/16 of the features,
+    /// between 4 and 32 — so 128 embedding columns still make 16 work items. Depends on the data only.
+    /// </summary>
+    public static int ChunkSize(int features) => Math.Clamp((features / 16 + 3) & ~3, 4, 32);
 
     /// <summary>Packs a row's gradient and hessian as one histogram increment (g, h, 1, 0).</summary>
     public static Vector128<float> Entry(float g, float h) => Vector128.Create(g, h, 1f, 0f);
@@ -30,11 +33,12 @@ internal static class Histogram
         BinnedData data, int[] rows, int start, int count, bool allRows, Vector128<float>[] ordered,
         int[] features, Vector128<float>[] hist, ParallelOptions po)
     {
-        int chunks = (features.Length + FeatureChunk - 1) / FeatureChunk;
+        int size = ChunkSize(features.Length);
+        int chunks = (features.Length + size - 1) / size;
         Parallel.For(0, chunks, po, c =>
         {
-            int end = Math.Min(features.Length, (c + 1) * FeatureChunk);
-            for (int k = c * FeatureChunk; k < end; k += 4)
+            int end = Math.Min(features.Length, (c + 1) * size);
+            for (int k = c * size; k < end; k += 4)
                 BuildGroup(data, rows, start, count, allRows, ordered, features, k, Math.Min(4, end - k), hist);
         });
     }

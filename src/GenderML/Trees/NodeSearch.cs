@@ -7,7 +7,7 @@ internal readonly record struct NodeView(int Start, int Count, double G, double 
 
 /// <summary>
 /// The split search of a node, fused with its histogram: feature by feature (in fixed chunks of
-/// <see cref="Histogram.FeatureChunk"/>), the histogram is built, the sibling's derived by subtraction, and both
+/// <see cref="Histogram.ChunkSize"/>), the histogram is built, the sibling's derived by subtraction, and both
 /// scanned for their best split while they are still in cache. Chunk winners are reduced in chunk order, so the
 /// result does not depend on the thread count.
 /// </summary>
@@ -35,7 +35,8 @@ internal static class NodeSearch
         BinnedData data, int[] rows, bool allRows, Vector128<float>[] ordered, int[] features, NodeView small, NodeView? large,
         bool findSmall, bool findLarge, SplitRules rules, ParallelOptions po)
     {
-        int chunks = (features.Length + Histogram.FeatureChunk - 1) / Histogram.FeatureChunk;
+        int size = Histogram.ChunkSize(features.Length);
+        int chunks = (features.Length + size - 1) / size;
         var bestSmall = new SplitInfo[chunks];
         var bestLarge = new SplitInfo[chunks];
         double parentSmall = small.G * small.G / (small.H + rules.L2);
@@ -44,8 +45,8 @@ internal static class NodeSearch
         Parallel.For(0, chunks, po, c =>
         {
             SplitInfo bs = SplitInfo.None, bl = SplitInfo.None;
-            int end = Math.Min(features.Length, (c + 1) * Histogram.FeatureChunk);
-            for (int k = c * Histogram.FeatureChunk; k < end; k += 4)
+            int end = Math.Min(features.Length, (c + 1) * size);
+            for (int k = c * size; k < end; k += 4)
             {
                 int size = Math.Min(4, end - k);
                 Histogram.BuildGroup(data, rows, small.Start, small.Count, allRows, ordered, features, k, size, small.Hist);
