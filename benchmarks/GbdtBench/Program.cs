@@ -2,13 +2,14 @@
 // one JSON line: threads, test accuracy, fit wall and CPU seconds (binning included), and the start of the
 // saved model's SHA-256 (equal on 1 and 2 threads).
 // Usage: GbdtBench --data /tmp/gbdt-kaggle50.bin [--threads N] [--trees 100] [--save model.gbdt] [--map map.pgm]
+//                  [--peer-proba probabilities.f32]
 using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using GenderML.Core;
 using GenderML.Trees;
 
-string data = "/tmp/gbdt-kaggle50.bin", save = "", map = "";
+string data = "/tmp/gbdt-kaggle50.bin", save = "", map = "", peer = "";
 int threads = Environment.ProcessorCount, trees = 100;
 for (int i = 0; i < args.Length; i++)
 {
@@ -19,6 +20,7 @@ for (int i = 0; i < args.Length; i++)
         case "--trees": trees = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--save": save = args[++i]; break;
         case "--map": map = args[++i]; break;
+        case "--peer-proba": peer = args[++i]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 1;
     }
 }
@@ -54,6 +56,22 @@ if (map != "")
 {
     using var f = File.Create(map);
     ImportanceMap.WritePgm(model.ImportanceMap(width, height), width, height, f);
+}
+if (peer != "")
+{
+    // Agreement with the peer's test probabilities (float32 P(positive), as gbdt_peers.py --proba-out writes).
+    var q = new float[p.Length];
+    File.ReadAllBytes(peer).AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.AsBytes(q.AsSpan()));
+    int same = 0;
+    double maxDiff = 0, sumDiff = 0;
+    for (int i = 0; i < p.Length; i++)
+    {
+        if (p[i] >= 0.5f == q[i] >= 0.5f) same++;
+        maxDiff = Math.Max(maxDiff, Math.Abs(p[i] - q[i]));
+        sumDiff += Math.Abs(p[i] - q[i]);
+    }
+    Console.WriteLine(FormattableString.Invariant(
+        $"{{\"agreement_with_peer\": {Math.Round(100.0 * same / p.Length, 2)}, \"mean_abs_dp\": {sumDiff / p.Length:F4}, \"max_abs_dp\": {maxDiff:F4}}}"));
 }
 Console.WriteLine(FormattableString.Invariant(
     $"{{\"impl\": \"GenderML\", \"threads\": {threads}, \"accuracy\": {Math.Round(100.0 * correct / p.Length, 2)}, \"fit_seconds\": {Math.Round(fit, 1)}, \"fit_cpu_seconds\": {Math.Round(cpu, 1)}, \"trees\": {model.TreeCount}, \"model_sha256\": \"{Convert.ToHexStringLower(SHA256.HashData(bytes.ToArray()))[..16]}\"}}"));

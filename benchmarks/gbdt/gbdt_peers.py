@@ -13,7 +13,7 @@ int32 height, train pixels (rows x width*height uint8, row-major), train labels 
 test pixels, test labels.
 
 Threads: set OMP_NUM_THREADS (run.sh sets 2 and OMP_WAIT_POLICY=PASSIVE).
-Usage: gbdt_peers.py --data-dir DIR --out /tmp/gbdt-kaggle50.bin [--decode-only]
+Usage: gbdt_peers.py --data-dir DIR --out /tmp/gbdt-kaggle50.bin [--decode-only] [--proba-out FILE]
 """
 import argparse
 import csv
@@ -71,6 +71,7 @@ def main():
     ap.add_argument("--data-dir", default=os.path.join(os.path.dirname(__file__), "../../../shared/data/kaggle-gender"))
     ap.add_argument("--out", default="/tmp/gbdt-kaggle50.bin")
     ap.add_argument("--decode-only", action="store_true")
+    ap.add_argument("--proba-out", help="also write the test probabilities P(male) as float32 here")
     args = ap.parse_args()
     if not os.path.exists(args.out):
         t = time.perf_counter()
@@ -87,7 +88,10 @@ def main():
     t, c = time.perf_counter(), time.process_time()
     clf.fit(xtr, ytr)
     fit, cpu = time.perf_counter() - t, time.process_time() - c
-    acc = float((clf.predict(xte) == yte).mean())
+    proba = clf.predict_proba(xte)[:, 1].astype(np.float32)
+    acc = float(((proba >= 0.5) == (yte == 1)).mean())
+    if args.proba_out:
+        proba.tofile(args.proba_out)
     print(json.dumps({"impl": "sklearn", "threads": int(os.environ.get("OMP_NUM_THREADS", "0")),
                       "accuracy": round(acc * 100, 2), "fit_seconds": round(fit, 1), "fit_cpu_seconds": round(cpu, 1)}), flush=True)
 

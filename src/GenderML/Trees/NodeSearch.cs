@@ -24,12 +24,13 @@ internal static class NodeSearch
     /// <summary>
     /// Builds the histogram of <paramref name="small"/> (the child with fewer rows), turns the parent's histogram
     /// (<c>large.Hist</c>) into the larger child's by subtracting it, and returns the best split of each child
-    /// (<see cref="SplitInfo.None"/> where not asked for).
+    /// (<see cref="SplitInfo.None"/> where not asked for; without <paramref name="findLarge"/> the parent's
+    /// histogram is left as it was).
     /// </summary>
     public static (SplitInfo Small, SplitInfo Large) Children(
         BinnedData data, int[] rows, Vector128<float>[] ordered, int[] features, NodeView small, NodeView large,
         bool findSmall, bool findLarge, SplitRules rules, ParallelOptions po)
-        => Run(data, rows, false, ordered, features, small, large, findSmall, findLarge, rules, po);
+        => Run(data, rows, false, ordered, features, small, findLarge ? large : null, findSmall, findLarge, rules, po);
 
     private static (SplitInfo, SplitInfo) Run(
         BinnedData data, int[] rows, bool allRows, Vector128<float>[] ordered, int[] features, NodeView small, NodeView? large,
