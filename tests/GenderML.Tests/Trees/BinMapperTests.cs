@@ -46,4 +46,22 @@ public sealed class BinMapperTests
         Assert.Equal(a.Columns, b.Columns);
         Assert.All(Enumerable.Range(0, 7), f => Assert.True(a.BinCount(f) <= maxBins));
     }
+
+    [Fact]
+    public void Large_float_columns_are_binned_from_a_seeded_sample()
+    {
+        int n = BinMapper.MaxSampleRows + 50_000;
+        var rng = new Random(12);
+        var values = Enumerable.Range(0, n).Select(_ => (float)rng.NextDouble()).ToArray();
+        var x = FeatureMatrix.FromFloats(values, 1);
+        var a = BinMapper.Fit(x, 255, 1, ComputeOptions.SingleThreaded);
+        var b = BinMapper.Fit(x, 255, 1, new ComputeOptions { Threads = 2 });
+        Assert.Equal(254, a.Thresholds[0].Length);
+        Assert.Equal(a.Thresholds[0], b.Thresholds[0]);
+        // Quantile bins of a uniform column hold about n / 255 rows each.
+        var binned = BinnedData.Create(x, a, ComputeOptions.SingleThreaded);
+        var counts = new int[255];
+        foreach (byte v in binned.Columns) counts[v]++;
+        Assert.All(counts, c => Assert.InRange(c, n / 255 * 0.8, n / 255 * 1.2));
+    }
 }

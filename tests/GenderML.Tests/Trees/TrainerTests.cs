@@ -66,17 +66,21 @@ public sealed class TrainerTests
         }
     }
 
-    [Fact]
-    public void Predictions_match_the_training_scores()
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.5)]
+    public void Predictions_match_the_training_scores(double rowSubsample)
     {
-        // The raw score after fitting, recomputed by the model from raw values, equals the binned training path.
+        // The training loss (from binned rows, sampled or not) equals the loss of the model's own predictions.
         var (x, y) = TreeData.Xor(500, 2, 6);
-        var model = GradientBoostingTrainer.Fit(x, y, new GradientBoostingOptions { Trees = 10, EarlyStoppingRounds = 0 });
-        double[] fromModel = Enumerable.Range(0, x.Rows).Select(i => model.PredictRaw(x.Floats.AsSpan(i * 4, 4))).ToArray();
-        var losses = new List<GradientBoostingProgress>();
-        GradientBoostingTrainer.Fit(x, y, new GradientBoostingOptions { Trees = 10 }, progress: new SyncProgress(losses));
-        double loss = fromModel.Zip(y).Average(t => Math.Log(1 + Math.Exp(t.First)) - (t.Second ? t.First : 0));
-        Assert.Equal(losses[^1].TrainLoss, loss, 1e-9);
+        var reports = new List<GradientBoostingProgress>();
+        var o = new GradientBoostingOptions { Trees = 10, RowSubsample = rowSubsample, Seed = 3 };
+        var model = GradientBoostingTrainer.Fit(x, y, o, progress: new SyncProgress(reports));
+        double[] raw = Enumerable.Range(0, x.Rows).Select(i => model.PredictRaw(x.Floats.AsSpan(i * 4, 4))).ToArray();
+        double loss = raw.Zip(y).Average(t => Math.Log(1 + Math.Exp(t.First)) - (t.Second ? t.First : 0));
+        Assert.Equal(10, reports.Count);
+        Assert.Equal(reports[^1].TrainLoss, loss, 1e-9);
+        Assert.True(reports[^1].TrainLoss < reports[0].TrainLoss);
     }
 
     [Fact]
