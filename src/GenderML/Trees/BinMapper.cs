@@ -32,38 +32,48 @@ internal sealed class BinMapper
             sample = Sampling.Choose(x.Rows, MaxSampleRows, new SplitMix64((ulong)seed ^ 0xB1A5_0000UL));
         }
         var po = new ParallelOptions { MaxDegreeOfParallelism = compute.Threads };
+        if (x.Bytes is { } bytes)
+        {
+            // Count byte values row by row over blocks of 64 columns (one cache line per row and block).
+            const int Block = 64;
+            int d = x.Columns;
+            Parallel.For(0, (d + Block - 1) / Block, po, blk =>
+            {
+                int f0 = blk * Block, width = Math.Min(d, f0 + Block) - f0;
+                var counts = new long[width * 256];
+                for (long start = f0; start < bytes.Length; start += d)
+                    for (int j = 0; j < width; j++) counts[j * 256 + bytes[start + j]]++;
+                for (int j = 0; j < width; j++)
+                    thresholds[f0 + j] = FromByteCounts(counts.AsSpan(j * 256, 256), maxBins);
+            });
+            return new BinMapper(thresholds);
+        }
         Parallel.For(0, x.Columns, po, f =>
         {
-            if (x.Bytes is { } bytes)
+            var floats = x.Floats!;
+            int m = sample?.Length ?? x.Rows;
+            var col = new float[m];
+            for (int i = 0; i < m; i++) col[i] = floats[(long)(sample is null ? i : sample[i]) * x.Columns + f];
+            Array.Sort(col);
+            var values = new List<double>();
+            var weights = new List<long>();
+            for (int i = 0; i < m; i++)
             {
-                var counts = new long[256];
-                for (long i = f; i < bytes.Length; i += x.Columns) counts[bytes[i]]++;
-                int distinct = 0;
-                foreach (long c in counts) if (c > 0) distinct++;
-                var values = new double[distinct];
-                var weights = new long[distinct];
-                for (int v = 0, k = 0; v < 256; v++)
-                    if (counts[v] > 0) { values[k] = v; weights[k++] = counts[v]; }
-                thresholds[f] = FromDistinct(values, weights, maxBins);
+                if (values.Count > 0 && values[^1] == col[i]) weights[^1]++;
+                else { values.Add(col[i]); weights.Add(1); }
             }
-            else
-            {
-                var floats = x.Floats!;
-                int m = sample?.Length ?? x.Rows;
-                var col = new float[m];
-                for (int i = 0; i < m; i++) col[i] = floats[(long)(sample is null ? i : sample[i]) * x.Columns + f];
-                Array.Sort(col);
-                var values = new List<double>();
-                var weights = new List<long>();
-                for (int i = 0; i < m; i++)
-                {
-                    if (values.Count > 0 && values[^1] == col[i]) weights[^1]++;
-                    else { values.Add(col[i]); weights.Add(1); }
-                }
-                thresholds[f] = FromDistinct(values.ToArray(), weights.ToArray(), maxBins);
-            }
+            thresholds[f] = FromDistinct(values.ToArray(), weights.ToArray(), maxBins);
         });
         return new BinMapper(thresholds);
+    }
+
+    private static float[] FromByteCounts(ReadOnlySpan<long> counts, int maxBins)
+    {
+        var values = new List<double>();
+        var weights = new List<long>();
+        for (int v = 0; v < 256; v++)
+            if (counts[v] > 0) { values.Add(v); weights.Add(counts[v]); }
+        return FromDistinct(values.ToArray(), weights.ToArray(), maxBins);
     }
 
     /// <summary>Thresholds from sorted distinct values and their counts.</summary>
