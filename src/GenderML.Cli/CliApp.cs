@@ -62,7 +62,7 @@ internal static class CliApp
                                            build/refresh the pixel cache, report reuse and time
           train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
                 [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--validation F] [--threads N]
-                                           NAME: logreg, dense, cnn2, cnn3, vgg, rnn, resnet
+                                           NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
                 [--group-by KEY]           scores on the test split; --reframe F shrinks each face by F first
           predict --model MODEL.zip IMAGE... [--json]

@@ -7,7 +7,7 @@ namespace GenderML.Cli;
 /// <summary>The <c>--model</c> names of the CLI → recipes, with the image options of the command line.</summary>
 internal static class Recipes
 {
-    public const string Names = "logreg, dense, cnn2, cnn3, vgg, rnn, resnet";
+    public const string Names = "logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet";
 
     public static ClassifierRecipe Create(string name, CliArgs a)
     {
@@ -31,6 +31,11 @@ internal static class Recipes
         return name switch
         {
             "logreg" => new LogisticRegressionRecipe { Preprocessing = preprocessing, C = a.Double("--c", 1.0), MaxIterations = a.Int("--max-iterations", 500) },
+            "gbdt" => new GradientBoostingRecipe
+            {
+                Preprocessing = preprocessing,
+                Boosting = new Trees.GradientBoostingOptions { Trees = a.Int("--trees", 100), Leaves = a.Int("--leaves", 20), LearningRate = a.Double("--lr", 0.2) },
+            },
             "dense" => new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = preprocessing, HiddenUnits = hidden },
             "cnn2" => new NeuralNetworkRecipe(NetworkPreset.Cnn2) { Preprocessing = preprocessing, HiddenUnits = hidden },
             "cnn3" => new NeuralNetworkRecipe(NetworkPreset.Cnn3) { Preprocessing = preprocessing, HiddenUnits = hidden },

@@ -58,13 +58,13 @@ internal static class TrainCommand
             {
                 Epochs = epochs,
                 BatchSize = a.Int("--batch", 64),
-                LearningRate = a.Double("--lr", name is "dense" or "rnn" ? 1e-3 : 2e-3),
+                LearningRate = name == "gbdt" ? 1e-3 : a.Double("--lr", name is "dense" or "rnn" ? 1e-3 : 2e-3),
                 Seed = a.Int("--seed", 1),
                 Threads = a.Int("--threads", Environment.ProcessorCount),
                 Resume = a.Flag("--resume"),
                 CacheFolder = a.String("--cache"),
                 EarlyStoppingPatience = a.Int("--patience", 4),
-                ValidationFraction = a.Double("--validation", name == "logreg" ? 0 : 0.1),
+                ValidationFraction = a.Double("--validation", name is "logreg" or "gbdt" ? 0 : 0.1),
                 CheckpointPath = Path.GetFullPath(output) + ".checkpoint",
             };
             if (a.Flag("--no-augment")) o = o with { Augmentation = AugmentationOptions.None };

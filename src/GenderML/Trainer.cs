@@ -8,6 +8,7 @@ using GenderML.Data;
 using GenderML.Evaluation;
 using GenderML.Linear;
 using GenderML.Training;
+using GenderML.Trees;
 
 namespace GenderML;
 
@@ -50,6 +51,7 @@ public static class Trainer
         {
             LogisticRegressionRecipe r => FitLogistic(r, trainSamples, options, fingerprint, progress, cancellation),
             NeuralNetworkRecipe r => FitNetwork(r, trainSamples, validationSamples, options, fingerprint, progress, cancellation),
+            GradientBoostingRecipe r => FitTrees(r, trainSamples, validationSamples, options, fingerprint, progress, cancellation),
             _ => throw new ArgumentException($"no trainer for {recipe.GetType().Name}", nameof(recipe)),
         };
         EvaluationReport? report = null;
@@ -108,10 +110,33 @@ public static class Trainer
         return new NeuralNetworkClassifier(spec, network, info, o.Threads);
     }
 
+    private static GradientBoostingClassifier FitTrees(GradientBoostingRecipe recipe, CacheSampleSource train, SampleSource? validation, TrainingOptions o,
+        string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        var boosting = recipe.Boosting with { Seed = o.Seed, Compute = new ComputeOptions { Threads = o.Threads } };
+        bool[] Labels(SampleSource s) => [.. Enumerable.Range(0, s.Count).Select(i => s.Label(i) == 1)];
+        var clock = Stopwatch.StartNew();
+        var report = progress is null ? null : new Progress<GradientBoostingProgress>(p =>
+            progress.Report(new TrainingProgress(p.Tree, boosting.Trees, 1, 1, p.TrainLoss, double.NaN, p.ValidationLoss, null, clock.Elapsed, TimeSpan.Zero)));
+        var trees = GradientBoostingTrainer.Fit(GradientBoostingClassifier.Matrix(train), Labels(train), boosting,
+            validation is { Count: > 0 } ? GradientBoostingClassifier.Matrix(validation) : null, validation is { Count: > 0 } ? Labels(validation) : null,
+            report, cancellation);
+        var info = new ClassifierInfo
+        {
+            Kind = recipe.Kind,
+            Architecture = string.Create(CultureInfo.InvariantCulture,
+                $"gradient-boosted trees on {recipe.Preprocessing.Key} pixels: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}, {boosting.MaxBins} bins"),
+            Preprocessing = recipe.Preprocessing,
+            Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, 0, train.Count, validation?.Count ?? 0, o.Seed, fingerprint, boosting.ToString()),
+        };
+        return new GradientBoostingClassifier(trees, info);
+    }
+
     private static TrainedClassifier WithInfo(TrainedClassifier classifier, ClassifierInfo info) => classifier switch
     {
         LogisticClassifier l => new LogisticClassifier(l.Model, info),
         NeuralNetworkClassifier n => n.WithInfo(info),
+        GradientBoostingClassifier g => new GradientBoostingClassifier(g.Trees, info),
         _ => classifier,
     };
 

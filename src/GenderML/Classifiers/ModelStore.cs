@@ -8,6 +8,7 @@ using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Linear;
 using GenderML.Models;
+using GenderML.Trees;
 
 namespace GenderML.Classifiers;
 
@@ -18,7 +19,7 @@ namespace GenderML.Classifiers;
 /// </summary>
 internal static class ModelStore
 {
-    private const string Weights = "weights.safetensors", Curves = "curves.json";
+    private const string Weights = "weights.safetensors", Curves = "curves.json", TreesEntry = "trees.bin";
 
     public static void Save(string path, LogisticClassifier classifier)
     {
@@ -44,6 +45,14 @@ internal static class ModelStore
         Write(path, classifier.Info, architecture, tensors);
     }
 
+    public static void Save(string path, GradientBoostingClassifier classifier)
+    {
+        using var trees = new MemoryStream();
+        classifier.Trees.Save(trees);
+        var architecture = new JsonObject { ["description"] = classifier.Info.Architecture, ["features"] = classifier.Trees.FeatureCount, ["trees"] = classifier.Trees.TreeCount };
+        Write(path, classifier.Info, architecture, new Dictionary<string, Tensor>(), new Dictionary<string, byte[]> { [TreesEntry] = trees.ToArray() });
+    }
+
     public static TrainedClassifier Load(string path, int threads)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -63,12 +72,13 @@ internal static class ModelStore
                 Metrics = manifest.Metrics.Deserialize<Dictionary<string, double>>() ?? [],
                 Curves = contents.Entries.TryGetValue(Curves, out var curves) ? TrainingCurves.FromJson(System.Text.Encoding.UTF8.GetString(curves)) : null,
             };
+            if (manifest.Kind == "gbdt") return LoadTrees(path, manifest.Architecture, info, contents);
             var tensors = ReadWeights(path, contents);
             return manifest.Kind switch
             {
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
                 "dense" or "cnn2" or "cnn3" or "vgg" or "rnn" or "resnet" => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
-                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, dense, cnn2, cnn3, vgg, rnn, resnet)"),
+                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet)"),
             };
         }
         catch (Exception e) when (e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
@@ -86,6 +96,16 @@ internal static class ModelStore
         return new LogisticClassifier(new LogisticModel(tensors["weight"].Data, architecture.GetProperty("intercept").GetDouble()), info);
     }
 
+    private static GradientBoostingClassifier LoadTrees(string path, JsonElement architecture, ClassifierInfo info, ModelArchiveContents contents)
+    {
+        if (!contents.Entries.TryGetValue(TreesEntry, out var bytes)) throw new ModelFormatException(path, $"{TreesEntry} is missing");
+        using var stream = new MemoryStream(bytes, writable: false);
+        var trees = GradientBoostedTrees.Load(stream);
+        if (trees.FeatureCount != info.Preprocessing.BytesPerImage || trees.FeatureCount != architecture.GetProperty("features").GetInt32())
+            throw new ModelFormatException(path, $"the trees read {trees.FeatureCount} features; {info.Preprocessing.Key} inputs have {info.Preprocessing.BytesPerImage}");
+        return new GradientBoostingClassifier(trees, info);
+    }
+
     private static NeuralNetworkClassifier LoadNetwork(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads)
     {
         var preset = Enum.Parse<NetworkPreset>(a.GetProperty("preset").GetString() ?? "", ignoreCase: false);
@@ -99,11 +119,16 @@ internal static class ModelStore
         return new NeuralNetworkClassifier(spec, network, info, threads);
     }
 
-    private static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors)
+    private static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors,
+        IReadOnlyDictionary<string, byte[]>? extra = null)
     {
-        using var weights = new MemoryStream();
-        SafeTensors.Save(weights, tensors);
-        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [Weights] = weights.ToArray() };
+        var entries = new Dictionary<string, byte[]>(extra ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
+        if (tensors.Count > 0)
+        {
+            using var weights = new MemoryStream();
+            SafeTensors.Save(weights, tensors);
+            entries[Weights] = weights.ToArray();
+        }
         if (info.Curves is { } curves) entries[Curves] = System.Text.Encoding.UTF8.GetBytes(curves.ToJson());
         var p = info.Preprocessing;
         var manifest = new ModelManifest
