@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace GenderML.Core.Kernels;
 
 /// <summary>
@@ -29,50 +31,63 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                for (int r = 0; r < rows; r++)
+                float* src = a + (long)(i0 + s) * lda + p0;
+                for (int p = 0; p < kc; p++)
                 {
-                    float* sp = a + (long)(i0 + s + r) * lda + p0;
-                    float* dp = d + r;
-                    for (int p = 0; p < kc; p++) dp[p * mr] = sp[p];
+                    float* sp = src + p;
+                    float* dp = d + p * mr;
+                    int r = 0;
+                    for (; r < rows; r++) dp[r] = sp[(long)r * lda];
+                    for (; r < mr; r++) dp[r] = 0f;
                 }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) d[p * mr + r] = 0f;
             }
         }
     }
 
     /// <summary>
-    /// Packs rows [p0, p0+kc) and columns [j0, j0+nc) of op(B) into slivers of <paramref name="nr"/> columns:
-    /// sliver s holds, for each p, the values op(B)[p0 + p, j0 + s·nr + j] for j in 0…nr−1 (zero past column n).
+    /// Packs rows [p0, p0+kc) and columns [j0, j0+cols) of op(B), cols ≤ <paramref name="nr"/>, into one sliver:
+    /// for each p, the values op(B)[p0 + p, j0 + j] for j in 0…nr−1 (zero from column cols on).
     /// </summary>
-    public static void PackB(bool transB, float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
+    public static void PackBSliver(bool transB, float* b, int ldb, int p0, int kc, int j0, int cols, int nr, float* dst)
     {
-        for (int s = 0; s < nc; s += nr)
+        if (!transB)
         {
-            int cols = Math.Min(nr, nc - s);
-            float* d = dst + (long)s * kc;
-            if (!transB)
+            float* src = b + (long)p0 * ldb + j0;
+            if (cols == 32 && nr == 32 && Vector512.IsHardwareAccelerated)
             {
-                float* src = b + (long)p0 * ldb + j0 + s;
-                nuint bytes = (nuint)(cols * sizeof(float));
-                for (int p = 0; p < kc; p++)
+                for (int p = 0; p < kc; p++, src += ldb, dst += 32)
                 {
-                    float* dp = d + p * nr;
-                    Buffer.MemoryCopy(src + (long)p * ldb, dp, bytes, bytes);
-                    for (int j = cols; j < nr; j++) dp[j] = 0f;
+                    Vector512.Store(Vector512.Load(src), dst);
+                    Vector512.Store(Vector512.Load(src + 16), dst + 16);
                 }
+                return;
             }
-            else
+            if (cols == 16 && nr == 16)
             {
-                for (int j = 0; j < cols; j++)
+                for (int p = 0; p < kc; p++, src += ldb, dst += 16)
                 {
-                    float* sp = b + (long)(j0 + s + j) * ldb + p0;
-                    float* dp = d + j;
-                    for (int p = 0; p < kc; p++) dp[p * nr] = sp[p];
+                    Vector256.Store(Vector256.Load(src), dst);
+                    Vector256.Store(Vector256.Load(src + 8), dst + 8);
                 }
-                for (int j = cols; j < nr; j++)
-                    for (int p = 0; p < kc; p++) d[p * nr + j] = 0f;
+                return;
             }
+            for (int p = 0; p < kc; p++, src += ldb, dst += nr)
+            {
+                int j = 0;
+                for (; j < cols; j++) dst[j] = src[j];
+                for (; j < nr; j++) dst[j] = 0f;
+            }
+        }
+        else
+        {
+            for (int j = 0; j < cols; j++)
+            {
+                float* sp = b + (long)(j0 + j) * ldb + p0;
+                float* dp = dst + j;
+                for (int p = 0; p < kc; p++) dp[p * nr] = sp[p];
+            }
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
         }
     }
 }
