@@ -51,7 +51,7 @@ public sealed class OneCycleSchedule : ILearningRateSchedule
             var (end, from, to) = _phases[i];
             if (step <= end || i == _phases.Length - 1)
             {
-                double pct = (step - start) / (end - start);
+                double pct = end > start ? (step - start) / (end - start) : 1; // an empty phase is already at its end
                 return to + (from - to) / 2.0 * (Math.Cos(Math.PI * pct) + 1);
             }
             start = end;

@@ -82,7 +82,7 @@ public abstract class Optimizer
         foreach (var (name, tensor) in _state) expected.Add(new(name, tensor.ShapeArray()));
         var found = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach (var (name, tensor) in state) found.Add(name, tensor.ShapeArray());
-        Serialization.TensorSetCheck.ThrowIfMismatched($"{GetType().Name} state", expected, found);
+        Serialization.TensorSetCheck.ThrowIfMismatched($"the {GetType().Name} state does not match its parameters", expected, found);
         foreach (var (name, tensor) in _state) state[name].Data.CopyTo(tensor.Data, 0);
         SyncStateIn();
     }

@@ -4,7 +4,7 @@ namespace GenderML.Core.Serialization;
 internal static class TensorSetCheck
 {
     /// <summary>Throws <see cref="InvalidDataException"/> naming each missing, extra and misshapen tensor of <paramref name="found"/>.</summary>
-    internal static void ThrowIfMismatched(string source, IReadOnlyList<KeyValuePair<string, int[]>> expected, IReadOnlyDictionary<string, int[]> found)
+    internal static void ThrowIfMismatched(string what, IReadOnlyList<KeyValuePair<string, int[]>> expected, IReadOnlyDictionary<string, int[]> found)
     {
         var problems = new List<string>();
         var expectedNames = new HashSet<string>(StringComparer.Ordinal);
@@ -19,7 +19,7 @@ internal static class TensorSetCheck
         foreach (string name in found.Keys.Where(n => !expectedNames.Contains(n)).Order(StringComparer.Ordinal))
             problems.Add($"unexpected '{name}' (shape {FormatShape(found[name])})");
         if (problems.Count > 0)
-            throw new InvalidDataException($"{source} does not match: {string.Join("; ", problems)}");
+            throw new InvalidDataException($"{what}: {string.Join("; ", problems)}");
     }
 
     internal static string FormatShape(ReadOnlySpan<int> shape)

@@ -54,6 +54,23 @@ public sealed class OptimizerStateTests
     }
 
     [Fact]
+    public void State_survives_a_safetensors_file_bit_identically()
+    {
+        var parameters = MakeParameters();
+        var adam = new AdamW(parameters, new AdamOptions(0.01, WeightDecay: 0.1));
+        for (int step = 0; step < 4; step++) { FillGradients(parameters, step); adam.Step(); }
+        var stream = new MemoryStream();
+        GenderML.Core.Serialization.SafeTensors.Save(stream, adam.ExportState());
+        stream.Position = 0;
+
+        var restored = new AdamW(parameters.Select(p => new Parameter(p.Name, p.Value.Clone())).ToArray(), new AdamOptions(0.01, WeightDecay: 0.1));
+        restored.ImportState(GenderML.Core.Serialization.SafeTensors.Load(stream).Tensors);
+
+        var original = adam.ExportState();
+        foreach (var (name, tensor) in restored.ExportState()) Assert.Equal(original[name].Data, tensor.Data);
+    }
+
+    [Fact]
     public void Exported_state_names_and_step_counts()
     {
         var parameters = MakeParameters();

@@ -53,6 +53,15 @@ public sealed class ScheduleTests
     }
 
     [Fact]
+    public void One_cycle_with_an_empty_warm_up_phase_stays_finite()
+    {
+        var schedule = new OneCycleSchedule(0.1, 4, pctStart: 0.25);
+        Assert.Equal(0.1, schedule.LearningRateAt(0), 12);
+        Assert.All(Enumerable.Range(0, 4), t => Assert.True(double.IsFinite(schedule.LearningRateAt(t))));
+        Assert.Equal(0.1 / 25 / 1e4, schedule.LearningRateAt(3), 12);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new StepSchedule(0.1, 0));
