@@ -18,14 +18,18 @@ import time
 SHAPES = [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048), (64, 2304 * 8, 576)]
 
 
-def median_seconds(fn, min_repeats, min_seconds):
+def median_seconds(fn, min_repeats, min_seconds, cpu=None):
+    """Median wall time of fn after one warm-up run; cpu (a list), if given, receives the mean process CPU time per run."""
     fn()
     times = []
+    cpu_start = time.process_time()
     start = time.perf_counter()
     while len(times) < min_repeats or (time.perf_counter() - start < min_seconds and len(times) < 200):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
+    if cpu is not None:
+        cpu.append((time.process_time() - cpu_start) / len(times))
     return statistics.median(times)
 
 
@@ -101,8 +105,10 @@ def child(threads, do_sgemm, do_train):
 
             for _ in range(3):
                 step()
-            s = median_seconds(step, 5, 3)
-            out["pytorch"]["train"].append({"network": name, "batch": batch, "threads": threads, "imagesPerSecond": batch / s})
+            cpu = []
+            s = median_seconds(step, 5, 3, cpu)
+            out["pytorch"]["train"].append({"network": name, "batch": batch, "threads": threads, "imagesPerSecond": batch / s,
+                                            "cpuMillisecondsPerStep": cpu[0] * 1000})
     return out
 
 
@@ -121,6 +127,7 @@ def main():
     env.pop("OPENBLAS_CORETYPE", None)
     env.pop("OPENBLAS_L2_SIZE", None)
     env["OMP_WAIT_POLICY"] = "PASSIVE"
+    # LD_LIBRARY_PATH (set by run.sh) selects OpenBLAS for numpy/torch; it passes through to the children.
     result = {"numpy": {"sgemm": []}, "pytorch": {"sgemm": [], "train": []}}
     gemm_threads = [threads] if threads else [1, 2]
     for t in sorted(set(gemm_threads + [train_threads])):

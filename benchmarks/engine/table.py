@@ -21,12 +21,16 @@ for r in ours["sgemm"]:
     print(f"| {r['m']}×{r['n']}×{r['k']} | {r['threads']} | {r['gflops']:.1f} | {n or float('nan'):.1f} | "
           f"{torch.get(k, float('nan')):.1f} | {r['gflops'] / n if n else float('nan'):.2f}× |")
 print()
-pt = {(r["network"], r["threads"]): r["imagesPerSecond"] for r in peers["pytorch"]["train"]}
-print("| training (Adam, BCE) | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch |")
-print("|---|---|---|---|---|---|")
+pt = {(r["network"], r["threads"]): r for r in peers["pytorch"]["train"]}
+nan = float("nan")
+print("| training (Adam, BCE) | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch | GenderML CPU ms/step | PyTorch CPU ms/step | PyTorch CPU / ours |")
+print("|---|---|---|---|---|---|---|---|---|")
 for r in ours["train"]:
-    p = pt.get((r["network"], r["threads"]))
-    print(f"| {r['network']} | {r['batch']} | {r['threads']} | {r['imagesPerSecond']:.0f} | {p or float('nan'):.0f} | "
-          f"{r['imagesPerSecond'] / p if p else float('nan'):.2f}× |")
+    p = pt.get((r["network"], r["threads"]), {})
+    ips, cpu = p.get("imagesPerSecond"), p.get("cpuMillisecondsPerStep")
+    mine_cpu = r.get("cpuMillisecondsPerStep")
+    print(f"| {r['network']} | {r['batch']} | {r['threads']} | {r['imagesPerSecond']:.0f} | {ips or nan:.0f} | "
+          f"{r['imagesPerSecond'] / ips if ips else nan:.2f}× | {mine_cpu or nan:.0f} | {cpu or nan:.0f} | "
+          f"{cpu / mine_cpu if cpu and mine_cpu else nan:.2f}× |")
 print()
 print(f"allocated bytes per training step (GenderML, after warm-up): {ours['allocatedBytesPerStep']}")

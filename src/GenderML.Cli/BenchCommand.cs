@@ -9,16 +9,17 @@ internal static class BenchCommand
     public static int Run(string[] args)
     {
         if (args.Length == 0 || args[0] != "engine")
-            throw new UsageException("bench takes a target: bench engine [--json] [--threads N]");
-        var options = new CliArgs(args[1..], "--json");
+            throw new UsageException("bench takes a target: bench engine [--json] [--threads N] [--skip-sgemm]");
+        var options = new CliArgs(args[1..], "--json", "--skip-sgemm");
         bool json = options.Flag("--json");
+        bool skipSgemm = options.Flag("--skip-sgemm");
         int threads = options.Int("--threads", Environment.ProcessorCount);
         options.ThrowOnUnknown();
         if (threads < 1) throw new UsageException($"--threads takes a positive number, not {threads}");
         if (options.Positional.Count > 0) throw new UsageException($"unexpected '{options.Positional[0]}'");
 
         var log = json ? TextWriter.Null : Console.Out;
-        int[] gemmThreads = threads == Environment.ProcessorCount ? [1, 2] : [threads];
+        int[] gemmThreads = skipSgemm ? [] : threads == Environment.ProcessorCount ? [1, 2] : [threads];
         var sgemm = new List<BenchEngine.SgemmResult>();
         foreach (var (m, n, k) in BenchEngine.SgemmShapes)
             foreach (int t in gemmThreads)
@@ -32,7 +33,7 @@ internal static class BenchCommand
         foreach (string network in BenchEngine.Networks)
         {
             var r = BenchEngine.Train(network, threads);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train {network} batch={r.Batch} threads={threads}: {r.ImagesPerSecond:F0} images/s, {r.AllocatedBytesPerStep} bytes allocated per step"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train {network} batch={r.Batch} threads={threads}: {r.ImagesPerSecond:F0} images/s, {r.CpuMillisecondsPerStep:F0} CPU ms per step, {r.AllocatedBytesPerStep} bytes allocated per step"));
             train.Add(r);
             allocated = Math.Max(allocated, r.AllocatedBytesPerStep);
         }
@@ -56,7 +57,7 @@ internal static class BenchCommand
         {
             var r = train[i];
             if (i > 0) sb.Append(", ");
-            sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}}}");
+            sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}, \"cpuMillisecondsPerStep\": {r.CpuMillisecondsPerStep:F1}}}");
         }
         sb.Append(ci, $"], \"allocatedBytesPerStep\": {allocated}}}");
         return sb.ToString();

@@ -13,7 +13,7 @@ internal static class BenchEngine
 {
     public readonly record struct SgemmResult(int M, int N, int K, int Threads, double Gflops);
 
-    public readonly record struct TrainResult(string Network, int Batch, int Threads, double ImagesPerSecond, long AllocatedBytesPerStep);
+    public readonly record struct TrainResult(string Network, int Batch, int Threads, double ImagesPerSecond, long AllocatedBytesPerStep, double CpuMillisecondsPerStep);
 
     /// <summary>Square sizes, then the im2col shape of a 3×3 convolution of 64 channels on 48×48 (batch 8).</summary>
     public static readonly (int M, int N, int K)[] SgemmShapes =
@@ -32,7 +32,7 @@ internal static class BenchEngine
         var options = new ComputeOptions { Threads = threads };
         double flops = 2.0 * m * n * k;
         void Once() => Gemm.Multiply(false, false, m, n, k, a, k, b, n, c, n, false, options);
-        double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 0.5);
+        double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 0.5, out _);
         return new SgemmResult(m, n, k, threads, flops / seconds / 1e9);
     }
 
@@ -57,14 +57,19 @@ internal static class BenchEngine
         const int probe = 3;
         for (int i = 0; i < probe; i++) Once();
         long allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / probe;
-        double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 3);
-        return new TrainResult(network, batch, threads, batch / seconds, allocated);
+        double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 3, out double cpu);
+        return new TrainResult(network, batch, threads, batch / seconds, allocated, cpu * 1000);
     }
 
-    /// <summary>Runs <paramref name="action"/> once to warm up, then at least <paramref name="minRepeats"/> times and <paramref name="minSeconds"/> in all; the median time.</summary>
-    private static double MedianSeconds(Action action, int minRepeats, double minSeconds)
+    /// <summary>
+    /// Runs <paramref name="action"/> once to warm up, then at least <paramref name="minRepeats"/> times and <paramref name="minSeconds"/> in all;
+    /// the median wall time, and in <paramref name="cpuSeconds"/> the process's mean CPU time per run (all threads; robust to other tenants).
+    /// </summary>
+    private static double MedianSeconds(Action action, int minRepeats, double minSeconds, out double cpuSeconds)
     {
         action();
+        var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
         var times = new List<double>();
         var total = Stopwatch.StartNew();
         while (times.Count < minRepeats || (total.Elapsed.TotalSeconds < minSeconds && times.Count < 200))
@@ -73,6 +78,8 @@ internal static class BenchEngine
             action();
             times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
         }
+        process.Refresh();
+        cpuSeconds = (process.TotalProcessorTime - cpuStart).TotalSeconds / times.Count;
         times.Sort();
         return times[times.Count / 2];
     }

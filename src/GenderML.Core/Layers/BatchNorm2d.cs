@@ -12,7 +12,9 @@ public sealed class BatchNorm2d : Layer
 {
     private readonly Parameter _weight, _bias, _runningMean, _runningVar;
     private readonly float[] _mean, _invStd;
-    private Tensor? _input, _output, _gradInput;
+    private readonly PartitionedLoop _loop = new();
+    private readonly Action<int, int> _forwardPart, _backwardPart;
+    private Tensor? _input, _output, _gradInput, _gradOutput;
     private bool _usedBatchStats;
 
     /// <summary>Creates the layer with γ = 1, β = 0, running mean 0 and running variance 1.</summary>
@@ -32,6 +34,8 @@ public sealed class BatchNorm2d : Layer
         _runningVar = AddBuffer("running_var", var1);
         _mean = new float[channels];
         _invStd = new float[channels];
+        _forwardPart = ForwardChannels;
+        _backwardPart = BackwardChannels;
     }
 
     /// <summary>Channels normalised.</summary>
@@ -62,15 +66,23 @@ public sealed class BatchNorm2d : Layer
         TensorBuffers.RequireRank(input, 4, name, "N×{0}×H×W", Channels);
         if (input.Dim(1) != Channels) throw new ArgumentException($"{name}: expects {Channels} channels, got {input}", nameof(input));
         _input = input;
-        var output = TensorBuffers.EnsureLike(ref _output, input);
+        TensorBuffers.EnsureLike(ref _output, input);
+        _usedBatchStats = Training;
+        _loop.Run(_forwardPart, Channels, Compute.Threads);
+        return _output!;
+    }
+
+    private void ForwardChannels(int start, int end)
+    {
+        var input = _input!;
+        var output = _output!;
         int n = input.Dim(0), hw = input.Dim(2) * input.Dim(3);
         long count = (long)n * hw;
-        _usedBatchStats = Training;
         var x = input.Data;
-        for (int c = 0; c < Channels; c++)
+        for (int c = start; c < end; c++)
         {
             float mean, variance;
-            if (Training)
+            if (_usedBatchStats)
             {
                 double sum = 0;
                 for (int s = 0; s < n; s++) sum += TensorPrimitives.Sum(x.AsSpan((s * Channels + c) * hw, hw));
@@ -95,19 +107,28 @@ public sealed class BatchNorm2d : Layer
             for (int s = 0; s < n; s++)
                 ChannelOps.Affine(x.AsSpan((s * Channels + c) * hw, hw), a, b, output.Data.AsSpan((s * Channels + c) * hw, hw));
         }
-        return output;
     }
 
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = _input ?? throw new InvalidOperationException("BatchNorm2d.Backward before Forward");
-        var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
+        TensorBuffers.EnsureLike(ref _gradInput, input);
+        _gradOutput = gradOutput;
+        _loop.Run(_backwardPart, Channels, Compute.Threads);
+        _gradOutput = null;
+        return _gradInput!;
+    }
+
+    private void BackwardChannels(int start, int end)
+    {
+        var input = _input!;
         int n = input.Dim(0), hw = input.Dim(2) * input.Dim(3);
         float count = (float)n * hw;
         var x = input.Data;
-        var dy = gradOutput.Data;
-        for (int c = 0; c < Channels; c++)
+        var dy = _gradOutput!.Data;
+        var dx = _gradInput!.Data;
+        for (int c = start; c < end; c++)
         {
             float mean = _mean[c], invStd = _invStd[c], gamma = _weight.Value.Data[c];
             double sumDy = 0, sumDyXmu = 0;
@@ -119,24 +140,18 @@ public sealed class BatchNorm2d : Layer
             }
             if (_weight.Trainable) _weight.Gradient.Data[c] += (float)(sumDyXmu * invStd);
             if (_bias.Trainable) _bias.Gradient.Data[c] += (float)sumDy;
-            float a, b, k;
+            float a = gamma * invStd, b = 0f, k = 0f;
             if (_usedBatchStats)
             {
                 // dx = γ·invStd·(dy − mean(dy) − x̂·mean(dy·x̂)),  x̂ = (x − μ)·invStd
-                a = gamma * invStd;
                 b = -a * invStd * invStd * (float)(sumDyXmu / count);
                 k = -a * (float)(sumDy / count) - b * mean;
-            }
-            else
-            {
-                a = gamma * invStd; b = 0f; k = 0f;
             }
             for (int s = 0; s < n; s++)
             {
                 int o = (s * Channels + c) * hw;
-                ChannelOps.Combine(dy.AsSpan(o, hw), x.AsSpan(o, hw), a, b, k, gradInput.Data.AsSpan(o, hw));
+                ChannelOps.Combine(dy.AsSpan(o, hw), x.AsSpan(o, hw), a, b, k, dx.AsSpan(o, hw));
             }
         }
-        return gradInput;
     }
 }

@@ -13,6 +13,7 @@ public sealed class Conv2d : Layer
     private readonly Parameter? _bias;
     private Tensor? _input, _output, _gradInput;
     private ConvGeometry _geometry;
+    private Ops.SingleChannelConvWeightGrad? _singleChannel;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -109,9 +110,12 @@ public sealed class Conv2d : Layer
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
         if (InputGradientNeeded) Convolution.BackwardInput(_geometry, gradOutput.Data, _weight.Value.Data, gradInput.Data, Compute);
         else gradInput.Clear();
-        if (_weight.Trainable)
-            Convolution.BackwardWeight(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data,
-                _bias is not null && _bias.Trainable ? _bias.Gradient.Data : default, Compute);
+        if (!_weight.Trainable) return gradInput;
+        float[] gradBias = _bias is not null && _bias.Trainable ? _bias.Gradient.Data : [];
+        if (Ops.SingleChannelConvWeightGrad.Handles(_geometry))
+            (_singleChannel ??= new()).Run(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data, gradBias, Compute.Threads);
+        else
+            Convolution.BackwardWeight(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data, gradBias, Compute);
         return gradInput;
     }
 }

@@ -1,46 +1,50 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace GenderML.Core.Ops;
 
-/// <summary>2×2, stride-2, unpadded max pooling of whole planes, the common case, vectorised with AVX-512 where present.</summary>
+/// <summary>
+/// 2×2, stride-2, unpadded max pooling of whole planes, the common case, vectorised with AVX-512 where present:
+/// 16 windows per step. A row shorter than 16 windows still takes the vector path by running on into the next
+/// row of the same plane, which is rewritten when its own turn comes (rows go in order); the last row of a plane never does.
+/// </summary>
 internal static class MaxPool2x2
 {
     private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
     private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    private static readonly Vector512<int> DupLow = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    private static readonly Vector512<int> DupHigh = Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    private static readonly Vector512<int> LaneBits = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
 
     /// <summary><c>out[y,x] = max(in[2y,2x], in[2y,2x+1], in[2y+1,2x], in[2y+1,2x+1])</c> over planes [start, end).</summary>
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, int height, int width, int start, int end)
     {
         int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
-        ref float src = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-        ref float dst = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        int rounded = (ow + 15) & ~15;
+        ref float src = ref MemoryMarshal.GetReference(input);
+        ref float dst = ref MemoryMarshal.GetReference(output);
         for (int p = start; p < end; p++)
         for (int y = 0; y < oh; y++)
-            Row(ref Unsafe.Add(ref src, p * plane + 2 * y * width), ref Unsafe.Add(ref src, p * plane + (2 * y + 1) * width),
-                ref Unsafe.Add(ref dst, p * outPlane + y * ow), ow);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(ref float r0, ref float r1, ref float o, int ow)
-    {
-        int x = 0;
-        if (Avx512F.IsSupported)
         {
-            for (; x <= ow - 16; x += 16)
+            int i0 = p * plane + 2 * y * width, i1 = i0 + width, o0 = p * outPlane + y * ow;
+            bool runOn = y < oh - 1 && rounded - ow <= (oh - 1 - y) * ow && i1 + 2 * rounded <= input.Length;
+            int vectorEnd = !Avx512F.IsSupported ? 0 : runOn ? ow : ow & ~15;
+            int x = 0;
+            for (; x < vectorEnd; x += 16)
             {
-                var a = Vector512.Max(Vector512.LoadUnsafe(ref r0, (nuint)(2 * x)), Vector512.LoadUnsafe(ref r1, (nuint)(2 * x)));
-                var b = Vector512.Max(Vector512.LoadUnsafe(ref r0, (nuint)(2 * x + 16)), Vector512.LoadUnsafe(ref r1, (nuint)(2 * x + 16)));
-                var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
-                m.StoreUnsafe(ref o, (nuint)x);
+                var a = Vector512.Max(Vector512.LoadUnsafe(ref src, (nuint)(i0 + 2 * x)), Vector512.LoadUnsafe(ref src, (nuint)(i1 + 2 * x)));
+                var b = Vector512.Max(Vector512.LoadUnsafe(ref src, (nuint)(i0 + 2 * x + 16)), Vector512.LoadUnsafe(ref src, (nuint)(i1 + 2 * x + 16)));
+                Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b)).StoreUnsafe(ref dst, (nuint)(o0 + x));
             }
-        }
-        for (; x < ow; x++)
-        {
-            float a = Unsafe.Add(ref r0, 2 * x), b = Unsafe.Add(ref r0, 2 * x + 1), c = Unsafe.Add(ref r1, 2 * x), d = Unsafe.Add(ref r1, 2 * x + 1);
-            float ab = a > b ? a : b, cd = c > d ? c : d;
-            Unsafe.Add(ref o, x) = ab >= cd ? ab : cd;
+            for (; x < ow; x++)
+            {
+                float a = Unsafe.Add(ref src, i0 + 2 * x), b = Unsafe.Add(ref src, i0 + 2 * x + 1);
+                float c = Unsafe.Add(ref src, i1 + 2 * x), d = Unsafe.Add(ref src, i1 + 2 * x + 1);
+                float ab = a > b ? a : b, cd = c > d ? c : d;
+                Unsafe.Add(ref dst, o0 + x) = ab >= cd ? ab : cd;
+            }
         }
     }
 
@@ -48,16 +52,38 @@ internal static class MaxPool2x2
     public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int height, int width, int start, int end)
     {
         int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
+        int rounded = (ow + 15) & ~15;
         if ((height & 1) != 0 || (width & 1) != 0) gradInput.Slice(start * plane, (end - start) * plane).Clear();
-        ref float src = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-        ref float dst = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(gradInput);
-        ref float outRef = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-        ref float goRef = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(gradOutput);
+        ref float src = ref MemoryMarshal.GetReference(input);
+        ref float dst = ref MemoryMarshal.GetReference(gradInput);
+        ref float outRef = ref MemoryMarshal.GetReference(output);
+        ref float goRef = ref MemoryMarshal.GetReference(gradOutput);
         for (int p = start; p < end; p++)
         for (int y = 0; y < oh; y++)
         {
             int i0 = p * plane + 2 * y * width, i1 = i0 + width, o0 = p * outPlane + y * ow;
-            for (int x = 0; x < ow; x++)
+            // Running on is safe only when every lane of a row maps to a window (even width).
+            bool runOn = (width & 1) == 0 && y < oh - 1 && rounded - ow <= (oh - 1 - y) * ow
+                && i1 + 2 * rounded <= input.Length && o0 + rounded <= output.Length;
+            int vectorEnd = !Avx512F.IsSupported ? 0 : runOn ? ow : ow & ~15;
+            // Row 0 of every chunk first: when the last chunk runs on, it runs into row 1, which is stored after it.
+            for (int row = 0; row < 2; row++)
+            {
+                int target = row == 0 ? i0 : i1;
+                for (int v = 0; v < vectorEnd; v += 16)
+                {
+                    var m = Vector512.LoadUnsafe(ref outRef, (nuint)(o0 + v));
+                    var g = Vector512.LoadUnsafe(ref goRef, (nuint)(o0 + v));
+                    var (lo0, lo1) = Route(ref Unsafe.Add(ref src, i0 + 2 * v), ref Unsafe.Add(ref src, i1 + 2 * v),
+                        Avx512F.PermuteVar16x32(m, DupLow), Avx512F.PermuteVar16x32(g, DupLow));
+                    var (hi0, hi1) = Route(ref Unsafe.Add(ref src, i0 + 2 * v + 16), ref Unsafe.Add(ref src, i1 + 2 * v + 16),
+                        Avx512F.PermuteVar16x32(m, DupHigh), Avx512F.PermuteVar16x32(g, DupHigh));
+                    (row == 0 ? lo0 : lo1).StoreUnsafe(ref dst, (nuint)(target + 2 * v));
+                    (row == 0 ? hi0 : hi1).StoreUnsafe(ref dst, (nuint)(target + 2 * v + 16));
+                }
+            }
+            int x = vectorEnd == 0 ? 0 : (vectorEnd + 15) & ~15;
+            for (; x < ow; x++)
             {
                 float m = Unsafe.Add(ref outRef, o0 + x), g = Unsafe.Add(ref goRef, o0 + x);
                 int a = i0 + 2 * x, c = i1 + 2 * x;
@@ -71,5 +97,25 @@ internal static class MaxPool2x2
                 Unsafe.Add(ref dst, c + 1) = td ? g : 0f;
             }
         }
+    }
+
+    /// <summary>
+    /// Eight windows: <paramref name="m"/> and <paramref name="g"/> hold each window's maximum and gradient twice
+    /// (lanes 2j, 2j+1); returns the gradients of rows 0 and 1, each window's going to the first of
+    /// a, b (row 0, lanes 2j, 2j+1), c, d (row 1) equal to its maximum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float> Row0, Vector512<float> Row1) Route(ref float r0, ref float r1, Vector512<float> m, Vector512<float> g)
+    {
+        uint e0 = (uint)Vector512.ExtractMostSignificantBits(Vector512.Equals(Vector512.LoadUnsafe(ref r0), m));
+        uint e1 = (uint)Vector512.ExtractMostSignificantBits(Vector512.Equals(Vector512.LoadUnsafe(ref r1), m));
+        const uint even = 0x5555;
+        uint a = e0 & even;
+        uint b = (e0 >> 1) & even & ~a;
+        uint c = e1 & even & ~a & ~b;
+        uint d = even & ~a & ~b & ~c;
+        var keep0 = ~Vector512.Equals(Vector512.Create((int)(a | (b << 1))) & LaneBits, Vector512<int>.Zero);
+        var keep1 = ~Vector512.Equals(Vector512.Create((int)(c | (d << 1))) & LaneBits, Vector512<int>.Zero);
+        return (g & keep0.AsSingle(), g & keep1.AsSingle());
     }
 }
