@@ -11,10 +11,21 @@ internal static unsafe class GemmDriver
     private const long ParallelThreshold = 1L << 19;
 
     /// <summary>Fewest tiles the grid aims for, so two or more threads can share the work evenly.</summary>
-    private const int TargetTiles = 8;
+    private const int TargetTiles = 4;
+
+    /// <summary>Tallest tile before the grid splits rows for size alone (the tile walks it in MC blocks).</summary>
+    private const int MaxTileRows = 768;
+
+    /// <summary>Smallest tile sides the grid splits down to.</summary>
+    private const int MinTileRows = 64, MinTileCols = 128;
 
     /// <summary>Runs C = op(A)·op(B) (or C += …) with pointers already validated.</summary>
     public static void Run(GemmIsa isa, bool transA, bool transB, int m, int n, int k,
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
+        => Run(GemmBlocking.For(isa), transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
+
+    /// <summary>As above with explicit block sizes (for tests and tuning).</summary>
+    public static void Run(GemmBlocking blocking, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
     {
         if (m == 0 || n == 0) return;
@@ -25,7 +36,6 @@ internal static unsafe class GemmDriver
             return;
         }
 
-        var blocking = GemmBlocking.For(isa);
         var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
         int tiles = problem.TileCount;
         if (threads <= 1 || tiles == 1 || (long)m * n * k < ParallelThreshold)
@@ -77,12 +87,19 @@ internal static unsafe class GemmDriver
             _bk = bk; _transA = transA; _transB = transB; _accumulate = accumulate;
             _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
 
-            int rowTiles = CeilDiv(m, bk.MC);
+            // Big tiles keep packing cheap (B is packed once per tile, A once per tile column); split the
+            // longer side until there are enough tiles for the threads to share.
+            int rowTiles = CeilDiv(m, MaxTileRows), colTiles = CeilDiv(n, bk.NC);
+            while (rowTiles * colTiles < TargetTiles)
+            {
+                int rows = CeilDiv(m, rowTiles), cols = CeilDiv(n, colTiles);
+                bool splitRows = rows >= 2 * MinTileRows && (rows >= cols || cols < 2 * MinTileCols);
+                if (splitRows) rowTiles++;
+                else if (cols >= 2 * MinTileCols) colTiles++;
+                else break;
+            }
             _tileRows = RoundUp(CeilDiv(m, rowTiles), bk.MR);
-            int tileCols = RoundUp(CeilDiv(n, CeilDiv(n, bk.NC)), bk.NR);
-            while (rowTiles * CeilDiv(n, tileCols) < TargetTiles && tileCols > 4 * bk.NR)
-                tileCols = RoundUp(tileCols / 2, bk.NR);
-            _tileCols = tileCols;
+            _tileCols = RoundUp(CeilDiv(n, colTiles), bk.NR);
             _rowTiles = CeilDiv(m, _tileRows);
         }
 
@@ -93,34 +110,40 @@ internal static unsafe class GemmDriver
         {
             var bk = _bk;
             int i0 = tile % _rowTiles * _tileRows, j0 = tile / _rowTiles * _tileCols;
-            int mc = Math.Min(_tileRows, _m - i0), nc = Math.Min(_tileCols, _n - j0);
+            int mt = Math.Min(_tileRows, _m - i0), nt = Math.Min(_tileCols, _n - j0);
+            int mcStep = RoundUp(CeilDiv(mt, CeilDiv(mt, bk.MC)), bk.MR);
             int kcMax = Math.Min(bk.KC, _k);
-            float* aPack = NativeScratch.Get(0, (long)RoundUp(mc, bk.MR) * kcMax);
-            float* bPack = NativeScratch.Get(1, (long)RoundUp(nc, bk.NR) * kcMax);
+            float* aPack = NativeScratch.Get(0, (long)mcStep * kcMax);
+            float* bPack = NativeScratch.Get(1, (long)RoundUp(nt, bk.NR) * kcMax);
             float* edge = NativeScratch.Get(2, bk.MR * bk.NR);
             for (int p0 = 0; p0 < _k; p0 += bk.KC)
             {
                 int kc = Math.Min(bk.KC, _k - p0);
                 bool add = _accumulate || p0 > 0;
-                GemmPacking.PackB(_transB, _b, _ldb, p0, kc, j0, nc, bk.NR, bPack);
-                GemmPacking.PackA(_transA, _a, _lda, i0, mc, p0, kc, bk.MR, aPack);
-                for (int jr = 0; jr < nc; jr += bk.NR)
+                for (int ic = 0; ic < mt; ic += mcStep)
                 {
-                    float* bSliver = bPack + (long)jr * kc;
-                    int cols = Math.Min(bk.NR, nc - jr);
-                    for (int ir = 0; ir < mc; ir += bk.MR)
+                    int mc = Math.Min(mcStep, mt - ic);
+                    GemmPacking.PackA(_transA, _a, _lda, i0 + ic, mc, p0, kc, bk.MR, aPack);
+                    for (int jr = 0; jr < nt; jr += bk.NR)
                     {
-                        float* aSliver = aPack + (long)ir * kc;
-                        int rows = Math.Min(bk.MR, mc - ir);
-                        float* cTile = _c + (long)(i0 + ir) * _ldc + j0 + jr;
-                        if (rows == bk.MR && cols == bk.NR)
+                        float* bSliver = bPack + (long)jr * kc;
+                        int cols = Math.Min(bk.NR, nt - jr);
+                        // Pack each B sliver just before its first use, while it is hot in L1.
+                        if (ic == 0) GemmPacking.PackBSliver(_transB, _b, _ldb, p0, kc, j0 + jr, cols, bk.NR, bSliver);
+                        for (int ir = 0; ir < mc; ir += bk.MR)
                         {
-                            Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add);
-                        }
-                        else
-                        {
-                            Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false);
-                            MergeEdge(edge, bk.NR, cTile, _ldc, rows, cols, add);
+                            float* aSliver = aPack + (long)ir * kc;
+                            int rows = Math.Min(bk.MR, mc - ir);
+                            float* cTile = _c + (long)(i0 + ic + ir) * _ldc + j0 + jr;
+                            if (rows == bk.MR && cols == bk.NR)
+                            {
+                                Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add);
+                            }
+                            else
+                            {
+                                Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false);
+                                MergeEdge(edge, bk.NR, cTile, _ldc, rows, cols, add);
+                            }
                         }
                     }
                 }
@@ -131,6 +154,12 @@ internal static unsafe class GemmDriver
         {
             switch (bk.Isa)
             {
+                case GemmIsa.Avx512 when bk.MR == 12:
+                    GemmMicroKernels.Avx512Kernel12x32(kc, a, b, c, ldc, add);
+                    break;
+                case GemmIsa.Avx512 when bk.MR == 14:
+                    GemmMicroKernels.Avx512Kernel14x32(kc, a, b, c, ldc, add);
+                    break;
                 case GemmIsa.Avx512:
                     GemmMicroKernels.Avx512Kernel8x32(kc, a, b, c, ldc, add);
                     break;

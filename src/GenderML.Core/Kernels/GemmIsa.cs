@@ -25,6 +25,9 @@ internal readonly record struct GemmBlocking(GemmIsa Isa, int MR, int NR, int MC
         : Fma.IsSupported && Avx2.IsSupported ? GemmIsa.Avx2
         : GemmIsa.Scalar;
 
+    /// <summary>Replaces the AVX-512 blocking, for tuning runs of the kernel benchmark only.</summary>
+    internal static GemmBlocking? Tuning { get; set; }
+
     /// <summary>Whether <paramref name="isa"/> runs on this machine.</summary>
     public static bool IsSupported(GemmIsa isa) => isa switch
     {
@@ -34,9 +37,9 @@ internal readonly record struct GemmBlocking(GemmIsa Isa, int MR, int NR, int MC
     };
 
     /// <summary>Block sizes for <paramref name="isa"/>, chosen by measurement on Zen 5 (48 KB L1d, 1 MB L2 per core).</summary>
-    public static GemmBlocking For(GemmIsa isa) => isa switch
+    public static GemmBlocking For(GemmIsa isa) => isa == GemmIsa.Avx512 && Tuning is { } t ? t : isa switch
     {
-        GemmIsa.Avx512 => new(isa, MR: 8, NR: 32, MC: 192, KC: 256, NC: 2048),
+        GemmIsa.Avx512 => new(isa, MR: 8, NR: 32, MC: 384, KC: 256, NC: 2048),
         GemmIsa.Avx2 => new(isa, MR: 6, NR: 16, MC: 192, KC: 256, NC: 2048),
         _ => new(isa, MR: 4, NR: 8, MC: 128, KC: 256, NC: 1024),
     };

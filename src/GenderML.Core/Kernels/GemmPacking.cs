@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace GenderML.Core.Kernels;
 
 /// <summary>
@@ -29,50 +33,113 @@ internal static unsafe class GemmPacking
             }
             else
             {
-                for (int r = 0; r < rows; r++)
+                float* src = a + (long)(i0 + s) * lda + p0;
+                int p = 0;
+                if (mr == 8 && rows == 8 && Avx.IsSupported)
+                    for (; p <= kc - 8; p += 8) Transpose8x8(src + p, lda, d + p * 8, 8);
+                for (; p < kc; p++)
                 {
-                    float* sp = a + (long)(i0 + s + r) * lda + p0;
-                    float* dp = d + r;
-                    for (int p = 0; p < kc; p++) dp[p * mr] = sp[p];
+                    float* sp = src + p;
+                    float* dp = d + p * mr;
+                    int r = 0;
+                    for (; r < rows; r++) dp[r] = sp[(long)r * lda];
+                    for (; r < mr; r++) dp[r] = 0f;
                 }
-                for (int r = rows; r < mr; r++)
-                    for (int p = 0; p < kc; p++) d[p * mr + r] = 0f;
             }
         }
     }
 
     /// <summary>
-    /// Packs rows [p0, p0+kc) and columns [j0, j0+nc) of op(B) into slivers of <paramref name="nr"/> columns:
-    /// sliver s holds, for each p, the values op(B)[p0 + p, j0 + s·nr + j] for j in 0…nr−1 (zero past column n).
+    /// Packs rows [p0, p0+kc) and columns [j0, j0+cols) of op(B), cols ≤ <paramref name="nr"/>, into one sliver:
+    /// for each p, the values op(B)[p0 + p, j0 + j] for j in 0…nr−1 (zero from column cols on).
     /// </summary>
-    public static void PackB(bool transB, float* b, int ldb, int p0, int kc, int j0, int nc, int nr, float* dst)
+    public static void PackBSliver(bool transB, float* b, int ldb, int p0, int kc, int j0, int cols, int nr, float* dst)
     {
-        for (int s = 0; s < nc; s += nr)
+        if (!transB)
         {
-            int cols = Math.Min(nr, nc - s);
-            float* d = dst + (long)s * kc;
-            if (!transB)
+            float* src = b + (long)p0 * ldb + j0;
+            if (cols == 32 && nr == 32 && Vector512.IsHardwareAccelerated)
             {
-                float* src = b + (long)p0 * ldb + j0 + s;
-                nuint bytes = (nuint)(cols * sizeof(float));
-                for (int p = 0; p < kc; p++)
+                for (int p = 0; p < kc; p++, src += ldb, dst += 32)
                 {
-                    float* dp = d + p * nr;
-                    Buffer.MemoryCopy(src + (long)p * ldb, dp, bytes, bytes);
-                    for (int j = cols; j < nr; j++) dp[j] = 0f;
+                    Vector512.Store(Vector512.Load(src), dst);
+                    Vector512.Store(Vector512.Load(src + 16), dst + 16);
                 }
+                return;
             }
-            else
+            if (cols == 16 && nr == 16)
             {
-                for (int j = 0; j < cols; j++)
+                for (int p = 0; p < kc; p++, src += ldb, dst += 16)
                 {
-                    float* sp = b + (long)(j0 + s + j) * ldb + p0;
-                    float* dp = d + j;
-                    for (int p = 0; p < kc; p++) dp[p * nr] = sp[p];
+                    Vector256.Store(Vector256.Load(src), dst);
+                    Vector256.Store(Vector256.Load(src + 8), dst + 8);
                 }
-                for (int j = cols; j < nr; j++)
-                    for (int p = 0; p < kc; p++) d[p * nr + j] = 0f;
+                return;
+            }
+            for (int p = 0; p < kc; p++, src += ldb, dst += nr)
+            {
+                int j = 0;
+                for (; j < cols; j++) dst[j] = src[j];
+                for (; j < nr; j++) dst[j] = 0f;
             }
         }
+        else
+        {
+            int pDone = 0;
+            if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+            {
+                pDone = kc & ~7;
+                float* src = b + (long)j0 * ldb + p0;
+                for (int p = 0; p < pDone; p += 8)
+                    for (int jb = 0; jb < nr; jb += 8)
+                        Transpose8x8(src + (long)jb * ldb + p, ldb, dst + p * nr + jb, nr);
+            }
+            for (int j = 0; j < cols; j++)
+            {
+                float* sp = b + (long)(j0 + j) * ldb + p0 + pDone;
+                float* dp = dst + pDone * nr + j;
+                for (int p = 0; p < kc - pDone; p++) dp[p * nr] = sp[p];
+            }
+            for (int j = cols; j < nr; j++)
+                for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
+        }
+    }
+
+    /// <summary>Writes the transpose of the 8×8 block at <paramref name="src"/> (row stride <paramref name="lds"/>) to <paramref name="dst"/> (row stride <paramref name="ldd"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var r4 = Avx.LoadVector256(src + 4 * lds);
+        var r5 = Avx.LoadVector256(src + 5 * lds);
+        var r6 = Avx.LoadVector256(src + 6 * lds);
+        var r7 = Avx.LoadVector256(src + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 }

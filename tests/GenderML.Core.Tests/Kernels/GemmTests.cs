@@ -43,6 +43,34 @@ public sealed class GemmTests
             Check(isa, transA, transB, m, n, k, padA: 5, padB: 1, padC: 7, accumulate, seed++);
     }
 
+    [Theory]
+    [InlineData(8, 16, 24, 64)]
+    [InlineData(12, 32, 36, 64)]
+    [InlineData(14, 32, 28, 96)]
+    [InlineData(8, 256, 384, 2048)]
+    public unsafe void Avx512KernelsMatchReferenceWithSmallBlocks(int mr, int kc, int mc, int nc)
+    {
+        if (!GemmBlocking.IsSupported(GemmIsa.Avx512)) return;
+        var blocking = new GemmBlocking(GemmIsa.Avx512, mr, 32, mc, kc, nc);
+        int seed = 500;
+        foreach (bool transA in new[] { false, true })
+        foreach (bool transB in new[] { false, true })
+        foreach (var (m, n, k) in new[] { (1, 1, 1), (mr + 1, 33, kc + 1), (Math.Min(3 * mc + 5, 401), Math.Min(2 * nc + 31, 290), Math.Min(3 * kc + 7, 530)), (800, 70, 40) })
+        {
+            int lda = (transA ? m : k) + 3, ldb = (transB ? k : n) + 1, ldc = n + 2;
+            var a = KernelAssert.Random((transA ? k : m) * lda, seed);
+            var b = KernelAssert.Random((transB ? n : k) * ldb, seed + 1);
+            var expected = KernelAssert.Random(m * ldc, seed + 2);
+            var actual = (float[])expected.Clone();
+            bool accumulate = (seed & 1) == 0;
+            GemmReference.Multiply(transA, transB, m, n, k, a, lda, b, ldb, expected, ldc, accumulate);
+            fixed (float* pa = a, pb = b, pc = actual)
+                GemmDriver.Run(blocking, transA, transB, m, n, k, pa, lda, pb, ldb, pc, ldc, accumulate, threads: 2);
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(k)), $"{blocking} tA={transA} tB={transB} m={m} n={n} k={k}");
+            seed++;
+        }
+    }
+
     [Fact]
     public void PublicEntryMatchesReference()
     {
