@@ -93,6 +93,25 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void BoostedTreesTrainSaveAndLoadBitIdentically()
+    {
+        var recipe = new GradientBoostingRecipe
+        {
+            Preprocessing = new PreprocessOptions { Size = 12 },
+            Boosting = new GenderML.Trees.GradientBoostingOptions { Trees = 20, Leaves = 4, MinExamplesPerLeaf = 3 },
+        };
+        var trained = Trainer.Fit(recipe, Train, null, Options() with { ValidationFraction = 0 }).Classifier;
+        var report = ModelEvaluator.Evaluate(trained, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
+        Assert.True(report.Accuracy >= 0.8, $"accuracy {report.Accuracy}");
+        string path = Path.Combine(_faces.Root, "gbdt.zip");
+        trained.Save(path);
+        var loaded = GenderClassifier.Load(path);
+        Assert.Equal("gbdt", loaded.Info.Kind);
+        var images = Enumerable.Range(0, 9).Select(i => SyntheticFaces.Make(i % 2 == 0, new Random(300 + i))).ToList();
+        Assert.Equal(trained.Predict(images).Select(p => p.ProbabilityMale), loaded.Predict(images).Select(p => p.ProbabilityMale));
+    }
+
+    [Fact]
     public void SameSeedSameModelOnOneOrTwoThreads()
     {
         var withAugmentation = Options(epochs: 2) with { Augmentation = AugmentationOptions.Default };
