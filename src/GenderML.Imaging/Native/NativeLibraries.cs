@@ -26,13 +26,25 @@ internal static class NativeLibraries
 
     private static readonly Lazy<IntPtr> TurboJpegHandle = new(() => LoadFirst(TurboJpegCandidates, TurboJpegHint));
     private static readonly Lazy<IntPtr> PngHandle = new(() => LoadFirst(PngCandidates, PngHint));
-    private static int registered;
+    private static readonly Lock RegistrationLock = new();
+    private static volatile bool registered;
 
-    /// <summary>Installs the resolver for this assembly once; call before the first native call.</summary>
+    /// <summary>
+    /// Installs the resolver for this assembly once; call before the first native call. Every caller returns only
+    /// after the resolver is in place (a thread arriving while another installs it waits on the lock), so no
+    /// thread can reach a native call and fall back to default probing.
+    /// </summary>
     public static void EnsureRegistered()
     {
-        if (Interlocked.Exchange(ref registered, 1) == 0)
+        if (registered)
+            return;
+        lock (RegistrationLock)
+        {
+            if (registered)
+                return;
             NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
+            registered = true;
+        }
     }
 
     /// <summary>Loads TurboJPEG now, throwing the install hint if it is missing.</summary>
