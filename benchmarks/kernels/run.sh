@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SGEMM GFLOP/s of GenderML.Core's Gemm beside numpy (OpenBLAS) and torch.mm, shape by shape in one run.
 # Usage: benchmarks/kernels/run.sh            (all shapes, 1 and 2 threads, 3 rounds, wall time)
-#   THREADS=1,2 ROUNDS=3 SECONDS_EACH=1 SHAPES=MxNxK,... CPU=1 benchmarks/kernels/run.sh
+#   THREADS=1,2 ROUNDS=3 SECONDS_EACH=1 SHAPES=MxNxK,... CPU=1 RAW=raw.txt benchmarks/kernels/run.sh
 #   CPU=1 divides by process CPU time instead of wall time (useful when other tenants load the machine).
 # Each cell is the median over rounds of each round's median; ours and the peers alternate shape by shape.
 set -euo pipefail
@@ -32,8 +32,10 @@ fi
 peer_env+=(LD_LIBRARY_PATH="$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 blas=$("${peer_env[@]}" /usr/bin/python3 -c "import numpy; from threadpoolctl import threadpool_info as t; i=[x for x in t() if x['user_api']=='blas']; print(i[0]['internal_api'], i[0].get('version'), i[0].get('architecture')) if i else print('reference BLAS')")
 
-raw=$(mktemp)
-trap 'rm -f "$raw"' EXIT
+# RAW=file keeps every measurement (one line per run: who M N K threads GFLOP/s).
+raw=${RAW:-$(mktemp)}
+[[ -n "${RAW:-}" ]] || trap 'rm -f "$raw"' EXIT
+: >"$raw"
 for ((r = 0; r < ROUNDS; r++)); do
     for shape in ${SHAPES//,/ }; do
         "$bench" --shapes "$shape" --threads "$THREADS" --seconds "$SECONDS_EACH" "${cpu_flag[@]}" | sed 's/^sgemm/ours/' >>"$raw"

@@ -3,8 +3,9 @@ namespace GenderML.Core.Kernels;
 /// <summary>Single-precision matrix multiplication (SGEMM) on row-major matrices.</summary>
 /// <remarks>
 /// Packed, cache-blocked and register-blocked (Goto/BLIS style) on AVX-512 or AVX2+FMA, picked at run time,
-/// with a scalar fallback. Work is split into tiles of C fixed by the shape; K is never split across threads,
-/// so the result is bit-identical for any <see cref="ComputeOptions.Threads"/>.
+/// with a scalar fallback. Work is split into tiles of C; K is never split across threads and no element's sum
+/// depends on the tile it falls in, so the result is bit-identical for any <see cref="ComputeOptions.Threads"/>.
+/// Allocation-free once warmed up (per-thread packing buffers, a persistent worker pool).
 /// </remarks>
 public static class Gemm
 {

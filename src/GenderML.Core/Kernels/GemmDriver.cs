@@ -1,17 +1,19 @@
 namespace GenderML.Core.Kernels;
 
 /// <summary>
-/// The blocked SGEMM: C is cut into a grid of tiles fixed by the shape alone (never by the thread count);
-/// each tile runs the whole K loop, in blocks of KC, on one thread. Every element of C is therefore summed
-/// in the same order whatever the tiling or threading, so results are bit-identical across thread counts.
+/// The blocked SGEMM: C is cut into a grid of tiles; each tile runs the whole K loop, in blocks of KC fixed by
+/// the instruction set, on one thread. K is never split, and an element's sum does not depend on which tile it
+/// falls in (edge tiles go through a scratch tile with the same arithmetic), so every element of C comes out
+/// bit-identical for any tiling. That lets the grid follow the thread count: one tile per call on one thread
+/// (each operand packed once), a few tiles per thread otherwise.
 /// </summary>
 internal static unsafe class GemmDriver
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
     private const long ParallelThreshold = 1L << 19;
 
-    /// <summary>Fewest tiles the grid aims for, so two or more threads can share the work evenly.</summary>
-    private const int TargetTiles = 4;
+    /// <summary>Tiles per thread the grid aims for, so threads can share the work evenly.</summary>
+    private const int TilesPerThread = 2;
 
     /// <summary>Tallest tile before the grid splits rows for size alone (the tile walks it in MC blocks).</summary>
     private const int MaxTileRows = 768;
@@ -36,9 +38,11 @@ internal static unsafe class GemmDriver
             return;
         }
 
-        var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+        bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
+        int targetTiles = parallel ? TilesPerThread * threads : 1;
+        var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, targetTiles);
         int tiles = problem.TileCount;
-        if (threads <= 1 || tiles == 1 || (long)m * n * k < ParallelThreshold)
+        if (!parallel || tiles == 1)
         {
             for (int t = 0; t < tiles; t++) problem.RunTile(t);
             return;
@@ -82,7 +86,7 @@ internal static unsafe class GemmDriver
         private readonly int _tileRows, _tileCols, _rowTiles;
 
         public GemmProblem(GemmBlocking bk, bool transA, bool transB, int m, int n, int k,
-            float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate)
+            float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int targetTiles)
         {
             _bk = bk; _transA = transA; _transB = transB; _accumulate = accumulate;
             _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
@@ -90,7 +94,7 @@ internal static unsafe class GemmDriver
             // Big tiles keep packing cheap (B is packed once per tile, A once per tile column); split the
             // longer side until there are enough tiles for the threads to share.
             int rowTiles = CeilDiv(m, MaxTileRows), colTiles = CeilDiv(n, bk.NC);
-            while (rowTiles * colTiles < TargetTiles)
+            while (rowTiles * colTiles < targetTiles)
             {
                 int rows = CeilDiv(m, rowTiles), cols = CeilDiv(n, colTiles);
                 bool splitRows = rows >= 2 * MinTileRows && (rows >= cols || cols < 2 * MinTileCols);
