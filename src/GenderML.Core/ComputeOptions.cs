@@ -2,8 +2,9 @@ namespace GenderML.Core;
 
 /// <summary>How much of the machine a computation may use.</summary>
 /// <remarks>
-/// Work is split into a fixed number of parts that does not depend on <see cref="Threads"/>,
-/// so results are bit-identical whatever the thread count.
+/// Results are bit-identical whatever the thread count: kernels never split a reduction (such as GEMM's K
+/// dimension) across threads, and where partial sums are needed they are made over a fixed partition and added
+/// in a fixed order.
 /// </remarks>
 public sealed record ComputeOptions
 {
