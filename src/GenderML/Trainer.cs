@@ -46,12 +46,7 @@ public static class Trainer
 
         string fingerprint = Fingerprint(trainSamples.Items, recipe, options);
         var clock = Stopwatch.StartNew();
-        TrainedClassifier classifier = recipe switch
-        {
-            LogisticRegressionRecipe r => FitLogistic(r, trainSamples, options, fingerprint, progress, cancellation),
-            NeuralNetworkRecipe r => FitNetwork(r, trainSamples, validationSamples, options, fingerprint, progress, cancellation),
-            _ => throw new ArgumentException($"no trainer for {recipe.GetType().Name}", nameof(recipe)),
-        };
+        TrainedClassifier classifier = FitSamples(recipe, trainSamples, validationSamples, options, fingerprint, progress, cancellation);
         EvaluationReport? report = null;
         if (validationSamples is { Count: > 0 })
         {
@@ -66,7 +61,16 @@ public static class Trainer
         return new TrainingResult(WithInfo(classifier, info), report, skipped);
     }
 
-    private static LogisticClassifier FitLogistic(LogisticRegressionRecipe recipe, CacheSampleSource train, TrainingOptions o, string fingerprint,
+    /// <summary>Trains on samples already preprocessed (the cross-validation folds of <see cref="Tuner"/> come this way).</summary>
+    internal static TrainedClassifier FitSamples(ClassifierRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions options,
+        string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation) => recipe switch
+    {
+        LogisticRegressionRecipe r => FitLogistic(r, train, options, fingerprint, progress, cancellation),
+        NeuralNetworkRecipe r => FitNetwork(r, train, validation, options, fingerprint, progress, cancellation),
+        _ => throw new ArgumentException($"no trainer for {recipe.GetType().Name}", nameof(recipe)),
+    };
+
+    private static LogisticClassifier FitLogistic(LogisticRegressionRecipe recipe, SampleSource train, TrainingOptions o, string fingerprint,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var features = Features(train);
@@ -91,7 +95,7 @@ public static class Trainer
         static float[] Features(SampleSource s) => LogisticClassifier.Features.Matrix(s);
     }
 
-    private static NeuralNetworkClassifier FitNetwork(NeuralNetworkRecipe recipe, CacheSampleSource train, SampleSource? validation, TrainingOptions o,
+    private static NeuralNetworkClassifier FitNetwork(NeuralNetworkRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions o,
         string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var spec = new NetworkSpec(recipe.Preset, recipe.Preprocessing.Channels, recipe.Preprocessing.Size, recipe.HiddenUnits);
