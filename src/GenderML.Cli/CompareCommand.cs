@@ -44,7 +44,12 @@ internal static class CompareCommand
     internal static (Dataset Train, Dataset Test) Parts(Dataset d, string? split, int seed)
     {
         if (split is not null || d.Splits.Contains(SplitNames.Test) || d.Splits.Contains(SplitNames.Validation))
-            return (DatasetArgs.TrainPart(d), DatasetArgs.TestPart(d, split));
+        {
+            // Never train on the images it tests on: a folder with a test split needs its own train split.
+            if (!d.Splits.Contains(SplitNames.Train))
+                throw new BadInputException($"{d.Root} has a test split but no train split (it has {string.Join(", ", d.Splits)})");
+            return (d.Subset(SplitNames.Train), DatasetArgs.TestPart(d, split));
+        }
         var s = d.SplitStratified(new SplitFractions(0.8, 0, 0.2), seed);
         return (s.Subset(SplitNames.Train), s.Subset(SplitNames.Test));
     }

@@ -129,6 +129,13 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Equal(CliApp.BadInput, code);
         Assert.Single(output.Trim().Split('\n'));
 
+        string testOnly = Path.Combine(_faces.Root, "testonly");
+        Directory.CreateDirectory(Path.Combine(testOnly, "test", "male"));
+        Directory.CreateDirectory(Path.Combine(testOnly, "test", "female"));
+        File.Copy(Path.Combine(_faces.Root, "train", "male", "male000.png"), Path.Combine(testOnly, "test", "male", "a.png"));
+        File.Copy(Path.Combine(_faces.Root, "train", "female", "female000.png"), Path.Combine(testOnly, "test", "female", "b.png"));
+        Assert.Equal(CliApp.BadInput, Run("compare", "--data", testOnly, "--models", "logreg").Code);
+
         string oneClass = Path.Combine(_faces.Root, "one");
         Directory.CreateDirectory(Path.Combine(oneClass, "male"));
         File.Copy(Path.Combine(_faces.Root, "train", "male", "male000.png"), Path.Combine(oneClass, "male", "a.png"));
