@@ -28,17 +28,31 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
+        Dataset? whole = null;
         if (validation is null && options.ValidationFraction > 0)
         {
             var split = train.SplitStratified(new SplitFractions(1 - options.ValidationFraction, options.ValidationFraction, 0), options.Seed);
-            (train, validation) = (split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
+            (whole, train, validation) = (train, split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
         }
+        // A held-out part shares the cache of the whole set: one file, built once and reused by the next run (two caches
+        // of the same folder would replace each other's file, since the cache is named by folder and preprocessing).
         var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads };
-        using var trainCache = PixelCache.Open(train, recipe.Preprocessing, cacheOptions);
-        using var validationCache = validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;
-        var trainSamples = new CacheSampleSource(trainCache, train);
-        var validationSamples = validationCache is null ? null : new CacheSampleSource(validationCache, validation!);
-        var skipped = train.Skipped.Concat(trainCache.Failed).Concat(validation?.Skipped ?? []).Concat(validationCache?.Failed ?? [])
+        using var trainCache = PixelCache.Open(whole ?? train, recipe.Preprocessing, cacheOptions);
+        using var validationCache = whole is null && validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;
+        CacheSampleSource trainSamples;
+        CacheSampleSource? validationSamples;
+        if (whole is not null)
+        {
+            var held = validation!.Items.Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
+            trainSamples = new CacheSampleSource(trainCache, whole, i => !held.Contains(i.Path));
+            validationSamples = held.Count > 0 ? new CacheSampleSource(trainCache, whole, i => held.Contains(i.Path)) : null;
+        }
+        else
+        {
+            trainSamples = new CacheSampleSource(trainCache, train);
+            validationSamples = validationCache is null ? null : new CacheSampleSource(validationCache, validation!);
+        }
+        var skipped = (whole ?? train).Skipped.Concat(trainCache.Failed).Concat(validation?.Skipped ?? []).Concat(validationCache?.Failed ?? [])
             .DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
         int[] counts = trainSamples.CountByLabel();
         if (counts[0] == 0 || counts[1] == 0)

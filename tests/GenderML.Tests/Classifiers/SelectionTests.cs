@@ -19,6 +19,18 @@ public sealed class SelectionTests : IDisposable
     };
 
     [Fact]
+    public void Fit_WithAHeldOutPart_LeavesOneCacheOfTheWholeSet_ThatTheNextRunHits()
+    {
+        var train = Load().Subset(SplitNames.Train);
+        var recipe = new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = new PreprocessOptions { Size = 12 }, HiddenUnits = 4 };
+        var result = Trainer.Fit(recipe, train, null, Options with { Epochs = 1, ValidationFraction = 0.25 });
+        Assert.Equal(8, result.Validation!.N);
+        Assert.Equal(24, result.Classifier.Info.Training!.TrainCount);
+        using var cache = PixelCache.Open(train, recipe.Preprocessing, new PixelCacheOptions { Folder = _faces.Cache, Threads = 1 });
+        Assert.True(cache.Stats.Hit, $"{cache.Stats}");
+    }
+
+    [Fact]
     public void Grid_IsEveryCombination_FirstNameSlowest()
     {
         var grid = TuningSpace.Grid(TuningSpace.Parse("lr=0.1,0.2; epochs=1,2,3"));
