@@ -19,6 +19,8 @@ internal static class CliApp
         ["train"] = TrainCommand.Run,
         ["evaluate"] = EvaluateCommand.Run,
         ["predict"] = PredictCommand.Run,
+        ["compare"] = CompareCommand.Run,
+        ["tune"] = TuneCommand.Run,
         ["bench"] = BenchCommand.Run,
     };
 
@@ -62,10 +64,17 @@ internal static class CliApp
                                            build/refresh the pixel cache, report reuse and time
           train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
                 [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--validation F] [--threads N]
+                [--curves FILE.png|FILE.svg]
                                            NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
                 [--group-by KEY]           scores on the test split; --reframe F shrinks each face by F first
           predict --model MODEL.zip IMAGE... [--json]
+          compare --data DIR --models NAME,NAME,... [--split test] [--json] [training options]
+                                           trains each with the same seed and split: accuracy, macro F1, AUC,
+                                           training s, inference ms per image, model size
+          tune --data DIR --model NAME [--grid "c=0.001,0.01,0.1,1"] [--random N] [--folds K] [--out MODEL.zip] [--json]
+                                           stratified k-fold search (logreg: c; networks: lr, epochs, hidden, batch;
+                                           several as "lr=0.001,0.003; epochs=5,10"); --out refits the best
           bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
 
         exit codes: 0 success, 1 usage error, 2 bad data or model

@@ -26,7 +26,8 @@ internal static class EvaluateCommand
         var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache };
         var report = ModelEvaluator.Evaluate(classifier, test, options);
         if (reportPath is not null)
-            EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""));
+            EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
+                classifier.Info.Curves);
         if (json)
         {
             Console.WriteLine(EvaluationJson.ToJson(report));

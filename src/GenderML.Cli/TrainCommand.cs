@@ -15,9 +15,12 @@ internal static class TrainCommand
         var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--quiet");
         string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
         var recipe = Recipes.Create(name, a);
-        var options = Options(a);
+        var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" };
+        string? curves = a.String("--curves");
         bool quiet = a.Flag("--quiet");
         a.ThrowOnUnknown();
+        if (curves is not null && !curves.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !curves.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+            throw new UsageException($"--curves takes a .png or .svg file, not '{curves}'");
         if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
 
         var train = DatasetArgs.TrainPart(DatasetArgs.Load(data));
@@ -29,10 +32,15 @@ internal static class TrainCommand
             var progress = quiet ? null : new ProgressPrinter();
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"training {recipe.Kind} on {train.Items.Count} images of {data} ({recipe.Preprocessing.Key}), seed {options.Seed}"));
-            var result = Trainer.Fit(recipe, train, null, options, progress, cancel.Token);
+            var result = Fit(recipe, train, options, progress, cancel.Token);
             progress?.Done();
             foreach (var s in result.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
             result.Classifier.Save(output);
+            if (curves is not null)
+            {
+                if (result.Classifier.Info.Curves is { } c) c.Save(curves);
+                else Console.Error.WriteLine($"{recipe.Kind} is fitted in one go and has no per-epoch curves; {curves} not written");
+            }
             if (options.CheckpointPath is { } checkpoint) File.Delete(checkpoint);
             var t = result.Classifier.Info.Training!;
             string validation = result.Validation is { } v
@@ -50,28 +58,18 @@ internal static class TrainCommand
         {
             Console.CancelKeyPress -= onCancel;
         }
+    }
 
-        TrainingOptions Options(CliArgs a)
+    /// <summary><see cref="Trainer.Fit"/>, with data that cannot train a model (one class, a foreign checkpoint) reported as bad input.</summary>
+    internal static TrainingResult Fit(Classifiers.ClassifierRecipe recipe, Data.Dataset train, TrainingOptions options, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        try
         {
-            int epochs = a.Int("--epochs", name switch { "dense" => 10, "rnn" => 10, _ => 12 });
-            var o = new TrainingOptions
-            {
-                Epochs = epochs,
-                BatchSize = a.Int("--batch", 64),
-                LearningRate = name == "gbdt" ? 1e-3 : a.Double("--lr", name is "dense" or "rnn" ? 1e-3 : 2e-3),
-                Seed = a.Int("--seed", 1),
-                Threads = a.Int("--threads", Environment.ProcessorCount),
-                Resume = a.Flag("--resume"),
-                CacheFolder = a.String("--cache"),
-                EarlyStoppingPatience = a.Int("--patience", 4),
-                ValidationFraction = a.Double("--validation", name is "logreg" or "gbdt" ? 0 : 0.1),
-                CheckpointPath = Path.GetFullPath(output) + ".checkpoint",
-            };
-            if (a.Flag("--no-augment")) o = o with { Augmentation = AugmentationOptions.None };
-            if (o.ValidationFraction is < 0 or >= 1) throw new UsageException("--validation takes a fraction in [0, 1)");
-            if (o.Epochs < 1 || o.BatchSize < 1 || o.Threads < 1 || !(o.LearningRate > 0))
-                throw new UsageException("--epochs, --batch, --threads and --lr must be positive");
-            return o;
+            return Trainer.Fit(recipe, train, null, options, progress, cancellation);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            throw new BadInputException(e.Message);
         }
     }
 }

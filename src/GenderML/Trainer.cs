@@ -29,17 +29,31 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
+        Dataset? whole = null;
         if (validation is null && options.ValidationFraction > 0)
         {
             var split = train.SplitStratified(new SplitFractions(1 - options.ValidationFraction, options.ValidationFraction, 0), options.Seed);
-            (train, validation) = (split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
+            (whole, train, validation) = (train, split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
         }
+        // A held-out part shares the cache of the whole set: one file, built once and reused by the next run (two caches
+        // of the same folder would replace each other's file, since the cache is named by folder and preprocessing).
         var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads };
-        using var trainCache = PixelCache.Open(train, recipe.Preprocessing, cacheOptions);
-        using var validationCache = validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;
-        var trainSamples = new CacheSampleSource(trainCache, train);
-        var validationSamples = validationCache is null ? null : new CacheSampleSource(validationCache, validation!);
-        var skipped = train.Skipped.Concat(trainCache.Failed).Concat(validation?.Skipped ?? []).Concat(validationCache?.Failed ?? [])
+        using var trainCache = PixelCache.Open(whole ?? train, recipe.Preprocessing, cacheOptions);
+        using var validationCache = whole is null && validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;
+        CacheSampleSource trainSamples;
+        CacheSampleSource? validationSamples;
+        if (whole is not null)
+        {
+            var held = validation!.Items.Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
+            trainSamples = new CacheSampleSource(trainCache, whole, i => !held.Contains(i.Path));
+            validationSamples = held.Count > 0 ? new CacheSampleSource(trainCache, whole, i => held.Contains(i.Path)) : null;
+        }
+        else
+        {
+            trainSamples = new CacheSampleSource(trainCache, train);
+            validationSamples = validationCache is null ? null : new CacheSampleSource(validationCache, validation!);
+        }
+        var skipped = (whole ?? train).Skipped.Concat(trainCache.Failed).Concat(validation?.Skipped ?? []).Concat(validationCache?.Failed ?? [])
             .DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
         int[] counts = trainSamples.CountByLabel();
         if (counts[0] == 0 || counts[1] == 0)
@@ -47,13 +61,7 @@ public static class Trainer
 
         string fingerprint = Fingerprint(trainSamples.Items, recipe, options);
         var clock = Stopwatch.StartNew();
-        TrainedClassifier classifier = recipe switch
-        {
-            LogisticRegressionRecipe r => FitLogistic(r, trainSamples, options, fingerprint, progress, cancellation),
-            NeuralNetworkRecipe r => FitNetwork(r, trainSamples, validationSamples, options, fingerprint, progress, cancellation),
-            GradientBoostingRecipe r => FitTrees(r, trainSamples, validationSamples, options, fingerprint, progress, cancellation),
-            _ => throw new ArgumentException($"no trainer for {recipe.GetType().Name}", nameof(recipe)),
-        };
+        TrainedClassifier classifier = FitSamples(recipe, trainSamples, validationSamples, options, fingerprint, progress, cancellation);
         EvaluationReport? report = null;
         if (validationSamples is { Count: > 0 })
         {
@@ -68,7 +76,17 @@ public static class Trainer
         return new TrainingResult(WithInfo(classifier, info), report, skipped);
     }
 
-    private static LogisticClassifier FitLogistic(LogisticRegressionRecipe recipe, CacheSampleSource train, TrainingOptions o, string fingerprint,
+    /// <summary>Trains on samples already preprocessed (the cross-validation folds of <see cref="Tuner"/> come this way).</summary>
+    internal static TrainedClassifier FitSamples(ClassifierRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions options,
+        string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation) => recipe switch
+    {
+        LogisticRegressionRecipe r => FitLogistic(r, train, options, fingerprint, progress, cancellation),
+        NeuralNetworkRecipe r => FitNetwork(r, train, validation, options, fingerprint, progress, cancellation),
+        GradientBoostingRecipe r => FitTrees(r, train, validation, options, fingerprint, progress, cancellation),
+        _ => throw new ArgumentException($"no trainer for {recipe.GetType().Name}", nameof(recipe)),
+    };
+
+    private static LogisticClassifier FitLogistic(LogisticRegressionRecipe recipe, SampleSource train, TrainingOptions o, string fingerprint,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var features = Features(train);
@@ -93,7 +111,7 @@ public static class Trainer
         static float[] Features(SampleSource s) => LogisticClassifier.Features.Matrix(s);
     }
 
-    private static NeuralNetworkClassifier FitNetwork(NeuralNetworkRecipe recipe, CacheSampleSource train, SampleSource? validation, TrainingOptions o,
+    private static NeuralNetworkClassifier FitNetwork(NeuralNetworkRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions o,
         string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var spec = new NetworkSpec(recipe.Preset, recipe.Preprocessing.Channels, recipe.Preprocessing.Size, recipe.HiddenUnits);
@@ -110,7 +128,7 @@ public static class Trainer
         return new NeuralNetworkClassifier(spec, network, info, o.Threads);
     }
 
-    private static GradientBoostingClassifier FitTrees(GradientBoostingRecipe recipe, CacheSampleSource train, SampleSource? validation, TrainingOptions o,
+    private static GradientBoostingClassifier FitTrees(GradientBoostingRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions o,
         string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var boosting = recipe.Boosting with { Seed = o.Seed, Compute = new ComputeOptions { Threads = o.Threads } };

@@ -12,16 +12,26 @@ public static class EvaluationMarkdown
 {
     /// <summary>
     /// Writes <paramref name="markdownPath"/> and, beside it, the ROC curve as
-    /// <c>&lt;name&gt;-roc.svg</c>, which the report links to.
+    /// <c>&lt;name&gt;-roc.svg</c> (which the report links to) and <c>&lt;name&gt;-roc.png</c>; with <paramref name="curves"/>,
+    /// also the training curves as <c>&lt;name&gt;-curves.svg</c> and <c>.png</c>, linked from a section of their own.
     /// </summary>
-    public static void Write(EvaluationReport report, string markdownPath, string title = "Evaluation report")
+    public static void Write(EvaluationReport report, string markdownPath, string title = "Evaluation report", TrainingCurves? curves = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrEmpty(markdownPath);
         string full = Path.GetFullPath(markdownPath);
         string svgName = Path.GetFileNameWithoutExtension(full) + "-roc.svg";
-        File.WriteAllText(Path.Combine(Path.GetDirectoryName(full)!, svgName), RocSvg(report));
-        File.WriteAllText(full, Render(report, title, svgName));
+        string folder = Path.GetDirectoryName(full)!, stem = Path.GetFileNameWithoutExtension(full);
+        File.WriteAllText(Path.Combine(folder, svgName), RocSvg(report));
+        File.WriteAllBytes(Path.Combine(folder, stem + "-roc.png"), RocPng(report));
+        string markdown = Render(report, title, svgName);
+        if (curves is { Epochs.Count: > 0 })
+        {
+            curves.Save(Path.Combine(folder, stem + "-curves.svg"));
+            curves.Save(Path.Combine(folder, stem + "-curves.png"));
+            markdown += $"\n## Training curves\n\n![loss and accuracy per epoch]({stem}-curves.svg)\n";
+        }
+        File.WriteAllText(full, markdown);
     }
 
     /// <summary>The report as Markdown text; <paramref name="rocSvgLink"/>, when given, is the image link of the ROC curve.</summary>
@@ -78,16 +88,20 @@ public static class EvaluationMarkdown
         return sb.ToString();
     }
 
+    /// <summary>The ROC curve of <see cref="RocSvg"/> as a PNG file.</summary>
+    public static byte[] RocPng(EvaluationReport report) => RocPlot(report).RenderRaster().ToImage().EncodePng();
+
     /// <summary>The ROC curve with the chance diagonal, as an SVG document.</summary>
-    public static string RocSvg(EvaluationReport report)
+    public static string RocSvg(EvaluationReport report) => RocPlot(report).Render();
+
+    private static SvgPlot RocPlot(EvaluationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         var pts = new (double, double)[report.Roc.FalsePositiveRate.Length];
         for (int i = 0; i < pts.Length; i++) pts[i] = (report.Roc.FalsePositiveRate[i], report.Roc.TruePositiveRate[i]);
         return new SvgPlot($"ROC curve (AUC = {D(report.RocAuc)})", "false positive rate", "true positive rate", 0, 1, 0, 1)
             .Add("model", "#1f77b4", pts)
-            .Add("chance", "#999999", [(0, 0), (1, 1)], dashed: true)
-            .Render();
+            .Add("chance", "#999999", [(0, 0), (1, 1)], dashed: true);
     }
 
     private static void Line(StringBuilder sb, string name, string value) => sb.Append("| ").Append(name).Append(" | ").Append(value).Append(" |\n");

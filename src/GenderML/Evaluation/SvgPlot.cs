@@ -8,7 +8,7 @@ namespace GenderML.Evaluation;
 /// A minimal line chart as standalone SVG text: a framed plot area with axis ticks, labelled axes,
 /// a legend, and polylines in data coordinates mapped linearly onto the area.
 /// </summary>
-internal sealed class SvgPlot
+internal sealed partial class SvgPlot
 {
     private const int Width = 480, Height = 360, Left = 60, Right = 20, Top = 36, Bottom = 50;
     private readonly List<(string Name, string Color, IReadOnlyList<(double X, double Y)> Points, bool Dashed)> _series = [];

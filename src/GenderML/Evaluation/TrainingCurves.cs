@@ -47,7 +47,27 @@ public sealed class TrainingCurves
             + "<g>" + Inner(loss) + "</g>\n<g transform=\"translate(480 0)\">" + Inner(acc) + "</g>\n</svg>\n";
     }
 
-    private string Chart(string what, Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation, bool lowerBoundZero)
+    /// <summary>The charts of <see cref="ToSvg"/> as a 960×360 PNG file (axis labels in a small bitmap font).</summary>
+    public byte[] ToPng()
+    {
+        var canvas = new Raster(960, 360);
+        canvas.Draw(Plot("loss", e => e.TrainLoss, e => e.ValidationLoss, lowerBoundZero: true).RenderRaster(), 0, 0);
+        canvas.Draw(Plot("accuracy", e => e.TrainAccuracy, e => e.ValidationAccuracy, lowerBoundZero: false).RenderRaster(), 480, 0);
+        return canvas.ToImage().EncodePng();
+    }
+
+    /// <summary>Writes the charts to <paramref name="path"/>: PNG when it ends in <c>.png</c>, else SVG.</summary>
+    public void Save(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) File.WriteAllBytes(path, ToPng());
+        else File.WriteAllText(path, ToSvg());
+    }
+
+    private string Chart(string what, Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation, bool lowerBoundZero) =>
+        Plot(what, train, validation, lowerBoundZero).Render();
+
+    private SvgPlot Plot(string what, Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation, bool lowerBoundZero)
     {
         var tr = _epochs.Select(e => ((double)e.Epoch, train(e))).ToArray();
         var va = _epochs.Where(e => validation(e).HasValue).Select(e => ((double)e.Epoch, validation(e)!.Value)).ToArray();
@@ -57,7 +77,7 @@ public sealed class TrainingCurves
         var plot = new SvgPlot(what + " per epoch", "epoch", what, _epochs.Count == 0 ? 0 : Math.Min(1, _epochs.Min(e => e.Epoch)), xMax, yMin, yMax)
             .Add("train", "#1f77b4", tr);
         if (va.Length > 0) plot.Add("validation", "#ff7f0e", va, dashed: true);
-        return plot.Render();
+        return plot;
     }
 
     private sealed record CurvesDto(IReadOnlyList<EpochMetrics>? Epochs);

@@ -9,11 +9,11 @@ internal sealed class CacheSampleSource : SampleSource
     private readonly int[] _indices;
     private readonly int[] _labels;
 
-    public CacheSampleSource(PixelCache cache, Dataset dataset)
+    public CacheSampleSource(PixelCache cache, Dataset dataset, Func<DatasetItem, bool>? include = null)
     {
         _cache = cache;
         var indices = new List<int>(cache.Count);
-        for (int i = 0; i < cache.Count; i++) if (cache.IsDecoded(i)) indices.Add(i);
+        for (int i = 0; i < cache.Count; i++) if (cache.IsDecoded(i) && (include is null || include(dataset.Items[i]))) indices.Add(i);
         _indices = [.. indices];
         _labels = [.. _indices.Select(i => dataset.Items[i].Label)];
         Items = [.. _indices.Select(i => dataset.Items[i])];

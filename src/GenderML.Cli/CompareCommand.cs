@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GenderML.Data;
+
+namespace GenderML.Cli;
+
+/// <summary>
+/// <c>genderml compare --data DIR --models logreg,dense,cnn2 [--split test] [--json] [training options]</c>: trains each model
+/// with the same seed on the same training split, scores each on the same test split and prints one table.
+/// </summary>
+internal static class CompareCommand
+{
+    public static int Run(string[] args)
+    {
+        var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--quiet");
+        string data = a.Required("--data");
+        string[] names = a.Required("--models").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        names = [.. names.Distinct(StringComparer.Ordinal)];
+        if (names.Length == 0) throw new UsageException($"--models takes a comma-separated list of {Recipes.Names}");
+        var recipes = names.Select(n => Recipes.Create(n, a)).ToList();
+        var options = names.ToDictionary(n => n, n => TrainingArgs.Parse(a, n), StringComparer.Ordinal);
+        string? split = a.String("--split");
+        bool json = a.Flag("--json"), quiet = a.Flag("--quiet");
+        a.ThrowOnUnknown();
+        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
+
+        var (train, test) = Parts(DatasetArgs.Load(data), split, options[names[0]].Seed);
+        var progress = quiet ? null : new SynchronousProgress<string>(kind => Console.Error.WriteLine($"training {kind} on {train.Items.Count} images, testing on {test.Items.Count}"));
+        IReadOnlyList<ComparisonRow> rows;
+        try
+        {
+            rows = Comparison.Run(recipes, train, test, r => options[r.Kind], progress);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException)
+        {
+            throw new BadInputException(e.Message);
+        }
+        Console.WriteLine(json ? Json(rows) : Table(rows));
+        return CliApp.Ok;
+    }
+
+    /// <summary>The train and test parts: the folder's splits when it has a test (or validation) split, else a stratified 80/20 split from the seed.</summary>
+    internal static (Dataset Train, Dataset Test) Parts(Dataset d, string? split, int seed)
+    {
+        if (split is not null || d.Splits.Contains(SplitNames.Test) || d.Splits.Contains(SplitNames.Validation))
+        {
+            // Never train on the images it tests on: a folder with a test split needs its own train split.
+            if (!d.Splits.Contains(SplitNames.Train))
+                throw new BadInputException($"{d.Root} has a test split but no train split (it has {string.Join(", ", d.Splits)})");
+            return (d.Subset(SplitNames.Train), DatasetArgs.TestPart(d, split));
+        }
+        var s = d.SplitStratified(new SplitFractions(0.8, 0, 0.2), seed);
+        return (s.Subset(SplitNames.Train), s.Subset(SplitNames.Test));
+    }
+
+    internal static string Table(IReadOnlyList<ComparisonRow> rows)
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{"model",-8} {"accuracy",9} {"macro F1",9} {"ROC AUC",8} {"train s",9} {"ms/image",9} {"size KB",9}\n");
+        foreach (var r in rows)
+            sb.Append(CultureInfo.InvariantCulture,
+                $"{r.Kind,-8} {r.Accuracy * 100,8:F2}% {r.MacroF1,9:F4} {r.RocAuc,8:F4} {r.TrainingSeconds,9:F1} {r.InferenceMsPerImage,9:F3} {r.ModelKilobytes,9:F1}\n");
+        return sb.ToString().TrimEnd('\n');
+    }
+
+    internal static string Json(IReadOnlyList<ComparisonRow> rows) => JsonSerializer.Serialize(new
+    {
+        models = rows.Select(r => new
+        {
+            model = r.Kind, n = r.Report.N, accuracy = r.Accuracy, macroF1 = r.MacroF1, auc = r.RocAuc,
+            trainingSeconds = r.TrainingSeconds, inferenceMsPerImage = r.InferenceMsPerImage, modelKB = r.ModelKilobytes,
+        }),
+    });
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the calling thread, at once (<see cref="Progress{T}"/> posts to the thread pool).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

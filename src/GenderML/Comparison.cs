@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Evaluation;
+using GenderML.Training;
+
+namespace GenderML;
+
+/// <summary>One row of a <see cref="Comparison"/>: how one recipe did when trained and tested like the others.</summary>
+/// <param name="Kind">The recipe's short name (<c>logreg</c>, <c>cnn2</c>, …).</param>
+/// <param name="Accuracy">Accuracy on the test images, in [0, 1].</param>
+/// <param name="MacroF1">The unweighted mean of the two classes' F1 scores.</param>
+/// <param name="RocAuc">Area under the ROC curve (positive class: male).</param>
+/// <param name="TrainingSeconds">Wall-clock seconds of <see cref="Trainer.Fit"/>, pixel cache included.</param>
+/// <param name="InferenceMsPerImage">Milliseconds per test image to compute the probabilities of preprocessed pixels (batches of 64).</param>
+/// <param name="ModelKilobytes">Size of the saved <c>.zip</c> model in KiB (1024 bytes).</param>
+/// <param name="Report">The full evaluation on the test images.</param>
+public sealed record ComparisonRow(string Kind, double Accuracy, double MacroF1, double RocAuc, double TrainingSeconds,
+    double InferenceMsPerImage, double ModelKilobytes, EvaluationReport Report);
+
+/// <summary>The front door of <c>genderml compare</c>: several recipes trained with the same options, seed and split, tested on the same images.</summary>
+public static class Comparison
+{
+    /// <summary>
+    /// Trains every recipe of <paramref name="recipes"/> on <paramref name="train"/> with
+    /// <paramref name="optionsFor"/>(recipe) (pass the same seed to each for the same validation split), scores each on
+    /// <paramref name="test"/> and measures training time, inference time per image and saved model size.
+    /// </summary>
+    /// <param name="recipes">The recipes, in the order of the rows.</param>
+    /// <param name="train">The training images.</param>
+    /// <param name="test">The test images, the same for every recipe.</param>
+    /// <param name="optionsFor">The training options of each recipe.</param>
+    /// <param name="progress">Receives the name of each recipe as its training starts (may be null).</param>
+    /// <param name="cancellation">Stops between and inside trainings.</param>
+    /// <exception cref="ArgumentException">No recipes, or the data cannot train a model (see <see cref="Trainer.Fit"/>).</exception>
+    public static IReadOnlyList<ComparisonRow> Run(IReadOnlyList<ClassifierRecipe> recipes, Dataset train, Dataset test,
+        Func<ClassifierRecipe, TrainingOptions> optionsFor, IProgress<string>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(recipes);
+        ArgumentNullException.ThrowIfNull(train);
+        ArgumentNullException.ThrowIfNull(test);
+        ArgumentNullException.ThrowIfNull(optionsFor);
+        if (recipes.Count == 0) throw new ArgumentException("give at least one recipe", nameof(recipes));
+        var rows = new List<ComparisonRow>(recipes.Count);
+        foreach (var recipe in recipes)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            progress?.Report(recipe.Kind);
+            var options = optionsFor(recipe);
+            var clock = Stopwatch.StartNew();
+            var result = Trainer.Fit(recipe, train, null, options, null, cancellation);
+            double trainingSeconds = clock.Elapsed.TotalSeconds;
+            var model = (TrainedClassifier)result.Classifier;
+            rows.Add(Measure(recipe.Kind, model, test, options, trainingSeconds, cancellation));
+        }
+        return rows;
+    }
+
+    private static ComparisonRow Measure(string kind, TrainedClassifier model, Dataset test, TrainingOptions options, double trainingSeconds,
+        CancellationToken cancellation)
+    {
+        using var cache = PixelCache.Open(test, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads });
+        var samples = new CacheSampleSource(cache, test);
+        if (samples.Count == 0) throw new ArgumentException($"{test.Root}: no readable test images", nameof(test));
+        model.Probabilities(new IndexedSampleSource(samples, [0]), cancellation);   // warm-up
+        var clock = Stopwatch.StartNew();
+        float[] p = model.Probabilities(samples, cancellation);
+        double ms = clock.Elapsed.TotalMilliseconds / samples.Count;
+        var skipped = test.Skipped.Concat(cache.Failed).Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
+        var report = Evaluator.Evaluate([.. samples.Items.Select(i => i.Label)], p, new EvaluationOptions { Skipped = skipped });
+        string file = Path.Combine(Path.GetTempPath(), $"genderml-compare-{Guid.NewGuid():N}.zip");
+        try
+        {
+            model.Save(file);
+            double kb = new FileInfo(file).Length / 1024.0;
+            var c = report.Classification;
+            return new ComparisonRow(kind, report.Accuracy, c.MacroAverage.F1, report.RocAuc, trainingSeconds, ms, kb, report);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using GenderML.Cli;
+using GenderML.Tests.Classifiers;
+
+namespace GenderML.Tests.Cli;
+
+/// <summary>Runs <c>genderml train/evaluate/predict/compare/tune</c> in-process on tiny synthetic faces (console captured, one test at a time).</summary>
+[Collection("Console")]
+public sealed class ModelCommandTests : IDisposable
+{
+    private readonly SyntheticFaces _faces = new(perClass: 16);
+
+    public void Dispose() => _faces.Dispose();
+
+    private string[] Common => ["--image-size", "16", "--threads", "2", "--cache", _faces.Cache, "--quiet"];
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
+    }
+
+    private string TrainLogreg()
+    {
+        string model = Path.Combine(_faces.Root, "logreg.zip");
+        var (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "logreg", "--out", model, .. Common]);
+        Assert.True(code == 0, err);
+        return model;
+    }
+
+    private static string[] Keys(JsonElement e) => [.. e.EnumerateObject().Select(p => p.Name)];
+
+    [Fact]
+    public void TrainEvaluatePredict_JsonShapes()
+    {
+        string model = TrainLogreg();
+        var (code, output, err) = Run(["evaluate", "--model", model, "--data", _faces.Root, "--json", "--threads", "2", "--cache", _faces.Cache]);
+        Assert.True(code == 0, err);
+        var report = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(["n", "accuracy", "precision", "recall", "f1", "auc", "logLoss", "ece", "confusion", "positiveClass", "skipped"], Keys(report));
+        Assert.Equal(16, report.GetProperty("n").GetInt32());
+
+        string image = Directory.GetFiles(Path.Combine(_faces.Root, "test", "male"))[0];
+        (code, output, err) = Run("predict", "--model", model, image, "--json");
+        Assert.True(code == 0, err);
+        var line = JsonDocument.Parse(output.Trim()).RootElement;
+        Assert.Equal(["path", "label", "pMale"], Keys(line));
+        Assert.Equal(image, line.GetProperty("path").GetString());
+    }
+
+    [Fact]
+    public void TrainWritesCurves_AndEvaluateReportWritesRocAndCurvesBesideTheMarkdown()
+    {
+        string model = Path.Combine(_faces.Root, "dense.zip"), png = Path.Combine(_faces.Root, "curves.png"), md = Path.Combine(_faces.Root, "report.md");
+        var (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "dense", "--out", model, "--epochs", "2", "--batch", "8", "--curves", png, .. Common]);
+        Assert.True(code == 0, err);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
+        (code, _, err) = Run("evaluate", "--model", model, "--data", _faces.Root, "--report", md, "--threads", "2", "--cache", _faces.Cache);
+        Assert.True(code == 0, err);
+        foreach (string f in new[] { "report-roc.svg", "report-roc.png", "report-curves.svg", "report-curves.png" })
+            Assert.True(File.Exists(Path.Combine(_faces.Root, f)), f);
+        Assert.Contains("report-curves.svg", File.ReadAllText(md));
+    }
+
+    [Fact]
+    public void Compare_PrintsOneRowPerModel_InJson()
+    {
+        var (code, output, err) = Run(["compare", "--data", _faces.Root, "--models", "logreg,dense", "--epochs", "2", "--batch", "8", "--json", .. Common]);
+        Assert.True(code == 0, err);
+        var models = JsonDocument.Parse(output).RootElement.GetProperty("models").EnumerateArray().ToList();
+        Assert.Equal(["logreg", "dense"], models.Select(m => m.GetProperty("model").GetString()));
+        Assert.Equal(["model", "n", "accuracy", "macroF1", "auc", "trainingSeconds", "inferenceMsPerImage", "modelKB"], Keys(models[0]));
+        Assert.All(models, m => Assert.True(m.GetProperty("modelKB").GetDouble() > 0));
+        Assert.All(models, m => Assert.Equal(16, m.GetProperty("n").GetInt32()));
+        (code, output, err) = Run(["compare", "--data", _faces.Root, "--models", "logreg", .. Common]);
+        Assert.True(code == 0, err);
+        Assert.StartsWith("model", output);
+        Assert.Contains("logreg", output);
+    }
+
+    [Fact]
+    public void Tune_GridOverC_JsonAndRefit()
+    {
+        string model = Path.Combine(_faces.Root, "tuned.zip");
+        var (code, output, err) = Run(["tune", "--data", _faces.Root, "--model", "logreg", "--grid", "c=0.01,1", "--folds", "3", "--json", "--out", model, .. Common]);
+        Assert.True(code == 0, err);
+        var doc = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(2, doc.GetProperty("results").GetArrayLength());
+        Assert.Equal(3, doc.GetProperty("results")[0].GetProperty("folds").GetArrayLength());
+        Assert.True(doc.GetProperty("best").GetProperty("mean").GetDouble() > 0.5);
+        Assert.True(File.Exists(model));
+    }
+
+    [Theory]
+    [InlineData("tune", "--model", "logreg", "--grid", "lr=0.1")]
+    [InlineData("tune", "--model", "logreg", "--grid", "c=abc")]
+    [InlineData("tune", "--model", "logreg", "--folds", "1")]
+    [InlineData("compare", "--models", "logreg,nosuch")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--curves", "x.gif")]
+    [InlineData("compare")]
+    public void UsageErrors_Exit1(params string[] args)
+    {
+        var (code, _, _) = Run([.. args, "--data", _faces.Root]);
+        Assert.Equal(CliApp.UsageError, code);
+    }
+
+    [Fact]
+    public void BadDataOrModel_Exit2()
+    {
+        string missing = Path.Combine(_faces.Root, "nope");
+        Assert.Equal(CliApp.BadInput, Run("compare", "--data", missing, "--models", "logreg").Code);
+        Assert.Equal(CliApp.BadInput, Run("tune", "--data", missing, "--model", "logreg").Code);
+        Assert.Equal(CliApp.BadInput, Run("train", "--data", missing, "--model", "logreg", "--out", missing + ".zip").Code);
+        Assert.Equal(CliApp.BadInput, Run("evaluate", "--model", missing + ".zip", "--data", _faces.Root).Code);
+        string corrupt = Path.Combine(_faces.Root, "corrupt.zip");
+        File.WriteAllText(corrupt, "not a zip");
+        Assert.Equal(CliApp.BadInput, Run("evaluate", "--model", corrupt, "--data", _faces.Root).Code);
+        Assert.Equal(CliApp.BadInput, Run("predict", "--model", corrupt, corrupt).Code);
+
+        string model = TrainLogreg();
+        Assert.Equal(CliApp.BadInput, Run("evaluate", "--model", model, "--data", missing).Code);
+        string badImage = Path.Combine(_faces.Root, "bad.png");
+        File.WriteAllText(badImage, "<html>");
+        var (code, output, _) = Run("predict", "--model", model, badImage, Directory.GetFiles(Path.Combine(_faces.Root, "test", "male"))[0]);
+        Assert.Equal(CliApp.BadInput, code);
+        Assert.Single(output.Trim().Split('\n'));
+
+        string testOnly = Path.Combine(_faces.Root, "testonly");
+        Directory.CreateDirectory(Path.Combine(testOnly, "test", "male"));
+        Directory.CreateDirectory(Path.Combine(testOnly, "test", "female"));
+        File.Copy(Path.Combine(_faces.Root, "train", "male", "male000.png"), Path.Combine(testOnly, "test", "male", "a.png"));
+        File.Copy(Path.Combine(_faces.Root, "train", "female", "female000.png"), Path.Combine(testOnly, "test", "female", "b.png"));
+        Assert.Equal(CliApp.BadInput, Run("compare", "--data", testOnly, "--models", "logreg").Code);
+
+        string oneClass = Path.Combine(_faces.Root, "one");
+        Directory.CreateDirectory(Path.Combine(oneClass, "male"));
+        File.Copy(Path.Combine(_faces.Root, "train", "male", "male000.png"), Path.Combine(oneClass, "male", "a.png"));
+        Assert.Equal(CliApp.BadInput, Run(["train", "--data", oneClass, "--model", "logreg", "--out", Path.Combine(oneClass, "m.zip"), .. Common]).Code);
+    }
+}
