@@ -11,7 +11,7 @@ namespace GenderML.Data;
 /// by the cache itself: 200,000 gray 50×50 samples are a 500 MB file the OS pages in and out.
 /// </summary>
 /// <remarks>
-/// <see cref="Open"/> keys the file by the dataset root and the settings (<see cref="PreprocessOptions.Key"/>). It is
+/// <see cref="Open"/> keys the file by the dataset root, its splits and the settings (<see cref="PreprocessOptions.Key"/>). It is
 /// used as it is when every file still has the recorded length and mtime; otherwise it is rebuilt, copying the
 /// samples of unchanged files (same stamp, or same content hash after a touch or a move) and decoding only the rest,
 /// on all cores in fixed chunks, so the result never depends on timing. The new file is written beside the old one and
@@ -87,7 +87,7 @@ public sealed unsafe partial class PixelCache : IDisposable
         cacheOptions ??= new PixelCacheOptions();
         string folder = cacheOptions.Folder ?? PixelCacheOptions.DefaultFolder();
         Directory.CreateDirectory(folder);
-        string file = Path.Combine(folder, FileName(dataset.Root, options));
+        string file = Path.Combine(folder, FileName(dataset.Root, options, dataset.Splits));
         string[] paths = [.. dataset.Items.Select(i => i.Path)];
         int threads = ParallelChunks.Threads(cacheOptions.Threads);
 
@@ -106,11 +106,15 @@ public sealed unsafe partial class PixelCache : IDisposable
         }
     }
 
-    /// <summary><c>{root folder name}-{16 hex digits of SHA-256(root, settings)}-{settings}.gmlpx</c>.</summary>
-    internal static string FileName(string root, PreprocessOptions options)
+    /// <summary>
+    /// <c>{root folder name}-{16 hex digits of SHA-256(root, splits, settings)}-{settings}.gmlpx</c>: the train and the test
+    /// split of one folder get files of their own, so using one does not rebuild the other's.
+    /// </summary>
+    internal static string FileName(string root, PreprocessOptions options, IEnumerable<string>? splits = null)
     {
         string name = new(Path.GetFileName(Path.TrimEndingDirectorySeparator(root)).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root + "\n" + options.Key)))[..16];
+        string splitKey = string.Join(",", (splits ?? []).Order(StringComparer.Ordinal));
+        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root + "\n" + splitKey + "\n" + options.Key)))[..16];
         return $"{(name.Length == 0 ? "root" : name)}-{hash}-{options.Key}.gmlpx";
     }
 

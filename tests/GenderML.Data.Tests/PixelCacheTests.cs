@@ -176,6 +176,8 @@ public sealed class PixelCacheEdgeTests
         Assert.Equal(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/data/faces", o));
         Assert.NotEqual(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/other/faces", o));
         Assert.NotEqual(PixelCache.FileName("/data/faces", o), PixelCache.FileName("/data/faces", o with { Mode = ResizeMode.Pad }));
+        Assert.NotEqual(PixelCache.FileName("/data/faces", o, ["train"]), PixelCache.FileName("/data/faces", o, ["test"]));
+        Assert.Equal(PixelCache.FileName("/data/faces", o, ["test", "train"]), PixelCache.FileName("/data/faces", o, ["train", "test"]));
         Assert.StartsWith("faces-", PixelCache.FileName("/data/faces", o));
         Assert.EndsWith("-50px-gray8-stretch.gmlpx", PixelCache.FileName("/data/faces", o));
     }
