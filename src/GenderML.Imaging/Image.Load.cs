@@ -72,24 +72,41 @@ public sealed partial class Image
         };
     }
 
-    /// <summary>Reads a whole file with one open, one fstat and (normally) one read into a per-thread buffer.</summary>
+    /// <summary>
+    /// Reads a whole file into a per-thread buffer with open, fstat (done by .NET's open), one pread and close.
+    /// </summary>
+    /// <remarks>
+    /// FileShare.ReadWrite|Delete keeps .NET from taking advisory flock locks (two more syscalls). A read that
+    /// returns less than the buffer's size has reached end of file (POSIX regular files); a full buffer falls back
+    /// to asking the length and reading the rest.
+    /// </remarks>
     private static ReadOnlySpan<byte> ReadFile(string path)
     {
-        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        byte[] buffer = readBuffer ??= new byte[256 << 10];
+        int total = RandomAccess.Read(handle, buffer, 0);
+        if (total < buffer.Length)
+            return buffer.AsSpan(0, total);
+
         long length = RandomAccess.GetLength(handle);
         if (length > Array.MaxLength)
             throw new ImageLoadException(path, $"file is too large ({length} bytes)");
-        byte[] buffer = readBuffer is { } b && b.Length >= length ? b : new byte[Math.Max(length, 64 << 10)];
-        if (buffer.Length <= KeptReadBufferBytes)
-            readBuffer = buffer;
-        int total = 0;
-        while (total < length)
+        byte[] larger = new byte[Math.Max(length, buffer.Length + 1)];
+        buffer.AsSpan().CopyTo(larger);
+        if (larger.Length <= KeptReadBufferBytes)
+            readBuffer = larger;
+        while (true)
         {
-            int n = RandomAccess.Read(handle, buffer.AsSpan(total, (int)length - total), total);
+            int n = RandomAccess.Read(handle, larger.AsSpan(total), total);
             if (n == 0)
-                break;
+                return larger.AsSpan(0, total);
             total += n;
+            if (total == larger.Length)
+            {
+                return RandomAccess.Read(handle, new byte[1], total) == 0
+                    ? larger
+                    : throw new ImageLoadException(path, "file grew while being read");
+            }
         }
-        return buffer.AsSpan(0, total);
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using GenderML.Imaging.Jpeg;
 using GenderML.Imaging.Processing;
 
 namespace GenderML.Imaging;
@@ -16,7 +18,26 @@ public sealed partial class Image
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ImageLoadOptions o = (options ?? ImageLoadOptions.Default) with { MinWidth = width, MinHeight = height, Format = format };
-        Image decoded = Load(path, o);
+        ReadOnlySpan<byte> bytes = ReadFile(path);
+        if (ImageFormatSniffer.Detect(bytes) == ImageFileFormat.Jpeg)
+        {
+            // Hot path: decode into a pooled buffer and resize from it; only the result is allocated.
+            byte[] pooled = JpegDecoder.DecodePooled(bytes, o, path, out int w, out int h, out _);
+            try
+            {
+                byte[] resized = GC.AllocateUninitializedArray<byte>(width * height * (int)format);
+                if (w == width && h == height)
+                    pooled.AsSpan(0, resized.Length).CopyTo(resized);
+                else
+                    Resampler.Resize(pooled.AsSpan(0, w * h * (int)format), w, h, (int)format, resized, width, height);
+                return new Image(width, height, format, resized);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(pooled);
+            }
+        }
+        Image decoded = Decode(bytes, o, path);
         if (decoded.Width == width && decoded.Height == height)
             return decoded;
         byte[] output = new byte[width * height * (int)format];

@@ -22,63 +22,113 @@ internal static unsafe class JpegDecoder
 
     private static readonly Lazy<TurboJpeg.ScalingFactor[]> ScalingFactors = new(LoadScalingFactors);
 
+    /// <summary>What to decode: the stored frame, the scale, the output size and layout.</summary>
+    private readonly record struct Plan(int ScaledWidth, int ScaledHeight, int Orientation, bool Cmyk, PixelFormat Format)
+    {
+        public int Channels => (int)Format;
+
+        public int OutputWidth => Processing.Orientation.SwapsAxes(Orientation) ? ScaledHeight : ScaledWidth;
+
+        public int OutputHeight => Processing.Orientation.SwapsAxes(Orientation) ? ScaledWidth : ScaledHeight;
+
+        public int OutputBytes => ScaledWidth * ScaledHeight * Channels;
+    }
+
     /// <summary>Decodes <paramref name="jpeg"/>; <paramref name="name"/> goes into error messages.</summary>
     public static Image Decode(ReadOnlySpan<byte> jpeg, ImageLoadOptions options, string name)
     {
         IntPtr handle = (decompressor ??= TjHandle.CreateDecompressor()).Ptr;
+        Plan plan = MakePlan(handle, jpeg, options, name);
+        byte[] output = GC.AllocateUninitializedArray<byte>(plan.OutputBytes);
+        DecodeInto(handle, jpeg, plan, output, name);
+        return new Image(plan.OutputWidth, plan.OutputHeight, plan.Format, output);
+    }
+
+    /// <summary>
+    /// Decodes <paramref name="jpeg"/> into an array rented from <see cref="ArrayPool{T}.Shared"/> (the caller returns it);
+    /// the pixels are its first <c>width · height · channels</c> bytes.
+    /// </summary>
+    public static byte[] DecodePooled(ReadOnlySpan<byte> jpeg, ImageLoadOptions options, string name, out int width, out int height, out PixelFormat format)
+    {
+        IntPtr handle = (decompressor ??= TjHandle.CreateDecompressor()).Ptr;
+        Plan plan = MakePlan(handle, jpeg, options, name);
+        byte[] output = ArrayPool<byte>.Shared.Rent(plan.OutputBytes);
+        try
+        {
+            DecodeInto(handle, jpeg, plan, output, name);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(output);
+            throw;
+        }
+        (width, height, format) = (plan.OutputWidth, plan.OutputHeight, plan.Format);
+        return output;
+    }
+
+    /// <summary>
+    /// Reads the frame size from the markers (one managed pass, so libjpeg parses the header only once, in
+    /// tjDecompress2), checks the size limit and picks the scale. Headers the managed scan cannot read go to
+    /// tjDecompressHeader3, for its verdict and error message.
+    /// </summary>
+    private static Plan MakePlan(IntPtr handle, ReadOnlySpan<byte> jpeg, ImageLoadOptions options, string name)
+    {
+        JpegMarkers.Header header = JpegMarkers.Scan(jpeg);
+        int width = header.Width, height = header.Height, components = header.Components;
+        if (width == 0 || height == 0 || components is not (1 or 3 or 4))
+        {
+            fixed (byte* src = jpeg)
+            {
+                if (TurboJpeg.DecompressHeader3(handle, src, new CULong((nuint)jpeg.Length), out width, out height, out _, out int colorspace) != 0)
+                    throw HeaderError(handle, name);
+                components = colorspace switch { TurboJpeg.ColorGray => 1, TurboJpeg.ColorCmyk or TurboJpeg.ColorYcck => 4, _ => 3 };
+            }
+        }
+        ImageLimits.Check(name, width, height, options);
+
+        int orientation = options.ApplyExifOrientation ? header.Orientation : 1;
+        (int needW, int needH) = Orientation.SwapsAxes(orientation) ? (options.MinHeight, options.MinWidth) : (options.MinWidth, options.MinHeight);
+        TurboJpeg.ScalingFactor f = ChooseScale(width, height, needW, needH);
+        PixelFormat format = options.Format ?? (components == 1 ? PixelFormat.Gray8 : PixelFormat.Rgb24);
+        return new Plan(Scaled(width, f), Scaled(height, f), orientation, components == 4, format);
+    }
+
+    private static void DecodeInto(IntPtr handle, ReadOnlySpan<byte> jpeg, Plan plan, byte[] output, string name)
+    {
+        int w = plan.ScaledWidth, h = plan.ScaledHeight, channels = plan.Channels;
         fixed (byte* src = jpeg)
         {
             CULong size = new((nuint)jpeg.Length);
-            if (TurboJpeg.DecompressHeader3(handle, src, size, out int width, out int height, out _, out int colorspace) != 0)
-                throw HeaderError(handle, name);
-            ImageLimits.Check(name, width, height, options);
-
-            int orientation = options.ApplyExifOrientation ? JpegMarkers.ReadOrientation(jpeg) : 1;
-            bool swap = Orientation.SwapsAxes(orientation);
-            (int needW, int needH) = swap ? (options.MinHeight, options.MinWidth) : (options.MinWidth, options.MinHeight);
-            TurboJpeg.ScalingFactor f = ChooseScale(width, height, needW, needH);
-            int w = Scaled(width, f), h = Scaled(height, f);
-
-            bool cmyk = colorspace is TurboJpeg.ColorCmyk or TurboJpeg.ColorYcck;
-            PixelFormat format = options.Format ?? (colorspace == TurboJpeg.ColorGray ? PixelFormat.Gray8 : PixelFormat.Rgb24);
-            int channels = (int)format;
-            byte[] output = new byte[checked(w * h * channels)];
-
-            if (!cmyk && orientation == 1)
+            if (!plan.Cmyk && plan.Orientation == 1)
             {
                 fixed (byte* dst = output)
                     Decompress(handle, src, size, dst, w, h, channels == 1 ? TurboJpeg.PixelGray : TurboJpeg.PixelRgb, name);
+                return;
             }
-            else
+
+            int tmpChannels = plan.Cmyk ? 4 : channels;
+            byte[] tmp = ArrayPool<byte>.Shared.Rent(w * h * tmpChannels);
+            byte[]? converted = null;
+            try
             {
-                int tmpChannels = cmyk ? 4 : channels;
-                byte[] tmp = ArrayPool<byte>.Shared.Rent(w * h * tmpChannels);
-                try
+                fixed (byte* dst = tmp)
+                    Decompress(handle, src, size, dst, w, h, plan.Cmyk ? TurboJpeg.PixelCmyk : channels == 1 ? TurboJpeg.PixelGray : TurboJpeg.PixelRgb, name);
+                Span<byte> pixels = tmp.AsSpan(0, w * h * tmpChannels);
+                if (plan.Cmyk)
                 {
-                    fixed (byte* dst = tmp)
-                        Decompress(handle, src, size, dst, w, h, cmyk ? TurboJpeg.PixelCmyk : channels == 1 ? TurboJpeg.PixelGray : TurboJpeg.PixelRgb, name);
-                    Span<byte> pixels = tmp.AsSpan(0, w * h * tmpChannels);
-                    if (cmyk)
-                    {
-                        byte[] converted = orientation == 1 ? output : ArrayPool<byte>.Shared.Rent(w * h * channels);
-                        ColorConversion.InvertedCmykTo(pixels, converted.AsSpan(0, w * h * channels), format);
-                        if (orientation != 1)
-                        {
-                            Orientation.Apply(converted.AsSpan(0, w * h * channels), w, h, channels, orientation, output);
-                            ArrayPool<byte>.Shared.Return(converted);
-                        }
-                    }
-                    else
-                    {
-                        Orientation.Apply(pixels, w, h, channels, orientation, output);
-                    }
+                    converted = plan.Orientation == 1 ? output : ArrayPool<byte>.Shared.Rent(w * h * channels);
+                    ColorConversion.InvertedCmykTo(pixels, converted.AsSpan(0, w * h * channels), plan.Format);
+                    pixels = converted.AsSpan(0, w * h * channels);
                 }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(tmp);
-                }
+                if (plan.Orientation != 1)
+                    Orientation.Apply(pixels, w, h, channels, plan.Orientation, output);
             }
-            return swap ? new Image(h, w, format, output) : new Image(w, h, format, output);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(tmp);
+                if (converted is not null && converted != output)
+                    ArrayPool<byte>.Shared.Return(converted);
+            }
         }
     }
 

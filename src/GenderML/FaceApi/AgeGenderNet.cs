@@ -69,7 +69,7 @@ public sealed class AgeGenderNet
         ArgumentNullException.ThrowIfNull(faces);
         _options.ForEachBatch(faces, (batch, start) =>
         {
-            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans);
+            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
             tap?.Invoke("normalized", x);
             float[] pooled = Pooling.GlobalAverage(_backbone.Forward(x, _options.Compute, tap));
             float[] age = FeatureOps.Dense(pooled, batch.Count, FeatureLength, _ageW, 1, _ageB);

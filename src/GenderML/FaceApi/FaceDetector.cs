@@ -82,7 +82,7 @@ public sealed class FaceDetector
         {
             if (_ssd is not null)
             {
-                Tensor x = FaceInput.ToBatch(batch, SsdMobilenetV1.InputSize, centred: false, InputNormalization.MinusOneToOneScale);
+                Tensor x = FaceInput.ToBatch(batch, SsdMobilenetV1.InputSize, centred: false, InputNormalization.MinusOneToOneScale, _models.Threads);
                 tap?.Invoke("normalized", x);
                 var (encodings, logits) = _ssd.Forward(x, _models.Compute, tap);
                 for (int n = 0; n < batch.Count; n++)
@@ -99,7 +99,7 @@ public sealed class FaceDetector
             else
             {
                 int size = _options.TinyInputSize;
-                Tensor x = FaceInput.ToBatch(batch, size, centred: false, InputNormalization.TinyYoloMeans);
+                Tensor x = FaceInput.ToBatch(batch, size, centred: false, InputNormalization.TinyYoloMeans, _models.Threads);
                 tap?.Invoke("normalized", x);
                 Tensor output = _tiny!.Forward(x, _models.Compute, tap);
                 for (int n = 0; n < batch.Count; n++)

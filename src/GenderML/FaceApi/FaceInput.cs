@@ -11,11 +11,11 @@ namespace GenderML.FaceApi;
 internal static class FaceInput
 {
     /// <summary>An N×3×S×S batch from 8-bit images (gray images are replicated to RGB).</summary>
-    public static Tensor ToBatch(IReadOnlyList<Image> images, int size, bool centred, InputNormalization norm)
+    public static Tensor ToBatch(IReadOnlyList<Image> images, int size, bool centred, InputNormalization norm, int threads = 1)
     {
         var batch = new Tensor(images.Count, 3, size, size);
-        for (int i = 0; i < images.Count; i++)
-            Fill(images[i], size, centred, norm, batch.Data.AsSpan(i * 3 * size * size, 3 * size * size));
+        Parallel.For(0, images.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+            i => Fill(images[i], size, centred, norm, batch.Data.AsSpan(i * 3 * size * size, 3 * size * size)));
         return batch;
     }
 

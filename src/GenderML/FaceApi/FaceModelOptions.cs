@@ -12,6 +12,9 @@ public sealed record FaceModelOptions(string ModelsFolder)
     /// <summary>Images run through a network at once; larger batches use more memory. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>The thread count the options allow.</summary>
+    internal int Threads => Compute?.Threads ?? Environment.ProcessorCount;
+
     internal void Validate()
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(ModelsFolder);

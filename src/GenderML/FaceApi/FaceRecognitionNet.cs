@@ -67,7 +67,7 @@ public sealed class FaceRecognitionNet
         ArgumentNullException.ThrowIfNull(faces);
         _options.ForEachBatch(faces, (batch, start) =>
         {
-            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans);
+            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
             tap?.Invoke("normalized", x);
             float[] mean = Pooling.GlobalAverage(_resnet.Forward(x, _options.Compute, tap));
             float[] d = FeatureOps.Dense(mean, batch.Count, 256, _fc, DescriptorLength, null);
