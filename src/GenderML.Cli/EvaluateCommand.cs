@@ -18,12 +18,13 @@ internal static class EvaluateCommand
         double reframe = a.Double("--reframe", 1.0);
         int threads = a.Int("--threads", Environment.ProcessorCount);
         string? cache = a.String("--cache");
+        double? margin = TransferArgs.CanonicalMargin(a);
         a.ThrowOnUnknown();
         if (!(reframe > 0 && reframe <= 1)) throw new UsageException($"--reframe takes a factor in (0, 1], not {reframe.ToString(CultureInfo.InvariantCulture)}");
 
-        var classifier = ModelArgs.Load(modelPath, threads);
+        var classifier = ModelArgs.Load(modelPath, threads, margin);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
-        var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache };
+        var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = Console.Error.WriteLine };
         var report = ModelEvaluator.Evaluate(classifier, test, options);
         if (reportPath is not null)
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""));

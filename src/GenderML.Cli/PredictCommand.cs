@@ -17,9 +17,10 @@ internal static class PredictCommand
         string modelPath = a.Required("--model");
         bool json = a.Flag("--json");
         int threads = a.Int("--threads", Environment.ProcessorCount);
+        double? margin = TransferArgs.CanonicalMargin(a);
         a.ThrowOnUnknown();
         if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
-        var classifier = ModelArgs.Load(modelPath, threads);
+        var classifier = ModelArgs.Load(modelPath, threads, margin);
         int failures = 0;
         foreach (string path in a.Positional)
         {

@@ -33,6 +33,7 @@ public static class Trainer
             var split = train.SplitStratified(new SplitFractions(1 - options.ValidationFraction, options.ValidationFraction, 0), options.Seed);
             (train, validation) = (split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
         }
+        if (recipe is TransferRecipe transfer) return Transfer.TransferTrainer.Fit(transfer, train, validation, options, cancellation);
         var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads };
         using var trainCache = PixelCache.Open(train, recipe.Preprocessing, cacheOptions);
         using var validationCache = validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;

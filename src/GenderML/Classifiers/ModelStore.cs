@@ -67,11 +67,12 @@ internal static class ModelStore
             return manifest.Kind switch
             {
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
+                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads),
                 "dense" or "cnn2" or "cnn3" or "vgg" or "rnn" or "resnet" => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
                 _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, dense, cnn2, cnn3, vgg, rnn, resnet)"),
             };
         }
-        catch (Exception e) when (e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
+        catch (Exception e) when (e is not ModelFormatException && e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
         {
             throw new ModelFormatException(path, $"inconsistent model: {e.Message}", e);
         }
@@ -99,7 +100,7 @@ internal static class ModelStore
         return new NeuralNetworkClassifier(spec, network, info, threads);
     }
 
-    private static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors)
+    internal static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors)
     {
         using var weights = new MemoryStream();
         SafeTensors.Save(weights, tensors);
