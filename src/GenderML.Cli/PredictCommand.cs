@@ -13,14 +13,19 @@ internal static class PredictCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json");
+        var a = new CliArgs(args, "--json", "--detect-faces");
         string modelPath = a.Required("--model");
         bool json = a.Flag("--json");
         int threads = a.Int("--threads", Environment.ProcessorCount);
         double? margin = TransferArgs.CanonicalMargin(a);
+        bool detect = a.Flag("--detect-faces");
+        string? annotate = a.String("--annotate");
+        string detector = a.String("--detector") ?? "ssd";
         a.ThrowOnUnknown();
         if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
+        if (annotate is not null && !detect) throw new UsageException("--annotate needs --detect-faces");
         var classifier = ModelArgs.Load(modelPath, threads, margin);
+        if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads);
         int failures = 0;
         foreach (string path in a.Positional)
         {
