@@ -1,5 +1,6 @@
 // Face-api port benchmarks (see docs/BENCHMARKS-faceapi.md).
 //   speed    [--threads 1,2] [--batch 32] [--runs 7] [--models DIR]   face-ResNet descriptors per second
+//   layers   [--threads 1,2]                                          Convolution.Forward on the face ResNet's conv shapes
 //   accuracy --data DIR [--limit N] [--threads T] [--models DIR]       the ready age/gender net on DIR/{female,male}
 // Each prints one JSON line per measurement.
 using System.Globalization;
@@ -21,6 +22,9 @@ switch (args[0])
 {
     case "speed":
         SpeedBench.Run(models, threads, int.Parse(opts.GetValueOrDefault("--batch") ?? "32", inv), int.Parse(opts.GetValueOrDefault("--runs") ?? "7", inv));
+        return 0;
+    case "layers":
+        LayerBench.Run(threads);
         return 0;
     case "accuracy":
         AccuracyBench.Run(models, opts["--data"], threads[0], int.Parse(opts.GetValueOrDefault("--limit") ?? "0", inv));

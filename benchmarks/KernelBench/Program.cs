@@ -1,5 +1,6 @@
 // SGEMM throughput of GenderML.Core's Gemm: median GFLOP/s over timed repetitions after warm-up.
-// Usage: KernelBench [--threads 1,2] [--shapes MxNxK,...] [--seconds S] [--tune MR,MC,KC,NC] [--cpu]
+// Usage: KernelBench [--threads 1,2] [--shapes MxNxK,...] [--seconds S] [--tune MR,MC,KC,NC] [--cpu] [--conv] [--micro MR]
+// --conv prints "conv LAYER threads forwardMs backwardInputMs backwardWeightMs" for the benchmark networks' layers.
 // Prints one line per (shape, threads): "sgemm M N K threads gflops".
 using System.Diagnostics;
 using System.Globalization;
@@ -15,6 +16,7 @@ var shapes = new List<(int M, int N, int K)>
 };
 double seconds = 1.0;
 bool cpuTime = false;
+bool runConv = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -33,6 +35,9 @@ for (int i = 0; i < args.Length; i++)
             var v = args[++i].Split(',').Select(s => int.Parse(s, inv)).ToArray();
             GemmBlocking.Tuning = new GemmBlocking(GemmIsa.Avx512, MR: v[0], NR: 32, MC: v[1], KC: v[2], NC: v[3]);
             break;
+        case "--conv":
+            runConv = true;
+            break;
         case "--micro":
             MicroKernel(int.Parse(args[++i], inv));
             return 0;
@@ -46,6 +51,12 @@ for (int i = 0; i < args.Length; i++)
             Console.Error.WriteLine($"unknown option {args[i]}");
             return 1;
     }
+}
+
+if (runConv)
+{
+    ConvBench.Run(threadCounts, seconds, cpuTime, Measure);
+    return 0;
 }
 
 foreach (var (m, n, k) in shapes)

@@ -73,15 +73,19 @@ public sealed partial class Image
     }
 
     /// <summary>
-    /// Reads a whole file into a per-thread buffer with open, fstat (done by .NET's open), one pread and close.
+    /// Reads a whole file into a per-thread buffer: on Linux/macOS with open, read (until it returns 0) and close
+    /// (<see cref="Native.Posix"/>); otherwise, or for files larger than the buffer, through .NET's file API.
     /// </summary>
     /// <remarks>
-    /// FileShare.ReadWrite|Delete keeps .NET from taking advisory flock locks (two more syscalls). A read that
-    /// returns less than the buffer's size has reached end of file (POSIX regular files); a full buffer falls back
-    /// to asking the length and reading the rest.
+    /// In the .NET path a read that returns less than the buffer's size has reached end of file (POSIX regular
+    /// files); a full buffer falls back to asking the length and reading the rest.
     /// </remarks>
     private static ReadOnlySpan<byte> ReadFile(string path)
     {
+        byte[] small = readBuffer ??= new byte[256 << 10];
+        int read = Native.Posix.TryReadSmallFile(path, small);
+        if (read >= 0)
+            return small.AsSpan(0, read);
         using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         byte[] buffer = readBuffer ??= new byte[256 << 10];
         int total = RandomAccess.Read(handle, buffer, 0);

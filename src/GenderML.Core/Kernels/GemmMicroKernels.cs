@@ -15,6 +15,14 @@ internal static unsafe class GemmMicroKernels
     /// <summary>C[0..8, 0..32] (+)= Σ_p A[:, p] ⊗ B[p, :] over packed slivers, AVX-512.</summary>
     public static void Avx512Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, bool add)
     {
+        Sse.Prefetch0(c + 0 * ldc); Sse.Prefetch0(c + 0 * ldc + 16);
+        Sse.Prefetch0(c + 1 * ldc); Sse.Prefetch0(c + 1 * ldc + 16);
+        Sse.Prefetch0(c + 2 * ldc); Sse.Prefetch0(c + 2 * ldc + 16);
+        Sse.Prefetch0(c + 3 * ldc); Sse.Prefetch0(c + 3 * ldc + 16);
+        Sse.Prefetch0(c + 4 * ldc); Sse.Prefetch0(c + 4 * ldc + 16);
+        Sse.Prefetch0(c + 5 * ldc); Sse.Prefetch0(c + 5 * ldc + 16);
+        Sse.Prefetch0(c + 6 * ldc); Sse.Prefetch0(c + 6 * ldc + 16);
+        Sse.Prefetch0(c + 7 * ldc); Sse.Prefetch0(c + 7 * ldc + 16);
         Vector512<float> c00 = default, c01 = default;
         Vector512<float> c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default;
@@ -57,6 +65,18 @@ internal static unsafe class GemmMicroKernels
     /// <summary>C[0..12, 0..32] (+)= Σ_p A[:, p] ⊗ B[p, :] over packed slivers, AVX-512.</summary>
     public static void Avx512Kernel12x32(int kc, float* a, float* b, float* c, nint ldc, bool add)
     {
+        Sse.Prefetch0(c + 0 * ldc); Sse.Prefetch0(c + 0 * ldc + 16);
+        Sse.Prefetch0(c + 1 * ldc); Sse.Prefetch0(c + 1 * ldc + 16);
+        Sse.Prefetch0(c + 2 * ldc); Sse.Prefetch0(c + 2 * ldc + 16);
+        Sse.Prefetch0(c + 3 * ldc); Sse.Prefetch0(c + 3 * ldc + 16);
+        Sse.Prefetch0(c + 4 * ldc); Sse.Prefetch0(c + 4 * ldc + 16);
+        Sse.Prefetch0(c + 5 * ldc); Sse.Prefetch0(c + 5 * ldc + 16);
+        Sse.Prefetch0(c + 6 * ldc); Sse.Prefetch0(c + 6 * ldc + 16);
+        Sse.Prefetch0(c + 7 * ldc); Sse.Prefetch0(c + 7 * ldc + 16);
+        Sse.Prefetch0(c + 8 * ldc); Sse.Prefetch0(c + 8 * ldc + 16);
+        Sse.Prefetch0(c + 9 * ldc); Sse.Prefetch0(c + 9 * ldc + 16);
+        Sse.Prefetch0(c + 10 * ldc); Sse.Prefetch0(c + 10 * ldc + 16);
+        Sse.Prefetch0(c + 11 * ldc); Sse.Prefetch0(c + 11 * ldc + 16);
         Vector512<float> c00 = default, c01 = default;
         Vector512<float> c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default;
@@ -115,6 +135,20 @@ internal static unsafe class GemmMicroKernels
     /// <summary>C[0..14, 0..32] (+)= Σ_p A[:, p] ⊗ B[p, :] over packed slivers, AVX-512.</summary>
     public static void Avx512Kernel14x32(int kc, float* a, float* b, float* c, nint ldc, bool add)
     {
+        Sse.Prefetch0(c + 0 * ldc); Sse.Prefetch0(c + 0 * ldc + 16);
+        Sse.Prefetch0(c + 1 * ldc); Sse.Prefetch0(c + 1 * ldc + 16);
+        Sse.Prefetch0(c + 2 * ldc); Sse.Prefetch0(c + 2 * ldc + 16);
+        Sse.Prefetch0(c + 3 * ldc); Sse.Prefetch0(c + 3 * ldc + 16);
+        Sse.Prefetch0(c + 4 * ldc); Sse.Prefetch0(c + 4 * ldc + 16);
+        Sse.Prefetch0(c + 5 * ldc); Sse.Prefetch0(c + 5 * ldc + 16);
+        Sse.Prefetch0(c + 6 * ldc); Sse.Prefetch0(c + 6 * ldc + 16);
+        Sse.Prefetch0(c + 7 * ldc); Sse.Prefetch0(c + 7 * ldc + 16);
+        Sse.Prefetch0(c + 8 * ldc); Sse.Prefetch0(c + 8 * ldc + 16);
+        Sse.Prefetch0(c + 9 * ldc); Sse.Prefetch0(c + 9 * ldc + 16);
+        Sse.Prefetch0(c + 10 * ldc); Sse.Prefetch0(c + 10 * ldc + 16);
+        Sse.Prefetch0(c + 11 * ldc); Sse.Prefetch0(c + 11 * ldc + 16);
+        Sse.Prefetch0(c + 12 * ldc); Sse.Prefetch0(c + 12 * ldc + 16);
+        Sse.Prefetch0(c + 13 * ldc); Sse.Prefetch0(c + 13 * ldc + 16);
         Vector512<float> c00 = default, c01 = default;
         Vector512<float> c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default;
@@ -181,6 +215,12 @@ internal static unsafe class GemmMicroKernels
     /// <summary>C[0..6, 0..16] (+)= Σ_p A[:, p] ⊗ B[p, :] over packed slivers, AVX2 + FMA.</summary>
     public static void Avx2Kernel6x16(int kc, float* a, float* b, float* c, nint ldc, bool add)
     {
+        Sse.Prefetch0(c + 0 * ldc); Sse.Prefetch0(c + 0 * ldc + 8);
+        Sse.Prefetch0(c + 1 * ldc); Sse.Prefetch0(c + 1 * ldc + 8);
+        Sse.Prefetch0(c + 2 * ldc); Sse.Prefetch0(c + 2 * ldc + 8);
+        Sse.Prefetch0(c + 3 * ldc); Sse.Prefetch0(c + 3 * ldc + 8);
+        Sse.Prefetch0(c + 4 * ldc); Sse.Prefetch0(c + 4 * ldc + 8);
+        Sse.Prefetch0(c + 5 * ldc); Sse.Prefetch0(c + 5 * ldc + 8);
         Vector256<float> c00 = default, c01 = default;
         Vector256<float> c10 = default, c11 = default;
         Vector256<float> c20 = default, c21 = default;

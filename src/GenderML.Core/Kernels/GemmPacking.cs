@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GenderML.Core.Kernels;
 
@@ -32,7 +34,10 @@ internal static unsafe class GemmPacking
             else
             {
                 float* src = a + (long)(i0 + s) * lda + p0;
-                for (int p = 0; p < kc; p++)
+                int p = 0;
+                if (mr == 8 && rows == 8 && Avx.IsSupported)
+                    for (; p <= kc - 8; p += 8) Transpose8x8(src + p, lda, d + p * 8, 8);
+                for (; p < kc; p++)
                 {
                     float* sp = src + p;
                     float* dp = d + p * mr;
@@ -80,14 +85,61 @@ internal static unsafe class GemmPacking
         }
         else
         {
+            int pDone = 0;
+            if (cols == nr && nr % 8 == 0 && Avx.IsSupported)
+            {
+                pDone = kc & ~7;
+                float* src = b + (long)j0 * ldb + p0;
+                for (int p = 0; p < pDone; p += 8)
+                    for (int jb = 0; jb < nr; jb += 8)
+                        Transpose8x8(src + (long)jb * ldb + p, ldb, dst + p * nr + jb, nr);
+            }
             for (int j = 0; j < cols; j++)
             {
-                float* sp = b + (long)(j0 + j) * ldb + p0;
-                float* dp = dst + j;
-                for (int p = 0; p < kc; p++) dp[p * nr] = sp[p];
+                float* sp = b + (long)(j0 + j) * ldb + p0 + pDone;
+                float* dp = dst + pDone * nr + j;
+                for (int p = 0; p < kc - pDone; p++) dp[p * nr] = sp[p];
             }
             for (int j = cols; j < nr; j++)
                 for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
         }
+    }
+
+    /// <summary>Writes the transpose of the 8×8 block at <paramref name="src"/> (row stride <paramref name="lds"/>) to <paramref name="dst"/> (row stride <paramref name="ldd"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2 * lds);
+        var r3 = Avx.LoadVector256(src + 3 * lds);
+        var r4 = Avx.LoadVector256(src + 4 * lds);
+        var r5 = Avx.LoadVector256(src + 5 * lds);
+        var r6 = Avx.LoadVector256(src + 6 * lds);
+        var r7 = Avx.LoadVector256(src + 7 * lds);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 }

@@ -27,7 +27,7 @@ internal static class BmpDecoder
             throw new ImageLoadException(name, $"unsupported BMP ({bits} bits a pixel, compression {compression}); only uncompressed 8/24/32-bit");
 
         int h = (int)height;
-        int stride = (width * bits / 8 + 3) & ~3;
+        int stride = checked((int)(((long)width * bits / 8 + 3) & ~3L));
         if (offset > data.Length || data.Length - offset < (long)stride * h)
             throw new ImageLoadException(name, "truncated BMP pixel data");
         ReadOnlySpan<byte> palette = default;
@@ -40,7 +40,7 @@ internal static class BmpDecoder
             palette = data.Slice(paletteStart, entries * 4);
         }
 
-        byte[] rgb = new byte[width * h * 3];
+        byte[] rgb = new byte[checked(width * h * 3)];
         for (int y = 0; y < h; y++)
         {
             ReadOnlySpan<byte> row = data.Slice((int)offset + (topDown ? y : h - 1 - y) * stride, stride);

@@ -19,7 +19,7 @@ internal static class PnmDecoder
         if (data.Length - pos < needed)
             throw new ImageLoadException(name, $"truncated PNM ({data.Length - pos} of {needed} pixel bytes)");
 
-        int samples = width * height * channels;
+        int samples = checked(width * height * channels);
         byte[] stored = new byte[samples];
         ReadOnlySpan<byte> body = data.Slice(pos);
         for (int i = 0; i < samples; i++)

@@ -12,19 +12,23 @@ namespace GenderML.Imaging.Processing;
 /// </summary>
 internal static class Resampler
 {
+    /// <summary>Floats past the row's end that the permute kernel may load (never used: their weights are zero).</summary>
+    internal const int RowPadding = 32;
+
     /// <summary>Resizes <paramref name="src"/> (<paramref name="sw"/>×<paramref name="sh"/>×<paramref name="channels"/>) into <paramref name="dst"/> (<paramref name="dw"/>×<paramref name="dh"/>).</summary>
     public static void Resize(ReadOnlySpan<byte> src, int sw, int sh, int channels, Span<byte> dst, int dw, int dh)
     {
-        AxisWeights wy = AxisWeights.For(sh, dh);
-        HorizontalTable hx = HorizontalTable.Create(AxisWeights.For(sw, dw), sw, channels);
+        AxisWeights wy = TableCache.Vertical(sh, dh);
+        HorizontalTable hx = TableCache.Horizontal(sw, dw, channels);
         int rowLen = sw * channels;
-        float[] row = ArrayPool<float>.Shared.Rent(rowLen);
+        float[] row = ArrayPool<float>.Shared.Rent(rowLen + RowPadding);
         try
         {
             for (int y = 0; y < dh; y++)
             {
-                Span<float> acc = row.AsSpan(0, rowLen);
-                acc.Clear();
+                Span<float> padded = row.AsSpan(0, rowLen + RowPadding);
+                padded.Clear();
+                Span<float> acc = padded[..rowLen];
                 int first = wy.Start[y];
                 for (int k = 0; k < wy.Taps; k++)
                 {
@@ -32,7 +36,7 @@ internal static class Resampler
                     if (w != 0)
                         AccumulateRow(src.Slice((first + k) * rowLen, rowLen), w, acc);
                 }
-                HorizontalPass(acc, hx, dst.Slice(y * dw * channels, dw * channels));
+                HorizontalPass(padded, hx, dst.Slice(y * dw * channels, dw * channels));
             }
         }
         finally
@@ -86,9 +90,12 @@ internal static class Resampler
         fixed (float* wts = table.Weights)
         fixed (byte* d = dst)
         {
+            int j0 = 0;
+            if (table.PermuteBlocks > 0 && row.Length >= table.RowLength + RowPadding)
+                j0 = PermutePass(r, table, d);
             if (span == 2)
             {
-                for (int j = 0; j < n; j++)
+                for (int j = j0; j < n; j++)
                 {
                     float* p = r + first[j];
                     float* w = wts + 2 * j;
@@ -97,7 +104,7 @@ internal static class Resampler
             }
             else if (span == 3)
             {
-                for (int j = 0; j < n; j++)
+                for (int j = j0; j < n; j++)
                 {
                     float* p = r + first[j];
                     float* w = wts + 3 * j;
@@ -106,7 +113,7 @@ internal static class Resampler
             }
             else
             {
-                for (int j = 0; j < n; j++)
+                for (int j = j0; j < n; j++)
                 {
                     float* p = r + first[j];
                     float* w = wts + j * span;
@@ -117,6 +124,40 @@ internal static class Resampler
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The AVX-512 horizontal pass for the first <c>16 · PermuteBlocks</c> output samples: each block of 16 reads
+    /// 32 consecutive floats from its lowest input and picks each tap with one two-register permute (vpermt2ps).
+    /// Returns how many samples it wrote.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int PermutePass(float* r, HorizontalTable table, byte* d)
+    {
+        if (!Avx512F.IsSupported)
+            return 0;
+        fixed (int* local = table.PermuteIndex)
+        fixed (float* w = table.PermuteWeights)
+        fixed (int* baseIndex = table.PermuteBase)
+        {
+            Vector512<float> zero = Vector512<float>.Zero, max = Vector512.Create(255f), half = Vector512.Create(0.5f);
+            int span = table.Span;
+            for (int b = 0; b < table.PermuteBlocks; b++)
+            {
+                float* p = r + baseIndex[b];
+                Vector512<float> lo = Vector512.Load(p), hi = Vector512.Load(p + 16);
+                Vector512<float> sum = zero;
+                for (int k = 0; k < span; k++)
+                {
+                    int e = (b * span + k) * 16;
+                    Vector512<float> v = Avx512F.PermuteVar16x32x2(lo, Vector512.Load(local + e), hi);
+                    sum = Avx512F.FusedMultiplyAdd(v, Vector512.Load(w + e), sum);
+                }
+                Vector512<int> rounded = Avx512F.ConvertToVector512Int32WithTruncation(Vector512.Min(Vector512.Max(sum, zero), max) + half);
+                Vector128.Store(Avx512F.ConvertToVector128Byte(rounded), d + b * 16);
+            }
+        }
+        return table.PermuteBlocks * 16;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -131,12 +172,56 @@ internal static class Resampler
 /// </summary>
 internal sealed class HorizontalTable
 {
-    private HorizontalTable(int[] first, float[] weights, int span, int channels)
+    private HorizontalTable(int[] first, float[] weights, int span, int channels, int rowLength)
     {
         First = first;
         Weights = weights;
         Span = span;
         Channels = channels;
+        RowLength = rowLength;
+        BuildPermuteTables();
+    }
+
+    /// <summary>Input floats a row (source width × channels).</summary>
+    public int RowLength { get; }
+
+    /// <summary>Leading blocks of 16 output samples whose taps all fall within a window of 32 floats.</summary>
+    public int PermuteBlocks { get; private set; }
+
+    /// <summary>Per block: the row index of its 32-float window.</summary>
+    public int[] PermuteBase { get; private set; } = [];
+
+    /// <summary>Per block and tap, 16 lanes: the window-relative index (0–31) of the tap's input.</summary>
+    public int[] PermuteIndex { get; private set; } = [];
+
+    /// <summary>Per block and tap, 16 lanes: the tap's weight.</summary>
+    public float[] PermuteWeights { get; private set; } = [];
+
+    private void BuildPermuteTables()
+    {
+        int n = First.Length, blocks = 0;
+        while ((blocks + 1) * 16 <= n)
+        {
+            ReadOnlySpan<int> lanes = First.AsSpan(blocks * 16, 16);
+            if (lanes.ToArray().Max() + (Span - 1) * Channels - lanes.ToArray().Min() >= 32)
+                break;
+            blocks++;
+        }
+        PermuteBlocks = blocks;
+        PermuteBase = new int[blocks];
+        PermuteIndex = new int[blocks * Span * 16];
+        PermuteWeights = new float[blocks * Span * 16];
+        for (int b = 0; b < blocks; b++)
+        {
+            PermuteBase[b] = First.AsSpan(b * 16, 16).ToArray().Min();
+            for (int k = 0; k < Span; k++)
+            for (int lane = 0; lane < 16; lane++)
+            {
+                int j = b * 16 + lane, e = (b * Span + k) * 16 + lane;
+                PermuteIndex[e] = First[j] + k * Channels - PermuteBase[b];
+                PermuteWeights[e] = Weights[j * Span + k];
+            }
+        }
     }
 
     public int[] First { get; }
@@ -176,6 +261,38 @@ internal sealed class HorizontalTable
                     weights[j * span + (w.Start[x] + k - start)] = w.Weights[x * taps + k];
             }
         }
-        return new HorizontalTable(first, weights, span, channels);
+        return new HorizontalTable(first, weights, span, channels, sourceWidth * channels);
+    }
+}
+
+/// <summary>
+/// Per-thread cache of resize tables keyed by their sizes: a dataset of similar images reuses a few dozen
+/// tables instead of building two per image. Cleared when it holds more than 512 entries.
+/// </summary>
+internal static class TableCache
+{
+    [ThreadStatic] private static Dictionary<(int, int), AxisWeights>? vertical;
+    [ThreadStatic] private static Dictionary<(int, int, int), HorizontalTable>? horizontal;
+
+    public static AxisWeights Vertical(int source, int target)
+    {
+        var cache = vertical ??= new();
+        if (!cache.TryGetValue((source, target), out AxisWeights? w))
+        {
+            if (cache.Count >= 512) cache.Clear();
+            cache[(source, target)] = w = AxisWeights.For(source, target);
+        }
+        return w;
+    }
+
+    public static HorizontalTable Horizontal(int source, int target, int channels)
+    {
+        var cache = horizontal ??= new();
+        if (!cache.TryGetValue((source, target, channels), out HorizontalTable? t))
+        {
+            if (cache.Count >= 512) cache.Clear();
+            cache[(source, target, channels)] = t = HorizontalTable.Create(AxisWeights.For(source, target), source, channels);
+        }
+        return t;
     }
 }

@@ -39,7 +39,7 @@ internal static class FaceApiFixture
 
     public static FaceModelOptions Options => new(ModelsFolder) { Compute = new Core.ComputeOptions { Threads = 2 } };
 
-    public static Image LoadGoldenImage(string file) => TestPng.Load(Path.Combine(GoldenFolder, file));
+    public static Image LoadGoldenImage(string file) => Image.Load(Path.Combine(GoldenFolder, file), new ImageLoadOptions { Format = PixelFormat.Rgb24 });
 
     public static string[] FaceImages => Golden.GetProperty("images").EnumerateObject().Select(p => p.Name).ToArray();
 

@@ -1,0 +1,36 @@
+using GenderML.Core.Kernels;
+
+namespace GenderML.Core.Tests.Kernels;
+
+public sealed class AllocationTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void WarmedUpKernelsAllocateNothing(int threads)
+    {
+        var options = new ComputeOptions { Threads = threads };
+        var a = KernelAssert.Random(200 * 300, 1);
+        var b = KernelAssert.Random(300 * 250, 2);
+        var c = new float[200 * 250];
+        var g = new ConvGeometry(8, 16, 12, 12, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        var dw = new ConvGeometry(4, 16, 12, 12, 16, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 16);
+        var x = KernelAssert.Random(g.InputLength, 3);
+        var w = KernelAssert.Random(g.WeightLength, 4);
+        var y = new float[g.OutputLength];
+        var gw = new float[g.WeightLength];
+        var bias = new float[g.OutChannels];
+        void Step()
+        {
+            Gemm.Multiply(false, true, 200, 250, 300, a, 300, b, 300, c, 250, false, options);
+            Convolution.Forward(g, x, w, bias, y, options);
+            Convolution.BackwardInput(g, y, w, x, options);
+            Convolution.BackwardWeight(g, x, y, gw, bias, options);
+            Convolution.Forward(dw, x.AsSpan(0, dw.InputLength), w.AsSpan(0, dw.WeightLength), bias.AsSpan(0, 16), y.AsSpan(0, dw.OutputLength), options);
+        }
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Step();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
