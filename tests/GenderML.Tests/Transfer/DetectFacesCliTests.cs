@@ -62,7 +62,7 @@ public sealed class DetectFacesCliTests : IDisposable
         }
         byte[] jpeg = File.ReadAllBytes(annotated);
         Assert.Equal(new byte[] { 0xFF, 0xD8, 0xFF }, jpeg[..3]);
-        var photo = TestPng.Load(scene);
+        var photo = Image.Load(scene);
         var image = Image.Load(annotated);
         Assert.Equal((photo.Width, photo.Height), (image.Width, image.Height));
     }
