@@ -28,6 +28,7 @@ internal static class TransferArgs
                 _ => throw new UsageException($"--head takes logreg or mlp, not '{head}'"),
             },
             CanonicalMargin = CanonicalMargin(a),
+            DetectFaces = a.Flag("--detect-faces"),
             Preprocessing = new Data.PreprocessOptions
             {
                 Size = backbone == TransferBackbone.Xception ? 112 : 150, Format = Imaging.PixelFormat.Rgb24, Mode = Data.ResizeMode.Pad,
@@ -48,11 +49,11 @@ internal static class TransferArgs
     }
 
     /// <summary>The ready face-api gender model; missing or altered weights are a bad-input error that says how to fetch them.</summary>
-    public static IGenderClassifier Pretrained(int threads, double? canonicalMargin)
+    public static IGenderClassifier Pretrained(int threads, double? canonicalMargin, bool detectFaces = false)
     {
         try
         {
-            return PretrainedGenderClassifier.Load(null, threads, canonicalMargin);
+            return PretrainedGenderClassifier.Load(null, threads, canonicalMargin, detectFaces);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {

@@ -23,18 +23,19 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     /// <param name="canonicalMargin">When set, faces are re-cropped to the detected face box widened by this margin first.</param>
     /// <exception cref="FileNotFoundException">The weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
     /// <exception cref="InvalidDataException">The weight file is altered.</exception>
-    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null)
+    /// <param name="detectFaces">Images are full photos: the largest face the SSD detector finds is used (a photo without one gets P(male) NaN in evaluation, where it is reported).</param>
+    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false)
     {
         string folder = modelsFolder ?? FaceModelsFolder.Default();
         int t = threads > 0 ? threads : Environment.ProcessorCount;
-        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, canonicalMargin is not null));
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
         var info = new ClassifierInfo
         {
             Kind = TransferStore.PretrainedKind,
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
             Preprocessing = TransferStore.Preprocessing(null),
         };
-        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t));
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces));
     }
 
     /// <inheritdoc/>

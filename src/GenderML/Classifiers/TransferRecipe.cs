@@ -47,6 +47,12 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// </summary>
     public double? CanonicalMargin { get; init; }
 
+    /// <summary>
+    /// Full photos: each image's largest face found by the SSD detector is cut out (widened by <see cref="CanonicalMargin"/>
+    /// when set); photos without a face are left out and listed in <see cref="TrainingResult.Skipped"/> (and in evaluation reports).
+    /// </summary>
+    public bool DetectFaces { get; init; }
+
     /// <summary>The face-api weights folder; null finds <c>models/face-api</c> above the working folder.</summary>
     public string? ModelsFolder { get; init; }
 

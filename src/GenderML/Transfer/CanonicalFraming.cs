@@ -8,22 +8,30 @@ namespace GenderML.Transfer;
 /// is re-cropped to that box widened by <see cref="Margin"/> of its side on every side (clipped to the image). Images
 /// where no face is found are used whole, and counted.
 /// </summary>
-internal sealed class CanonicalFraming(string modelsFolder, double margin, int threads)
+/// <remarks>
+/// With <c>photos</c> set (<c>--detect-faces</c>: full photos), the SSD detector at face-api's defaults is used instead and
+/// images without a face get null, for the caller to report.
+/// </remarks>
+internal sealed class CanonicalFraming(string modelsFolder, double margin, int threads, bool photos = false)
 {
-    private readonly FaceDetector _detector = FaceDetector.Load(FaceModelsFolder.Options(modelsFolder, threads),
-        new FaceDetectorOptions { Kind = FaceDetectorKind.Tiny, TinyInputSize = 160, MinConfidence = 0.3 });
+    private readonly FaceDetector _detector = FaceDetector.Load(FaceModelsFolder.Options(modelsFolder, threads), photos
+        ? new FaceDetectorOptions()
+        : new FaceDetectorOptions { Kind = FaceDetectorKind.Tiny, TinyInputSize = 160, MinConfidence = 0.3 });
 
     public double Margin => margin;
 
-    public IReadOnlyList<Image> Frame(IReadOnlyList<Image> images, ref int noFace)
+    public bool Photos => photos;
+
+    /// <summary>Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>.</summary>
+    public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace)
     {
         var faces = _detector.Detect(images);
-        var result = new Image[images.Count];
+        var result = new Image?[images.Count];
         for (int i = 0; i < images.Count; i++)
         {
             Image? crop = faces[i].Count == 0 ? null : Crop(images[i], Largest(faces[i]), margin);
             if (crop is null) noFace++;
-            result[i] = crop ?? images[i];
+            result[i] = crop ?? (photos ? null : images[i]);
         }
         return result;
     }

@@ -26,29 +26,44 @@ internal sealed class Embedder
     private readonly CanonicalFraming? _framing;
     private readonly int _threads;
 
-    public Embedder(string modelsFolder, bool resnet, bool ageGender, double? canonicalMargin, int threads)
+    public Embedder(string modelsFolder, bool resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false)
     {
         var options = FaceModelsFolder.Options(modelsFolder, threads);
         _resnet = resnet ? FaceRecognitionNet.Load(options) : null;
         _ageGender = ageGender ? AgeGenderNet.Load(options) : null;
-        _framing = canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads) : null;
+        _framing = detectFaces ? new CanonicalFraming(modelsFolder, canonicalMargin ?? 0, threads, photos: true)
+            : canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads) : null;
         _threads = Math.Max(1, threads);
     }
 
     /// <summary>The weight files the networks in use read.</summary>
-    public static IEnumerable<string> WeightFiles(bool resnet, bool ageGender, bool canonical)
+    public static IEnumerable<string> WeightFiles(bool resnet, bool ageGender, bool canonical, bool detectFaces = false)
     {
         if (resnet) yield return "face_recognition_model.bin";
         if (ageGender) yield return "age_gender_model.bin";
-        if (canonical) yield return "tiny_face_detector_model.bin";
+        if (detectFaces) yield return "ssd_mobilenetv1_model.bin";
+        else if (canonical) yield return "tiny_face_detector_model.bin";
     }
+
+    /// <summary>True when images are full photos whose largest SSD face is used; photos without one are errors.</summary>
+    public bool DetectFaces => _framing?.Photos == true;
 
     /// <summary>The embeddings of in-memory images (no cache): [resnet, ageGender] per image, null where not in use.</summary>
     public (float[]? ResNet, float[]? AgeGender)[] Embed(IReadOnlyList<Image> images, out int noFace)
     {
         int missing = 0;
-        var framed = _framing is null ? images : _framing.Frame(images, ref missing);
+        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing);
         noFace = missing;
+        var present = Enumerable.Range(0, images.Count).Where(i => frames[i] is not null).ToArray();
+        var inner = EmbedFramed([.. present.Select(i => frames[i]!)]);
+        var all = new (float[]?, float[]?)[images.Count];
+        for (int k = 0; k < present.Length; k++) all[present[k]] = inner[k];
+        return all;
+    }
+
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedFramed(IReadOnlyList<Image> framed)
+    {
+        var images = framed;
         var result = new (float[]?, float[]?)[images.Count];
         var d = _resnet?.ComputeDescriptors(framed);
         float[][]? ag = null;
@@ -70,7 +85,7 @@ internal sealed class Embedder
 
     /// <summary>The cache key suffix for this preprocessing: canonical margin and reframe factor.</summary>
     public string PreprocessingKey(double? reframe) => string.Create(CultureInfo.InvariantCulture,
-        $"{(_framing is null ? "whole" : $"canon{_framing.Margin:0.###}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+        $"{(_framing is null ? "whole" : _framing.Photos ? $"photo{_framing.Margin:0.###}" : $"canon{_framing.Margin:0.###}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
 
     /// <summary>
     /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by
@@ -134,6 +149,11 @@ internal sealed class Embedder
             for (int g = 0; g < good.Count; g++)
             {
                 int i = chunk[good[g]];
+                if (embedded[g].ResNet is null && embedded[g].AgeGender is null)
+                {
+                    errors[i] = "no face found";
+                    continue;
+                }
                 result[i] = embedded[g];
                 if (embedded[g].ResNet is { } r) newResNet.Add((hashes[i]!, r));
                 if (embedded[g].AgeGender is { } a) newAg.Add((hashes[i]!, a));

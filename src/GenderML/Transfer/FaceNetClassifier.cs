@@ -16,8 +16,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     private readonly Embedder _embedder;
 
     public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
-        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads)
+        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false)
     {
+        DetectFaces = detectFaces;
         Info = info;
         Backbone = backbone;
         CanonicalMargin = canonicalMargin;
@@ -27,7 +28,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         Std = std;
         Head = head;
         Threads = Math.Max(1, threads);
-        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces);
     }
 
     public override ClassifierInfo Info { get; }
@@ -36,6 +37,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public TransferBackbone? Backbone { get; }
 
     public double? CanonicalMargin { get; }
+
+    /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
+    public bool DetectFaces { get; }
 
     public string ModelsFolder { get; }
 
@@ -83,6 +87,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     /// <summary>P(male) of one embedding pair.</summary>
     public float Probability((float[]? ResNet, float[]? AgeGender) e)
     {
+        if (e.ResNet is null && e.AgeGender is null) return float.NaN;
         if (Backbone is not { } b) return e.AgeGender![AgeGenderNet.FeatureLength];
         float[] x = Features(b, e);
         var z = new float[x.Length];
@@ -123,5 +128,5 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override void Save(string path) => TransferStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads);
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces);
 }

@@ -36,6 +36,7 @@ internal static class TransferStore
             ["description"] = c.Info.Architecture,
             ["backbone"] = c.Backbone?.ToString() ?? PretrainedKind,
             ["canonicalMargin"] = c.CanonicalMargin,
+            ["detectFaces"] = c.DetectFaces,
             ["backboneFiles"] = files,
         };
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -57,6 +58,7 @@ internal static class TransferStore
         string backboneName = a.GetProperty("backbone").GetString() ?? "";
         TransferBackbone? backbone = backboneName == PretrainedKind ? null : Enum.Parse<TransferBackbone>(backboneName, ignoreCase: false);
         double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
+        bool detect = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in a.GetProperty("backboneFiles").EnumerateObject()) files[p.Name] = p.Value.GetString() ?? "";
         foreach (var (file, sha) in files)
@@ -68,13 +70,13 @@ internal static class TransferStore
             if (actual != sha)
                 throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
         }
-        if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads);
+        if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
         foreach (var (name, len) in new[] { ("weight", d), ("bias", 1), ("mean", d), ("std", d) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());
-        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads);
+        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect);
     }
 }

@@ -18,8 +18,8 @@ internal static class TransferTrainer
         var clock = Stopwatch.StartNew();
         string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
         var b = recipe.Backbone;
-        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null));
-        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads);
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null, recipe.DetectFaces));
+        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).ToList();
 
@@ -49,7 +49,7 @@ internal static class TransferTrainer
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
+            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
@@ -58,7 +58,7 @@ internal static class TransferTrainer
             Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
-        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads);
+        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces);
         return new TrainingResult(classifier, report, skipped);
     }
 
@@ -73,7 +73,7 @@ internal static class TransferTrainer
         var labels = new List<int>(items.Count);
         for (int i = 0; i < items.Count; i++)
         {
-            if (errors[i] is { } reason) { skipped.Add(new SkippedFile(items[i].Path, SkipKind.Corrupt, reason)); continue; }
+            if (errors[i] is { } reason) { skipped.Add(new SkippedFile(items[i].Path, reason == "no face found" ? SkipKind.Unreadable : SkipKind.Corrupt, reason)); continue; }
             rows.AddRange(FaceNetClassifier.Features(b, embedded[i]));
             labels.Add(items[i].Label);
         }
