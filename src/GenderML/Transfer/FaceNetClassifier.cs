@@ -16,8 +16,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     private readonly Embedder _embedder;
 
     public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
-        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false)
+        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null)
     {
+        Mlp = mlp;
         DetectFaces = detectFaces;
         Info = info;
         Backbone = backbone;
@@ -51,6 +52,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public float[]? Std { get; }
 
     public LogisticModel? Head { get; }
+
+    /// <summary>The MLP head, when the model has one instead of <see cref="Head"/>.</summary>
+    public MlpHead? Mlp { get; }
 
     public int Threads { get; }
 
@@ -92,7 +96,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         float[] x = Features(b, e);
         var z = new float[x.Length];
         for (int j = 0; j < x.Length; j++) z[j] = (x[j] - Mean![j]) / Std![j];
-        return (float)Head!.PredictProbability(z);
+        return Mlp is { } mlp ? (float)mlp.Probability(z) : (float)Head!.PredictProbability(z);
     }
 
     public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
@@ -128,5 +132,5 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override void Save(string path) => TransferStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces);
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp);
 }

@@ -49,6 +49,15 @@ internal static class TransferStore
             tensors["mean"] = new([head.Features], (float[])c.Mean!.Clone());
             tensors["std"] = new([head.Features], (float[])c.Std!.Clone());
         }
+        if (c.Mlp is { } mlp)
+        {
+            architecture["head"] = "mlp";
+            architecture["features"] = mlp.Features;
+            architecture["hidden"] = MlpHead.Hidden;
+            foreach (var p in mlp.Network.State()) tensors["mlp." + p.Name] = new(p.Value.ShapeArray(), p.Value.Data.ToArray());
+            tensors["mean"] = new([mlp.Features], (float[])c.Mean!.Clone());
+            tensors["std"] = new([mlp.Features], (float[])c.Std!.Clone());
+        }
         ModelStore.Write(path, c.Info, architecture, tensors);
     }
 
@@ -73,7 +82,22 @@ internal static class TransferStore
         if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
-        foreach (var (name, len) in new[] { ("weight", d), ("bias", 1), ("mean", d), ("std", d) })
+        foreach (var (name, len) in new[] { ("mean", d), ("std", d) })
+            if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
+                throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
+        if (a.TryGetProperty("head", out var h) && h.GetString() == "mlp")
+        {
+            var network = MlpHead.Build(d, 0);
+            foreach (var p in network.State())
+            {
+                if (!tensors.TryGetValue("mlp." + p.Name, out var t) || !t.Shape.SequenceEqual(p.Value.Shape))
+                    throw new ModelFormatException(path, $"tensor 'mlp.{p.Name}' is missing or misshapen");
+                t.Data.CopyTo(p.Value.Data, 0);
+            }
+            return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
+                MlpHead.FromNetwork(network, d));
+        }
+        foreach (var (name, len) in new[] { ("weight", d), ("bias", 1) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());

@@ -14,7 +14,6 @@ internal static class TransferTrainer
 {
     public static TrainingResult Fit(TransferRecipe recipe, Dataset train, Dataset? validation, TrainingOptions o, CancellationToken cancellation)
     {
-        if (recipe.Head != TransferHead.Logistic) throw new NotSupportedException("the MLP transfer head is not implemented yet; use the logistic head");
         var clock = Stopwatch.StartNew();
         string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
         var b = recipe.Backbone;
@@ -31,6 +30,24 @@ internal static class TransferTrainer
         var (mean, std) = Standardisation(x, n, d);
         Standardise(x, mean, std);
         Standardise(xv, mean, std);
+
+        if (recipe.Head == TransferHead.Mlp)
+        {
+            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation);
+            var pm = new float[nv];
+            for (int i = 0; i < nv; i++) pm[i] = (float)mlp.Probability(xv.AsSpan(i * d, d));
+            var mlpReport = nv > 0 ? Evaluator.Evaluate(yv, pm) : null;
+            var mlpInfo = new ClassifierInfo
+            {
+                Kind = recipe.Kind,
+                Architecture = string.Create(CultureInfo.InvariantCulture, $"frozen face-api {b} embeddings ({d} features), standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
+                Preprocessing = TransferStore.Preprocessing(b),
+                Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
+                    $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
+            };
+            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp), mlpReport, skipped);
+        }
 
         LogisticModel? best = null;
         double bestC = double.NaN, bestLoss = double.PositiveInfinity;

@@ -16,8 +16,8 @@ public sealed class TransferTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    private TrainingResult TrainTransfer(TransferBackbone backbone) => Trainer.Fit(
-        new TransferRecipe(backbone) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0] },
+    private TrainingResult TrainTransfer(TransferBackbone backbone, TransferHead head = TransferHead.Logistic) => Trainer.Fit(
+        new TransferRecipe(backbone) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Head = head },
         _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
 
     [Fact]
@@ -47,11 +47,12 @@ public sealed class TransferTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TransferBackbone.FaceResNet, "transfer")]
-    [InlineData(TransferBackbone.Fusion, "transfer-fusion")]
-    public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind)
+    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic)]
+    [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Logistic)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Mlp)]
+    public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head)
     {
-        var result = TrainTransfer(backbone);
+        var result = TrainTransfer(backbone, head);
         Assert.Empty(result.Skipped);
         Image[] images = [.. _fixture.Files.Select(f => Image.Load(f))];
         var before = result.Classifier.Predict(images);
@@ -116,5 +117,22 @@ public sealed class TransferTests : IDisposable
         Assert.Equal(10, report.N);
         Assert.Empty(report.Skipped);
         Assert.Contains(notes, n => n.Contains("10 computed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_DetectFaces_ReportsPhotosWithoutAFace()
+    {
+        string root = Path.Combine(_fixture.Root, "photos");
+        Directory.CreateDirectory(Path.Combine(root, "female"));
+        Directory.CreateDirectory(Path.Combine(root, "male"));
+        File.Copy(Path.Combine(FaceApiFixture.GoldenFolder, "scene1.png"), Path.Combine(root, "female", "scene1.png"));
+        var blank = new Image(64, 64, PixelFormat.Rgb24);
+        blank.SavePng(Path.Combine(root, "male", "blank.png"));
+        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
+            Data.Dataset.Load(root, GenderLabels.Options), new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.Equal(1, report.N);
+        var skipped = Assert.Single(report.Skipped);
+        Assert.EndsWith("blank.png", skipped.Path, StringComparison.Ordinal);
+        Assert.Equal("no face found", skipped.Reason);
     }
 }
