@@ -25,15 +25,28 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
     /// <summary>Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>.</summary>
     public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace)
     {
-        var faces = _detector.Detect(images);
+        // A face filling a tight crop is larger than the detectors' anchors: crops are first centred on a canvas of
+        // twice their size (zeros), and the boxes shifted back. Photos are searched as they are.
+        var padded = photos ? images : [.. images.Select(Pad)];
+        var faces = _detector.Detect(padded);
         var result = new Image?[images.Count];
         for (int i = 0; i < images.Count; i++)
         {
-            Image? crop = faces[i].Count == 0 ? null : Crop(images[i], Largest(faces[i]), margin);
+            double dx = photos ? 0 : images[i].Width / 2, dy = photos ? 0 : images[i].Height / 2; // integer halves, as in Pad
+            Image? crop = faces[i].Count == 0 ? null : Crop(images[i], Largest(faces[i]) with { X = Largest(faces[i]).X - dx, Y = Largest(faces[i]).Y - dy }, margin);
             if (crop is null) noFace++;
             result[i] = crop ?? (photos ? null : images[i]);
         }
         return result;
+    }
+
+    private static Image Pad(Image image)
+    {
+        int w = image.Width, h = image.Height, c = image.Channels;
+        var canvas = new Image(2 * w, 2 * h, image.Format);
+        for (int y = 0; y < h; y++)
+            image.Pixels.AsSpan(y * w * c, w * c).CopyTo(canvas.Pixels.AsSpan(((y + h / 2) * 2 * w + w / 2) * c, w * c));
+        return canvas;
     }
 
     /// <summary>The face with the largest box area.</summary>
