@@ -18,7 +18,7 @@ internal static class EvaluateCommand
         double reframe = a.Double("--reframe", 1.0);
         int threads = a.Int("--threads", Environment.ProcessorCount);
         string? cache = a.String("--cache");
-        double? margin = TransferArgs.CanonicalMargin(a);
+        double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" ? TransferArgs.PretrainedMargin : null);
         bool detect = a.Flag("--detect-faces");
         a.ThrowOnUnknown();
         if (detect && modelPath != "pretrained") throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");

@@ -17,8 +17,9 @@ internal static class PredictCommand
         string modelPath = a.Required("--model");
         bool json = a.Flag("--json");
         int threads = a.Int("--threads", Environment.ProcessorCount);
-        double? margin = TransferArgs.CanonicalMargin(a);
         bool detect = a.Flag("--detect-faces");
+        // Faces cut out of photos are already framed by the detector, as in face-api's own pipeline.
+        double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" && !detect ? TransferArgs.PretrainedMargin : null);
         string? annotate = a.String("--annotate");
         string detector = a.String("--detector") ?? "ssd";
         a.ThrowOnUnknown();

@@ -39,10 +39,18 @@ internal static class TransferArgs
         return recipe;
     }
 
-    /// <summary><c>--canonical-margin M</c>: re-crop each image to its detected face box widened by M (0–1) per side.</summary>
-    public static double? CanonicalMargin(CliArgs a)
+    /// <summary>The pretrained model's default framing: canonical crops with a 0.1 margin (measured: +0.3 points plain, +6.2 reframed ×0.7).</summary>
+    public const double PretrainedMargin = 0.1;
+
+    /// <summary>
+    /// <c>--canonical-margin M|none</c>: re-crop each image to its detected face box widened by M (0–1) per side;
+    /// <paramref name="fallback"/> when the option is absent.
+    /// </summary>
+    public static double? CanonicalMargin(CliArgs a, double? fallback = null)
     {
-        if (a.String("--canonical-margin") is null) return null;
+        string? text = a.String("--canonical-margin");
+        if (text is null) return fallback;
+        if (text == "none") return null;
         double m = a.Double("--canonical-margin", 0);
         if (!(m >= 0 && m <= 1)) throw new UsageException($"--canonical-margin takes a fraction in [0, 1], not {m.ToString(CultureInfo.InvariantCulture)}");
         return m;
