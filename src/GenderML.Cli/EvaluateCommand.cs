@@ -11,19 +11,22 @@ internal static class EvaluateCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json");
+        var a = new CliArgs(args, "--json", "--detect-faces");
         string modelPath = a.Required("--model"), data = a.Required("--data");
         string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by");
         bool json = a.Flag("--json");
         double reframe = a.Double("--reframe", 1.0);
         int threads = a.Int("--threads", Environment.ProcessorCount);
         string? cache = a.String("--cache");
+        double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" ? TransferArgs.PretrainedMargin : null);
+        bool detect = a.Flag("--detect-faces");
         a.ThrowOnUnknown();
+        if (detect && modelPath != "pretrained") throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
         if (!(reframe > 0 && reframe <= 1)) throw new UsageException($"--reframe takes a factor in (0, 1], not {reframe.ToString(CultureInfo.InvariantCulture)}");
 
-        var classifier = ModelArgs.Load(modelPath, threads);
+        var classifier = ModelArgs.Load(modelPath, threads, margin, detect);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
-        var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache };
+        var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = Console.Error.WriteLine };
         var report = ModelEvaluator.Evaluate(classifier, test, options);
         if (reportPath is not null)
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),

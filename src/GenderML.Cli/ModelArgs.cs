@@ -6,8 +6,9 @@ namespace GenderML.Cli;
 internal static class ModelArgs
 {
     /// <summary>The model at <paramref name="path"/>; a missing or invalid file is a <see cref="BadInputException"/>.</summary>
-    public static IGenderClassifier Load(string path, int threads)
+    public static IGenderClassifier Load(string path, int threads, double? canonicalMargin = null, bool detectFaces = false)
     {
+        if (path == "pretrained") return TransferArgs.Pretrained(threads, canonicalMargin, detectFaces);
         try
         {
             return GenderClassifier.Load(path, threads);

@@ -13,13 +13,20 @@ internal static class PredictCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json");
+        var a = new CliArgs(args, "--json", "--detect-faces");
         string modelPath = a.Required("--model");
         bool json = a.Flag("--json");
         int threads = a.Int("--threads", Environment.ProcessorCount);
+        bool detect = a.Flag("--detect-faces");
+        // Faces cut out of photos are already framed by the detector, as in face-api's own pipeline.
+        double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" && !detect ? TransferArgs.PretrainedMargin : null);
+        string? annotate = a.String("--annotate");
+        string detector = a.String("--detector") ?? "ssd";
         a.ThrowOnUnknown();
         if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
-        var classifier = ModelArgs.Load(modelPath, threads);
+        if (annotate is not null && !detect) throw new UsageException("--annotate needs --detect-faces");
+        var classifier = ModelArgs.Load(modelPath, threads, margin);
+        if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads);
         int failures = 0;
         foreach (string path in a.Positional)
         {

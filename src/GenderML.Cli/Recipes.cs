@@ -7,10 +7,11 @@ namespace GenderML.Cli;
 /// <summary>The <c>--model</c> names of the CLI → recipes, with the image options of the command line.</summary>
 internal static class Recipes
 {
-    public const string Names = "logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet";
+    public const string Names = "logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet, transfer, transfer-xception, transfer-fusion";
 
     public static ClassifierRecipe Create(string name, CliArgs a)
     {
+        if (name.StartsWith("transfer", StringComparison.Ordinal)) return TransferArgs.Recipe(name, a);
         bool rgb = a.Flag("--rgb");
         string mode = a.String("--resize") ?? "stretch";
         int defaultSize = name switch { "vgg" or "resnet" => 64, _ => 50 };

@@ -12,7 +12,7 @@ internal static class TrainCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--quiet");
+        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--quiet", "--detect-faces");
         string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
         var recipe = Recipes.Create(name, a);
         var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" };
@@ -43,6 +43,7 @@ internal static class TrainCommand
             }
             if (options.CheckpointPath is { } checkpoint) File.Delete(checkpoint);
             var t = result.Classifier.Info.Training!;
+            if (recipe is Classifiers.TransferRecipe) Console.Error.WriteLine(t.Options);
             string validation = result.Validation is { } v
                 ? string.Create(CultureInfo.InvariantCulture, $"validation accuracy {v.Accuracy:P2}, AUC {v.RocAuc:F4} on {v.N} images; ") : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -18,6 +18,9 @@ public sealed record ModelEvaluationOptions
     /// <summary>Where the pixel cache lives (null = the default cache folder).</summary>
     public string? CacheFolder { get; init; }
 
+    /// <summary>Receives notes on how the evaluation went (embedding cache hits, images where no face was found); null ignores them.</summary>
+    public Action<string>? Notes { get; init; }
+
     /// <summary>Threads for decoding (default: every core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 }
@@ -34,6 +37,8 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(classifier);
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new ModelEvaluationOptions();
+        if (classifier is PretrainedGenderClassifier pretrained) classifier = pretrained.Inner;
+        if (classifier is Transfer.FaceNetClassifier face) return Transfer.FaceNetEvaluation.Evaluate(face, dataset, options, cancellation);
         var model = classifier as TrainedClassifier ?? throw new ArgumentException("only GenderML's own classifiers can be evaluated here", nameof(classifier));
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
         SampleSource samples;

@@ -77,11 +77,12 @@ internal static class ModelStore
             return manifest.Kind switch
             {
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
+                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads),
                 "dense" or "cnn2" or "cnn3" or "vgg" or "rnn" or "resnet" => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
-                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet)"),
+                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet, transfer, transfer-xception, transfer-fusion)"),
             };
         }
-        catch (Exception e) when (e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
+        catch (Exception e) when (e is not ModelFormatException && e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
         {
             throw new ModelFormatException(path, $"inconsistent model: {e.Message}", e);
         }
@@ -119,7 +120,7 @@ internal static class ModelStore
         return new NeuralNetworkClassifier(spec, network, info, threads);
     }
 
-    private static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors,
+    internal static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors,
         IReadOnlyDictionary<string, byte[]>? extra = null)
     {
         var entries = new Dictionary<string, byte[]>(extra ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);

@@ -16,7 +16,7 @@ internal abstract class TrainedClassifier : IGenderClassifier
 
     public GenderPrediction Predict(Image image) => Predict([image])[0];
 
-    public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
+    public virtual IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
         ArgumentNullException.ThrowIfNull(images);
         var options = Info.Preprocessing;

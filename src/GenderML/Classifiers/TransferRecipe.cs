@@ -1,0 +1,66 @@
+namespace GenderML.Classifiers;
+
+/// <summary>The frozen pretrained network whose output a transfer model learns from.</summary>
+public enum TransferBackbone
+{
+    /// <summary>face-api's face recognition ResNet (dlib's): the 128-d descriptor of a 150×150 crop.</summary>
+    FaceResNet,
+
+    /// <summary>face-api's age/gender TinyXception: the 512 pooled features of a 112×112 crop.</summary>
+    Xception,
+
+    /// <summary>Both, fused: the 128-d descriptor, the 512 Xception features and the shipped gender logit (641 features).</summary>
+    Fusion,
+}
+
+/// <summary>The classifier fitted on the frozen embeddings.</summary>
+public enum TransferHead
+{
+    /// <summary>L-BFGS logistic regression on standardised features.</summary>
+    Logistic,
+
+    /// <summary>A small MLP (one hidden ReLU layer) on standardised features, trained with Adam.</summary>
+    Mlp,
+}
+
+/// <summary>
+/// Transfer learning: each image goes once through a frozen face-api network (<see cref="Backbone"/>) to an embedding,
+/// cached on disk by the file's content hash; a <see cref="Head"/> is fitted on the standardised embeddings. Images are
+/// preprocessed as face-api does (centred zero padding, TensorFlow's legacy bilinear resize from the original image).
+/// </summary>
+/// <param name="Backbone">The frozen network.</param>
+public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecipe
+{
+    /// <inheritdoc/>
+    public override string Kind => KindOf(Backbone);
+
+    /// <summary>The head. Default logistic regression.</summary>
+    public TransferHead Head { get; init; } = TransferHead.Logistic;
+
+    /// <summary>Inverse L2 strengths tried for the logistic head; the one with the best validation log-loss is kept.</summary>
+    public IReadOnlyList<double> CValues { get; init; } = [0.01, 0.1, 1.0];
+
+    /// <summary>
+    /// When set, each image is first re-cropped to its largest detected face box widened by this margin on every side
+    /// (a fraction of the box side; canonical framing, for training and prediction alike); images without a face are
+    /// used whole and counted. Null: the image is taken as the face crop.
+    /// </summary>
+    public double? CanonicalMargin { get; init; }
+
+    /// <summary>
+    /// Full photos: each image's largest face found by the SSD detector is cut out (widened by <see cref="CanonicalMargin"/>
+    /// when set); photos without a face are left out and listed in <see cref="TrainingResult.Skipped"/> (and in evaluation reports).
+    /// </summary>
+    public bool DetectFaces { get; init; }
+
+    /// <summary>The face-api weights folder; null finds <c>models/face-api</c> above the working folder.</summary>
+    public string? ModelsFolder { get; init; }
+
+    /// <summary>The model kind of a backbone: <c>transfer</c>, <c>transfer-xception</c> or <c>transfer-fusion</c>.</summary>
+    public static string KindOf(TransferBackbone backbone) => backbone switch
+    {
+        TransferBackbone.FaceResNet => "transfer",
+        TransferBackbone.Xception => "transfer-xception",
+        _ => "transfer-fusion",
+    };
+}

@@ -1,0 +1,56 @@
+using GenderML.Imaging;
+using GenderML.Transfer;
+
+namespace GenderML;
+
+/// <summary>
+/// face-api's shipped age/gender net as a ready classifier (kind <c>pretrained</c>, no training): P(male) is the net's
+/// softmax output on the image taken as a face crop (centred zero padding, legacy bilinear resize to 112×112), and
+/// the net's age regression is available through <see cref="PredictWithAge(Image)"/>.
+/// </summary>
+public sealed class PretrainedGenderClassifier : IGenderClassifier
+{
+    private PretrainedGenderClassifier(FaceNetClassifier inner) => Inner = inner;
+
+    internal FaceNetClassifier Inner { get; }
+
+    /// <inheritdoc/>
+    public ClassifierInfo Info => Inner.Info;
+
+    /// <summary>Loads the age/gender weights from <paramref name="modelsFolder"/> (null: <c>models/face-api</c> found above the working folder, or <c>$GENDERML_FACE_MODELS</c>).</summary>
+    /// <param name="modelsFolder">The face-api weights folder.</param>
+    /// <param name="threads">Threads for inference (default: every core).</param>
+    /// <param name="canonicalMargin">When set, faces are re-cropped to the detected face box widened by this margin first.</param>
+    /// <exception cref="FileNotFoundException">The weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
+    /// <exception cref="InvalidDataException">The weight file is altered.</exception>
+    /// <param name="detectFaces">Images are full photos: the largest face the SSD detector finds is used (a photo without one gets P(male) NaN in evaluation, where it is reported).</param>
+    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false)
+    {
+        string folder = modelsFolder ?? FaceModelsFolder.Default();
+        int t = threads > 0 ? threads : Environment.ProcessorCount;
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
+        var info = new ClassifierInfo
+        {
+            Kind = TransferStore.PretrainedKind,
+            Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
+            Preprocessing = TransferStore.Preprocessing(null),
+        };
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces));
+    }
+
+    /// <inheritdoc/>
+    public GenderPrediction Predict(Image image) => Inner.Predict(image);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images) => Inner.Predict(images);
+
+    /// <summary>The prediction and the net's estimated age in years (its raw regression output) of one face image.</summary>
+    public (GenderPrediction Prediction, float Age) PredictWithAge(Image image) => PredictWithAge([image])[0];
+
+    /// <summary>The prediction and estimated age of each face image.</summary>
+    public IReadOnlyList<(GenderPrediction Prediction, float Age)> PredictWithAge(IReadOnlyList<Image> images) =>
+        [.. Inner.PredictWithAge(images).Select(r => (GenderPrediction.FromProbability(r.ProbabilityMale), r.Age))];
+
+    /// <inheritdoc/>
+    public void Save(string path) => Inner.Save(path);
+}

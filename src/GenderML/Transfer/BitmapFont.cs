@@ -1,0 +1,38 @@
+using GenderML.Imaging;
+
+namespace GenderML.Transfer;
+
+/// <summary>A 5×7 bitmap font for the characters annotations need (lower-case letters are drawn as capitals).</summary>
+internal static class BitmapFont
+{
+    // Each glyph: 7 rows of 5 bits, most significant bit leftmost.
+    private static readonly Dictionary<char, byte[]> Glyphs = new()
+    {
+        ['0'] = [0x0E, 0x11, 0x13, 0x15, 0x19, 0x11, 0x0E], ['1'] = [0x04, 0x0C, 0x04, 0x04, 0x04, 0x04, 0x0E],
+        ['2'] = [0x0E, 0x11, 0x01, 0x02, 0x04, 0x08, 0x1F], ['3'] = [0x1F, 0x02, 0x04, 0x02, 0x01, 0x11, 0x0E],
+        ['4'] = [0x02, 0x06, 0x0A, 0x12, 0x1F, 0x02, 0x02], ['5'] = [0x1F, 0x10, 0x1E, 0x01, 0x01, 0x11, 0x0E],
+        ['6'] = [0x06, 0x08, 0x10, 0x1E, 0x11, 0x11, 0x0E], ['7'] = [0x1F, 0x01, 0x02, 0x04, 0x08, 0x08, 0x08],
+        ['8'] = [0x0E, 0x11, 0x11, 0x0E, 0x11, 0x11, 0x0E], ['9'] = [0x0E, 0x11, 0x11, 0x0F, 0x01, 0x02, 0x0C],
+        ['.'] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x0C, 0x0C], [' '] = [0, 0, 0, 0, 0, 0, 0],
+        ['A'] = [0x0E, 0x11, 0x11, 0x1F, 0x11, 0x11, 0x11], ['E'] = [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x1F],
+        ['F'] = [0x1F, 0x10, 0x10, 0x1E, 0x10, 0x10, 0x10], ['L'] = [0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x1F],
+        ['M'] = [0x11, 0x1B, 0x15, 0x15, 0x11, 0x11, 0x11],
+    };
+
+    /// <summary>Draws <paramref name="text"/> with its top-left corner at (x, y), each font pixel a <paramref name="scale"/>² block; unknown characters are skipped as spaces.</summary>
+    public static void DrawText(Image rgb, string text, int x, int y, int scale, (byte R, byte G, byte B) colour)
+    {
+        for (int k = 0; k < text.Length; k++)
+        {
+            if (!Glyphs.TryGetValue(char.ToUpperInvariant(text[k]), out var glyph)) continue;
+            for (int row = 0; row < 7; row++)
+                for (int col = 0; col < 5; col++)
+                {
+                    if ((glyph[row] >> (4 - col) & 1) == 0) continue;
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++)
+                            FaceAnnotation.Set(rgb, x + (k * 6 + col) * scale + dx, y + row * scale + dy, colour);
+                }
+        }
+    }
+}

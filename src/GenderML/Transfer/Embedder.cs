@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using GenderML.Classifiers;
+using GenderML.Evaluation;
+using GenderML.FaceApi;
+using GenderML.Imaging;
+
+namespace GenderML.Transfer;
+
+/// <summary>What an embedding pass did.</summary>
+/// <param name="CacheHits">Images whose embedding came from the cache.</param>
+/// <param name="Computed">Images run through the network now.</param>
+/// <param name="NoFace">Images (canonical framing only) where no face was found, used whole.</param>
+internal sealed record EmbeddingStats(int CacheHits, int Computed, int NoFace);
+
+/// <summary>
+/// Turns images into frozen-network embeddings: the face ResNet's 128-d descriptor and/or the age/gender net's
+/// 512 pooled features followed by its P(male) and age (514 floats). Optionally reframes and canonically crops first.
+/// </summary>
+internal sealed class Embedder
+{
+    public const int ResNetLength = FaceRecognitionNet.DescriptorLength, AgeGenderLength = AgeGenderNet.FeatureLength + 2;
+
+    private readonly FaceRecognitionNet? _resnet;
+    private readonly AgeGenderNet? _ageGender;
+    private readonly CanonicalFraming? _framing;
+    private readonly int _threads;
+
+    public Embedder(string modelsFolder, bool resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false)
+    {
+        var options = FaceModelsFolder.Options(modelsFolder, threads);
+        _resnet = resnet ? FaceRecognitionNet.Load(options) : null;
+        _ageGender = ageGender ? AgeGenderNet.Load(options) : null;
+        _framing = detectFaces ? new CanonicalFraming(modelsFolder, canonicalMargin ?? 0, threads, photos: true)
+            : canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads) : null;
+        _threads = Math.Max(1, threads);
+    }
+
+    /// <summary>The weight files the networks in use read.</summary>
+    public static IEnumerable<string> WeightFiles(bool resnet, bool ageGender, bool canonical, bool detectFaces = false)
+    {
+        if (resnet) yield return "face_recognition_model.bin";
+        if (ageGender) yield return "age_gender_model.bin";
+        if (detectFaces) yield return "ssd_mobilenetv1_model.bin";
+        else if (canonical) yield return "tiny_face_detector_model.bin";
+    }
+
+    /// <summary>True when images are full photos whose largest SSD face is used; photos without one are errors.</summary>
+    public bool DetectFaces => _framing?.Photos == true;
+
+    /// <summary>The embeddings of in-memory images (no cache): [resnet, ageGender] per image, null where not in use.</summary>
+    public (float[]? ResNet, float[]? AgeGender)[] Embed(IReadOnlyList<Image> images, out int noFace)
+    {
+        int missing = 0;
+        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing);
+        noFace = missing;
+        var present = Enumerable.Range(0, images.Count).Where(i => frames[i] is not null).ToArray();
+        var inner = EmbedFramed([.. present.Select(i => frames[i]!)]);
+        var all = new (float[]?, float[]?)[images.Count];
+        for (int k = 0; k < present.Length; k++) all[present[k]] = inner[k];
+        return all;
+    }
+
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedFramed(IReadOnlyList<Image> framed)
+    {
+        var images = framed;
+        var result = new (float[]?, float[]?)[images.Count];
+        var d = _resnet?.ComputeDescriptors(framed);
+        float[][]? ag = null;
+        if (_ageGender is not null)
+        {
+            ag = new float[images.Count][];
+            _ageGender.Run(framed, (i, e, f) =>
+            {
+                var v = new float[AgeGenderLength];
+                f.CopyTo(v);
+                v[AgeGenderNet.FeatureLength] = e.ProbabilityMale;
+                v[AgeGenderNet.FeatureLength + 1] = e.Age;
+                ag[i] = v;
+            });
+        }
+        for (int i = 0; i < images.Count; i++) result[i] = (d?[i], ag?[i]);
+        return result;
+    }
+
+    /// <summary>The cache key suffix for this preprocessing: canonical margin and reframe factor.</summary>
+    public string PreprocessingKey(double? reframe) => string.Create(CultureInfo.InvariantCulture,
+        $"{(_framing is null ? "whole" : _framing.Photos ? $"photo{_framing.Margin:0.###}" : $"canon{_framing.Margin:0.###}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+
+    /// <summary>
+    /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by
+    /// <paramref name="reframe"/> when set), embedded in chunks and added to the caches. Unreadable files get null and a reason.
+    /// </summary>
+    public (float[]? ResNet, float[]? AgeGender)[] EmbedFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe,
+        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default)
+    {
+        string pre = PreprocessingKey(reframe);
+        var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, "faceresnet128-" + pre, ResNetLength);
+        var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, "agegender514-" + pre, AgeGenderLength);
+        var result = new (float[]? ResNet, float[]? AgeGender)[paths.Count];
+        var hashes = new string?[paths.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
+        Parallel.For(0, paths.Count, parallel, i =>
+        {
+            try
+            {
+                using var stream = System.IO.File.OpenRead(paths[i]);
+                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors[i] = e.Message;
+            }
+        });
+        var todo = new List<int>();
+        int hits = 0, noFace = 0;
+        for (int i = 0; i < paths.Count; i++)
+        {
+            if (hashes[i] is not { } h) continue;
+            float[]? r = null, a = null;
+            bool ok = (resnetCache is null || resnetCache.TryGet(h, out r!)) && (agCache is null || agCache.TryGet(h, out a!));
+            if (ok) { result[i] = (r, a); hits++; }
+            else todo.Add(i);
+        }
+        const int Chunk = 256;
+        for (int start = 0; start < todo.Count; start += Chunk)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var chunk = todo.GetRange(start, Math.Min(Chunk, todo.Count - start));
+            var images = new Image?[chunk.Count];
+            Parallel.For(0, chunk.Count, parallel, k =>
+            {
+                int i = chunk[k];
+                try
+                {
+                    var image = Image.Load(paths[i]);
+                    images[k] = reframe is { } f and < 1 ? Reframing.Reframe(image, f) : image;
+                }
+                catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
+                {
+                    errors[i] = e is ImageLoadException bad ? bad.Reason : e.Message;
+                }
+            });
+            var good = Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null).ToList();
+            var embedded = Embed([.. good.Select(k => images[k]!)], out int missing);
+            noFace += missing;
+            var newResNet = new List<(string, float[])>();
+            var newAg = new List<(string, float[])>();
+            for (int g = 0; g < good.Count; g++)
+            {
+                int i = chunk[good[g]];
+                if (embedded[g].ResNet is null && embedded[g].AgeGender is null)
+                {
+                    errors[i] = "no face found";
+                    continue;
+                }
+                result[i] = embedded[g];
+                if (embedded[g].ResNet is { } r) newResNet.Add((hashes[i]!, r));
+                if (embedded[g].AgeGender is { } a) newAg.Add((hashes[i]!, a));
+            }
+            resnetCache?.Add(newResNet);
+            agCache?.Add(newAg);
+        }
+        stats = new EmbeddingStats(hits, todo.Count, noFace);
+        return result;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+using GenderML.Imaging;
+
+namespace GenderML.Transfer;
+
+/// <summary>Draws face boxes with a label and confidence in a built-in 5×7 bitmap font (scaled ×2), on an RGB copy of the photo.</summary>
+internal static class FaceAnnotation
+{
+    private static readonly (byte R, byte G, byte B) MaleColour = (40, 120, 255), FemaleColour = (255, 60, 160);
+
+    public static Image Draw(Image photo, IReadOnlyList<FacePrediction> faces)
+    {
+        var rgb = photo.Format == PixelFormat.Rgb24 ? new Image(photo.Width, photo.Height, PixelFormat.Rgb24, (byte[])photo.Pixels.Clone()) : ToRgb(photo);
+        foreach (var f in faces)
+        {
+            var colour = f.Prediction.Label == GenderLabels.Male ? MaleColour : FemaleColour;
+            int x0 = (int)Math.Round(f.Face.X), y0 = (int)Math.Round(f.Face.Y), x1 = (int)Math.Round(f.Face.X + f.Face.Width), y1 = (int)Math.Round(f.Face.Y + f.Face.Height);
+            int thick = Math.Max(1, Math.Min(rgb.Width, rgb.Height) / 200);
+            for (int t = 0; t < thick; t++)
+            {
+                Line(rgb, x0, y0 + t, x1, y0 + t, colour);
+                Line(rgb, x0, y1 - t, x1, y1 - t, colour);
+                Line(rgb, x0 + t, y0, x0 + t, y1, colour);
+                Line(rgb, x1 - t, y0, x1 - t, y1, colour);
+            }
+            string text = string.Create(CultureInfo.InvariantCulture, $"{f.Prediction.Label} {f.Prediction.Confidence:0.00}");
+            const int Scale = 2;
+            int tw = text.Length * 6 * Scale + 2, th = 8 * Scale + 2;
+            int tx = x0, ty = y0 - th >= 0 ? y0 - th : y0;
+            Fill(rgb, tx, ty, tw, th, colour);
+            BitmapFont.DrawText(rgb, text, tx + 1, ty + 1, Scale, (255, 255, 255));
+        }
+        return rgb;
+    }
+
+    private static Image ToRgb(Image gray)
+    {
+        var rgb = new Image(gray.Width, gray.Height, PixelFormat.Rgb24);
+        for (int i = 0; i < gray.Pixels.Length; i++) rgb.Pixels[3 * i] = rgb.Pixels[3 * i + 1] = rgb.Pixels[3 * i + 2] = gray.Pixels[i];
+        return rgb;
+    }
+
+    internal static void Set(Image img, int x, int y, (byte R, byte G, byte B) c)
+    {
+        if ((uint)x >= (uint)img.Width || (uint)y >= (uint)img.Height) return;
+        int o = (y * img.Width + x) * 3;
+        img.Pixels[o] = c.R;
+        img.Pixels[o + 1] = c.G;
+        img.Pixels[o + 2] = c.B;
+    }
+
+    private static void Line(Image img, int x0, int y0, int x1, int y1, (byte, byte, byte) c)
+    {
+        for (int y = Math.Min(y0, y1); y <= Math.Max(y0, y1); y++)
+            for (int x = Math.Min(x0, x1); x <= Math.Max(x0, x1); x++) Set(img, x, y, c);
+    }
+
+    private static void Fill(Image img, int x, int y, int w, int h, (byte, byte, byte) c)
+    {
+        for (int j = 0; j < h; j++)
+            for (int i = 0; i < w; i++) Set(img, x + i, y + j, c);
+    }
+}

@@ -1,0 +1,136 @@
+using GenderML.Classifiers;
+using GenderML.FaceApi;
+using GenderML.Imaging;
+using GenderML.Linear;
+using GenderML.Training;
+
+namespace GenderML.Transfer;
+
+/// <summary>
+/// A classifier on frozen face-api networks: either the shipped age/gender net's own P(male) (<see cref="Backbone"/> null,
+/// kind <c>pretrained</c>) or a logistic head on standardised embeddings (kinds <c>transfer*</c>). It reads images,
+/// not 50×50 cache samples: face-api's own padding and legacy bilinear resize run on the original image.
+/// </summary>
+internal sealed class FaceNetClassifier : TrainedClassifier
+{
+    private readonly Embedder _embedder;
+
+    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
+        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null)
+    {
+        Mlp = mlp;
+        DetectFaces = detectFaces;
+        Info = info;
+        Backbone = backbone;
+        CanonicalMargin = canonicalMargin;
+        ModelsFolder = modelsFolder;
+        BackboneFiles = backboneFiles;
+        Mean = mean;
+        Std = std;
+        Head = head;
+        Threads = Math.Max(1, threads);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces);
+    }
+
+    public override ClassifierInfo Info { get; }
+
+    /// <summary>Null for the shipped gender output.</summary>
+    public TransferBackbone? Backbone { get; }
+
+    public double? CanonicalMargin { get; }
+
+    /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
+    public bool DetectFaces { get; }
+
+    public string ModelsFolder { get; }
+
+    /// <summary>Weight file name → sha256 the model was built with.</summary>
+    public IReadOnlyDictionary<string, string> BackboneFiles { get; }
+
+    public float[]? Mean { get; }
+
+    public float[]? Std { get; }
+
+    public LogisticModel? Head { get; }
+
+    /// <summary>The MLP head, when the model has one instead of <see cref="Head"/>.</summary>
+    public MlpHead? Mlp { get; }
+
+    public int Threads { get; }
+
+    /// <summary>Images of the last prediction or evaluation call where canonical framing found no face.</summary>
+    public int LastNoFace { get; private set; }
+
+    /// <summary>The cache statistics of the last file-based call.</summary>
+    public EmbeddingStats? LastStats { get; private set; }
+
+    public static bool UsesResNet(TransferBackbone? b) => b is TransferBackbone.FaceResNet or TransferBackbone.Fusion;
+
+    public static bool UsesAgeGender(TransferBackbone? b) => b is null or TransferBackbone.Xception or TransferBackbone.Fusion;
+
+    public static int FeatureLength(TransferBackbone b) => b switch
+    {
+        TransferBackbone.FaceResNet => Embedder.ResNetLength,
+        TransferBackbone.Xception => AgeGenderNet.FeatureLength,
+        _ => Embedder.ResNetLength + AgeGenderNet.FeatureLength + 1,
+    };
+
+    /// <summary>The head's raw features from an embedding pair (fusion appends the shipped gender logit).</summary>
+    public static float[] Features(TransferBackbone b, (float[]? ResNet, float[]? AgeGender) e)
+    {
+        if (b == TransferBackbone.FaceResNet) return e.ResNet!;
+        if (b == TransferBackbone.Xception) return e.AgeGender![..AgeGenderNet.FeatureLength];
+        var f = new float[FeatureLength(b)];
+        e.ResNet!.CopyTo(f, 0);
+        e.AgeGender.AsSpan(0, AgeGenderNet.FeatureLength).CopyTo(f.AsSpan(Embedder.ResNetLength));
+        double p = Math.Clamp(e.AgeGender![AgeGenderNet.FeatureLength], 1e-6, 1 - 1e-6);
+        f[^1] = (float)Math.Log(p / (1 - p));
+        return f;
+    }
+
+    /// <summary>P(male) of one embedding pair.</summary>
+    public float Probability((float[]? ResNet, float[]? AgeGender) e)
+    {
+        if (e.ResNet is null && e.AgeGender is null) return float.NaN;
+        if (Backbone is not { } b) return e.AgeGender![AgeGenderNet.FeatureLength];
+        float[] x = Features(b, e);
+        var z = new float[x.Length];
+        for (int j = 0; j < x.Length; j++) z[j] = (x[j] - Mean![j]) / Std![j];
+        return Mlp is { } mlp ? (float)mlp.Probability(z) : (float)Head!.PredictProbability(z);
+    }
+
+    public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
+        throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
+
+    public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var embedded = _embedder.Embed(images, out int noFace);
+        LastNoFace = noFace;
+        return [.. embedded.Select(e => GenderPrediction.FromProbability(Probability(e)))];
+    }
+
+    /// <summary>P(male) and estimated age of each image (age from the age/gender net; NaN when the model does not run it).</summary>
+    public (float ProbabilityMale, float Age)[] PredictWithAge(IReadOnlyList<Image> images)
+    {
+        var embedded = _embedder.Embed(images, out int noFace);
+        LastNoFace = noFace;
+        return [.. embedded.Select(e => (Probability(e), e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
+    }
+
+    /// <summary>P(male) of image files through the embedding cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors, CancellationToken cancellation = default)
+    {
+        var embedded = _embedder.EmbedFiles(paths, cacheFolder, reframe, errors, out var stats, cancellation);
+        LastStats = stats;
+        LastNoFace = stats.NoFace;
+        var p = new float[paths.Count];
+        for (int i = 0; i < p.Length; i++) p[i] = errors[i] is null ? Probability(embedded[i]) : float.NaN;
+        return p;
+    }
+
+    public override void Save(string path) => TransferStore.Save(path, this);
+
+    public FaceNetClassifier WithInfo(ClassifierInfo info) =>
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp);
+}

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using GenderML.Classifiers;
+using GenderML.Core;
+using GenderML.Data;
+using GenderML.Evaluation;
+using GenderML.Linear;
+using GenderML.Training;
+
+namespace GenderML.Transfer;
+
+/// <summary>Fits a <see cref="TransferRecipe"/>: cached embeddings, standardisation, then the logistic head with the C of best validation log-loss.</summary>
+internal static class TransferTrainer
+{
+    public static TrainingResult Fit(TransferRecipe recipe, Dataset train, Dataset? validation, TrainingOptions o, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
+        var b = recipe.Backbone;
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null, recipe.DetectFaces));
+        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces);
+        string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
+        var skipped = train.Skipped.Concat(validation?.Skipped ?? []).ToList();
+
+        var (x, y, trainStats) = Embed(embedder, train, b, cacheFolder, skipped, cancellation);
+        if (y.Count(l => l == 0) == 0 || y.Count(l => l == 1) == 0)
+            throw new ArgumentException("training needs images of both classes", nameof(train));
+        var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, cacheFolder, skipped, cancellation) : ([], [], null);
+        int d = FaceNetClassifier.FeatureLength(b), n = y.Length, nv = yv.Length;
+        var (mean, std) = Standardisation(x, n, d);
+        Standardise(x, mean, std);
+        Standardise(xv, mean, std);
+
+        if (recipe.Head == TransferHead.Mlp)
+        {
+            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation);
+            var pm = new float[nv];
+            for (int i = 0; i < nv; i++) pm[i] = (float)mlp.Probability(xv.AsSpan(i * d, d));
+            var mlpReport = nv > 0 ? Evaluator.Evaluate(yv, pm) : null;
+            var mlpInfo = new ClassifierInfo
+            {
+                Kind = recipe.Kind,
+                Architecture = string.Create(CultureInfo.InvariantCulture, $"frozen face-api {b} embeddings ({d} features), standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
+                Preprocessing = TransferStore.Preprocessing(b),
+                Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
+                    $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
+            };
+            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp), mlpReport, skipped);
+        }
+
+        LogisticModel? best = null;
+        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
+        var cs = nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
+        foreach (double c in cs)
+        {
+            var model = LogisticRegression.Fit(x, n, d, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
+            double loss = nv == 0 ? 0 : LogLoss(model, xv, yv, d);
+            if (best is null || loss < bestLoss) (best, bestC, bestLoss) = (model, c, loss);
+        }
+        EvaluationReport? report = null;
+        if (nv > 0)
+        {
+            var p = new float[nv];
+            for (int i = 0; i < nv; i++) p[i] = (float)best!.PredictProbability(xv.AsSpan(i * d, d));
+            report = Evaluator.Evaluate(yv, p);
+        }
+        string stats = string.Create(CultureInfo.InvariantCulture,
+            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
+        var info = new ClassifierInfo
+        {
+            Kind = recipe.Kind,
+            Architecture = string.Create(CultureInfo.InvariantCulture, $"frozen face-api {b} embeddings ({d} features), standardised, logistic regression (L2, C = {bestC})"),
+            Preprocessing = TransferStore.Preprocessing(b),
+            Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
+            Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
+        };
+        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces);
+        return new TrainingResult(classifier, report, skipped);
+    }
+
+    private static (float[] X, int[] Y, EmbeddingStats Stats) Embed(Embedder embedder, Dataset data, TransferBackbone b, string cacheFolder,
+        List<SkippedFile> skipped, CancellationToken cancellation)
+    {
+        var items = data.Items;
+        var errors = new string?[items.Count];
+        var embedded = embedder.EmbedFiles([.. items.Select(i => i.Path)], cacheFolder, null, errors, out var stats, cancellation);
+        int d = FaceNetClassifier.FeatureLength(b);
+        var rows = new List<float>(items.Count * d);
+        var labels = new List<int>(items.Count);
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (errors[i] is { } reason) { skipped.Add(new SkippedFile(items[i].Path, reason == "no face found" ? SkipKind.Unreadable : SkipKind.Corrupt, reason)); continue; }
+            rows.AddRange(FaceNetClassifier.Features(b, embedded[i]));
+            labels.Add(items[i].Label);
+        }
+        return ([.. rows], [.. labels], stats);
+    }
+
+    internal static (float[] Mean, float[] Std) Standardisation(float[] x, int n, int d)
+    {
+        var mean = new double[d];
+        var sq = new double[d];
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < d; j++) { double v = x[i * d + j]; mean[j] += v; sq[j] += v * v; }
+        var m = new float[d];
+        var s = new float[d];
+        for (int j = 0; j < d; j++)
+        {
+            double mu = mean[j] / Math.Max(1, n), var = Math.Max(0, sq[j] / Math.Max(1, n) - mu * mu);
+            m[j] = (float)mu;
+            s[j] = var > 1e-12 ? (float)Math.Sqrt(var) : 1f;
+        }
+        return (m, s);
+    }
+
+    private static void Standardise(float[] x, float[] mean, float[] std)
+    {
+        int d = mean.Length;
+        for (int i = 0; i < x.Length; i++) x[i] = (x[i] - mean[i % d]) / std[i % d];
+    }
+
+    private static double LogLoss(LogisticModel model, float[] x, int[] y, int d)
+    {
+        double sum = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            double p = Math.Clamp(model.PredictProbability(x.AsSpan(i * d, d)), 1e-12, 1 - 1e-12);
+            sum -= y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
+        }
+        return sum / y.Length;
+    }
+}

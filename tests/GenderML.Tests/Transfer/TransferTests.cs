@@ -1,0 +1,138 @@
+using GenderML.Classifiers;
+using GenderML.Core.Serialization;
+using GenderML.FaceApi;
+using GenderML.Imaging;
+using GenderML.Models;
+using GenderML.Tests.FaceApi;
+using GenderML.Training;
+using GenderML.Transfer;
+
+namespace GenderML.Tests.Transfer;
+
+/// <summary>The ready pretrained model, transfer training and its zip, and the embedding cache, on the real face-api weights.</summary>
+public sealed class TransferTests : IDisposable
+{
+    private readonly TransferFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    private TrainingResult TrainTransfer(TransferBackbone backbone, TransferHead head = TransferHead.Logistic) => Trainer.Fit(
+        new TransferRecipe(backbone) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Head = head },
+        _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+
+    [Fact]
+    public void Pretrained_PredictionsAndAges_EqualAgeGenderNet()
+    {
+        Image[] images = [.. FaceApiFixture.FaceImages.Where(f => f.StartsWith("kg", StringComparison.Ordinal)).Take(5).Select(FaceApiFixture.LoadGoldenImage)];
+        var expected = AgeGenderNet.Load(FaceApiFixture.Options).Predict(images);
+        var pretrained = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, threads: 2);
+        var actual = pretrained.PredictWithAge(images);
+        Assert.Equal("pretrained", pretrained.Info.Kind);
+        for (int i = 0; i < images.Length; i++)
+        {
+            Assert.Equal(expected[i].ProbabilityMale, actual[i].Prediction.ProbabilityMale);
+            Assert.Equal(expected[i].Age, actual[i].Age);
+            Assert.Equal(expected[i].ProbabilityMale, pretrained.Predict(images[i]).ProbabilityMale);
+        }
+    }
+
+    [Fact]
+    public void Pretrained_MissingWeights_SaysToFetchThem()
+    {
+        string empty = Path.Combine(_fixture.Root, "no-models");
+        Directory.CreateDirectory(empty);
+        var e = Assert.Throws<FileNotFoundException>(() => PretrainedGenderClassifier.Load(empty, 1));
+        Assert.Contains("age_gender_model.bin", e.Message, StringComparison.Ordinal);
+        Assert.Contains("scripts/fetch-models.sh", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic)]
+    [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Logistic)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Mlp)]
+    public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head)
+    {
+        var result = TrainTransfer(backbone, head);
+        Assert.Empty(result.Skipped);
+        Image[] images = [.. _fixture.Files.Select(f => Image.Load(f))];
+        var before = result.Classifier.Predict(images);
+        string path = Path.Combine(_fixture.Root, "model.zip");
+        result.Classifier.Save(path);
+        var loaded = GenderClassifier.Load(path, threads: 2);
+        Assert.Equal(kind, loaded.Info.Kind);
+        var after = loaded.Predict(images);
+        Assert.Equal(before.Select(p => p.ProbabilityMale), after.Select(p => p.ProbabilityMale));
+        // Ten clearly labelled training faces: the head must fit them.
+        Assert.Equal(_fixture.Files.Select(f => f.Contains("_male_", StringComparison.Ordinal) ? "male" : "female"), after.Select(p => p.Label));
+    }
+
+    [Fact]
+    public void EmbeddingCache_MissThenHit_SameEmbeddings_NewFileIsAMiss()
+    {
+        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: true, ageGender: false, canonicalMargin: null, threads: 2);
+        string[] files = _fixture.Files;
+        var first = embedder.EmbedFiles(files, _fixture.Cache, null, new string?[files.Length], out var cold);
+        Assert.Equal(new EmbeddingStats(0, files.Length, 0), cold);
+        var second = embedder.EmbedFiles(files, _fixture.Cache, null, new string?[files.Length], out var warm);
+        Assert.Equal(new EmbeddingStats(files.Length, 0, 0), warm);
+        for (int i = 0; i < files.Length; i++) Assert.Equal(first[i].ResNet, second[i].ResNet);
+        // The key is the content: a renamed copy hits, a different reframing misses.
+        string copy = Path.Combine(_fixture.Root, "renamed.jpg");
+        File.Copy(files[0], copy);
+        embedder.EmbedFiles([copy], _fixture.Cache, null, new string?[1], out var renamed);
+        Assert.Equal(new EmbeddingStats(1, 0, 0), renamed);
+        embedder.EmbedFiles([copy], _fixture.Cache, 0.7, new string?[1], out var reframed);
+        Assert.Equal(new EmbeddingStats(0, 1, 0), reframed);
+    }
+
+    [Fact]
+    public void Transfer_Load_MissingOrDifferentBackbone_NamesTheFileAndTheFix()
+    {
+        string path = Path.Combine(_fixture.Root, "model.zip");
+        TrainTransfer(TransferBackbone.FaceResNet).Classifier.Save(path);
+        var contents = ModelArchive.Load(path);
+        using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
+        var tensors = SafeTensors.Load(stream).Tensors;
+        var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet) };
+        string folder = Path.Combine(_fixture.Root, "other-models");
+        Directory.CreateDirectory(folder);
+
+        var missing = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, folder));
+        Assert.Contains("face_recognition_model.bin", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("scripts/fetch-models.sh", missing.Message, StringComparison.Ordinal);
+
+        File.WriteAllBytes(Path.Combine(folder, "face_recognition_model.bin"), [1, 2, 3]);
+        var altered = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, folder));
+        Assert.Contains("face_recognition_model.bin", altered.Message, StringComparison.Ordinal);
+        Assert.Contains("was built on", altered.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_Pretrained_FromFiles_CountsEveryImage()
+    {
+        var notes = new List<string>();
+        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2), _fixture.Dataset,
+            new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Notes = notes.Add, Threads = 2 });
+        Assert.Equal(10, report.N);
+        Assert.Empty(report.Skipped);
+        Assert.Contains(notes, n => n.Contains("10 computed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Evaluate_DetectFaces_ReportsPhotosWithoutAFace()
+    {
+        string root = Path.Combine(_fixture.Root, "photos");
+        Directory.CreateDirectory(Path.Combine(root, "female"));
+        Directory.CreateDirectory(Path.Combine(root, "male"));
+        File.Copy(Path.Combine(FaceApiFixture.GoldenFolder, "scene1.png"), Path.Combine(root, "female", "scene1.png"));
+        var blank = new Image(64, 64, PixelFormat.Rgb24);
+        blank.SavePng(Path.Combine(root, "male", "blank.png"));
+        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
+            Data.Dataset.Load(root, GenderLabels.Options), new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.Equal(1, report.N);
+        var skipped = Assert.Single(report.Skipped);
+        Assert.EndsWith("blank.png", skipped.Path, StringComparison.Ordinal);
+        Assert.Equal("no face found", skipped.Reason);
+    }
+}
