@@ -7,7 +7,7 @@ resize((50, 50), BOX), /255 as float32), dumps the exact features it fits on to 
 meta.json), then fits LogisticRegression(solver="lbfgs", C, max_iter) and prints accuracy and fit time.
 LinearBench reads the same files, so both fit on bit-identical features.
 
-Usage (see docs/BENCHMARKS-linear.md):
+Usage (see docs/BENCHMARKS.md):
   env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 \
     /usr/bin/python3 benchmarks/linear/logreg_peers.py --data ../shared/data/kaggle-gender --out /tmp/logreg50
 """
