@@ -4,7 +4,7 @@ using GenderML.Classifiers;
 namespace GenderML.Cli;
 
 /// <summary>
-/// The face-api based models on the command line: <c>--model transfer|transfer-xception|transfer-fusion [--head logreg|mlp]
+/// The face-api based models on the command line: <c>--model transfer|transfer-xception|transfer-fusion [--head logreg|mlp|gbdt]
 /// [--c C] [--canonical-margin M] [--face-models DIR]</c> for training, <c>--model pretrained</c> for evaluate and predict.
 /// </summary>
 internal static class TransferArgs
@@ -25,7 +25,8 @@ internal static class TransferArgs
             {
                 "logreg" => TransferHead.Logistic,
                 "mlp" => TransferHead.Mlp,
-                _ => throw new UsageException($"--head takes logreg or mlp, not '{head}'"),
+                "gbdt" => TransferHead.Gbdt,
+                _ => throw new UsageException($"--head takes logreg, mlp or gbdt, not '{head}'"),
             },
             CanonicalMargin = CanonicalMargin(a, PretrainedMargin),
             DetectFaces = a.Flag("--detect-faces"),

@@ -77,7 +77,7 @@ internal static class ModelStore
             return manifest.Kind switch
             {
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
-                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads),
+                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads, contents.Entries),
                 "dense" or "cnn2" or "cnn3" or "vgg" or "rnn" or "resnet" => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
                 _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet, transfer, transfer-xception, transfer-fusion)"),
             };

@@ -21,6 +21,9 @@ public enum TransferHead
 
     /// <summary>A small MLP (one hidden ReLU layer) on standardised features, trained with Adam.</summary>
     Mlp,
+
+    /// <summary>Gradient-boosted trees (FastTree-style, <see cref="TransferRecipe.Boosting"/>) on the embeddings.</summary>
+    Gbdt,
 }
 
 /// <summary>
@@ -36,6 +39,9 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
 
     /// <summary>The head. Default logistic regression.</summary>
     public TransferHead Head { get; init; } = TransferHead.Logistic;
+
+    /// <summary>The tree settings of the <see cref="TransferHead.Gbdt"/> head (the seed and threads come from the training options).</summary>
+    public Trees.GradientBoostingOptions Boosting { get; init; } = new();
 
     /// <summary>Inverse L2 strengths tried for the logistic head; the one with the best validation log-loss is kept.</summary>
     public IReadOnlyList<double> CValues { get; init; } = [0.01, 0.1, 1.0];

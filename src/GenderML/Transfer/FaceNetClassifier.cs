@@ -16,9 +16,11 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     private readonly Embedder _embedder;
 
     public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
-        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null)
+        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
+        Trees.GradientBoostedTrees? trees = null)
     {
         Mlp = mlp;
+        Trees = trees;
         DetectFaces = detectFaces;
         Info = info;
         Backbone = backbone;
@@ -55,6 +57,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier
 
     /// <summary>The MLP head, when the model has one instead of <see cref="Head"/>.</summary>
     public MlpHead? Mlp { get; }
+
+    /// <summary>The boosted-trees head, when the model has one instead of <see cref="Head"/>.</summary>
+    public Trees.GradientBoostedTrees? Trees { get; }
 
     public int Threads { get; }
 
@@ -96,6 +101,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         float[] x = Features(b, e);
         var z = new float[x.Length];
         for (int j = 0; j < x.Length; j++) z[j] = (x[j] - Mean![j]) / Std![j];
+        if (Trees is { } trees) return trees.PredictProbability(z);
         return Mlp is { } mlp ? (float)mlp.Probability(z) : (float)Head!.PredictProbability(z);
     }
 
@@ -132,5 +138,5 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override void Save(string path) => TransferStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp);
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees);
 }

@@ -17,6 +17,8 @@ namespace GenderML.Transfer;
 /// </summary>
 internal static class TransferStore
 {
+    private const string TreesEntry = "trees.bin";
+
     public const string PretrainedKind = "pretrained";
 
     public static bool IsKind(string kind) => kind is PretrainedKind or "transfer" or "transfer-xception" or "transfer-fusion";
@@ -58,10 +60,22 @@ internal static class TransferStore
             tensors["mean"] = new([mlp.Features], (float[])c.Mean!.Clone());
             tensors["std"] = new([mlp.Features], (float[])c.Std!.Clone());
         }
-        ModelStore.Write(path, c.Info, architecture, tensors);
+        Dictionary<string, byte[]>? extra = null;
+        if (c.Trees is { } trees)
+        {
+            architecture["head"] = "gbdt";
+            architecture["features"] = trees.FeatureCount;
+            tensors["mean"] = new([trees.FeatureCount], (float[])c.Mean!.Clone());
+            tensors["std"] = new([trees.FeatureCount], (float[])c.Std!.Clone());
+            using var bytes = new MemoryStream();
+            trees.Save(bytes);
+            extra = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [TreesEntry] = bytes.ToArray() };
+        }
+        ModelStore.Write(path, c.Info, architecture, tensors, extra);
     }
 
-    public static FaceNetClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads, string? modelsFolder = null)
+    public static FaceNetClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
+        IReadOnlyDictionary<string, byte[]>? entries = null, string? modelsFolder = null)
     {
         modelsFolder ??= FaceModelsFolder.Default();
         string backboneName = a.GetProperty("backbone").GetString() ?? "";
@@ -85,6 +99,15 @@ internal static class TransferStore
         foreach (var (name, len) in new[] { ("mean", d), ("std", d) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
+        if (a.TryGetProperty("head", out var gh) && gh.GetString() == "gbdt")
+        {
+            if (entries is null || !entries.TryGetValue(TreesEntry, out var treeBytes)) throw new ModelFormatException(path, $"{TreesEntry} is missing");
+            using var stream = new MemoryStream(treeBytes, writable: false);
+            var trees = Trees.GradientBoostedTrees.Load(stream);
+            if (trees.FeatureCount != d) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"the trees read {trees.FeatureCount} features, the {b} backbone gives {d}"));
+            return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
+                trees: trees);
+        }
         if (a.TryGetProperty("head", out var h) && h.GetString() == "mlp")
         {
             var network = MlpHead.Build(d, 0);

@@ -49,6 +49,27 @@ internal static class TransferTrainer
             return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp), mlpReport, skipped);
         }
 
+        if (recipe.Head == TransferHead.Gbdt)
+        {
+            var boosting = recipe.Boosting with { Seed = o.Seed, Compute = new ComputeOptions { Threads = o.Threads } };
+            var trees = Trees.GradientBoostingTrainer.Fit(Trees.FeatureMatrix.FromFloats(x, d), [.. y.Select(l => l == 1)], boosting,
+                nv > 0 ? Trees.FeatureMatrix.FromFloats(xv, d) : null, nv > 0 ? [.. yv.Select(l => l == 1)] : null, null, cancellation);
+            var pt = new float[nv];
+            for (int i = 0; i < nv; i++) pt[i] = trees.PredictProbability(xv.AsSpan(i * d, d));
+            var treeReport = nv > 0 ? Evaluator.Evaluate(yv, pt) : null;
+            var treeInfo = new ClassifierInfo
+            {
+                Kind = recipe.Kind,
+                Architecture = string.Create(CultureInfo.InvariantCulture,
+                    $"frozen face-api {b} embeddings ({d} features), gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
+                Preprocessing = TransferStore.Preprocessing(b),
+                Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
+                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
+            };
+            return new TrainingResult(new FaceNetClassifier(treeInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, trees: trees), treeReport, skipped);
+        }
+
         LogisticModel? best = null;
         double bestC = double.NaN, bestLoss = double.PositiveInfinity;
         var cs = nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];

@@ -17,7 +17,11 @@ public sealed class TransferTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     private TrainingResult TrainTransfer(TransferBackbone backbone, TransferHead head = TransferHead.Logistic) => Trainer.Fit(
-        new TransferRecipe(backbone) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Head = head },
+        new TransferRecipe(backbone)
+        {
+            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Head = head,
+            Boosting = new GenderML.Trees.GradientBoostingOptions { Trees = 30, Leaves = 3, MinExamplesPerLeaf = 2, LearningRate = 0.3 },
+        },
         _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
 
     [Fact]
@@ -50,6 +54,7 @@ public sealed class TransferTests : IDisposable
     [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic)]
     [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Logistic)]
     [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Mlp)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Gbdt)]
     public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head)
     {
         var result = TrainTransfer(backbone, head);
@@ -97,13 +102,13 @@ public sealed class TransferTests : IDisposable
         string folder = Path.Combine(_fixture.Root, "other-models");
         Directory.CreateDirectory(folder);
 
-        var missing = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, folder));
+        var missing = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
         Assert.Contains("face_recognition_model.bin", missing.Message, StringComparison.Ordinal);
         Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/fetch-models.sh", missing.Message, StringComparison.Ordinal);
 
         File.WriteAllBytes(Path.Combine(folder, "face_recognition_model.bin"), [1, 2, 3]);
-        var altered = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, folder));
+        var altered = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
         Assert.Contains("face_recognition_model.bin", altered.Message, StringComparison.Ordinal);
         Assert.Contains("was built on", altered.Message, StringComparison.Ordinal);
     }
