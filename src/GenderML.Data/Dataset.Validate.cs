@@ -13,7 +13,6 @@ public sealed partial class Dataset
         var sizes = new ImageSize[Items.Count];
         var errors = new string?[Items.Count];
         var kinds = new SkipKind[Items.Count];
-        if (level == ValidationLevel.Decode) ImageDecoding.WarmUp();
         ParallelChunks.For(Items.Count, 64, ParallelChunks.Threads(threads), (start, end) =>
         {
             for (int i = start; i < end; i++)

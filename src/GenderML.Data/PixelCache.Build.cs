@@ -19,7 +19,6 @@ public sealed unsafe partial class PixelCache
                 oldByHash.TryAdd(old._entries[i].Hash, i);
             }
         int per = options.BytesPerImage, n = paths.Length;
-        ImageDecoding.WarmUp();
         var entries = new Entry[n];
         int reused = 0, decoded = 0;
         string temp = $"{file}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
