@@ -30,14 +30,8 @@ internal static class PredictCommand
         int failures = 0;
         foreach (string path in a.Positional)
         {
-            Image image;
-            try
+            if (PredictCommand.TryLoad(path) is not { } image)
             {
-                image = Image.Load(path);
-            }
-            catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"genderml predict: {(e is ImageLoadException ? e.Message : $"{path}: {e.Message}")}");
                 failures++;
                 continue;
             }
@@ -47,5 +41,19 @@ internal static class PredictCommand
                 : string.Create(CultureInfo.InvariantCulture, $"{path}\t{p.Label}\t{p.Confidence:F4}"));
         }
         return failures == 0 ? CliApp.Ok : CliApp.BadInput;
+    }
+
+    /// <summary>The image at <paramref name="path"/>, or null after reporting on standard error why it cannot be read.</summary>
+    internal static Image? TryLoad(string path)
+    {
+        try
+        {
+            return Image.Load(path);
+        }
+        catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"genderml predict: {(e is ImageLoadException ? e.Message : $"{path}: {e.Message}")}");
+            return null;
+        }
     }
 }

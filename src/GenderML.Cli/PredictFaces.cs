@@ -37,14 +37,8 @@ internal static class PredictFaces
         for (int n = 0; n < paths.Count; n++)
         {
             string path = paths[n];
-            Image image;
-            try
+            if (PredictCommand.TryLoad(path) is not { } image)
             {
-                image = Image.Load(path);
-            }
-            catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"genderml predict: {(e is ImageLoadException ? e.Message : $"{path}: {e.Message}")}");
                 failures++;
                 continue;
             }

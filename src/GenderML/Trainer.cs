@@ -90,7 +90,7 @@ public static class Trainer
     private static LogisticClassifier FitLogistic(LogisticRegressionRecipe recipe, SampleSource train, TrainingOptions o, string fingerprint,
         IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
-        var features = Features(train);
+        var features = LogisticClassifier.Features.Matrix(train);
         int[] labels = [.. Enumerable.Range(0, train.Count).Select(train.Label)];
         var clock = Stopwatch.StartNew();
         var report = progress is null ? null : new Progress<LogisticRegressionProgress>(p =>
@@ -108,8 +108,6 @@ public static class Trainer
                 string.Create(CultureInfo.InvariantCulture, $"C={recipe.C}; maxIterations={recipe.MaxIterations}; tol={recipe.Tolerance}; converged={fit.Converged} ({fit.StopReason})")),
         };
         return new LogisticClassifier(model, info);
-
-        static float[] Features(SampleSource s) => LogisticClassifier.Features.Matrix(s);
     }
 
     private static NeuralNetworkClassifier FitNetwork(NeuralNetworkRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions o,
