@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Ours and the peers in one go, on the same data and settings: `genderml compare` (no augmentation, no validation
 # hold-out, so both train on the same images the same way), then benchmarks/classifiers/peers.py.
-#   benchmarks/classifiers/run.sh [DATA_DIR] [EPOCHS] [MODELS] [LIMIT]
+#   benchmarks/classifiers/run.sh [DATA_DIR] [EPOCHS] [MODELS] [LIMIT] [OUR_EPOCHS]
 # GENDERML overrides the command (default ./genderml). LIMIT > 0 runs both on the first LIMIT images (by name) of each class and split, linked into /tmp.
+# OUR_EPOCHS (default EPOCHS) trains ours for fewer epochs than the peers: "time to the same accuracy" is then ours
+# reaching at least the peer's accuracy in no more of its time.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 data="$(cd "${1:-$root/../shared/data/kaggle-gender}" && pwd)"
 epochs="${2:-5}"
 models="${3:-logreg,dense,cnn2}"
 limit="${4:-0}"
+our_epochs="${5:-$epochs}"
 cd "$root"
 if [ "$limit" -gt 0 ]; then
   sub="/tmp/genderml-peers-subset-$limit"
@@ -18,8 +21,8 @@ if [ "$limit" -gt 0 ]; then
   done; done
   data="$sub"
 fi
-echo "== genderml compare (epochs $epochs, 2 threads)"
-${GENDERML:-./genderml} compare --data "$data" --models "$models" --epochs "$epochs" --no-augment --validation 0 --threads 2 --quiet
-echo "== peers (sklearn / PyTorch, 2 threads)"
+echo "== genderml compare (epochs $our_epochs, 2 threads; load $(cut -d' ' -f1-3 /proc/loadavg))"
+${GENDERML:-./genderml} compare --data "$data" --models "$models" --epochs "$our_epochs" --no-augment --validation 0 --threads 2 --quiet
+echo "== peers (sklearn / PyTorch, epochs $epochs, 2 threads; load $(cut -d' ' -f1-3 /proc/loadavg))"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
   /usr/bin/python3 benchmarks/classifiers/peers.py --data "$data" --models "$models" --epochs "$epochs" --threads 2

@@ -49,6 +49,26 @@ public sealed class PixelCacheTests
     }
 
     [Fact]
+    public void ReadPixels_GivesTheMappedSample_AndChecksItsArguments()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        using (var c = PixelCache.Open(d, Gray8, new PixelCacheOptions { Folder = cacheDir }))
+        {
+            var buffer = new byte[Gray8.BytesPerImage + 3];
+            for (int i = 0; i < c.Count; i++)
+            {
+                c.ReadPixels(i, buffer);
+                Assert.Equal(c.GetPixels(i).ToArray(), buffer[..Gray8.BytesPerImage]);
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => c.ReadPixels(c.Count, buffer));
+            Assert.Throws<ArgumentException>(() => c.ReadPixels(0, new byte[Gray8.BytesPerImage - 1]));
+        }
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
     public void ChangedFile_IsDecodedAgain_OthersReused()
     {
         var (t, cacheDir) = MakeSet();

@@ -3,8 +3,15 @@ using GenderML.Data;
 namespace GenderML.Training;
 
 /// <summary>The decoded samples of a <see cref="PixelCache"/>, labelled from its dataset; items that failed to decode are left out (the cache lists them).</summary>
+/// <remarks>
+/// Samples are read with positioned reads into a per-thread buffer rather than through the cache's memory map, so a
+/// random-order epoch does not make the whole file resident in the process (see <see cref="PixelCache.ReadPixels"/>).
+/// </remarks>
 internal sealed class CacheSampleSource : SampleSource
 {
+    [ThreadStatic]
+    private static byte[]? t_buffer;
+
     private readonly PixelCache _cache;
     private readonly int[] _indices;
     private readonly int[] _labels;
@@ -26,7 +33,13 @@ internal sealed class CacheSampleSource : SampleSource
 
     public override int BytesPerSample => _cache.Options.BytesPerImage;
 
-    public override ReadOnlySpan<byte> Sample(int index) => _cache.GetPixels(_indices[index]);
+    public override ReadOnlySpan<byte> Sample(int index)
+    {
+        int per = BytesPerSample;
+        byte[] buffer = t_buffer is { } b && b.Length >= per ? b : t_buffer = new byte[per];
+        _cache.ReadPixels(_indices[index], buffer);
+        return buffer.AsSpan(0, per);
+    }
 
     public override int Label(int index) => _labels[index];
 }

@@ -10,6 +10,7 @@ internal abstract class SampleSource
 
     public abstract int BytesPerSample { get; }
 
+    /// <summary>The pixels of sample <paramref name="index"/>; valid until the next call to <see cref="Sample"/> on the same thread.</summary>
     public abstract ReadOnlySpan<byte> Sample(int index);
 
     public abstract int Label(int index);
