@@ -13,7 +13,9 @@ public sealed partial class PixelCache
     //                    error (length-prefixed UTF-8; empty = decoded)
     // The header is written last, so a file cut short by a crash has no valid magic and is rebuilt.
     internal const int HeaderSize = 4096;
-    internal const int FormatVersion = 1;
+    // Bumped whenever decoding or preprocessing changes the pixels a file gives, so older caches are rebuilt:
+    // 2 = JPEGs are no longer decoded at n/8 scales without SIMD IDCTs (5/8, 6/8, 7/8).
+    internal const int FormatVersion = 2;
     private static readonly byte[] Magic = "GMLPIXC1"u8.ToArray();
 
     internal sealed record Header(int Count, int BytesPerImage, long PixelsOffset, long IndexOffset, long IndexLength, string SettingsKey);
