@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Runs `genderml bench engine --json` and the numpy/PyTorch peers in the same session and prints them side by side.
-# usage: benchmarks/engine/run.sh [--threads N] [--skip-sgemm]
+# usage: benchmarks/engine/run.sh [--threads N] [--skip-sgemm]   (the face-ResNet rows need the face-api weights: scripts/fetch-models.sh)
 # (JSON of both kept in benchmarks/engine/last-*.json, not committed)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ours="$here/last-ours.json"
 peers="$here/last-peers.json"
+infer_peers="$here/last-infer-peers.jsonl"
 
 # The peers: Debian's numpy and torch link libblas.so.3, which is the netlib reference BLAS here. Make it OpenBLAS
 # (AVX-512 kernels) for the peer command only: the installed libopenblas0-pthread, else the package unpacked
@@ -26,4 +27,9 @@ peer_env+=(LD_LIBRARY_PATH="$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 
 "$root/genderml" bench engine --json "$@" > "$ours"
 "${peer_env[@]}" /usr/bin/python3 "$here/engine_peers.py" "$@" > "$peers"
-/usr/bin/python3 "$here/table.py" "$ours" "$peers"
+# The face ResNet (inference, batch 32) in PyTorch, random weights, on the thread counts ours used.
+: > "$infer_peers"
+for t in $(/usr/bin/python3 -c 'import json,sys; print(" ".join(str(r["threads"]) for r in json.load(open(sys.argv[1]))["infer"]))' "$ours"); do
+    "${peer_env[@]}" /usr/bin/python3 "$root/benchmarks/faceapi/faceresnet_peer.py" --threads "$t" --batch 32 --runs 7 >> "$infer_peers"
+done
+/usr/bin/python3 "$here/table.py" "$ours" "$peers" "$infer_peers"

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Prints ours (genderml bench engine --json) and the peers (engine_peers.py) side by side as Markdown tables."""
+"""Prints ours (genderml bench engine --json) and the peers (engine_peers.py, then faceresnet_peer.py lines) side by side as Markdown tables."""
 import json
 import sys
 
@@ -33,4 +33,13 @@ for r in ours["train"]:
           f"{r['imagesPerSecond'] / ips if ips else nan:.2f}× | {mine_cpu or nan:.0f} | {cpu or nan:.0f} | "
           f"{cpu / mine_cpu if cpu and mine_cpu else nan:.2f}× |")
 print()
+if len(sys.argv) > 3 and ours.get("infer"):
+    face = {r["threads"]: r for r in (json.loads(line) for line in open(sys.argv[3]) if line.strip())}
+    print("| inference | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch |")
+    print("|---|---|---|---|---|---|")
+    for r in ours["infer"]:
+        ips = face.get(r["threads"], {}).get("imagesPerSecond")
+        print(f"| {r['network']} | {r['batch']} | {r['threads']} | {r['imagesPerSecond']:.1f} | {ips or nan:.1f} | "
+              f"{r['imagesPerSecond'] / ips if ips else nan:.2f}× |")
+    print()
 print(f"allocated bytes per training step (GenderML, after warm-up): {ours['allocatedBytesPerStep']}")

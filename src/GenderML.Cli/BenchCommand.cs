@@ -3,17 +3,21 @@ using System.Text;
 
 namespace GenderML.Cli;
 
-/// <summary><c>genderml bench engine [--json] [--threads N]</c>: SGEMM and training throughput of the engine on synthetic data.</summary>
+/// <summary>
+/// <c>genderml bench engine [--json] [--threads N] [--skip-sgemm] [--face-models DIR]</c>: SGEMM, training throughput
+/// and face-ResNet inference throughput of the engine on synthetic data.
+/// </summary>
 internal static class BenchCommand
 {
     public static int Run(string[] args)
     {
         if (args.Length == 0 || args[0] != "engine")
-            throw new UsageException("bench takes a target: bench engine [--json] [--threads N] [--skip-sgemm]");
+            throw new UsageException("bench takes a target: bench engine [--json] [--threads N] [--skip-sgemm] [--face-models DIR]");
         var options = new CliArgs(args[1..], "--json", "--skip-sgemm");
         bool json = options.Flag("--json");
         bool skipSgemm = options.Flag("--skip-sgemm");
         int threads = options.Int("--threads", Environment.ProcessorCount);
+        string modelsFolder = options.String("--face-models") ?? FaceApi.FaceModelOptions.FindDefaultFolder();
         options.ThrowOnUnknown();
         if (threads < 1) throw new UsageException($"--threads takes a positive number, not {threads}");
         if (options.Positional.Count > 0) throw new UsageException($"unexpected '{options.Positional[0]}'");
@@ -37,11 +41,18 @@ internal static class BenchCommand
             train.Add(r);
             allocated = Math.Max(allocated, r.AllocatedBytesPerStep);
         }
-        if (json) Console.WriteLine(ToJson(sgemm, train, allocated));
+        var infer = new List<BenchEngine.InferResult>();
+        foreach (int t in threads == Environment.ProcessorCount ? new[] { 1, threads }.Distinct() : [threads])
+        {
+            var r = BenchEngine.Infer(modelsFolder, t);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"infer {r.Network} batch={r.Batch} threads={t}: {r.ImagesPerSecond:F1} images/s"));
+            infer.Add(r);
+        }
+        if (json) Console.WriteLine(ToJson(sgemm, train, infer, allocated));
         return CliApp.Ok;
     }
 
-    private static string ToJson(List<BenchEngine.SgemmResult> sgemm, List<BenchEngine.TrainResult> train, long allocated)
+    private static string ToJson(List<BenchEngine.SgemmResult> sgemm, List<BenchEngine.TrainResult> train, List<BenchEngine.InferResult> infer, long allocated)
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
@@ -58,6 +69,13 @@ internal static class BenchCommand
             var r = train[i];
             if (i > 0) sb.Append(", ");
             sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}, \"cpuMillisecondsPerStep\": {r.CpuMillisecondsPerStep:F1}}}");
+        }
+        sb.Append("], \"infer\": [");
+        for (int i = 0; i < infer.Count; i++)
+        {
+            var r = infer[i];
+            if (i > 0) sb.Append(", ");
+            sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}}}");
         }
         sb.Append(ci, $"], \"allocatedBytesPerStep\": {allocated}}}");
         return sb.ToString();

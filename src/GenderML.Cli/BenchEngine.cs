@@ -5,6 +5,8 @@ using GenderML.Core.Layers;
 using GenderML.Core.Networks;
 using GenderML.Core.Optimizers;
 using GenderML.Core.Training;
+using GenderML.FaceApi;
+using GenderML.Imaging;
 
 namespace GenderML.Cli;
 
@@ -18,6 +20,8 @@ internal static class BenchEngine
     /// <summary>Square sizes, then the im2col shape of a 3×3 convolution of 64 channels on 48×48 (batch 8).</summary>
     public static readonly (int M, int N, int K)[] SgemmShapes =
         [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048), (64, 2304 * 8, 576)];
+
+    public readonly record struct InferResult(string Network, int Batch, int Threads, double ImagesPerSecond);
 
     public static readonly string[] Networks = ["cnn2-50-gray", "resnet18-64-rgb"];
 
@@ -59,6 +63,28 @@ internal static class BenchEngine
         long allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / probe;
         double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 3, out double cpu);
         return new TrainResult(network, batch, threads, batch / seconds, allocated, cpu * 1000);
+    }
+
+    /// <summary>
+    /// Face-ResNet descriptors per second: <see cref="FaceRecognitionNet.ComputeDescriptors"/> on a batch of 32 seeded
+    /// random 150×150 RGB images (the network's input size, so preprocessing is only the normalisation), with the
+    /// face-api weights in <paramref name="modelsFolder"/>.
+    /// </summary>
+    public static InferResult Infer(string modelsFolder, int threads)
+    {
+        const int batch = 32, side = FaceRecognitionNet.InputSize;
+        var random = new Random(3);
+        var images = new Image[batch];
+        for (int i = 0; i < batch; i++)
+        {
+            var pixels = new byte[side * side * 3];
+            random.NextBytes(pixels);
+            images[i] = new Image(side, side, PixelFormat.Rgb24, pixels);
+        }
+        var net = FaceRecognitionNet.Load(new FaceModelOptions(modelsFolder) { Compute = new ComputeOptions { Threads = threads }, BatchSize = batch });
+        net.ComputeDescriptors(images);
+        double seconds = MedianSeconds(() => net.ComputeDescriptors(images), minRepeats: 7, minSeconds: 3, out _);
+        return new InferResult("faceresnet-150", batch, threads, batch / seconds);
     }
 
     /// <summary>

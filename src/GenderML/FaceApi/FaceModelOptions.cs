@@ -12,6 +12,12 @@ public sealed record FaceModelOptions(string ModelsFolder)
     /// <summary>Images run through a network at once; larger batches use more memory. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>
+    /// The folder used when none is given: the first <c>models/face-api</c> found walking up from the current folder,
+    /// then from the program's folder; else <c>models/face-api</c> under the current folder (reported as missing on load).
+    /// </summary>
+    public static string FindDefaultFolder() => Transfer.FaceModelsFolder.Default();
+
     /// <summary>The thread count the options allow.</summary>
     internal int Threads => Compute?.Threads ?? Environment.ProcessorCount;
 
