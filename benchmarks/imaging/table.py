@@ -6,7 +6,7 @@ import collections, statistics, sys
 
 FULL_RES_PEERS = ("cv2-full", "pil-plain")
 NOTES = {
-    "ours-scaled": "Image.LoadResized: TurboJPEG gray decode at the smallest DCT scale >= 50x50 (5/8 here), area resize",
+    "ours-scaled": "Image.LoadResized: TurboJPEG gray decode at the smallest SIMD DCT scale (1/8, 1/4, 1/2, 1) >= 50x50 (full size here), area resize",
     "ours-fullres": "Image.Load gray at full size, then Resize(50,50) (area)",
     "cv2-full": "cv2.imread(GRAYSCALE) + resize INTER_AREA",
     "cv2-reduced2": "cv2.imread(REDUCED_GRAYSCALE_2) (1/2 scale, below 50 px) + resize",
