@@ -11,11 +11,54 @@ internal static unsafe class LoweredConvolution
     private const int TargetColumns = 512;
     private const int MaxPartials = 4;
 
+    /// <summary>Scratch slots: the padded input chunk (per thread), and the flipped weights of ∂X (calling thread).</summary>
+    private const int PaddedSlot = 6, FlippedSlot = 7;
+
     private enum Pass { Forward, BackwardInput, BackwardWeight }
 
     public static void Forward(in ConvOperands ops, int threads) => RunChunks(Pass.Forward, ops, threads);
 
-    public static void BackwardInput(in ConvOperands ops, int threads) => RunChunks(Pass.BackwardInput, ops, threads);
+    public static void BackwardInput(in ConvOperands ops, int threads)
+    {
+        if (TransposedGeometry(ops.G) is { } gt)
+        {
+            // Stride 1: ∂X is the forward convolution of ∂Y (padded by KH−1−pt …) with the weights flipped in
+            // space and with in/out channels swapped, which runs on the implicit-im2col forward path.
+            var g = ops.G;
+            float* flipped = NativeScratch.Get(FlippedSlot, g.WeightLength);
+            FlipWeights(g, ops.Weight, flipped);
+            RunChunks(Pass.Forward, new ConvOperands(gt, ops.Output, flipped, null, ops.Input), threads);
+            return;
+        }
+        RunChunks(Pass.BackwardInput, ops, threads);
+    }
+
+    /// <summary>The geometry of ∂X = conv(∂Y, flipped W) for a stride-1 convolution, or null when another is needed.</summary>
+    internal static ConvGeometry? TransposedGeometry(in ConvGeometry g)
+    {
+        if (g.StrideHeight != 1 || g.StrideWidth != 1) return null;
+        int kh = g.KernelHeight, kw = g.KernelWidth;
+        if (g.PadTop >= kh || g.PadBottom >= kh || g.PadLeft >= kw || g.PadRight >= kw) return null;
+        return new ConvGeometry(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, kh, kw, 1, 1,
+            kh - 1 - g.PadTop, kw - 1 - g.PadLeft, kh - 1 - g.PadBottom, kw - 1 - g.PadRight, g.Groups);
+    }
+
+    /// <summary>
+    /// <c>flipped[(gi·C/G + c), o, KH−1−i, KW−1−j] = w[(gi·OC/G + o), c, i, j]</c>: the weights of the transposed
+    /// convolution (in and out channels swapped within each group, taps reversed).
+    /// </summary>
+    internal static void FlipWeights(in ConvGeometry g, float* w, float* flipped)
+    {
+        int cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup, taps = g.KernelHeight * g.KernelWidth;
+        for (int gi = 0; gi < g.Groups; gi++)
+        for (int o = 0; o < opg; o++)
+        for (int c = 0; c < cpg; c++)
+        {
+            float* src = w + ((long)(gi * opg + o) * cpg + c) * taps;
+            float* dst = flipped + ((long)(gi * cpg + c) * opg + o) * taps + taps - 1;
+            for (int t = 0; t < taps; t++) dst[-t] = src[t];
+        }
+    }
 
     public static void BackwardWeight(in ConvOperands ops, int threads)
     {
@@ -78,21 +121,22 @@ internal static unsafe class LoweredConvolution
         int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int k = cpg * g.KernelHeight * g.KernelWidth;
-        float* col = NativeScratch.Get(3, (long)k * cols);
+        long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
         float* temp = count > 1 ? NativeScratch.Get(4, (long)opg * cols) : null;
+        var packer = Im2ColPacker.ForThisThread;
         for (int gi = 0; gi < g.Groups; gi++)
         {
-            for (int i = 0; i < count; i++)
-                Im2Col.Lower(g, ops.Input + ((long)(n0 + i) * g.InChannels + gi * cpg) * g.InHeight * g.InWidth, cpg, col + i * ohw, cols);
+            float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
+            packer.Set(PaddedChunk.Fill(g, first, imageStride, cpg, count, PaddedSlot), g);
             float* w = ops.Weight + (long)gi * opg * k;
             if (count == 1)
             {
                 float* y = ops.Output + ((long)n0 * g.OutChannels + gi * opg) * ohw;
-                GemmDriver.Run(GemmBlocking.BestIsa, false, false, opg, cols, k, w, k, col, cols, y, ohw, false, threads);
+                GemmDriver.Run(GemmBlocking.BestIsa, false, opg, cols, k, w, k, packer, y, ohw, false, threads);
             }
             else
             {
-                GemmDriver.Run(GemmBlocking.BestIsa, false, false, opg, cols, k, w, k, col, cols, temp, cols, false, threads);
+                GemmDriver.Run(GemmBlocking.BestIsa, false, opg, cols, k, w, k, packer, temp, cols, false, threads);
                 for (int i = 0; i < count; i++)
                 for (int o = 0; o < opg; o++)
                     new ReadOnlySpan<float>(temp + (long)o * cols + i * ohw, ohw)
@@ -132,14 +176,15 @@ internal static unsafe class LoweredConvolution
         int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int k = cpg * g.KernelHeight * g.KernelWidth;
-        float* col = NativeScratch.Get(3, (long)k * cols);
+        long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
         float* temp = count > 1 ? NativeScratch.Get(4, (long)opg * cols) : null;
+        var packer = Im2ColTransposedPacker.ForThisThread;
         for (int gi = 0; gi < g.Groups; gi++)
         {
-            for (int i = 0; i < count; i++)
-                Im2Col.Lower(g, ops.Input + ((long)(n0 + i) * g.InChannels + gi * cpg) * g.InHeight * g.InWidth, cpg, col + i * ohw, cols);
+            float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
+            packer.Set(PaddedChunk.Fill(g, first, imageStride, cpg, count, PaddedSlot), g);
             float* dy = GatherGradOutput(ops, n0, count, gi, temp);
-            GemmDriver.Run(GemmBlocking.BestIsa, false, true, opg, k, cols, dy, cols, col, cols, gradWeight + (long)gi * opg * k, k, true, threads);
+            GemmDriver.Run(GemmBlocking.BestIsa, false, opg, k, cols, dy, cols, packer, gradWeight + (long)gi * opg * k, k, true, threads);
             if (gradBias != null)
                 for (int o = 0; o < opg; o++)
                     gradBias[gi * opg + o] += KernelMath.Sum(new ReadOnlySpan<float>(dy + (long)o * cols, cols));

@@ -1,0 +1,118 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GenderML.Core.Kernels;
+
+/// <summary>
+/// The transposed im2col matrix of a <see cref="PaddedChunk"/> as an implicit GEMM operand B (images·OH·OW × K), for
+/// the weight gradient ∂W += ∂Y · colᵀ: row <c>(n·OH + y)·OW + x</c>, column <c>(c·KH + i)·KW + j</c> holds
+/// <c>padded[n, c, y·sh + i, x·sw + j]</c>. Eight pixels of one output row are eight consecutive floats of the image
+/// (stride 1), so when rows hold a multiple of eight pixels, slivers are packed by 8×8 transposes; otherwise by
+/// gathers.
+/// </summary>
+internal sealed unsafe class Im2ColTransposedPacker : GemmBPacker
+{
+    [ThreadStatic] private static Im2ColTransposedPacker? t_instance;
+
+    private PaddedChunk _x;
+    private int _kh, _kw, _sh, _sw, _oh, _ow;
+
+    /// <summary>This thread's packer.</summary>
+    public static Im2ColTransposedPacker ForThisThread => t_instance ??= new Im2ColTransposedPacker();
+
+    /// <summary>Points the packer at <paramref name="x"/>, lowered for <paramref name="g"/>'s kernel, strides and output size.</summary>
+    public void Set(in PaddedChunk x, in ConvGeometry g)
+    {
+        _x = x;
+        _kh = g.KernelHeight; _kw = g.KernelWidth; _sh = g.StrideHeight; _sw = g.StrideWidth;
+        _oh = g.OutHeight; _ow = g.OutWidth;
+    }
+
+    public override void PackSliver(int p0, int kc, int j0, int cols, int nr, float* dst)
+    {
+        // Offsets of the sliver's columns (kernel taps) from a pixel's window origin; 0 for the padding columns.
+        int* tap = stackalloc int[nr];
+        int taps = _kh * _kw;
+        for (int j = 0; j < nr; j++)
+        {
+            int k = j0 + Math.Min(j, cols - 1), c = k / taps, t = k - c * taps, i = t / _kw;
+            tap[j] = (int)(c * _x.PlaneLength) + i * _x.Width + (t - i * _kw);
+        }
+
+        int ohw = _oh * _ow, img = p0 / ohw, pix = p0 - img * ohw, oy = pix / _ow, ox = pix - oy * _ow;
+        int p = 0;
+        if (_sw == 1 && _ow % 8 == 0 && ox % 8 == 0 && nr % 8 == 0 && Avx.IsSupported)
+        {
+            for (; p + 8 <= kc; p += 8)
+            {
+                float* origin = _x.Data + img * _x.ImageLength + (long)oy * _sh * _x.Width + ox;
+                float* d = dst + (long)p * nr;
+                for (int jb = 0; jb < nr; jb += 8) Transpose8(origin, tap + jb, d + jb, nr);
+                ox += 8;
+                Advance(ref img, ref oy, ref ox);
+            }
+        }
+        for (; p < kc; p++)
+        {
+            float* origin = _x.Data + img * _x.ImageLength + (long)oy * _sh * _x.Width + (long)ox * _sw;
+            float* d = dst + (long)p * nr;
+            int j = 0;
+            if (Avx2.IsSupported)
+                for (; j + 8 <= nr; j += 8) Avx.Store(d + j, Avx2.GatherVector256(origin, Avx.LoadVector256(tap + j), 4));
+            for (; j < nr; j++) d[j] = origin[tap[j]];
+            ox++;
+            Advance(ref img, ref oy, ref ox);
+        }
+        if (cols < nr)
+            for (p = 0; p < kc; p++) new Span<float>(dst + (long)p * nr + cols, nr - cols).Clear();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Advance(ref int img, ref int oy, ref int ox)
+    {
+        if (ox < _ow) return;
+        ox = 0;
+        if (++oy < _oh) return;
+        oy = 0;
+        img++;
+    }
+
+    /// <summary>dst[q·ld + r] = origin[tap[r] + q] for q, r in 0…7: eight taps of eight consecutive pixels, transposed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(float* origin, int* tap, float* dst, int ld)
+    {
+        var r0 = Avx.LoadVector256(origin + tap[0]);
+        var r1 = Avx.LoadVector256(origin + tap[1]);
+        var r2 = Avx.LoadVector256(origin + tap[2]);
+        var r3 = Avx.LoadVector256(origin + tap[3]);
+        var r4 = Avx.LoadVector256(origin + tap[4]);
+        var r5 = Avx.LoadVector256(origin + tap[5]);
+        var r6 = Avx.LoadVector256(origin + tap[6]);
+        var r7 = Avx.LoadVector256(origin + tap[7]);
+        var t0 = Avx.UnpackLow(r0, r1);
+        var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3);
+        var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5);
+        var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7);
+        var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44);
+        var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44);
+        var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44);
+        var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44);
+        var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
+    }
+}
