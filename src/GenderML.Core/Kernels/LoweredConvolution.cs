@@ -6,7 +6,7 @@ namespace GenderML.Core.Kernels;
 /// Forward: Y_g = W_g · col. ∂X: col = W_gᵀ · ∂Y_g, then col2im. ∂W: ∂W_g += ∂Y_g · colᵀ, summed over chunks
 /// into a fixed number of partial sums that are added in a fixed order.
 /// </summary>
-internal static unsafe class LoweredConvolution
+internal static unsafe partial class LoweredConvolution
 {
     private const int TargetColumns = 512;
     private const int MaxPartials = 4;
@@ -20,14 +20,14 @@ internal static unsafe class LoweredConvolution
 
     public static void BackwardInput(in ConvOperands ops, int threads)
     {
-        if (TransposedGeometry(ops.G) is { } gt)
+        if (TransposedInput(ops) && TransposedGeometry(ops.G) is { } gt)
         {
             // Stride 1: ∂X is the forward convolution of ∂Y (padded by KH−1−pt …) with the weights flipped in
             // space and with in/out channels swapped, which runs on the implicit-im2col forward path.
             var g = ops.G;
             float* flipped = NativeScratch.Get(FlippedSlot, g.WeightLength);
             FlipWeights(g, ops.Weight, flipped);
-            RunChunks(Pass.Forward, new ConvOperands(gt, ops.Output, flipped, null, ops.Input), threads);
+            RunChunks(Pass.Forward, new ConvOperands(gt, ops.Output, flipped, null, ops.Input, ops.Lowering), threads);
             return;
         }
         RunChunks(Pass.BackwardInput, ops, threads);
@@ -112,83 +112,6 @@ internal static unsafe class LoweredConvolution
         int ohw = g.OutHeight * g.OutWidth;
         perChunk = Math.Clamp(TargetColumns / Math.Max(ohw, 1), 1, Math.Max(g.Batch, 1));
         return (g.Batch + perChunk - 1) / perChunk;
-    }
-
-    private static void ForwardChunk(in ConvOperands ops, int chunk, int threads)
-    {
-        var g = ops.G;
-        ChunkCount(g, out int per);
-        int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
-        int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
-        int k = cpg * g.KernelHeight * g.KernelWidth;
-        long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
-        float* temp = count > 1 ? NativeScratch.Get(4, (long)opg * cols) : null;
-        var packer = Im2ColPacker.ForThisThread;
-        for (int gi = 0; gi < g.Groups; gi++)
-        {
-            float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
-            packer.Set(PaddedChunk.Fill(g, first, imageStride, cpg, count, PaddedSlot), g);
-            float* w = ops.Weight + (long)gi * opg * k;
-            if (count == 1)
-            {
-                float* y = ops.Output + ((long)n0 * g.OutChannels + gi * opg) * ohw;
-                GemmDriver.Run(GemmBlocking.BestIsa, false, opg, cols, k, w, k, packer, y, ohw, false, threads);
-            }
-            else
-            {
-                GemmDriver.Run(GemmBlocking.BestIsa, false, opg, cols, k, w, k, packer, temp, cols, false, threads);
-                for (int i = 0; i < count; i++)
-                for (int o = 0; o < opg; o++)
-                    new ReadOnlySpan<float>(temp + (long)o * cols + i * ohw, ohw)
-                        .CopyTo(new Span<float>(ops.Output + (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw, ohw));
-            }
-        }
-        if (ops.Bias != null)
-            for (int i = 0; i < count; i++)
-            for (int o = 0; o < g.OutChannels; o++)
-                KernelMath.AddScalar(new Span<float>(ops.Output + ((long)(n0 + i) * g.OutChannels + o) * ohw, ohw), ops.Bias[o]);
-    }
-
-    private static void BackwardInputChunk(in ConvOperands ops, int chunk, int threads)
-    {
-        var g = ops.G;
-        ChunkCount(g, out int per);
-        int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
-        int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
-        int hw = g.InHeight * g.InWidth, k = cpg * g.KernelHeight * g.KernelWidth;
-        new Span<float>(ops.Input + (long)n0 * g.InChannels * hw, count * g.InChannels * hw).Clear();
-        float* col = NativeScratch.Get(3, (long)k * cols);
-        float* temp = count > 1 ? NativeScratch.Get(4, (long)opg * cols) : null;
-        for (int gi = 0; gi < g.Groups; gi++)
-        {
-            float* dy = GatherGradOutput(ops, n0, count, gi, temp);
-            float* w = ops.Weight + (long)gi * opg * k;
-            GemmDriver.Run(GemmBlocking.BestIsa, true, false, k, cols, opg, w, k, dy, cols, col, cols, false, threads);
-            for (int i = 0; i < count; i++)
-                Im2Col.Raise(g, col + i * ohw, cols, cpg, ops.Input + ((long)(n0 + i) * g.InChannels + gi * cpg) * hw);
-        }
-    }
-
-    private static void WeightChunk(in ConvOperands ops, int chunk, float* gradWeight, float* gradBias, int threads)
-    {
-        var g = ops.G;
-        ChunkCount(g, out int per);
-        int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
-        int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
-        int k = cpg * g.KernelHeight * g.KernelWidth;
-        long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
-        float* temp = count > 1 ? NativeScratch.Get(4, (long)opg * cols) : null;
-        var packer = Im2ColTransposedPacker.ForThisThread;
-        for (int gi = 0; gi < g.Groups; gi++)
-        {
-            float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
-            packer.Set(PaddedChunk.Fill(g, first, imageStride, cpg, count, PaddedSlot), g);
-            float* dy = GatherGradOutput(ops, n0, count, gi, temp);
-            GemmDriver.Run(GemmBlocking.BestIsa, false, opg, k, cols, dy, cols, packer, gradWeight + (long)gi * opg * k, k, true, threads);
-            if (gradBias != null)
-                for (int o = 0; o < opg; o++)
-                    gradBias[gi * opg + o] += KernelMath.Sum(new ReadOnlySpan<float>(dy + (long)o * cols, cols));
-        }
     }
 
     /// <summary>∂Y of group <paramref name="gi"/> for images n0…n0+count−1 as one (C/G) × (count·OH·OW) matrix: in place for one image, else copied into <paramref name="temp"/>.</summary>
