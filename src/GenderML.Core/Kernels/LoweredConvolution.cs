@@ -50,13 +50,21 @@ internal static unsafe partial class LoweredConvolution
     internal static void FlipWeights(in ConvGeometry g, float* w, float* flipped)
     {
         int cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup, taps = g.KernelHeight * g.KernelWidth;
+        // Tiles of 16 output channels: 16 sequential read streams, one sequential write stream.
+        const int Tile = 16;
         for (int gi = 0; gi < g.Groups; gi++)
-        for (int o = 0; o < opg; o++)
-        for (int c = 0; c < cpg; c++)
+        for (int o0 = 0; o0 < opg; o0 += Tile)
         {
-            float* src = w + ((long)(gi * opg + o) * cpg + c) * taps;
-            float* dst = flipped + ((long)(gi * cpg + c) * opg + o) * taps + taps - 1;
-            for (int t = 0; t < taps; t++) dst[-t] = src[t];
+            int o1 = Math.Min(opg, o0 + Tile);
+            for (int c = 0; c < cpg; c++)
+            {
+                float* dst = flipped + ((long)(gi * cpg + c) * opg + o0) * taps + taps - 1;
+                for (int o = o0; o < o1; o++, dst += taps)
+                {
+                    float* src = w + ((long)(gi * opg + o) * cpg + c) * taps;
+                    for (int t = 0; t < taps; t++) dst[-t] = src[t];
+                }
+            }
         }
     }
 
