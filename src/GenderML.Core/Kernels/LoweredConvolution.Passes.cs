@@ -28,10 +28,9 @@ internal static unsafe partial class LoweredConvolution
         ops.Lowering == ConvLowering.Implicit
         || (ops.Lowering == ConvLowering.Auto && ops.G.InChannelsPerGroup >= 64 && ops.G.KernelHeight * ops.G.KernelWidth > 1);
 
-    private static void ForwardChunk(in ConvOperands ops, int chunk, int threads)
+    private static void ForwardChunk(in ConvOperands ops, int chunk, int per, int threads)
     {
         var g = ops.G;
-        ChunkCount(g, out int per);
         int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int k = cpg * g.KernelHeight * g.KernelWidth;
@@ -65,10 +64,9 @@ internal static unsafe partial class LoweredConvolution
                 KernelMath.AddScalar(new Span<float>(ops.Output + ((long)(n0 + i) * g.OutChannels + o) * ohw, ohw), ops.Bias[o]);
     }
 
-    private static void BackwardInputChunk(in ConvOperands ops, int chunk, int threads)
+    private static void BackwardInputChunk(in ConvOperands ops, int chunk, int per, int threads)
     {
         var g = ops.G;
-        ChunkCount(g, out int per);
         int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int hw = g.InHeight * g.InWidth, k = cpg * g.KernelHeight * g.KernelWidth;
@@ -85,10 +83,9 @@ internal static unsafe partial class LoweredConvolution
         }
     }
 
-    private static void WeightChunk(in ConvOperands ops, int chunk, float* gradWeight, float* gradBias, int threads)
+    private static void WeightChunk(in ConvOperands ops, int chunk, int per, float* gradWeight, float* gradBias, int threads)
     {
         var g = ops.G;
-        ChunkCount(g, out int per);
         int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int k = cpg * g.KernelHeight * g.KernelWidth;

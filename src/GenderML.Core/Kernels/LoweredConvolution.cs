@@ -14,7 +14,10 @@ internal static unsafe partial class LoweredConvolution
     /// <summary>Scratch slots: the padded input chunk (per thread), and the flipped weights of ∂X (calling thread).</summary>
     private const int PaddedSlot = 6, FlippedSlot = 7;
 
-    private enum Pass { Forward, BackwardInput, BackwardWeight }
+    private enum Pass { Forward, BackwardInput, BackwardWeight, FlipWeights }
+
+    /// <summary>Weights at least this long are flipped by all threads (it is a memory-bound copy).</summary>
+    private const int ParallelFlipLength = 1 << 16;
 
     public static void Forward(in ConvOperands ops, int threads) => RunChunks(Pass.Forward, ops, threads);
 
@@ -26,7 +29,15 @@ internal static unsafe partial class LoweredConvolution
             // space and with in/out channels swapped, which runs on the implicit-im2col forward path.
             var g = ops.G;
             float* flipped = NativeScratch.Get(FlippedSlot, g.WeightLength);
-            FlipWeights(g, ops.Weight, flipped);
+            int parts = threads > 1 && g.WeightLength >= ParallelFlipLength ? 2 * threads : 1;
+            if (parts == 1) FlipWeights(g, ops.Weight, flipped, 0, 1);
+            else
+            {
+                var job = ConvJob.Rent();
+                job.Set(Pass.FlipWeights, ops, parts, 0, 0, flipped);
+                try { WorkerPool.Run(job, parts, threads); }
+                finally { ConvJob.Return(job); }
+            }
             RunChunks(Pass.Forward, new ConvOperands(gt, ops.Output, flipped, null, ops.Input, ops.Lowering), threads);
             return;
         }
@@ -45,18 +56,20 @@ internal static unsafe partial class LoweredConvolution
 
     /// <summary>
     /// <c>flipped[(gi·C/G + c), o, KH−1−i, KW−1−j] = w[(gi·OC/G + o), c, i, j]</c>: the weights of the transposed
-    /// convolution (in and out channels swapped within each group, taps reversed).
+    /// convolution (in and out channels swapped within each group, taps reversed), for input channels
+    /// [C/G·part/parts, C/G·(part+1)/parts) of each group.
     /// </summary>
-    internal static void FlipWeights(in ConvGeometry g, float* w, float* flipped)
+    internal static void FlipWeights(in ConvGeometry g, float* w, float* flipped, int part, int parts)
     {
         int cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup, taps = g.KernelHeight * g.KernelWidth;
+        int c0 = (int)((long)cpg * part / parts), c1 = (int)((long)cpg * (part + 1) / parts);
         // Tiles of 16 output channels: 16 sequential read streams, one sequential write stream.
         const int Tile = 16;
         for (int gi = 0; gi < g.Groups; gi++)
         for (int o0 = 0; o0 < opg; o0 += Tile)
         {
             int o1 = Math.Min(opg, o0 + Tile);
-            for (int c = 0; c < cpg; c++)
+            for (int c = c0; c < c1; c++)
             {
                 float* dst = flipped + ((long)(gi * cpg + c) * opg + o0) * taps + taps - 1;
                 for (int o = o0; o < o1; o++, dst += taps)
@@ -71,17 +84,17 @@ internal static unsafe partial class LoweredConvolution
     public static void BackwardWeight(in ConvOperands ops, int threads)
     {
         var g = ops.G;
-        int chunks = ChunkCount(g, out _);
+        int chunks = ChunkCount(g, out int per);
         int partials = Math.Min(MaxPartials, chunks);
         if (partials <= 1)
         {
-            for (int ch = 0; ch < chunks; ch++) WeightChunk(ops, ch, ops.Weight, ops.Bias, threads);
+            for (int ch = 0; ch < chunks; ch++) WeightChunk(ops, ch, per, ops.Weight, ops.Bias, threads);
             return;
         }
         long stride = g.WeightLength + g.OutChannels;
         float* buffers = NativeScratch.Get(5, stride * partials);
         var job = ConvJob.Rent();
-        job.Set(Pass.BackwardWeight, ops, partials, chunks, buffers);
+        job.Set(Pass.BackwardWeight, ops, partials, chunks, 0, buffers);
         try { WorkerPool.Run(job, partials, threads); }
         finally { ConvJob.Return(job); }
         for (int s = 0; s < partials; s++)
@@ -95,23 +108,31 @@ internal static unsafe partial class LoweredConvolution
 
     private static void RunChunks(Pass pass, in ConvOperands ops, int threads)
     {
-        int chunks = ChunkCount(ops.G, out _);
-        if (chunks < 2 * threads || threads <= 1)
+        var g = ops.G;
+        int chunks = ChunkCount(g, out int per);
+        if (threads > 1 && chunks < 2 * threads)
         {
-            // Few chunks: go through them in turn and let each GEMM use the threads (same results either way).
-            for (int ch = 0; ch < chunks; ch++) RunChunk(pass, ops, ch, threads);
+            // Few chunks: one per thread instead, each with a single-threaded GEMM, so that packing and the
+            // copies around the GEMM run in parallel too. Forward and ∂X compute every output element the
+            // same way whatever the chunks, so this changes no result.
+            per = (g.Batch + Math.Min(threads, g.Batch) - 1) / Math.Min(threads, g.Batch);
+            chunks = (g.Batch + per - 1) / per;
+        }
+        if (chunks < threads || threads <= 1)
+        {
+            for (int ch = 0; ch < chunks; ch++) RunChunk(pass, ops, ch, per, threads);
             return;
         }
         var job = ConvJob.Rent();
-        job.Set(pass, ops, chunks, chunks, null);
+        job.Set(pass, ops, chunks, chunks, per, null);
         try { WorkerPool.Run(job, chunks, threads); }
         finally { ConvJob.Return(job); }
     }
 
-    private static void RunChunk(Pass pass, in ConvOperands ops, int chunk, int threads)
+    private static void RunChunk(Pass pass, in ConvOperands ops, int chunk, int per, int threads)
     {
-        if (pass == Pass.Forward) ForwardChunk(ops, chunk, threads);
-        else BackwardInputChunk(ops, chunk, threads);
+        if (pass == Pass.Forward) ForwardChunk(ops, chunk, per, threads);
+        else BackwardInputChunk(ops, chunk, per, threads);
     }
 
     /// <summary>Chunks of the batch, and the images per chunk (the last chunk may hold fewer).</summary>
@@ -141,8 +162,9 @@ internal static unsafe partial class LoweredConvolution
         long stride = g.WeightLength + g.OutChannels;
         float* part = buffers + partial * stride;
         new Span<float>(part, (int)stride).Clear();
+        ChunkCount(g, out int per);
         for (int ch = partial; ch < chunks; ch += partials)
-            WeightChunk(ops, ch, part, ops.Bias != null ? part + g.WeightLength : null, threads: 1);
+            WeightChunk(ops, ch, per, part, ops.Bias != null ? part + g.WeightLength : null, threads: 1);
     }
 
     private sealed class ConvJob : ParallelJob
@@ -150,7 +172,7 @@ internal static unsafe partial class LoweredConvolution
         [ThreadStatic] private static ConvJob? t_cached;
         private Pass _pass;
         private ConvOperands _ops;
-        private int _items, _chunks;
+        private int _items, _chunks, _per;
         private float* _buffers;
 
         public static ConvJob Rent()
@@ -162,15 +184,16 @@ internal static unsafe partial class LoweredConvolution
 
         public static void Return(ConvJob job) => t_cached = job;
 
-        public void Set(Pass pass, in ConvOperands ops, int items, int chunks, float* buffers)
+        public void Set(Pass pass, in ConvOperands ops, int items, int chunks, int per, float* buffers)
         {
-            _pass = pass; _ops = ops; _items = items; _chunks = chunks; _buffers = buffers;
+            _pass = pass; _ops = ops; _items = items; _chunks = chunks; _per = per; _buffers = buffers;
         }
 
         public override void Execute(int item)
         {
             if (_pass == Pass.BackwardWeight) WeightPartial(_ops, item, _items, _chunks, _buffers);
-            else RunChunk(_pass, _ops, item, threads: 1);
+            else if (_pass == Pass.FlipWeights) FlipWeights(_ops.G, _ops.Weight, _buffers, item, _items);
+            else RunChunk(_pass, _ops, item, _per, threads: 1);
         }
     }
 }
