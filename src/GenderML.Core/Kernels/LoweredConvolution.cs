@@ -110,11 +110,12 @@ internal static unsafe partial class LoweredConvolution
     {
         var g = ops.G;
         int chunks = ChunkCount(g, out int per);
-        if (threads > 1 && chunks < 2 * threads)
+        if (pass == Pass.Forward && threads > 1 && chunks < 2 * threads)
         {
             // Few chunks: one per thread instead, each with a single-threaded GEMM, so that packing and the
-            // copies around the GEMM run in parallel too. Forward and ∂X compute every output element the
-            // same way whatever the chunks, so this changes no result.
+            // copies around the GEMM run in parallel too. The forward pass computes every output element the
+            // same way whatever the chunks, so this changes no result. (Explicit ∂X keeps one GEMM over the
+            // threads: its transposed A would be packed once per chunk.)
             per = (g.Batch + Math.Min(threads, g.Batch) - 1) / Math.Min(threads, g.Batch);
             chunks = (g.Batch + per - 1) / per;
         }
