@@ -86,10 +86,21 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
         int t = 0;
         if (Avx512F.IsSupported)
         {
-            // Even lanes of two vectors: s[2t], t = 0…15 (reads s[31], inside the row or the chunk's slack).
+            // Even lanes: s[2t], t = 0…15 from two vectors, or 0…7 from one. Reads up to s[2·len + 15], inside the
+            // row, the next rows or the chunk's slack.
             var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
             for (; t + 16 <= len; t += 16)
                 Vector512.Store(Avx512F.PermuteVar16x32x2(Vector512.Load(s + 2 * t), even, Vector512.Load(s + 2 * t + 16)), d + t);
+            if (t + 8 <= len)
+            {
+                Vector256.Store(Avx512F.PermuteVar16x32(Vector512.Load(s + 2 * t), even).GetLower(), d + t);
+                t += 8;
+            }
+            if (t + 4 <= len)
+            {
+                Vector128.Store(Avx512F.PermuteVar16x32(Vector512.Load(s + 2 * t), even).GetLower().GetLower(), d + t);
+                t += 4;
+            }
         }
         for (; t < len; t++) d[t] = s[2 * t];
     }
