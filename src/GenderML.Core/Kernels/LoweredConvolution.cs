@@ -2,13 +2,16 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>
 /// Convolution through SGEMM. Images are taken a chunk at a time (chunk size fixed by the geometry, so that a
-/// chunk spans at least ~512 output pixels); a chunk's im2col matrix is K × (images·OH·OW), K = C/G·KH·KW.
-/// Forward: Y_g = W_g · col. ∂X: col = W_gᵀ · ∂Y_g, then col2im. ∂W: ∂W_g += ∂Y_g · colᵀ, summed over chunks
-/// into a fixed number of partial sums that are added in a fixed order.
+/// chunk spans at least ~1024 output pixels); a chunk's im2col matrix is K × (images·OH·OW), K = C/G·KH·KW.
+/// Forward: Y_g = W_g · col. ∂X: col = W_gᵀ · ∂Y_g, then col2im — or, for stride 1, the forward convolution of
+/// ∂Y with spatially flipped, channel-transposed weights. ∂W: ∂W_g += ∂Y_g · colᵀ, summed over chunks into a
+/// fixed number of partial sums that are added in a fixed order. For most shapes col is never written: the
+/// GEMM packs its slivers straight from a zero-padded copy of the chunk (<see cref="Im2ColPacker"/>,
+/// <see cref="Im2ColTransposedPacker"/>); see <see cref="ImplicitForward"/> and its siblings for the choice.
 /// </summary>
 internal static unsafe partial class LoweredConvolution
 {
-    private const int TargetColumns = 512;
+    private const int TargetColumns = 1024;
     private const int MaxPartials = 4;
 
     /// <summary>Scratch slots: the padded input chunk (per thread), and the flipped weights of ∂X (calling thread).</summary>
