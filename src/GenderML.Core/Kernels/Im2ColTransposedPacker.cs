@@ -42,15 +42,46 @@ internal sealed unsafe class Im2ColTransposedPacker : GemmBPacker
 
         int ohw = _oh * _ow, img = p0 / ohw, pix = p0 - img * ohw, oy = pix / _ow, ox = pix - oy * _ow;
         int p = 0;
-        if (_sw == 1 && _ow % 8 == 0 && ox % 8 == 0 && nr % 8 == 0 && Avx.IsSupported)
+        int mode = BlockMode(p0);
+        if (mode != 0 && nr % 8 == 0)
         {
+            // Blocks of eight pixels, read as one vector per tap (from 1, 2 or 4 runs of the image), transposed.
+            float** origin = stackalloc float*[4];
             for (; p + 8 <= kc; p += 8)
             {
-                float* origin = _x.Data + img * _x.ImageLength + (long)oy * _sh * _x.Width + ox;
+                int runs = mode == 3 ? 2 : mode == 4 ? 4 : 1;
+                for (int r = 0; r < runs; r++)
+                {
+                    origin[r] = _x.Data + img * _x.ImageLength + (long)oy * _sh * _x.Width + (long)ox * _sw;
+                    ox += 8 / runs;
+                    Advance(ref img, ref oy, ref ox);
+                }
                 float* d = dst + (long)p * nr;
-                for (int jb = 0; jb < nr; jb += 8) Transpose8(origin, tap + jb, d + jb, nr);
-                ox += 8;
-                Advance(ref img, ref oy, ref ox);
+                for (int jb = 0; jb < nr; jb += 8)
+                {
+                    int* t = tap + jb;
+                    switch (mode)
+                    {
+                        case 1:
+                            Transpose8(Avx.LoadVector256(origin[0] + t[0]), Avx.LoadVector256(origin[0] + t[1]),
+                                Avx.LoadVector256(origin[0] + t[2]), Avx.LoadVector256(origin[0] + t[3]),
+                                Avx.LoadVector256(origin[0] + t[4]), Avx.LoadVector256(origin[0] + t[5]),
+                                Avx.LoadVector256(origin[0] + t[6]), Avx.LoadVector256(origin[0] + t[7]), d + jb, nr);
+                            break;
+                        case 2:
+                            Transpose8(Even(origin[0] + t[0]), Even(origin[0] + t[1]), Even(origin[0] + t[2]), Even(origin[0] + t[3]),
+                                Even(origin[0] + t[4]), Even(origin[0] + t[5]), Even(origin[0] + t[6]), Even(origin[0] + t[7]), d + jb, nr);
+                            break;
+                        case 3:
+                            Transpose8(Two(origin, t[0]), Two(origin, t[1]), Two(origin, t[2]), Two(origin, t[3]),
+                                Two(origin, t[4]), Two(origin, t[5]), Two(origin, t[6]), Two(origin, t[7]), d + jb, nr);
+                            break;
+                        default:
+                            Transpose8(Four(origin, t[0]), Four(origin, t[1]), Four(origin, t[2]), Four(origin, t[3]),
+                                Four(origin, t[4]), Four(origin, t[5]), Four(origin, t[6]), Four(origin, t[7]), d + jb, nr);
+                            break;
+                    }
+                }
             }
         }
         for (; p < kc; p++)
@@ -78,18 +109,37 @@ internal sealed unsafe class Im2ColTransposedPacker : GemmBPacker
         img++;
     }
 
-    /// <summary>dst[q·ld + r] = origin[tap[r] + q] for q, r in 0…7: eight taps of eight consecutive pixels, transposed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(float* origin, int* tap, float* dst, int ld)
+    /// <summary>
+    /// How blocks of eight pixels (p0 a multiple of 8) can be read with vector loads: 1, one run of stride 1;
+    /// 2, one run of stride 2; 3, two output rows of four (stride 1); 4, four rows of two (stride 1); 0, not at all.
+    /// </summary>
+    private int BlockMode(int p0)
     {
-        var r0 = Avx.LoadVector256(origin + tap[0]);
-        var r1 = Avx.LoadVector256(origin + tap[1]);
-        var r2 = Avx.LoadVector256(origin + tap[2]);
-        var r3 = Avx.LoadVector256(origin + tap[3]);
-        var r4 = Avx.LoadVector256(origin + tap[4]);
-        var r5 = Avx.LoadVector256(origin + tap[5]);
-        var r6 = Avx.LoadVector256(origin + tap[6]);
-        var r7 = Avx.LoadVector256(origin + tap[7]);
+        if (!Avx2.IsSupported || p0 % 8 != 0) return 0;
+        if (_ow % 8 == 0) return _sw == 1 ? 1 : _sw == 2 && Avx512F.IsSupported ? 2 : 0;
+        if (_sw != 1) return 0;
+        if (_ow == 4 && _oh % 2 == 0) return 3;
+        return _ow == 2 ? 4 : 0;
+    }
+
+    /// <summary>s[0], s[2], …, s[14] (reads s[15], inside the chunk or its slack).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Even(float* s) =>
+        Avx512F.PermuteVar16x32(Vector512.Load(s), Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 0, 0, 0, 0, 0, 0, 0, 0)).GetLower();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Two(float** origin, int tap) =>
+        Vector256.Create(Vector128.Load(origin[0] + tap), Vector128.Load(origin[1] + tap));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Four(float** origin, int tap) =>
+        Vector256.Create(*(double*)(origin[0] + tap), *(double*)(origin[1] + tap), *(double*)(origin[2] + tap), *(double*)(origin[3] + tap)).AsSingle();
+
+    /// <summary>Writes the transpose of the 8×8 block with rows r0…r7 to <paramref name="dst"/> (row stride <paramref name="ld"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, int ld)
+    {
         var t0 = Avx.UnpackLow(r0, r1);
         var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3);
