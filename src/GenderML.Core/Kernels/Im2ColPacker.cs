@@ -47,6 +47,11 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
         }
 
         int taps = _kh * _kw, c = p0 / taps, t = p0 - c * taps, i = t / _kw, kj = t - i * _kw;
+        if (_sw == 1 && cols == nr && Uniform(runLen, runs) is int runLength and (16 or 8 or 4 or 2) && Vector512.IsHardwareAccelerated)
+        {
+            PackUniform(runSrc, runs, runLength, c, i, kj, kc, nr, dst);
+            return;
+        }
         for (int p = 0; p < kc; p++)
         {
             float* src = _x.Data + c * _x.PlaneLength + (long)i * _x.Width + kj;
@@ -58,6 +63,46 @@ internal sealed unsafe class Im2ColPacker : GemmBPacker
             else
                 for (int r = 0; r < runs; r++) CopyRunStrided(src + runSrc[r], d + runCol[r], runLen[r], _sw);
             for (int j = cols; j < nr; j++) d[j] = 0f;
+            if (++kj == _kw)
+            {
+                kj = 0;
+                if (++i == _kh) { i = 0; c++; }
+            }
+        }
+    }
+
+    /// <summary>The common length of all runs, or 0.</summary>
+    private static int Uniform(int* runLen, int runs)
+    {
+        for (int r = 1; r < runs; r++)
+            if (runLen[r] != runLen[0]) return 0;
+        return runLen[0];
+    }
+
+    /// <summary>
+    /// The same sliver when every run has length <paramref name="len"/> (16, 8, 4 or 2) and fills all nr columns:
+    /// one branch-free row loop per length (ResNet's 16-, 8-, 4- and 2-pixel-wide maps).
+    /// </summary>
+    private void PackUniform(long* runSrc, int runs, int len, int c, int i, int kj, int kc, int nr, float* dst)
+    {
+        for (int p = 0; p < kc; p++, dst += nr)
+        {
+            float* src = _x.Data + c * _x.PlaneLength + (long)i * _x.Width + kj;
+            switch (len)
+            {
+                case 16:
+                    for (int r = 0; r < runs; r++) Vector512.Store(Vector512.Load(src + runSrc[r]), dst + r * 16);
+                    break;
+                case 8:
+                    for (int r = 0; r < runs; r++) Vector256.Store(Vector256.Load(src + runSrc[r]), dst + r * 8);
+                    break;
+                case 4:
+                    for (int r = 0; r < runs; r++) Vector128.Store(Vector128.Load(src + runSrc[r]), dst + r * 4);
+                    break;
+                default:
+                    for (int r = 0; r < runs; r++) *(long*)(dst + r * 2) = *(long*)(src + runSrc[r]);
+                    break;
+            }
             if (++kj == _kw)
             {
                 kj = 0;

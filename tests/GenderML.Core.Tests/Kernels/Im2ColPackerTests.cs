@@ -32,7 +32,8 @@ public sealed class Im2ColPackerTests
             yield return g;
         }
         yield return new ConvGeometry(3, 4, 4, 4, 8, 3, 3, 1, 1, 1, 1, 1, 1);     // ResNet layer3-like: runs of 4
-        yield return new ConvGeometry(5, 3, 2, 2, 8, 3, 3, 1, 1, 1, 1, 1, 1);     // layer4-like: runs of 2
+        yield return new ConvGeometry(9, 3, 2, 2, 8, 3, 3, 1, 1, 1, 1, 1, 1);     // layer4-like: runs of 2
+        yield return new ConvGeometry(2, 2, 8, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1);     // layer2-like: runs of 8
         yield return new ConvGeometry(2, 2, 16, 16, 8, 3, 3, 1, 1, 1, 1, 1, 1);   // layer1-like: runs of 16
         yield return new ConvGeometry(1, 3, 64, 64, 8, 7, 7, 2, 2, 3, 3, 3, 3);   // the stem: stride 2, runs of 32
         yield return new ConvGeometry(2, 2, 40, 40, 8, 3, 3, 2, 2, 1, 1, 1, 1);   // stride 2, runs of 20
