@@ -55,6 +55,7 @@ public sealed class ConvolutionTests
     [Theory]
     [InlineData(3, 64, 6, 6, 64, 3, 1, 1)]      // ResNet layer1-like (∂X through the flipped-weight forward)
     [InlineData(70, 64, 2, 2, 64, 3, 1, 1)]     // layer4-like maps, several chunks
+    [InlineData(2, 128, 4, 4, 64, 3, 1, 1)]     // weights ≥ 64K floats: ∂X flips them on all threads
     [InlineData(9, 64, 4, 4, 32, 3, 2, 1)]      // strided
     [InlineData(9, 64, 4, 4, 32, 1, 2, 0)]      // 1×1 strided projection
     [InlineData(2, 3, 20, 20, 64, 7, 2, 3)]     // the stem
