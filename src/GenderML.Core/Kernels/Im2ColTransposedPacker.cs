@@ -7,9 +7,9 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// The transposed im2col matrix of a <see cref="PaddedChunk"/> as an implicit GEMM operand B (images·OH·OW × K), for
 /// the weight gradient ∂W += ∂Y · colᵀ: row <c>(n·OH + y)·OW + x</c>, column <c>(c·KH + i)·KW + j</c> holds
-/// <c>padded[n, c, y·sh + i, x·sw + j]</c>. Eight pixels of one output row are eight consecutive floats of the image
-/// (stride 1), so when rows hold a multiple of eight pixels, slivers are packed by 8×8 transposes; otherwise by
-/// gathers.
+/// <c>padded[n, c, y·sh + i, x·sw + j]</c>. Blocks of eight consecutive pixels are read as one vector per tap —
+/// one run of stride 1 or 2 when output rows hold a multiple of eight pixels, two rows of four or four rows of two
+/// (stride 1) — and transposed 8×8 into the sliver; other shapes are packed by gathers.
 /// </summary>
 internal sealed unsafe class Im2ColTransposedPacker : GemmBPacker
 {

@@ -11,9 +11,9 @@ internal static unsafe partial class LoweredConvolution
         ops.Lowering == ConvLowering.Implicit || (ops.Lowering == ConvLowering.Auto && ops.G.KernelHeight * ops.G.KernelWidth > 1);
 
     /// <summary>
-    /// Whether ∂W packs colᵀ from the padded image: by 8×8 transposes when output rows hold a multiple of 8 pixels
-    /// (stride 1), else by gathers, which pay off only for strided windows (whose explicit im2col is scalar) or when
-    /// many output channels share each packed value.
+    /// Whether ∂W packs colᵀ from the padded image: by 8×8 transposes when eight pixels are one or a few runs of the
+    /// image (see <see cref="Im2ColTransposedPacker"/>), else by gathers. It loses to the explicit path only for
+    /// stride-1 maps of odd widths with few output channels (cnn2's conv2), where gathers dominate.
     /// </summary>
     internal static bool ImplicitWeight(in ConvOperands ops)
     {
