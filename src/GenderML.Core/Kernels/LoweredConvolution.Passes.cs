@@ -35,7 +35,7 @@ internal static unsafe partial class LoweredConvolution
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int k = cpg * g.KernelHeight * g.KernelWidth;
         long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
-        float* temp = count > 1 ? NativeScratch.Get(4, (long)opg * cols) : null;
+        float* temp = count > 1 && ohw % 32 != 0 ? NativeScratch.Get(4, (long)opg * cols) : null;
         bool implicitB = ImplicitForward(ops);
         var packer = Im2ColPacker.ForThisThread;
         float* col = implicitB ? null : NativeScratch.Get(3, (long)k * cols);
@@ -46,11 +46,14 @@ internal static unsafe partial class LoweredConvolution
             else
                 for (int i = 0; i < count; i++) Im2Col.Lower(g, first + i * imageStride, cpg, col + i * ohw, cols);
             float* w = ops.Weight + (long)gi * opg * k;
-            float* y = count == 1 ? ops.Output + ((long)n0 * g.OutChannels + gi * opg) * ohw : temp;
-            int ldy = count == 1 ? ohw : cols;
-            if (implicitB) GemmDriver.Run(GemmBlocking.BestIsa, false, opg, cols, k, w, k, packer, y, ldy, false, threads);
-            else GemmDriver.Run(GemmBlocking.BestIsa, false, false, opg, cols, k, w, k, col, cols, y, ldy, false, threads);
-            if (count > 1)
+            // Several images whose planes hold whole register blocks: the GEMM writes them in place.
+            bool inPlace = count == 1 || ohw % 32 == 0;
+            float* y = inPlace ? ops.Output + ((long)n0 * g.OutChannels + gi * opg) * ohw : temp;
+            int ldy = inPlace ? ohw : cols;
+            int segment = count > 1 && inPlace ? ohw : 0;
+            GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, col, cols, y, ldy, false, threads,
+                implicitB ? packer : null, segment, (long)g.OutChannels * ohw);
+            if (!inPlace)
             {
                 for (int i = 0; i < count; i++)
                 for (int o = 0; o < opg; o++)

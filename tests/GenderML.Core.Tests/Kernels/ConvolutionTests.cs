@@ -56,6 +56,8 @@ public sealed class ConvolutionTests
     [InlineData(3, 64, 6, 6, 64, 3, 1, 1)]      // ResNet layer1-like (∂X through the flipped-weight forward)
     [InlineData(70, 64, 2, 2, 64, 3, 1, 1)]     // layer4-like maps, several chunks
     [InlineData(2, 128, 4, 4, 64, 3, 1, 1)]     // weights ≥ 64K floats: ∂X flips them on all threads
+    [InlineData(3, 64, 16, 16, 64, 3, 1, 1)]    // layer1: 256-pixel planes, the GEMM writes the images in place
+    [InlineData(5, 8, 8, 8, 16, 3, 1, 1)]       // 64-pixel planes in place
     [InlineData(9, 64, 4, 4, 32, 3, 2, 1)]      // strided
     [InlineData(9, 64, 4, 4, 32, 1, 2, 0)]      // 1×1 strided projection
     [InlineData(2, 3, 20, 20, 64, 7, 2, 3)]     // the stem
