@@ -104,10 +104,24 @@ public static partial class Convolution
     }
 }
 
+/// <summary>How <see cref="LoweredConvolution"/> lowers a convolution to SGEMM.</summary>
+internal enum ConvLowering
+{
+    /// <summary>Whichever measured faster for the shape.</summary>
+    Auto,
+
+    /// <summary>Write the im2col matrix, multiply, and for stride-1 ∂X too, col2im.</summary>
+    Explicit,
+
+    /// <summary>Pack GEMM slivers straight from the padded image; stride-1 ∂X as a forward convolution with flipped weights.</summary>
+    Implicit,
+}
+
 /// <summary>The pointers of one convolution call. <c>Input</c> is x or ∂x, <c>Weight</c> w or ∂w, <c>Bias</c> b or ∂b (null when absent), <c>Output</c> y or ∂y.</summary>
-internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output)
+internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output, ConvLowering lowering = ConvLowering.Auto)
 {
     public readonly ConvGeometry G = g;
+    public readonly ConvLowering Lowering = lowering;
     public readonly float* Input = input;
     public readonly float* Weight = weight;
     public readonly float* Bias = bias;

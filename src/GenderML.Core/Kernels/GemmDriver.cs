@@ -26,21 +26,37 @@ internal static unsafe class GemmDriver
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
         => Run(GemmBlocking.For(isa), transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, threads);
 
-    /// <summary>As above with explicit block sizes (for tests and tuning).</summary>
+    /// <summary>Runs C = op(A)·B (or C += …) where B (k×n) is packed on demand by <paramref name="packer"/>.</summary>
+    public static void Run(GemmIsa isa, bool transA, int m, int n, int k, float* a, int lda, GemmBPacker packer,
+        float* c, int ldc, bool accumulate, int threads)
+        => Run(GemmBlocking.For(isa), transA, false, m, n, k, a, lda, null, 0, c, ldc, accumulate, threads, packer);
+
+    /// <summary>
+    /// As above with explicit block sizes (for tests and tuning). With <paramref name="cSegment"/> &gt; 0 (a multiple
+    /// of 32, so no register block straddles two segments), C's columns come in segments of that many, segment s
+    /// starting <paramref name="cSegmentStride"/>·s floats after the first: element (i, j) is at
+    /// <c>c[i·ldc + (j / cSegment)·cSegmentStride + j % cSegment]</c> — a batch of NCHW images written in place.
+    /// </summary>
     public static void Run(GemmBlocking blocking, bool transA, bool transB, int m, int n, int k,
-        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads)
+        float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads, GemmBPacker? packer = null,
+        int cSegment = 0, long cSegmentStride = 0)
     {
         if (m == 0 || n == 0) return;
+        if (cSegment > 0 && cSegment % 32 != 0)
+            throw new InvalidOperationException($"GemmDriver: column segments of {cSegment} are not a multiple of 32");
         if (k == 0)
         {
             if (!accumulate)
-                for (int i = 0; i < m; i++) new Span<float>(c + (long)i * ldc, n).Clear();
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j += cSegment > 0 ? cSegment : n)
+                        new Span<float>(c + (long)i * ldc + (cSegment > 0 ? j / cSegment * cSegmentStride : 0), Math.Min(n - j, cSegment > 0 ? cSegment : n)).Clear();
             return;
         }
 
         bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
         int targetTiles = parallel ? TilesPerThread * threads : 1;
-        var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, targetTiles);
+        var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, targetTiles, packer,
+            cSegment, cSegmentStride);
         int tiles = problem.TileCount;
         if (!parallel || tiles == 1)
         {
@@ -84,12 +100,19 @@ internal static unsafe class GemmDriver
         private readonly int _m, _n, _k, _lda, _ldb, _ldc;
         private readonly float* _a, _b, _c;
         private readonly int _tileRows, _tileCols, _rowTiles;
+        private readonly GemmBPacker? _packer;
+        private readonly int _cSegment;
+        private readonly long _cSegmentStride;
 
         public GemmProblem(GemmBlocking bk, bool transA, bool transB, int m, int n, int k,
-            float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int targetTiles)
+            float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int targetTiles, GemmBPacker? packer,
+            int cSegment, long cSegmentStride)
         {
             _bk = bk; _transA = transA; _transB = transB; _accumulate = accumulate;
             _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
+            _packer = packer;
+            _cSegment = cSegment;
+            _cSegmentStride = cSegmentStride;
 
             // Big tiles keep packing cheap (B is packed once per tile, A once per tile column); split the
             // longer side until there are enough tiles for the threads to share.
@@ -97,7 +120,9 @@ internal static unsafe class GemmDriver
             while (rowTiles * colTiles < targetTiles)
             {
                 int rows = CeilDiv(m, rowTiles), cols = CeilDiv(n, colTiles);
-                bool splitRows = rows >= 2 * MinTileRows && (rows >= cols || cols < 2 * MinTileCols);
+                // An implicit B costs more to pack than A: each row tile packs all of its columns again, so split
+                // columns first.
+                bool splitRows = rows >= 2 * MinTileRows && ((packer is null && rows >= cols) || cols < 2 * MinTileCols);
                 if (splitRows) rowTiles++;
                 else if (cols >= 2 * MinTileCols) colTiles++;
                 else break;
@@ -133,12 +158,18 @@ internal static unsafe class GemmDriver
                         float* bSliver = bPack + (long)jr * kc;
                         int cols = Math.Min(bk.NR, nt - jr);
                         // Pack each B sliver just before its first use, while it is hot in L1.
-                        if (ic == 0) GemmPacking.PackBSliver(_transB, _b, _ldb, p0, kc, j0 + jr, cols, bk.NR, bSliver);
+                        if (ic == 0)
+                        {
+                            if (_packer is null) GemmPacking.PackBSliver(_transB, _b, _ldb, p0, kc, j0 + jr, cols, bk.NR, bSliver);
+                            else _packer.PackSliver(p0, kc, j0 + jr, cols, bk.NR, bSliver);
+                        }
+                        int j = j0 + jr;
+                        float* cColumn = _c + (_cSegment == 0 ? j : (long)(j / _cSegment) * _cSegmentStride + j % _cSegment);
                         for (int ir = 0; ir < mc; ir += bk.MR)
                         {
                             float* aSliver = aPack + (long)ir * kc;
                             int rows = Math.Min(bk.MR, mc - ir);
-                            float* cTile = _c + (long)(i0 + ic + ir) * _ldc + j0 + jr;
+                            float* cTile = cColumn + (long)(i0 + ic + ir) * _ldc;
                             if (rows == bk.MR && cols == bk.NR)
                             {
                                 Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add);

@@ -22,6 +22,11 @@ internal static unsafe class GemmPacking
             if (transA)
             {
                 float* src = a + (long)p0 * lda + i0 + s;
+                if (rows == mr && mr == 8)
+                {
+                    for (int p = 0; p < kc; p++) Vector256.Store(Vector256.Load(src + (long)p * lda), d + p * 8);
+                    continue;
+                }
                 for (int p = 0; p < kc; p++)
                 {
                     float* sp = src + (long)p * lda;

@@ -8,7 +8,7 @@ namespace GenderML.Core.Kernels;
 /// </summary>
 internal static unsafe class NativeScratch
 {
-    public const int SlotCount = 6;
+    public const int SlotCount = 8;
 
     [ThreadStatic] private static Buffers? t_buffers;
 

@@ -42,6 +42,34 @@ public sealed class ConvolutionTests
     }
 
     [Theory]
+    [MemberData(nameof(Seeds))]
+    public void BothLoweringsMatchReference(int seed)
+    {
+        foreach (var g in RandomGeometries(seed + 1000, 12))
+        {
+            CheckLowering(g, ConvLowering.Explicit, seed, threads: 1 + (seed & 1));
+            CheckLowering(g, ConvLowering.Implicit, seed, threads: 2 - (seed & 1));
+        }
+    }
+
+    [Theory]
+    [InlineData(3, 64, 6, 6, 64, 3, 1, 1)]      // ResNet layer1-like (∂X through the flipped-weight forward)
+    [InlineData(70, 64, 2, 2, 64, 3, 1, 1)]     // layer4-like maps, several chunks
+    [InlineData(2, 128, 4, 4, 64, 3, 1, 1)]     // weights ≥ 64K floats: ∂X flips them on all threads
+    [InlineData(3, 64, 16, 16, 64, 3, 1, 1)]    // layer1: 256-pixel planes, the GEMM writes the images in place
+    [InlineData(5, 8, 8, 8, 16, 3, 1, 1)]       // 64-pixel planes in place
+    [InlineData(9, 64, 4, 4, 32, 3, 2, 1)]      // strided
+    [InlineData(9, 64, 4, 4, 32, 1, 2, 0)]      // 1×1 strided projection
+    [InlineData(2, 3, 20, 20, 64, 7, 2, 3)]     // the stem
+    public void ResNetShapesMatchReferenceBothWays(int n, int c, int h, int w, int oc, int k, int stride, int pad)
+    {
+        var g = new ConvGeometry(n, c, h, w, oc, k, k, stride, stride, pad, pad, pad, pad);
+        CheckAllPasses(g, 3);
+        CheckLowering(g, ConvLowering.Explicit, 4, threads: 2);
+        CheckLowering(g, ConvLowering.Implicit, 5, threads: 2);
+    }
+
+    [Theory]
     [InlineData(2, 3, 50, 50, 32, 3, 3, 1, 0, 0, 0, 0, 1)]     // first layer of a small CNN
     [InlineData(3, 32, 24, 24, 64, 3, 3, 1, 0, 0, 0, 0, 1)]
     [InlineData(2, 16, 9, 9, 32, 3, 3, 2, 1, 1, 1, 1, 1)]      // strided
@@ -62,6 +90,8 @@ public sealed class ConvolutionTests
     [InlineData(130, 8, 4, 4, 16, 1)]
     [InlineData(6, 16, 20, 20, 32, 1)]
     [InlineData(9, 16, 10, 10, 16, 16)]
+    [InlineData(70, 64, 4, 4, 64, 1)]
+    [InlineData(3, 64, 16, 16, 64, 1)]
     public void OneAndTwoThreadsAreBitIdentical(int n, int c, int h, int w, int oc, int groups)
     {
         var g = new ConvGeometry(n, c, h, w, oc, 3, 3, 1, 1, 1, 1, 1, 1, groups);
@@ -94,6 +124,47 @@ public sealed class ConvolutionTests
         Convolution.BackwardInput(g, dy, w, dx, options);
         Convolution.BackwardWeight(g, x, dy, dw, db, options);
         return [y, dx, dw, db];
+    }
+
+    /// <summary>All three passes of <see cref="LoweredConvolution"/> with <paramref name="lowering"/> forced, against the reference.</summary>
+    private static unsafe void CheckLowering(in ConvGeometry g, ConvLowering lowering, int seed, int threads)
+    {
+        var x = KernelAssert.Random(g.InputLength, seed);
+        var w = KernelAssert.Random(g.WeightLength, seed + 1);
+        var b = KernelAssert.Random(g.OutChannels, seed + 2);
+        var dy = KernelAssert.Random(g.OutputLength, seed + 3);
+        int reduce = g.InChannelsPerGroup * g.KernelHeight * g.KernelWidth;
+        float tol = 1e-5f * (1 + MathF.Sqrt(Math.Max(reduce, g.Batch * g.OutHeight * g.OutWidth)));
+        string what = $"{lowering} {g}";
+
+        var y = new float[g.OutputLength];
+        var yActual = KernelAssert.Random(g.OutputLength, 99);
+        var dx = new float[g.InputLength];
+        var dxActual = KernelAssert.Random(g.InputLength, 98);
+        var dw = KernelAssert.Random(g.WeightLength, seed + 4);
+        var db = KernelAssert.Random(g.OutChannels, seed + 5);
+        var dwActual = (float[])dw.Clone();
+        var dbActual = (float[])db.Clone();
+        ConvolutionReference.Forward(g, x, w, b, y);
+        ConvolutionReference.BackwardInput(g, dy, w, dx);
+        ConvolutionReference.BackwardWeight(g, x, dy, dw, db);
+        if (g.OutputLength > 0 && g.InputLength > 0)
+        {
+            fixed (float* px = x, pw = w, pb = b, py = yActual, pdy = dy, pdx = dxActual, pdw = dwActual, pdb = dbActual)
+            {
+                LoweredConvolution.Forward(new ConvOperands(g, px, pw, pb, py, lowering), threads);
+                LoweredConvolution.BackwardInput(new ConvOperands(g, pdx, pw, null, pdy, lowering), threads);
+                LoweredConvolution.BackwardWeight(new ConvOperands(g, px, pdw, pdb, pdy, lowering), threads);
+            }
+        }
+        else
+        {
+            yActual = y; dxActual = dx; dwActual = dw; dbActual = db;
+        }
+        KernelAssert.Close(y, yActual, tol, $"Forward {what}");
+        KernelAssert.Close(dx, dxActual, tol, $"BackwardInput {what}");
+        KernelAssert.Close(dw, dwActual, tol, $"BackwardWeight ∂W {what}");
+        KernelAssert.Close(db, dbActual, tol, $"BackwardWeight ∂b {what}");
     }
 
     private static void CheckAllPasses(in ConvGeometry g, int seed)

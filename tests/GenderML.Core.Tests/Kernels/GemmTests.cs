@@ -107,6 +107,46 @@ public sealed class GemmTests
         Assert.Equal(new float[4], c);
     }
 
+    [Theory]
+    [InlineData(8, 32, 3, 9, 2, false)]      // segment = one register block
+    [InlineData(13, 64, 4, 37, 3, true)]     // odd rows (edge tiles), k = 0 and accumulate below
+    [InlineData(64, 256, 3, 576, 2, false)]  // a ResNet layer1 chunk: 3 images of 16×16
+    [InlineData(70, 96, 5, 300, 1, true)]
+    public unsafe void WritesColumnSegmentsInPlace(int m, int segment, int segments, int k, int gap, bool accumulate)
+    {
+        // C's columns in segments of `segment`, `segment·(m + gap)` floats apart (images of NCHW with m channels
+        // among m + gap): compare with a plain GEMM into a contiguous matrix, element by element.
+        int n = segment * segments;
+        long stride = (long)segment * (m + gap);
+        var a = KernelAssert.Random(m * k, m);
+        var b = KernelAssert.Random(k * n, n);
+        var plain = KernelAssert.Random(m * n, 5);
+        var segmented = KernelAssert.Random((int)(stride * segments), 7);
+        for (int i = 0; i < m; i++)
+        for (int j = 0; j < n; j++)
+            segmented[i * segment + j / segment * stride + j % segment] = plain[i * n + j];
+        var untouched = (float[])segmented.Clone();
+        foreach (int kk in new[] { k, 0 })
+        {
+            fixed (float* pa = a, pb = b, pp = plain, ps = segmented)
+            {
+                GemmDriver.Run(GemmIsa.Scalar, false, false, m, n, kk, pa, k, pb, n, pp, n, accumulate, threads: 1);
+                GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, m, n, kk, pa, k, pb, n, ps, segment,
+                    accumulate, threads: 2, cSegment: segment, cSegmentStride: stride);
+            }
+            for (int i = 0; i < segmented.Length; i++)
+            {
+                long s = i / stride, r = i % stride, row = r / segment, col = r % segment;
+                if (row < m)
+                {
+                    float e = plain[row * n + s * segment + col];
+                    Assert.True(MathF.Abs(e - segmented[i]) <= 1e-4f * (1 + MathF.Abs(e)), $"k={kk}: ({row}, {s * segment + col}): {e} vs {segmented[i]}");
+                }
+                else Assert.Equal(untouched[i], segmented[i]);
+            }
+        }
+    }
+
     [Fact]
     public void RejectsShortSpansAndLeadingDimensions()
     {
