@@ -12,10 +12,13 @@ public sealed record FineTuneOptions
     /// <summary>Passes over the training images at the most. Default 6.</summary>
     public int Epochs { get; init; } = 6;
 
-    /// <summary>AdamW step size of the residual stage's weights. Default 1e-4.</summary>
-    public double LearningRate { get; init; } = 1e-4;
+    /// <summary>
+    /// AdamW step size of each residual-stage tensor relative to its root-mean-square value (the pretrained filters are
+    /// ~1e-3, dlib's scales ~5): a tensor of RMS r steps by r × this. Cosine-annealed to 0. Default 1e-3.
+    /// </summary>
+    public double LearningRate { get; init; } = 1e-3;
 
-    /// <summary>AdamW step size of the head. Default 1e-3.</summary>
+    /// <summary>The same for the head's weight and bias. Default 1e-3.</summary>
     public double HeadLearningRate { get; init; } = 1e-3;
 
     /// <summary>Decoupled weight decay λ of both. Default 1e-4.</summary>

@@ -8,8 +8,8 @@ namespace GenderML.Transfer;
 
 /// <summary>
 /// The fine-tuning epochs: seeded shuffles, each sample as itself or (with <see cref="FineTuneOptions.FlipTrain"/>) its
-/// mirror at random, mean binary cross-entropy on the logit, AdamW on the stage (<see cref="FineTuneOptions.LearningRate"/>)
-/// and on the head (<see cref="FineTuneOptions.HeadLearningRate"/>), cosine-annealed over the planned steps. After each
+/// mirror at random, mean binary cross-entropy on the logit, AdamW per tensor with a step size of its RMS times
+/// <see cref="FineTuneOptions.LearningRate"/> (stage) or <see cref="FineTuneOptions.HeadLearningRate"/> (head), cosine-annealed over the planned steps. After each
 /// epoch the validation log-loss (scored as predictions are) decides early stopping; the best epoch's weights are kept,
 /// epoch 0 being the frozen-head start.
 /// </summary>
@@ -20,10 +20,11 @@ internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int s
     public Outcome Train(FineTuneTrainer.Part tr, FineTuneTrainer.Part va, IProgress<TrainingProgress>? progress, Stopwatch clock,
         CancellationToken cancellation)
     {
-        var stageParams = net.Stage.Parameters();
-        var headParams = net.Head.Parameters();
-        var stageOpt = new AdamW(stageParams, new AdamOptions(o.LearningRate, WeightDecay: o.WeightDecay));
-        var headOpt = new AdamW(headParams, new AdamOptions(o.HeadLearningRate, WeightDecay: o.WeightDecay));
+        // One AdamW per tensor, its step size relative to the tensor's RMS: the pretrained filters are ~1e-3 and dlib's
+        // scales ~5, so one absolute rate either wrecks the filters or leaves the scales alone.
+        var optimizers = net.Stage.Parameters().Select(p => (Rate: o.LearningRate * Rms(p), Parameter: p))
+            .Concat(net.Head.Parameters().Select(p => (Rate: o.HeadLearningRate * Rms(p), Parameter: p)))
+            .Select(q => (q.Rate, Optimizer: new AdamW([q.Parameter], new AdamOptions(q.Rate, WeightDecay: o.WeightDecay)))).ToArray();
         var random = new Random(seed);
         int n = tr.Y.Length, batches = (n + o.BatchSize - 1) / o.BatchSize, totalSteps = Math.Max(1, batches * o.Epochs), step = 0;
         int[] order = [.. Enumerable.Range(0, n)];
@@ -64,10 +65,11 @@ internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int s
                 seen += m;
                 net.Network.Backward(grad);
                 double scale = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
-                stageOpt.LearningRate = o.LearningRate * scale;
-                headOpt.LearningRate = o.HeadLearningRate * scale;
-                stageOpt.Step();
-                headOpt.Step();
+                foreach (var (rate, optimizer) in optimizers)
+                {
+                    optimizer.LearningRate = rate * scale;
+                    optimizer.Step();
+                }
                 step++;
                 if (progress is not null && (b % 20 == 19 || b == batches - 1))
                     progress.Report(new TrainingProgress(epoch, o.Epochs, b + 1, batches, lossSum / seen, (double)correct / seen, null, null,
@@ -90,6 +92,8 @@ internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int s
         foreach (var p in net.Network.State()) best[p.Name].CopyTo(p.Value.Data, 0);
         return new Outcome(epochsRun, bestEpoch, bestLoss);
     }
+
+    private static double Rms(Parameter p) => Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p.Value.Data) / Math.Max(1, p.Value.Length));
 
     private Dictionary<string, float[]> Snapshot() => net.Network.State().ToDictionary(p => p.Name, p => p.Value.Data.ToArray(), StringComparer.Ordinal);
 
