@@ -4,7 +4,7 @@ namespace GenderML.Classifiers;
 /// Fine-tuning of the face ResNet's last residual stage (<c>conv256_down</c> … <c>conv256_down_out</c>) for
 /// <see cref="TransferRecipe.FineTune"/>: the frozen prefix (stem … <c>conv128_2</c>) runs once per image and its
 /// 128×8×8 output is cached on disk; the stage, initialised from the pretrained weights, and a logistic head on its
-/// 256 pooled features, initialised from the frozen descriptor's logistic fit, are trained with AdamW on
+/// 256 pooled features, initialised from a logistic fit on the pretrained stage's features, are trained with AdamW on
 /// binary cross-entropy; the epoch with the best validation log-loss is kept.
 /// </summary>
 public sealed record FineTuneOptions
@@ -14,12 +14,12 @@ public sealed record FineTuneOptions
 
     /// <summary>
     /// AdamW step size of each residual-stage tensor relative to its root-mean-square value (the pretrained filters are
-    /// ~1e-3, dlib's scales ~5): a tensor of RMS r steps by r × this. Cosine-annealed to 0. Default 1e-3.
+    /// ~1e-3, dlib's scales ~5): a tensor of RMS r steps by r × this. Cosine-annealed to 0. Default 3e-3.
     /// </summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = 3e-3;
 
-    /// <summary>The same for the head's weight and bias. Default 1e-3.</summary>
-    public double HeadLearningRate { get; init; } = 1e-3;
+    /// <summary>The same for the head's weight and bias. Default 3e-3.</summary>
+    public double HeadLearningRate { get; init; } = 3e-3;
 
     /// <summary>Decoupled weight decay λ of both. Default 1e-4.</summary>
     public double WeightDecay { get; init; } = 1e-4;

@@ -41,8 +41,7 @@ internal static class FineTuneTrainer
         var net = FineTuneNetwork.Pretrained(weights);
         net.SetCompute(o.Threads);
         net.FlipTest = ft.FlipTest;
-        var fc = weights.Get("fc", FineTuneNetwork.Pooled, FaceRecognitionNet.DescriptorLength).Floats!;
-        var (frozenC, frozenLoss) = FitFrozenHead(net, fc, recipe.CValues, tr, va, ft, o, cancellation);
+        var (frozenC, frozenLoss) = FitFrozenHead(net, recipe.CValues, tr, va, ft, o, cancellation);
         var frozen = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
 
         var loop = new FineTuneLoop(net, ft, o.Seed);
@@ -81,38 +80,39 @@ internal static class FineTuneTrainer
     }
 
     /// <summary>
-    /// The frozen descriptor's logistic fit (standardised, C of best validation log-loss; on the mirrors too when training
-    /// flips), folded into the 256 → 1 head: <c>w = fc · (β / σ)</c>, <c>b = β₀ − Σ β·μ/σ</c>.
+    /// The head's start: logistic regression (L-BFGS, C of best validation log-loss, validation scored as predictions are)
+    /// on the pretrained stage's standardised 256 pooled features — on the mirrors too when training flips — folded into
+    /// the 256 → 1 head: <c>w = β / σ</c>, <c>b = β₀ − Σ β·μ/σ</c>. (Measured on the shared data: a better start than the
+    /// 128-d descriptor, which is a linear map of the same 256 features.)
     /// </summary>
-    private static (double C, double Loss) FitFrozenHead(FineTuneNetwork net, float[] fc, IReadOnlyList<double> cValues, Part tr, Part va,
+    private static (double C, double Loss) FitFrozenHead(FineTuneNetwork net, IReadOnlyList<double> cValues, Part tr, Part va,
         FineTuneOptions ft, TrainingOptions o, CancellationToken cancellation)
     {
-        const int D = FaceRecognitionNet.DescriptorLength, P = FineTuneNetwork.Pooled;
-        float[] Descriptors(IReadOnlyList<Half[]> rows)
-        {
-            var pooled = net.PooledFeatures(rows);
-            var d = new float[rows.Count * D];
-            Core.Kernels.Gemm.Multiply(false, false, rows.Count, D, P, pooled, P, fc, D, d, D, false, new ComputeOptions { Threads = o.Threads });
-            return d;
-        }
+        const int P = FineTuneNetwork.Pooled;
         bool both = ft.FlipTrain && tr.Mirrored is not null;
-        float[] x = both ? [.. Descriptors(tr.Plain), .. Descriptors(tr.Mirrored!)] : Descriptors(tr.Plain);
+        float[] x = both ? [.. net.PooledFeatures(tr.Plain), .. net.PooledFeatures(tr.Mirrored!)] : net.PooledFeatures(tr.Plain);
         int[] y = both ? [.. tr.Y, .. tr.Y] : tr.Y;
         int n = y.Length;
-        var (mean, std) = TransferTrainer.Standardisation(x, n, D);
-        for (int i = 0; i < x.Length; i++) x[i] = (x[i] - mean[i % D]) / std[i % D];
-        float[] xv = va.Y.Length > 0 ? Descriptors(va.Plain) : [];
-        for (int i = 0; i < xv.Length; i++) xv[i] = (xv[i] - mean[i % D]) / std[i % D];
+        var (mean, std) = TransferTrainer.Standardisation(x, n, P);
+        void Standardise(float[] v) { for (int i = 0; i < v.Length; i++) v[i] = (v[i] - mean[i % P]) / std[i % P]; }
+        Standardise(x);
+        bool tta = ft.FlipTest && va.Mirrored is not null;
+        float[] xv = va.Y.Length > 0 ? net.PooledFeatures(va.Plain) : [];
+        float[] xvm = va.Y.Length > 0 && tta ? net.PooledFeatures(va.Mirrored!) : [];
+        Standardise(xv);
+        Standardise(xvm);
         LogisticModel? best = null;
         double bestC = double.NaN, bestLoss = double.PositiveInfinity;
         var cs = va.Y.Length > 0 ? cValues : [cValues[cValues.Count / 2]];
         foreach (double c in cs)
         {
-            var model = LogisticRegression.Fit(x, n, D, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
+            var model = LogisticRegression.Fit(x, n, P, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
             double loss = 0;
             for (int i = 0; i < va.Y.Length; i++)
             {
-                double p = Math.Clamp(model.PredictProbability(xv.AsSpan(i * D, D)), 1e-12, 1 - 1e-12);
+                double z = model.DecisionFunction(xv.AsSpan(i * P, P));
+                if (tta) z = 0.5 * (z + model.DecisionFunction(xvm.AsSpan(i * P, P)));
+                double p = Math.Clamp(1 / (1 + Math.Exp(-z)), 1e-12, 1 - 1e-12);
                 loss -= va.Y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
             }
             loss /= Math.Max(1, va.Y.Length);
@@ -120,12 +120,10 @@ internal static class FineTuneTrainer
         }
         var w = net.Head.Weight.Value.Data;
         double bias = best!.Intercept;
-        for (int j = 0; j < D; j++) bias -= best.Weights[j] * mean[j] / std[j];
         for (int k = 0; k < P; k++)
         {
-            double s = 0;
-            for (int j = 0; j < D; j++) s += fc[k * D + j] * best.Weights[j] / std[j];
-            w[k] = (float)s;
+            w[k] = (float)(best.Weights[k] / std[k]);
+            bias -= best.Weights[k] * mean[k] / std[k];
         }
         net.Head.Bias!.Value.Data[0] = (float)bias;
         return (bestC, bestLoss);
