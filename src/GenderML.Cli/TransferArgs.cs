@@ -37,7 +37,7 @@ internal static class TransferArgs
             ModelsFolder = a.String("--face-models"),
         };
         if (a.String("--c") is not null) recipe = recipe with { CValues = [a.Double("--c", 1.0)] };
-        return recipe;
+        return FineTuneArgs.Apply(recipe, a);
     }
 
     /// <summary>The default framing of the face-api models on the command line: canonical crops with a 0.1 margin (measured on 2,000 test images: pretrained +0.3 points plain, +6.2 reframed ×0.7; transfer +0.15 plain, +17.9 reframed).</summary>

@@ -37,7 +37,7 @@ public static class Trainer
         }
         // A held-out part shares the cache of the whole set: one file, built once and reused by the next run (two caches
         // of the same folder would replace each other's file, since the cache is named by folder and preprocessing).
-        if (recipe is TransferRecipe transfer) return Transfer.TransferTrainer.Fit(transfer, train, validation, options, cancellation);
+        if (recipe is TransferRecipe transfer) return Transfer.TransferTrainer.Fit(transfer, train, validation, options, cancellation, progress);
         var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads };
         using var trainCache = PixelCache.Open(whole ?? train, recipe.Preprocessing, cacheOptions);
         using var validationCache = whole is null && validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;

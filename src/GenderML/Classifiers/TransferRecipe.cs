@@ -59,6 +59,12 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// </summary>
     public bool DetectFaces { get; init; }
 
+    /// <summary>
+    /// When set (face ResNet backbone, logistic head only), the last residual stage is fine-tuned with the head instead of
+    /// fitting a head on frozen descriptors; see <see cref="FineTuneOptions"/>.
+    /// </summary>
+    public FineTuneOptions? FineTune { get; init; }
+
     /// <summary>The face-api weights folder; null finds <c>models/face-api</c> above the working folder.</summary>
     public string? ModelsFolder { get; init; }
 

@@ -27,8 +27,11 @@ internal sealed class FaceResNet
         _blocks = blocks.ToArray();
     }
 
-    /// <summary>N×3×150×150 normalised input → N×256×2×2; <paramref name="tap"/> sees each stage (golden names).</summary>
-    public Tensor Forward(Tensor x, ComputeOptions? options, Action<string, Tensor>? tap = null)
+    /// <summary>
+    /// N×3×150×150 normalised input → N×256×2×2; <paramref name="tap"/> sees each stage (golden names). With
+    /// <paramref name="stopAfter"/>, the output of that block instead (the frozen prefix of fine-tuning: <c>conv128_2</c>, N×128×8×8).
+    /// </summary>
+    public Tensor Forward(Tensor x, ComputeOptions? options, Action<string, Tensor>? tap = null, string? stopAfter = null)
     {
         Tensor o = _convDown.Forward(x, options);
         tap?.Invoke("conv32_down (conv7x7/2 valid+bias+scale+relu)", o);
@@ -38,6 +41,7 @@ internal sealed class FaceResNet
         {
             o = block.Forward(o, options);
             tap?.Invoke(name, o);
+            if (name == stopAfter) break;
         }
 
         return o;

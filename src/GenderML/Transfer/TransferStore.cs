@@ -74,7 +74,7 @@ internal static class TransferStore
         ModelStore.Write(path, c.Info, architecture, tensors, extra);
     }
 
-    public static FaceNetClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
+    public static TrainedClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
         IReadOnlyDictionary<string, byte[]>? entries = null, string? modelsFolder = null)
     {
         modelsFolder ??= FaceModelsFolder.Default();
@@ -93,6 +93,7 @@ internal static class TransferStore
             if (actual != sha)
                 throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
         }
+        if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin);
         if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));

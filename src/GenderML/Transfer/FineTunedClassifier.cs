@@ -1,0 +1,81 @@
+using GenderML.Classifiers;
+using GenderML.Imaging;
+using GenderML.Training;
+
+namespace GenderML.Transfer;
+
+/// <summary>
+/// A transfer model whose last face-ResNet stage was fine-tuned (kind <c>transfer</c>): images → optional canonical framing →
+/// the frozen prefix (face-api weights, checked by sha256) → the fine-tuned stage and head of <see cref="Network"/>.
+/// It reads images, not pixel-cache samples.
+/// </summary>
+internal sealed class FineTunedClassifier : TrainedClassifier
+{
+    private readonly Lazy<PrefixRunner> _runner;
+
+    public FineTunedClassifier(ClassifierInfo info, double? canonicalMargin, string modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
+        FineTuneNetwork network, int threads)
+    {
+        Info = info;
+        CanonicalMargin = canonicalMargin;
+        ModelsFolder = modelsFolder;
+        BackboneFiles = backboneFiles;
+        Network = network;
+        Threads = Math.Max(1, threads);
+        Network.SetCompute(Threads);
+        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), canonicalMargin, Threads));
+    }
+
+    public override ClassifierInfo Info { get; }
+
+    public double? CanonicalMargin { get; }
+
+    public string ModelsFolder { get; }
+
+    /// <summary>Weight file name → sha256 the model was built with.</summary>
+    public IReadOnlyDictionary<string, string> BackboneFiles { get; }
+
+    public FineTuneNetwork Network { get; }
+
+    public int Threads { get; }
+
+    /// <summary>Images of the last prediction call where canonical framing found no face.</summary>
+    public int LastNoFace { get; private set; }
+
+    /// <summary>The cache statistics of the last file-based call.</summary>
+    public EmbeddingStats? LastStats { get; private set; }
+
+    public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
+        throw new NotSupportedException($"fine-tuned {Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
+
+    public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count == 0) return [];
+        lock (Network)
+        {
+            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out int noFace);
+            LastNoFace = noFace;
+            return [.. Network.Probabilities(plain, mirrored).Select(GenderPrediction.FromProbability)];
+        }
+    }
+
+    /// <summary>P(male) of image files through the prefix cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors, CancellationToken cancellation = default)
+    {
+        lock (Network)
+        {
+            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, reframe, Network.FlipTest, errors, out var stats, cancellation);
+            LastStats = stats;
+            LastNoFace = stats.NoFace;
+            var ok = Enumerable.Range(0, paths.Count).Where(i => errors[i] is null).ToArray();
+            var p = Network.Probabilities([.. ok.Select(i => plain[i]!)], mirrored is null ? null : [.. ok.Select(i => mirrored[i]!)]);
+            var result = new float[paths.Count];
+            Array.Fill(result, float.NaN);
+            for (int k = 0; k < ok.Length; k++) result[ok[k]] = p[k];
+            return result;
+        }
+    }
+
+    public override void Save(string path) => FineTuneStore.Save(path, this);
+}

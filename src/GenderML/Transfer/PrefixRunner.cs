@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using GenderML.Data;
+using GenderML.Evaluation;
+using GenderML.FaceApi;
+using GenderML.Imaging;
+
+namespace GenderML.Transfer;
+
+/// <summary>
+/// The frozen prefix of the face ResNet (stem … <c>conv128_2</c>): images → optional canonical framing → face-api's
+/// 150×150 input → N×128×8×8, stored as float16 (the same rounding for cached and in-memory images, so both predict
+/// the same). The mirror image's prefix is the prefix of the horizontally flipped framed crop.
+/// </summary>
+internal sealed class PrefixRunner
+{
+    private readonly FaceResNet _resnet;
+    private readonly FaceModelOptions _options;
+    private readonly CanonicalFraming? _framing;
+    private readonly int _threads;
+
+    public PrefixRunner(string modelsFolder, WeightMap weights, double? canonicalMargin, int threads)
+    {
+        _options = FaceModelsFolder.Options(modelsFolder, threads);
+        _resnet = new FaceResNet(weights);
+        _framing = canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads) : null;
+        _threads = Math.Max(1, threads);
+    }
+
+    /// <summary>The face-api weight files the prefix (and framing) read.</summary>
+    public static IEnumerable<string> WeightFiles(bool canonical) => Embedder.WeightFiles(true, false, canonical);
+
+    /// <summary>The cache key of this preprocessing (as the embedding cache's) and view.</summary>
+    public string Key(double? reframe, bool mirror) => string.Create(CultureInfo.InvariantCulture,
+        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{(_framing is null ? "whole" : $"canon{_framing.Margin:0.###}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
+
+    /// <summary>The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors.</summary>
+    public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace)
+    {
+        int missing = 0;
+        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, ref missing).Select((f, i) => f ?? images[i])];
+        noFace = missing;
+        return (Prefixes(framed), mirror ? Prefixes([.. framed.Select(f => f.FlipHorizontal())]) : null);
+    }
+
+    private Half[][] Prefixes(IReadOnlyList<Image> framed)
+    {
+        var result = new Half[framed.Count][];
+        _options.ForEachBatch(framed, (batch, start) =>
+        {
+            var x = FaceInput.ToBatch(batch, FaceRecognitionNet.InputSize, centred: true, InputNormalization.FaceMeans, _threads);
+            var y = _resnet.Forward(x, _options.Compute, null, FineTuneNetwork.PrefixEnd);
+            if (y.Dim(1) != FineTuneNetwork.PrefixChannels || y.Dim(2) != FineTuneNetwork.PrefixSide || y.Dim(3) != FineTuneNetwork.PrefixSide)
+                throw new InvalidOperationException($"the face ResNet prefix gave {y}, expected N×128×8×8");
+            for (int n = 0; n < batch.Count; n++)
+            {
+                var h = new Half[FineTuneNetwork.PrefixLength];
+                var src = y.Data.AsSpan(n * h.Length, h.Length);
+                for (int j = 0; j < h.Length; j++) h[j] = (Half)src[j];
+                result[start + n] = h;
+            }
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// The prefixes of image files (and of their mirrors), from the caches when present; the rest are decoded (and
+    /// reframed by <paramref name="reframe"/>), run in chunks and appended to the caches. Unreadable files get null and a reason.
+    /// </summary>
+    public (Half[]?[] Plain, Half[]?[]? Mirrored) RunFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, bool mirror,
+        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation)
+    {
+        var plainCache = new PrefixCache(cacheFolder, Key(reframe, false), FineTuneNetwork.PrefixLength);
+        var mirrorCache = mirror ? new PrefixCache(cacheFolder, Key(reframe, true), FineTuneNetwork.PrefixLength) : null;
+        var hashes = new string?[paths.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
+        Parallel.For(0, paths.Count, parallel, i =>
+        {
+            try
+            {
+                using var stream = File.OpenRead(paths[i]);
+                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(stream));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors[i] = e.Message;
+            }
+        });
+        var todo = Enumerable.Range(0, paths.Count)
+            .Where(i => hashes[i] is { } h && !(plainCache.Contains(h) && (mirrorCache is null || mirrorCache.Contains(h)))).ToList();
+        int hits = hashes.Count(h => h is not null) - todo.Count, noFace = 0;
+        const int Chunk = 256;
+        for (int start = 0; start < todo.Count; start += Chunk)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var chunk = todo.GetRange(start, Math.Min(Chunk, todo.Count - start));
+            var images = new Image?[chunk.Count];
+            Parallel.For(0, chunk.Count, parallel, k =>
+            {
+                int i = chunk[k];
+                try
+                {
+                    var image = Image.Load(paths[i]);
+                    images[k] = reframe is { } f and < 1 ? Reframing.Reframe(image, f) : image;
+                }
+                catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
+                {
+                    errors[i] = e is ImageLoadException bad ? bad.Reason : e.Message;
+                }
+            });
+            var good = Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null).ToList();
+            var (p, m) = Run([.. good.Select(k => images[k]!)], mirror, out int missing);
+            noFace += missing;
+            plainCache.Add([.. good.Select((k, g) => (hashes[chunk[k]]!, p[g]))]);
+            mirrorCache?.Add([.. good.Select((k, g) => (hashes[chunk[k]]!, m![g]))]);
+        }
+        stats = new EmbeddingStats(hits, todo.Count, noFace);
+        var plain = plainCache.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);
+        var mirrored = mirrorCache?.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);
+        return (plain, mirrored);
+    }
+}

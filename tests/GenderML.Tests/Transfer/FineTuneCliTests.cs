@@ -1,0 +1,52 @@
+using GenderML.Cli;
+using GenderML.Tests.FaceApi;
+
+namespace GenderML.Tests.Transfer;
+
+/// <summary><c>genderml train --model transfer --fine-tune</c> end to end on the ten golden faces, and its usage errors (in-process, console captured).</summary>
+[Collection("Console")]
+public sealed class FineTuneCliTests : IDisposable
+{
+    private readonly TransferFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (oldOut, oldErr) = (Console.Out, Console.Error);
+        var (o, e) = (new StringWriter(), new StringWriter());
+        Console.SetOut(o);
+        Console.SetError(e);
+        string? old = Environment.GetEnvironmentVariable("GENDERML_FACE_MODELS");
+        Environment.SetEnvironmentVariable("GENDERML_FACE_MODELS", FaceApiFixture.ModelsFolder);
+        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); Environment.SetEnvironmentVariable("GENDERML_FACE_MODELS", old); }
+    }
+
+    [Theory]
+    [InlineData("Transfer-xception-fine-tune", "--model", "transfer-xception", "--fine-tune")]
+    [InlineData("options-without-flag", "--model", "transfer", "--fine-tune-epochs", "2")]
+    [InlineData("bad-flips", "--model", "transfer", "--fine-tune", "--fine-tune-flips", "sideways")]
+    [InlineData("mlp-head", "--model", "transfer", "--fine-tune", "--head", "mlp")]
+    public void BadFineTuneOptions_AreUsageErrors(string name, params string[] args)
+    {
+        var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, name + ".zip"), .. args]);
+        Assert.Equal(1, code);
+        Assert.Contains("fine-tune", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrainFineTune_ThenEvaluate_Runs()
+    {
+        string model = Path.Combine(_fixture.Root, "ft.zip");
+        var (code, stdout, stderr) = Run("train", "--model", "transfer", "--fine-tune", "--fine-tune-epochs", "1", "--fine-tune-batch", "4",
+            "--data", _fixture.Data, "--out", model, "--cache", _fixture.Cache, "--threads", "2", "--quiet");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("fineTune", stderr, StringComparison.Ordinal);
+        Assert.Contains("transfer", stdout, StringComparison.Ordinal);
+        (code, stdout, stderr) = Run("evaluate", "--model", model, "--data", _fixture.Data, "--cache", _fixture.Cache, "--threads", "2", "--json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("\"accuracy\"", stdout, StringComparison.Ordinal);
+        Assert.Contains("prefixes: 10 from the cache", stderr, StringComparison.Ordinal);
+    }
+}
