@@ -58,11 +58,11 @@ internal static class TransferArgs
     }
 
     /// <summary>The ready face-api gender model; missing or altered weights are a bad-input error that says how to fetch them.</summary>
-    public static IGenderClassifier Pretrained(int threads, double? canonicalMargin, bool detectFaces = false)
+    public static IGenderClassifier Pretrained(int threads, double? canonicalMargin, bool detectFaces = false, string? faceModels = null)
     {
         try
         {
-            return PretrainedGenderClassifier.Load(null, threads, canonicalMargin, detectFaces);
+            return PretrainedGenderClassifier.Load(faceModels, threads, canonicalMargin, detectFaces);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {

@@ -17,7 +17,7 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     /// <inheritdoc/>
     public ClassifierInfo Info => Inner.Info;
 
-    /// <summary>Loads the age/gender weights from <paramref name="modelsFolder"/> (null: <c>models/face-api</c> found above the working folder, or <c>$GENDERML_FACE_MODELS</c>).</summary>
+    /// <summary>Loads the age/gender weights from <paramref name="modelsFolder"/> (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</summary>
     /// <param name="modelsFolder">The face-api weights folder.</param>
     /// <param name="threads">Threads for inference (default: every core).</param>
     /// <param name="canonicalMargin">When set, faces are re-cropped to the detected face box widened by this margin first.</param>

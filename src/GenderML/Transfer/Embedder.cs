@@ -61,6 +61,9 @@ internal sealed class Embedder
         return all;
     }
 
+    /// <summary>The embeddings of images taken as they are (no framing): face crops a detector already cut out.</summary>
+    public (float[]? ResNet, float[]? AgeGender)[] EmbedCrops(IReadOnlyList<Image> crops) => EmbedFramed(crops);
+
     private (float[]? ResNet, float[]? AgeGender)[] EmbedFramed(IReadOnlyList<Image> framed)
     {
         var images = framed;

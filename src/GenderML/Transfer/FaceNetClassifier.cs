@@ -108,20 +108,43 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
         throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
 
+    /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var embedded = _embedder.Embed(images, out int noFace);
-        LastNoFace = noFace;
+        var embedded = EmbedWithFaces(images);
         return [.. embedded.Select(e => GenderPrediction.FromProbability(Probability(e)))];
     }
 
     /// <summary>P(male) and estimated age of each image (age from the age/gender net; NaN when the model does not run it).</summary>
+    /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public (float ProbabilityMale, float Age)[] PredictWithAge(IReadOnlyList<Image> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var embedded = EmbedWithFaces(images);
+        return [.. embedded.Select(e => (Probability(e), e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
+    }
+
+    /// <summary>
+    /// P(male) of face crops already cut out of photos by a detector (<see cref="FacePhotoClassifier"/>): a photo model
+    /// (<see cref="DetectFaces"/>) does not search them for a face again; the others frame them as usual.
+    /// </summary>
+    public IReadOnlyList<GenderPrediction> PredictFaceCrops(IReadOnlyList<Image> crops)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
+        if (!DetectFaces) return Predict(crops);
+        return [.. _embedder.EmbedCrops(crops).Select(e => GenderPrediction.FromProbability(Probability(e)))];
+    }
+
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images)
     {
         var embedded = _embedder.Embed(images, out int noFace);
         LastNoFace = noFace;
-        return [.. embedded.Select(e => (Probability(e), e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
+        for (int i = 0; i < embedded.Length; i++)
+            if (embedded[i].ResNet is null && embedded[i].AgeGender is null)
+                throw new NoFaceException(i, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"image {i} ({images[i].Width}×{images[i].Height}): no face found; this {Info.Kind} model takes full photos (trained with --detect-faces) and has nothing to classify here; FacePhotoClassifier (predict --detect-faces) reports such photos with an empty face list"));
+        return embedded;
     }
 
     /// <summary>P(male) of image files through the embedding cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
