@@ -14,7 +14,7 @@ internal static class PredictCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json", "--detect-faces");
+        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror");
         string modelPath = a.Required("--model");
         bool json = a.Flag("--json");
         int threads = a.Int("--threads", Environment.ProcessorCount);
@@ -24,10 +24,11 @@ internal static class PredictCommand
         string? annotate = a.String("--annotate");
         string detector = a.String("--detector") ?? "ssd";
         string? faceModels = a.String("--face-models");
+        bool mirror = TransferArgs.PretrainedMirror(a, margin) && modelPath == "pretrained";
         a.ThrowOnUnknown();
         if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
         if (annotate is not null && !detect) throw new UsageException("--annotate needs --detect-faces");
-        var classifier = ModelArgs.Load(modelPath, threads, margin, faceModels: faceModels);
+        var classifier = ModelArgs.Load(modelPath, threads, margin, faceModels: faceModels, mirror: mirror);
         // A model trained on full photos (train --detect-faces) takes photos: each is searched for faces, as with --detect-faces,
         // so a photo without a face is reported as such instead of getting a prediction.
         detect |= FacePhotoClassifier.TakesPhotos(classifier);

@@ -24,7 +24,8 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     /// <exception cref="FileNotFoundException">The weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
     /// <exception cref="InvalidDataException">The weight file is altered.</exception>
     /// <param name="detectFaces">Images are full photos: the largest face the SSD detector finds is used (a photo without one gets P(male) NaN in evaluation, where it is reported).</param>
-    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false)
+    /// <param name="mirror">When true, P(male) and age are the means over the image and its mirror image (test-time mirror averaging).</param>
+    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false, bool mirror = false)
     {
         string folder = modelsFolder ?? FaceModelsFolder.Default();
         int t = threads > 0 ? threads : Environment.ProcessorCount;
@@ -35,7 +36,7 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
             Preprocessing = TransferStore.Preprocessing(null),
         };
-        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces));
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces, mirror: mirror));
     }
 
     /// <inheritdoc/>

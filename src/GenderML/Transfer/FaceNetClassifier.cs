@@ -17,8 +17,10 @@ internal sealed class FaceNetClassifier : TrainedClassifier
 
     public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
         IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
-        Trees.GradientBoostedTrees? trees = null)
+        Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
     {
+        Mirror = mirror;
+        FramingDetectorSize = framingDetectorSize;
         Mlp = mlp;
         Trees = trees;
         DetectFaces = detectFaces;
@@ -31,7 +33,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         Std = std;
         Head = head;
         Threads = Math.Max(1, threads);
-        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces, framingDetectorSize, mirror);
     }
 
     public override ClassifierInfo Info { get; }
@@ -40,6 +42,12 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public TransferBackbone? Backbone { get; }
 
     public double? CanonicalMargin { get; }
+
+    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
+    public int FramingDetectorSize { get; }
+
+    /// <summary>True when predictions average the image and its mirror image (the embeddings, hence P(male) for <c>pretrained</c>).</summary>
+    public bool Mirror { get; }
 
     /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
     public bool DetectFaces { get; }
@@ -161,5 +169,5 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override void Save(string path) => TransferStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees);
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror);
 }
