@@ -79,7 +79,9 @@ internal static class CliApp
           bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
 
         face-api models (pretrained, transfer*) read their weights from --face-models DIR (default: models/face-api
-        found above the working folder or the program; fetch them with scripts/fetch-models.sh)
+        found above the working folder or the program; fetch them with scripts/fetch-models.sh); they re-crop each
+        image to its detected face (--canonical-margin M|none, default 0) and pretrained averages it with its
+        mirror image (--no-mirror turns that off)
 
         exit codes: 0 success, 1 usage error, 2 bad data or model
         """;
