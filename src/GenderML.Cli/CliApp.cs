@@ -68,7 +68,8 @@ internal static class CliApp
                                            NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
                 [--group-by KEY]           scores on the test split; --reframe F shrinks each face by F first
-          predict --model MODEL.zip IMAGE... [--json]
+          predict --model MODEL.zip IMAGE... [--json] [--detect-faces [--detector ssd|tiny] [--annotate OUT.jpg]]
+                                           --model pretrained: face-api's ready age/gender net, no training
           compare --data DIR --models NAME,NAME,... [--split test] [--json] [training options]
                                            trains each with the same seed and split: accuracy, macro F1, AUC,
                                            training s, inference ms per image, model size
@@ -76,6 +77,11 @@ internal static class CliApp
                                            stratified k-fold search (logreg: c; networks: lr, epochs, hidden, batch;
                                            several as "lr=0.001,0.003; epochs=5,10"); --out refits the best
           bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
+
+        face-api models (pretrained, transfer*) read their weights from --face-models DIR (default: models/face-api
+        found above the working folder or the program; fetch them with scripts/fetch-models.sh); they re-crop each
+        image to its detected face (--canonical-margin M|none, default 0) and pretrained averages it with its
+        mirror image (--no-mirror turns that off)
 
         exit codes: 0 success, 1 usage error, 2 bad data or model
         """;

@@ -4,14 +4,14 @@ using GenderML.Evaluation;
 namespace GenderML.Cli;
 
 /// <summary>
-/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F] [--group-by KEY]</c>:
+/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F] [--group-by KEY] [--face-models DIR]</c>:
 /// scores a model on the <c>test</c> (or <c>validation</c>) split of a split folder, or on a whole folder.
 /// </summary>
 internal static class EvaluateCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json", "--detect-faces");
+        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror");
         string modelPath = a.Required("--model"), data = a.Required("--data");
         string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by");
         bool json = a.Flag("--json");
@@ -20,11 +20,13 @@ internal static class EvaluateCommand
         string? cache = a.String("--cache");
         double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" ? TransferArgs.PretrainedMargin : null);
         bool detect = a.Flag("--detect-faces");
+        string? faceModels = a.String("--face-models");
+        bool mirror = TransferArgs.PretrainedMirror(a, margin) && modelPath == "pretrained";
         a.ThrowOnUnknown();
         if (detect && modelPath != "pretrained") throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
         if (!(reframe > 0 && reframe <= 1)) throw new UsageException($"--reframe takes a factor in (0, 1], not {reframe.ToString(CultureInfo.InvariantCulture)}");
 
-        var classifier = ModelArgs.Load(modelPath, threads, margin, detect);
+        var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
         var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = Console.Error.WriteLine };
         var report = ModelEvaluator.Evaluate(classifier, test, options);

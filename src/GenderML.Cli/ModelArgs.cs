@@ -5,13 +5,16 @@ namespace GenderML.Cli;
 /// <summary>Loading the <c>--model</c> file of a command.</summary>
 internal static class ModelArgs
 {
-    /// <summary>The model at <paramref name="path"/>; a missing or invalid file is a <see cref="BadInputException"/>.</summary>
-    public static IGenderClassifier Load(string path, int threads, double? canonicalMargin = null, bool detectFaces = false)
+    /// <summary>
+    /// The model at <paramref name="path"/> (face-api weights from <paramref name="faceModels"/>, null: <c>models/face-api</c>
+    /// found above the working or program folder); a missing or invalid file is a <see cref="BadInputException"/>.
+    /// </summary>
+    public static IGenderClassifier Load(string path, int threads, double? canonicalMargin = null, bool detectFaces = false, string? faceModels = null, bool mirror = false)
     {
-        if (path == "pretrained") return TransferArgs.Pretrained(threads, canonicalMargin, detectFaces);
+        if (path == "pretrained") return TransferArgs.Pretrained(threads, canonicalMargin, detectFaces, faceModels, mirror);
         try
         {
-            return GenderClassifier.Load(path, threads);
+            return GenderClassifier.Load(path, threads, faceModels);
         }
         catch (FileNotFoundException)
         {

@@ -7,13 +7,14 @@ namespace GenderML.Cli;
 /// <summary>
 /// <c>genderml predict --model MODEL.zip IMAGE... [--json]</c>: one line per image (path, label, P(label)); with
 /// <c>--json</c> one object per line <c>{"path": ..., "label": ..., "pMale": ...}</c>. An unreadable image is
-/// reported on standard error and makes the exit code 2; the others are still predicted.
+/// reported on standard error and makes the exit code 2; the others are still predicted. With <c>--detect-faces</c>, and
+/// always for a model trained on full photos, every face of each photo instead (<see cref="PredictFaces"/>).
 /// </summary>
 internal static class PredictCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json", "--detect-faces");
+        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror");
         string modelPath = a.Required("--model");
         bool json = a.Flag("--json");
         int threads = a.Int("--threads", Environment.ProcessorCount);
@@ -22,11 +23,16 @@ internal static class PredictCommand
         double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" && !detect ? TransferArgs.PretrainedMargin : null);
         string? annotate = a.String("--annotate");
         string detector = a.String("--detector") ?? "ssd";
+        string? faceModels = a.String("--face-models");
+        bool mirror = TransferArgs.PretrainedMirror(a, margin) && modelPath == "pretrained";
         a.ThrowOnUnknown();
         if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
         if (annotate is not null && !detect) throw new UsageException("--annotate needs --detect-faces");
-        var classifier = ModelArgs.Load(modelPath, threads, margin);
-        if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads);
+        var classifier = ModelArgs.Load(modelPath, threads, margin, faceModels: faceModels, mirror: mirror);
+        // A model trained on full photos (train --detect-faces) takes photos: each is searched for faces, as with --detect-faces,
+        // so a photo without a face is reported as such instead of getting a prediction.
+        detect |= FacePhotoClassifier.TakesPhotos(classifier);
+        if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads, faceModels);
         int failures = 0;
         foreach (string path in a.Positional)
         {

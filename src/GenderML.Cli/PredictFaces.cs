@@ -13,7 +13,7 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class PredictFaces
 {
-    public static int Run(IGenderClassifier classifier, IReadOnlyList<string> paths, bool json, string? annotate, string detector, int threads)
+    public static int Run(IGenderClassifier classifier, IReadOnlyList<string> paths, bool json, string? annotate, string detector, int threads, string? faceModels = null)
     {
         var options = new FaceDetectorOptions
         {
@@ -27,7 +27,7 @@ internal static class PredictFaces
         FacePhotoClassifier photos;
         try
         {
-            photos = FacePhotoClassifier.Load(classifier, null, options, threads);
+            photos = FacePhotoClassifier.Load(classifier, faceModels, options, threads);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
         {

@@ -26,7 +26,7 @@ public sealed class FacePhotoClassifier
     /// <summary>The detector in use.</summary>
     public FaceDetector Detector { get; }
 
-    /// <summary>Loads the detector (SSD unless <paramref name="options"/> says otherwise) from <paramref name="modelsFolder"/> (null: <c>models/face-api</c> above the working folder, or <c>$GENDERML_FACE_MODELS</c>).</summary>
+    /// <summary>Loads the detector (SSD unless <paramref name="options"/> says otherwise) from <paramref name="modelsFolder"/> (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</summary>
     /// <exception cref="FileNotFoundException">A weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
     public static FacePhotoClassifier Load(IGenderClassifier classifier, string? modelsFolder = null, FaceDetectorOptions? options = null, int threads = 0)
     {
@@ -39,11 +39,29 @@ public sealed class FacePhotoClassifier
     public IReadOnlyList<FacePrediction> Classify(Image photo)
     {
         ArgumentNullException.ThrowIfNull(photo);
-        var faces = Detector.Detect(photo).Select(f => (Face: f, Crop: FaceDetector.Crop(photo, f))).Where(f => f.Crop is not null).ToList();
+        // A model trained on photos (DetectFaces) cut its training faces with its margin and must not search the crop again.
+        var photoModel = PhotoModel(_classifier);
+        double margin = photoModel?.CanonicalMargin ?? 0;
+        var faces = Detector.Detect(photo).Select(f => (Face: f, Crop: photoModel is null ? FaceDetector.Crop(photo, f) : CanonicalFraming.Crop(photo, f, margin))).Where(f => f.Crop is not null).ToList();
         if (faces.Count == 0) return [];
-        var predictions = _classifier.Predict([.. faces.Select(f => f.Crop!)]);
+        IReadOnlyList<Image> crops = [.. faces.Select(f => f.Crop!)];
+        var predictions = photoModel is not null ? photoModel.PredictFaceCrops(crops) : _classifier.Predict(crops);
         return [.. faces.Select((f, i) => new FacePrediction(f.Face, predictions[i]))];
     }
+
+    /// <summary>
+    /// True when <paramref name="classifier"/> takes full photos (a transfer model trained with <c>DetectFaces</c>, or the
+    /// pretrained model loaded with <c>detectFaces</c>): its <see cref="IGenderClassifier.Predict(Image)"/> throws
+    /// <see cref="NoFaceException"/> for a photo without a face, so photos are best classified through this class.
+    /// </summary>
+    public static bool TakesPhotos(IGenderClassifier classifier) => PhotoModel(classifier) is not null;
+
+    private static FaceNetClassifier? PhotoModel(IGenderClassifier classifier) => classifier switch
+    {
+        FaceNetClassifier { DetectFaces: true } f => f,
+        PretrainedGenderClassifier { Inner.DetectFaces: true } p => p.Inner,
+        _ => null,
+    };
 
     /// <summary>An RGB copy of <paramref name="photo"/> with each face's box drawn and labelled with its prediction and confidence.</summary>
     public static Image Annotate(Image photo, IReadOnlyList<FacePrediction> faces)

@@ -9,8 +9,12 @@ public static class GenderClassifier
     /// <summary>Loads a model <c>.zip</c> written by <see cref="IGenderClassifier.Save"/>; predictions equal those before saving, bit for bit.</summary>
     /// <param name="path">The model file.</param>
     /// <param name="threads">Threads for prediction (default: every core).</param>
+    /// <param name="faceModelsFolder">
+    /// The face-api weights folder that transfer and pretrained models read their backbone from; null: the first
+    /// <c>models/face-api</c> found walking up from the working folder, then from the program's folder.
+    /// </param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="ModelFormatException">The file is not a valid GenderML model; the message names the problem.</exception>
-    public static IGenderClassifier Load(string path, int threads = 0) =>
-        ModelStore.Load(path, threads > 0 ? threads : Environment.ProcessorCount);
+    /// <exception cref="ModelFormatException">The file is not a valid GenderML model, or a backbone weight file it needs is missing or altered; the message names the problem and the fix.</exception>
+    public static IGenderClassifier Load(string path, int threads = 0, string? faceModelsFolder = null) =>
+        ModelStore.Load(path, threads > 0 ? threads : Environment.ProcessorCount, faceModelsFolder);
 }

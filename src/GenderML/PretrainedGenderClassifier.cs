@@ -17,14 +17,15 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     /// <inheritdoc/>
     public ClassifierInfo Info => Inner.Info;
 
-    /// <summary>Loads the age/gender weights from <paramref name="modelsFolder"/> (null: <c>models/face-api</c> found above the working folder, or <c>$GENDERML_FACE_MODELS</c>).</summary>
+    /// <summary>Loads the age/gender weights from <paramref name="modelsFolder"/> (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</summary>
     /// <param name="modelsFolder">The face-api weights folder.</param>
     /// <param name="threads">Threads for inference (default: every core).</param>
     /// <param name="canonicalMargin">When set, faces are re-cropped to the detected face box widened by this margin first.</param>
     /// <exception cref="FileNotFoundException">The weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
     /// <exception cref="InvalidDataException">The weight file is altered.</exception>
     /// <param name="detectFaces">Images are full photos: the largest face the SSD detector finds is used (a photo without one gets P(male) NaN in evaluation, where it is reported).</param>
-    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false)
+    /// <param name="mirror">When true, P(male) and age are the means over the image and its mirror image (test-time mirror averaging).</param>
+    public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false, bool mirror = false)
     {
         string folder = modelsFolder ?? FaceModelsFolder.Default();
         int t = threads > 0 ? threads : Environment.ProcessorCount;
@@ -35,7 +36,7 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
             Preprocessing = TransferStore.Preprocessing(null),
         };
-        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces));
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces, mirror: mirror));
     }
 
     /// <inheritdoc/>

@@ -53,7 +53,7 @@ internal static class ModelStore
         Write(path, classifier.Info, architecture, new Dictionary<string, Tensor>(), new Dictionary<string, byte[]> { [TreesEntry] = trees.ToArray() });
     }
 
-    public static TrainedClassifier Load(string path, int threads)
+    public static TrainedClassifier Load(string path, int threads, string? faceModelsFolder = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file", path);
@@ -77,7 +77,7 @@ internal static class ModelStore
             return manifest.Kind switch
             {
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
-                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads, contents.Entries),
+                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads, contents.Entries, faceModelsFolder),
                 "dense" or "cnn2" or "cnn3" or "vgg" or "rnn" or "resnet" => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
                 _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet, transfer, transfer-xception, transfer-fusion)"),
             };

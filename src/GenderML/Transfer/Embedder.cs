@@ -26,15 +26,20 @@ internal sealed class Embedder
     private readonly CanonicalFraming? _framing;
     private readonly int _threads;
 
-    public Embedder(string modelsFolder, bool resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false)
+    public Embedder(string modelsFolder, bool resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false,
+        int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
     {
         var options = FaceModelsFolder.Options(modelsFolder, threads);
         _resnet = resnet ? FaceRecognitionNet.Load(options) : null;
         _ageGender = ageGender ? AgeGenderNet.Load(options) : null;
         _framing = detectFaces ? new CanonicalFraming(modelsFolder, canonicalMargin ?? 0, threads, photos: true)
-            : canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads) : null;
+            : canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads, detectorSize: framingDetectorSize) : null;
         _threads = Math.Max(1, threads);
+        Mirror = mirror;
     }
+
+    /// <summary>True when every embedding is the mean of the image's and its mirror image's (test-time mirror averaging).</summary>
+    public bool Mirror { get; }
 
     /// <summary>The weight files the networks in use read.</summary>
     public static IEnumerable<string> WeightFiles(bool resnet, bool ageGender, bool canonical, bool detectFaces = false)
@@ -61,7 +66,27 @@ internal sealed class Embedder
         return all;
     }
 
+    /// <summary>The embeddings of images taken as they are (no framing): face crops a detector already cut out.</summary>
+    public (float[]? ResNet, float[]? AgeGender)[] EmbedCrops(IReadOnlyList<Image> crops) => EmbedFramed(crops);
+
     private (float[]? ResNet, float[]? AgeGender)[] EmbedFramed(IReadOnlyList<Image> framed)
+    {
+        if (!Mirror) return EmbedOnce(framed);
+        var plain = EmbedOnce(framed);
+        var mirrored = EmbedOnce([.. framed.Select(f => f.FlipHorizontal())]);
+        for (int i = 0; i < plain.Length; i++) plain[i] = (Mean(plain[i].ResNet, mirrored[i].ResNet), Mean(plain[i].AgeGender, mirrored[i].AgeGender));
+        return plain;
+    }
+
+    private static float[]? Mean(float[]? a, float[]? b)
+    {
+        if (a is null || b is null) return a;
+        var m = new float[a.Length];
+        for (int j = 0; j < m.Length; j++) m[j] = (a[j] + b[j]) / 2;
+        return m;
+    }
+
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedOnce(IReadOnlyList<Image> framed)
     {
         var images = framed;
         var result = new (float[]?, float[]?)[images.Count];
@@ -83,9 +108,13 @@ internal sealed class Embedder
         return result;
     }
 
-    /// <summary>The cache key suffix for this preprocessing: canonical margin and reframe factor.</summary>
+    /// <summary>The cache key suffix for this preprocessing: canonical margin (and detector size unless the legacy 160) and reframe factor.</summary>
     public string PreprocessingKey(double? reframe) => string.Create(CultureInfo.InvariantCulture,
-        $"{(_framing is null ? "whole" : _framing.Photos ? $"photo{_framing.Margin:0.###}" : $"canon{_framing.Margin:0.###}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+        $"{(_framing is null ? "whole" : _framing.Photos ? $"photo{_framing.Margin:0.###}" : $"canon{_framing.Margin:0.###}{DetectorSizeKey(_framing.DetectorSize)}")}{(Mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+
+    /// <summary>The cache-key part naming the canonical-framing detector size: empty for the legacy 160, else <c>-tiny{size}</c>.</summary>
+    internal static string DetectorSizeKey(int detectorSize) =>
+        detectorSize == CanonicalFraming.LegacyDetectorSize ? "" : string.Create(CultureInfo.InvariantCulture, $"-tiny{detectorSize}");
 
     /// <summary>
     /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by

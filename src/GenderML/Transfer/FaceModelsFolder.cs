@@ -6,17 +6,15 @@ namespace GenderML.Transfer;
 /// <summary>Finds the face-api weights folder and fingerprints the weight files a model depends on.</summary>
 internal static class FaceModelsFolder
 {
-    public const string FetchHint = "run scripts/fetch-models.sh to fetch the @vladmandic/face-api 1.7.15 weights";
+    public const string FetchHint = ModelFiles.FetchHint;
 
     /// <summary>
-    /// <c>$GENDERML_FACE_MODELS</c> when set; else the first <c>models/face-api</c> found walking up from the current
-    /// folder, then from the program's folder; else <c>models/face-api</c> under the current folder (which the
-    /// loaders then report as missing).
+    /// The folder used when none is given: the first <c>models/face-api</c> found walking up from the current folder,
+    /// then from the program's folder; else <c>models/face-api</c> under the current folder (which the loaders then
+    /// report as missing, with <see cref="FetchHint"/>).
     /// </summary>
     public static string Default()
     {
-        string? env = Environment.GetEnvironmentVariable("GENDERML_FACE_MODELS");
-        if (!string.IsNullOrWhiteSpace(env)) return env;
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {

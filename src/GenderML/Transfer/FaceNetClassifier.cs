@@ -17,8 +17,10 @@ internal sealed class FaceNetClassifier : TrainedClassifier
 
     public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
         IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
-        Trees.GradientBoostedTrees? trees = null)
+        Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
     {
+        Mirror = mirror;
+        FramingDetectorSize = framingDetectorSize;
         Mlp = mlp;
         Trees = trees;
         DetectFaces = detectFaces;
@@ -31,7 +33,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         Std = std;
         Head = head;
         Threads = Math.Max(1, threads);
-        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces, framingDetectorSize, mirror);
     }
 
     public override ClassifierInfo Info { get; }
@@ -40,6 +42,12 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public TransferBackbone? Backbone { get; }
 
     public double? CanonicalMargin { get; }
+
+    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
+    public int FramingDetectorSize { get; }
+
+    /// <summary>True when predictions average the image and its mirror image (the embeddings, hence P(male) for <c>pretrained</c>).</summary>
+    public bool Mirror { get; }
 
     /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
     public bool DetectFaces { get; }
@@ -108,20 +116,43 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
         throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
 
+    /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var embedded = _embedder.Embed(images, out int noFace);
-        LastNoFace = noFace;
+        var embedded = EmbedWithFaces(images);
         return [.. embedded.Select(e => GenderPrediction.FromProbability(Probability(e)))];
     }
 
     /// <summary>P(male) and estimated age of each image (age from the age/gender net; NaN when the model does not run it).</summary>
+    /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public (float ProbabilityMale, float Age)[] PredictWithAge(IReadOnlyList<Image> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var embedded = EmbedWithFaces(images);
+        return [.. embedded.Select(e => (Probability(e), e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
+    }
+
+    /// <summary>
+    /// P(male) of face crops already cut out of photos by a detector (<see cref="FacePhotoClassifier"/>): a photo model
+    /// (<see cref="DetectFaces"/>) does not search them for a face again; the others frame them as usual.
+    /// </summary>
+    public IReadOnlyList<GenderPrediction> PredictFaceCrops(IReadOnlyList<Image> crops)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
+        if (!DetectFaces) return Predict(crops);
+        return [.. _embedder.EmbedCrops(crops).Select(e => GenderPrediction.FromProbability(Probability(e)))];
+    }
+
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images)
     {
         var embedded = _embedder.Embed(images, out int noFace);
         LastNoFace = noFace;
-        return [.. embedded.Select(e => (Probability(e), e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
+        for (int i = 0; i < embedded.Length; i++)
+            if (embedded[i].ResNet is null && embedded[i].AgeGender is null)
+                throw new NoFaceException(i, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"image {i} ({images[i].Width}×{images[i].Height}): no face found; this {Info.Kind} model takes full photos (trained with --detect-faces) and has nothing to classify here; FacePhotoClassifier (predict --detect-faces) reports such photos with an empty face list"));
+        return embedded;
     }
 
     /// <summary>P(male) of image files through the embedding cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
@@ -138,5 +169,5 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public override void Save(string path) => TransferStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees);
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror);
 }

@@ -25,6 +25,7 @@ internal static class FineTuneStore
             ["description"] = c.Info.Architecture,
             ["backbone"] = TransferBackbone.FaceResNet.ToString(),
             ["canonicalMargin"] = c.CanonicalMargin,
+            ["canonicalDetectorSize"] = c.FramingDetectorSize,
             ["detectFaces"] = false,
             ["backboneFiles"] = files,
             ["fineTune"] = new JsonObject { ["frozenThrough"] = FineTuneNetwork.PrefixEnd, ["flipTest"] = c.Network.FlipTest },
@@ -35,7 +36,7 @@ internal static class FineTuneStore
     }
 
     public static FineTunedClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
-        string modelsFolder, IReadOnlyDictionary<string, string> files, double? margin)
+        string modelsFolder, IReadOnlyDictionary<string, string> files, double? margin, int framingDetectorSize)
     {
         var ft = a.GetProperty("fineTune");
         string through = ft.GetProperty("frozenThrough").GetString() ?? "";
@@ -54,6 +55,6 @@ internal static class FineTuneStore
         var known = state.Select(p => Prefix + p.Name).ToHashSet(StringComparer.Ordinal);
         if (tensors.Keys.FirstOrDefault(k => !known.Contains(k)) is { } extra)
             throw new ModelFormatException(path, $"unexpected tensor '{extra}' in a fine-tuned transfer model");
-        return new FineTunedClassifier(info, margin, modelsFolder, files, net, threads);
+        return new FineTunedClassifier(info, margin, modelsFolder, files, net, threads, framingDetectorSize);
     }
 }

@@ -14,17 +14,21 @@ internal sealed class FineTunedClassifier : TrainedClassifier
     private readonly Lazy<PrefixRunner> _runner;
 
     public FineTunedClassifier(ClassifierInfo info, double? canonicalMargin, string modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
-        FineTuneNetwork network, int threads)
+        FineTuneNetwork network, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
     {
         Info = info;
+        FramingDetectorSize = framingDetectorSize;
         CanonicalMargin = canonicalMargin;
         ModelsFolder = modelsFolder;
         BackboneFiles = backboneFiles;
         Network = network;
         Threads = Math.Max(1, threads);
         Network.SetCompute(Threads);
-        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), canonicalMargin, Threads));
+        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), canonicalMargin, Threads, framingDetectorSize));
     }
+
+    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
+    public int FramingDetectorSize { get; }
 
     public override ClassifierInfo Info { get; }
 

@@ -19,11 +19,11 @@ internal sealed class PrefixRunner
     private readonly CanonicalFraming? _framing;
     private readonly int _threads;
 
-    public PrefixRunner(string modelsFolder, WeightMap weights, double? canonicalMargin, int threads)
+    public PrefixRunner(string modelsFolder, WeightMap weights, double? canonicalMargin, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
     {
         _options = FaceModelsFolder.Options(modelsFolder, threads);
         _resnet = new FaceResNet(weights);
-        _framing = canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads) : null;
+        _framing = canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads, detectorSize: framingDetectorSize) : null;
         _threads = Math.Max(1, threads);
     }
 
@@ -32,7 +32,7 @@ internal sealed class PrefixRunner
 
     /// <summary>The cache key of this preprocessing (as the embedding cache's) and view.</summary>
     public string Key(double? reframe, bool mirror) => string.Create(CultureInfo.InvariantCulture,
-        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{(_framing is null ? "whole" : $"canon{_framing.Margin:0.###}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
+        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{(_framing is null ? "whole" : $"canon{_framing.Margin:0.###}{Embedder.DetectorSizeKey(_framing.DetectorSize)}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
 
     /// <summary>The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors.</summary>
     public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace)

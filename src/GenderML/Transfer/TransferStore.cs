@@ -38,6 +38,8 @@ internal static class TransferStore
             ["description"] = c.Info.Architecture,
             ["backbone"] = c.Backbone?.ToString() ?? PretrainedKind,
             ["canonicalMargin"] = c.CanonicalMargin,
+            ["canonicalDetectorSize"] = c.FramingDetectorSize,
+            ["mirror"] = c.Mirror,
             ["detectFaces"] = c.DetectFaces,
             ["backboneFiles"] = files,
         };
@@ -82,19 +84,22 @@ internal static class TransferStore
         TransferBackbone? backbone = backboneName == PretrainedKind ? null : Enum.Parse<TransferBackbone>(backboneName, ignoreCase: false);
         double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
         bool detect = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
+        int size = a.TryGetProperty("canonicalDetectorSize", out var ds) && ds.ValueKind == JsonValueKind.Number ? ds.GetInt32() : CanonicalFraming.LegacyDetectorSize;
+        bool mirror = a.TryGetProperty("mirror", out var mi) && mi.ValueKind == JsonValueKind.True;
+        if (size <= 0 || size % 32 != 0) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"canonicalDetectorSize {size} is not a positive multiple of 32"));
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in a.GetProperty("backboneFiles").EnumerateObject()) files[p.Name] = p.Value.GetString() ?? "";
         foreach (var (file, sha) in files)
         {
             string weightPath = Path.Combine(modelsFolder, file);
             if (!File.Exists(weightPath))
-                throw new ModelFormatException(path, $"the backbone weight file {weightPath} is missing: this {info.Kind} model references it by sha256 {sha} instead of including it; {FaceModelsFolder.FetchHint} (or set GENDERML_FACE_MODELS to the folder holding it)");
+                throw new ModelFormatException(path, $"the backbone weight file {weightPath} is missing: this {info.Kind} model references it by sha256 {sha} instead of including it; {FaceModelsFolder.FetchHint} (or pass the folder that holds it: faceModelsFolder, or --face-models DIR on the command line)");
             string actual = FaceModelsFolder.Hashes(modelsFolder, [file])[file];
             if (actual != sha)
                 throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
         }
-        if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin);
-        if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect);
+        if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin, size);
+        if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect, framingDetectorSize: size, mirror: mirror);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
         foreach (var (name, len) in new[] { ("mean", d), ("std", d) })
@@ -107,7 +112,7 @@ internal static class TransferStore
             var trees = Trees.GradientBoostedTrees.Load(stream);
             if (trees.FeatureCount != d) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"the trees read {trees.FeatureCount} features, the {b} backbone gives {d}"));
             return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                trees: trees);
+                trees: trees, framingDetectorSize: size, mirror: mirror);
         }
         if (a.TryGetProperty("head", out var h) && h.GetString() == "mlp")
         {
@@ -119,12 +124,12 @@ internal static class TransferStore
                 t.Data.CopyTo(p.Value.Data, 0);
             }
             return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                MlpHead.FromNetwork(network, d));
+                MlpHead.FromNetwork(network, d), framingDetectorSize: size, mirror: mirror);
         }
         foreach (var (name, len) in new[] { ("weight", d), ("bias", 1) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());
-        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect);
+        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect, framingDetectorSize: size, mirror: mirror);
     }
 }

@@ -24,10 +24,8 @@ public sealed class DetectFacesCliTests : IDisposable
         var (o, e) = (new StringWriter(), new StringWriter());
         Console.SetOut(o);
         Console.SetError(e);
-        string? old = Environment.GetEnvironmentVariable("GENDERML_FACE_MODELS");
-        Environment.SetEnvironmentVariable("GENDERML_FACE_MODELS", FaceApiFixture.ModelsFolder);
-        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); Environment.SetEnvironmentVariable("GENDERML_FACE_MODELS", old); }
+        try { return (CliApp.Run([.. args, "--face-models", FaceApiFixture.ModelsFolder]), o.ToString(), e.ToString()); }
+        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
     }
 
     [Fact]

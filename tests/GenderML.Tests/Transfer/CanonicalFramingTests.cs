@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GenderML.Classifiers;
+using GenderML.Evaluation;
+using GenderML.FaceApi;
+using GenderML.Imaging;
+using GenderML.Models;
+using GenderML.Tests.FaceApi;
+using GenderML.Transfer;
+
+namespace GenderML.Tests.Transfer;
+
+/// <summary>Canonical framing (tiny detector at 224 px, box as the crop), test-time mirror averaging, and how models and caches record them.</summary>
+public sealed class CanonicalFramingTests : IDisposable
+{
+    private readonly TransferFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    private static Image[] KaggleFaces() =>
+        [.. FaceApiFixture.FaceImages.Where(f => f.StartsWith("kg", StringComparison.Ordinal)).Select(FaceApiFixture.LoadGoldenImage)];
+
+    private static DetectedFace? LargestBox(int detectorSize, Image image)
+    {
+        // The crop centred on a zero canvas of twice its size, as CanonicalFraming does; the box shifted back.
+        int w = image.Width, h = image.Height, c = image.Channels;
+        var canvas = new Image(2 * w, 2 * h, image.Format);
+        for (int y = 0; y < h; y++)
+            image.Pixels.AsSpan(y * w * c, w * c).CopyTo(canvas.Pixels.AsSpan(((y + h / 2) * 2 * w + w / 2) * c, w * c));
+        var detector = FaceDetector.Load(FaceApiFixture.Options, new FaceDetectorOptions { Kind = FaceDetectorKind.Tiny, TinyInputSize = detectorSize, MinConfidence = 0.3 });
+        var faces = detector.Detect(canvas);
+        if (faces.Count == 0) return null;
+        var f = CanonicalFraming.Largest(faces);
+        return f with { X = f.X - w / 2, Y = f.Y - h / 2 };
+    }
+
+    private static double Iou(DetectedFace p, DetectedFace q)
+    {
+        double iw = Math.Max(0, Math.Min(p.X + p.Width, q.X + q.Width) - Math.Max(p.X, q.X));
+        double ih = Math.Max(0, Math.Min(p.Y + p.Height, q.Y + q.Height) - Math.Max(p.Y, q.Y));
+        return iw * ih / (p.Width * p.Height + q.Width * q.Height - iw * ih);
+    }
+
+    [Fact]
+    public void DefaultDetector_FindsTheSameFaceBox_InAFaceShrunkTo70Percent()
+    {
+        // The box on the reframed image, mapped back to the original's pixels, should be the original's box.
+        var ious = new List<double>();
+        foreach (var image in KaggleFaces())
+        {
+            if (LargestBox(CanonicalFraming.DefaultDetectorSize, image) is not { } plain
+                || LargestBox(CanonicalFraming.DefaultDetectorSize, Reframing.Reframe(image, 0.7)) is not { } reframed) continue;
+            int sw = (int)(image.Width * 0.7), sh = (int)(image.Height * 0.7);
+            double fx = (double)sw / image.Width, fy = (double)sh / image.Height, x0 = (image.Width - sw) / 2, y0 = (image.Height - sh) / 2;
+            var mapped = new DetectedFace((reframed.X - x0) / fx, (reframed.Y - y0) / fy, reframed.Width / fx, reframed.Height / fy, reframed.Score);
+            ious.Add(Iou(plain, mapped));
+        }
+        ious.Sort();
+        Assert.True(ious.Count >= 8, $"faces found in both versions of only {ious.Count} of 10 images");
+        Assert.True(ious[ious.Count / 2] > 0.7, $"median IoU {ious[ious.Count / 2]:F3} ({string.Join(", ", ious.Select(v => v.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)))})");
+    }
+
+    [Fact]
+    public void Mirror_AveragesTheImageAndItsMirror()
+    {
+        var images = KaggleFaces()[..4];
+        var net = AgeGenderNet.Load(FaceApiFixture.Options);
+        var plain = net.Predict(images);
+        var flipped = net.Predict([.. images.Select(i => i.FlipHorizontal())]);
+        var model = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, mirror: true);
+        var actual = model.PredictWithAge(images);
+        for (int i = 0; i < images.Length; i++)
+        {
+            Assert.Equal((plain[i].ProbabilityMale + flipped[i].ProbabilityMale) / 2, actual[i].Prediction.ProbabilityMale, 6);
+            Assert.Equal((plain[i].Age + flipped[i].Age) / 2, actual[i].Age, 4);
+        }
+    }
+
+    [Fact]
+    public void CacheKey_NamesDetectorSizeAndMirror_LegacyKeyUnchanged()
+    {
+        string folder = FaceApiFixture.ModelsFolder;
+        Assert.Equal("canon0.1", new Embedder(folder, false, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
+        Assert.Equal("canon0-tiny224-reframe0.7", new Embedder(folder, false, true, 0, 1).PreprocessingKey(0.7));
+        Assert.Equal("canon0-tiny224-mirror", new Embedder(folder, false, true, 0, 1, mirror: true).PreprocessingKey(null));
+        Assert.Equal("whole", new Embedder(folder, false, true, null, 1).PreprocessingKey(1));
+    }
+
+    [Fact]
+    public void SavedModel_KeepsDetectorSizeAndMirror_ModelsWithoutThemLoadAsLegacy()
+    {
+        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0 },
+            _fixture.Dataset, null, new Training.TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+        string path = Path.Combine(_fixture.Root, "model.zip");
+        result.Classifier.Save(path);
+        var loaded = Assert.IsType<FaceNetClassifier>(GenderClassifier.Load(path, 2, FaceApiFixture.ModelsFolder));
+        Assert.Equal((CanonicalFraming.DefaultDetectorSize, false, 0.0), (loaded.FramingDetectorSize, loaded.Mirror, loaded.CanonicalMargin));
+
+        var contents = ModelArchive.Load(path);
+        var architecture = JsonNode.Parse(contents.Manifest.Architecture.GetRawText())!.AsObject();
+        architecture.Remove("canonicalDetectorSize");
+        architecture.Remove("mirror");
+        using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
+        var tensors = Core.Serialization.SafeTensors.Load(stream).Tensors;
+        var info = new ClassifierInfo { Kind = "transfer-xception", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.Xception) };
+        var legacy = TransferStore.Load(path, JsonSerializer.SerializeToElement(architecture), info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder);
+        Assert.Equal((CanonicalFraming.LegacyDetectorSize, false), (legacy.FramingDetectorSize, legacy.Mirror));
+    }
+}
