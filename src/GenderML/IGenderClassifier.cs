@@ -22,5 +22,6 @@ public interface IGenderClassifier
     IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images);
 
     /// <summary>Saves the model as a self-contained <c>.zip</c> (written to a temporary file, then renamed).</summary>
+    /// <exception cref="NotSupportedException">The model is <see cref="PretrainedGenderClassifier"/>, which has nothing trained to save.</exception>
     void Save(string path);
 }

@@ -52,6 +52,8 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     public IReadOnlyList<(GenderPrediction Prediction, float Age)> PredictWithAge(IReadOnlyList<Image> images) =>
         [.. Inner.PredictWithAge(images).Select(r => (GenderPrediction.FromProbability(r.ProbabilityMale), r.Age))];
 
-    /// <inheritdoc/>
-    public void Save(string path) => Inner.Save(path);
+    /// <summary>Not supported: this model has no trained part to save; it is face-api's weights as shipped.</summary>
+    /// <exception cref="NotSupportedException">Always; load it again with <see cref="Load"/> (CLI: <c>--model pretrained</c>).</exception>
+    public void Save(string path) => throw new NotSupportedException(
+        $"{path}: the pretrained model is face-api's age/gender net as shipped, with nothing trained to save; load it with PretrainedGenderClassifier.Load (CLI: --model pretrained) where it is needed");
 }

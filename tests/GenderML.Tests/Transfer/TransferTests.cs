@@ -41,6 +41,16 @@ public sealed class TransferTests : IDisposable
     }
 
     [Fact]
+    public void Pretrained_refuses_to_save_with_a_message_that_says_how_to_load_it()
+    {
+        var pretrained = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, threads: 1);
+        string path = Path.Combine(Path.GetTempPath(), $"pretrained-{Guid.NewGuid():N}.zip");
+        var e = Assert.Throws<NotSupportedException>(() => pretrained.Save(path));
+        Assert.Contains("--model pretrained", e.Message);
+        Assert.False(File.Exists(path));
+    }
+
+    [Fact]
     public void Pretrained_MissingWeights_SaysToFetchThem()
     {
         string empty = Path.Combine(_fixture.Root, "no-models");
