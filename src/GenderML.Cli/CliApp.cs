@@ -76,12 +76,13 @@ internal static class CliApp
           tune --data DIR --model NAME [--grid "c=0.001,0.01,0.1,1"] [--random N] [--folds K] [--out MODEL.zip] [--json]
                                            stratified k-fold search (logreg: c; networks: lr, epochs, hidden, batch;
                                            several as "lr=0.001,0.003; epochs=5,10"); --out refits the best
-          bench engine [--json] [--threads N]  SGEMM and training throughput on synthetic data
+          bench engine [--json] [--threads N]  SGEMM, training and face-ResNet inference throughput on synthetic data
 
         face-api models (pretrained, transfer*) read their weights from --face-models DIR (default: models/face-api
         found above the working folder or the program; fetch them with scripts/fetch-models.sh); they re-crop each
-        image to its detected face (--canonical-margin M|none, default 0) and pretrained averages it with its
-        mirror image (--no-mirror turns that off)
+        image to its detected face (--canonical-margin M|none, default 0; the tiny detector at 160 px for transfer
+        and 224 for pretrained and the other transfer models; train --canonical-detector N sets it) and pretrained averages it with its mirror image
+        (--no-mirror turns that off)
 
         exit codes: 0 success, 1 usage error, 2 bad data or model
         """;

@@ -5,7 +5,7 @@ namespace GenderML.Cli;
 
 /// <summary>
 /// The face-api based models on the command line: <c>--model transfer|transfer-xception|transfer-fusion [--head logreg|mlp|gbdt]
-/// [--c C] [--canonical-margin M] [--face-models DIR]</c> for training, <c>--model pretrained</c> for evaluate and predict.
+/// [--c C] [--canonical-margin M] [--canonical-detector 160|224] [--face-models DIR]</c> for training, <c>--model pretrained</c> for evaluate and predict.
 /// </summary>
 internal static class TransferArgs
 {
@@ -29,6 +29,7 @@ internal static class TransferArgs
                 _ => throw new UsageException($"--head takes logreg, mlp or gbdt, not '{head}'"),
             },
             CanonicalMargin = CanonicalMargin(a, PretrainedMargin),
+            CanonicalDetectorSize = a.String("--canonical-detector") is null ? null : a.Int("--canonical-detector", 0),
             DetectFaces = a.Flag("--detect-faces"),
             Preprocessing = new Data.PreprocessOptions
             {
@@ -36,6 +37,8 @@ internal static class TransferArgs
             },
             ModelsFolder = a.String("--face-models"),
         };
+        if (recipe.CanonicalDetectorSize is { } size && (size is < 32 or > 1024 || size % 32 != 0))
+            throw new UsageException($"--canonical-detector takes a multiple of 32 between 32 and 1024 (160 or 224), not {recipe.CanonicalDetectorSize}");
         if (a.String("--c") is not null) recipe = recipe with { CValues = [a.Double("--c", 1.0)] };
         return FineTuneArgs.Apply(recipe, a);
     }

@@ -29,7 +29,7 @@ internal static class FineTuneTrainer
         string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
         var files = FaceModelsFolder.Hashes(folder, PrefixRunner.WeightFiles(recipe.CanonicalMargin is not null));
         var weights = TfjsWeights.Load(folder, "face_recognition_model");
-        var runner = new PrefixRunner(folder, weights, recipe.CanonicalMargin, o.Threads);
+        var runner = new PrefixRunner(folder, weights, recipe.CanonicalMargin, o.Threads, recipe.EffectiveCanonicalDetectorSize);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).ToList();
         bool mirror = ft.FlipTrain || ft.FlipTest;
@@ -58,7 +58,7 @@ internal static class FineTuneTrainer
             Training = new TrainingSummary(run.Epochs, run.BestEpoch, clock.Elapsed.TotalSeconds, tr.Y.Length, va.Y.Length, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
-        var classifier = new FineTunedClassifier(info, recipe.CanonicalMargin, folder, files, net, o.Threads);
+        var classifier = new FineTunedClassifier(info, recipe.CanonicalMargin, folder, files, net, o.Threads, recipe.EffectiveCanonicalDetectorSize);
         return new TrainingResult(classifier, report, skipped);
     }
 

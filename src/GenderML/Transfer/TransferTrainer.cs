@@ -20,7 +20,7 @@ internal static class TransferTrainer
         string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
         var b = recipe.Backbone;
         var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null, recipe.DetectFaces));
-        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces);
+        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces, recipe.EffectiveCanonicalDetectorSize);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).ToList();
 
@@ -48,7 +48,7 @@ internal static class TransferTrainer
                     $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
-            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp), mlpReport, skipped);
+            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize), mlpReport, skipped);
         }
 
         if (recipe.Head == TransferHead.Gbdt)
@@ -69,7 +69,7 @@ internal static class TransferTrainer
                     $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
             };
-            return new TrainingResult(new FaceNetClassifier(treeInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, trees: trees), treeReport, skipped);
+            return new TrainingResult(new FaceNetClassifier(treeInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, trees: trees, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize), treeReport, skipped);
         }
 
         LogisticModel? best = null;
@@ -98,7 +98,7 @@ internal static class TransferTrainer
             Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
-        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces);
+        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize);
         return new TrainingResult(classifier, report, skipped);
     }
 

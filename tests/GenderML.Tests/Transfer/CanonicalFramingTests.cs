@@ -87,6 +87,27 @@ public sealed class CanonicalFramingTests : IDisposable
     }
 
     [Fact]
+    public void DefaultDetectorSize_Is160ForTheFaceResNet_224Otherwise_UnlessSet()
+    {
+        Assert.Equal(160, new TransferRecipe(TransferBackbone.FaceResNet).EffectiveCanonicalDetectorSize);
+        Assert.Equal(224, new TransferRecipe(TransferBackbone.Xception).EffectiveCanonicalDetectorSize);
+        Assert.Equal(224, new TransferRecipe(TransferBackbone.Fusion).EffectiveCanonicalDetectorSize);
+        Assert.Equal(256, new TransferRecipe(TransferBackbone.FaceResNet) { CanonicalDetectorSize = 256 }.EffectiveCanonicalDetectorSize);
+    }
+
+    [Fact]
+    public void RecipeDetectorSize_IsUsedForTraining_AndSavedWithTheModel()
+    {
+        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0, CanonicalDetectorSize = 160 },
+            _fixture.Dataset, null, new Training.TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.Equal(160, Assert.IsType<FaceNetClassifier>(result.Classifier).FramingDetectorSize);
+        string path = Path.Combine(_fixture.Root, "model160.zip");
+        result.Classifier.Save(path);
+        var loaded = Assert.IsType<FaceNetClassifier>(GenderClassifier.Load(path, 2, FaceApiFixture.ModelsFolder));
+        Assert.Equal(160, loaded.FramingDetectorSize);
+    }
+
+    [Fact]
     public void SavedModel_KeepsDetectorSizeAndMirror_ModelsWithoutThemLoadAsLegacy()
     {
         var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0 },

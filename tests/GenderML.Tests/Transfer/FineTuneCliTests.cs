@@ -35,6 +35,16 @@ public sealed class FineTuneCliTests : IDisposable
         Assert.Contains("fine-tune", err, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("100")]
+    [InlineData("0")]
+    public void CanonicalDetectorSize_OutsideMultiplesOf32_IsAUsageError(string size)
+    {
+        var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, "d" + size + ".zip"), "--model", "transfer", "--canonical-detector", size]);
+        Assert.Equal(1, code);
+        Assert.Contains("--canonical-detector", err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TrainFineTune_ThenEvaluate_Runs()
     {
