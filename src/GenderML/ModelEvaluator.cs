@@ -38,8 +38,7 @@ public static class ModelEvaluator
         ArgumentNullException.ThrowIfNull(dataset);
         options ??= new ModelEvaluationOptions();
         if (classifier is PretrainedGenderClassifier pretrained) classifier = pretrained.Inner;
-        if (classifier is Transfer.FineTunedClassifier tuned) return Transfer.FineTuneEvaluation.Evaluate(tuned, dataset, options, cancellation);
-        if (classifier is Transfer.FaceNetClassifier face) return Transfer.FaceNetEvaluation.Evaluate(face, dataset, options, cancellation);
+        if (classifier is Transfer.IFileClassifier files) return Transfer.FileEvaluation.Evaluate(files, dataset, options, cancellation);
         var model = classifier as TrainedClassifier ?? throw new ArgumentException("only GenderML's own classifiers can be evaluated here", nameof(classifier));
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
         SampleSource samples;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using GenderML.Classifiers;
-using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 
@@ -127,20 +125,8 @@ internal sealed class Embedder
         var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, "faceresnet128-" + pre, ResNetLength);
         var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, "agegender514-" + pre, AgeGenderLength);
         var result = new (float[]? ResNet, float[]? AgeGender)[paths.Count];
-        var hashes = new string?[paths.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
-        Parallel.For(0, paths.Count, parallel, i =>
-        {
-            try
-            {
-                using var stream = System.IO.File.OpenRead(paths[i]);
-                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(stream));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                errors[i] = e.Message;
-            }
-        });
+        var hashes = CachedFileInput.Hash(paths, errors, parallel);
         var todo = new List<int>();
         int hits = 0, noFace = 0;
         for (int i = 0; i < paths.Count; i++)
@@ -156,20 +142,7 @@ internal sealed class Embedder
         {
             cancellation.ThrowIfCancellationRequested();
             var chunk = todo.GetRange(start, Math.Min(Chunk, todo.Count - start));
-            var images = new Image?[chunk.Count];
-            Parallel.For(0, chunk.Count, parallel, k =>
-            {
-                int i = chunk[k];
-                try
-                {
-                    var image = Image.Load(paths[i]);
-                    images[k] = reframe is { } f and < 1 ? Reframing.Reframe(image, f) : image;
-                }
-                catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
-                {
-                    errors[i] = e is ImageLoadException bad ? bad.Reason : e.Message;
-                }
-            });
+            var images = CachedFileInput.Load(paths, chunk, reframe, errors, parallel);
             var good = Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null).ToList();
             var embedded = Embed([.. good.Select(k => images[k]!)], out int missing);
             noFace += missing;

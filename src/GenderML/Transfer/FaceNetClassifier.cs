@@ -11,7 +11,7 @@ namespace GenderML.Transfer;
 /// kind <c>pretrained</c>) or a logistic head on standardised embeddings (kinds <c>transfer*</c>). It reads images,
 /// not 50×50 cache samples: face-api's own padding and legacy bilinear resize run on the original image.
 /// </summary>
-internal sealed class FaceNetClassifier : TrainedClassifier
+internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 {
     private readonly Embedder _embedder;
 
@@ -42,6 +42,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public TransferBackbone? Backbone { get; }
 
     public double? CanonicalMargin { get; }
+
+    /// <inheritdoc/>
+    public string CachedOutputs => "embeddings";
 
     /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
     public int FramingDetectorSize { get; }

@@ -9,7 +9,7 @@ namespace GenderML.Transfer;
 /// the frozen prefix (face-api weights, checked by sha256) → the fine-tuned stage and head of <see cref="Network"/>.
 /// It reads images, not pixel-cache samples.
 /// </summary>
-internal sealed class FineTunedClassifier : TrainedClassifier
+internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
 {
     private readonly Lazy<PrefixRunner> _runner;
 
@@ -33,6 +33,9 @@ internal sealed class FineTunedClassifier : TrainedClassifier
     public override ClassifierInfo Info { get; }
 
     public double? CanonicalMargin { get; }
+
+    /// <inheritdoc/>
+    public string CachedOutputs => "prefixes";
 
     public string ModelsFolder { get; }
 

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using GenderML.Data;
-using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 
@@ -72,20 +70,8 @@ internal sealed class PrefixRunner
     {
         var plainCache = new PrefixCache(cacheFolder, Key(reframe, false), FineTuneNetwork.PrefixLength);
         var mirrorCache = mirror ? new PrefixCache(cacheFolder, Key(reframe, true), FineTuneNetwork.PrefixLength) : null;
-        var hashes = new string?[paths.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
-        Parallel.For(0, paths.Count, parallel, i =>
-        {
-            try
-            {
-                using var stream = File.OpenRead(paths[i]);
-                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(stream));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                errors[i] = e.Message;
-            }
-        });
+        var hashes = CachedFileInput.Hash(paths, errors, parallel);
         var todo = Enumerable.Range(0, paths.Count)
             .Where(i => hashes[i] is { } h && !(plainCache.Contains(h) && (mirrorCache is null || mirrorCache.Contains(h)))).ToList();
         int hits = hashes.Count(h => h is not null) - todo.Count, noFace = 0;
@@ -94,20 +80,7 @@ internal sealed class PrefixRunner
         {
             cancellation.ThrowIfCancellationRequested();
             var chunk = todo.GetRange(start, Math.Min(Chunk, todo.Count - start));
-            var images = new Image?[chunk.Count];
-            Parallel.For(0, chunk.Count, parallel, k =>
-            {
-                int i = chunk[k];
-                try
-                {
-                    var image = Image.Load(paths[i]);
-                    images[k] = reframe is { } f and < 1 ? Reframing.Reframe(image, f) : image;
-                }
-                catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
-                {
-                    errors[i] = e is ImageLoadException bad ? bad.Reason : e.Message;
-                }
-            });
+            var images = CachedFileInput.Load(paths, chunk, reframe, errors, parallel);
             var good = Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null).ToList();
             var (p, m) = Run([.. good.Select(k => images[k]!)], mirror, out int missing);
             noFace += missing;

@@ -4,10 +4,10 @@ using GenderML.Evaluation;
 
 namespace GenderML.Transfer;
 
-/// <summary>Evaluation of fine-tuned transfer models from the image files (through the prefix cache), not the pixel cache.</summary>
-internal static class FineTuneEvaluation
+/// <summary>Evaluation of face-api based models from the image files (through their disk cache of network outputs), not the pixel cache.</summary>
+internal static class FileEvaluation
 {
-    public static EvaluationReport Evaluate(FineTunedClassifier model, Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    public static EvaluationReport Evaluate(IFileClassifier model, Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
     {
         var items = dataset.Items;
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
@@ -21,7 +21,7 @@ internal static class FineTuneEvaluation
         }
         if (model.LastStats is { } s)
             options.Notes?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                $"prefixes: {s.CacheHits} from the cache, {s.Computed} computed{(model.CanonicalMargin is null ? "" : $"; canonical framing found no face in {s.NoFace} of the computed images (used whole)")}"));
+                $"{model.CachedOutputs}: {s.CacheHits} from the cache, {s.Computed} computed{(model.CanonicalMargin is null ? "" : $"; canonical framing found no face in {s.NoFace} of the computed images (used whole)")}"));
         int[] labels = [.. kept.Select(i => items[i].Label)];
         float[] pk = [.. kept.Select(i => p[i])];
         var groups = options.GroupBy is { } key ? kept.Select(i => items[i].Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
