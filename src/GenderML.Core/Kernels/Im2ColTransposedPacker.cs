@@ -63,21 +63,21 @@ internal sealed unsafe class Im2ColTransposedPacker : GemmBPacker
                     switch (mode)
                     {
                         case 1:
-                            Transpose8(Avx.LoadVector256(origin[0] + t[0]), Avx.LoadVector256(origin[0] + t[1]),
+                            GemmPacking.Transpose8(Avx.LoadVector256(origin[0] + t[0]), Avx.LoadVector256(origin[0] + t[1]),
                                 Avx.LoadVector256(origin[0] + t[2]), Avx.LoadVector256(origin[0] + t[3]),
                                 Avx.LoadVector256(origin[0] + t[4]), Avx.LoadVector256(origin[0] + t[5]),
                                 Avx.LoadVector256(origin[0] + t[6]), Avx.LoadVector256(origin[0] + t[7]), d + jb, nr);
                             break;
                         case 2:
-                            Transpose8(Even(origin[0] + t[0]), Even(origin[0] + t[1]), Even(origin[0] + t[2]), Even(origin[0] + t[3]),
+                            GemmPacking.Transpose8(Even(origin[0] + t[0]), Even(origin[0] + t[1]), Even(origin[0] + t[2]), Even(origin[0] + t[3]),
                                 Even(origin[0] + t[4]), Even(origin[0] + t[5]), Even(origin[0] + t[6]), Even(origin[0] + t[7]), d + jb, nr);
                             break;
                         case 3:
-                            Transpose8(Two(origin, t[0]), Two(origin, t[1]), Two(origin, t[2]), Two(origin, t[3]),
+                            GemmPacking.Transpose8(Two(origin, t[0]), Two(origin, t[1]), Two(origin, t[2]), Two(origin, t[3]),
                                 Two(origin, t[4]), Two(origin, t[5]), Two(origin, t[6]), Two(origin, t[7]), d + jb, nr);
                             break;
                         default:
-                            Transpose8(Four(origin, t[0]), Four(origin, t[1]), Four(origin, t[2]), Four(origin, t[3]),
+                            GemmPacking.Transpose8(Four(origin, t[0]), Four(origin, t[1]), Four(origin, t[2]), Four(origin, t[3]),
                                 Four(origin, t[4]), Four(origin, t[5]), Four(origin, t[6]), Four(origin, t[7]), d + jb, nr);
                             break;
                     }
@@ -134,35 +134,4 @@ internal sealed unsafe class Im2ColTransposedPacker : GemmBPacker
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Four(float** origin, int tap) =>
         Vector256.Create(*(double*)(origin[0] + tap), *(double*)(origin[1] + tap), *(double*)(origin[2] + tap), *(double*)(origin[3] + tap)).AsSingle();
-
-    /// <summary>Writes the transpose of the 8×8 block with rows r0…r7 to <paramref name="dst"/> (row stride <paramref name="ld"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
-        Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7, float* dst, int ld)
-    {
-        var t0 = Avx.UnpackLow(r0, r1);
-        var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3);
-        var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5);
-        var t5 = Avx.UnpackHigh(r4, r5);
-        var t6 = Avx.UnpackLow(r6, r7);
-        var t7 = Avx.UnpackHigh(r6, r7);
-        var u0 = Avx.Shuffle(t0, t2, 0x44);
-        var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44);
-        var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, t6, 0x44);
-        var u5 = Avx.Shuffle(t4, t6, 0xEE);
-        var u6 = Avx.Shuffle(t5, t7, 0x44);
-        var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + ld, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2 * ld, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3 * ld, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4 * ld, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5 * ld, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6 * ld, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7 * ld, Avx.Permute2x128(u3, u7, 0x31));
-    }
 }
