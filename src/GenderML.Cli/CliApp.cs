@@ -1,3 +1,5 @@
+using GenderML.Models;
+
 namespace GenderML.Cli;
 
 /// <summary>The <c>genderml</c> command: finds the subcommand and hands it the rest of the words.</summary>
@@ -50,6 +52,13 @@ internal static class CliApp
             Console.Error.WriteLine($"genderml {args[0]}: {e.Message}");
             return BadInput;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException or Imaging.ImageLoadException)
+        {
+            // A file the command was told to read or write (an output folder that does not exist, a full disk, a model
+            // or image that went bad after the first checks): one line, not a stack trace.
+            Console.Error.WriteLine($"genderml {args[0]}: {e.Message}");
+            return BadInput;
+        }
     }
 
     private const string Usage = """
@@ -67,7 +76,9 @@ internal static class CliApp
                 [--curves FILE.png|FILE.svg]
                                            NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
-                [--group-by KEY]           scores on the test split; --reframe F shrinks each face by F first
+                [--group-by KEY] [--predictions FILE.csv]
+                                           scores on the test split; --reframe F shrinks each face by F first;
+                                           --predictions writes path,label,predicted,pMale per image
           predict --model MODEL.zip IMAGE... [--json] [--detect-faces [--detector ssd|tiny] [--annotate OUT.jpg]]
                                            --model pretrained: face-api's ready age/gender net, no training
           compare --data DIR --models NAME,NAME,... [--split test] [--json] [training options]

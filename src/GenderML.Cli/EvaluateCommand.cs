@@ -4,7 +4,7 @@ using GenderML.Evaluation;
 namespace GenderML.Cli;
 
 /// <summary>
-/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F] [--group-by KEY] [--face-models DIR]</c>:
+/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--predictions FILE.csv] [--reframe F] [--group-by KEY] [--face-models DIR]</c>:
 /// scores a model on the <c>test</c> (or <c>validation</c>) split of a split folder, or on a whole folder.
 /// </summary>
 internal static class EvaluateCommand
@@ -13,7 +13,7 @@ internal static class EvaluateCommand
     {
         var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror");
         string modelPath = a.Required("--model"), data = a.Required("--data");
-        string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by");
+        string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by"), predictionsPath = a.String("--predictions");
         bool json = a.Flag("--json");
         double reframe = a.Double("--reframe", 1.0);
         int threads = a.Int("--threads", Environment.ProcessorCount);
@@ -33,6 +33,7 @@ internal static class EvaluateCommand
         if (reportPath is not null)
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
                 classifier.Info.Curves);
+        if (predictionsPath is not null) File.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
         if (json)
         {
             Console.WriteLine(EvaluationJson.ToJson(report));

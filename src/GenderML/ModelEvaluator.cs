@@ -60,12 +60,20 @@ public static class ModelEvaluator
             float[] p = model.Probabilities(samples, cancellation);
             int[] labels = [.. items.Select(i => i.Label)];
             var groups = options.GroupBy is { } key ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
-            return Evaluator.Evaluate(labels, p, new EvaluationOptions { Skipped = skipped, Groups = groups });
+            return Evaluator.Evaluate(labels, p, new EvaluationOptions { Skipped = skipped, Groups = groups }) with { Predictions = Predictions(items, p) };
         }
         finally
         {
             cache?.Dispose();
         }
+    }
+
+    /// <summary>The per-image predictions of an evaluation: <paramref name="items"/>[i] scored <paramref name="pMale"/>[i].</summary>
+    internal static SamplePrediction[] Predictions(IReadOnlyList<DatasetItem> items, ReadOnlySpan<float> pMale)
+    {
+        var result = new SamplePrediction[items.Count];
+        for (int i = 0; i < result.Length; i++) result[i] = new SamplePrediction(items[i].Path, items[i].Label, pMale[i]);
+        return result;
     }
 
     private static (SampleSource, IReadOnlyList<DatasetItem>) Reframed(Dataset dataset, PreprocessOptions o, double factor, int threads, List<SkippedSample> skipped)

@@ -1,6 +1,11 @@
+using GenderML.Imaging;
+
 namespace GenderML.Evaluation;
 
-/// <summary>A 5×7 pixel font (upper-case letters, digits, a little punctuation) for the axis labels of PNG charts; lower case is drawn as upper case.</summary>
+/// <summary>
+/// A 5×7 pixel font (upper-case letters, digits, a little punctuation) for the axis labels of PNG charts, the captions of
+/// error sheets and the labels of annotated photos; lower case is drawn as upper case.
+/// </summary>
 internal static class BitmapFont
 {
     public const int Width = 5, Height = 7, Advance = 6;
@@ -30,4 +35,34 @@ internal static class BitmapFont
 
     /// <summary>Width in pixels of <paramref name="text"/>.</summary>
     public static int Measure(string text) => text.Length == 0 ? 0 : text.Length * Advance - 1;
+
+    /// <summary>
+    /// Draws <paramref name="text"/> into the RGB image <paramref name="rgb"/> with its top-left corner at (x, y), each font
+    /// pixel a <paramref name="scale"/>² block; pixels outside the image are left out.
+    /// </summary>
+    public static void Draw(Image rgb, string text, int x, int y, int scale, (byte R, byte G, byte B) colour)
+    {
+        for (int k = 0; k < text.Length; k++)
+        {
+            byte[] rows = Glyph(text[k]);
+            for (int row = 0; row < Height; row++)
+                for (int col = 0; col < Width; col++)
+                {
+                    if ((rows[row] >> (Width - 1 - col) & 1) == 0) continue;
+                    for (int dy = 0; dy < scale; dy++)
+                        for (int dx = 0; dx < scale; dx++)
+                            SetPixel(rgb, x + (k * Advance + col) * scale + dx, y + row * scale + dy, colour);
+                }
+        }
+    }
+
+    /// <summary>Sets one pixel of an RGB image, ignoring coordinates outside it.</summary>
+    public static void SetPixel(Image rgb, int x, int y, (byte R, byte G, byte B) c)
+    {
+        if ((uint)x >= (uint)rgb.Width || (uint)y >= (uint)rgb.Height) return;
+        int o = (y * rgb.Width + x) * 3;
+        rgb.Pixels[o] = c.R;
+        rgb.Pixels[o + 1] = c.G;
+        rgb.Pixels[o + 2] = c.B;
+    }
 }

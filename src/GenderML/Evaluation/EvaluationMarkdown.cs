@@ -6,13 +6,14 @@ namespace GenderML.Evaluation;
 /// <summary>
 /// Writes an <see cref="EvaluationReport"/> as a Markdown report: summary, classification report,
 /// confusion matrix, ROC AUC with the ROC curve (an SVG file beside the report), calibration bins,
-/// accuracy per group and skipped files.
+/// accuracy per group, the most confident errors and skipped files.
 /// </summary>
 public static class EvaluationMarkdown
 {
     /// <summary>
     /// Writes <paramref name="markdownPath"/> and, beside it, the ROC curve as
-    /// <c>&lt;name&gt;-roc.svg</c> (which the report links to) and <c>&lt;name&gt;-roc.png</c>; with <paramref name="curves"/>,
+    /// <c>&lt;name&gt;-roc.svg</c> (which the report links to) and <c>&lt;name&gt;-roc.png</c>; when the report has
+    /// per-image predictions with errors, the sheet of the most confident errors as <c>&lt;name&gt;-errors.png</c>; with <paramref name="curves"/>,
     /// also the training curves as <c>&lt;name&gt;-curves.svg</c> and <c>.png</c>, linked from a section of their own.
     /// </summary>
     public static void Write(EvaluationReport report, string markdownPath, string title = "Evaluation report", TrainingCurves? curves = null)
@@ -24,7 +25,14 @@ public static class EvaluationMarkdown
         string folder = Path.GetDirectoryName(full)!, stem = Path.GetFileNameWithoutExtension(full);
         File.WriteAllText(Path.Combine(folder, svgName), RocSvg(report));
         File.WriteAllBytes(Path.Combine(folder, stem + "-roc.png"), RocPng(report));
-        string markdown = Render(report, title, svgName);
+        var errors = ConfidentErrorsOf(report);
+        string? sheetName = null;
+        if (errors.Count > 0)
+        {
+            sheetName = stem + "-errors.png";
+            File.WriteAllBytes(Path.Combine(folder, sheetName), ErrorSheet.Render([.. errors.Take(ErrorsShown)]).EncodePng());
+        }
+        string markdown = Render(report, title, svgName, sheetName);
         if (curves is { Epochs.Count: > 0 })
         {
             curves.Save(Path.Combine(folder, stem + "-curves.svg"));
@@ -35,7 +43,9 @@ public static class EvaluationMarkdown
     }
 
     /// <summary>The report as Markdown text; <paramref name="rocSvgLink"/>, when given, is the image link of the ROC curve.</summary>
-    public static string Render(EvaluationReport report, string title = "Evaluation report", string? rocSvgLink = null)
+    public static string Render(EvaluationReport report, string title = "Evaluation report", string? rocSvgLink = null) => Render(report, title, rocSvgLink, null);
+
+    private static string Render(EvaluationReport report, string title, string? rocSvgLink, string? errorSheetLink)
     {
         ArgumentNullException.ThrowIfNull(report);
         var c = report.Classification;
@@ -80,6 +90,16 @@ public static class EvaluationMarkdown
             foreach (var g in report.Groups)
                 sb.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Group)} | {g.Count} | {g.Female} | {g.Male} | {P(g.Accuracy)} |\n");
         }
+        var errors = ConfidentErrorsOf(report);
+        if (errors.Count > 0)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n## Most confident errors\n\n{errors.Count} images were misclassified; the ones the model was surest about come first. ")
+              .Append("Confident errors of a well-trained model are often mistakes in the labels: look at them before trusting the accuracy to a tenth of a point.\n");
+            if (errorSheetLink is not null) sb.Append("\n![the most confident errors](").Append(errorSheetLink).Append(")\n");
+            sb.Append("\n| rank | file | label | P(male) |\n|---:|---|---|---:|\n");
+            for (int k = 0; k < Math.Min(errors.Count, ErrorsListed); k++)
+                sb.Append(CultureInfo.InvariantCulture, $"| {k + 1} | ").Append(Cell(errors[k].Path)).Append(" | ").Append(GenderLabels.ClassNames[errors[k].Label]).Append(" | ").Append(D(errors[k].PMale)).Append(" |\n");
+        }
         if (report.Skipped.Count > 0)
         {
             sb.Append("\n## Skipped files\n\n| file | reason |\n|---|---|\n");
@@ -87,6 +107,35 @@ public static class EvaluationMarkdown
         }
         return sb.ToString();
     }
+
+    /// <summary>How many misclassified images the report's table lists.</summary>
+    public const int ErrorsListed = 20;
+
+    /// <summary>How many misclassified images the error sheet beside the report shows.</summary>
+    public const int ErrorsShown = 48;
+
+    /// <summary>The misclassified images of <paramref name="report"/>'s predictions, surest first (ties by path).</summary>
+    public static IReadOnlyList<SamplePrediction> ConfidentErrorsOf(EvaluationReport report) =>
+        [.. report.Predictions.Where(x => x.PMale > report.Threshold != (x.Label == 1))
+            .OrderByDescending(x => Math.Abs(x.PMale - report.Threshold)).ThenBy(x => x.Path, StringComparer.Ordinal)];
+
+    /// <summary>
+    /// The per-image predictions as CSV: <c>path,label,predicted,pMale</c>, one row per evaluated image in dataset
+    /// order, numbers in the invariant culture. Paths with commas or quotes are quoted as RFC 4180 says.
+    /// </summary>
+    public static string PredictionsCsv(EvaluationReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var sb = new StringBuilder("path,label,predicted,pMale\n");
+        foreach (var x in report.Predictions)
+            sb.Append(CsvField(x.Path)).Append(',').Append(GenderLabels.ClassNames[x.Label]).Append(',')
+              .Append(GenderLabels.ClassNames[x.PMale > report.Threshold ? 1 : 0]).Append(',')
+              .Append(x.PMale.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string CsvField(string s) =>
+        s.AsSpan().IndexOfAny(",\"\r\n") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The ROC curve of <see cref="RocSvg"/> as a PNG file.</summary>
     public static byte[] RocPng(EvaluationReport report) => RocPlot(report).RenderRaster().ToImage().EncodePng();

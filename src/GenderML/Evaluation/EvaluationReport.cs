@@ -49,6 +49,12 @@ public sealed record EvaluationReport
     /// <summary>Accuracy per group, ordered by group key; empty when no groups were given.</summary>
     public IReadOnlyList<GroupAccuracy> Groups { get; init; } = [];
 
+    /// <summary>
+    /// The prediction for every evaluated image, in dataset order, when the caller knows the files
+    /// (<see cref="ModelEvaluator.Evaluate"/> fills it); empty otherwise.
+    /// </summary>
+    public IReadOnlyList<SamplePrediction> Predictions { get; init; } = [];
+
     /// <summary>Files that could not be evaluated, and why.</summary>
     public IReadOnlyList<SkippedSample> Skipped { get; init; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GenderML.Evaluation;
 using GenderML.Imaging;
 
 namespace GenderML.Transfer;
@@ -28,7 +29,7 @@ internal static class FaceAnnotation
             int tw = text.Length * 6 * Scale + 2, th = 8 * Scale + 2;
             int tx = x0, ty = y0 - th >= 0 ? y0 - th : y0;
             Fill(rgb, tx, ty, tw, th, colour);
-            BitmapFont.DrawText(rgb, text, tx + 1, ty + 1, Scale, (255, 255, 255));
+            BitmapFont.Draw(rgb, text, tx + 1, ty + 1, Scale, (255, 255, 255));
         }
         return rgb;
     }
@@ -40,24 +41,15 @@ internal static class FaceAnnotation
         return rgb;
     }
 
-    internal static void Set(Image img, int x, int y, (byte R, byte G, byte B) c)
-    {
-        if ((uint)x >= (uint)img.Width || (uint)y >= (uint)img.Height) return;
-        int o = (y * img.Width + x) * 3;
-        img.Pixels[o] = c.R;
-        img.Pixels[o + 1] = c.G;
-        img.Pixels[o + 2] = c.B;
-    }
-
     private static void Line(Image img, int x0, int y0, int x1, int y1, (byte, byte, byte) c)
     {
         for (int y = Math.Min(y0, y1); y <= Math.Max(y0, y1); y++)
-            for (int x = Math.Min(x0, x1); x <= Math.Max(x0, x1); x++) Set(img, x, y, c);
+            for (int x = Math.Min(x0, x1); x <= Math.Max(x0, x1); x++) BitmapFont.SetPixel(img, x, y, c);
     }
 
     private static void Fill(Image img, int x, int y, int w, int h, (byte, byte, byte) c)
     {
         for (int j = 0; j < h; j++)
-            for (int i = 0; i < w; i++) Set(img, x + i, y + j, c);
+            for (int i = 0; i < w; i++) BitmapFont.SetPixel(img, x + i, y + j, c);
     }
 }

@@ -25,6 +25,7 @@ internal static class FileEvaluation
         int[] labels = [.. kept.Select(i => items[i].Label)];
         float[] pk = [.. kept.Select(i => p[i])];
         var groups = options.GroupBy is { } key ? kept.Select(i => items[i].Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
-        return Evaluator.Evaluate(new ReadOnlySpan<int>(labels), new ReadOnlySpan<float>(pk), new EvaluationOptions { Skipped = skipped, Groups = groups });
+        return Evaluator.Evaluate(new ReadOnlySpan<int>(labels), new ReadOnlySpan<float>(pk), new EvaluationOptions { Skipped = skipped, Groups = groups })
+            with { Predictions = ModelEvaluator.Predictions([.. kept.Select(i => items[i])], pk) };
     }
 }

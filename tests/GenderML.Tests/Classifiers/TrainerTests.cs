@@ -32,6 +32,8 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(40, report.N);
         Assert.True(report.Accuracy >= 0.7, $"accuracy {report.Accuracy}");
         Assert.Equal("logreg", result.Classifier.Info.Kind);
+        Assert.Equal(Test.Items.Select(i => (i.Path, i.Label)), report.Predictions.Select(p => (p.Path, p.Label)));
+        Assert.Equal(report.Accuracy, report.Predictions.Count(p => p.PMale > 0.5 == (p.Label == 1)) / 40.0);
     }
 
     [Theory]

@@ -59,11 +59,15 @@ public sealed class ModelCommandTests : IDisposable
         var (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "dense", "--out", model, "--epochs", "2", "--batch", "8", "--curves", png, .. Common]);
         Assert.True(code == 0, err);
         Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(png)[..4]);
-        (code, _, err) = Run("evaluate", "--model", model, "--data", _faces.Root, "--report", md, "--threads", "2", "--cache", _faces.Cache);
+        string csv = Path.Combine(_faces.Root, "predictions.csv");
+        (code, _, err) = Run("evaluate", "--model", model, "--data", _faces.Root, "--report", md, "--predictions", csv, "--threads", "2", "--cache", _faces.Cache);
         Assert.True(code == 0, err);
         foreach (string f in new[] { "report-roc.svg", "report-roc.png", "report-curves.svg", "report-curves.png" })
             Assert.True(File.Exists(Path.Combine(_faces.Root, f)), f);
         Assert.Contains("report-curves.svg", File.ReadAllText(md));
+        string[] rows = File.ReadAllLines(csv);
+        Assert.Equal("path,label,predicted,pMale", rows[0]);
+        Assert.Equal(Data.Dataset.Load(_faces.Root, GenderLabels.Options).Subset(Data.SplitNames.Test).Items.Count, rows.Length - 1);
     }
 
     [Fact]
@@ -123,6 +127,9 @@ public sealed class ModelCommandTests : IDisposable
 
         string model = TrainLogreg();
         Assert.Equal(CliApp.BadInput, Run("evaluate", "--model", model, "--data", missing).Code);
+        var unwritable = Run("evaluate", "--model", model, "--data", _faces.Root, "--report", Path.Combine(missing, "report.md"), "--cache", _faces.Cache);
+        Assert.Equal(CliApp.BadInput, unwritable.Code);
+        Assert.DoesNotContain("   at ", unwritable.Err, StringComparison.Ordinal);
         string badImage = Path.Combine(_faces.Root, "bad.png");
         File.WriteAllText(badImage, "<html>");
         var (code, output, _) = Run("predict", "--model", model, badImage, Directory.GetFiles(Path.Combine(_faces.Root, "test", "male"))[0]);

@@ -100,6 +100,22 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Predictions_list_the_confident_errors_first_and_write_as_csv()
+    {
+        var r = Evaluator.Evaluate([0, 1, 0, 1], [0.2, 0.9, 0.7, 0.01]) with
+        {
+            Predictions = [new("f/a.jpg", 0, 0.2), new("m/b.jpg", 1, 0.9), new("f/c,1.jpg", 0, 0.7), new("m/d.jpg", 1, 0.01)],
+        };
+        string md = EvaluationMarkdown.Render(r);
+        Assert.Contains("2 images were misclassified", md, StringComparison.Ordinal);
+        int d = md.IndexOf("| 1 | m/d.jpg | male | 0.0100 |", StringComparison.Ordinal), c = md.IndexOf("| 2 | f/c,1.jpg | female | 0.7000 |", StringComparison.Ordinal);
+        Assert.True(d > 0 && c > d, md);
+        Assert.DoesNotContain("a.jpg", md, StringComparison.Ordinal);
+        Assert.Equal("path,label,predicted,pMale\nf/a.jpg,female,female,0.2\nm/b.jpg,male,male,0.9\n\"f/c,1.jpg\",female,male,0.7\nm/d.jpg,male,female,0.01\n",
+            EvaluationMarkdown.PredictionsCsv(r));
+    }
+
+    [Fact]
     public void Groups_report_accuracy_per_key()
     {
         var r = Evaluator.Evaluate([0, 1, 0, 1, 1], [0.2, 0.9, 0.7, 0.1, 0.8],

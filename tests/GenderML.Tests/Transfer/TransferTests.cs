@@ -132,6 +132,7 @@ public sealed class TransferTests : IDisposable
         Assert.Equal(10, report.N);
         Assert.Empty(report.Skipped);
         Assert.Contains(notes, n => n.Contains("10 computed", StringComparison.Ordinal));
+        Assert.Equal(_fixture.Dataset.Items.Select(i => i.Path), report.Predictions.Select(p => p.Path));
     }
 
     [Fact]
@@ -146,6 +147,7 @@ public sealed class TransferTests : IDisposable
         var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
             Data.Dataset.Load(root, GenderLabels.Options), new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Equal(1, report.N);
+        Assert.EndsWith("scene1.png", Assert.Single(report.Predictions).Path, StringComparison.Ordinal);
         var skipped = Assert.Single(report.Skipped);
         Assert.EndsWith("blank.png", skipped.Path, StringComparison.Ordinal);
         Assert.Equal("no face found", skipped.Reason);
