@@ -11,7 +11,7 @@ using GenderML.FaceApi;
 using GenderML.Linear;
 using GenderML.Transfer;
 
-string data = "", cache = "", models = "";
+string data = "", cache = "", models = "", images = "";
 bool everything = false;
 for (int i = 0; i < args.Length; i++)
 {
@@ -21,8 +21,14 @@ for (int i = 0; i < args.Length; i++)
         case "--cache": cache = args[++i]; break;
         case "--models": models = args[++i]; break;
         case "--all": everything = true; break;
+        case "--images": images = args[++i]; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 1;
     }
+}
+if (images.Length > 0)
+{
+    MultiScale.Run(data, models, images);
+    return 0;
 }
 var all = Dataset.Load(data, GenderLabels.Options);
 var split = all.Subset(SplitNames.Train).SplitStratified(new SplitFractions(0.9, 0.1, 0), 1);

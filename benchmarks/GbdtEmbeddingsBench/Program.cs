@@ -8,6 +8,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using GenderML;
+using GenderML.Classifiers;
 using GenderML.Core;
 using GenderML.Data;
 using GenderML.Transfer;
@@ -27,7 +28,7 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 var dataset = Dataset.Load(data, GenderLabels.Options);
-var embedder = new Embedder(models, resnet: true, ageGender: false, canonicalMargin: 0.1, threads: Environment.ProcessorCount);
+var embedder = new Embedder(models, resnet: FaceResNetFeatures.Descriptor, ageGender: false, canonicalMargin: 0.1, threads: Environment.ProcessorCount);
 (float[] X, bool[] Y) Embed(Dataset part)
 {
     string[] paths = [.. part.Items.Select(i => i.Path)];

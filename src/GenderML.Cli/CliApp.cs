@@ -92,8 +92,9 @@ internal static class CliApp
         face-api models (pretrained, transfer*) read their weights from --face-models DIR (default: models/face-api
         found above the working folder or the program; fetch them with scripts/fetch-models.sh); they re-crop each
         image to its detected face (--canonical-margin M|none, default 0; the tiny detector at 160 px for transfer
-        and 224 for pretrained and the other transfer models; train --canonical-detector N sets it) and pretrained averages it with its mirror image
-        (--no-mirror turns that off)
+        and 224 for pretrained and the other transfer models; train --canonical-detector N sets it); pretrained and
+        transfer average each prediction with the mirror image's (--no-mirror turns that off). transfer reads the
+        means of the face ResNet's last three stages (train --resnet-features descriptor: the 128-d descriptor)
 
         exit codes: 0 success, 1 usage error, 2 bad data or model
         """;

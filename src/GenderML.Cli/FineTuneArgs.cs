@@ -20,6 +20,8 @@ internal static class FineTuneArgs
         if (recipe.Backbone != TransferBackbone.FaceResNet) throw new UsageException("--fine-tune is for --model transfer (the face ResNet)");
         if (recipe.Head != TransferHead.Logistic) throw new UsageException("--fine-tune trains its own logistic head; drop --head");
         if (recipe.DetectFaces) throw new UsageException("--fine-tune does not take --detect-faces yet");
+        if (recipe.ResNetFeatures is not null) throw new UsageException("--fine-tune reads the last stage it trains; drop --resnet-features");
+        if (recipe.Mirror is not null) throw new UsageException("--fine-tune sets mirror images with --fine-tune-flips; drop --no-mirror");
         var d = new FineTuneOptions();
         string flips = a.String("--fine-tune-flips") ?? "both";
         var o = d with

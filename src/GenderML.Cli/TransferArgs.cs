@@ -5,7 +5,8 @@ namespace GenderML.Cli;
 
 /// <summary>
 /// The face-api based models on the command line: <c>--model transfer|transfer-xception|transfer-fusion [--head logreg|mlp|gbdt]
-/// [--c C] [--canonical-margin M] [--canonical-detector 160|224] [--face-models DIR]</c> for training, <c>--model pretrained</c> for evaluate and predict.
+/// [--c C] [--canonical-margin M] [--canonical-detector 160|224] [--resnet-features descriptor|stages] [--no-mirror] [--face-models DIR]</c>
+/// for training, <c>--model pretrained</c> for evaluate and predict.
 /// </summary>
 internal static class TransferArgs
 {
@@ -36,7 +37,17 @@ internal static class TransferArgs
                 Size = backbone == TransferBackbone.Xception ? 112 : 150, Format = Imaging.PixelFormat.Rgb24, Mode = Data.ResizeMode.Pad,
             },
             ModelsFolder = a.String("--face-models"),
+            ResNetFeatures = a.String("--resnet-features") switch
+            {
+                null => null,
+                "descriptor" => FaceResNetFeatures.Descriptor,
+                "stages" => FaceResNetFeatures.StageMeans,
+                var other => throw new UsageException($"--resnet-features takes descriptor or stages, not '{other}'"),
+            },
+            Mirror = a.Flag("--no-mirror") ? false : null,
         };
+        if (recipe.ResNetFeatures is not null && backbone == TransferBackbone.Xception)
+            throw new UsageException("--resnet-features is for the backbones with the face ResNet (transfer, transfer-fusion)");
         if (recipe.CanonicalDetectorSize is { } size && (size is < 32 or > 1024 || size % 32 != 0))
             throw new UsageException($"--canonical-detector takes a multiple of 32 between 32 and 1024 (160 or 224), not {recipe.CanonicalDetectorSize}");
         if (a.String("--c") is not null) recipe = recipe with { CValues = [a.Double("--c", 1.0)] };

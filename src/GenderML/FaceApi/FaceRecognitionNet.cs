@@ -53,6 +53,39 @@ public sealed class FaceRecognitionNet
     /// <summary>The 128-d descriptor of one face crop.</summary>
     public float[] ComputeDescriptor(Image face) => ComputeDescriptors([face])[0];
 
+    /// <summary>Length of a <see cref="ComputeStageMeans"/> vector.</summary>
+    public const int StageMeansLength = 640;
+
+    /// <summary>Where each stage's channel means start in a <see cref="ComputeStageMeans"/> vector: the final map, conv256_2, conv128_2.</summary>
+    private static readonly (string Tap, int Offset, int Channels)[] StageTaps = [("conv256_2", 256, 256), ("conv128_2", 512, 128)];
+
+    /// <summary>
+    /// The spatial mean of every channel of the last three stages for each face crop: the final 2×2×256 map (the
+    /// descriptor's input, 256 floats), then <c>conv256_2</c> (256), then <c>conv128_2</c> (128).
+    /// </summary>
+    internal IReadOnlyList<float[]> ComputeStageMeans(IReadOnlyList<Image> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        var result = new float[faces.Count][];
+        _options.ForEachBatch(faces, (batch, start) =>
+        {
+            for (int n = 0; n < batch.Count; n++) result[start + n] = new float[StageMeansLength];
+            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
+            var final = _resnet.Forward(x, _options.Compute, (name, t) =>
+            {
+                foreach (var (tap, offset, channels) in StageTaps)
+                    if (name == tap) Scatter(Pooling.GlobalAverage(t), channels, offset);
+            });
+            Scatter(Pooling.GlobalAverage(final), 256, 0);
+
+            void Scatter(float[] means, int channels, int offset)
+            {
+                for (int n = 0; n < batch.Count; n++) means.AsSpan(n * channels, channels).CopyTo(result[start + n].AsSpan(offset));
+            }
+        });
+        return result;
+    }
+
     /// <summary>Euclidean distance between two descriptors (face-api's and dlib's metric).</summary>
     public static float Distance(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

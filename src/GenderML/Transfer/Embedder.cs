@@ -12,29 +12,37 @@ namespace GenderML.Transfer;
 internal sealed record EmbeddingStats(int CacheHits, int Computed, int NoFace);
 
 /// <summary>
-/// Turns images into frozen-network embeddings: the face ResNet's 128-d descriptor and/or the age/gender net's
-/// 512 pooled features followed by its P(male) and age (514 floats). Optionally reframes and canonically crops first.
+/// Turns images into frozen-network embeddings: the face ResNet's 128-d descriptor or its 640 stage means
+/// (<see cref="FaceResNetFeatures"/>), and/or the age/gender net's 512 pooled features followed by its P(male) and age
+/// (514 floats). Optionally reframes and canonically crops first.
 /// </summary>
 internal sealed class Embedder
 {
-    public const int ResNetLength = FaceRecognitionNet.DescriptorLength, AgeGenderLength = AgeGenderNet.FeatureLength + 2;
+    public const int AgeGenderLength = AgeGenderNet.FeatureLength + 2;
 
     private readonly FaceRecognitionNet? _resnet;
+    private readonly FaceResNetFeatures _resnetFeatures;
     private readonly AgeGenderNet? _ageGender;
     private readonly CanonicalFraming? _framing;
     private readonly int _threads;
 
-    public Embedder(string modelsFolder, bool resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false,
+    /// <summary>The networks in use (<paramref name="resnet"/>: what to read out of the face ResNet, null when it is not run), framing and mirror averaging.</summary>
+    public Embedder(string modelsFolder, FaceResNetFeatures? resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false,
         int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
     {
         var options = FaceModelsFolder.Options(modelsFolder, threads);
-        _resnet = resnet ? FaceRecognitionNet.Load(options) : null;
+        _resnet = resnet is null ? null : FaceRecognitionNet.Load(options);
+        _resnetFeatures = resnet ?? FaceResNetFeatures.Descriptor;
         _ageGender = ageGender ? AgeGenderNet.Load(options) : null;
         _framing = detectFaces ? new CanonicalFraming(modelsFolder, canonicalMargin ?? 0, threads, photos: true)
             : canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads, detectorSize: framingDetectorSize) : null;
         _threads = Math.Max(1, threads);
         Mirror = mirror;
     }
+
+    /// <summary>The length of the face ResNet part of an embedding.</summary>
+    public static int ResNetLength(FaceResNetFeatures features) =>
+        features == FaceResNetFeatures.StageMeans ? FaceRecognitionNet.StageMeansLength : FaceRecognitionNet.DescriptorLength;
 
     /// <summary>True when every embedding is the mean of the image's and its mirror image's (test-time mirror averaging).</summary>
     public bool Mirror { get; }
@@ -88,7 +96,7 @@ internal sealed class Embedder
     {
         var images = framed;
         var result = new (float[]?, float[]?)[images.Count];
-        var d = _resnet?.ComputeDescriptors(framed);
+        var d = _resnet is null ? null : _resnetFeatures == FaceResNetFeatures.StageMeans ? _resnet.ComputeStageMeans(framed) : _resnet.ComputeDescriptors(framed);
         float[][]? ag = null;
         if (_ageGender is not null)
         {
@@ -122,7 +130,8 @@ internal sealed class Embedder
         string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default)
     {
         string pre = PreprocessingKey(reframe);
-        var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, "faceresnet128-" + pre, ResNetLength);
+        int resnetLength = ResNetLength(_resnetFeatures);
+        var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, string.Create(CultureInfo.InvariantCulture, $"faceresnet{resnetLength}-{pre}"), resnetLength);
         var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, "agegender514-" + pre, AgeGenderLength);
         var result = new (float[]? ResNet, float[]? AgeGender)[paths.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };

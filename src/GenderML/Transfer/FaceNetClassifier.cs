@@ -17,8 +17,10 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
         IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
-        Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
+        Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false,
+        FaceResNetFeatures resnetFeatures = FaceResNetFeatures.Descriptor)
     {
+        ResNetFeatures = resnetFeatures;
         Mirror = mirror;
         FramingDetectorSize = framingDetectorSize;
         Mlp = mlp;
@@ -33,7 +35,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
         Std = std;
         Head = head;
         Threads = Math.Max(1, threads);
-        _embedder = new Embedder(modelsFolder, UsesResNet(backbone), UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces, framingDetectorSize, mirror);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone) ? resnetFeatures : null, UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces, framingDetectorSize, mirror);
     }
 
     public override ClassifierInfo Info { get; }
@@ -48,6 +50,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
     public int FramingDetectorSize { get; }
+
+    /// <summary>What the model reads out of the face ResNet (when its backbone uses it).</summary>
+    public FaceResNetFeatures ResNetFeatures { get; }
 
     /// <summary>True when predictions average the image and its mirror image (the embeddings, hence P(male) for <c>pretrained</c>).</summary>
     public bool Mirror { get; }
@@ -84,21 +89,21 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     public static bool UsesAgeGender(TransferBackbone? b) => b is null or TransferBackbone.Xception or TransferBackbone.Fusion;
 
-    public static int FeatureLength(TransferBackbone b) => b switch
+    public static int FeatureLength(TransferBackbone b, FaceResNetFeatures r) => b switch
     {
-        TransferBackbone.FaceResNet => Embedder.ResNetLength,
+        TransferBackbone.FaceResNet => Embedder.ResNetLength(r),
         TransferBackbone.Xception => AgeGenderNet.FeatureLength,
-        _ => Embedder.ResNetLength + AgeGenderNet.FeatureLength + 1,
+        _ => Embedder.ResNetLength(r) + AgeGenderNet.FeatureLength + 1,
     };
 
     /// <summary>The head's raw features from an embedding pair (fusion appends the shipped gender logit).</summary>
-    public static float[] Features(TransferBackbone b, (float[]? ResNet, float[]? AgeGender) e)
+    public static float[] Features(TransferBackbone b, FaceResNetFeatures r, (float[]? ResNet, float[]? AgeGender) e)
     {
         if (b == TransferBackbone.FaceResNet) return e.ResNet!;
         if (b == TransferBackbone.Xception) return e.AgeGender![..AgeGenderNet.FeatureLength];
-        var f = new float[FeatureLength(b)];
+        var f = new float[FeatureLength(b, r)];
         e.ResNet!.CopyTo(f, 0);
-        e.AgeGender.AsSpan(0, AgeGenderNet.FeatureLength).CopyTo(f.AsSpan(Embedder.ResNetLength));
+        e.AgeGender.AsSpan(0, AgeGenderNet.FeatureLength).CopyTo(f.AsSpan(Embedder.ResNetLength(r)));
         double p = Math.Clamp(e.AgeGender![AgeGenderNet.FeatureLength], 1e-6, 1 - 1e-6);
         f[^1] = (float)Math.Log(p / (1 - p));
         return f;
@@ -109,7 +114,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     {
         if (e.ResNet is null && e.AgeGender is null) return float.NaN;
         if (Backbone is not { } b) return e.AgeGender![AgeGenderNet.FeatureLength];
-        float[] x = Features(b, e);
+        float[] x = Features(b, ResNetFeatures, e);
         var z = new float[x.Length];
         for (int j = 0; j < x.Length; j++) z[j] = (x[j] - Mean![j]) / Std![j];
         if (Trees is { } trees) return trees.PredictProbability(z);
@@ -172,5 +177,5 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     public override void Save(string path) => TransferStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror);
+        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror, ResNetFeatures);
 }

@@ -31,7 +31,7 @@ internal static class FineTuneTrainer
         var weights = TfjsWeights.Load(folder, "face_recognition_model");
         var runner = new PrefixRunner(folder, weights, recipe.CanonicalMargin, o.Threads, recipe.EffectiveCanonicalDetectorSize);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
-        var skipped = train.Skipped.Concat(validation?.Skipped ?? []).ToList();
+        var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
         bool mirror = ft.FlipTrain || ft.FlipTest;
         var tr = Prefixes(runner, train, cacheFolder, mirror, skipped, cancellation);
         if (tr.Y.Count(l => l == 0) == 0 || tr.Y.Count(l => l == 1) == 0)

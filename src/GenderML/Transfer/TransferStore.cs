@@ -40,6 +40,7 @@ internal static class TransferStore
             ["canonicalMargin"] = c.CanonicalMargin,
             ["canonicalDetectorSize"] = c.FramingDetectorSize,
             ["mirror"] = c.Mirror,
+            ["resnetFeatures"] = c.ResNetFeatures.ToString(),
             ["detectFaces"] = c.DetectFaces,
             ["backboneFiles"] = files,
         };
@@ -86,6 +87,10 @@ internal static class TransferStore
         bool detect = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
         int size = a.TryGetProperty("canonicalDetectorSize", out var ds) && ds.ValueKind == JsonValueKind.Number ? ds.GetInt32() : CanonicalFraming.LegacyDetectorSize;
         bool mirror = a.TryGetProperty("mirror", out var mi) && mi.ValueKind == JsonValueKind.True;
+        // Models saved before the stage means existed read the descriptor.
+        var readout = FaceResNetFeatures.Descriptor;
+        if (a.TryGetProperty("resnetFeatures", out var rf) && !Enum.TryParse(rf.GetString(), ignoreCase: false, out readout))
+            throw new ModelFormatException(path, $"resnetFeatures '{rf}' is not one of {string.Join(", ", Enum.GetNames<FaceResNetFeatures>())}");
         if (size <= 0 || size % 32 != 0) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"canonicalDetectorSize {size} is not a positive multiple of 32"));
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in a.GetProperty("backboneFiles").EnumerateObject()) files[p.Name] = p.Value.GetString() ?? "";
@@ -101,7 +106,7 @@ internal static class TransferStore
         if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin, size);
         if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect, framingDetectorSize: size, mirror: mirror);
         int d = a.GetProperty("features").GetInt32();
-        if (d != FaceNetClassifier.FeatureLength(b)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
+        if (d != FaceNetClassifier.FeatureLength(b, readout)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
         foreach (var (name, len) in new[] { ("mean", d), ("std", d) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
@@ -112,7 +117,7 @@ internal static class TransferStore
             var trees = Trees.GradientBoostedTrees.Load(stream);
             if (trees.FeatureCount != d) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"the trees read {trees.FeatureCount} features, the {b} backbone gives {d}"));
             return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                trees: trees, framingDetectorSize: size, mirror: mirror);
+                trees: trees, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
         }
         if (a.TryGetProperty("head", out var h) && h.GetString() == "mlp")
         {
@@ -124,12 +129,12 @@ internal static class TransferStore
                 t.Data.CopyTo(p.Value.Data, 0);
             }
             return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                MlpHead.FromNetwork(network, d), framingDetectorSize: size, mirror: mirror);
+                MlpHead.FromNetwork(network, d), framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
         }
         foreach (var (name, len) in new[] { ("weight", d), ("bias", 1) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());
-        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect, framingDetectorSize: size, mirror: mirror);
+        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
     }
 }

@@ -20,15 +20,18 @@ internal static class TransferTrainer
         string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
         var b = recipe.Backbone;
         var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null, recipe.DetectFaces));
-        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces, recipe.EffectiveCanonicalDetectorSize);
+        var r = recipe.EffectiveResNetFeatures;
+        // Training reads the images as they are; the mirror average (recipe.EffectiveMirror) is for prediction only.
+        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b) ? r : null, FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces, recipe.EffectiveCanonicalDetectorSize);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
-        var skipped = train.Skipped.Concat(validation?.Skipped ?? []).ToList();
+        var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
 
-        var (x, y, trainStats) = Embed(embedder, train, b, cacheFolder, skipped, cancellation);
+        var (x, y, trainStats) = Embed(embedder, train, b, r, cacheFolder, skipped, cancellation);
         if (y.Count(l => l == 0) == 0 || y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
-        var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, cacheFolder, skipped, cancellation) : ([], [], null);
-        int d = FaceNetClassifier.FeatureLength(b), n = y.Length, nv = yv.Length;
+        var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation) : ([], [], null);
+        int d = FaceNetClassifier.FeatureLength(b, r), n = y.Length, nv = yv.Length;
+        string readout = Readout(b, r, d, recipe.EffectiveMirror);
         var (mean, std) = Standardisation(x, n, d);
         Standardise(x, mean, std);
         Standardise(xv, mean, std);
@@ -42,13 +45,13 @@ internal static class TransferTrainer
             var mlpInfo = new ClassifierInfo
             {
                 Kind = recipe.Kind,
-                Architecture = string.Create(CultureInfo.InvariantCulture, $"frozen face-api {b} embeddings ({d} features), standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
+                Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
                 Preprocessing = TransferStore.Preprocessing(b),
                 Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
-            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize), mlpReport, skipped);
+            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize, mirror: recipe.EffectiveMirror, resnetFeatures: r), mlpReport, skipped);
         }
 
         if (recipe.Head == TransferHead.Gbdt)
@@ -63,13 +66,13 @@ internal static class TransferTrainer
             {
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture,
-                    $"frozen face-api {b} embeddings ({d} features), gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
+                    $"{readout}, gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
                 Preprocessing = TransferStore.Preprocessing(b),
                 Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
             };
-            return new TrainingResult(new FaceNetClassifier(treeInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, trees: trees, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize), treeReport, skipped);
+            return new TrainingResult(new FaceNetClassifier(treeInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, trees: trees, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
         }
 
         LogisticModel? best = null;
@@ -93,28 +96,32 @@ internal static class TransferTrainer
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
-            Architecture = string.Create(CultureInfo.InvariantCulture, $"frozen face-api {b} embeddings ({d} features), standardised, logistic regression (L2, C = {bestC})"),
+            Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
             Preprocessing = TransferStore.Preprocessing(b),
             Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
-        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize);
+        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize, mirror: recipe.EffectiveMirror, resnetFeatures: r);
         return new TrainingResult(classifier, report, skipped);
     }
 
-    private static (float[] X, int[] Y, EmbeddingStats Stats) Embed(Embedder embedder, Dataset data, TransferBackbone b, string cacheFolder,
+    /// <summary>The architecture's description of the features a head reads.</summary>
+    private static string Readout(TransferBackbone b, FaceResNetFeatures r, int d, bool mirror) => string.Create(CultureInfo.InvariantCulture,
+        $"frozen face-api {b} embeddings ({d} features{(FaceNetClassifier.UsesResNet(b) ? r == FaceResNetFeatures.StageMeans ? "; face ResNet: channel means of the final map, conv256_2 and conv128_2" : "; face ResNet: 128-d descriptor" : "")}{(mirror ? "; predictions average the image and its mirror" : "")})");
+
+    private static (float[] X, int[] Y, EmbeddingStats Stats) Embed(Embedder embedder, Dataset data, TransferBackbone b, FaceResNetFeatures r, string cacheFolder,
         List<SkippedFile> skipped, CancellationToken cancellation)
     {
         var items = data.Items;
         var errors = new string?[items.Count];
         var embedded = embedder.EmbedFiles([.. items.Select(i => i.Path)], cacheFolder, null, errors, out var stats, cancellation);
-        int d = FaceNetClassifier.FeatureLength(b);
+        int d = FaceNetClassifier.FeatureLength(b, r);
         var rows = new List<float>(items.Count * d);
         var labels = new List<int>(items.Count);
         for (int i = 0; i < items.Count; i++)
         {
             if (errors[i] is { } reason) { skipped.Add(new SkippedFile(items[i].Path, reason == "no face found" ? SkipKind.Unreadable : SkipKind.Corrupt, reason)); continue; }
-            rows.AddRange(FaceNetClassifier.Features(b, embedded[i]));
+            rows.AddRange(FaceNetClassifier.Features(b, r, embedded[i]));
             labels.Add(items[i].Label);
         }
         return ([.. rows], [.. labels], stats);

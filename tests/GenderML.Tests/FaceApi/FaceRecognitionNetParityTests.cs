@@ -52,6 +52,39 @@ public sealed class FaceRecognitionNetParityTests
     }
 
     [Fact]
+    public void StageMeans_AreTheChannelMeansOfTheGoldenCheckedStages_AndTheDescriptorsInput()
+    {
+        var run = Run.Value;
+        string[] files = run.Files;
+        var net = FaceRecognitionNet.Load(FaceApiFixture.Options);
+        var means = net.ComputeStageMeans([.. files.Select(FaceApiFixture.LoadGoldenImage)]);
+        var fc = TfjsWeights.Load(FaceApiFixture.ModelsFolder, "face_recognition_model").Get("fc", 256, FaceRecognitionNet.DescriptorLength).Floats!;
+        for (int i = 0; i < files.Length; i++)
+        {
+            Assert.Equal(FaceRecognitionNet.StageMeansLength, means[i].Length);
+            // The first 256 are the final map's means: times the fc matrix they give the descriptor.
+            for (int k = 0; k < FaceRecognitionNet.DescriptorLength; k++)
+            {
+                double d = 0;
+                for (int j = 0; j < 256; j++) d += means[i][j] * fc[j * FaceRecognitionNet.DescriptorLength + k];
+                Assert.True(Math.Abs(d - run.Descriptors[i][k]) <= 1e-4, $"{files[i]} descriptor[{k}]: {d} vs {run.Descriptors[i][k]}");
+            }
+            // Then conv256_2 and conv128_2, each channel's mean over its map (the taps checked against the goldens above).
+            foreach (var (tap, offset) in new[] { ("conv256_2", 256), ("conv128_2", 512) })
+            {
+                var t = run.Taps[tap];
+                int c = t.Dim(1), hw = t.Dim(2) * t.Dim(3);
+                for (int ch = 0; ch < c; ch++)
+                {
+                    double sum = 0;
+                    for (int p = 0; p < hw; p++) sum += t.Data[(i * c + ch) * hw + p];
+                    Assert.True(Math.Abs(sum / hw - means[i][offset + ch]) <= 1e-5, $"{files[i]} {tap}[{ch}]");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void SamePersonDistanceIsZeroAndDifferentImagesDiffer()
     {
         var run = Run.Value;

@@ -80,10 +80,10 @@ public sealed class CanonicalFramingTests : IDisposable
     public void CacheKey_NamesDetectorSizeAndMirror_LegacyKeyUnchanged()
     {
         string folder = FaceApiFixture.ModelsFolder;
-        Assert.Equal("canon0.1", new Embedder(folder, false, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
-        Assert.Equal("canon0-tiny224-reframe0.7", new Embedder(folder, false, true, 0, 1).PreprocessingKey(0.7));
-        Assert.Equal("canon0-tiny224-mirror", new Embedder(folder, false, true, 0, 1, mirror: true).PreprocessingKey(null));
-        Assert.Equal("whole", new Embedder(folder, false, true, null, 1).PreprocessingKey(1));
+        Assert.Equal("canon0.1", new Embedder(folder, null, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
+        Assert.Equal("canon0-tiny224-reframe0.7", new Embedder(folder, null, true, 0, 1).PreprocessingKey(0.7));
+        Assert.Equal("canon0-tiny224-mirror", new Embedder(folder, null, true, 0, 1, mirror: true).PreprocessingKey(null));
+        Assert.Equal("whole", new Embedder(folder, null, true, null, 1).PreprocessingKey(1));
     }
 
     [Fact]

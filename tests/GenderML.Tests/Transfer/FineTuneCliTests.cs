@@ -36,6 +36,18 @@ public sealed class FineTuneCliTests : IDisposable
     }
 
     [Theory]
+    [InlineData("bad-readout", "--resnet-features", "--model", "transfer", "--resnet-features", "pixels")]
+    [InlineData("xception-readout", "--resnet-features", "--model", "transfer-xception", "--resnet-features", "stages")]
+    [InlineData("fine-tune-readout", "--resnet-features", "--model", "transfer", "--fine-tune", "--resnet-features", "descriptor")]
+    [InlineData("fine-tune-mirror", "--fine-tune-flips", "--model", "transfer", "--fine-tune", "--no-mirror")]
+    public void BadTransferReadoutOptions_AreUsageErrors(string name, string named, params string[] args)
+    {
+        var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, name + ".zip"), .. args]);
+        Assert.Equal(1, code);
+        Assert.Contains(named, err, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("100")]
     [InlineData("0")]
     public void CanonicalDetectorSize_OutsideMultiplesOf32_IsAUsageError(string size)

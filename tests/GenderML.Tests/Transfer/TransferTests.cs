@@ -16,10 +16,10 @@ public sealed class TransferTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    private TrainingResult TrainTransfer(TransferBackbone backbone, TransferHead head = TransferHead.Logistic) => Trainer.Fit(
+    private TrainingResult TrainTransfer(TransferBackbone backbone, TransferHead head = TransferHead.Logistic, FaceResNetFeatures? features = null) => Trainer.Fit(
         new TransferRecipe(backbone)
         {
-            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Head = head,
+            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Head = head, ResNetFeatures = features,
             Boosting = new GenderML.Trees.GradientBoostingOptions { Trees = 30, Leaves = 3, MinExamplesPerLeaf = 2, LearningRate = 0.3 },
         },
         _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
@@ -65,9 +65,10 @@ public sealed class TransferTests : IDisposable
     [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Logistic)]
     [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Mlp)]
     [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Gbdt)]
-    public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head)
+    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic, FaceResNetFeatures.Descriptor)]
+    public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head, FaceResNetFeatures? features = null)
     {
-        var result = TrainTransfer(backbone, head);
+        var result = TrainTransfer(backbone, head, features);
         Assert.Empty(result.Skipped);
         Image[] images = [.. _fixture.Files.Select(f => Image.Load(f))];
         var before = result.Classifier.Predict(images);
@@ -82,9 +83,71 @@ public sealed class TransferTests : IDisposable
     }
 
     [Fact]
+    public void Transfer_Defaults_ReadStageMeans_AndAverageWithTheMirror()
+    {
+        var model = Assert.IsType<FaceNetClassifier>(TrainTransfer(TransferBackbone.FaceResNet).Classifier);
+        Assert.Equal((FaceResNetFeatures.StageMeans, true, FaceRecognitionNet.StageMeansLength), (model.ResNetFeatures, model.Mirror, model.Mean!.Length));
+        Assert.Contains("conv128_2", model.Info.Architecture, StringComparison.Ordinal);
+        // Whole images (no canonical framing): an image and its mirror image average the same two embeddings.
+        Image[] images = [.. _fixture.Files.Take(3).Select(f => Image.Load(f))];
+        var plain = model.Predict(images);
+        var mirrored = model.Predict([.. images.Select(i => i.FlipHorizontal())]);
+        Assert.Equal(plain.Select(p => p.ProbabilityMale), mirrored.Select(p => p.ProbabilityMale));
+        // Without the mirror, training on the same embeddings gives the same head but other predictions.
+        var single = Assert.IsType<FaceNetClassifier>(Trainer.Fit(new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Mirror = false },
+            _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 }).Classifier);
+        Assert.Equal(model.Head!.Weights.ToArray(), single.Head!.Weights.ToArray());
+        Assert.NotEqual(plain.Select(p => p.ProbabilityMale), single.Predict(images).Select(p => p.ProbabilityMale));
+    }
+
+    [Fact]
+    public void Transfer_WithAValidationSplit_ListsAStrayFileOnce()
+    {
+        string root = Path.Combine(_fixture.Root, "stray");
+        foreach (string f in _fixture.Files)
+        {
+            string target = Path.Combine(root, Path.GetFileName(Path.GetDirectoryName(f))!, Path.GetFileName(f));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(f, target);
+        }
+        File.WriteAllText(Path.Combine(root, "README.md"), "notes");
+        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0] },
+            Data.Dataset.Load(root, GenderLabels.Options), null, new TrainingOptions { ValidationFraction = 0.4, CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.EndsWith("README.md", Assert.Single(result.Skipped).Path, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Transfer_Load_WithoutTheReadoutKey_ReadsTheDescriptor_AsModelsSavedBeforeItDid()
+    {
+        foreach (var features in new[] { FaceResNetFeatures.Descriptor, FaceResNetFeatures.StageMeans })
+        {
+            string path = Path.Combine(_fixture.Root, $"readout-{features}.zip");
+            TrainTransfer(TransferBackbone.FaceResNet, features: features).Classifier.Save(path);
+            var contents = ModelArchive.Load(path);
+            var architecture = System.Text.Json.Nodes.JsonNode.Parse(contents.Manifest.Architecture.GetRawText())!.AsObject();
+            Assert.Equal(features.ToString(), (string?)architecture["resnetFeatures"]);
+            architecture.Remove("resnetFeatures");
+            using var doc = System.Text.Json.JsonDocument.Parse(architecture.ToJsonString());
+            using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
+            var tensors = SafeTensors.Load(stream).Tensors;
+            var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet) };
+            if (features == FaceResNetFeatures.Descriptor)
+            {
+                var legacy = Assert.IsType<FaceNetClassifier>(TransferStore.Load(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+                Assert.Equal(FaceResNetFeatures.Descriptor, legacy.ResNetFeatures);
+            }
+            else
+            {
+                var e = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+                Assert.Contains("640 head features do not fit", e.Message, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
     public void EmbeddingCache_MissThenHit_SameEmbeddings_NewFileIsAMiss()
     {
-        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: true, ageGender: false, canonicalMargin: null, threads: 2);
+        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: FaceResNetFeatures.Descriptor, ageGender: false, canonicalMargin: null, threads: 2);
         string[] files = _fixture.Files;
         var first = embedder.EmbedFiles(files, _fixture.Cache, null, new string?[files.Length], out var cold);
         Assert.Equal(new EmbeddingStats(0, files.Length, 0), cold);
