@@ -17,6 +17,7 @@ internal static class MultiScale
     private static readonly string[] Taps = ["conv32_3", "conv64_3", "conv128_2", "conv256_2", "conv256_down_out"];
     private static readonly int[] Widths = [32, 64, 128, 256, 256];
     private const int Width = 736;
+    private static readonly double[] Grid = [0.001, 0.003, 0.01, 0.03, 0.1];
 
     public static void Run(string data, string models, string featureFile)
     {
@@ -78,10 +79,10 @@ internal static class MultiScale
             var (teP, teM, teY) = feats["test"];
             var (t7P, t7M, _) = feats["test-reframed"];
             string name = string.Join("+", set);
-            Fit(name + " (plain)", d, Pick(trP), trY, Pick(vaP), vaY, Pick(teP), teY, Pick(t7P), null, null, null);
-            Fit(name + " (mirror rows + test mean logit)", d, [.. Pick(trP), .. Pick(trM)], [.. trY, .. trY], Pick(vaP), vaY, Pick(teP), teY, Pick(t7P), Pick(vaM), Pick(teM), Pick(t7M));
-            Fit(name + " (plain rows, test mean logit with the mirror)", d, Pick(trP), trY, Pick(vaP), vaY, Pick(teP), teY, Pick(t7P), Pick(vaM), Pick(teM), Pick(t7M));
-            Fit(name + " (features averaged with the mirror's, train and test)", d, Avg(Pick(trP), Pick(trM)), trY, Avg(Pick(vaP), Pick(vaM)), vaY, Avg(Pick(teP), Pick(teM)), teY, Avg(Pick(t7P), Pick(t7M)), null, null, null);
+            Fit(name + " (plain)", d, Grid, Pick(trP), trY, Pick(vaP), vaY, Pick(teP), teY, Pick(t7P), null, null, null);
+            Fit(name + " (mirror rows + test mean logit)", d, Grid, [.. Pick(trP), .. Pick(trM)], [.. trY, .. trY], Pick(vaP), vaY, Pick(teP), teY, Pick(t7P), Pick(vaM), Pick(teM), Pick(t7M));
+            Fit(name + " (plain rows, test mean logit with the mirror)", d, Grid, Pick(trP), trY, Pick(vaP), vaY, Pick(teP), teY, Pick(t7P), Pick(vaM), Pick(teM), Pick(t7M));
+            Fit(name + " (features averaged with the mirror's, train and test)", d, Grid, Avg(Pick(trP), Pick(trM)), trY, Avg(Pick(vaP), Pick(vaM)), vaY, Avg(Pick(teP), Pick(teM)), teY, Avg(Pick(t7P), Pick(t7M)), null, null, null);
         }
     }
 
@@ -121,7 +122,11 @@ internal static class MultiScale
         return r;
     }
 
-    private static void Fit(string name, int d, float[] xtr, int[] ytr, float[] xva, int[] yva, float[] xte, int[] yte, float[] xte7, float[]? vaAlt, float[]? teAlt, float[]? te7Alt)
+    /// <summary>
+    /// Standardises on the training rows, fits L-BFGS logistic regression for each C, keeps the C of best validation
+    /// log-loss and prints its test accuracy plain and reframed; the *Alt rows (mirrors), when given, are averaged in logit.
+    /// </summary>
+    internal static void Fit(string name, int d, double[] cs, float[] xtr, int[] ytr, float[] xva, int[] yva, float[] xte, int[] yte, float[] xte7, float[]? vaAlt, float[]? teAlt, float[]? te7Alt)
     {
         var (mean, std) = TransferTrainer.Standardisation(xtr, ytr.Length, d);
         float[] S(float[] x) => [.. x.Select((v, i) => (v - mean[i % d]) / std[i % d])];
@@ -129,7 +134,7 @@ internal static class MultiScale
         var xs = S(xtr);
         LogisticModel? best = null;
         double bestLoss = double.MaxValue, bestC = 0;
-        foreach (double c in new[] { 0.001, 0.003, 0.01, 0.03, 0.1 })
+        foreach (double c in cs)
         {
             var m = LogisticRegression.Fit(xs, ytr.Length, d, ytr, new LogisticRegressionOptions { C = c, Compute = new ComputeOptions { Threads = Environment.ProcessorCount } });
             double loss = LogLoss(Prob(m, S(xva), d, SA(vaAlt)), yva);

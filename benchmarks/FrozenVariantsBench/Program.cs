@@ -1,5 +1,6 @@
 // Frozen face-ResNet features + logistic regression, variant by variant, on the shared data (docs/BENCHMARKS-finetune.md).
-// Usage: FrozenVariantsBench --data DIR --cache DIR --models DIR
+// Usage: FrozenVariantsBench --data DIR --cache DIR --models DIR [--all]     (prefix-cache variants; --all adds the first table's)
+//        FrozenVariantsBench --data DIR --models DIR --images FEATURES.bin  (read-outs at several depths, from the images; MultiScale.cs)
 // Reads (or computes into) the fine-tuning prefix cache with canonical crops (margin 0.1) for train, test and test
 // reframed ×0.7, plain and mirrored; runs the pretrained last stage to the 256 pooled features and the 128-d
 // descriptor; fits L-BFGS logistic regression (C of best log-loss on the trainer's stratified 10% split, seed 1) per
@@ -147,38 +148,7 @@ static float[] Cat(float[] a, float[] b, int d)
     return r;
 }
 
-void Run(string name, int d, float[] xtr, int[] ytr, float[] xva, float[] xte, float[] xte7, float[]? xvaAlt = null, float[]? xteAlt = null, float[]? xte7Alt = null)
-{
-    var (mean, std) = TransferTrainer.Standardisation(xtr, ytr.Length, d);
-    float[] S(float[] x) => [.. x.Select((v, i) => (v - mean[i % d]) / std[i % d])];
-    float[]? SA(float[]? x) => x is null ? null : S(x);
-    var xs = S(xtr);
-    LogisticModel? best = null;
-    double bestLoss = double.MaxValue, bestC = 0;
-    foreach (double c in d > 512 ? new[] { 0.001, 0.003, 0.01, 0.03 } : new[] { 0.01, 0.1, 1.0 })
-    {
-        var m = LogisticRegression.Fit(xs, ytr.Length, d, ytr, new LogisticRegressionOptions { C = c, Compute = new ComputeOptions { Threads = Environment.ProcessorCount } });
-        double loss = LogLoss(Prob(m, S(xva), d, SA(xvaAlt)), va.Y);
-        if (loss < bestLoss) (best, bestLoss, bestC) = (m, loss, c);
-    }
-    Console.WriteLine($"{name}: C={bestC}, validation log-loss {bestLoss:F4}; test {Acc(Prob(best!, S(xte), d, SA(xteAlt)), te.Y):P2}; reframe 0.7 {Acc(Prob(best!, S(xte7), d, SA(xte7Alt)), t7.Y):P2}");
-}
-
-static float[] Prob(LogisticModel m, float[] x, int d, float[]? alt)
-{
-    int n = x.Length / d;
-    var p = new float[n];
-    for (int i = 0; i < n; i++)
-    {
-        double z = m.DecisionFunction(x.AsSpan(i * d, d));
-        if (alt is not null) z = 0.5 * (z + m.DecisionFunction(alt.AsSpan(i * d, d)));
-        p[i] = (float)(1 / (1 + Math.Exp(-z)));
-    }
-    return p;
-}
-
-static double Acc(float[] p, int[] y) => Enumerable.Range(0, y.Length).Count(i => (p[i] >= 0.5f) == (y[i] == 1)) / (double)y.Length;
-
-static double LogLoss(float[] p, int[] y) => -Enumerable.Range(0, y.Length).Average(i => Math.Log(Math.Clamp(y[i] == 1 ? p[i] : 1 - p[i], 1e-12, 1)));
+void Run(string name, int d, float[] xtr, int[] ytr, float[] xva, float[] xte, float[] xte7, float[]? xvaAlt = null, float[]? xteAlt = null, float[]? xte7Alt = null) =>
+    MultiScale.Fit(name, d, d > 512 ? [0.001, 0.003, 0.01, 0.03] : [0.01, 0.1, 1.0], xtr, ytr, xva, va.Y, xte, te.Y, xte7, xvaAlt, xteAlt, xte7Alt);
 
 record Feat(float[] P, float[] PM, float[] D, float[] DM, float[] F, float[] FM, float[] M, float[] MM, float[] Q, float[] QM, float[] G, float[] GM, int[] Y);
