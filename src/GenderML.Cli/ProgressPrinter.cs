@@ -11,6 +11,11 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
 
     public void Report(TrainingProgress p)
     {
+        if (p.Phase == TrainingProgress.EmbeddingPhase)
+        {
+            ReportEmbedding(p);
+            return;
+        }
         bool epochEnd = p.ValidationLoss is not null || (p.Batches == 1 && p.Epoch % 50 == 0);
         if (!epochEnd && !_terminal) return;
         int width = 20, filled = p.Batches == 0 ? width : p.Batch * width / p.Batches;
@@ -24,6 +29,29 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
             Console.Error.Write("\r" + line.PadRight(Console.IsErrorRedirected ? 0 : 110));
             _open = true;
             if (p.ValidationLoss is not null) { Console.Error.WriteLine(); _open = false; }
+        }
+        else
+        {
+            Console.Error.WriteLine(line);
+        }
+    }
+
+    // A frozen network's pass over the images: an updating bar on a terminal; otherwise a line at every tenth and at the end.
+    private int _lastTenth = -1;
+
+    private void ReportEmbedding(TrainingProgress p)
+    {
+        int tenth = p.Batches == 0 ? 10 : p.Batch * 10 / p.Batches;
+        if (!_terminal && tenth == _lastTenth) return;
+        _lastTenth = p.Batch == p.Batches ? -1 : tenth;
+        int width = 20, filled = p.Batches == 0 ? width : p.Batch * width / p.Batches;
+        string line = string.Create(CultureInfo.InvariantCulture,
+            $"embedding [{new string('#', filled)}{new string('.', width - filled)}] {p.Batch}/{p.Batches} images | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
+        if (_terminal)
+        {
+            Console.Error.Write("\r" + line.PadRight(110));
+            _open = true;
+            if (p.Batch == p.Batches) { Console.Error.WriteLine(); _open = false; }
         }
         else
         {

@@ -1,6 +1,11 @@
 namespace GenderML.Training;
 
-/// <summary>Where a training run is, reported after every few batches and at the end of every epoch.</summary>
+/// <summary>
+/// Where a training run is, reported after every few batches and at the end of every epoch. Transfer models first run
+/// their frozen network over the images: those reports have <see cref="Phase"/> <see cref="EmbeddingPhase"/>, count
+/// images in <see cref="Batch"/> of <see cref="Batches"/>, time that pass (training set, then validation set) in
+/// <see cref="Elapsed"/> and <see cref="Remaining"/>, and have epoch 0 and NaN losses.
+/// </summary>
 /// <param name="Epoch">The current epoch, from 1.</param>
 /// <param name="Epochs">Epochs planned.</param>
 /// <param name="Batch">Batches done in this epoch.</param>
@@ -13,4 +18,19 @@ namespace GenderML.Training;
 /// <param name="Remaining">Estimated time left, from the pace so far.</param>
 public sealed record TrainingProgress(
     int Epoch, int Epochs, int Batch, int Batches, double TrainLoss, double TrainAccuracy,
-    double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed, TimeSpan Remaining);
+    double? ValidationLoss, double? ValidationAccuracy, TimeSpan Elapsed, TimeSpan Remaining)
+{
+    /// <summary>The <see cref="Phase"/> of epochs of training.</summary>
+    public const string TrainingPhase = "training";
+
+    /// <summary>The <see cref="Phase"/> of a frozen network's pass over the images (cache misses only) before a head is fitted.</summary>
+    public const string EmbeddingPhase = "embedding";
+
+    /// <summary>What the run is doing: <see cref="TrainingPhase"/> or <see cref="EmbeddingPhase"/>.</summary>
+    public string Phase { get; init; } = TrainingPhase;
+
+    /// <summary>The report of an embedding pass: <paramref name="done"/> of <paramref name="total"/> images computed, the rest estimated from the pace so far.</summary>
+    internal static TrainingProgress Embedding(int done, int total, TimeSpan elapsed) => new(0, 0, done, total, double.NaN, double.NaN, null, null, elapsed,
+        done == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(total - done) / done))))
+    { Phase = EmbeddingPhase };
+}

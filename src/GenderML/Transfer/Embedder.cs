@@ -125,9 +125,10 @@ internal sealed class Embedder
     /// <summary>
     /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by
     /// <paramref name="reframe"/> when set), embedded in chunks and added to the caches. Unreadable files get null and a reason.
+    /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
     /// </summary>
     public (float[]? ResNet, float[]? AgeGender)[] EmbedFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe,
-        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default)
+        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default, Action<int, int>? computed = null)
     {
         string pre = PreprocessingKey(reframe);
         int resnetLength = ResNetLength(_resnetFeatures);
@@ -171,6 +172,7 @@ internal sealed class Embedder
             }
             resnetCache?.Add(newResNet);
             agCache?.Add(newAg);
+            computed?.Invoke(start + chunk.Count, todo.Count);
         }
         stats = new EmbeddingStats(hits, todo.Count, noFace);
         return result;

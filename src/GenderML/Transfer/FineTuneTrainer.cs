@@ -33,10 +33,10 @@ internal static class FineTuneTrainer
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
         bool mirror = ft.FlipTrain || ft.FlipTest;
-        var tr = Prefixes(runner, train, cacheFolder, mirror, skipped, cancellation);
+        var tr = Prefixes(runner, train, cacheFolder, mirror, skipped, cancellation, progress);
         if (tr.Y.Count(l => l == 0) == 0 || tr.Y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
-        var va = validation is { Items.Count: > 0 } ? Prefixes(runner, validation, cacheFolder, mirror, skipped, cancellation) : new([], null, [], new(0, 0, 0));
+        var va = validation is { Items.Count: > 0 } ? Prefixes(runner, validation, cacheFolder, mirror, skipped, cancellation, progress) : new([], null, [], new(0, 0, 0));
 
         var net = FineTuneNetwork.Pretrained(weights);
         net.SetCompute(o.Threads);
@@ -65,11 +65,14 @@ internal static class FineTuneTrainer
     /// <summary>Prefixes and labels of a dataset's readable images.</summary>
     internal sealed record Part(Half[][] Plain, Half[][]? Mirrored, int[] Y, EmbeddingStats Stats);
 
-    private static Part Prefixes(PrefixRunner runner, Dataset data, string cacheFolder, bool mirror, List<SkippedFile> skipped, CancellationToken cancellation)
+    private static Part Prefixes(PrefixRunner runner, Dataset data, string cacheFolder, bool mirror, List<SkippedFile> skipped, CancellationToken cancellation,
+        IProgress<TrainingProgress>? progress)
     {
         var items = data.Items;
         var errors = new string?[items.Count];
-        var (plain, mirrored) = runner.RunFiles([.. items.Select(i => i.Path)], cacheFolder, null, mirror, errors, out var stats, cancellation);
+        var clock = Stopwatch.StartNew();
+        var (plain, mirrored) = runner.RunFiles([.. items.Select(i => i.Path)], cacheFolder, null, mirror, errors, out var stats, cancellation,
+            progress is null ? null : (done, total) => progress.Report(TrainingProgress.Embedding(done, total, clock.Elapsed)));
         var keep = new List<int>();
         for (int i = 0; i < items.Count; i++)
         {

@@ -64,9 +64,10 @@ internal sealed class PrefixRunner
     /// <summary>
     /// The prefixes of image files (and of their mirrors), from the caches when present; the rest are decoded (and
     /// reframed by <paramref name="reframe"/>), run in chunks and appended to the caches. Unreadable files get null and a reason.
+    /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
     /// </summary>
     public (Half[]?[] Plain, Half[]?[]? Mirrored) RunFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, bool mirror,
-        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation)
+        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation, Action<int, int>? computed = null)
     {
         var plainCache = new PrefixCache(cacheFolder, Key(reframe, false), FineTuneNetwork.PrefixLength);
         var mirrorCache = mirror ? new PrefixCache(cacheFolder, Key(reframe, true), FineTuneNetwork.PrefixLength) : null;
@@ -86,6 +87,7 @@ internal sealed class PrefixRunner
             noFace += missing;
             plainCache.Add([.. good.Select((k, g) => (hashes[chunk[k]]!, p[g]))]);
             mirrorCache?.Add([.. good.Select((k, g) => (hashes[chunk[k]]!, m![g]))]);
+            computed?.Invoke(start + chunk.Count, todo.Count);
         }
         stats = new EmbeddingStats(hits, todo.Count, noFace);
         var plain = plainCache.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);

@@ -117,6 +117,27 @@ public sealed class TransferTests : IDisposable
     }
 
     [Fact]
+    public void Transfer_ReportsTheEmbeddingPass_ThenNothingWhenTheCacheHasIt()
+    {
+        string cache = Path.Combine(_fixture.Root, "progress-cache");
+        var reports = new List<TrainingProgress>();
+        var recipe = new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0] };
+        var options = new TrainingOptions { ValidationFraction = 0, CacheFolder = cache, Threads = 2 };
+        Trainer.Fit(recipe, _fixture.Dataset, null, options, new SyncProgress(reports.Add));
+        var last = reports[^1];
+        Assert.Equal((TrainingProgress.EmbeddingPhase, 10, 10), (last.Phase, last.Batch, last.Batches));
+        Assert.All(reports, r => Assert.Equal(TrainingProgress.EmbeddingPhase, r.Phase));
+        reports.Clear();
+        Trainer.Fit(recipe, _fixture.Dataset, null, options, new SyncProgress(reports.Add));
+        Assert.Empty(reports);
+    }
+
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    [Fact]
     public void Transfer_Load_WithoutTheReadoutKey_ReadsTheDescriptor_AsModelsSavedBeforeItDid()
     {
         foreach (var features in new[] { FaceResNetFeatures.Descriptor, FaceResNetFeatures.StageMeans })
