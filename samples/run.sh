@@ -2,7 +2,7 @@
 # Packs the library (GenderML and its GenderML.Data/.Core/.Imaging dependencies) into artifacts/packages, restores the
 # samples from that folder as an outside app would, and runs QuickStart on a folder of faces.
 #   samples/run.sh [FACES_DIR]      (default: ../shared/data/kaggle-gender)
-#   samples/run.sh --build-only     (pack and build both samples; what CI runs)
+#   samples/run.sh --build-only     (pack and build the samples; what CI runs)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -14,7 +14,7 @@ for p in GenderML.Core GenderML.Imaging GenderML.Data GenderML; do
 done
 # Same version re-packed: drop the samples' private copy of the old one so restore takes the new.
 rm -rf "$root"/artifacts/sample-packages-cache/genderml*
-for s in QuickStart BaselineVsCnn; do
+for s in QuickStart BaselineVsCnn TransferAndPhotos; do
   dotnet build "samples/$s/$s.csproj" -c Release -nologo -v quiet
 done
 [[ "${1:-}" == "--build-only" ]] && { echo "samples built against the packages in $feed"; exit 0; }
