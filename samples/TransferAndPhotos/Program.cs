@@ -5,6 +5,7 @@ using GenderML;
 using GenderML.Classifiers;
 using GenderML.Data;
 using GenderML.Imaging;
+using GenderML.Training;
 
 string folder = args.Length > 0 ? args[0] : "../shared/data/kaggle-gender";
 string? photoPath = args.Length > 1 ? args[1] : null;
@@ -19,7 +20,9 @@ var test = dataset.Subset(SplitNames.Test);
 //    file content, so a second run starts in seconds), then a logistic head is fitted. CanonicalMargin = 0 re-crops each
 //    image to the face the tiny detector finds, so the model does not care how tightly the dataset was cropped.
 var recipe = new TransferRecipe(TransferBackbone.FaceResNet) { CanonicalMargin = 0 };
-var progress = new Progress<TrainingProgress>(p => Console.Error.Write($"\r{p}   "));
+var progress = new Progress<TrainingProgress>(p => Console.Error.Write(p.Phase == TrainingProgress.EmbeddingPhase
+    ? $"\rembedding {p.Batch}/{p.Batches} images, {p.Remaining:mm\\:ss} left   "
+    : $"\repoch {p.Epoch}/{p.Epochs}   "));
 var result = Trainer.Fit(recipe, train, validation: null, new TrainingOptions { Seed = 1 }, progress);
 Console.Error.WriteLine();
 Console.WriteLine($"transfer: {result.Classifier.Info.Architecture}");
