@@ -71,6 +71,8 @@ internal static class CliApp
                                            average face of each class and their difference
           data cache DIR [--size N] [--rgb] [--mode ...] [--cache-dir D]
                                            build/refresh the pixel cache, report reuse and time
+          data screen DIR [--split S] [--folds K] [--threshold P] [--out suspects.csv] [--sheet suspects.png] [--json]
+                                           images whose label a k-fold face-ResNet model finds unlikely, to review
           train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
                 [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--validation F] [--threads N]
                 [--curves FILE.png|FILE.svg]

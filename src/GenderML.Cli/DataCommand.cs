@@ -3,16 +3,17 @@ namespace GenderML.Cli;
 /// <summary><c>genderml data ...</c>: look at a labelled image folder before training on it.</summary>
 internal static partial class DataCommand
 {
-    /// <summary>Dispatches <c>inspect</c> and <c>average</c>.</summary>
+    /// <summary>Dispatches <c>inspect</c>, <c>average</c>, <c>cache</c> and <c>screen</c>.</summary>
     public static int Run(string[] args)
     {
-        if (args.Length == 0) throw new UsageException("data needs a subcommand: inspect, average or cache");
+        if (args.Length == 0) throw new UsageException("data needs a subcommand: inspect, average, cache or screen");
         return args[0] switch
         {
             "inspect" => Inspect(new CliArgs(args[1..], "--json")),
             "average" => Average(new CliArgs(args[1..], "--rgb")),
             "cache" => Cache(new CliArgs(args[1..], "--rgb")),
-            _ => throw new UsageException($"unknown data subcommand '{args[0]}' (inspect, average or cache)"),
+            "screen" => Screen(new CliArgs(args[1..], "--json")),
+            _ => throw new UsageException($"unknown data subcommand '{args[0]}' (inspect, average, cache or screen)"),
         };
     }
 

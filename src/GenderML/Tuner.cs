@@ -84,16 +84,20 @@ public static class Tuner
     /// The fold of each sample: each class's samples are shuffled with <paramref name="seed"/> and dealt round-robin,
     /// so every fold holds the classes in the proportions of the whole (to within one image).
     /// </summary>
-    internal static int[] Folds(SampleSource samples, int folds, int seed)
+    internal static int[] Folds(SampleSource samples, int folds, int seed) =>
+        Folds([.. Enumerable.Range(0, samples.Count).Select(samples.Label)], folds, seed);
+
+    /// <summary>A stratified fold number (0 … <paramref name="folds"/> − 1) for each label, shuffled by <paramref name="seed"/>.</summary>
+    internal static int[] Folds(IReadOnlyList<int> labels, int folds, int seed)
     {
-        int[] counts = samples.CountByLabel();
-        if (Math.Min(counts[0], counts[1]) < folds)
-            throw new ArgumentException($"{folds} folds need at least {folds} images of each class; found {counts[0]} female and {counts[1]} male", nameof(folds));
-        var fold = new int[samples.Count];
+        int females = labels.Count(l => l == 0), males = labels.Count - females;
+        if (Math.Min(females, males) < folds)
+            throw new ArgumentException($"{folds} folds need at least {folds} images of each class; found {females} female and {males} male", nameof(folds));
+        var fold = new int[labels.Count];
         var random = new Random(seed);
         for (int label = 0; label < 2; label++)
         {
-            int[] members = [.. Enumerable.Range(0, samples.Count).Where(i => samples.Label(i) == label)];
+            int[] members = [.. Enumerable.Range(0, labels.Count).Where(i => labels[i] == label)];
             random.Shuffle(members);
             for (int j = 0; j < members.Length; j++) fold[members[j]] = j % folds;
         }

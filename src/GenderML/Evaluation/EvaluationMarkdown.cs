@@ -134,7 +134,7 @@ public static class EvaluationMarkdown
         return sb.ToString();
     }
 
-    private static string CsvField(string s) =>
+    internal static string CsvField(string s) =>
         s.AsSpan().IndexOfAny(",\"\r\n") < 0 ? s : "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The ROC curve of <see cref="RocSvg"/> as a PNG file.</summary>

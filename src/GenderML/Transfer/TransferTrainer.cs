@@ -146,7 +146,7 @@ internal static class TransferTrainer
         return (m, s);
     }
 
-    private static void Standardise(float[] x, float[] mean, float[] std)
+    internal static void Standardise(float[] x, float[] mean, float[] std)
     {
         int d = mean.Length;
         for (int i = 0; i < x.Length; i++) x[i] = (x[i] - mean[i % d]) / std[i % d];
