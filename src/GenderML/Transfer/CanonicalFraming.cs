@@ -1,3 +1,4 @@
+using System.Globalization;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 
@@ -6,7 +7,10 @@ namespace GenderML.Transfer;
 /// <summary>
 /// Canonical face framing: the tiny face detector (input side <see cref="DetectorSize"/>, 224 by default) finds the
 /// largest face; the image is re-cropped to that box widened by <see cref="Margin"/> of its side on every side (clipped
-/// to the image). Images where no face is found are used whole, and counted.
+/// to the image). The search runs on the crop centred in a canvas of twice its size (a tight crop's face is larger than
+/// the detector's anchors), then, where that found nothing, on the crop as it is (a loosely framed face is small on the
+/// canvas: on kaggle-gender test reframed ×0.5 this cut the images without a face from 1,001 to 270 and raised
+/// `transfer`'s accuracy from 91.62 % to 93.42 %). Images where no face is found are used whole, and counted.
 /// </summary>
 /// <remarks>
 /// At 160 px (the first version, kept for models saved with it) the 5×5 grid places boxes coarsely: the box found on a
@@ -36,17 +40,36 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
 
     public bool Photos => photos;
 
+    /// <summary>
+    /// The framing's part of a disk-cache key: <c>photo{margin}</c> for photos; for crops <c>canon{margin}</c>, then
+    /// <c>-tiny{size}</c> unless the legacy 160 px, then <c>-retry</c> (a second search of the image as it is where the
+    /// padded canvas had no face, since 2026-11-22: entries made without it are not reused).
+    /// </summary>
+    public string CacheKey => photos
+        ? string.Create(CultureInfo.InvariantCulture, $"photo{margin:0.###}")
+        : string.Create(CultureInfo.InvariantCulture, $"canon{margin:0.###}{(detectorSize == LegacyDetectorSize ? "" : $"-tiny{detectorSize}")}-retry");
+
     /// <summary>Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>.</summary>
     public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace)
     {
         // A face filling a tight crop is larger than the detectors' anchors: crops are first centred on a canvas of
         // twice their size (zeros), and the boxes shifted back. Photos are searched as they are.
         var padded = photos ? images : [.. images.Select(Pad)];
-        var faces = _detector.Detect(padded);
+        var faces = _detector.Detect(padded).ToArray();
+        var shifted = new bool[images.Count];
+        for (int i = 0; i < images.Count; i++) shifted[i] = !photos;
+        if (!photos)
+        {
+            // A loosely framed face (whole head and background) is small on that canvas, often below the detector's
+            // smallest anchors: where nothing was found, search the image as it is.
+            int[] missed = [.. Enumerable.Range(0, images.Count).Where(i => faces[i].Count == 0)];
+            var again = missed.Length == 0 ? [] : _detector.Detect([.. missed.Select(i => images[i])]);
+            for (int k = 0; k < missed.Length; k++) (faces[missed[k]], shifted[missed[k]]) = (again[k], false);
+        }
         var result = new Image?[images.Count];
         for (int i = 0; i < images.Count; i++)
         {
-            double dx = photos ? 0 : images[i].Width / 2, dy = photos ? 0 : images[i].Height / 2; // integer halves, as in Pad
+            double dx = shifted[i] ? images[i].Width / 2 : 0, dy = shifted[i] ? images[i].Height / 2 : 0; // integer halves, as in Pad
             Image? crop = faces[i].Count == 0 ? null : Crop(images[i], Largest(faces[i]) with { X = Largest(faces[i]).X - dx, Y = Largest(faces[i]).Y - dy }, margin);
             if (crop is null) noFace++;
             result[i] = crop ?? (photos ? null : images[i]);

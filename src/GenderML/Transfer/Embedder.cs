@@ -114,13 +114,9 @@ internal sealed class Embedder
         return result;
     }
 
-    /// <summary>The cache key suffix for this preprocessing: canonical margin (and detector size unless the legacy 160) and reframe factor.</summary>
+    /// <summary>The cache key suffix for this preprocessing: the framing (<see cref="CanonicalFraming.CacheKey"/>), mirror and reframe factor.</summary>
     public string PreprocessingKey(double? reframe) => string.Create(CultureInfo.InvariantCulture,
-        $"{(_framing is null ? "whole" : _framing.Photos ? $"photo{_framing.Margin:0.###}" : $"canon{_framing.Margin:0.###}{DetectorSizeKey(_framing.DetectorSize)}")}{(Mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
-
-    /// <summary>The cache-key part naming the canonical-framing detector size: empty for the legacy 160, else <c>-tiny{size}</c>.</summary>
-    internal static string DetectorSizeKey(int detectorSize) =>
-        detectorSize == CanonicalFraming.LegacyDetectorSize ? "" : string.Create(CultureInfo.InvariantCulture, $"-tiny{detectorSize}");
+        $"{_framing?.CacheKey ?? "whole"}{(Mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
 
     /// <summary>
     /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by

@@ -30,7 +30,7 @@ internal sealed class PrefixRunner
 
     /// <summary>The cache key of this preprocessing (as the embedding cache's) and view.</summary>
     public string Key(double? reframe, bool mirror) => string.Create(CultureInfo.InvariantCulture,
-        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{(_framing is null ? "whole" : $"canon{_framing.Margin:0.###}{Embedder.DetectorSizeKey(_framing.DetectorSize)}")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
+        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{_framing?.CacheKey ?? "whole"}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
 
     /// <summary>The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors.</summary>
     public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace)

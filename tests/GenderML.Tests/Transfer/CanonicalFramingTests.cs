@@ -61,6 +61,21 @@ public sealed class CanonicalFramingTests : IDisposable
     }
 
     [Fact]
+    public void LooselyFramedFaces_TheCanvasMisses_AreFoundInTheImageAsItIs()
+    {
+        // Faces shrunk to half inside their frame: on the doubled canvas they fall below the 160 px detector's anchors.
+        Image[] loose = [.. KaggleFaces().Select(i => Reframing.Reframe(i, 0.5))];
+        int missedOnCanvas = loose.Count(i => LargestBox(CanonicalFraming.LegacyDetectorSize, i) is null);
+        Assert.True(missedOnCanvas > 0, "the canvas search found every face; the second search is not exercised");
+        var framing = new CanonicalFraming(FaceApiFixture.ModelsFolder, 0, 2, detectorSize: CanonicalFraming.LegacyDetectorSize);
+        int noFace = 0;
+        var crops = framing.Frame(loose, ref noFace);
+        Assert.True(noFace < missedOnCanvas, $"{noFace} without a face after the second search, {missedOnCanvas} on the canvas alone");
+        for (int i = 0; i < loose.Length; i++)
+            Assert.True(crops[i]!.Width < loose[i].Width || ReferenceEquals(crops[i], loose[i]), $"image {i}: the crop is not the face");
+    }
+
+    [Fact]
     public void Mirror_AveragesTheImageAndItsMirror()
     {
         var images = KaggleFaces()[..4];
@@ -77,12 +92,13 @@ public sealed class CanonicalFramingTests : IDisposable
     }
 
     [Fact]
-    public void CacheKey_NamesDetectorSizeAndMirror_LegacyKeyUnchanged()
+    public void CacheKey_NamesDetectorSizeRetryAndMirror()
     {
         string folder = FaceApiFixture.ModelsFolder;
-        Assert.Equal("canon0.1", new Embedder(folder, null, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
-        Assert.Equal("canon0-tiny224-reframe0.7", new Embedder(folder, null, true, 0, 1).PreprocessingKey(0.7));
-        Assert.Equal("canon0-tiny224-mirror", new Embedder(folder, null, true, 0, 1, mirror: true).PreprocessingKey(null));
+        Assert.Equal("canon0.1-retry", new Embedder(folder, null, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
+        Assert.Equal("canon0-tiny224-retry-reframe0.7", new Embedder(folder, null, true, 0, 1).PreprocessingKey(0.7));
+        Assert.Equal("canon0-tiny224-retry-mirror", new Embedder(folder, null, true, 0, 1, mirror: true).PreprocessingKey(null));
+        Assert.Equal("photo0.1", new Embedder(folder, null, true, 0.1, 1, detectFaces: true).PreprocessingKey(null));
         Assert.Equal("whole", new Embedder(folder, null, true, null, 1).PreprocessingKey(1));
     }
 
