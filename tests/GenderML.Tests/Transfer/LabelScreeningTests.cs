@@ -4,6 +4,7 @@ using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Transfer;
 
+[Collection("Console")]
 public sealed class LabelScreeningTests : IDisposable
 {
     private readonly TransferFixture _fixture = new();
