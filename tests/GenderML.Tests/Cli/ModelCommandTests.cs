@@ -14,15 +14,7 @@ public sealed class ModelCommandTests : IDisposable
 
     private string[] Common => ["--image-size", "16", "--threads", "2", "--cache", _faces.Cache, "--quiet"];
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     private string TrainLogreg()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GenderML.Cli;
 using GenderML.Imaging;
+using GenderML.Tests.Cli;
 using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Transfer;
@@ -18,15 +19,7 @@ public sealed class DetectFacesCliTests : IDisposable
         try { Directory.Delete(_root, true); } catch (IOException) { }
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (CliApp.Run([.. args, "--face-models", FaceApiFixture.ModelsFolder]), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run([.. args, "--face-models", FaceApiFixture.ModelsFolder]);
 
     [Fact]
     public void DetectFacesJson_HasTheDocumentedShape_AndAnnotateWritesAJpeg()

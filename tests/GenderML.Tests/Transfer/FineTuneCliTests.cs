@@ -1,4 +1,5 @@
 using GenderML.Cli;
+using GenderML.Tests.Cli;
 using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Transfer;
@@ -11,17 +12,7 @@ public sealed class FineTuneCliTests : IDisposable
 
     public void Dispose() => _fixture.Dispose();
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        string? old = Environment.GetEnvironmentVariable("GENDERML_FACE_MODELS");
-        Environment.SetEnvironmentVariable("GENDERML_FACE_MODELS", FaceApiFixture.ModelsFolder);
-        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); Environment.SetEnvironmentVariable("GENDERML_FACE_MODELS", old); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Theory]
     [InlineData("Transfer-xception-fine-tune", "--model", "transfer-xception", "--fine-tune")]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenderML.Cli;
+using GenderML.Tests.Cli;
 using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Transfer;
@@ -72,13 +73,5 @@ public sealed class LabelScreeningTests : IDisposable
         Assert.Equal(CliApp.UsageError, Run("data", "screen", root, "--threshold", "1.5").Code);
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (CliApp.Run(args), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 }

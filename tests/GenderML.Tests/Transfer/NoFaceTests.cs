@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GenderML.Cli;
 using GenderML.Imaging;
+using GenderML.Tests.Cli;
 using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Transfer;
@@ -35,15 +36,8 @@ public sealed class NoFaceTests : IDisposable
         return path;
     }
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var (oldOut, oldErr) = (Console.Out, Console.Error);
-        var (o, e) = (new StringWriter(), new StringWriter());
-        Console.SetOut(o);
-        Console.SetError(e);
-        try { return (CliApp.Run([.. args, "--face-models", FaceApiFixture.ModelsFolder, "--threads", "2"]), o.ToString(), e.ToString()); }
-        finally { Console.SetOut(oldOut); Console.SetError(oldErr); }
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) =>
+        CliRunner.Run([.. args, "--face-models", FaceApiFixture.ModelsFolder, "--threads", "2"]);
 
     [Fact]
     public void PhotoModel_Predict_OnAPhotoWithoutAFace_ThrowsNoFace_NeverNaN()
