@@ -30,6 +30,29 @@ internal static class CachedFileInput
         return hashes;
     }
 
+    /// <summary>The number of files decoded and run through a network at a time.</summary>
+    public const int ChunkSize = 256;
+
+    /// <summary>
+    /// Decodes the files <paramref name="todo"/> (indices into <paramref name="paths"/>) <see cref="ChunkSize"/> at a time
+    /// and hands each chunk's readable images, with their indices, to <paramref name="run"/>; unreadable files get their
+    /// reason in <paramref name="errors"/>. Cancellation is checked before each chunk; <paramref name="computed"/> hears
+    /// (done, to do) after each.
+    /// </summary>
+    public static void ForEachChunk(IReadOnlyList<string> paths, List<int> todo, double? reframe, string?[] errors, ParallelOptions parallel,
+        Action<int[], Image[]> run, Action<int, int>? computed)
+    {
+        for (int start = 0; start < todo.Count; start += ChunkSize)
+        {
+            parallel.CancellationToken.ThrowIfCancellationRequested();
+            var chunk = todo.GetRange(start, Math.Min(ChunkSize, todo.Count - start));
+            var images = Load(paths, chunk, reframe, errors, parallel);
+            int[] good = [.. Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null)];
+            run([.. good.Select(k => chunk[k])], [.. good.Select(k => images[k]!)]);
+            computed?.Invoke(start + chunk.Count, todo.Count);
+        }
+    }
+
     /// <summary>The images of <paramref name="chunk"/> (indices into <paramref name="paths"/>), reframed by <paramref name="reframe"/> when it is below 1.</summary>
     public static Image?[] Load(IReadOnlyList<string> paths, List<int> chunk, double? reframe, string?[] errors, ParallelOptions parallel)
     {

@@ -143,20 +143,15 @@ internal sealed class Embedder
             if (ok) { result[i] = (r, a); hits++; }
             else todo.Add(i);
         }
-        const int Chunk = 256;
-        for (int start = 0; start < todo.Count; start += Chunk)
+        CachedFileInput.ForEachChunk(paths, todo, reframe, errors, parallel, (files, images) =>
         {
-            cancellation.ThrowIfCancellationRequested();
-            var chunk = todo.GetRange(start, Math.Min(Chunk, todo.Count - start));
-            var images = CachedFileInput.Load(paths, chunk, reframe, errors, parallel);
-            var good = Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null).ToList();
-            var embedded = Embed([.. good.Select(k => images[k]!)], out int missing);
+            var embedded = Embed(images, out int missing);
             noFace += missing;
             var newResNet = new List<(string, float[])>();
             var newAg = new List<(string, float[])>();
-            for (int g = 0; g < good.Count; g++)
+            for (int g = 0; g < files.Length; g++)
             {
-                int i = chunk[good[g]];
+                int i = files[g];
                 if (embedded[g].ResNet is null && embedded[g].AgeGender is null)
                 {
                     errors[i] = "no face found";
@@ -168,8 +163,7 @@ internal sealed class Embedder
             }
             resnetCache?.Add(newResNet);
             agCache?.Add(newAg);
-            computed?.Invoke(start + chunk.Count, todo.Count);
-        }
+        }, computed);
         stats = new EmbeddingStats(hits, todo.Count, noFace);
         return result;
     }

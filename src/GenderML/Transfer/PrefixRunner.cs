@@ -76,19 +76,13 @@ internal sealed class PrefixRunner
         var todo = Enumerable.Range(0, paths.Count)
             .Where(i => hashes[i] is { } h && !(plainCache.Contains(h) && (mirrorCache is null || mirrorCache.Contains(h)))).ToList();
         int hits = hashes.Count(h => h is not null) - todo.Count, noFace = 0;
-        const int Chunk = 256;
-        for (int start = 0; start < todo.Count; start += Chunk)
+        CachedFileInput.ForEachChunk(paths, todo, reframe, errors, parallel, (files, images) =>
         {
-            cancellation.ThrowIfCancellationRequested();
-            var chunk = todo.GetRange(start, Math.Min(Chunk, todo.Count - start));
-            var images = CachedFileInput.Load(paths, chunk, reframe, errors, parallel);
-            var good = Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null).ToList();
-            var (p, m) = Run([.. good.Select(k => images[k]!)], mirror, out int missing);
+            var (p, m) = Run(images, mirror, out int missing);
             noFace += missing;
-            plainCache.Add([.. good.Select((k, g) => (hashes[chunk[k]]!, p[g]))]);
-            mirrorCache?.Add([.. good.Select((k, g) => (hashes[chunk[k]]!, m![g]))]);
-            computed?.Invoke(start + chunk.Count, todo.Count);
-        }
+            plainCache.Add([.. files.Select((i, g) => (hashes[i]!, p[g]))]);
+            mirrorCache?.Add([.. files.Select((i, g) => (hashes[i]!, m![g]))]);
+        }, computed);
         stats = new EmbeddingStats(hits, todo.Count, noFace);
         var plain = plainCache.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);
         var mirrored = mirrorCache?.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);
