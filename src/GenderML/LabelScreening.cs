@@ -60,7 +60,7 @@ public static class LabelScreening
         var items = data.Items;
         var errors = new string?[items.Count];
         var embedded = embedder.EmbedFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), null, errors, out _, cancellation,
-            progress is null ? null : (done, total) => progress.Report(TrainingProgress.Embedding(done, total, clock.Elapsed)));
+            TrainingProgress.EmbeddingPass(progress));
         var skipped = data.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
         var kept = new List<int>();
         for (int i = 0; i < items.Count; i++)

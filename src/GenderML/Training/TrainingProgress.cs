@@ -29,8 +29,19 @@ public sealed record TrainingProgress(
     /// <summary>What the run is doing: <see cref="TrainingPhase"/> or <see cref="EmbeddingPhase"/>.</summary>
     public string Phase { get; init; } = TrainingPhase;
 
-    /// <summary>The report of an embedding pass: <paramref name="done"/> of <paramref name="total"/> images computed, the rest estimated from the pace so far.</summary>
-    internal static TrainingProgress Embedding(int done, int total, TimeSpan elapsed) => new(0, 0, done, total, double.NaN, double.NaN, null, null, elapsed,
-        done == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(total - done) / done))))
-    { Phase = EmbeddingPhase };
+    /// <summary>
+    /// The (done, to do) callback of one embedding pass that reports to <paramref name="progress"/>, timing the pass from
+    /// this call and estimating the rest from its pace; null when there is no one to report to.
+    /// </summary>
+    internal static Action<int, int>? EmbeddingPass(IProgress<TrainingProgress>? progress)
+    {
+        if (progress is null) return null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        return (done, total) =>
+        {
+            var elapsed = clock.Elapsed;
+            var remaining = done == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(total - done) / done)));
+            progress.Report(new TrainingProgress(0, 0, done, total, double.NaN, double.NaN, null, null, elapsed, remaining) { Phase = EmbeddingPhase });
+        };
+    }
 }

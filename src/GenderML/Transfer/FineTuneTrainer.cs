@@ -70,9 +70,8 @@ internal static class FineTuneTrainer
     {
         var items = data.Items;
         var errors = new string?[items.Count];
-        var clock = Stopwatch.StartNew();
         var (plain, mirrored) = runner.RunFiles([.. items.Select(i => i.Path)], cacheFolder, null, mirror, errors, out var stats, cancellation,
-            progress is null ? null : (done, total) => progress.Report(TrainingProgress.Embedding(done, total, clock.Elapsed)));
+            TrainingProgress.EmbeddingPass(progress));
         var keep = new List<int>();
         for (int i = 0; i < items.Count; i++)
         {

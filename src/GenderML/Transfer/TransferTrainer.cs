@@ -114,9 +114,8 @@ internal static class TransferTrainer
     {
         var items = data.Items;
         var errors = new string?[items.Count];
-        var pass = Stopwatch.StartNew();
         var embedded = embedder.EmbedFiles([.. items.Select(i => i.Path)], cacheFolder, null, errors, out var stats, cancellation,
-            progress is null ? null : (done, total) => progress.Report(TrainingProgress.Embedding(done, total, pass.Elapsed)));
+            TrainingProgress.EmbeddingPass(progress));
         int d = FaceNetClassifier.FeatureLength(b, r);
         var rows = new List<float>(items.Count * d);
         var labels = new List<int>(items.Count);
