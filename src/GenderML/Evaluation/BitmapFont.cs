@@ -51,18 +51,8 @@ internal static class BitmapFont
                     if ((rows[row] >> (Width - 1 - col) & 1) == 0) continue;
                     for (int dy = 0; dy < scale; dy++)
                         for (int dx = 0; dx < scale; dx++)
-                            SetPixel(rgb, x + (k * Advance + col) * scale + dx, y + row * scale + dy, colour);
+                            ImagePainting.SetPixel(rgb, x + (k * Advance + col) * scale + dx, y + row * scale + dy, colour);
                 }
         }
-    }
-
-    /// <summary>Sets one pixel of an RGB image, ignoring coordinates outside it.</summary>
-    public static void SetPixel(Image rgb, int x, int y, (byte R, byte G, byte B) c)
-    {
-        if ((uint)x >= (uint)rgb.Width || (uint)y >= (uint)rgb.Height) return;
-        int o = (y * rgb.Width + x) * 3;
-        rgb.Pixels[o] = c.R;
-        rgb.Pixels[o + 1] = c.G;
-        rgb.Pixels[o + 2] = c.B;
     }
 }

@@ -23,7 +23,7 @@ internal static class ErrorSheet
         ArgumentOutOfRangeException.ThrowIfZero(errors.Count);
         int rows = (errors.Count + Columns - 1) / Columns;
         var sheet = new Image(Columns * TileWidth, rows * TileHeight, PixelFormat.Rgb24);
-        Fill(sheet, 0, 0, sheet.Width, sheet.Height, Background);
+        ImagePainting.Fill(sheet, 0, 0, sheet.Width, sheet.Height, Background);
         for (int k = 0; k < errors.Count; k++)
         {
             int x0 = k % Columns * TileWidth, y0 = k / Columns * TileHeight;
@@ -38,7 +38,7 @@ internal static class ErrorSheet
             }
             catch (Exception ex) when (ex is ImageLoadException or IOException or UnauthorizedAccessException)
             {
-                Fill(sheet, x0 + 1, y0 + 1, boxW, boxH, Unreadable);
+                ImagePainting.Fill(sheet, x0 + 1, y0 + 1, boxW, boxH, Unreadable);
             }
             string caption = string.Create(CultureInfo.InvariantCulture, $"{k + 1} {(e.Label == 1 ? 'M' : 'F')} P={e.PMale:0.00}");
             BitmapFont.Draw(sheet, caption, x0 + 2, y0 + TileHeight - CaptionHeight + 2, 1, Caption);
@@ -50,11 +50,5 @@ internal static class ErrorSheet
     {
         for (int j = 0; j < src.Height; j++)
             src.Pixels.AsSpan(j * src.Width * 3, src.Width * 3).CopyTo(dst.Pixels.AsSpan(((y + j) * dst.Width + x) * 3));
-    }
-
-    private static void Fill(Image img, int x, int y, int w, int h, (byte, byte, byte) c)
-    {
-        for (int j = 0; j < h; j++)
-            for (int i = 0; i < w; i++) BitmapFont.SetPixel(img, x + i, y + j, c);
     }
 }

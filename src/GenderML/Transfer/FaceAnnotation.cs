@@ -11,7 +11,7 @@ internal static class FaceAnnotation
 
     public static Image Draw(Image photo, IReadOnlyList<FacePrediction> faces)
     {
-        var rgb = photo.Format == PixelFormat.Rgb24 ? new Image(photo.Width, photo.Height, PixelFormat.Rgb24, (byte[])photo.Pixels.Clone()) : ToRgb(photo);
+        var rgb = photo.ConvertTo(PixelFormat.Rgb24);
         foreach (var f in faces)
         {
             var colour = f.Prediction.Label == GenderLabels.Male ? MaleColour : FemaleColour;
@@ -26,30 +26,15 @@ internal static class FaceAnnotation
             }
             string text = string.Create(CultureInfo.InvariantCulture, $"{f.Prediction.Label} {f.Prediction.Confidence:0.00}");
             const int Scale = 2;
-            int tw = text.Length * 6 * Scale + 2, th = 8 * Scale + 2;
+            int tw = text.Length * BitmapFont.Advance * Scale + 2, th = (BitmapFont.Height + 1) * Scale + 2;
             int tx = x0, ty = y0 - th >= 0 ? y0 - th : y0;
-            Fill(rgb, tx, ty, tw, th, colour);
+            ImagePainting.Fill(rgb, tx, ty, tw, th, colour);
             BitmapFont.Draw(rgb, text, tx + 1, ty + 1, Scale, (255, 255, 255));
         }
         return rgb;
     }
 
-    private static Image ToRgb(Image gray)
-    {
-        var rgb = new Image(gray.Width, gray.Height, PixelFormat.Rgb24);
-        for (int i = 0; i < gray.Pixels.Length; i++) rgb.Pixels[3 * i] = rgb.Pixels[3 * i + 1] = rgb.Pixels[3 * i + 2] = gray.Pixels[i];
-        return rgb;
-    }
-
-    private static void Line(Image img, int x0, int y0, int x1, int y1, (byte, byte, byte) c)
-    {
-        for (int y = Math.Min(y0, y1); y <= Math.Max(y0, y1); y++)
-            for (int x = Math.Min(x0, x1); x <= Math.Max(x0, x1); x++) BitmapFont.SetPixel(img, x, y, c);
-    }
-
-    private static void Fill(Image img, int x, int y, int w, int h, (byte, byte, byte) c)
-    {
-        for (int j = 0; j < h; j++)
-            for (int i = 0; i < w; i++) BitmapFont.SetPixel(img, x + i, y + j, c);
-    }
+    /// <summary>A horizontal or vertical line from (x0, y0) to (x1, y1), ends included.</summary>
+    private static void Line(Image img, int x0, int y0, int x1, int y1, (byte, byte, byte) c) =>
+        ImagePainting.Fill(img, Math.Min(x0, x1), Math.Min(y0, y1), Math.Abs(x1 - x0) + 1, Math.Abs(y1 - y0) + 1, c);
 }
