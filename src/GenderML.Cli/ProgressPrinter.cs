@@ -18,10 +18,8 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
         }
         bool epochEnd = p.ValidationLoss is not null || (p.Batches == 1 && p.Epoch % 50 == 0);
         if (!epochEnd && !_terminal) return;
-        int width = 20, filled = p.Batches == 0 ? width : p.Batch * width / p.Batches;
-        string bar = new string('#', filled) + new string('.', width - filled);
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"epoch {p.Epoch}/{p.Epochs} [{bar}] loss {p.TrainLoss:F4} acc {p.TrainAccuracy:P1}");
+            $"epoch {p.Epoch}/{p.Epochs} [{Bar(p)}] loss {p.TrainLoss:F4} acc {p.TrainAccuracy:P1}");
         if (p.ValidationLoss is { } vl) line += string.Create(CultureInfo.InvariantCulture, $" | val loss {vl:F4} acc {p.ValidationAccuracy:P1}");
         line += string.Create(CultureInfo.InvariantCulture, $" | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
         if (_terminal)
@@ -44,9 +42,8 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
         int tenth = p.Batches == 0 ? 10 : p.Batch * 10 / p.Batches;
         if (!_terminal && tenth == _lastTenth) return;
         _lastTenth = p.Batch == p.Batches ? -1 : tenth;
-        int width = 20, filled = p.Batches == 0 ? width : p.Batch * width / p.Batches;
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"embedding [{new string('#', filled)}{new string('.', width - filled)}] {p.Batch}/{p.Batches} images | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
+            $"embedding [{Bar(p)}] {p.Batch}/{p.Batches} images | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
         if (_terminal)
         {
             Console.Error.Write("\r" + line.PadRight(110));
@@ -57,6 +54,14 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
         {
             Console.Error.WriteLine(line);
         }
+    }
+
+    /// <summary>A 20-character bar of the batches (or images) done.</summary>
+    private static string Bar(TrainingProgress p)
+    {
+        const int Width = 20;
+        int filled = p.Batches == 0 ? Width : p.Batch * Width / p.Batches;
+        return new string('#', filled) + new string('.', Width - filled);
     }
 
     public void Done()
