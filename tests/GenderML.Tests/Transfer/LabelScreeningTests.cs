@@ -70,6 +70,10 @@ public sealed class LabelScreeningTests : IDisposable
         Assert.EndsWith("kg01_female_131423.jpg", males[0].GetProperty("path").GetString(), StringComparison.Ordinal);
         Assert.True(File.Exists(csv) && File.Exists(png));
         Assert.Equal(CliApp.UsageError, Run("data", "screen", root, "--folds", "1").Code);
+        // Four women cannot fill five folds: bad data, said in one line.
+        var tooFew = Run("data", "screen", root, "--folds", "5", "--cache", _fixture.Cache, "--face-models", FaceApiFixture.ModelsFolder);
+        Assert.Equal(CliApp.BadInput, tooFew.Code);
+        Assert.Contains("5 folds need at least 5 images of each class", tooFew.Err, StringComparison.Ordinal);
         Assert.Equal(CliApp.UsageError, Run("data", "screen", root, "--threshold", "1.5").Code);
     }
 
