@@ -18,7 +18,9 @@ internal static class WorkerPool
     private const int MaxWorkers = 63;
     private static readonly Thread?[] s_workers = new Thread?[MaxWorkers];
     private static readonly SemaphoreSlim s_start = new(0);
-    private static readonly ManualResetEventSlim s_done = new(false);
+    // A semaphore, not a ManualResetEventSlim: that one allocates its lock object the first time a wait blocks,
+    // which may be long after warm-up.
+    private static readonly SemaphoreSlim s_done = new(0);
     private static int s_busy;
     private static int s_workerCount;
     private static ParallelJob? s_job;
@@ -44,7 +46,6 @@ internal static class WorkerPool
             s_next = 0;
             s_count = count;
             s_pending = helpers;
-            s_done.Reset();
             s_start.Release(helpers);
             Drain();
             s_done.Wait();
@@ -84,7 +85,7 @@ internal static class WorkerPool
         {
             s_start.Wait();
             Drain();
-            if (Interlocked.Decrement(ref s_pending) == 0) s_done.Set();
+            if (Interlocked.Decrement(ref s_pending) == 0) s_done.Release();
         }
     }
 }
