@@ -37,6 +37,31 @@ public sealed partial class Image
     }
 
     /// <summary>
+    /// The <paramref name="width"/> × <paramref name="height"/> rectangle whose top-left corner is (<paramref name="x"/>,
+    /// <paramref name="y"/>), which may reach beyond the image: pixels outside it repeat the nearest edge pixel.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The rectangle is empty.</exception>
+    public Image CropExtended(int x, int y, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        if (x >= 0 && y >= 0 && (long)x + width <= Width && (long)y + height <= Height) return Crop(x, y, width, height);
+        int c = Channels;
+        byte[] output = new byte[checked(width * height * c)];
+        // Columns [left, right) of the output read the image directly; those before and after repeat its edge columns.
+        int left = Math.Clamp(-x, 0, width), right = Math.Clamp(Width - x, left, width);
+        for (int row = 0; row < height; row++)
+        {
+            var src = Pixels.AsSpan(Math.Clamp(y + row, 0, Height - 1) * Width * c, Width * c);
+            var dst = output.AsSpan(row * width * c, width * c);
+            if (right > left) src.Slice((x + left) * c, (right - left) * c).CopyTo(dst.Slice(left * c));
+            for (int col = 0; col < left; col++) src[..c].CopyTo(dst.Slice(col * c));
+            for (int col = right; col < width; col++) src[^c..].CopyTo(dst.Slice(col * c));
+        }
+        return new Image(width, height, Format, output);
+    }
+
+    /// <summary>
     /// The central <paramref name="width"/> × <paramref name="height"/> rectangle: left edge at
     /// <c>(Width − width) / 2</c> rounded down, top edge likewise (as torchvision's CenterCrop rounds).
     /// </summary>

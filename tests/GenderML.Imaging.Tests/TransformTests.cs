@@ -21,6 +21,25 @@ public sealed class TransformTests
         Assert.Throws<ArgumentOutOfRangeException>(() => src.Crop(-1, 0, 1, 1));
     }
 
+    [Theory]
+    [InlineData(PixelFormat.Gray8, -3, -2, 15, 12)]
+    [InlineData(PixelFormat.Rgb24, -3, -2, 15, 12)]
+    [InlineData(PixelFormat.Rgb24, 5, 4, 8, 6)]
+    [InlineData(PixelFormat.Rgb24, 12, -9, 3, 4)]
+    [InlineData(PixelFormat.Gray8, -20, 20, 4, 2)]
+    [InlineData(PixelFormat.Rgb24, 2, 3, 4, 3)]
+    public void CropExtended_repeats_the_nearest_edge_pixel_outside(PixelFormat format, int x0, int y0, int w, int h)
+    {
+        Image src = Fixtures.Pattern(9, 7, format);
+        Image crop = src.CropExtended(x0, y0, w, h);
+        Assert.Equal((w, h, format), (crop.Width, crop.Height, crop.Format));
+        for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+        for (int c = 0; c < src.Channels; c++)
+            Assert.Equal(At(src, Math.Clamp(x0 + x, 0, 8), Math.Clamp(y0 + y, 0, 6), c), At(crop, x, y, c));
+        Assert.Throws<ArgumentOutOfRangeException>(() => src.CropExtended(0, 0, 0, 1));
+    }
+
     [Fact]
     public void CenterCrop_rounds_the_offset_down()
     {
