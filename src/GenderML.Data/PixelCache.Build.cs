@@ -28,6 +28,8 @@ public sealed unsafe partial class PixelCache
             {
                 stream.Write(new byte[HeaderSize]);
                 byte[] block = new byte[Math.Min(n, BlockItems) * per];
+                // With a framing, files are decoded in parallel, then framed a batch at a time (a detector runs its own threads).
+                var unframed = options.Framing is null ? null : new Image?[Math.Min(n, BlockItems)];
                 for (int start = 0; start < n; start += BlockItems)
                 {
                     int count = Math.Min(BlockItems, n - start);
@@ -37,10 +39,11 @@ public sealed unsafe partial class PixelCache
                         {
                             int i = start + k;
                             bool fromOld;
-                            (entries[i], fromOld) = Resolve(paths[i], options, old, oldByPath, oldByHash, block.AsSpan(k * per, per));
+                            (entries[i], fromOld) = Resolve(paths[i], options, old, oldByPath, oldByHash, block.AsSpan(k * per, per), unframed, k);
                             Interlocked.Increment(ref fromOld ? ref reused : ref decoded);
                         }
                     });
+                    if (unframed is not null) FrameBlock(options, unframed.AsSpan(0, count), block, per);
                     stream.Write(block, 0, count * per);
                 }
                 byte[] index = WriteIndex(entries);
@@ -59,9 +62,33 @@ public sealed unsafe partial class PixelCache
         return (reused, decoded);
     }
 
-    /// <summary>The entry of one file and its sample in <paramref name="destination"/>: copied from the old cache when unchanged, else decoded.</summary>
+    /// <summary>Frames the images decoded into <paramref name="unframed"/> (slot k is sample k of <paramref name="block"/>), writes their samples and clears the slots.</summary>
+    private static void FrameBlock(PreprocessOptions options, Span<Image?> unframed, byte[] block, int per)
+    {
+        const int Batch = 64;
+        var slots = new List<int>(Batch);
+        for (int k = 0; k < unframed.Length; k++)
+        {
+            if (unframed[k] is not null) slots.Add(k);
+            if (slots.Count == Batch || (k == unframed.Length - 1 && slots.Count > 0))
+            {
+                var images = new Image[slots.Count];
+                for (int j = 0; j < slots.Count; j++) images[j] = unframed[slots[j]]!;
+                var framed = options.Framing!.Frame(images);
+                for (int j = 0; j < slots.Count; j++) Preprocessor.Write(framed[j], options, block.AsSpan(slots[j] * per, per));
+                slots.Clear();
+            }
+        }
+        unframed.Clear();
+    }
+
+    /// <summary>
+    /// The entry of one file and its sample in <paramref name="destination"/>: copied from the old cache when unchanged,
+    /// else decoded. With a framing, a decoded file's image goes to <paramref name="unframed"/>[<paramref name="slot"/>]
+    /// instead, for <see cref="FrameBlock"/> to finish.
+    /// </summary>
     private static (Entry Entry, bool FromOld) Resolve(string path, PreprocessOptions options, PixelCache? old,
-        Dictionary<string, int> oldByPath, Dictionary<UInt128, int> oldByHash, Span<byte> destination)
+        Dictionary<string, int> oldByPath, Dictionary<UInt128, int> oldByHash, Span<byte> destination, Image?[]? unframed, int slot)
     {
         var (length, mtime) = FileStamp.Of(path);
         if (old is not null && length >= 0 && oldByPath.TryGetValue(path, out int same)
@@ -89,7 +116,12 @@ public sealed unsafe partial class PixelCache
         string? error = null;
         try
         {
-            Preprocessor.Load(bytes, path, options, destination);
+            if (unframed is null) Preprocessor.Load(bytes, path, options, destination);
+            else
+            {
+                destination.Clear();
+                unframed[slot] = Preprocessor.Decode(bytes, path, options);
+            }
         }
         catch (ImageLoadException e)
         {

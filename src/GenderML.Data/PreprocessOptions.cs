@@ -14,14 +14,17 @@ public sealed record PreprocessOptions
     /// <summary>How a non-square image is made square.</summary>
     public ResizeMode Mode { get; init; } = ResizeMode.Stretch;
 
+    /// <summary>A re-framing applied to each decoded image before it is made square and resized (null: none).</summary>
+    public ImageFraming? Framing { get; init; }
+
     /// <summary>The channels a pixel: 1 or 3.</summary>
     public int Channels => (int)Format;
 
     /// <summary>The bytes of one sample: <c>Size · Size · Channels</c>.</summary>
     public int BytesPerImage => Size * Size * Channels;
 
-    /// <summary>A short stable text of the settings, such as <c>64px-gray8-stretch</c> (used in cache keys).</summary>
-    public string Key => $"{Size}px-{Format.ToString().ToLowerInvariant()}-{Mode.ToString().ToLowerInvariant()}";
+    /// <summary>A short stable text of the settings, such as <c>64px-gray8-stretch</c>, then the framing's key if any (used in cache keys).</summary>
+    public string Key => $"{Size}px-{Format.ToString().ToLowerInvariant()}-{Mode.ToString().ToLowerInvariant()}{(Framing is null ? "" : "-" + Framing.Key)}";
 
     internal void Validate()
     {

@@ -24,11 +24,38 @@ public static class Preprocessor
         options.Validate();
         if (destination.Length < options.BytesPerImage)
             throw new ArgumentException($"destination holds {destination.Length} bytes, a {options.Key} sample needs {options.BytesPerImage}", nameof(destination));
+        if (options.Framing is { } framing)
+        {
+            Write(framing.Frame([Decode(bytes, name, options)])[0], options, destination);
+            return;
+        }
         int n = options.Size;
         var image = Image.Load(bytes, name, ImageLoadOptions.ForTarget(n, n, options.Format));
         image = Square(image, options.Mode);
         if (image.Width != n || image.Height != n) image = image.Resize(n, n);
         image.Pixels.AsSpan(0, options.BytesPerImage).CopyTo(destination);
+    }
+
+    /// <summary>
+    /// The image a <see cref="PreprocessOptions.Framing"/> starts from: RGB (face detectors take colour), decoded at
+    /// the smallest DCT scale that keeps its shorter side at <see cref="ImageFraming.MinimumDecodeSide"/> or more.
+    /// </summary>
+    /// <exception cref="ImageLoadException">The bytes are not a decodable image.</exception>
+    internal static Image Decode(ReadOnlySpan<byte> bytes, string name, PreprocessOptions options)
+    {
+        int side = Math.Max(options.Size, options.Framing?.MinimumDecodeSide ?? 0);
+        return Image.Load(bytes, name, ImageLoadOptions.ForTarget(side, side, PixelFormat.Rgb24));
+    }
+
+    /// <summary>An in-memory image (already framed, if the options frame) → its N×N sample: made square, resized, converted.</summary>
+    public static void Write(Image image, PreprocessOptions options, Span<byte> destination)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(options);
+        var square = Square(image, options.Mode);
+        if (square.Width != options.Size || square.Height != options.Size) square = square.Resize(options.Size, options.Size);
+        if (square.Format != options.Format) square = square.ConvertTo(options.Format);
+        square.Pixels.AsSpan(0, options.BytesPerImage).CopyTo(destination);
     }
 
     /// <summary>The image made square by <paramref name="mode"/> (unchanged for <see cref="ResizeMode.Stretch"/>).</summary>
