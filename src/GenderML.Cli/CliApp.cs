@@ -74,8 +74,8 @@ internal static class CliApp
           data screen DIR [--split S] [--folds K] [--threshold P] [--out suspects.csv] [--sheet suspects.png] [--json]
                                            images whose label a k-fold face-ResNet model finds unlikely, to review
           train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
-                [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--validation F] [--threads N]
-                [--curves FILE.png|FILE.svg]
+                [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--zoom MIN,MAX] [--validation F]
+                [--frame-faces [--frame-margin M]] [--threads N] [--curves FILE.png|FILE.svg]
                                            NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
                 [--group-by KEY] [--predictions FILE.csv]

@@ -28,6 +28,13 @@ internal static class Recipes
             },
         };
         if (preprocessing.Size is < 16 or > 512) throw new UsageException($"--image-size must be 16–512, not {preprocessing.Size}");
+        if (a.Flag("--frame-faces"))
+        {
+            double margin = a.Double("--frame-margin", GenderML.FaceFraming.DefaultMargin);
+            if (!(margin >= GenderML.FaceFraming.MinimumMargin && margin <= 1)) throw new UsageException($"--frame-margin takes a fraction of the face box in [{GenderML.FaceFraming.MinimumMargin}, 1], not {margin}");
+            preprocessing = preprocessing with { Framing = new GenderML.FaceFraming(margin, a.String("--face-models"), a.Int("--threads", 0)) };
+        }
+        else if (a.String("--frame-margin") is not null) throw new UsageException("--frame-margin goes with --frame-faces");
         int hidden = a.Int("--hidden", 0);
         return name switch
         {

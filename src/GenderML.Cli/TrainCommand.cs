@@ -12,7 +12,7 @@ internal static class TrainCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
+        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--frame-faces", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
         string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
         var recipe = Recipes.Create(name, a);
         var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" };
@@ -35,6 +35,8 @@ internal static class TrainCommand
             var result = Fit(recipe, train, options, progress, cancel.Token);
             progress?.Done();
             foreach (var s in result.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
+            if (recipe.Preprocessing.Framing is FaceFraming { ImagesWithoutFace: > 0 and var withoutFace })
+                Console.Error.WriteLine($"face framing: no face found in {withoutFace} of the images framed in this run; they were used whole");
             result.Classifier.Save(output);
             if (curves is not null)
             {

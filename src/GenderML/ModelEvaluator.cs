@@ -44,6 +44,7 @@ public static class ModelEvaluator
         SampleSource samples;
         IReadOnlyList<DatasetItem> items;
         PixelCache? cache = null;
+        int withoutFace = (model.Info.Preprocessing.Framing as FaceFraming)?.ImagesWithoutFace ?? 0;
         try
         {
             if (options.Reframe is { } factor)
@@ -58,6 +59,8 @@ public static class ModelEvaluator
                 (samples, items) = (source, source.Items);
             }
             float[] p = model.Probabilities(samples, cancellation);
+            if (model.Info.Preprocessing.Framing is FaceFraming framing && framing.ImagesWithoutFace > withoutFace)
+                options.Notes?.Invoke($"face framing: no face found in {framing.ImagesWithoutFace - withoutFace} of the images framed in this run; they were used whole");
             int[] labels = [.. items.Select(i => i.Label)];
             var groups = options.GroupBy is { } key ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
             return Evaluator.Evaluate(labels, p, new EvaluationOptions { Skipped = skipped, Groups = groups }) with { Predictions = Predictions(items, p) };
@@ -78,21 +81,32 @@ public static class ModelEvaluator
 
     private static (SampleSource, IReadOnlyList<DatasetItem>) Reframed(Dataset dataset, PreprocessOptions o, double factor, int threads, List<SkippedSample> skipped)
     {
+        const int Block = 512;
         var items = dataset.Items;
         var pixels = new byte[items.Count * o.BytesPerImage];
         var errors = new string?[items.Count];
-        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, i =>
+        var reframed = new Image?[Math.Min(Block, items.Count)];
+        // Decoding and reframing run in parallel; the samples (and a model's face framing, which runs its own threads) a block at a time.
+        for (int start = 0; start < items.Count; start += Block)
         {
-            try
+            int count = Math.Min(Block, items.Count - start);
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) }, k =>
             {
-                var image = Reframing.Reframe(Image.Load(items[i].Path), factor);
-                ImageSample.Write(image, o, pixels.AsSpan(i * o.BytesPerImage, o.BytesPerImage));
-            }
-            catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
-            {
-                errors[i] = e is ImageLoadException bad ? bad.Reason : e.Message;
-            }
-        });
+                int i = start + k;
+                try
+                {
+                    reframed[k] = Reframing.Reframe(Image.Load(items[i].Path), factor);
+                }
+                catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
+                {
+                    (reframed[k], errors[i]) = (null, e is ImageLoadException bad ? bad.Reason : e.Message);
+                }
+            });
+            int[] ok = [.. Enumerable.Range(0, count).Where(k => reframed[k] is not null)];
+            byte[] samples = ImageSample.WriteAll([.. ok.Select(k => reframed[k]!)], o);
+            for (int j = 0; j < ok.Length; j++)
+                samples.AsSpan(j * o.BytesPerImage, o.BytesPerImage).CopyTo(pixels.AsSpan((start + ok[j]) * o.BytesPerImage));
+        }
         var kept = new List<int>();
         for (int i = 0; i < items.Count; i++)
         {

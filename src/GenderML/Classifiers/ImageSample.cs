@@ -3,23 +3,21 @@ using GenderML.Imaging;
 
 namespace GenderML.Classifiers;
 
-/// <summary>An in-memory <see cref="Image"/> → the N×N uint8 sample a model takes, as <see cref="Preprocessor"/> makes from files.</summary>
+/// <summary>In-memory <see cref="Image"/>s → the N×N uint8 samples a model takes, as <see cref="Preprocessor"/> makes them from files (framing included).</summary>
 internal static class ImageSample
 {
     public static void Write(Image image, PreprocessOptions options, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var square = Preprocessor.Square(image, options.Mode);
-        if (square.Width != options.Size || square.Height != options.Size) square = square.Resize(options.Size, options.Size);
-        if (square.Format != options.Format) square = square.ConvertTo(options.Format);
-        square.Pixels.AsSpan(0, options.BytesPerImage).CopyTo(destination);
+        Preprocessor.Write(options.Framing is { } framing ? framing.Frame([image])[0] : image, options, destination);
     }
 
     public static byte[] WriteAll(IReadOnlyList<Image> images, PreprocessOptions options)
     {
         ArgumentNullException.ThrowIfNull(images);
+        var framed = options.Framing is { } framing && images.Count > 0 ? framing.Frame(images) : images;
         var pixels = new byte[images.Count * options.BytesPerImage];
-        for (int i = 0; i < images.Count; i++) Write(images[i], options, pixels.AsSpan(i * options.BytesPerImage, options.BytesPerImage));
+        for (int i = 0; i < images.Count; i++) Preprocessor.Write(framed[i], options, pixels.AsSpan(i * options.BytesPerImage, options.BytesPerImage));
         return pixels;
     }
 }

@@ -67,7 +67,7 @@ internal static class ModelStore
             {
                 Kind = manifest.Kind,
                 Architecture = manifest.Architecture.GetProperty("description").GetString() ?? "",
-                Preprocessing = ReadPreprocessing(manifest.Preprocessing),
+                Preprocessing = ReadPreprocessing(path, manifest.Preprocessing, faceModelsFolder, threads),
                 Training = manifest.TrainingOptions.ValueKind == JsonValueKind.Object ? manifest.TrainingOptions.Deserialize<TrainingSummary>() : null,
                 Metrics = manifest.Metrics.Deserialize<Dictionary<string, double>>() ?? [],
                 Curves = contents.Entries.TryGetValue(Curves, out var curves) ? TrainingCurves.FromJson(System.Text.Encoding.UTF8.GetString(curves)) : null,
@@ -137,10 +137,7 @@ internal static class ModelStore
             Kind = info.Kind,
             Architecture = JsonSerializer.SerializeToElement(architecture),
             Classes = info.ClassNames,
-            Preprocessing = JsonSerializer.SerializeToElement(new JsonObject
-            {
-                ["size"] = p.Size, ["format"] = p.Format.ToString(), ["mode"] = p.Mode.ToString(), ["key"] = p.Key,
-            }),
+            Preprocessing = JsonSerializer.SerializeToElement(WritePreprocessing(p)),
             TrainingOptions = info.Training is null ? JsonSerializer.SerializeToElement<object?>(null) : JsonSerializer.SerializeToElement(info.Training),
             DatasetFingerprint = info.Training?.DatasetFingerprint ?? "",
             Metrics = JsonSerializer.SerializeToElement(info.Metrics),
@@ -148,12 +145,39 @@ internal static class ModelStore
         ModelArchive.Save(path, manifest, entries);
     }
 
-    private static PreprocessOptions ReadPreprocessing(JsonElement e) => new()
+    private static JsonObject WritePreprocessing(PreprocessOptions p)
     {
-        Size = e.GetProperty("size").GetInt32(),
-        Format = Enum.Parse<PixelFormat>(e.GetProperty("format").GetString() ?? "", ignoreCase: false),
-        Mode = Enum.Parse<ResizeMode>(e.GetProperty("mode").GetString() ?? "", ignoreCase: false),
-    };
+        var o = new JsonObject { ["size"] = p.Size, ["format"] = p.Format.ToString(), ["mode"] = p.Mode.ToString(), ["key"] = p.Key };
+        if (p.Framing is not null)
+            o["framing"] = p.Framing is FaceFraming f
+                ? new JsonObject { ["kind"] = "faces", ["margin"] = f.Margin, ["detectorSize"] = f.DetectorSize }
+                : throw new ArgumentException($"only {nameof(FaceFraming)} can be saved with a model, not {p.Framing.GetType().Name}", nameof(p));
+        return o;
+    }
+
+    /// <summary>The preprocessing of a manifest; absent <c>framing</c> means none (models saved before it existed).</summary>
+    private static PreprocessOptions ReadPreprocessing(string path, JsonElement e, string? faceModelsFolder, int threads)
+    {
+        ImageFraming? framing = null;
+        if (e.TryGetProperty("framing", out var f) && f.ValueKind != JsonValueKind.Null)
+        {
+            string? kind = f.GetProperty("kind").GetString();
+            if (kind != "faces") throw new ModelFormatException(path, $"unknown framing '{kind}' (this version knows 'faces')");
+            int size = f.GetProperty("detectorSize").GetInt32();
+            if (size != Transfer.CanonicalFraming.DefaultDetectorSize)
+                throw new ModelFormatException(path, $"face framing with a {size} px detector; this version frames at {Transfer.CanonicalFraming.DefaultDetectorSize} px");
+            double margin = f.GetProperty("margin").GetDouble();
+            if (!(margin >= FaceFraming.MinimumMargin && margin <= 1)) throw new ModelFormatException(path, $"face-framing margin {margin} is not in [{FaceFraming.MinimumMargin}, 1]");
+            framing = new FaceFraming(margin, faceModelsFolder, threads);
+        }
+        return new()
+        {
+            Size = e.GetProperty("size").GetInt32(),
+            Format = Enum.Parse<PixelFormat>(e.GetProperty("format").GetString() ?? "", ignoreCase: false),
+            Mode = Enum.Parse<ResizeMode>(e.GetProperty("mode").GetString() ?? "", ignoreCase: false),
+            Framing = framing,
+        };
+    }
 
     private static Dictionary<string, Tensor> ReadWeights(string path, ModelArchiveContents contents)
     {

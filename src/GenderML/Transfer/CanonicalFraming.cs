@@ -52,6 +52,20 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
     /// <summary>Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>.</summary>
     public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace)
     {
+        var faces = Locate(images);
+        var result = new Image?[images.Count];
+        for (int i = 0; i < images.Count; i++)
+        {
+            Image? crop = faces[i] is { } face ? Crop(images[i], face, margin) : null;
+            if (crop is null) noFace++;
+            result[i] = crop ?? (photos ? null : images[i]);
+        }
+        return result;
+    }
+
+    /// <summary>The largest face the search finds in each image, in that image's pixels (the box may reach beyond it), or null.</summary>
+    public DetectedFace?[] Locate(IReadOnlyList<Image> images)
+    {
         // A face filling a tight crop is larger than the detectors' anchors: crops are first centred on a canvas of
         // twice their size (zeros), and the boxes shifted back. Photos are searched as they are.
         var padded = photos ? images : [.. images.Select(Pad)];
@@ -65,13 +79,13 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
             var again = missed.Length == 0 ? [] : _detector.Detect([.. missed.Select(i => images[i])]);
             for (int k = 0; k < missed.Length; k++) (faces[missed[k]], shifted[missed[k]]) = (again[k], false);
         }
-        var result = new Image?[images.Count];
+        var result = new DetectedFace?[images.Count];
         for (int i = 0; i < images.Count; i++)
         {
+            if (faces[i].Count == 0) continue;
             double dx = shifted[i] ? images[i].Width / 2 : 0, dy = shifted[i] ? images[i].Height / 2 : 0; // integer halves, as in Pad
-            Image? crop = faces[i].Count == 0 ? null : Crop(images[i], Largest(faces[i]) with { X = Largest(faces[i]).X - dx, Y = Largest(faces[i]).Y - dy }, margin);
-            if (crop is null) noFace++;
-            result[i] = crop ?? (photos ? null : images[i]);
+            var largest = Largest(faces[i]);
+            result[i] = largest with { X = largest.X - dx, Y = largest.Y - dy };
         }
         return result;
     }

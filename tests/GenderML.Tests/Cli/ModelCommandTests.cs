@@ -98,6 +98,11 @@ public sealed class ModelCommandTests : IDisposable
     [InlineData("compare", "--models", "logreg,nosuch")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--curves", "x.gif")]
     [InlineData("compare")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "0.5")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "1.1,0.5")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "0,1")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-margin", "0.1")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--frame-margin", "2")]
     public void UsageErrors_Exit1(params string[] args)
     {
         var (code, _, _) = Run([.. args, "--data", _faces.Root]);

@@ -1,0 +1,85 @@
+using System.Globalization;
+using GenderML.Data;
+using GenderML.Imaging;
+using GenderML.Transfer;
+
+namespace GenderML;
+
+/// <summary>
+/// Face framing for pixel and CNN models: each image is cut to the largest face face-api's tiny detector finds, widened by
+/// <see cref="Margin"/> of the box on every side, the search being the canonical framing's that <c>transfer</c> models use.
+/// Unlike theirs, the box is never clipped to the image: where it reaches beyond (the detector's box is larger than a
+/// tight face crop), the edge pixels are repeated, so a face takes the same share of the sample however it was framed. Set as
+/// <see cref="PreprocessOptions.Framing"/>, training and prediction both see faces framed alike, so a model trained on tight
+/// crops still reads a loosely framed face (whole head and background) or one off centre. Images without a detected face
+/// are used as they are, and counted in <see cref="ImagesWithoutFace"/>.
+/// </summary>
+/// <remarks>The detector's weights are read from the face-api models folder on first use, not on construction.</remarks>
+public sealed class FaceFraming : ImageFraming
+{
+    private const int Batch = 32;
+    private readonly Lazy<CanonicalFraming> _framing;
+    private int _withoutFace;
+
+    /// <summary>A face framing with <paramref name="margin"/> (a fraction of the box, −0.3 to 1; below 0 cuts inside the box).</summary>
+    /// <param name="margin">Widening of the detector's box on each side, as a fraction of its side.</param>
+    /// <param name="modelsFolder">The face-api weights (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</param>
+    /// <param name="threads">Threads for the detector (0: every core).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="margin"/> is not in [−0.3, 1].</exception>
+    public FaceFraming(double margin = DefaultMargin, string? modelsFolder = null, int threads = 0)
+    {
+        if (!(margin >= MinimumMargin && margin <= 1)) throw new ArgumentOutOfRangeException(nameof(margin), margin, "the margin is a fraction of the face box, −0.3 to 1");
+        Margin = margin;
+        string folder = modelsFolder ?? FaceModelsFolder.Default();
+        int t = threads > 0 ? threads : Environment.ProcessorCount;
+        _framing = new Lazy<CanonicalFraming>(() => new CanonicalFraming(folder, margin, t));
+    }
+
+    /// <summary>The smallest margin: −0.3 keeps the central 40% of the box.</summary>
+    public const double MinimumMargin = -0.3;
+
+    /// <summary>The margin new models use.</summary>
+    public const double DefaultMargin = 0;
+
+    /// <summary>Widening of the detector's box on each side, as a fraction of its side.</summary>
+    public double Margin { get; }
+
+    /// <summary>The tiny detector's input side.</summary>
+    public int DetectorSize => CanonicalFraming.DefaultDetectorSize;
+
+    /// <summary>How many images framed so far had no face found (they were used whole).</summary>
+    public int ImagesWithoutFace => Volatile.Read(ref _withoutFace);
+
+    /// <inheritdoc/>
+    public override string Key => string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}");
+
+    /// <inheritdoc/>
+    /// <exception cref="FileNotFoundException">The detector's weight file is missing (the message says how to fetch it).</exception>
+    public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var result = new Image[images.Count];
+        for (int start = 0; start < images.Count; start += Batch)
+        {
+            int count = Math.Min(Batch, images.Count - start);
+            var faces = _framing.Value.Locate([.. Enumerable.Range(start, count).Select(i => images[i])]);
+            for (int k = 0; k < count; k++)
+            {
+                var image = images[start + k];
+                if (faces[k] is not { } face)
+                {
+                    Interlocked.Increment(ref _withoutFace);
+                    result[start + k] = image;
+                    continue;
+                }
+                // The whole box, even where it reaches beyond the image (a tight crop is smaller than the detector's box):
+                // clipping it would enlarge the faces of tight crops against those of loose ones.
+                double mx = face.Width * Margin, my = face.Height * Margin;
+                int x = (int)Math.Round(face.X - mx), y = (int)Math.Round(face.Y - my);
+                int w = Math.Max(1, (int)Math.Round(face.Width + 2 * mx)), h = Math.Max(1, (int)Math.Round(face.Height + 2 * my));
+                result[start + k] = image.CropExtended(x, y, w, h);
+            }
+        }
+        return result;
+    }
+}

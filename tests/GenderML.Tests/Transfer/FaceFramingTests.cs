@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Evaluation;
+using GenderML.Imaging;
+using GenderML.Models;
+using GenderML.Tests.FaceApi;
+
+namespace GenderML.Tests.Transfer;
+
+/// <summary>Face framing for pixel and CNN models (<see cref="FaceFraming"/>): what it does to a loose frame, and how models keep it.</summary>
+public sealed class FaceFramingTests : IDisposable
+{
+    private readonly TransferFixture _fixture = new();
+
+    public void Dispose() => _fixture.Dispose();
+
+    private static PreprocessOptions Framed(double margin = 0.1) =>
+        new() { Size = 32, Framing = new FaceFraming(margin, FaceApiFixture.ModelsFolder, threads: 2) };
+
+    /// <summary>The mean absolute difference over the central half (16×16) of two 32×32 gray samples: where the face is.</summary>
+    private static double CentreDifference(byte[] a, byte[] b) =>
+        Enumerable.Range(8, 16).SelectMany(y => Enumerable.Range(8, 16).Select(x => Math.Abs(a[y * 32 + x] - b[y * 32 + x]))).Average();
+
+    [Fact]
+    public void AFaceShrunkToHalf_IsFramedLikeTheOriginal()
+    {
+        // Without framing, the 32×32 sample of a face shrunk to half inside its frame shows the face at half size; with
+        // face framing, both samples show it at the same place and size, so their centres (the face) are much closer.
+        var plain = new PreprocessOptions { Size = 32 };
+        var framed = Framed();
+        var (closer, total, before, after) = (0, 0, 0.0, 0.0);
+        foreach (string file in _fixture.Files)
+        {
+            var image = Image.Load(file, new ImageLoadOptions { Format = PixelFormat.Rgb24 });
+            var loose = Reframing.Reframe(image, 0.5);
+            double b = CentreDifference(ImageSample.WriteAll([image], plain), ImageSample.WriteAll([loose], plain));
+            double a = CentreDifference(ImageSample.WriteAll([image], framed), ImageSample.WriteAll([loose], framed));
+            (closer, total, before, after) = (closer + (a < b ? 1 : 0), total + 1, before + b, after + a);
+        }
+        Assert.True(closer >= total - 1, $"framing brought only {closer} of {total} loose faces closer to their originals");
+        Assert.True(after < 0.8 * before, $"mean centre difference {after / total:F1} framed against {before / total:F1} plain");
+    }
+
+    [Fact]
+    public void FramedNetwork_TrainsSavesAndLoads_WithTheSamePredictions()
+    {
+        var recipe = new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = Framed(), HiddenUnits = 8 };
+        var result = Trainer.Fit(recipe, _fixture.Dataset, null,
+            new Training.TrainingOptions { Epochs = 1, ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.Empty(result.Skipped);
+        Assert.Single(Directory.GetFiles(_fixture.Cache, "*faces0.1-tiny224.gmlpx"));
+        string path = Path.Combine(_fixture.Root, "framed.zip");
+        result.Classifier.Save(path);
+
+        var framing = ModelArchive.Load(path).Manifest.Preprocessing.GetProperty("framing");
+        Assert.Equal(("faces", 0.1, 224), (framing.GetProperty("kind").GetString(), framing.GetProperty("margin").GetDouble(), framing.GetProperty("detectorSize").GetInt32()));
+        var loaded = GenderClassifier.Load(path, 2, FaceApiFixture.ModelsFolder);
+        Assert.Equal(recipe.Preprocessing.Key, loaded.Info.Preprocessing.Key);
+
+        Image[] images = [.. _fixture.Files.Select(f => Image.Load(f))];
+        var before = result.Classifier.Predict(images).Select(p => p.ProbabilityMale).ToArray();
+        Assert.Equal(before, loaded.Predict(images).Select(p => p.ProbabilityMale).ToArray());
+        Assert.Equal(before[0], loaded.Predict(images[0]).ProbabilityMale);
+
+        // The evaluator reads the framed cache, and frames reframed images the same way.
+        var report = ModelEvaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.Equal(images.Length, report.N);
+        var reframed = ModelEvaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { Reframe = 0.7, Threads = 2 });
+        Assert.Equal(images.Length, reframed.N);
+    }
+
+    [Theory]
+    [InlineData("{\"kind\": \"hands\", \"margin\": 0.2, \"detectorSize\": 224}", "unknown framing 'hands'")]
+    [InlineData("{\"kind\": \"faces\", \"margin\": 7, \"detectorSize\": 224}", "margin 7 is not in")]
+    [InlineData("{\"kind\": \"faces\", \"margin\": 0.2, \"detectorSize\": 99}", "99 px detector")]
+    [InlineData("{\"kind\": \"faces\"}", "inconsistent model")]
+    public void TamperedFraming_IsRejected(string framing, string message)
+    {
+        var result = Trainer.Fit(new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 8 } }, _fixture.Dataset, null,
+            new Training.TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+        string path = Path.Combine(_fixture.Root, "tampered.zip");
+        result.Classifier.Save(path);
+        var contents = ModelArchive.Load(path);
+        var preprocessing = JsonNode.Parse(contents.Manifest.Preprocessing.GetRawText())!.AsObject();
+        preprocessing["framing"] = JsonNode.Parse(framing);
+        ModelArchive.Save(path, contents.Manifest with { Preprocessing = JsonSerializer.SerializeToElement(preprocessing) }, contents.Entries);
+        var e = Assert.Throws<ModelFormatException>(() => GenderClassifier.Load(path, 1, FaceApiFixture.ModelsFolder));
+        Assert.Contains(message, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Margin_OutsideItsRange_IsRefused() =>
+        Assert.All(new[] { -0.5, 1.5, double.NaN }, m => Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming(m, FaceApiFixture.ModelsFolder)));
+}
