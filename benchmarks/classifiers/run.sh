@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ours and the peers in one go, on the same data and settings: `genderml compare` (no augmentation, no validation
+# Ours and the peers in one go, on the same data and settings: `genderml compare` (no augmentation, no face framing, no validation
 # hold-out, so both train on the same images the same way), then benchmarks/classifiers/peers.py.
 #   benchmarks/classifiers/run.sh [DATA_DIR] [EPOCHS] [MODELS] [LIMIT] [OUR_EPOCHS]
 # GENDERML overrides the command (default ./genderml). LIMIT > 0 runs both on the first LIMIT images (by name) of each class and split, linked into /tmp.
@@ -22,7 +22,7 @@ if [ "$limit" -gt 0 ]; then
   data="$sub"
 fi
 echo "== genderml compare (epochs $our_epochs, 2 threads; load $(cut -d' ' -f1-3 /proc/loadavg))"
-${GENDERML:-./genderml} compare --data "$data" --models "$models" --epochs "$our_epochs" --no-augment --validation 0 --threads 2 --quiet
+${GENDERML:-./genderml} compare --data "$data" --models "$models" --epochs "$our_epochs" --no-augment --no-frame-faces --validation 0 --threads 2 --quiet
 echo "== peers (sklearn / PyTorch, epochs $epochs, 2 threads; load $(cut -d' ' -f1-3 /proc/loadavg))"
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
   /usr/bin/python3 benchmarks/classifiers/peers.py --data "$data" --models "$models" --epochs "$epochs" --threads 2

@@ -75,8 +75,10 @@ internal static class CliApp
                                            images whose label a k-fold face-ResNet model finds unlikely, to review
           train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
                 [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--zoom MIN,MAX] [--validation F]
-                [--frame-faces [--frame-margin M]] [--threads N] [--curves FILE.png|FILE.svg]
-                                           NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet
+                [--frame-faces|--no-frame-faces] [--frame-margin M] [--threads N] [--curves FILE.png|FILE.svg]
+                                           NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet;
+                                           cnn2, cnn3, vgg and resnet frame every image around its face
+                                           (face-api's detector) unless --no-frame-faces
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
                 [--group-by KEY] [--predictions FILE.csv]
                                            scores on the test split; --reframe F shrinks each face by F first;

@@ -13,7 +13,7 @@ internal static class CompareCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--frame-faces", "--quiet", "--no-mirror");
+        var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet", "--no-mirror");
         string data = a.Required("--data");
         string[] names = a.Required("--models").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         names = [.. names.Distinct(StringComparer.Ordinal)];

@@ -12,7 +12,7 @@ internal static class TrainCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--frame-faces", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
+        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
         string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
         var recipe = Recipes.Create(name, a);
         var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" };

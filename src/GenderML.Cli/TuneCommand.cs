@@ -12,7 +12,7 @@ internal static class TuneCommand
 {
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--frame-faces", "--quiet");
+        var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet");
         string data = a.Required("--data"), name = a.Required("--model");
         var recipe = Recipes.Create(name, a);
         var options = TrainingArgs.Parse(a, name);

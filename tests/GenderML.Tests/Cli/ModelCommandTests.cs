@@ -45,6 +45,23 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public void CnnPresets_FrameFacesByDefault_AndNotWhenToldNot()
+    {
+        static JsonElement Preprocessing(string model) => GenderML.Models.ModelArchive.Load(model).Manifest.Preprocessing;
+        string framed = Path.Combine(_faces.Root, "framed.zip"), plain = Path.Combine(_faces.Root, "plain.zip");
+        var (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "cnn2", "--out", framed, "--epochs", "1", "--batch", "8", .. Common]);
+        Assert.True(code == 0, err);
+        var framing = Preprocessing(framed).GetProperty("framing");
+        Assert.Equal(("faces", FaceFraming.DefaultMargin), (framing.GetProperty("kind").GetString(), framing.GetProperty("margin").GetDouble()));
+        // The synthetic faces are not faces to the detector: they are used whole, and the run says so.
+        Assert.Contains("of the images framed in this run; they were used whole", err, StringComparison.Ordinal);
+
+        (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "cnn2", "--out", plain, "--epochs", "1", "--batch", "8", "--no-frame-faces", .. Common]);
+        Assert.True(code == 0, err);
+        Assert.False(Preprocessing(plain).TryGetProperty("framing", out _));
+    }
+
+    [Fact]
     public void TrainWritesCurves_AndEvaluateReportWritesRocAndCurvesBesideTheMarkdown()
     {
         string model = Path.Combine(_faces.Root, "dense.zip"), png = Path.Combine(_faces.Root, "curves.png"), md = Path.Combine(_faces.Root, "report.md");
@@ -101,7 +118,9 @@ public sealed class ModelCommandTests : IDisposable
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "0.5")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "1.1,0.5")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "0,1")]
-    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-margin", "0.1")]
+    [InlineData("train", "--model", "dense", "--out", "x.zip", "--frame-margin", "0.1")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--no-frame-faces", "--frame-margin", "0.1")]
+    [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--no-frame-faces")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--frame-margin", "2")]
     public void UsageErrors_Exit1(params string[] args)
     {
