@@ -20,4 +20,10 @@ public abstract class ImageFraming
     /// an image the framing cannot place is returned as it is.
     /// </summary>
     public abstract IReadOnlyList<Image> Frame(IReadOnlyList<Image> images);
+
+    /// <summary>Framings of the same type with the same <see cref="Key"/> are equal, so equal settings make equal <see cref="PreprocessOptions"/>.</summary>
+    public override bool Equals(object? obj) => obj is ImageFraming other && other.GetType() == GetType() && other.Key == Key;
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
 }

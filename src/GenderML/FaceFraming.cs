@@ -41,7 +41,7 @@ public sealed class FaceFraming : ImageFraming
     /// <summary>
     /// The margin new models use: −0.1 (the box less 10% of its side on each side), close to the tight crops of the shared
     /// data. cnn3 scored 96.04% / 96.21% / 95.67% on its test split plain / reframed ×0.7 / ×0.5 with it, against 95.91% /
-    /// 95.68% at +0.1 (docs/BENCHMARKS.md).
+    /// 95.68% / 95.12% at +0.1 (docs/BENCHMARKS.md).
     /// </summary>
     public const double DefaultMargin = -0.1;
 

@@ -67,5 +67,7 @@ public sealed class FramingTests
         var plain = new PreprocessOptions { Size = 8 };
         Assert.Equal("8px-gray8-stretch", plain.Key);
         Assert.Equal("8px-gray8-stretch-lefthalf", (plain with { Framing = new LeftHalf() }).Key);
+        Assert.Equal(plain with { Framing = new LeftHalf() }, plain with { Framing = new LeftHalf() });
+        Assert.NotEqual(plain, plain with { Framing = new LeftHalf() });
     }
 }
