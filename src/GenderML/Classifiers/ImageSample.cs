@@ -6,12 +6,6 @@ namespace GenderML.Classifiers;
 /// <summary>In-memory <see cref="Image"/>s → the N×N uint8 samples a model takes, as <see cref="Preprocessor"/> makes them from files (framing included).</summary>
 internal static class ImageSample
 {
-    public static void Write(Image image, PreprocessOptions options, Span<byte> destination)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        Preprocessor.Write(options.Framing is { } framing ? framing.Frame([image])[0] : image, options, destination);
-    }
-
     public static byte[] WriteAll(IReadOnlyList<Image> images, PreprocessOptions options)
     {
         ArgumentNullException.ThrowIfNull(images);
