@@ -91,6 +91,20 @@ public sealed class FaceFramingTests : IDisposable
     }
 
     [Fact]
+    public void FramedModel_WithoutTheDetectorWeights_SaysHowToFetchThem()
+    {
+        var recipe = new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = Framed(), HiddenUnits = 4 };
+        var result = Trainer.Fit(recipe, _fixture.Dataset, null,
+            new Training.TrainingOptions { Epochs = 1, ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+        string path = Path.Combine(_fixture.Root, "framed.zip");
+        result.Classifier.Save(path);
+        // Loading reads no weights yet; the first image to frame needs the detector.
+        var loaded = GenderClassifier.Load(path, 2, Path.Combine(_fixture.Root, "no-such-models"));
+        var e = Assert.ThrowsAny<IOException>(() => loaded.Predict(Image.Load(_fixture.Files[0]))); // folder or file not found
+        Assert.Contains("fetch-models", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Margin_OutsideItsRange_IsRefused() =>
         Assert.All(new[] { -0.5, 1.5, double.NaN }, m => Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming(m, FaceApiFixture.ModelsFolder)));
 }
