@@ -78,10 +78,9 @@ public sealed class FaceFraming : ImageFraming
                 }
                 // The whole box, even where it reaches beyond the image (a tight crop is smaller than the detector's box):
                 // clipping it would enlarge the faces of tight crops against those of loose ones.
-                double mx = face.Width * Margin, my = face.Height * Margin;
-                int x = (int)Math.Round(face.X - mx), y = (int)Math.Round(face.Y - my);
-                int w = Math.Max(1, (int)Math.Round(face.Width + 2 * mx)), h = Math.Max(1, (int)Math.Round(face.Height + 2 * my));
-                result[start + k] = image.CropExtended(x, y, w, h);
+                var box = CanonicalFraming.Widen(face, Margin);
+                result[start + k] = image.CropExtended((int)Math.Round(box.X), (int)Math.Round(box.Y),
+                    Math.Max(1, (int)Math.Round(box.Width)), Math.Max(1, (int)Math.Round(box.Height)));
             }
         }
         return result;

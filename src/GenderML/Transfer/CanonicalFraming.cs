@@ -103,9 +103,12 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
     public static DetectedFace Largest(IReadOnlyList<DetectedFace> faces) => faces.MaxBy(f => f.Width * f.Height);
 
     /// <summary>The box widened by <paramref name="margin"/> of its side on each side, cut out of the image (clipped).</summary>
-    public static Image? Crop(Image image, DetectedFace face, double margin)
+    public static Image? Crop(Image image, DetectedFace face, double margin) => FaceDetector.Crop(image, Widen(face, margin));
+
+    /// <summary>The box widened by <paramref name="margin"/> of its side on each side (narrowed where the margin is negative).</summary>
+    public static DetectedFace Widen(DetectedFace face, double margin)
     {
         double mx = face.Width * margin, my = face.Height * margin;
-        return FaceDetector.Crop(image, face with { X = face.X - mx, Y = face.Y - my, Width = face.Width + 2 * mx, Height = face.Height + 2 * my });
+        return face with { X = face.X - mx, Y = face.Y - my, Width = face.Width + 2 * mx, Height = face.Height + 2 * my };
     }
 }
