@@ -24,6 +24,13 @@ public sealed class TrainerTests : IDisposable
     private static NeuralNetworkRecipe Cnn(int size = 20) => new(NetworkPreset.Cnn2) { Preprocessing = new PreprocessOptions { Size = size } };
 
     [Fact]
+    public void MildAugmentation_IsTheDefaultWithTheNarrowerZoom()
+    {
+        Assert.Equal(new AugmentationOptions(true, 0.08f, 0.5f, 1.1f, 10f, 0.15f, 0.15f), AugmentationOptions.Default);
+        Assert.Equal(new AugmentationOptions(true, 0.08f, 0.7f, 1.1f, 10f, 0.15f, 0.15f), AugmentationOptions.Mild);
+    }
+
+    [Fact]
     public void LogisticRegressionLearnsTheStripes()
     {
         var recipe = new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 16 }, C = 1 };
