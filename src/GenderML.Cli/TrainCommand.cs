@@ -35,8 +35,8 @@ internal static class TrainCommand
             var result = Fit(recipe, train, options, progress, cancel.Token);
             progress?.Done();
             foreach (var s in result.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
-            if (recipe.Preprocessing.Framing is FaceFraming { ImagesWithoutFace: > 0 and var withoutFace })
-                Console.Error.WriteLine($"face framing: no face found in {withoutFace} of the images framed in this run; they were used whole");
+            if (recipe.Preprocessing.Framing is FaceFraming framing && framing.NoFaceNote() is { } note)
+                Console.Error.WriteLine(note);
             result.Classifier.Save(output);
             if (curves is not null)
             {

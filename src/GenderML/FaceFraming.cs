@@ -54,6 +54,18 @@ public sealed class FaceFraming : ImageFraming
     /// <summary>How many images framed so far had no face found (they were used whole).</summary>
     public int ImagesWithoutFace => Volatile.Read(ref _withoutFace);
 
+    /// <summary>
+    /// A one-line note for the images framed since <see cref="ImagesWithoutFace"/> was <paramref name="before"/> that had no
+    /// face, or null when every one had.
+    /// </summary>
+    public string? NoFaceNote(int before = 0)
+    {
+        int missed = ImagesWithoutFace - before;
+        return missed > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"face framing: no face found in {missed} of the images framed in this run; they were used whole")
+            : null;
+    }
+
     /// <inheritdoc/>
     public override string Key => string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}");
 

@@ -59,8 +59,8 @@ public static class ModelEvaluator
                 (samples, items) = (source, source.Items);
             }
             float[] p = model.Probabilities(samples, cancellation);
-            if (model.Info.Preprocessing.Framing is FaceFraming framing && framing.ImagesWithoutFace > withoutFace)
-                options.Notes?.Invoke($"face framing: no face found in {framing.ImagesWithoutFace - withoutFace} of the images framed in this run; they were used whole");
+            if (model.Info.Preprocessing.Framing is FaceFraming framing && framing.NoFaceNote(withoutFace) is { } note)
+                options.Notes?.Invoke(note);
             int[] labels = [.. items.Select(i => i.Label)];
             var groups = options.GroupBy is { } key ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
             return Evaluator.Evaluate(labels, p, new EvaluationOptions { Skipped = skipped, Groups = groups }) with { Predictions = Predictions(items, p) };

@@ -105,6 +105,21 @@ public sealed class FaceFramingTests : IDisposable
     }
 
     [Fact]
+    public void AnImageWithoutAFace_IsUsedWholeAndCounted()
+    {
+        var framing = new FaceFraming(FaceFraming.DefaultMargin, FaceApiFixture.ModelsFolder, threads: 2);
+        var blank = new Image(64, 48, PixelFormat.Rgb24, Enumerable.Repeat((byte)128, 64 * 48 * 3).ToArray());
+        Assert.Null(framing.NoFaceNote());
+
+        var framed = framing.Frame([blank]);
+
+        Assert.Equal((64, 48), (framed[0].Width, framed[0].Height));
+        Assert.Equal(1, framing.ImagesWithoutFace);
+        Assert.Contains("no face found in 1 of the images", framing.NoFaceNote());
+        Assert.Null(framing.NoFaceNote(before: 1));
+    }
+
+    [Fact]
     public void Margin_OutsideItsRange_IsRefused() =>
         Assert.All(new[] { -0.5, 1.5, double.NaN }, m => Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming(m, FaceApiFixture.ModelsFolder)));
 }
