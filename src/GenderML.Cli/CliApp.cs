@@ -77,7 +77,7 @@ internal static class CliApp
                 [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--zoom MIN,MAX] [--validation F]
                 [--frame-faces|--no-frame-faces] [--frame-margin M] [--threads N] [--curves FILE.png|FILE.svg]
                                            NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet;
-                                           cnn2, cnn3, vgg and resnet frame every image around its face
+                                           all but logreg frame every image around its face
                                            (face-api's detector) unless --no-frame-faces
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
                 [--group-by KEY] [--predictions FILE.csv]

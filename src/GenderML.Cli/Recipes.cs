@@ -28,8 +28,9 @@ internal static class Recipes
             },
         };
         if (preprocessing.Size is < 16 or > 512) throw new UsageException($"--image-size must be 16–512, not {preprocessing.Size}");
-        // The CNNs frame faces unless told not to: trained on these tight crops alone, they fail on looser framings.
-        bool frameByDefault = name is "cnn2" or "cnn3" or "vgg" or "resnet";
+        // Every pixel model but the logistic baseline frames faces unless told not to: trained on these tight crops alone,
+        // they fail on looser framings. logreg stays the plain baseline on the same pixels as scikit-learn's.
+        bool frameByDefault = name is not "logreg";
         if (a.Flag("--frame-faces") && a.Flag("--no-frame-faces")) throw new UsageException("--frame-faces and --no-frame-faces exclude each other");
         if (a.Flag("--frame-faces") || (frameByDefault && !a.Flag("--no-frame-faces")))
         {
@@ -37,7 +38,7 @@ internal static class Recipes
             if (!(margin >= GenderML.FaceFraming.MinimumMargin && margin <= 1)) throw new UsageException($"--frame-margin takes a fraction of the face box in [{GenderML.FaceFraming.MinimumMargin}, 1], not {margin}");
             preprocessing = preprocessing with { Framing = new GenderML.FaceFraming(margin, a.String("--face-models"), a.Int("--threads", 0)) };
         }
-        else if (a.String("--frame-margin") is not null) throw new UsageException("--frame-margin goes with face framing (--frame-faces, the default for cnn2, cnn3, vgg and resnet)");
+        else if (a.String("--frame-margin") is not null) throw new UsageException("--frame-margin goes with face framing (--frame-faces, the default for every model but logreg)");
         int hidden = a.Int("--hidden", 0);
         return name switch
         {

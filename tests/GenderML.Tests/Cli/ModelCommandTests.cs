@@ -45,7 +45,7 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
-    public void CnnPresets_FrameFacesByDefault_AndNotWhenToldNot()
+    public void PixelModels_FrameFacesByDefault_ButTheLogisticBaseline_AndNotWhenToldNot()
     {
         static JsonElement Preprocessing(string model) => GenderML.Models.ModelArchive.Load(model).Manifest.Preprocessing;
         string framed = Path.Combine(_faces.Root, "framed.zip"), plain = Path.Combine(_faces.Root, "plain.zip");
@@ -59,6 +59,11 @@ public sealed class ModelCommandTests : IDisposable
         (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "cnn2", "--out", plain, "--epochs", "1", "--batch", "8", "--no-frame-faces", .. Common]);
         Assert.True(code == 0, err);
         Assert.False(Preprocessing(plain).TryGetProperty("framing", out _));
+
+        string logreg = Path.Combine(_faces.Root, "logreg.zip");
+        (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "logreg", "--out", logreg, .. Common]);
+        Assert.True(code == 0, err);
+        Assert.False(Preprocessing(logreg).TryGetProperty("framing", out _));
     }
 
     [Fact]
@@ -118,7 +123,7 @@ public sealed class ModelCommandTests : IDisposable
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "0.5")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "1.1,0.5")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--zoom", "0,1")]
-    [InlineData("train", "--model", "dense", "--out", "x.zip", "--frame-margin", "0.1")]
+    [InlineData("train", "--model", "logreg", "--out", "x.zip", "--frame-margin", "0.1")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--no-frame-faces", "--frame-margin", "0.1")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--no-frame-faces")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--frame-margin", "2")]
