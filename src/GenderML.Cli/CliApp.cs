@@ -80,14 +80,17 @@ internal static class CliApp
                                            all but logreg frame every image around its face
                                            (face-api's detector) unless --no-frame-faces
           evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
-                [--group-by KEY] [--predictions FILE.csv]
+                [--group-by KEY] [--predictions FILE.csv] [--no-framing-check]
                                            scores on the test split; --reframe F shrinks each face by F first;
+                                           a report also scores faces shrunk to ×0.7 and ×0.5 (framing
+                                           sensitivity) unless --no-framing-check;
                                            --predictions writes path,label,predicted,pMale per image
           predict --model MODEL.zip IMAGE... [--json] [--detect-faces [--detector ssd|tiny] [--annotate OUT.jpg]]
                                            --model pretrained: face-api's ready age/gender net, no training
           compare --data DIR --models NAME,NAME,... [--split test] [--json] [training options]
-                                           trains each with the same seed and split: accuracy, macro F1, AUC,
-                                           training s, inference ms per image, model size
+                                           trains each with the same seed and split: accuracy (also with the
+                                           faces shrunk to ×0.7), macro F1, AUC, training s, inference ms per
+                                           image, model size
           tune --data DIR --model NAME [--grid "c=0.001,0.01,0.1,1"] [--random N] [--folds K] [--out MODEL.zip] [--json]
                                            stratified k-fold search (logreg: c; networks: lr, epochs, hidden, batch;
                                            several as "lr=0.001,0.003; epochs=5,10"); --out refits the best

@@ -4,17 +4,21 @@ using GenderML.Evaluation;
 namespace GenderML.Cli;
 
 /// <summary>
-/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--predictions FILE.csv] [--reframe F] [--group-by KEY] [--face-models DIR]</c>:
-/// scores a model on the <c>test</c> (or <c>validation</c>) split of a split folder, or on a whole folder.
+/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md [--no-framing-check]] [--predictions FILE.csv] [--reframe F] [--group-by KEY] [--face-models DIR]</c>:
+/// scores a model on the <c>test</c> (or <c>validation</c>) split of a split folder, or on a whole folder; a report also scores
+/// looser framings of the same images (×0.7 and ×0.5).
 /// </summary>
 internal static class EvaluateCommand
 {
+    /// <summary>The looser framings a Markdown report is checked on: faces at 70% and 50% of their size in the frame.</summary>
+    private static readonly double[] FramingCheckFactors = [0.7, 0.5];
+
     public static int Run(string[] args)
     {
-        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror");
+        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror", "--no-framing-check");
         string modelPath = a.Required("--model"), data = a.Required("--data");
         string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by"), predictionsPath = a.String("--predictions");
-        bool json = a.Flag("--json");
+        bool json = a.Flag("--json"), framingCheck = !a.Flag("--no-framing-check");
         double reframe = a.Double("--reframe", 1.0);
         int threads = a.Int("--threads", Environment.ProcessorCount);
         string? cache = a.String("--cache");
@@ -31,8 +35,18 @@ internal static class EvaluateCommand
         var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = Console.Error.WriteLine };
         var report = ModelEvaluator.Evaluate(classifier, test, options);
         if (reportPath is not null)
+        {
+            // The report shows how the accuracy holds on looser framings, unless it is itself about one (--reframe).
+            var framing = new List<FramingCheck>();
+            if (framingCheck && reframe == 1)
+                foreach (double factor in FramingCheckFactors)
+                {
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"framing check for the report: the test images with faces shrunk to ×{factor} (--no-framing-check skips it)"));
+                    framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, options with { Reframe = factor, GroupBy = null })));
+                }
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
-                classifier.Info.Curves);
+                classifier.Info.Curves, framing);
+        }
         if (predictionsPath is not null) File.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
         if (json)
         {

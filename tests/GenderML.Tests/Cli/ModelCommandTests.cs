@@ -78,7 +78,14 @@ public sealed class ModelCommandTests : IDisposable
         Assert.True(code == 0, err);
         foreach (string f in new[] { "report-roc.svg", "report-roc.png", "report-curves.svg", "report-curves.png" })
             Assert.True(File.Exists(Path.Combine(_faces.Root, f)), f);
-        Assert.Contains("report-curves.svg", File.ReadAllText(md));
+        string markdown = File.ReadAllText(md);
+        Assert.Contains("report-curves.svg", markdown);
+        Assert.Contains("## Framing sensitivity", markdown);
+        Assert.Contains("| face at ×0.7 |", markdown);
+        Assert.Contains("| face at ×0.5 |", markdown);
+        (code, _, err) = Run("evaluate", "--model", model, "--data", _faces.Root, "--report", md, "--no-framing-check", "--threads", "2", "--cache", _faces.Cache);
+        Assert.True(code == 0, err);
+        Assert.DoesNotContain("Framing sensitivity", File.ReadAllText(md));
         string[] rows = File.ReadAllLines(csv);
         Assert.Equal("path,label,predicted,pMale", rows[0]);
         Assert.Equal(Data.Dataset.Load(_faces.Root, GenderLabels.Options).Subset(Data.SplitNames.Test).Items.Count, rows.Length - 1);
@@ -91,7 +98,9 @@ public sealed class ModelCommandTests : IDisposable
         Assert.True(code == 0, err);
         var models = JsonDocument.Parse(output).RootElement.GetProperty("models").EnumerateArray().ToList();
         Assert.Equal(["logreg", "dense"], models.Select(m => m.GetProperty("model").GetString()));
-        Assert.Equal(["model", "n", "accuracy", "macroF1", "auc", "trainingSeconds", "inferenceMsPerImage", "modelKB"], Keys(models[0]));
+        Assert.Equal(["model", "n", "accuracy", "reframe", "reframedAccuracy", "macroF1", "auc", "trainingSeconds", "inferenceMsPerImage", "modelKB"], Keys(models[0]));
+        Assert.All(models, m => Assert.Equal(0.7, m.GetProperty("reframe").GetDouble()));
+        Assert.All(models, m => Assert.InRange(m.GetProperty("reframedAccuracy").GetDouble(), 0, 1));
         Assert.All(models, m => Assert.True(m.GetProperty("modelKB").GetDouble() > 0));
         Assert.All(models, m => Assert.Equal(16, m.GetProperty("n").GetInt32()));
         (code, output, err) = Run(["compare", "--data", _faces.Root, "--models", "logreg", .. Common]);

@@ -116,6 +116,19 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
+    public void Framing_checks_show_the_accuracy_beside_the_plain_one_with_the_change()
+    {
+        var plain = Evaluator.Evaluate([0, 1, 0, 1], [0.2, 0.9, 0.3, 0.8]);    // 100%
+        var loose = Evaluator.Evaluate([0, 1, 0, 1], [0.2, 0.9, 0.7, 0.8]);    // 75%
+        string md = EvaluationMarkdown.Render(plain, [new FramingCheck(0.7, loose)]);
+        Assert.Contains("## Framing sensitivity", md, StringComparison.Ordinal);
+        Assert.Contains("| as given | 4 | 100.00% |", md, StringComparison.Ordinal);
+        Assert.Contains("| face at ×0.7 | 4 | 75.00% |", md, StringComparison.Ordinal);
+        Assert.Contains("| −25.00 points |", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("Framing sensitivity", EvaluationMarkdown.Render(plain), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Groups_report_accuracy_per_key()
     {
         var r = Evaluator.Evaluate([0, 1, 0, 1, 1], [0.2, 0.9, 0.7, 0.1, 0.8],
