@@ -62,7 +62,7 @@ internal static class CompareCommand
         foreach (var r in rows)
             sb.Append(CultureInfo.InvariantCulture,
                 $"{r.Kind,-8} {r.Accuracy * 100,8:F2}% {r.Framing.Report.Accuracy * 100,8:F2}% {r.MacroF1,9:F4} {r.RocAuc,8:F4} {r.TrainingSeconds,9:F1} {r.InferenceMsPerImage,9:F3} {r.ModelKilobytes,9:F1}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"({loose}: the test images with each face shrunk to {Comparison.FramingCheckFactor:P0} of its size in the frame, a looser framing)\n");
+        sb.Append(CultureInfo.InvariantCulture, $"({loose}: the test images with each face shrunk to {Comparison.FramingCheckFactor * 100:0}% of its size in the frame, a looser framing)\n");
         return sb.ToString().TrimEnd('\n');
     }
 
