@@ -11,9 +11,9 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
 
     public void Report(TrainingProgress p)
     {
-        if (p.Phase == TrainingProgress.EmbeddingPhase)
+        if (p.Phase is TrainingProgress.EmbeddingPhase or TrainingProgress.PreparingPhase)
         {
-            ReportEmbedding(p);
+            ReportPass(p, p.Phase == TrainingProgress.EmbeddingPhase ? "embedding" : "preparing pixels");
             return;
         }
         bool epochEnd = p.ValidationLoss is not null || (p.Batches == 1 && p.Epoch % 50 == 0);
@@ -34,16 +34,17 @@ internal sealed class ProgressPrinter : IProgress<TrainingProgress>
         }
     }
 
-    // A frozen network's pass over the images: an updating bar on a terminal; otherwise a line at every tenth and at the end.
+    // A pass over the images (the pixel cache being built, a frozen network): an updating bar on a terminal; otherwise a
+    // line at every tenth and at the end.
     private int _lastTenth = -1;
 
-    private void ReportEmbedding(TrainingProgress p)
+    private void ReportPass(TrainingProgress p, string label)
     {
         int tenth = p.Batches == 0 ? 10 : p.Batch * 10 / p.Batches;
         if (!_terminal && tenth == _lastTenth) return;
         _lastTenth = p.Batch == p.Batches ? -1 : tenth;
         string line = string.Create(CultureInfo.InvariantCulture,
-            $"embedding [{Bar(p)}] {p.Batch}/{p.Batches} images | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
+            $"{label} [{Bar(p)}] {p.Batch}/{p.Batches} images | {p.Elapsed:hh\\:mm\\:ss} ETA {p.Remaining:hh\\:mm\\:ss}");
         if (_terminal)
         {
             Console.Error.Write("\r" + line.PadRight(110));

@@ -54,7 +54,9 @@ internal static class TrainCommand
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine($"\ninterrupted; the last finished epoch is in {options.CheckpointPath} — run the same command with --resume to continue");
+            Console.Error.WriteLine(options.CheckpointPath is { } checkpoint && File.Exists(checkpoint)
+                ? $"\ninterrupted; the last finished epoch is in {checkpoint} — run the same command with --resume to continue"
+                : "\ninterrupted before the first epoch ended: nothing to resume; run the same command again");
             return 130;
         }
         finally

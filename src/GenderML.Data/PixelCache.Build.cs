@@ -8,7 +8,8 @@ public sealed unsafe partial class PixelCache
     private const int ChunkItems = 16;
 
     /// <summary>Writes a new cache file for <paramref name="paths"/>, reusing <paramref name="old"/>'s samples where the file is unchanged.</summary>
-    private static (int Reused, int Decoded) Build(string file, string[] paths, PreprocessOptions options, PixelCache? old, int threads)
+    private static (int Reused, int Decoded) Build(string file, string[] paths, PreprocessOptions options, PixelCache? old, int threads,
+        CancellationToken cancellation, IProgress<int>? progress)
     {
         var oldByPath = new Dictionary<string, int>(StringComparer.Ordinal);
         var oldByHash = new Dictionary<UInt128, int>();
@@ -35,7 +36,7 @@ public sealed unsafe partial class PixelCache
                     int count = Math.Min(BlockItems, n - start);
                     ParallelChunks.For(count, ChunkItems, threads, (s, e) =>
                     {
-                        for (int k = s; k < e; k++)
+                        for (int k = s; k < e && !cancellation.IsCancellationRequested; k++)
                         {
                             int i = start + k;
                             bool fromOld;
@@ -43,8 +44,10 @@ public sealed unsafe partial class PixelCache
                             Interlocked.Increment(ref fromOld ? ref reused : ref decoded);
                         }
                     });
-                    if (unframed is not null) FrameBlock(options, unframed.AsSpan(0, count), block, per);
+                    cancellation.ThrowIfCancellationRequested();
+                    if (unframed is not null) FrameBlock(options, unframed.AsSpan(0, count), block, per, cancellation);
                     stream.Write(block, 0, count * per);
+                    progress?.Report(start + count);
                 }
                 byte[] index = WriteIndex(entries);
                 stream.Write(index);
@@ -63,12 +66,13 @@ public sealed unsafe partial class PixelCache
     }
 
     /// <summary>Frames the images decoded into <paramref name="unframed"/> (slot k is sample k of <paramref name="block"/>), writes their samples and clears the slots.</summary>
-    private static void FrameBlock(PreprocessOptions options, Span<Image?> unframed, byte[] block, int per)
+    private static void FrameBlock(PreprocessOptions options, Span<Image?> unframed, byte[] block, int per, CancellationToken cancellation)
     {
         const int Batch = 64;
         var slots = new List<int>(Batch);
         for (int k = 0; k < unframed.Length; k++)
         {
+            if (slots.Count == 0) cancellation.ThrowIfCancellationRequested();
             if (unframed[k] is not null) slots.Add(k);
             if (slots.Count == Batch || (k == unframed.Length - 1 && slots.Count > 0))
             {

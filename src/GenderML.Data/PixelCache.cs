@@ -102,6 +102,7 @@ public sealed unsafe partial class PixelCache : IDisposable
     /// <paramref name="options"/>: sample i belongs to <c>dataset.Items[i]</c>.
     /// </summary>
     /// <exception cref="IOException">The cache folder cannot be written.</exception>
+    /// <exception cref="OperationCanceledException"><see cref="PixelCacheOptions.Cancellation"/> fired during a build.</exception>
     public static PixelCache Open(Dataset dataset, PreprocessOptions options, PixelCacheOptions? cacheOptions = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
@@ -118,7 +119,7 @@ public sealed unsafe partial class PixelCache : IDisposable
         if (old is not null && old.Matches(paths, threads)) return old;
         try
         {
-            var (reused, decoded) = Build(file, paths, options, old, threads);
+            var (reused, decoded) = Build(file, paths, options, old, threads, cacheOptions.Cancellation, cacheOptions.Progress);
             var cache = TryMap(file, options) ?? throw new IOException($"{file}: the cache just written cannot be read back");
             cache.Stats = new PixelCacheStats(file, false, reused, decoded, cache.Failed.Count);
             return cache;

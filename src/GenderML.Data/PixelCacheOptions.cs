@@ -9,6 +9,18 @@ public sealed record PixelCacheOptions
     /// <summary>Decoding threads; 0 or less for all cores.</summary>
     public int Threads { get; init; }
 
+    /// <summary>
+    /// Stops a build (within a chunk of images) with an <see cref="OperationCanceledException"/>; the half-written file is
+    /// removed and the previous cache file, if any, is left as it was.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// Hears how many of the dataset's images a build has prepared (decoded, framed or copied from the previous file), after
+    /// each block of them; not called when the cache file is used as it is.
+    /// </summary>
+    public IProgress<int>? Progress { get; init; }
+
     /// <summary><c>$XDG_CACHE_HOME/genderml</c> when that variable is set, else <c>~/.cache/genderml</c>.</summary>
     public static string DefaultFolder()
     {

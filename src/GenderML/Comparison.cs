@@ -67,7 +67,7 @@ public static class Comparison
     private static ComparisonRow Measure(string kind, TrainedClassifier model, Dataset test, TrainingOptions options, double trainingSeconds,
         CancellationToken cancellation)
     {
-        using var cache = PixelCache.Open(test, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads });
+        using var cache = PixelCache.Open(test, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation });
         var samples = new CacheSampleSource(cache, test);
         if (samples.Count == 0) throw new ArgumentException($"{test.Root}: no readable test images", nameof(test));
         model.Probabilities(new IndexedSampleSource(samples, [0]), cancellation);   // warm-up

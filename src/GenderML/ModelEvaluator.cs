@@ -53,7 +53,7 @@ public static class ModelEvaluator
             }
             else
             {
-                cache = PixelCache.Open(dataset, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads });
+                cache = PixelCache.Open(dataset, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation });
                 skipped.AddRange(cache.Failed.Select(s => new SkippedSample(s.Path, s.Reason)));
                 var source = new CacheSampleSource(cache, dataset);
                 (samples, items) = (source, source.Items);

@@ -38,9 +38,12 @@ public static class Trainer
         // A held-out part shares the cache of the whole set: one file, built once and reused by the next run (two caches
         // of the same folder would replace each other's file, since the cache is named by folder and preprocessing).
         if (recipe is TransferRecipe transfer) return Transfer.TransferTrainer.Fit(transfer, train, validation, options, cancellation, progress);
-        var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads };
-        using var trainCache = PixelCache.Open(whole ?? train, recipe.Preprocessing, cacheOptions);
-        using var validationCache = whole is null && validation is { Items.Count: > 0 } ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions) : null;
+        var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation };
+        using var trainCache = PixelCache.Open(whole ?? train, recipe.Preprocessing,
+            cacheOptions with { Progress = TrainingProgress.PreparingPass(progress, (whole ?? train).Items.Count) });
+        using var validationCache = whole is null && validation is { Items.Count: > 0 }
+            ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions with { Progress = TrainingProgress.PreparingPass(progress, validation.Items.Count) })
+            : null;
         CacheSampleSource trainSamples;
         CacheSampleSource? validationSamples;
         if (whole is not null)

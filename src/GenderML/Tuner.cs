@@ -44,7 +44,7 @@ public static class Tuner
         if (folds < 2) throw new ArgumentException($"cross-validation needs at least 2 folds, not {folds}", nameof(folds));
         options ??= new TrainingOptions();
         options = options with { ValidationFraction = 0, CheckpointPath = null, Resume = false };
-        using var cache = PixelCache.Open(train, recipe.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads });
+        using var cache = PixelCache.Open(train, recipe.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation });
         var samples = new CacheSampleSource(cache, train);
         int[] fold = Folds(samples, folds, options.Seed);
         var results = new List<TuningResult>(settings.Count);

@@ -149,6 +149,84 @@ public sealed class PixelCacheTests
             Assert.Equal((false, 2), (c.Stats.Hit, c.Stats.Decoded));
         Directory.Delete(cacheDir, true);
     }
+
+    [Fact]
+    public void Progress_CountsTheImagesPrepared_AndIsSilentOnAHit()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        var reports = new List<int>();
+        var options = new PixelCacheOptions { Folder = cacheDir, Threads = 2, Progress = new Recorder(reports) };
+        using (PixelCache.Open(d, Gray8, options)) Assert.Equal([6], reports);
+        reports.Clear();
+        using (PixelCache.Open(d, Gray8, options)) Assert.Empty(reports);
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
+    public void CancelledBuild_Throws_AndLeavesThePreviousFileAsItWas()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        Assert.Throws<OperationCanceledException>(() => PixelCache.Open(d, Gray8, new PixelCacheOptions { Folder = cacheDir, Cancellation = cancelled.Token }));
+        Assert.Empty(Directory.GetFiles(cacheDir));
+
+        using (PixelCache.Open(d, Gray8, new PixelCacheOptions { Folder = cacheDir })) { }
+        string file = Assert.Single(Directory.GetFiles(cacheDir));
+        byte[] before = File.ReadAllBytes(file);
+        File.WriteAllBytes(d.Items[0].Path, TinyImages.Png(12, 10, 99));   // a change: the next open rebuilds
+        Assert.Throws<OperationCanceledException>(() => PixelCache.Open(d, Gray8, new PixelCacheOptions { Folder = cacheDir, Cancellation = cancelled.Token }));
+        Assert.Equal([file], Directory.GetFiles(cacheDir));
+        Assert.Equal(before, File.ReadAllBytes(file));
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
+    public void CancellingWhileFraming_StopsBeforeTheNextBatch()
+    {
+        using var t = new TempTree();
+        for (int i = 0; i < 100; i++) t.Add($"{(i % 2 == 0 ? "female" : "male")}/x{i}.png", TinyImages.Png(12, 10, i));
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        using var cancel = new CancellationTokenSource();
+        var framing = new CancelOnFirstBatch(cancel);
+        string cacheDir = t.Root + "-cache";
+        try
+        {
+            Assert.Throws<OperationCanceledException>(() =>
+                PixelCache.Open(d, Gray8 with { Framing = framing }, new PixelCacheOptions { Folder = cacheDir, Threads = 2, Cancellation = cancel.Token }));
+            Assert.Equal(1, framing.Batches);   // 100 images are two batches of framing; the second never ran
+            Assert.Empty(Directory.GetFiles(cacheDir));
+        }
+        finally
+        {
+            if (Directory.Exists(cacheDir)) Directory.Delete(cacheDir, true);
+        }
+    }
+
+    private sealed class Recorder(List<int> reports) : IProgress<int>
+    {
+        public void Report(int value) => reports.Add(value);
+    }
+
+    /// <summary>Frames nothing (images pass as they are) and cancels its token on the first batch.</summary>
+    private sealed class CancelOnFirstBatch(CancellationTokenSource cancel) : ImageFraming
+    {
+        public int Batches { get; private set; }
+
+        public override string Key => "cancel";
+
+        public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images)
+        {
+            Batches++;
+            cancel.Cancel();
+            return images;
+        }
+    }
 }
 
 public sealed class FileStampTests
@@ -201,4 +279,5 @@ public sealed class PixelCacheEdgeTests
         Assert.StartsWith("faces-", PixelCache.FileName("/data/faces", o));
         Assert.EndsWith("-50px-gray8-stretch.gmlpx", PixelCache.FileName("/data/faces", o));
     }
+
 }

@@ -1,10 +1,11 @@
 namespace GenderML.Training;
 
 /// <summary>
-/// Where a training run is, reported after every few batches and at the end of every epoch. Transfer models first run
-/// their frozen network over the images: those reports have <see cref="Phase"/> <see cref="EmbeddingPhase"/>, count
-/// images in <see cref="Batch"/> of <see cref="Batches"/>, time that pass (training set, then validation set) in
-/// <see cref="Elapsed"/> and <see cref="Remaining"/>, and have epoch 0 and NaN losses.
+/// Where a training run is, reported after every few batches and at the end of every epoch. Before the epochs, a pass over
+/// the images may come first: the pixel cache being built (<see cref="Phase"/> <see cref="PreparingPhase"/>; decoding,
+/// and with face framing, detecting every image) or a transfer model's frozen network (<see cref="EmbeddingPhase"/>).
+/// Those reports count images in <see cref="Batch"/> of <see cref="Batches"/>, time that pass in <see cref="Elapsed"/>
+/// and <see cref="Remaining"/>, and have epoch 0 and NaN losses.
 /// </summary>
 /// <param name="Epoch">The current epoch, from 1.</param>
 /// <param name="Epochs">Epochs planned.</param>
@@ -26,14 +27,29 @@ public sealed record TrainingProgress(
     /// <summary>The <see cref="Phase"/> of a frozen network's pass over the images (cache misses only) before a head is fitted.</summary>
     public const string EmbeddingPhase = "embedding";
 
-    /// <summary>What the run is doing: <see cref="TrainingPhase"/> or <see cref="EmbeddingPhase"/>.</summary>
+    /// <summary>The <see cref="Phase"/> of a pixel cache build (decoding, and framing where set) before training.</summary>
+    public const string PreparingPhase = "preparing";
+
+    /// <summary>What the run is doing: <see cref="TrainingPhase"/>, <see cref="PreparingPhase"/> or <see cref="EmbeddingPhase"/>.</summary>
     public string Phase { get; init; } = TrainingPhase;
+
+    /// <summary>
+    /// The progress of one pixel cache build of <paramref name="total"/> images that reports to <paramref name="progress"/>
+    /// as <see cref="PreparingPhase"/>; null when there is no one to report to.
+    /// </summary>
+    internal static IProgress<int>? PreparingPass(IProgress<TrainingProgress>? progress, int total)
+    {
+        var pass = Pass(progress, PreparingPhase);
+        return pass is null ? null : new Reporter(done => pass(done, total));
+    }
 
     /// <summary>
     /// The (done, to do) callback of one embedding pass that reports to <paramref name="progress"/>, timing the pass from
     /// this call and estimating the rest from its pace; null when there is no one to report to.
     /// </summary>
-    internal static Action<int, int>? EmbeddingPass(IProgress<TrainingProgress>? progress)
+    internal static Action<int, int>? EmbeddingPass(IProgress<TrainingProgress>? progress) => Pass(progress, EmbeddingPhase);
+
+    private static Action<int, int>? Pass(IProgress<TrainingProgress>? progress, string phase)
     {
         if (progress is null) return null;
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -41,7 +57,13 @@ public sealed record TrainingProgress(
         {
             var elapsed = clock.Elapsed;
             var remaining = done == 0 ? TimeSpan.Zero : TimeSpan.FromTicks((long)(elapsed.Ticks * ((double)(total - done) / done)));
-            progress.Report(new TrainingProgress(0, 0, done, total, double.NaN, double.NaN, null, null, elapsed, remaining) { Phase = EmbeddingPhase });
+            progress.Report(new TrainingProgress(0, 0, done, total, double.NaN, double.NaN, null, null, elapsed, remaining) { Phase = phase });
         };
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that calls its action on the reporting thread, at once.</summary>
+    private sealed class Reporter(Action<int> report) : IProgress<int>
+    {
+        public void Report(int value) => report(value);
     }
 }

@@ -31,6 +31,26 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void ACacheBuild_IsReportedAsAPreparingPass_BeforeTheEpochs()
+    {
+        var reports = new List<TrainingProgress>();
+        var options = Options(epochs: 1) with { CacheFolder = Path.Combine(_faces.Cache, "fresh") };
+        Trainer.Fit(new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = new PreprocessOptions { Size = 12 } }, Train, null, options,
+            new SyncProgress(reports.Add));
+
+        var preparing = reports.TakeWhile(r => r.Phase == TrainingProgress.PreparingPhase).ToList();
+        Assert.NotEmpty(preparing);
+        Assert.Equal(Train.Items.Count, preparing[^1].Batch);
+        Assert.Equal(Train.Items.Count, preparing[^1].Batches);
+        Assert.All(reports.Skip(preparing.Count), r => Assert.Equal(TrainingProgress.TrainingPhase, r.Phase));
+
+        reports.Clear();   // the cache is there now: nothing to prepare
+        Trainer.Fit(new NeuralNetworkRecipe(NetworkPreset.Dense) { Preprocessing = new PreprocessOptions { Size = 12 } }, Train, null, options,
+            new SyncProgress(reports.Add));
+        Assert.DoesNotContain(reports, r => r.Phase == TrainingProgress.PreparingPhase);
+    }
+
+    [Fact]
     public void LogisticRegressionLearnsTheStripes()
     {
         var recipe = new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 16 }, C = 1 };
