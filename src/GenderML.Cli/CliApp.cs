@@ -42,6 +42,11 @@ internal static class CliApp
         {
             return handler(args[1..]);
         }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine($"\ngenderml {args[0]}: interrupted");
+            return ConsoleCancellation.InterruptedExitCode;
+        }
         catch (UsageException e)
         {
             Console.Error.WriteLine($"genderml {args[0]}: {e.Message}\n\n{Usage}");

@@ -30,7 +30,8 @@ internal static class CompareCommand
         IReadOnlyList<ComparisonRow> rows;
         try
         {
-            rows = Comparison.Run(recipes, train, test, r => options[r.Kind], progress);
+            using var cancel = new ConsoleCancellation();
+            rows = Comparison.Run(recipes, train, test, r => options[r.Kind], progress, cancel.Token);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {

@@ -33,7 +33,8 @@ internal static class EvaluateCommand
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
         var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = Console.Error.WriteLine };
-        var report = ModelEvaluator.Evaluate(classifier, test, options);
+        using var cancel = new ConsoleCancellation();
+        var report = ModelEvaluator.Evaluate(classifier, test, options, cancel.Token);
         if (reportPath is not null)
         {
             // The report shows how the accuracy holds on looser framings, unless it is itself about one (--reframe).
@@ -42,7 +43,7 @@ internal static class EvaluateCommand
                 foreach (double factor in FramingCheckFactors)
                 {
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"framing check for the report: the test images with faces shrunk to ×{factor} (--no-framing-check skips it)"));
-                    framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, options with { Reframe = factor, GroupBy = null })));
+                    framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, options with { Reframe = factor, GroupBy = null }, cancel.Token)));
                 }
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
                 classifier.Info.Curves, framing);

@@ -24,9 +24,7 @@ internal static class TrainCommand
         if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
 
         var train = DatasetArgs.TrainPart(DatasetArgs.Load(data));
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; cancel.Cancel(); };
-        Console.CancelKeyPress += onCancel;
+        using var cancel = new ConsoleCancellation();
         try
         {
             var progress = quiet ? null : new ProgressPrinter();
@@ -57,11 +55,7 @@ internal static class TrainCommand
             Console.Error.WriteLine(options.CheckpointPath is { } checkpoint && File.Exists(checkpoint)
                 ? $"\ninterrupted; the last finished epoch is in {checkpoint} — run the same command with --resume to continue"
                 : "\ninterrupted before the first epoch ended: nothing to resume; run the same command again");
-            return 130;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            return ConsoleCancellation.InterruptedExitCode;
         }
     }
 

@@ -43,7 +43,8 @@ internal static class TuneCommand
         IReadOnlyList<TuningResult> results;
         try
         {
-            results = Tuner.Search(recipe, train, settings, folds, options, progress);
+            using var cancel = new ConsoleCancellation();
+            results = Tuner.Search(recipe, train, settings, folds, options, progress, cancel.Token);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
