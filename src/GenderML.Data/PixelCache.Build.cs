@@ -22,6 +22,7 @@ public sealed unsafe partial class PixelCache
         int per = options.BytesPerImage, n = paths.Length;
         var entries = new Entry[n];
         int reused = 0, decoded = 0;
+        RemoveAbandonedTemps(file);
         string temp = $"{file}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
@@ -63,6 +64,37 @@ public sealed unsafe partial class PixelCache
             if (File.Exists(temp)) File.Delete(temp);
         }
         return (reused, decoded);
+    }
+
+    /// <summary>
+    /// Deletes the half-written files of earlier builds of <paramref name="file"/> (<c>{file}.{pid}.{guid}.tmp</c>) whose
+    /// process is gone — killed before it could clean up. Those of running processes are left alone.
+    /// </summary>
+    private static void RemoveAbandonedTemps(string file)
+    {
+        string name = Path.GetFileName(file);
+        foreach (string temp in Directory.EnumerateFiles(Path.GetDirectoryName(file)!, name + ".*.tmp"))
+        {
+            string[] parts = Path.GetFileName(temp)[(name.Length + 1)..].Split('.');
+            if (parts.Length != 3 || !int.TryParse(parts[0], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+                || IsRunning(pid))
+                continue;
+            try { File.Delete(temp); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another cleaner got there first, or not ours to delete
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Frames the images decoded into <paramref name="unframed"/> (slot k is sample k of <paramref name="block"/>), writes their samples and clears the slots.</summary>

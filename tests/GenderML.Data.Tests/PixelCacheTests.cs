@@ -187,6 +187,27 @@ public sealed class PixelCacheTests
     }
 
     [Fact]
+    public void ABuild_RemovesTheHalfWrittenFilesOfKilledProcesses_ButNotOfLiveOnes()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        Directory.CreateDirectory(cacheDir);
+        string name = PixelCache.FileName(d.Root, Gray8, d.Splits);
+        string dead = Path.Combine(cacheDir, $"{name}.{int.MaxValue - 7}.{Guid.NewGuid():N}.tmp");
+        string live = Path.Combine(cacheDir, $"{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string other = Path.Combine(cacheDir, $"other.gmlpx.{int.MaxValue - 7}.{Guid.NewGuid():N}.tmp");
+        foreach (string f in new[] { dead, live, other }) File.WriteAllBytes(f, new byte[10]);
+
+        using (PixelCache.Open(d, Gray8, new PixelCacheOptions { Folder = cacheDir })) { }
+
+        Assert.False(File.Exists(dead));
+        Assert.True(File.Exists(live));
+        Assert.True(File.Exists(other));   // another cache's leftovers are its own build's business
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
     public void CancellingWhileFraming_StopsBeforeTheNextBatch()
     {
         using var t = new TempTree();
