@@ -3,10 +3,12 @@
 
   smooth C:S ...  L2 plus a smoothness penalty 0.5*S*||Dw||^2 (D: horizontal and vertical pixel differences), L-BFGS-B
   gamma           scikit-learn LogisticRegression on sqrt(x), x^2, log1p(8x), per-image centred x, C in {0.03, 0.1}
+  l1 C ...        an L1 penalty instead of L2 (scikit-learn, liblinear)
 
 Prints test accuracy. Used for docs/BENCHMARKS.md ("Logistic regression: variants tried in session 4").
   /usr/bin/python3 benchmarks/linear/logreg_variants.py /tmp/logreg50 smooth 0.1:0 0.1:10 0.1:100
   /usr/bin/python3 benchmarks/linear/logreg_variants.py /tmp/logreg50 gamma
+  /usr/bin/python3 benchmarks/linear/logreg_variants.py /tmp/logreg50 l1 0.1 0.3 1      (session 5)
 """
 import sys, time, warnings
 import numpy as np
@@ -54,10 +56,22 @@ def gamma(X, y, Xt, yt):
             print(f"{name} C={C}: test {(m.predict(f(Xt)) == yt).mean() * 100:.2f}%", flush=True)
 
 
+def l1(X, y, Xt, yt, cs):
+    from sklearn.linear_model import LogisticRegression
+    warnings.filterwarnings("ignore")
+    for C in cs:
+        t = time.time()
+        m = LogisticRegression(penalty="l1", solver="liblinear", C=C, max_iter=1000, tol=1e-4).fit(X.astype(np.float64), y)
+        print(f"l1 C={C}: test {(m.predict(Xt.astype(np.float64)) == yt).mean() * 100:.2f}%, {(m.coef_ != 0).sum()} non-zero weights"
+              f" ({time.time() - t:.0f} s)", flush=True)
+
+
 if __name__ == "__main__":
     folder, mode = sys.argv[1], sys.argv[2]
     (X, y), (Xt, yt) = load(folder, "train"), load(folder, "test")
     if mode == "smooth":
         smooth(X, y, Xt, yt, [tuple(float(v) for v in a.split(":")) for a in sys.argv[3:]])
+    elif mode == "l1":
+        l1(X, y, Xt, yt, [float(v) for v in sys.argv[3:]])
     else:
         gamma(X, y, Xt, yt)
