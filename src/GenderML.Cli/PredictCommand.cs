@@ -34,6 +34,7 @@ internal static class PredictCommand
         detect |= FacePhotoClassifier.TakesPhotos(classifier);
         if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads, faceModels);
         int failures = 0;
+        var framing = classifier.Info.Preprocessing.Framing as FaceFraming;
         foreach (string path in a.Positional)
         {
             if (PredictCommand.TryLoad(path) is not { } image)
@@ -41,7 +42,10 @@ internal static class PredictCommand
                 failures++;
                 continue;
             }
+            int withoutFace = framing?.ImagesWithoutFace ?? 0;
             var p = classifier.Predict(image);
+            if (framing is not null && framing.ImagesWithoutFace > withoutFace)
+                Console.Error.WriteLine($"genderml predict: {path}: no face found; the whole image was classified (--detect-faces looks for every face in a photo)");
             Console.WriteLine(json
                 ? JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6) })
                 : string.Create(CultureInfo.InvariantCulture, $"{path}\t{p.Label}\t{p.Confidence:F4}"));

@@ -67,7 +67,7 @@ public sealed class FaceFraming : ImageFraming
     }
 
     /// <inheritdoc/>
-    public override string Key => string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}");
+    public override string Key => string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}-large");
 
     /// <inheritdoc/>
     /// <exception cref="FileNotFoundException">The detector's weight file is missing (the message says how to fetch it).</exception>

@@ -10,7 +10,10 @@ namespace GenderML.Transfer;
 /// to the image). The search runs on the crop centred in a canvas of twice its size (a tight crop's face is larger than
 /// the detector's anchors), then, where that found nothing, on the crop as it is (a loosely framed face is small on the
 /// canvas: on kaggle-gender test reframed ×0.5 this cut the images without a face from 1,001 to 270 and raised
-/// `transfer`'s accuracy from 91.62 % to 93.29 %, retrained with it). Images where no face is found are used whole, and counted.
+/// `transfer`'s accuracy from 91.62 % to 93.29 %, retrained with it), and last, for images more than twice the detector's
+/// input side that still had none, at up to <see cref="LargestSearchSide"/> px (a face in a photo shrinks below the
+/// detector's smallest anchors when the whole photo is brought down to 224 px). Images where no face is found are used
+/// whole, and counted.
 /// </summary>
 /// <remarks>
 /// At 160 px (the first version, kept for models saved with it) the 5×5 grid places boxes coarsely: the box found on a
@@ -29,6 +32,12 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
     /// <summary>The input side of models saved before the size was recorded.</summary>
     public const int LegacyDetectorSize = 160;
 
+    /// <summary>The largest input side of the last search, for large images where the others found no face.</summary>
+    public const int LargestSearchSide = 1024;
+
+    // The last search's detectors, by input side (a few sizes: see LargeSearchSide).
+    private readonly Dictionary<int, FaceDetector> _large = [];
+
     private readonly FaceDetector _detector = FaceDetector.Load(FaceModelsFolder.Options(modelsFolder, threads), photos
         ? new FaceDetectorOptions()
         : new FaceDetectorOptions { Kind = FaceDetectorKind.Tiny, TinyInputSize = detectorSize, MinConfidence = 0.3 });
@@ -43,11 +52,12 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
     /// <summary>
     /// The framing's part of a disk-cache key: <c>photo{margin}</c> for photos; for crops <c>canon{margin}</c>, then
     /// <c>-tiny{size}</c> unless the legacy 160 px, then <c>-retry</c> (a second search of the image as it is where the
-    /// padded canvas had no face, since 2026-11-22: entries made without it are not reused).
+    /// padded canvas had no face, since 2026-11-22: entries made without it are not reused) and <c>-large</c> (the last
+    /// search of large images, since session 5).
     /// </summary>
     public string CacheKey => photos
         ? string.Create(CultureInfo.InvariantCulture, $"photo{margin:0.###}")
-        : string.Create(CultureInfo.InvariantCulture, $"canon{margin:0.###}{(detectorSize == LegacyDetectorSize ? "" : $"-tiny{detectorSize}")}-retry");
+        : string.Create(CultureInfo.InvariantCulture, $"canon{margin:0.###}{(detectorSize == LegacyDetectorSize ? "" : $"-tiny{detectorSize}")}-retry-large");
 
     /// <summary>Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>.</summary>
     public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace)
@@ -78,6 +88,17 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
             int[] missed = [.. Enumerable.Range(0, images.Count).Where(i => faces[i].Count == 0)];
             var again = missed.Length == 0 ? [] : _detector.Detect([.. missed.Select(i => images[i])]);
             for (int k = 0; k < missed.Length; k++) (faces[missed[k]], shifted[missed[k]]) = (again[k], false);
+            // A face in a large photo is small once the photo is brought down to the detector's input: where there is
+            // still nothing, search large images once more at (about) their own size.
+            var large = Enumerable.Range(0, images.Count)
+                .Where(i => faces[i].Count == 0 && Math.Max(images[i].Width, images[i].Height) > 2 * detectorSize)
+                .GroupBy(i => LargeSearchSide(images[i]));
+            foreach (var group in large)
+            {
+                int[] indices = [.. group];
+                var found = LargeDetector(group.Key).Detect([.. indices.Select(i => images[i])]);
+                for (int k = 0; k < indices.Length; k++) faces[indices[k]] = found[k];
+            }
         }
         var result = new DetectedFace?[images.Count];
         for (int i = 0; i < images.Count; i++)
@@ -88,6 +109,21 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
             result[i] = largest with { X = largest.X - dx, Y = largest.Y - dy };
         }
         return result;
+    }
+
+    /// <summary>The last search's input side for a large image: its larger side rounded up to a multiple of 192 px from 448 (448, 640, 832), at most <see cref="LargestSearchSide"/>.</summary>
+    internal static int LargeSearchSide(Image image) =>
+        Math.Min(LargestSearchSide, 448 + 192 * Math.Max(0, (Math.Max(image.Width, image.Height) - 448 + 191) / 192));
+
+    private FaceDetector LargeDetector(int side)
+    {
+        lock (_large)
+        {
+            if (!_large.TryGetValue(side, out var detector))
+                _large[side] = detector = FaceDetector.Load(FaceModelsFolder.Options(modelsFolder, threads),
+                    new FaceDetectorOptions { Kind = FaceDetectorKind.Tiny, TinyInputSize = side, MinConfidence = 0.3 });
+            return detector;
+        }
     }
 
     private static Image Pad(Image image)

@@ -55,6 +55,10 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Equal(("faces", FaceFraming.DefaultMargin), (framing.GetProperty("kind").GetString(), framing.GetProperty("margin").GetDouble()));
         // The synthetic faces are not faces to the detector: they are used whole, and the run says so.
         Assert.Contains("of the images framed in this run; they were used whole", err, StringComparison.Ordinal);
+        string image = Directory.GetFiles(_faces.Root, "*.png", SearchOption.AllDirectories)[0];
+        (code, _, err) = Run("predict", "--model", framed, image);
+        Assert.True(code == 0, err);
+        Assert.Contains($"{image}: no face found; the whole image was classified", err, StringComparison.Ordinal);
 
         (code, _, err) = Run(["train", "--data", _faces.Root, "--model", "cnn2", "--out", plain, "--epochs", "1", "--batch", "8", "--no-frame-faces", .. Common]);
         Assert.True(code == 0, err);

@@ -91,12 +91,40 @@ public sealed class CanonicalFramingTests : IDisposable
     }
 
     [Fact]
+    public void ASmallFaceInALargePhoto_IsFoundByTheLastSearch()
+    {
+        var face = KaggleFaces()[0];
+        var photo = new Image(1000, 800, face.Format, Enumerable.Repeat((byte)128, 1000 * 800 * face.Channels).ToArray());
+        int c = face.Channels, left = 600, top = 300;
+        for (int y = 0; y < face.Height; y++)
+            face.Pixels.AsSpan(y * face.Width * c, face.Width * c).CopyTo(photo.Pixels.AsSpan(((top + y) * 1000 + left) * c));
+        var at224 = FaceDetector.Load(FaceApiFixture.Options, new FaceDetectorOptions { Kind = FaceDetectorKind.Tiny, TinyInputSize = 224, MinConfidence = 0.3 });
+        Assert.Empty(at224.Detect(photo));   // brought down to 224 px, the face is about 20 px wide: below the smallest anchors
+
+        var box = new CanonicalFraming(FaceApiFixture.ModelsFolder, 0, 2).Locate([photo])[0];
+
+        Assert.NotNull(box);
+        var (cx, cy) = (box.Value.X + box.Value.Width / 2, box.Value.Y + box.Value.Height / 2);
+        Assert.InRange(cx, left, left + face.Width);
+        Assert.InRange(cy, top, top + face.Height);
+    }
+
+    [Theory]
+    [InlineData(449, 300, 640)]
+    [InlineData(640, 640, 640)]
+    [InlineData(500, 641, 832)]
+    [InlineData(1024, 900, 1024)]
+    [InlineData(5000, 3000, 1024)]
+    public void TheLastSearch_RunsAtAFewSizes_UpTo1024(int width, int height, int side) =>
+        Assert.Equal(side, CanonicalFraming.LargeSearchSide(new Image(width, height, PixelFormat.Gray8)));
+
+    [Fact]
     public void CacheKey_NamesDetectorSizeRetryAndMirror()
     {
         string folder = FaceApiFixture.ModelsFolder;
-        Assert.Equal("canon0.1-retry", new Embedder(folder, null, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
-        Assert.Equal("canon0-tiny224-retry-reframe0.7", new Embedder(folder, null, true, 0, 1).PreprocessingKey(0.7));
-        Assert.Equal("canon0-tiny224-retry-mirror", new Embedder(folder, null, true, 0, 1, mirror: true).PreprocessingKey(null));
+        Assert.Equal("canon0.1-retry-large", new Embedder(folder, null, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
+        Assert.Equal("canon0-tiny224-retry-large-reframe0.7", new Embedder(folder, null, true, 0, 1).PreprocessingKey(0.7));
+        Assert.Equal("canon0-tiny224-retry-large-mirror", new Embedder(folder, null, true, 0, 1, mirror: true).PreprocessingKey(null));
         Assert.Equal("photo0.1", new Embedder(folder, null, true, 0.1, 1, detectFaces: true).PreprocessingKey(null));
         Assert.Equal("whole", new Embedder(folder, null, true, null, 1).PreprocessingKey(1));
     }
