@@ -34,7 +34,6 @@ internal static class PredictCommand
         detect |= FacePhotoClassifier.TakesPhotos(classifier);
         if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads, faceModels);
         int failures = 0;
-        var framing = classifier.Info.Preprocessing.Framing as FaceFraming;
         foreach (string path in a.Positional)
         {
             if (PredictCommand.TryLoad(path) is not { } image)
@@ -42,9 +41,8 @@ internal static class PredictCommand
                 failures++;
                 continue;
             }
-            int withoutFace = framing?.ImagesWithoutFace ?? 0;
             var p = classifier.Predict(image);
-            if (framing is not null && framing.ImagesWithoutFace > withoutFace)
+            if (p.FaceFound == false)
                 Console.Error.WriteLine($"genderml predict: {path}: no face found; the whole image was classified (--detect-faces looks for every face in a photo)");
             Console.WriteLine(json
                 ? JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6) })

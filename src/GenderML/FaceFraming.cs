@@ -71,7 +71,10 @@ public sealed class FaceFraming : ImageFraming
 
     /// <inheritdoc/>
     /// <exception cref="FileNotFoundException">The detector's weight file is missing (the message says how to fetch it).</exception>
-    public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images)
+    public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images) => Frame(images, null);
+
+    /// <summary>As <see cref="Frame(IReadOnlyList{Image})"/>, marking in <paramref name="found"/> (when given) which images had a face.</summary>
+    internal IReadOnlyList<Image> Frame(IReadOnlyList<Image> images, bool[]? found)
     {
         ArgumentNullException.ThrowIfNull(images);
         var result = new Image[images.Count];
@@ -82,6 +85,7 @@ public sealed class FaceFraming : ImageFraming
             for (int k = 0; k < count; k++)
             {
                 var image = images[start + k];
+                if (found is not null) found[start + k] = faces[k] is not null;
                 if (faces[k] is not { } face)
                 {
                     Interlocked.Increment(ref _withoutFace);

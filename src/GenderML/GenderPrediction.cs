@@ -8,6 +8,13 @@ namespace GenderML;
 /// <param name="ProbabilityMale">P(male) in [0, 1].</param>
 public sealed record GenderPrediction(string Label, float ProbabilityMale)
 {
+    /// <summary>
+    /// For models that cut each image to its face first (face framing, the canonical crops of the face-api models): true
+    /// when a face was found, false when none was and the whole image was classified — a guess about whatever the image
+    /// shows. Null for models that read images as they are.
+    /// </summary>
+    public bool? FaceFound { get; init; }
+
     /// <summary>P(female) = 1 − P(male).</summary>
     public float ProbabilityFemale => 1f - ProbabilityMale;
 

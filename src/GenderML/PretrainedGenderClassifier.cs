@@ -50,7 +50,7 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
 
     /// <summary>The prediction and estimated age of each face image.</summary>
     public IReadOnlyList<(GenderPrediction Prediction, float Age)> PredictWithAge(IReadOnlyList<Image> images) =>
-        [.. Inner.PredictWithAge(images).Select(r => (GenderPrediction.FromProbability(r.ProbabilityMale), r.Age))];
+        [.. Inner.PredictionsWithAge(images)];
 
     /// <summary>Not supported: this model has no trained part to save; it is face-api's weights as shipped.</summary>
     /// <exception cref="NotSupportedException">Always; load it again with <see cref="Load"/> (CLI: <c>--model pretrained</c>).</exception>

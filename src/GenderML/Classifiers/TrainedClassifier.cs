@@ -20,8 +20,9 @@ internal abstract class TrainedClassifier : IGenderClassifier
     {
         ArgumentNullException.ThrowIfNull(images);
         var options = Info.Preprocessing;
-        var samples = new ArraySampleSource(ImageSample.WriteAll(images, options), new int[images.Count], options.BytesPerImage);
-        return [.. Probabilities(samples).Select(GenderPrediction.FromProbability)];
+        bool[]? found = options.Framing is FaceFraming ? new bool[images.Count] : null;
+        var samples = new ArraySampleSource(ImageSample.WriteAll(images, options, found), new int[images.Count], options.BytesPerImage);
+        return [.. Probabilities(samples).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found?[i] })];
     }
 
     public abstract void Save(string path);

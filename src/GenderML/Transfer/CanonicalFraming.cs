@@ -59,8 +59,11 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
         ? string.Create(CultureInfo.InvariantCulture, $"photo{margin:0.###}")
         : string.Create(CultureInfo.InvariantCulture, $"canon{margin:0.###}{(detectorSize == LegacyDetectorSize ? "" : $"-tiny{detectorSize}")}-retry-large");
 
-    /// <summary>Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>.</summary>
-    public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace)
+    /// <summary>
+    /// Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>
+    /// and, when given, marked false in <paramref name="found"/> (one slot per image).
+    /// </summary>
+    public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace, bool[]? found = null)
     {
         var faces = Locate(images);
         var result = new Image?[images.Count];
@@ -68,6 +71,7 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
         {
             Image? crop = faces[i] is { } face ? Crop(images[i], face, margin) : null;
             if (crop is null) noFace++;
+            if (found is not null) found[i] = crop is not null;
             result[i] = crop ?? (photos ? null : images[i]);
         }
         return result;

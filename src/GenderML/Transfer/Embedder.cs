@@ -59,11 +59,15 @@ internal sealed class Embedder
     /// <summary>True when images are full photos whose largest SSD face is used; photos without one are errors.</summary>
     public bool DetectFaces => _framing?.Photos == true;
 
-    /// <summary>The embeddings of in-memory images (no cache): [resnet, ageGender] per image, null where not in use.</summary>
-    public (float[]? ResNet, float[]? AgeGender)[] Embed(IReadOnlyList<Image> images, out int noFace)
+    /// <summary>
+    /// The embeddings of in-memory images (no cache): [resnet, ageGender] per image, null where not in use;
+    /// <paramref name="found"/>, when given, says per image whether the framing found a face (all true without framing).
+    /// </summary>
+    public (float[]? ResNet, float[]? AgeGender)[] Embed(IReadOnlyList<Image> images, out int noFace, bool[]? found = null)
     {
         int missing = 0;
-        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing);
+        if (found is not null) Array.Fill(found, true);
+        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing, found);
         noFace = missing;
         var present = Enumerable.Range(0, images.Count).Where(i => frames[i] is not null).ToArray();
         var inner = EmbedFramed([.. present.Select(i => frames[i]!)]);

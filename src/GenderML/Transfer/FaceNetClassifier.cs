@@ -128,17 +128,23 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var embedded = EmbedWithFaces(images);
-        return [.. embedded.Select(e => GenderPrediction.FromProbability(Probability(e)))];
+        return [.. PredictionsWithAge(images).Select(r => r.Prediction)];
     }
 
     /// <summary>P(male) and estimated age of each image (age from the age/gender net; NaN when the model does not run it).</summary>
     /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
-    public (float ProbabilityMale, float Age)[] PredictWithAge(IReadOnlyList<Image> images)
+    public (float ProbabilityMale, float Age)[] PredictWithAge(IReadOnlyList<Image> images) =>
+        [.. PredictionsWithAge(images).Select(r => (r.Prediction.ProbabilityMale, r.Age))];
+
+    /// <summary>As <see cref="PredictWithAge(IReadOnlyList{Image})"/>, as predictions (<see cref="GenderPrediction.FaceFound"/> set where the model frames).</summary>
+    public (GenderPrediction Prediction, float Age)[] PredictionsWithAge(IReadOnlyList<Image> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var embedded = EmbedWithFaces(images);
-        return [.. embedded.Select(e => (Probability(e), e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
+        var found = new bool[images.Count];
+        var embedded = EmbedWithFaces(images, found);
+        bool framed = CanonicalMargin is not null || DetectFaces;
+        return [.. embedded.Select((e, i) => (GenderPrediction.FromProbability(Probability(e)) with { FaceFound = framed ? found[i] : null },
+            e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
     }
 
     /// <summary>
@@ -152,9 +158,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
         return [.. _embedder.EmbedCrops(crops).Select(e => GenderPrediction.FromProbability(Probability(e)))];
     }
 
-    private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images)
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images, bool[]? found = null)
     {
-        var embedded = _embedder.Embed(images, out int noFace);
+        var embedded = _embedder.Embed(images, out int noFace, found);
         LastNoFace = noFace;
         for (int i = 0; i < embedded.Length; i++)
             if (embedded[i].ResNet is null && embedded[i].AgeGender is null)

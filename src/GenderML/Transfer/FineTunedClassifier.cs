@@ -61,9 +61,11 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
         if (images.Count == 0) return [];
         lock (Network)
         {
-            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out int noFace);
+            var found = new bool[images.Count];
+            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out int noFace, found);
             LastNoFace = noFace;
-            return [.. Network.Probabilities(plain, mirrored).Select(GenderPrediction.FromProbability)];
+            bool framed = CanonicalMargin is not null;
+            return [.. Network.Probabilities(plain, mirrored).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = framed ? found[i] : null })];
         }
     }
 

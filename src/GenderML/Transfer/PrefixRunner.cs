@@ -32,11 +32,15 @@ internal sealed class PrefixRunner
     public string Key(double? reframe, bool mirror) => string.Create(CultureInfo.InvariantCulture,
         $"faceresnet-{FineTuneNetwork.PrefixEnd}-{_framing?.CacheKey ?? "whole"}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
 
-    /// <summary>The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors.</summary>
-    public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace)
+    /// <summary>
+    /// The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors; <paramref name="found"/>, when
+    /// given, says per image whether the framing found a face.
+    /// </summary>
+    public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace, bool[]? found = null)
     {
         int missing = 0;
-        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, ref missing).Select((f, i) => f ?? images[i])];
+        if (found is not null) Array.Fill(found, true);
+        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, ref missing, found).Select((f, i) => f ?? images[i])];
         noFace = missing;
         return (Prefixes(framed), mirror ? Prefixes([.. framed.Select(f => f.FlipHorizontal())]) : null);
     }

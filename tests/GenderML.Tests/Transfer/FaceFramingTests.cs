@@ -59,6 +59,14 @@ public sealed class FaceFramingTests : IDisposable
         var loaded = GenderClassifier.Load(path, 2, FaceApiFixture.ModelsFolder);
         Assert.Equal(recipe.Preprocessing.Key, loaded.Info.Preprocessing.Key);
 
+        // Each prediction says whether its image had a face; one without is classified whole.
+        var blank = new Image(64, 48, PixelFormat.Rgb24, Enumerable.Repeat((byte)128, 64 * 48 * 3).ToArray());
+        var face = Image.Load(_fixture.Files[0], new ImageLoadOptions { Format = PixelFormat.Rgb24 });
+        Assert.Equal(new bool?[] { true, false }, loaded.Predict([face, blank]).Select(p => p.FaceFound));
+        var plain = Trainer.Fit(recipe with { Preprocessing = new PreprocessOptions { Size = 32 } }, _fixture.Dataset, null,
+            new Training.TrainingOptions { Epochs = 1, ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
+        Assert.Null(plain.Classifier.Predict(face).FaceFound);
+
         Image[] images = [.. _fixture.Files.Select(f => Image.Load(f))];
         var before = result.Classifier.Predict(images).Select(p => p.ProbabilityMale).ToArray();
         Assert.Equal(before, loaded.Predict(images).Select(p => p.ProbabilityMale).ToArray());

@@ -40,6 +40,17 @@ public sealed class NoFaceTests : IDisposable
         CliRunner.Run([.. args, "--face-models", FaceApiFixture.ModelsFolder, "--threads", "2"]);
 
     [Fact]
+    public void FramingModels_SayPerImageWhetherAFaceWasFound()
+    {
+        var face = FaceApiFixture.LoadGoldenImage("kg01_female_131423.png");
+        var canonical = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, canonicalMargin: 0);
+        Assert.Equal(new bool?[] { true, false }, canonical.Predict([face, Blank()]).Select(p => p.FaceFound));
+        Assert.Equal(new bool?[] { true, false }, canonical.PredictWithAge([face, Blank()]).Select(r => r.Prediction.FaceFound));
+        var whole = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2);
+        Assert.Null(whole.Predict(face).FaceFound);   // reads images as they are
+    }
+
+    [Fact]
     public void PhotoModel_Predict_OnAPhotoWithoutAFace_ThrowsNoFace_NeverNaN()
     {
         var model = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true);
