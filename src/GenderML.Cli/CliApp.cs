@@ -95,7 +95,7 @@ internal static class CliApp
           compare --data DIR --models NAME,NAME,... [--split test] [--json] [training options]
                                            trains each with the same seed and split: accuracy (also with the
                                            faces shrunk to ×0.7), macro F1, AUC, training s, inference ms per
-                                           image, model size
+                                           image (cached pixels, and image to prediction), model size
           tune --data DIR --model NAME [--grid "c=0.001,0.01,0.1,1"] [--random N] [--folds K] [--out MODEL.zip] [--json]
                                            stratified k-fold search (logreg: c; networks: lr, epochs, hidden, batch;
                                            several as "lr=0.001,0.003; epochs=5,10"); --out refits the best

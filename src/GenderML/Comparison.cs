@@ -2,6 +2,7 @@ using System.Diagnostics;
 using GenderML.Classifiers;
 using GenderML.Data;
 using GenderML.Evaluation;
+using GenderML.Imaging;
 using GenderML.Training;
 
 namespace GenderML;
@@ -13,6 +14,11 @@ namespace GenderML;
 /// <param name="RocAuc">Area under the ROC curve (positive class: male).</param>
 /// <param name="TrainingSeconds">Wall-clock seconds of <see cref="Trainer.Fit"/>, pixel cache included.</param>
 /// <param name="InferenceMsPerImage">Milliseconds per test image to compute the probabilities of preprocessed pixels (batches of 64).</param>
+/// <param name="PredictMsPerImage">
+/// Milliseconds per image from a decoded image to its prediction (<see cref="IGenderClassifier.Predict(IReadOnlyList{Image})"/>
+/// on up to <see cref="Comparison.PredictTimingImages"/> test images at once): what serving a new image costs, face
+/// framing (a detector pass) included where the model has it.
+/// </param>
 /// <param name="ModelKilobytes">Size of the saved <c>.zip</c> model in KiB (1024 bytes).</param>
 /// <param name="Report">The full evaluation on the test images.</param>
 /// <param name="Framing">
@@ -20,13 +26,16 @@ namespace GenderML;
 /// the accuracy holds on a looser framing.
 /// </param>
 public sealed record ComparisonRow(string Kind, double Accuracy, double MacroF1, double RocAuc, double TrainingSeconds,
-    double InferenceMsPerImage, double ModelKilobytes, EvaluationReport Report, FramingCheck Framing);
+    double InferenceMsPerImage, double PredictMsPerImage, double ModelKilobytes, EvaluationReport Report, FramingCheck Framing);
 
 /// <summary>The front door of <c>genderml compare</c>: several recipes trained with the same options, seed and split, tested on the same images.</summary>
 public static class Comparison
 {
     /// <summary>The looser framing every row is also scored on (<see cref="ComparisonRow.Framing"/>): faces at 70% of their size.</summary>
     public const double FramingCheckFactor = 0.7;
+
+    /// <summary>How many test images <see cref="ComparisonRow.PredictMsPerImage"/> is timed on (the first readable ones).</summary>
+    public const int PredictTimingImages = 128;
 
     /// <summary>
     /// Trains every recipe of <paramref name="recipes"/> on <paramref name="train"/> with
@@ -74,6 +83,7 @@ public static class Comparison
         var clock = Stopwatch.StartNew();
         float[] p = model.Probabilities(samples, cancellation);
         double ms = clock.Elapsed.TotalMilliseconds / samples.Count;
+        double predictMs = PredictTiming(model, samples.Items);
         var skipped = test.Skipped.Concat(cache.Failed).Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
         var report = Evaluator.Evaluate([.. samples.Items.Select(i => i.Label)], p, new EvaluationOptions { Skipped = skipped });
         string file = Path.Combine(Path.GetTempPath(), $"genderml-compare-{Guid.NewGuid():N}.zip");
@@ -84,11 +94,29 @@ public static class Comparison
             var c = report.Classification;
             var framing = new FramingCheck(FramingCheckFactor, ModelEvaluator.Evaluate(model, test,
                 new ModelEvaluationOptions { Reframe = FramingCheckFactor, Threads = options.Threads, CacheFolder = options.CacheFolder }, cancellation));
-            return new ComparisonRow(kind, report.Accuracy, c.MacroAverage.F1, report.RocAuc, trainingSeconds, ms, kb, report, framing);
+            return new ComparisonRow(kind, report.Accuracy, c.MacroAverage.F1, report.RocAuc, trainingSeconds, ms, predictMs, kb, report, framing);
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    // Image → prediction for the first readable test images, decoded beforehand; one warm-up image first (it also loads a
+    // framing's detector). NaN when none of them can be read any more.
+    private static double PredictTiming(TrainedClassifier model, IReadOnlyList<DatasetItem> items)
+    {
+        var images = new List<Image>(PredictTimingImages);
+        foreach (var item in items)
+        {
+            if (images.Count == PredictTimingImages) break;
+            try { images.Add(Image.Load(item.Path)); }
+            catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException) { }
+        }
+        if (images.Count == 0) return double.NaN;
+        model.Predict(images[0]);
+        var clock = Stopwatch.StartNew();
+        model.Predict(images);
+        return clock.Elapsed.TotalMilliseconds / images.Count;
     }
 }

@@ -102,7 +102,8 @@ public sealed class ModelCommandTests : IDisposable
         Assert.True(code == 0, err);
         var models = JsonDocument.Parse(output).RootElement.GetProperty("models").EnumerateArray().ToList();
         Assert.Equal(["logreg", "dense"], models.Select(m => m.GetProperty("model").GetString()));
-        Assert.Equal(["model", "n", "accuracy", "reframe", "reframedAccuracy", "macroF1", "auc", "trainingSeconds", "inferenceMsPerImage", "modelKB"], Keys(models[0]));
+        Assert.Equal(["model", "n", "accuracy", "reframe", "reframedAccuracy", "macroF1", "auc", "trainingSeconds", "inferenceMsPerImage", "predictMsPerImage", "modelKB"], Keys(models[0]));
+        Assert.All(models, m => Assert.True(m.GetProperty("predictMsPerImage").GetDouble() > 0));
         Assert.All(models, m => Assert.Equal(0.7, m.GetProperty("reframe").GetDouble()));
         Assert.All(models, m => Assert.InRange(m.GetProperty("reframedAccuracy").GetDouble(), 0, 1));
         Assert.All(models, m => Assert.True(m.GetProperty("modelKB").GetDouble() > 0));
