@@ -32,7 +32,12 @@ internal static class EvaluateCommand
 
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
-        var options = new ModelEvaluationOptions { Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = Console.Error.WriteLine };
+        var notes = new List<string>();
+        var options = new ModelEvaluationOptions
+        {
+            Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache,
+            Notes = note => { Console.Error.WriteLine(note); notes.Add(note); },
+        };
         using var cancel = new ConsoleCancellation();
         var report = ModelEvaluator.Evaluate(classifier, test, options, cancel.Token);
         if (reportPath is not null)
@@ -43,10 +48,15 @@ internal static class EvaluateCommand
                 foreach (double factor in FramingCheckFactors)
                 {
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"framing check for the report: the test images with faces shrunk to ×{factor} (--no-framing-check skips it)"));
-                    framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, options with { Reframe = factor, GroupBy = null }, cancel.Token)));
+                    var check = options with
+                    {
+                        Reframe = factor, GroupBy = null,
+                        Notes = note => { Console.Error.WriteLine(note); notes.Add(string.Create(CultureInfo.InvariantCulture, $"faces at ×{factor}: {note}")); },
+                    };
+                    framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, check, cancel.Token)));
                 }
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
-                classifier.Info.Curves, framing);
+                classifier.Info.Curves, framing, notes);
         }
         if (predictionsPath is not null) File.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
         if (json)

@@ -15,10 +15,11 @@ public static class EvaluationMarkdown
     /// <c>&lt;name&gt;-roc.svg</c> (which the report links to) and <c>&lt;name&gt;-roc.png</c>; when the report has
     /// per-image predictions with errors, the sheet of the most confident errors as <c>&lt;name&gt;-errors.png</c>; with <paramref name="curves"/>,
     /// also the training curves as <c>&lt;name&gt;-curves.svg</c> and <c>.png</c>, linked from a section of their own; with
-    /// <paramref name="framing"/>, a section comparing the accuracy on the images as given with that on looser framings of them.
+    /// <paramref name="framing"/>, a section comparing the accuracy on the images as given with that on looser framings of them;
+    /// with <paramref name="notes"/>, a section listing them (what the evaluation remarked on, such as images without a face).
     /// </summary>
     public static void Write(EvaluationReport report, string markdownPath, string title = "Evaluation report", TrainingCurves? curves = null,
-        IReadOnlyList<FramingCheck>? framing = null)
+        IReadOnlyList<FramingCheck>? framing = null, IReadOnlyList<string>? notes = null)
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentException.ThrowIfNullOrEmpty(markdownPath);
@@ -35,6 +36,8 @@ public static class EvaluationMarkdown
             File.WriteAllBytes(Path.Combine(folder, sheetName), ErrorSheet.Render([.. errors.Take(ErrorsShown)]).EncodePng());
         }
         string markdown = Render(report, title, svgName, sheetName, framing);
+        if (notes is { Count: > 0 })
+            markdown += "\n## Notes\n\n" + string.Concat(notes.Select(n => $"- {n}\n"));
         if (curves is { Epochs.Count: > 0 })
         {
             curves.Save(Path.Combine(folder, stem + "-curves.svg"));

@@ -87,6 +87,10 @@ public sealed class ModelCommandTests : IDisposable
         Assert.Contains("## Framing sensitivity", markdown);
         Assert.Contains("| face at ×0.7 |", markdown);
         Assert.Contains("| face at ×0.5 |", markdown);
+        // The synthetic faces are no faces to the detector: the report says so, for the plain and the reframed images.
+        Assert.Contains("## Notes", markdown);
+        Assert.Contains("- face framing: no face found in", markdown);
+        Assert.Contains("- faces at ×0.7: face framing: no face found in", markdown);
         (code, _, err) = Run("evaluate", "--model", model, "--data", _faces.Root, "--report", md, "--no-framing-check", "--threads", "2", "--cache", _faces.Cache);
         Assert.True(code == 0, err);
         Assert.DoesNotContain("Framing sensitivity", File.ReadAllText(md));
