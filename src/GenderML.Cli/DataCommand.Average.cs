@@ -28,7 +28,13 @@ internal static partial class DataCommand
             Console.Error.WriteLine($"genderml data average: {dir}: no images{(split is null ? "" : $" in split '{split}'")}");
             return CliApp.BadInput;
         }
-        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions { Folder = folder });
+        using var cancel = new ConsoleCancellation();
+        var progress = new ProgressPrinter();
+        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions
+        {
+            Folder = folder, Cancellation = cancel.Token, Progress = GenderML.Training.TrainingProgress.PreparingPass(progress, dataset.Items.Count),
+        });
+        progress.Done();
         if (cache is null) return CliApp.BadInput;
         var (means, counts) = ClassMeans(dataset, cache);
         var image = SideBySide(means, options);

@@ -34,10 +34,11 @@ public sealed record TrainingProgress(
     public string Phase { get; init; } = TrainingPhase;
 
     /// <summary>
-    /// The progress of one pixel cache build of <paramref name="total"/> images that reports to <paramref name="progress"/>
-    /// as <see cref="PreparingPhase"/>; null when there is no one to report to.
+    /// The progress of one pixel cache build of <paramref name="total"/> images (for <see cref="Data.PixelCacheOptions.Progress"/>)
+    /// that reports to <paramref name="progress"/> as <see cref="PreparingPhase"/>, timed from this call; null when there is
+    /// no one to report to.
     /// </summary>
-    internal static IProgress<int>? PreparingPass(IProgress<TrainingProgress>? progress, int total)
+    public static IProgress<int>? PreparingPass(IProgress<TrainingProgress>? progress, int total)
     {
         var pass = Pass(progress, PreparingPhase);
         return pass is null ? null : new Reporter(done => pass(done, total));
