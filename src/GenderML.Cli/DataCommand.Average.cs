@@ -28,13 +28,7 @@ internal static partial class DataCommand
             Console.Error.WriteLine($"genderml data average: {dir}: no images{(split is null ? "" : $" in split '{split}'")}");
             return CliApp.BadInput;
         }
-        using var cancel = new ConsoleCancellation();
-        var progress = new ProgressPrinter();
-        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions
-        {
-            Folder = folder, Cancellation = cancel.Token, Progress = GenderML.Training.TrainingProgress.PreparingPass(progress, dataset.Items.Count),
-        });
-        progress.Done();
+        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions { Folder = folder });
         if (cache is null) return CliApp.BadInput;
         var (means, counts) = ClassMeans(dataset, cache);
         var image = SideBySide(means, options);

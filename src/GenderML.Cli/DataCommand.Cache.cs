@@ -20,14 +20,7 @@ internal static partial class DataCommand
         string dir = OneDirectory(a);
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         var clock = Stopwatch.StartNew();
-        using var cancel = new ConsoleCancellation();
-        var progress = new ProgressPrinter();
-        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions
-        {
-            Folder = folder, Threads = threads, Cancellation = cancel.Token,
-            Progress = GenderML.Training.TrainingProgress.PreparingPass(progress, dataset.Items.Count),
-        });
-        progress.Done();
+        using var cache = TryOpenCache(dataset, options, new PixelCacheOptions { Folder = folder, Threads = threads });
         if (cache is null) return CliApp.BadInput;
         long sum = 0;
         for (int i = 0; i < cache.Count; i++)

@@ -37,17 +37,29 @@ internal static partial class DataCommand
         }
     }
 
-    /// <summary>Opens the pixel cache; on an unwritable cache folder writes why (naming --cache-dir) and returns null.</summary>
+    /// <summary>
+    /// Opens the pixel cache, showing the progress of a build on standard error and stopping it on Ctrl+C; on an unwritable
+    /// cache folder writes why (naming --cache-dir) and returns null.
+    /// </summary>
     private static GenderML.Data.PixelCache? TryOpenCache(GenderML.Data.Dataset dataset, GenderML.Data.PreprocessOptions options, GenderML.Data.PixelCacheOptions cacheOptions)
     {
+        using var cancel = new ConsoleCancellation();
+        var progress = new ProgressPrinter();
         try
         {
-            return GenderML.Data.PixelCache.Open(dataset, options, cacheOptions);
+            return GenderML.Data.PixelCache.Open(dataset, options, cacheOptions with
+            {
+                Cancellation = cancel.Token, Progress = GenderML.Training.TrainingProgress.PreparingPass(progress, dataset.Items.Count),
+            });
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"genderml data: cannot write the pixel cache in {cacheOptions.Folder ?? GenderML.Data.PixelCacheOptions.DefaultFolder()}: {e.Message} (choose another folder with --cache-dir)");
             return null;
+        }
+        finally
+        {
+            progress.Done();
         }
     }
 
