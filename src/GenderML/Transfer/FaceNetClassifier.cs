@@ -140,10 +140,9 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     public (GenderPrediction Prediction, float Age)[] PredictionsWithAge(IReadOnlyList<Image> images)
     {
         ArgumentNullException.ThrowIfNull(images);
-        var found = new bool[images.Count];
+        var found = new bool?[images.Count];
         var embedded = EmbedWithFaces(images, found);
-        bool framed = CanonicalMargin is not null || DetectFaces;
-        return [.. embedded.Select((e, i) => (GenderPrediction.FromProbability(Probability(e)) with { FaceFound = framed ? found[i] : null },
+        return [.. embedded.Select((e, i) => (GenderPrediction.FromProbability(Probability(e)) with { FaceFound = found[i] },
             e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
     }
 
@@ -158,7 +157,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
         return [.. _embedder.EmbedCrops(crops).Select(e => GenderPrediction.FromProbability(Probability(e)))];
     }
 
-    private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images, bool[]? found = null)
+    private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images, bool?[]? found = null)
     {
         var embedded = _embedder.Embed(images, out int noFace, found);
         LastNoFace = noFace;

@@ -61,11 +61,10 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
         if (images.Count == 0) return [];
         lock (Network)
         {
-            var found = new bool[images.Count];
+            var found = new bool?[images.Count];
             var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out int noFace, found);
             LastNoFace = noFace;
-            bool framed = CanonicalMargin is not null;
-            return [.. Network.Probabilities(plain, mirrored).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = framed ? found[i] : null })];
+            return [.. Network.Probabilities(plain, mirrored).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
         }
     }
 

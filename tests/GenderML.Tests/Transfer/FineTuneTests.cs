@@ -133,6 +133,7 @@ public sealed class FineTuneTests : IDisposable
         Assert.IsType<FineTunedClassifier>(loaded);
         var after = loaded.Predict(images);
         Assert.Equal(before.Select(p => p.ProbabilityMale), after.Select(p => p.ProbabilityMale));
+        Assert.All(after, p => Assert.True(p.FaceFound));   // canonical crops: every fixture face is found
         Assert.Equal(_fixture.Files.Select(f => f.Contains("_male_", StringComparison.Ordinal) ? "male" : "female"), after.Select(p => p.Label));
 
         // Through the file path (prefix cache) the same bits as in memory.
