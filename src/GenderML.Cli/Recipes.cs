@@ -35,8 +35,14 @@ internal static class Recipes
         if (a.Flag("--frame-faces") || (frameByDefault && !a.Flag("--no-frame-faces")))
         {
             double margin = a.Double("--frame-margin", GenderML.FaceFraming.DefaultMargin);
-            if (!(margin >= GenderML.FaceFraming.MinimumMargin && margin <= 1)) throw new UsageException($"--frame-margin takes a fraction of the face box in [{GenderML.FaceFraming.MinimumMargin}, 1], not {margin}");
-            preprocessing = preprocessing with { Framing = new GenderML.FaceFraming(margin, a.String("--face-models"), a.Int("--threads", 0)) };
+            try
+            {
+                preprocessing = preprocessing with { Framing = new GenderML.FaceFraming(margin, a.String("--face-models"), a.Int("--threads", 0)) };
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw new UsageException($"--frame-margin takes a fraction of the face box in [{GenderML.FaceFraming.MinimumMargin}, 1], not {margin}");
+            }
         }
         else if (a.String("--frame-margin") is not null) throw new UsageException("--frame-margin goes with face framing (--frame-faces, the default for every model but logreg)");
         int hidden = a.Int("--hidden", 0);

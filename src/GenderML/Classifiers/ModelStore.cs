@@ -167,8 +167,14 @@ internal static class ModelStore
             if (size != Transfer.CanonicalFraming.DefaultDetectorSize)
                 throw new ModelFormatException(path, $"face framing with a {size} px detector; this version frames at {Transfer.CanonicalFraming.DefaultDetectorSize} px");
             double margin = f.GetProperty("margin").GetDouble();
-            if (!(margin >= FaceFraming.MinimumMargin && margin <= 1)) throw new ModelFormatException(path, $"face-framing margin {margin} is not in [{FaceFraming.MinimumMargin}, 1]");
-            framing = new FaceFraming(margin, faceModelsFolder, threads);
+            try
+            {
+                framing = new FaceFraming(margin, faceModelsFolder, threads);
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                throw new ModelFormatException(path, $"face-framing margin {margin} is not in [{FaceFraming.MinimumMargin}, 1]");
+            }
         }
         return new()
         {
