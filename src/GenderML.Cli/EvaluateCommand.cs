@@ -32,11 +32,12 @@ internal static class EvaluateCommand
 
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
+        // What the evaluations remark on goes to standard error and into the report's notes.
         var notes = new List<string>();
+        Action<string> NotesTo(string prefix) => note => { Console.Error.WriteLine(note); notes.Add(prefix + note); };
         var options = new ModelEvaluationOptions
         {
-            Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache,
-            Notes = note => { Console.Error.WriteLine(note); notes.Add(note); },
+            Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = NotesTo(""),
         };
         using var cancel = new ConsoleCancellation();
         var report = ModelEvaluator.Evaluate(classifier, test, options, cancel.Token);
@@ -48,11 +49,7 @@ internal static class EvaluateCommand
                 foreach (double factor in FramingCheckFactors)
                 {
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"framing check for the report: the test images with faces shrunk to ×{factor} (--no-framing-check skips it)"));
-                    var check = options with
-                    {
-                        Reframe = factor, GroupBy = null,
-                        Notes = note => { Console.Error.WriteLine(note); notes.Add(string.Create(CultureInfo.InvariantCulture, $"faces at ×{factor}: {note}")); },
-                    };
+                    var check = options with { Reframe = factor, GroupBy = null, Notes = NotesTo(string.Create(CultureInfo.InvariantCulture, $"faces at ×{factor}: ")) };
                     framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, check, cancel.Token)));
                 }
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
