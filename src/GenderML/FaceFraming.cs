@@ -74,7 +74,7 @@ public sealed class FaceFraming : ImageFraming
     public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images) => Frame(images, null);
 
     /// <summary>As <see cref="Frame(IReadOnlyList{Image})"/>, marking in <paramref name="found"/> (when given) which images had a face.</summary>
-    internal IReadOnlyList<Image> Frame(IReadOnlyList<Image> images, bool[]? found)
+    internal IReadOnlyList<Image> Frame(IReadOnlyList<Image> images, bool?[]? found)
     {
         ArgumentNullException.ThrowIfNull(images);
         var result = new Image[images.Count];

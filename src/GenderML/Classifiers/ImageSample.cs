@@ -8,8 +8,11 @@ internal static class ImageSample
 {
     public static byte[] WriteAll(IReadOnlyList<Image> images, PreprocessOptions options) => WriteAll(images, options, null);
 
-    /// <summary>As <see cref="WriteAll(IReadOnlyList{Image}, PreprocessOptions)"/>; with face framing, <paramref name="faceFound"/> (when given) says which images had a face.</summary>
-    public static byte[] WriteAll(IReadOnlyList<Image> images, PreprocessOptions options, bool[]? faceFound)
+    /// <summary>
+    /// As <see cref="WriteAll(IReadOnlyList{Image}, PreprocessOptions)"/>; with face framing, <paramref name="faceFound"/> (when
+    /// given) says which images had a face (its slots are left as they are, null in a new array, without).
+    /// </summary>
+    public static byte[] WriteAll(IReadOnlyList<Image> images, PreprocessOptions options, bool?[]? faceFound)
     {
         ArgumentNullException.ThrowIfNull(images);
         var framed = images.Count == 0 || options.Framing is null ? images

@@ -20,9 +20,9 @@ internal abstract class TrainedClassifier : IGenderClassifier
     {
         ArgumentNullException.ThrowIfNull(images);
         var options = Info.Preprocessing;
-        bool[]? found = options.Framing is FaceFraming ? new bool[images.Count] : null;
+        var found = new bool?[images.Count];
         var samples = new ArraySampleSource(ImageSample.WriteAll(images, options, found), new int[images.Count], options.BytesPerImage);
-        return [.. Probabilities(samples).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found?[i] })];
+        return [.. Probabilities(samples).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
     }
 
     public abstract void Save(string path);

@@ -61,9 +61,9 @@ internal sealed class CanonicalFraming(string modelsFolder, double margin, int t
 
     /// <summary>
     /// Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>
-    /// and, when given, marked false in <paramref name="found"/> (one slot per image).
+    /// and, when given, marked false in <paramref name="found"/> (one slot per image; true where a face was found).
     /// </summary>
-    public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace, bool[]? found = null)
+    public IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, ref int noFace, bool?[]? found = null)
     {
         var faces = Locate(images);
         var result = new Image?[images.Count];

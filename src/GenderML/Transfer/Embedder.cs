@@ -61,14 +61,13 @@ internal sealed class Embedder
 
     /// <summary>
     /// The embeddings of in-memory images (no cache): [resnet, ageGender] per image, null where not in use;
-    /// <paramref name="found"/>, when given, says per image whether the framing found a face (null without framing).
+    /// <paramref name="found"/>, when given, says per image whether the framing found a face (its slots are left as they
+    /// are, null in a new array, without framing).
     /// </summary>
     public (float[]? ResNet, float[]? AgeGender)[] Embed(IReadOnlyList<Image> images, out int noFace, bool?[]? found = null)
     {
         int missing = 0;
-        var flags = found is null || _framing is null ? null : new bool[images.Count];
-        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing, flags);
-        if (found is not null) for (int i = 0; i < images.Count; i++) found[i] = flags?[i];
+        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing, found);
         noFace = missing;
         var present = Enumerable.Range(0, images.Count).Where(i => frames[i] is not null).ToArray();
         var inner = EmbedFramed([.. present.Select(i => frames[i]!)]);

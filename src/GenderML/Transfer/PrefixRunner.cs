@@ -34,14 +34,13 @@ internal sealed class PrefixRunner
 
     /// <summary>
     /// The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors; <paramref name="found"/>, when
-    /// given, says per image whether the framing found a face (null without framing).
+    /// given, says per image whether the framing found a face (its slots are left as they are, null in a new array, without
+    /// framing).
     /// </summary>
     public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace, bool?[]? found = null)
     {
         int missing = 0;
-        var flags = found is null || _framing is null ? null : new bool[images.Count];
-        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, ref missing, flags).Select((f, i) => f ?? images[i])];
-        if (found is not null) for (int i = 0; i < images.Count; i++) found[i] = flags?[i];
+        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, ref missing, found).Select((f, i) => f ?? images[i])];
         noFace = missing;
         return (Prefixes(framed), mirror ? Prefixes([.. framed.Select(f => f.FlipHorizontal())]) : null);
     }
