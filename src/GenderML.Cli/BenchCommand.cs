@@ -17,7 +17,7 @@ internal static class BenchCommand
         bool json = options.Flag("--json");
         bool skipSgemm = options.Flag("--skip-sgemm");
         int threads = options.Int("--threads", Environment.ProcessorCount);
-        string modelsFolder = options.String("--face-models") ?? FaceApi.FaceModelOptions.FindDefaultFolder();
+        string? modelsFolder = options.String("--face-models");
         options.ThrowOnUnknown();
         if (threads < 1) throw new UsageException($"--threads takes a positive number, not {threads}");
         if (options.Positional.Count > 0) throw new UsageException($"unexpected '{options.Positional[0]}'");

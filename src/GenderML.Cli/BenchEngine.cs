@@ -70,7 +70,7 @@ internal static class BenchEngine
     /// random 150×150 RGB images (the network's input size, so preprocessing is only the normalisation), with the
     /// face-api weights in <paramref name="modelsFolder"/>.
     /// </summary>
-    public static InferResult Infer(string modelsFolder, int threads)
+    public static InferResult Infer(string? modelsFolder, int threads)
     {
         const int batch = 32, side = FaceRecognitionNet.InputSize;
         var random = new Random(3);

@@ -101,8 +101,8 @@ internal static class CliApp
                                            several as "lr=0.001,0.003; epochs=5,10"); --out refits the best
           bench engine [--json] [--threads N]  SGEMM, training and face-ResNet inference throughput on synthetic data
 
-        face-api models (pretrained, transfer*) read their weights from --face-models DIR (default: models/face-api
-        found above the working folder or the program; fetch them with scripts/fetch-models.sh); they re-crop each
+        face-api models (pretrained, transfer*) and face framing read the face-api weights packaged with GenderML
+        (--face-models DIR reads them from a folder instead, e.g. models/face-api of a checkout); they re-crop each
         image to its detected face (--canonical-margin M|none, default 0; the tiny detector at 160 px for transfer
         and 224 for pretrained and the other transfer models; train --canonical-detector N sets it); pretrained and
         transfer average each prediction with the mirror image's (--no-mirror turns that off). transfer reads the

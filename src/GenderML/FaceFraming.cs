@@ -14,7 +14,7 @@ namespace GenderML;
 /// crops still reads a loosely framed face (whole head and background) or one off centre. Images without a detected face
 /// are used as they are, and counted in <see cref="ImagesWithoutFace"/>.
 /// </summary>
-/// <remarks>The detector's weights are read from the face-api models folder on first use, not on construction.</remarks>
+/// <remarks>The detector's weights (packaged in GenderML.FaceApi.Models) are read on first use, not on construction.</remarks>
 public sealed class FaceFraming : ImageFraming
 {
     private const int Batch = 32;
@@ -23,16 +23,15 @@ public sealed class FaceFraming : ImageFraming
 
     /// <summary>A face framing with <paramref name="margin"/> (a fraction of the box, −0.3 to 1; below 0 cuts inside the box).</summary>
     /// <param name="margin">Widening of the detector's box on each side, as a fraction of its side.</param>
-    /// <param name="modelsFolder">The face-api weights (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</param>
+    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: the packaged ones).</param>
     /// <param name="threads">Threads for the detector (0: every core).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="margin"/> is not in [−0.3, 1].</exception>
     public FaceFraming(double margin = DefaultMargin, string? modelsFolder = null, int threads = 0)
     {
         if (!(margin >= MinimumMargin && margin <= 1)) throw new ArgumentOutOfRangeException(nameof(margin), margin, "the margin is a fraction of the face box, −0.3 to 1");
         Margin = margin;
-        string folder = modelsFolder ?? FaceModelsFolder.Default();
         int t = threads > 0 ? threads : Environment.ProcessorCount;
-        _framing = new Lazy<CanonicalFraming>(() => new CanonicalFraming(folder, margin, t));
+        _framing = new Lazy<CanonicalFraming>(() => new CanonicalFraming(modelsFolder, margin, t));
     }
 
     /// <summary>The smallest margin: −0.3 keeps the central 40% of the box.</summary>
@@ -70,7 +69,7 @@ public sealed class FaceFraming : ImageFraming
     public override string Key => string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}-large");
 
     /// <inheritdoc/>
-    /// <exception cref="FileNotFoundException">The detector's weight file is missing (the message says how to fetch it).</exception>
+    /// <exception cref="FileNotFoundException">A weights folder was given and lacks the detector's file (the message says how to fix it).</exception>
     public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images) => Frame(images, null);
 
     /// <summary>As <see cref="Frame(IReadOnlyList{Image})"/>, marking in <paramref name="found"/> (when given) which images had a face.</summary>

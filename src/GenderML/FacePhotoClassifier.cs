@@ -26,12 +26,12 @@ public sealed class FacePhotoClassifier
     /// <summary>The detector in use.</summary>
     public FaceDetector Detector { get; }
 
-    /// <summary>Loads the detector (SSD unless <paramref name="options"/> says otherwise) from <paramref name="modelsFolder"/> (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</summary>
-    /// <exception cref="FileNotFoundException">A weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
+    /// <summary>Loads the detector (SSD unless <paramref name="options"/> says otherwise) from <paramref name="modelsFolder"/> (null: the packaged weights).</summary>
+    /// <exception cref="FileNotFoundException"><paramref name="modelsFolder"/> was given and lacks a weight file.</exception>
     public static FacePhotoClassifier Load(IGenderClassifier classifier, string? modelsFolder = null, FaceDetectorOptions? options = null, int threads = 0)
     {
         ArgumentNullException.ThrowIfNull(classifier);
-        var models = FaceModelsFolder.Options(modelsFolder ?? FaceModelsFolder.Default(), threads > 0 ? threads : Environment.ProcessorCount);
+        var models = FaceModelsFolder.Options(modelsFolder, threads > 0 ? threads : Environment.ProcessorCount);
         return new FacePhotoClassifier(classifier, FaceDetector.Load(models, options));
     }
 

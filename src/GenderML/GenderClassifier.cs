@@ -10,8 +10,8 @@ public static class GenderClassifier
     /// <param name="path">The model file.</param>
     /// <param name="threads">Threads for prediction (default: every core).</param>
     /// <param name="faceModelsFolder">
-    /// The face-api weights folder that transfer and pretrained models read their backbone from; null: the first
-    /// <c>models/face-api</c> found walking up from the working folder, then from the program's folder.
+    /// A folder of face-api weights for the face framing and the backbone of transfer models to read instead of the ones
+    /// packaged in GenderML.FaceApi.Models; null (the default): the packaged ones.
     /// </param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid GenderML model, or a backbone weight file it needs is missing or altered; the message names the problem and the fix.</exception>

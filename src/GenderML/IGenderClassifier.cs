@@ -21,7 +21,11 @@ public interface IGenderClassifier
     /// <summary>Classifies a batch of face images; the i-th prediction belongs to the i-th image.</summary>
     IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images);
 
-    /// <summary>Saves the model as a self-contained <c>.zip</c> (written to a temporary file, then renamed).</summary>
+    /// <summary>
+    /// Saves the model as a self-contained <c>.zip</c> (written to a temporary file, then renamed): it loads in any process
+    /// that references the GenderML package. The face-api weights that face framing and transfer models run on are
+    /// referenced by sha256 rather than copied: they ship in the GenderML.FaceApi.Models package GenderML depends on.
+    /// </summary>
     /// <exception cref="NotSupportedException">The model is <see cref="PretrainedGenderClassifier"/>, which has nothing trained to save.</exception>
     void Save(string path);
 }

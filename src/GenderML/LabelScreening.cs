@@ -30,7 +30,7 @@ public sealed record LabelScreeningOptions
     /// <summary>Where the embedding cache lives (null = the default cache folder); `transfer` evaluations share it.</summary>
     public string? CacheFolder { get; init; }
 
-    /// <summary>The face-api weights folder; null finds <c>models/face-api</c> above the working folder.</summary>
+    /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): the packaged ones.</summary>
     public string? ModelsFolder { get; init; }
 }
 
@@ -55,7 +55,7 @@ public static class LabelScreening
         if (!(options.Threshold is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(options), "the threshold is a probability in (0, 1)");
         var clock = Stopwatch.StartNew();
         int threads = Math.Max(1, options.Threads);
-        var embedder = new Embedder(options.ModelsFolder ?? FaceModelsFolder.Default(), FaceResNetFeatures.StageMeans, ageGender: false, canonicalMargin: 0,
+        var embedder = new Embedder(options.ModelsFolder, FaceResNetFeatures.StageMeans, ageGender: false, canonicalMargin: 0,
             threads, framingDetectorSize: CanonicalFraming.LegacyDetectorSize, mirror: true);
         var items = data.Items;
         var errors = new string?[items.Count];

@@ -17,26 +17,25 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     /// <inheritdoc/>
     public ClassifierInfo Info => Inner.Info;
 
-    /// <summary>Loads the age/gender weights from <paramref name="modelsFolder"/> (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</summary>
-    /// <param name="modelsFolder">The face-api weights folder.</param>
+    /// <summary>Loads face-api's age/gender net (from the GenderML.FaceApi.Models package unless <paramref name="modelsFolder"/> is given).</summary>
+    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: the packaged ones).</param>
     /// <param name="threads">Threads for inference (default: every core).</param>
     /// <param name="canonicalMargin">When set, faces are re-cropped to the detected face box widened by this margin first.</param>
-    /// <exception cref="FileNotFoundException">The weight file is missing (the message says to run <c>scripts/fetch-models.sh</c>).</exception>
-    /// <exception cref="InvalidDataException">The weight file is altered.</exception>
+    /// <exception cref="FileNotFoundException"><paramref name="modelsFolder"/> lacks a weight file (the message says how to fix it).</exception>
+    /// <exception cref="InvalidDataException">A weight file is altered.</exception>
     /// <param name="detectFaces">Images are full photos: the largest face the SSD detector finds is used (a photo without one gets P(male) NaN in evaluation, where it is reported).</param>
     /// <param name="mirror">When true, P(male) and age are the means over the image and its mirror image (test-time mirror averaging).</param>
     public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false, bool mirror = false)
     {
-        string folder = modelsFolder ?? FaceModelsFolder.Default();
         int t = threads > 0 ? threads : Environment.ProcessorCount;
-        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
+        var files = FaceModelsFolder.Hashes(modelsFolder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
         var info = new ClassifierInfo
         {
             Kind = TransferStore.PretrainedKind,
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
             Preprocessing = TransferStore.Preprocessing(null),
         };
-        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces, mirror: mirror));
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, modelsFolder, files, null, null, null, t, detectFaces, mirror: mirror));
     }
 
     /// <inheritdoc/>

@@ -31,7 +31,7 @@ public sealed class AgeGenderNet
     }
 
     /// <summary>Loads <c>age_gender_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
-    /// <exception cref="FileNotFoundException">A weight file is missing (run <c>scripts/fetch-models.sh</c>).</exception>
+    /// <exception cref="FileNotFoundException">A weights folder was given and lacks a weight file.</exception>
     /// <exception cref="InvalidDataException">A weight file is altered.</exception>
     public static AgeGenderNet Load(FaceModelOptions options)
     {

@@ -30,7 +30,7 @@ public sealed class FaceDetector
     public FaceDetectorOptions Options => _options;
 
     /// <summary>Loads the detector chosen by <paramref name="options"/> (SSD when null) from <paramref name="models"/>' folder (sha256-checked).</summary>
-    /// <exception cref="FileNotFoundException">A weight file is missing (run <c>scripts/fetch-models.sh</c>).</exception>
+    /// <exception cref="FileNotFoundException">A weights folder was given and lacks a weight file.</exception>
     /// <exception cref="InvalidDataException">A weight file is altered.</exception>
     public static FaceDetector Load(FaceModelOptions models, FaceDetectorOptions? options = null)
     {

@@ -2,9 +2,12 @@ using GenderML.Core;
 
 namespace GenderML.FaceApi;
 
-/// <summary>Where the face-api weights live and how much of the machine the networks may use.</summary>
-/// <param name="ModelsFolder">The folder holding the face-api 1.7.15 weight files (<c>models/face-api</c> after <c>scripts/fetch-models.sh</c>).</param>
-public sealed record FaceModelOptions(string ModelsFolder)
+/// <summary>Which face-api weights the networks read and how much of the machine they may use.</summary>
+/// <param name="ModelsFolder">
+/// A folder holding the face-api 1.7.15 weight files to read instead of the packaged ones; null (the default) reads
+/// the weights embedded in the GenderML.FaceApi.Models package. Either way every file's sha256 is checked.
+/// </param>
+public sealed record FaceModelOptions(string? ModelsFolder = null)
 {
     /// <summary>Threads for the convolutions; null uses every core.</summary>
     public ComputeOptions? Compute { get; init; }
@@ -12,21 +15,19 @@ public sealed record FaceModelOptions(string ModelsFolder)
     /// <summary>Images run through a network at once; larger batches use more memory. Default 32.</summary>
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>
-    /// The folder used when none is given: the first <c>models/face-api</c> found walking up from the current folder,
-    /// then from the program's folder; else <c>models/face-api</c> under the current folder (reported as missing on load).
-    /// </summary>
-    public static string FindDefaultFolder() => Transfer.FaceModelsFolder.Default();
-
     /// <summary>The thread count the options allow.</summary>
     internal int Threads => Compute?.Threads ?? Environment.ProcessorCount;
 
     internal void Validate()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(ModelsFolder);
+        if (ModelsFolder is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(ModelsFolder);
+            if (!Directory.Exists(ModelsFolder))
+                throw new DirectoryNotFoundException(
+                    $"{ModelsFolder}: face-api models folder (ModelsFolder) not found; {ModelFiles.FetchHint}");
+        }
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(BatchSize);
-        if (!Directory.Exists(ModelsFolder))
-            throw new DirectoryNotFoundException($"{ModelsFolder}: face-api models folder not found; {ModelFiles.FetchHint}");
     }
 
     /// <summary>Runs <paramref name="run"/> on consecutive slices of at most <see cref="BatchSize"/> items.</summary>

@@ -1,15 +1,20 @@
 using System.Security.Cryptography;
+using GenderML.FaceApi.Models;
 
 namespace GenderML.FaceApi;
 
 /// <summary>
 /// The face-api 1.7.15 weight files this port accepts, with their sha256 (faceapi-models.md §1,
-/// scripts/face-api-1.7.15.sha256), and the checks that turn a missing or altered file into an error
-/// that says how to fix it.
+/// scripts/face-api-1.7.15.sha256), read from the GenderML.FaceApi.Models package or from a folder given explicitly,
+/// and the checks that turn a missing or altered file into an error that says how to fix it.
 /// </summary>
 internal static class ModelFiles
 {
-    public const string FetchHint = "run scripts/fetch-models.sh to fetch the @vladmandic/face-api 1.7.15 weights";
+    /// <summary>What to do when a weights folder given explicitly lacks a file or holds an altered one.</summary>
+    public const string FetchHint = "put the @vladmandic/face-api 1.7.15 weights there (the repository's "
+        + "scripts/fetch-models.sh fetches them), or leave the folder unset to use the packaged ones";
+
+    private const string PackageHint = "the GenderML.FaceApi.Models package is damaged; restore or reinstall it";
 
     private static readonly Dictionary<string, string> Sha256 = new(StringComparer.Ordinal)
     {
@@ -23,26 +28,47 @@ internal static class ModelFiles
         ["tiny_face_detector_model-weights_manifest.json"] = "5d1af4849ac48d5b985f4a9b16010c512353ddd6fcc63d50fd0bc9e9e64296e5",
     };
 
-    /// <summary>Reads <paramref name="fileName"/> from <paramref name="folder"/> after checking it is present and unaltered.</summary>
+    /// <summary>Where <paramref name="fileName"/> is read from, for messages: its path, or the package and its name.</summary>
+    public static string Describe(string? folder, string fileName) =>
+        folder is null ? $"GenderML.FaceApi.Models:{fileName}" : Path.Combine(folder, fileName);
+
+    /// <summary>
+    /// Reads <paramref name="fileName"/> from <paramref name="folder"/>, or from the packaged weights when it is null,
+    /// after checking it is one of the known files and its sha256 is the known one.
+    /// </summary>
     /// <exception cref="FileNotFoundException">The file is absent.</exception>
-    /// <exception cref="InvalidDataException">The file's sha256 differs from the known one.</exception>
-    public static byte[] ReadVerified(string folder, string fileName)
+    /// <exception cref="InvalidDataException">The file is not a known one, or its sha256 differs from the known one.</exception>
+    public static byte[] ReadVerified(string? folder, string fileName)
     {
+        string source = Describe(folder, fileName);
+        string hint = folder is null ? PackageHint : FetchHint;
+        if (!Sha256.TryGetValue(fileName, out string? expected))
+            throw new InvalidDataException($"{source}: not one of the known face-api 1.7.15 weight files; {hint}");
+        byte[] bytes = Read(folder, fileName);
+        string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (actual != expected)
+            throw new InvalidDataException(
+                $"{source}: sha256 {actual} is not the expected {expected} (file altered or truncated); {hint}");
+        return bytes;
+    }
+
+    /// <summary>The sha256 of <paramref name="fileName"/> as read from <paramref name="folder"/> (null: the packaged weights).</summary>
+    /// <exception cref="FileNotFoundException">The file is absent.</exception>
+    public static string HashOf(string? folder, string fileName) =>
+        Convert.ToHexStringLower(SHA256.HashData(Read(folder, fileName)));
+
+    private static byte[] Read(string? folder, string fileName)
+    {
+        if (folder is null)
+        {
+            using var stream = FaceApiWeights.Open(fileName);
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
         string path = Path.Combine(folder, fileName);
         if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: face-api weight file not found; {FetchHint} (or pass the folder that holds them)", path);
-        byte[] bytes = File.ReadAllBytes(path);
-        if (Sha256.TryGetValue(fileName, out string? expected))
-        {
-            string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            if (actual != expected)
-                throw new InvalidDataException($"{path}: sha256 {actual} is not the expected {expected} (file altered or truncated); delete it and {FetchHint}");
-        }
-        else
-        {
-            throw new InvalidDataException($"{path}: not one of the known face-api 1.7.15 weight files; {FetchHint}");
-        }
-
-        return bytes;
+            throw new FileNotFoundException($"{path}: face-api weight file not found; {FetchHint}", path);
+        return File.ReadAllBytes(path);
     }
 }

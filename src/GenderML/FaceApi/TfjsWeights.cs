@@ -15,8 +15,9 @@ namespace GenderML.FaceApi;
 /// </remarks>
 internal static class TfjsWeights
 {
-    /// <summary>Loads model <paramref name="modelName"/> (e.g. <c>age_gender_model</c>) from <paramref name="folder"/>, sha256-checked.</summary>
-    public static WeightMap Load(string folder, string modelName)
+    /// <summary>Loads model <paramref name="modelName"/> (e.g. <c>age_gender_model</c>) from <paramref name="folder"/>
+    /// (null: the packaged weights), sha256-checked.</summary>
+    public static WeightMap Load(string? folder, string modelName)
     {
         string manifestName = modelName + "-weights_manifest.json";
         byte[] manifest = ModelFiles.ReadVerified(folder, manifestName);

@@ -24,7 +24,7 @@ namespace GenderML.Transfer;
 /// With <c>photos</c> set (<c>--detect-faces</c>: full photos), the SSD detector at face-api's defaults is used instead and
 /// images without a face get null, for the caller to report.
 /// </remarks>
-internal sealed class CanonicalFraming(string modelsFolder, double margin, int threads, bool photos = false, int detectorSize = CanonicalFraming.DefaultDetectorSize)
+internal sealed class CanonicalFraming(string? modelsFolder, double margin, int threads, bool photos = false, int detectorSize = CanonicalFraming.DefaultDetectorSize)
 {
     /// <summary>The tiny detector's input side for new models.</summary>
     public const int DefaultDetectorSize = 224;

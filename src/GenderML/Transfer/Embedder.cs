@@ -27,7 +27,7 @@ internal sealed class Embedder
     private readonly int _threads;
 
     /// <summary>The networks in use (<paramref name="resnet"/>: what to read out of the face ResNet, null when it is not run), framing and mirror averaging.</summary>
-    public Embedder(string modelsFolder, FaceResNetFeatures? resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false,
+    public Embedder(string? modelsFolder, FaceResNetFeatures? resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false,
         int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
     {
         var options = FaceModelsFolder.Options(modelsFolder, threads);

@@ -15,7 +15,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 {
     private readonly Embedder _embedder;
 
-    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
+    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string? modelsFolder,
         IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
         Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false,
         FaceResNetFeatures resnetFeatures = FaceResNetFeatures.Descriptor)
@@ -60,7 +60,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
     public bool DetectFaces { get; }
 
-    public string ModelsFolder { get; }
+    public string? ModelsFolder { get; }
 
     /// <summary>Weight file name → sha256 the model was built with.</summary>
     public IReadOnlyDictionary<string, string> BackboneFiles { get; }

@@ -36,7 +36,7 @@ internal static class FineTuneStore
     }
 
     public static FineTunedClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
-        string modelsFolder, IReadOnlyDictionary<string, string> files, double? margin, int framingDetectorSize)
+        string? modelsFolder, IReadOnlyDictionary<string, string> files, double? margin, int framingDetectorSize)
     {
         var ft = a.GetProperty("fineTune");
         string through = ft.GetProperty("frozenThrough").GetString() ?? "";

@@ -26,7 +26,7 @@ internal static class FineTuneTrainer
         if (recipe.Head != TransferHead.Logistic) throw new ArgumentException("fine-tuning trains its own logistic head; leave --head at logreg");
         if (recipe.DetectFaces) throw new ArgumentException("fine-tuning does not take --detect-faces yet; crop the faces first or train without --fine-tune");
         var clock = Stopwatch.StartNew();
-        string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
+        string? folder = recipe.ModelsFolder;
         var files = FaceModelsFolder.Hashes(folder, PrefixRunner.WeightFiles(recipe.CanonicalMargin is not null));
         var weights = TfjsWeights.Load(folder, "face_recognition_model");
         var runner = new PrefixRunner(folder, weights, recipe.CanonicalMargin, o.Threads, recipe.EffectiveCanonicalDetectorSize);

@@ -13,7 +13,7 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
 {
     private readonly Lazy<PrefixRunner> _runner;
 
-    public FineTunedClassifier(ClassifierInfo info, double? canonicalMargin, string modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
+    public FineTunedClassifier(ClassifierInfo info, double? canonicalMargin, string? modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
         FineTuneNetwork network, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
     {
         Info = info;
@@ -37,7 +37,7 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
     /// <inheritdoc/>
     public string CachedOutputs => "prefixes";
 
-    public string ModelsFolder { get; }
+    public string? ModelsFolder { get; }
 
     /// <summary>Weight file name → sha256 the model was built with.</summary>
     public IReadOnlyDictionary<string, string> BackboneFiles { get; }

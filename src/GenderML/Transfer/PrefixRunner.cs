@@ -17,7 +17,7 @@ internal sealed class PrefixRunner
     private readonly CanonicalFraming? _framing;
     private readonly int _threads;
 
-    public PrefixRunner(string modelsFolder, WeightMap weights, double? canonicalMargin, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
+    public PrefixRunner(string? modelsFolder, WeightMap weights, double? canonicalMargin, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
     {
         _options = FaceModelsFolder.Options(modelsFolder, threads);
         _resnet = new FaceResNet(weights);

@@ -80,7 +80,6 @@ internal static class TransferStore
     public static TrainedClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
         IReadOnlyDictionary<string, byte[]>? entries = null, string? modelsFolder = null)
     {
-        modelsFolder ??= FaceModelsFolder.Default();
         string backboneName = a.GetProperty("backbone").GetString() ?? "";
         TransferBackbone? backbone = backboneName == PretrainedKind ? null : Enum.Parse<TransferBackbone>(backboneName, ignoreCase: false);
         double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
@@ -96,12 +95,19 @@ internal static class TransferStore
         foreach (var p in a.GetProperty("backboneFiles").EnumerateObject()) files[p.Name] = p.Value.GetString() ?? "";
         foreach (var (file, sha) in files)
         {
-            string weightPath = Path.Combine(modelsFolder, file);
-            if (!File.Exists(weightPath))
-                throw new ModelFormatException(path, $"the backbone weight file {weightPath} is missing: this {info.Kind} model references it by sha256 {sha} instead of including it; {FaceModelsFolder.FetchHint} (or pass the folder that holds it: faceModelsFolder, or --face-models DIR on the command line)");
-            string actual = FaceModelsFolder.Hashes(modelsFolder, [file])[file];
+            // The model references the face-api weights by sha256 instead of including them: they are packaged.
+            string weightPath = FaceApi.ModelFiles.Describe(modelsFolder, file);
+            string actual;
+            try { actual = FaceModelsFolder.Hashes(modelsFolder, [file])[file]; }
+            catch (FileNotFoundException e)
+            {
+                throw new ModelFormatException(path, $"this {info.Kind} model's backbone weight file is missing: {e.Message}");
+            }
             if (actual != sha)
-                throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
+                throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model "
+                    + $"was built on {sha}; " + (modelsFolder is null
+                        ? "it needs other face-api weights: pass a folder that holds them (faceModelsFolder)"
+                        : FaceApi.ModelFiles.FetchHint));
         }
         if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin, size);
         if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect, framingDetectorSize: size, mirror: mirror);

@@ -17,7 +17,7 @@ internal static class TransferTrainer
     {
         if (recipe.FineTune is not null) return FineTuneTrainer.Fit(recipe, train, validation, o, progress, cancellation);
         var clock = Stopwatch.StartNew();
-        string folder = recipe.ModelsFolder ?? FaceModelsFolder.Default();
+        string? folder = recipe.ModelsFolder;
         var b = recipe.Backbone;
         var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null, recipe.DetectFaces));
         var r = recipe.EffectiveResNetFeatures;
