@@ -1,5 +1,5 @@
 // TransferAndPhotos: transfer learning on the frozen face ResNet, face-api's ready gender/age model (no training), and
-// every face in a full photo. Needs the face-api weights in models/face-api (./setup.sh or scripts/fetch-models.sh).
+// every face in a full photo. The face-api weights come with the packages (GenderML.FaceApi.Models).
 // Run: dotnet run -- path/to/faces [photo.jpg]   (faces: female/ and male/, optionally inside train/ and test/)
 using GenderML;
 using GenderML.Classifiers;
