@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Packs the library (GenderML and its GenderML.Data/.Core/.Imaging/.FaceApi.Models dependencies) and the GenderML.Cli tool
-# into artifacts/packages, restores the samples from that folder as an outside app would, and runs QuickStart on a folder
-# of faces. scripts/check-outside.sh runs OutsideApp and the tool from outside the checkout.
+# Packs the library (GenderML and its GenderML.Data/.Core/.Imaging/.FaceApi.Models dependencies) and the GenderML.Cli
+# tool into artifacts/packages, restores the samples from that folder as an outside app would, and runs QuickStart on a
+# folder of faces. scripts/check-outside.sh runs OutsideApp and the tool from outside the checkout.
 #   samples/run.sh [FACES_DIR]      (default: ../shared/data/kaggle-gender)
 #   samples/run.sh --build-only     (pack and build the samples; what CI runs)
 set -euo pipefail

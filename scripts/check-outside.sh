@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Checks that GenderML works outside this checkout, with nothing but its packages or its built command, from a temporary
-# folder and with another HOME (so no models/face-api, cache or NuGet folder of this machine is found):
-#  1. samples/OutsideApp, published from the packed packages, trains, saves and reloads a framed cnn3 and a transfer model,
-#     loads pretrained, and predicts faces; the GenderML.Cli tool installed from the same packages (--tool-path) predicts
-#     the same with the same models.
-#  2. the CLI as `dotnet publish` writes it, copied alone to the temporary folder, prints the same `predict --json` output
-#     for pretrained, a framed cnn2 and a transfer model trained in the checkout as ./genderml does in the checkout.
-# Needs the packages samples/run.sh packs (artifacts/packages). Trains on a few hundred faces for 2 epochs: about a minute.
+# Checks that GenderML works outside this checkout, with nothing but its packages or its built command, from a
+# temporary folder and with another HOME (so no models/face-api, cache or NuGet folder of this machine is found):
+#  1. samples/OutsideApp, published from the packed packages, trains, saves and reloads a framed cnn3 and a transfer
+#     model, loads pretrained, and predicts faces; the GenderML.Cli tool installed from the same packages
+#     (--tool-path) predicts the same with the same models.
+#  2. the CLI as `dotnet publish` writes it, copied alone to the temporary folder, prints the same `predict --json`
+#     output for pretrained, a framed cnn2 and a transfer model trained in the checkout as ./genderml does there.
+# Needs the packages samples/run.sh packs (artifacts/packages). Trains on 300 faces for 2 epochs: a minute or two.
 #   scripts/check-outside.sh [FACES_DIR]     (default: ../shared/data/kaggle-gender; its train/ and test/ are used)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -14,7 +14,8 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 data="$(cd "${1:-$root/../shared/data/kaggle-gender}" && pwd)"
 feed="$root/artifacts/packages"
-ls "$feed"/GenderML.Cli.*.nupkg >/dev/null 2>&1 || { echo "no packages in $feed: run samples/run.sh --build-only first" >&2; exit 1; }
+ls "$feed"/GenderML.Cli.*.nupkg >/dev/null 2>&1 ||
+  { echo "no packages in $feed: run samples/run.sh --build-only first" >&2; exit 1; }
 work="$(mktemp -d "${TMPDIR:-/tmp}/genderml-outside.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 case "$work/" in "$root"/*) echo "$work is inside the checkout" >&2; exit 1;; esac
@@ -46,8 +47,9 @@ done
 
 echo "== 2. the published CLI alone, against ./genderml in the checkout"
 dotnet publish src/GenderML.Cli/GenderML.Cli.csproj -c Release -o "$work/cli" -nologo -v quiet
-./genderml train --data "$work/faces" --model cnn2 --epochs 2 --seed 1 --quiet --cache "$work/cache" --out "$work/cnn2.zip"
-./genderml train --data "$work/faces" --model transfer --quiet --cache "$work/cache" --out "$work/transfer.zip"
+train=(train --data "$work/faces" --seed 1 --quiet --cache "$work/cache")
+./genderml "${train[@]}" --model cnn2 --epochs 2 --out "$work/cnn2.zip"
+./genderml "${train[@]}" --model transfer --out "$work/transfer.zip"
 for model in pretrained "$work/cnn2.zip" "$work/transfer.zip"; do
   same "published CLI on $(basename "$model")" "$(./genderml predict --model "$model" "${images[@]}" --json)" \
     "$(outside dotnet "$work/cli/GenderML.Cli.dll" predict --model "$model" "${images[@]}" --json)"

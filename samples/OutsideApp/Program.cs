@@ -1,6 +1,6 @@
-// OutsideApp: what an app outside this repository does with nothing but the GenderML packages: train a framed cnn3 and
-// a transfer model, save and reload both, load the ready pretrained model, and predict faces with each. No weights folder
-// is given: face framing and the face-api networks read the weights packaged in GenderML.FaceApi.Models.
+// OutsideApp: what an app outside this repository does with nothing but the GenderML packages: train a framed cnn3
+// and a transfer model, save and reload both, load the ready pretrained model, and predict faces with each. No weights
+// folder is given: face framing and the face-api networks read the weights packaged in GenderML.FaceApi.Models.
 // Run: dotnet run -- FACES_DIR OUT_DIR IMAGE...   (FACES_DIR: female/ and male/; a few hundred images are enough)
 // Prints one line per model and image, "MODEL<TAB>JSON", the JSON as `genderml predict --model MODEL --json` prints it.
 using System.Text.Json;
@@ -59,7 +59,8 @@ int Print(string name, IGenderClassifier model, IGenderClassifier? beforeSaving)
             Console.Error.WriteLine($"{name}: {path}: the reloaded model predicts otherwise than before saving");
             differ++;
         }
-        string json = JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6) });
+        double pMale = Math.Round((double)p.ProbabilityMale, 6);
+        string json = JsonSerializer.Serialize(new { path, label = p.Label, pMale });
         Console.WriteLine($"{name}\t{json}");
     }
     return differ;

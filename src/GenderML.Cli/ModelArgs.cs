@@ -6,8 +6,8 @@ namespace GenderML.Cli;
 internal static class ModelArgs
 {
     /// <summary>
-    /// The model at <paramref name="path"/> (face-api weights from <paramref name="faceModels"/>, null: the packaged ones);
-    /// a missing or invalid file is a <see cref="BadInputException"/>.
+    /// The model at <paramref name="path"/> (face-api weights from <paramref name="faceModels"/>, null: the packaged
+    /// ones); a missing or invalid file is a <see cref="BadInputException"/>.
     /// </summary>
     public static IGenderClassifier Load(string path, int threads, double? canonicalMargin = null, bool detectFaces = false, string? faceModels = null, bool mirror = false)
     {

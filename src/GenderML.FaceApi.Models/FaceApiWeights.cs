@@ -16,15 +16,16 @@ public static class FaceApiWeights
     private static readonly Assembly Self = typeof(FaceApiWeights).Assembly;
 
     /// <summary>The names of the embedded files, in ordinal order.</summary>
-    public static IReadOnlyList<string> FileNames { get; } = [.. Self.GetManifestResourceNames().Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> FileNames { get; } =
+        [.. Self.GetManifestResourceNames().Order(StringComparer.Ordinal)];
 
-    /// <summary>Opens the embedded file <paramref name="fileName"/> (e.g. <c>age_gender_model.bin</c>) for reading.</summary>
+    /// <summary>Opens the embedded file <paramref name="fileName"/> (<c>age_gender_model.bin</c>, …) for reading.</summary>
     /// <exception cref="FileNotFoundException">No embedded file has that name.</exception>
     public static Stream Open(string fileName)
     {
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         return Self.GetManifestResourceStream(fileName) ?? throw new FileNotFoundException(
-            $"{fileName}: not one of the face-api {Version} weight files in GenderML.FaceApi.Models ({string.Join(", ", FileNames)})",
-            fileName);
+            $"{fileName}: not one of the face-api {Version} weight files in GenderML.FaceApi.Models "
+            + $"({string.Join(", ", FileNames)})", fileName);
     }
 }

@@ -14,7 +14,7 @@ namespace GenderML;
 /// crops still reads a loosely framed face (whole head and background) or one off centre. Images without a detected face
 /// are used as they are, and counted in <see cref="ImagesWithoutFace"/>.
 /// </summary>
-/// <remarks>The detector's weights (packaged in GenderML.FaceApi.Models) are read on first use, not on construction.</remarks>
+/// <remarks>The detector's weights (in GenderML.FaceApi.Models) are read on first use, not on construction.</remarks>
 public sealed class FaceFraming : ImageFraming
 {
     private const int Batch = 32;
@@ -23,7 +23,7 @@ public sealed class FaceFraming : ImageFraming
 
     /// <summary>A face framing with <paramref name="margin"/> (a fraction of the box, −0.3 to 1; below 0 cuts inside the box).</summary>
     /// <param name="margin">Widening of the detector's box on each side, as a fraction of its side.</param>
-    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: the packaged ones).</param>
+    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: those).</param>
     /// <param name="threads">Threads for the detector (0: every core).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="margin"/> is not in [−0.3, 1].</exception>
     public FaceFraming(double margin = DefaultMargin, string? modelsFolder = null, int threads = 0)
@@ -69,7 +69,7 @@ public sealed class FaceFraming : ImageFraming
     public override string Key => string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}-large");
 
     /// <inheritdoc/>
-    /// <exception cref="FileNotFoundException">A weights folder was given and lacks the detector's file (the message says how to fix it).</exception>
+    /// <exception cref="FileNotFoundException">A weights folder was given and lacks the detector's file.</exception>
     public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images) => Frame(images, null);
 
     /// <summary>As <see cref="Frame(IReadOnlyList{Image})"/>, marking in <paramref name="found"/> (when given) which images had a face.</summary>

@@ -26,7 +26,10 @@ public sealed class FacePhotoClassifier
     /// <summary>The detector in use.</summary>
     public FaceDetector Detector { get; }
 
-    /// <summary>Loads the detector (SSD unless <paramref name="options"/> says otherwise) from <paramref name="modelsFolder"/> (null: the packaged weights).</summary>
+    /// <summary>
+    /// Loads the detector (SSD unless <paramref name="options"/> says otherwise) from <paramref name="modelsFolder"/>
+    /// (null: the packaged weights).
+    /// </summary>
     /// <exception cref="FileNotFoundException"><paramref name="modelsFolder"/> was given and lacks a weight file.</exception>
     public static FacePhotoClassifier Load(IGenderClassifier classifier, string? modelsFolder = null, FaceDetectorOptions? options = null, int threads = 0)
     {

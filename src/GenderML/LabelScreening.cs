@@ -30,7 +30,7 @@ public sealed record LabelScreeningOptions
     /// <summary>Where the embedding cache lives (null = the default cache folder); `transfer` evaluations share it.</summary>
     public string? CacheFolder { get; init; }
 
-    /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): the packaged ones.</summary>
+    /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): those.</summary>
     public string? ModelsFolder { get; init; }
 }
 

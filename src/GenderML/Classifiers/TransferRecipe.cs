@@ -98,7 +98,7 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// <summary><see cref="Mirror"/>, or the backbone's default when it is null.</summary>
     public bool EffectiveMirror => Mirror ?? Backbone == TransferBackbone.FaceResNet;
 
-    /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): the packaged ones.</summary>
+    /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): those.</summary>
     public string? ModelsFolder { get; init; }
 
     /// <summary>The model kind of a backbone: <c>transfer</c>, <c>transfer-xception</c> or <c>transfer-fusion</c>.</summary>

@@ -28,7 +28,7 @@ internal static class ModelFiles
         ["tiny_face_detector_model-weights_manifest.json"] = "5d1af4849ac48d5b985f4a9b16010c512353ddd6fcc63d50fd0bc9e9e64296e5",
     };
 
-    /// <summary>Where <paramref name="fileName"/> is read from, for messages: its path, or the package and its name.</summary>
+    /// <summary>Where <paramref name="fileName"/> is read from, for messages: its path, or the package and name.</summary>
     public static string Describe(string? folder, string fileName) =>
         folder is null ? $"GenderML.FaceApi.Models:{fileName}" : Path.Combine(folder, fileName);
 
@@ -37,7 +37,7 @@ internal static class ModelFiles
     /// after checking it is one of the known files and its sha256 is the known one.
     /// </summary>
     /// <exception cref="FileNotFoundException">The file is absent.</exception>
-    /// <exception cref="InvalidDataException">The file is not a known one, or its sha256 differs from the known one.</exception>
+    /// <exception cref="InvalidDataException">The file is not a known one, or its sha256 is not the known one.</exception>
     public static byte[] ReadVerified(string? folder, string fileName)
     {
         string source = Describe(folder, fileName);
@@ -52,7 +52,7 @@ internal static class ModelFiles
         return bytes;
     }
 
-    /// <summary>The sha256 of <paramref name="fileName"/> as read from <paramref name="folder"/> (null: the packaged weights).</summary>
+    /// <summary>The sha256 of <paramref name="fileName"/> read from <paramref name="folder"/> (null: the packaged weights).</summary>
     /// <exception cref="FileNotFoundException">The file is absent.</exception>
     public static string HashOf(string? folder, string fileName) =>
         Convert.ToHexStringLower(SHA256.HashData(Read(folder, fileName)));
