@@ -1,3 +1,4 @@
+using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Transfer;
 
@@ -8,7 +9,7 @@ namespace GenderML;
 /// softmax output on the image taken as a face crop (centred zero padding, legacy bilinear resize to 112×112), and
 /// the net's age regression is available through <see cref="PredictWithAge(Image)"/>.
 /// </summary>
-public sealed class PretrainedGenderClassifier : IGenderClassifier
+public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScorer
 {
     private PretrainedGenderClassifier(FaceNetClassifier inner) => Inner = inner;
 
@@ -44,6 +45,9 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
 
     /// <inheritdoc/>
     public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images) => Inner.Predict(images);
+
+    DatasetScores IDatasetScorer.Score(Data.Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation) =>
+        Inner.Score(dataset, options, cancellation);
 
     /// <summary>The prediction and the net's estimated age in years (its raw regression output) of one face image.</summary>
     public (GenderPrediction Prediction, float Age) PredictWithAge(Image image) => PredictWithAge([image])[0];

@@ -1,3 +1,5 @@
+using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Training;
 
@@ -7,7 +9,7 @@ namespace GenderML.Classifiers;
 /// What every trained model shares: it maps preprocessed samples (<see cref="ClassifierInfo.Preprocessing"/>) to
 /// P(male). Images are turned into samples here; evaluation feeds samples straight from the pixel cache.
 /// </summary>
-internal abstract class TrainedClassifier : IGenderClassifier
+internal abstract class TrainedClassifier : IGenderClassifier, IDatasetScorer
 {
     public abstract ClassifierInfo Info { get; }
 
@@ -24,6 +26,10 @@ internal abstract class TrainedClassifier : IGenderClassifier
         var samples = new ArraySampleSource(ImageSample.WriteAll(images, options, found), new int[images.Count], options.BytesPerImage);
         return [.. Probabilities(samples).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
     }
+
+    /// <summary>P(male) of a dataset's files, from the pixel cache (or, reframed, preprocessed in memory).</summary>
+    public virtual DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation) =>
+        PixelScoring.Score(this, dataset, options, cancellation);
 
     public abstract void Save(string path);
 }

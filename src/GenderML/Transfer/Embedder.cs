@@ -9,7 +9,12 @@ namespace GenderML.Transfer;
 /// <param name="CacheHits">Images whose embedding came from the cache.</param>
 /// <param name="Computed">Images run through the network now.</param>
 /// <param name="NoFace">Images (canonical framing only) where no face was found, used whole.</param>
-internal sealed record EmbeddingStats(int CacheHits, int Computed, int NoFace);
+internal sealed record EmbeddingStats(int CacheHits, int Computed, int NoFace)
+{
+    /// <summary>A one-line note of this pass for a cache of <paramref name="outputs"/> ("embeddings", "prefixes").</summary>
+    public string Note(string outputs, bool framed) => string.Create(CultureInfo.InvariantCulture,
+        $"{outputs}: {CacheHits} from the cache, {Computed} computed{(framed ? $"; canonical framing found no face in {NoFace} of the computed images (used whole)" : "")}");
+}
 
 /// <summary>
 /// Turns images into frozen-network embeddings: the face ResNet's 128-d descriptor or its 640 stage means

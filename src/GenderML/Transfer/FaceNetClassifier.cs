@@ -1,4 +1,6 @@
 using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 using GenderML.Linear;
@@ -11,7 +13,7 @@ namespace GenderML.Transfer;
 /// kind <c>pretrained</c>) or a logistic head on standardised embeddings (kinds <c>transfer*</c>). It reads images,
 /// not 50×50 cache samples: face-api's own padding and legacy bilinear resize run on the original image.
 /// </summary>
-internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
+internal sealed class FaceNetClassifier : TrainedClassifier
 {
     private readonly Embedder _embedder;
 
@@ -45,9 +47,6 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     public double? CanonicalMargin { get; }
 
-    /// <inheritdoc/>
-    public string CachedOutputs => "embeddings";
-
     /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
     public int FramingDetectorSize { get; }
 
@@ -79,11 +78,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     public int Threads { get; }
 
-    /// <summary>Images of the last prediction or evaluation call where canonical framing found no face.</summary>
-    public int LastNoFace { get; private set; }
 
-    /// <summary>The cache statistics of the last file-based call.</summary>
-    public EmbeddingStats? LastStats { get; private set; }
 
     public static bool UsesResNet(TransferBackbone? b) => b is TransferBackbone.FaceResNet or TransferBackbone.Fusion;
 
@@ -122,7 +117,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     }
 
     public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
+        throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with Evaluator.Evaluate");
 
     /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
@@ -159,8 +154,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images, bool?[]? found = null)
     {
-        var embedded = _embedder.Embed(images, out int noFace, found);
-        LastNoFace = noFace;
+        var embedded = _embedder.Embed(images, out _, found);
         for (int i = 0; i < embedded.Length; i++)
             if (embedded[i].ResNet is null && embedded[i].AgeGender is null)
                 throw new NoFaceException(i, string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -169,14 +163,23 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     }
 
     /// <summary>P(male) of image files through the embedding cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
-    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors, CancellationToken cancellation = default)
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors,
+        out EmbeddingStats stats, CancellationToken cancellation = default)
     {
-        var embedded = _embedder.EmbedFiles(paths, cacheFolder, reframe, errors, out var stats, cancellation);
-        LastStats = stats;
-        LastNoFace = stats.NoFace;
+        var embedded = _embedder.EmbedFiles(paths, cacheFolder, reframe, errors, out stats, cancellation);
         var p = new float[paths.Count];
         for (int i = 0; i < p.Length; i++) p[i] = errors[i] is null ? Probability(embedded[i]) : float.NaN;
         return p;
+    }
+
+    /// <summary>P(male) of a dataset's files through the embedding cache.</summary>
+    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    {
+        var items = dataset.Items;
+        var errors = new string?[items.Count];
+        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
+            errors, out var stats, cancellation);
+        return DatasetScores.Kept(items, p, errors, [stats.Note("embeddings", CanonicalMargin is not null)]);
     }
 
     public override void Save(string path) => TransferStore.Save(path, this);

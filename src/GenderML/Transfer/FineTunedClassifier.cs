@@ -1,4 +1,6 @@
 using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Training;
 
@@ -9,7 +11,7 @@ namespace GenderML.Transfer;
 /// the frozen prefix (face-api weights, checked by sha256) → the fine-tuned stage and head of <see cref="Network"/>.
 /// It reads images, not pixel-cache samples.
 /// </summary>
-internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
+internal sealed class FineTunedClassifier : TrainedClassifier
 {
     private readonly Lazy<PrefixRunner> _runner;
 
@@ -34,9 +36,6 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
 
     public double? CanonicalMargin { get; }
 
-    /// <inheritdoc/>
-    public string CachedOutputs => "prefixes";
-
     public string ModelsFolder { get; }
 
     /// <summary>Weight file name → sha256 the model was built with.</summary>
@@ -46,14 +45,10 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
 
     public int Threads { get; }
 
-    /// <summary>Images of the last prediction call where canonical framing found no face.</summary>
-    public int LastNoFace { get; private set; }
 
-    /// <summary>The cache statistics of the last file-based call.</summary>
-    public EmbeddingStats? LastStats { get; private set; }
 
     public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"fine-tuned {Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
+        throw new NotSupportedException($"fine-tuned {Info.Kind} models read images, not pixel-cache samples; evaluate them with Evaluator.Evaluate");
 
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
@@ -62,20 +57,18 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
         lock (Network)
         {
             var found = new bool?[images.Count];
-            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out int noFace, found);
-            LastNoFace = noFace;
+            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out _, found);
             return [.. Network.Probabilities(plain, mirrored).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
         }
     }
 
     /// <summary>P(male) of image files through the prefix cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
-    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors, CancellationToken cancellation = default)
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors,
+        out EmbeddingStats stats, CancellationToken cancellation = default)
     {
         lock (Network)
         {
-            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, reframe, Network.FlipTest, errors, out var stats, cancellation);
-            LastStats = stats;
-            LastNoFace = stats.NoFace;
+            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, reframe, Network.FlipTest, errors, out stats, cancellation);
             var ok = Enumerable.Range(0, paths.Count).Where(i => errors[i] is null).ToArray();
             var p = Network.Probabilities([.. ok.Select(i => plain[i]!)], mirrored is null ? null : [.. ok.Select(i => mirrored[i]!)]);
             var result = new float[paths.Count];
@@ -83,6 +76,16 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
             for (int k = 0; k < ok.Length; k++) result[ok[k]] = p[k];
             return result;
         }
+    }
+
+    /// <summary>P(male) of a dataset's files through the prefix cache.</summary>
+    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    {
+        var items = dataset.Items;
+        var errors = new string?[items.Count];
+        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
+            errors, out var stats, cancellation);
+        return DatasetScores.Kept(items, p, errors, [stats.Note("prefixes", CanonicalMargin is not null)]);
     }
 
     public override void Save(string path) => FineTuneStore.Save(path, this);

@@ -73,9 +73,9 @@ public sealed class FaceFramingTests : IDisposable
         Assert.Equal(before[0], loaded.Predict(images[0]).ProbabilityMale);
 
         // The evaluator reads the framed cache, and frames reframed images the same way.
-        var report = ModelEvaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
+        var report = Evaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Equal(images.Length, report.N);
-        var reframed = ModelEvaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { Reframe = 0.7, Threads = 2 });
+        var reframed = Evaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { Reframe = 0.7, Threads = 2 });
         Assert.Equal(images.Length, reframed.N);
     }
 

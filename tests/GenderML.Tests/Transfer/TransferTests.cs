@@ -1,4 +1,5 @@
 using GenderML.Classifiers;
+using GenderML.Evaluation;
 using GenderML.Core.Serialization;
 using GenderML.FaceApi;
 using GenderML.Imaging;
@@ -211,7 +212,7 @@ public sealed class TransferTests : IDisposable
     public void Evaluate_Pretrained_FromFiles_CountsEveryImage()
     {
         var notes = new List<string>();
-        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2), _fixture.Dataset,
+        var report = Evaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2), _fixture.Dataset,
             new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Notes = notes.Add, Threads = 2 });
         Assert.Equal(10, report.N);
         Assert.Empty(report.Skipped);
@@ -228,7 +229,7 @@ public sealed class TransferTests : IDisposable
         File.Copy(Path.Combine(FaceApiFixture.GoldenFolder, "scene1.png"), Path.Combine(root, "female", "scene1.png"));
         var blank = new Image(64, 64, PixelFormat.Rgb24);
         blank.SavePng(Path.Combine(root, "male", "blank.png"));
-        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
+        var report = Evaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
             Data.Dataset.Load(root, GenderLabels.Options), new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Equal(1, report.N);
         Assert.EndsWith("scene1.png", Assert.Single(report.Predictions).Path, StringComparison.Ordinal);
