@@ -33,9 +33,9 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScor
         var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
         var info = new ClassifierInfo
         {
-            Kind = TransferStore.PretrainedKind,
+            Kind = Models.ModelStore.PretrainedKind,
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
-            Preprocessing = TransferStore.Preprocessing(null),
+            Preprocessing = FaceNetClassifier.Preprocessing(null),
         };
         return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces, mirror: mirror));
     }

@@ -1,3 +1,4 @@
+using GenderML.Models;
 using GenderML.Training;
 using GenderML.Trees;
 

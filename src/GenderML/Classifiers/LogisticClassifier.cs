@@ -1,4 +1,5 @@
 using GenderML.Linear;
+using GenderML.Models;
 using GenderML.Training;
 
 namespace GenderML.Classifiers;

@@ -1,5 +1,6 @@
-using GenderML.Core;
 using GenderML.Core.Layers;
+using GenderML.Core;
+using GenderML.Models;
 using GenderML.Training;
 
 namespace GenderML.Classifiers;

@@ -80,6 +80,12 @@ internal sealed class FaceNetClassifier : TrainedClassifier
 
 
 
+    /// <summary>face-api's preprocessing for the network a backbone feeds (null: the age/gender net): centred zero padding to a square, RGB.</summary>
+    public static PreprocessOptions Preprocessing(TransferBackbone? b) => new()
+    {
+        Size = b == TransferBackbone.FaceResNet || b == TransferBackbone.Fusion ? 150 : 112, Format = PixelFormat.Rgb24, Mode = ResizeMode.Pad,
+    };
+
     public static bool UsesResNet(TransferBackbone? b) => b is TransferBackbone.FaceResNet or TransferBackbone.Fusion;
 
     public static bool UsesAgeGender(TransferBackbone? b) => b is null or TransferBackbone.Xception or TransferBackbone.Fusion;
@@ -182,7 +188,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         return DatasetScores.Kept(items, p, errors, [stats.Note("embeddings", CanonicalMargin is not null)]);
     }
 
-    public override void Save(string path) => TransferStore.Save(path, this);
+    public override void Save(string path) => Models.ModelStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
         new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror, ResNetFeatures);

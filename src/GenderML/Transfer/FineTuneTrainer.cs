@@ -54,7 +54,7 @@ internal static class FineTuneTrainer
             Kind = recipe.Kind,
             Architecture = string.Create(CultureInfo.InvariantCulture,
                 $"face-api face ResNet, frozen to {FineTuneNetwork.PrefixEnd}, fine-tuned conv256_down … conv256_down_out, mean-pooled 256 features, logistic head{(ft.FlipTest ? ", mean logit of the image and its mirror" : "")}"),
-            Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet),
+            Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet),
             Training = new TrainingSummary(run.Epochs, run.BestEpoch, clock.Elapsed.TotalSeconds, tr.Y.Length, va.Y.Length, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };

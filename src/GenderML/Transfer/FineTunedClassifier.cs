@@ -88,5 +88,5 @@ internal sealed class FineTunedClassifier : TrainedClassifier
         return DatasetScores.Kept(items, p, errors, [stats.Note("prefixes", CanonicalMargin is not null)]);
     }
 
-    public override void Save(string path) => FineTuneStore.Save(path, this);
+    public override void Save(string path) => Models.ModelStore.Save(path, this);
 }

@@ -46,7 +46,7 @@ internal static class TransferTrainer
             {
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
-                Preprocessing = TransferStore.Preprocessing(b),
+                Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
@@ -67,7 +67,7 @@ internal static class TransferTrainer
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture,
                     $"{readout}, gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
-                Preprocessing = TransferStore.Preprocessing(b),
+                Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
@@ -97,7 +97,7 @@ internal static class TransferTrainer
         {
             Kind = recipe.Kind,
             Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
-            Preprocessing = TransferStore.Preprocessing(b),
+            Preprocessing = FaceNetClassifier.Preprocessing(b),
             Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };

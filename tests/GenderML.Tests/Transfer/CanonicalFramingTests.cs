@@ -166,8 +166,8 @@ public sealed class CanonicalFramingTests : IDisposable
         architecture.Remove("mirror");
         using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
         var tensors = Core.Serialization.SafeTensors.Load(stream).Tensors;
-        var info = new ClassifierInfo { Kind = "transfer-xception", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.Xception) };
-        var legacy = Assert.IsType<FaceNetClassifier>(TransferStore.Load(path, JsonSerializer.SerializeToElement(architecture), info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+        var info = new ClassifierInfo { Kind = "transfer-xception", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.Xception) };
+        var legacy = Assert.IsType<FaceNetClassifier>(ModelStore.LoadFaceApi(path, JsonSerializer.SerializeToElement(architecture), info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
         Assert.Equal((CanonicalFraming.LegacyDetectorSize, false), (legacy.FramingDetectorSize, legacy.Mirror));
     }
 }

@@ -152,15 +152,15 @@ public sealed class TransferTests : IDisposable
             using var doc = System.Text.Json.JsonDocument.Parse(architecture.ToJsonString());
             using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
             var tensors = SafeTensors.Load(stream).Tensors;
-            var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet) };
+            var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet) };
             if (features == FaceResNetFeatures.Descriptor)
             {
-                var legacy = Assert.IsType<FaceNetClassifier>(TransferStore.Load(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+                var legacy = Assert.IsType<FaceNetClassifier>(ModelStore.LoadFaceApi(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
                 Assert.Equal(FaceResNetFeatures.Descriptor, legacy.ResNetFeatures);
             }
             else
             {
-                var e = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+                var e = Assert.Throws<ModelFormatException>(() => ModelStore.LoadFaceApi(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
                 Assert.Contains("640 head features do not fit", e.Message, StringComparison.Ordinal);
             }
         }
@@ -193,17 +193,17 @@ public sealed class TransferTests : IDisposable
         var contents = ModelArchive.Load(path);
         using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
         var tensors = SafeTensors.Load(stream).Tensors;
-        var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet) };
+        var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet) };
         string folder = Path.Combine(_fixture.Root, "other-models");
         Directory.CreateDirectory(folder);
 
-        var missing = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
+        var missing = Assert.Throws<ModelFormatException>(() => ModelStore.LoadFaceApi(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
         Assert.Contains("face_recognition_model.bin", missing.Message, StringComparison.Ordinal);
         Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/fetch-models.sh", missing.Message, StringComparison.Ordinal);
 
         File.WriteAllBytes(Path.Combine(folder, "face_recognition_model.bin"), [1, 2, 3]);
-        var altered = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
+        var altered = Assert.Throws<ModelFormatException>(() => ModelStore.LoadFaceApi(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
         Assert.Contains("face_recognition_model.bin", altered.Message, StringComparison.Ordinal);
         Assert.Contains("was built on", altered.Message, StringComparison.Ordinal);
     }

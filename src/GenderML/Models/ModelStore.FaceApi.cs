@@ -3,31 +3,20 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenderML.Classifiers;
 using GenderML.Core;
-using GenderML.Data;
-using GenderML.Imaging;
 using GenderML.Linear;
-using GenderML.Models;
+using GenderML.Transfer;
 
-namespace GenderML.Transfer;
+namespace GenderML.Models;
 
 /// <summary>
-/// Transfer and pretrained models ↔ <c>.zip</c>: the head (<c>weight</c>, <c>bias</c>) and standardisation
-/// (<c>mean</c>, <c>std</c>) in <c>weights.safetensors</c>; the backbone weights are not copied but referenced by file
-/// name and sha256 in the manifest's architecture, and checked on load.
+/// The face-api kinds (<c>pretrained</c>, <c>transfer*</c>): the head (<c>weight</c>, <c>bias</c>, or <c>mlp.*</c>, or
+/// <c>trees.bin</c>) and standardisation (<c>mean</c>, <c>std</c>) in <c>weights.safetensors</c>, or, fine-tuned, every tensor
+/// of the trained stage and head under <c>finetune.{name}</c>; the frozen backbone weights are not copied but referenced
+/// by file name and sha256 in the manifest's architecture (<c>backboneFiles</c>), and checked on load.
 /// </summary>
-internal static class TransferStore
+internal static partial class ModelStore
 {
-    private const string TreesEntry = "trees.bin";
-
-    public const string PretrainedKind = "pretrained";
-
-    public static bool IsKind(string kind) => kind is PretrainedKind or "transfer" or "transfer-xception" or "transfer-fusion";
-
-    /// <summary>face-api's preprocessing for the network a backbone feeds: centred zero padding to a square, RGB.</summary>
-    public static PreprocessOptions Preprocessing(TransferBackbone? b) => new()
-    {
-        Size = b == TransferBackbone.FaceResNet || b == TransferBackbone.Fusion ? 150 : 112, Format = PixelFormat.Rgb24, Mode = ResizeMode.Pad,
-    };
+    private const string FineTunePrefix = "finetune.";
 
     public static void Save(string path, FaceNetClassifier c)
     {
@@ -74,10 +63,29 @@ internal static class TransferStore
             trees.Save(bytes);
             extra = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [TreesEntry] = bytes.ToArray() };
         }
-        ModelStore.Write(path, c.Info, architecture, tensors, extra);
+        Write(path, c.Info, architecture, tensors, extra);
     }
 
-    public static TrainedClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
+    public static void Save(string path, FineTunedClassifier c)
+    {
+        var files = new JsonObject();
+        foreach (var (name, sha) in c.BackboneFiles.OrderBy(p => p.Key, StringComparer.Ordinal)) files[name] = sha;
+        var architecture = new JsonObject
+        {
+            ["description"] = c.Info.Architecture,
+            ["backbone"] = TransferBackbone.FaceResNet.ToString(),
+            ["canonicalMargin"] = c.CanonicalMargin,
+            ["canonicalDetectorSize"] = c.FramingDetectorSize,
+            ["detectFaces"] = false,
+            ["backboneFiles"] = files,
+            ["fineTune"] = new JsonObject { ["frozenThrough"] = FineTuneNetwork.PrefixEnd, ["flipTest"] = c.Network.FlipTest },
+        };
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var p in c.Network.Network.State()) tensors[FineTunePrefix + p.Name] = p.Value.Clone();
+        Write(path, c.Info, architecture, tensors);
+    }
+
+    internal static TrainedClassifier LoadFaceApi(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
         IReadOnlyDictionary<string, byte[]>? entries = null, string? modelsFolder = null)
     {
         modelsFolder ??= FaceModelsFolder.Default();
@@ -103,7 +111,7 @@ internal static class TransferStore
             if (actual != sha)
                 throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
         }
-        if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin, size);
+        if (a.TryGetProperty("fineTune", out _)) return LoadFineTuned(path, a, info, tensors, threads, modelsFolder, files, margin, size);
         if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect, framingDetectorSize: size, mirror: mirror);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b, readout)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
@@ -136,5 +144,28 @@ internal static class TransferStore
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());
         return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+    }
+
+    private static FineTunedClassifier LoadFineTuned(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
+        string modelsFolder, IReadOnlyDictionary<string, string> files, double? margin, int framingDetectorSize)
+    {
+        var ft = a.GetProperty("fineTune");
+        string through = ft.GetProperty("frozenThrough").GetString() ?? "";
+        if (through != FineTuneNetwork.PrefixEnd)
+            throw new ModelFormatException(path, $"this model fine-tunes after '{through}'; this GenderML fine-tunes after '{FineTuneNetwork.PrefixEnd}' only");
+        if (!files.ContainsKey("face_recognition_model.bin"))
+            throw new ModelFormatException(path, "a fine-tuned transfer model must reference face_recognition_model.bin in backboneFiles");
+        var net = new FineTuneNetwork { FlipTest = ft.GetProperty("flipTest").GetBoolean() };
+        var state = net.Network.State();
+        foreach (var p in state)
+        {
+            if (!tensors.TryGetValue(FineTunePrefix + p.Name, out var t) || !t.Shape.SequenceEqual(p.Value.Shape))
+                throw new ModelFormatException(path, $"tensor '{FineTunePrefix}{p.Name}' is missing or misshapen (expected {p.Value})");
+            t.Data.CopyTo(p.Value.Data, 0);
+        }
+        var known = state.Select(p => FineTunePrefix + p.Name).ToHashSet(StringComparer.Ordinal);
+        if (tensors.Keys.FirstOrDefault(k => !known.Contains(k)) is { } extra)
+            throw new ModelFormatException(path, $"unexpected tensor '{extra}' in a fine-tuned transfer model");
+        return new FineTunedClassifier(info, margin, modelsFolder, files, net, threads, framingDetectorSize);
     }
 }

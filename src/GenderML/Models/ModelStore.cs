@@ -7,51 +7,37 @@ using GenderML.Data;
 using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Linear;
-using GenderML.Models;
+using GenderML.Classifiers;
+using GenderML.Transfer;
 using GenderML.Trees;
 
-namespace GenderML.Classifiers;
+namespace GenderML.Models;
 
 /// <summary>
-/// Trained classifiers ↔ model <c>.zip</c> files: the manifest (kind, architecture, preprocessing, training summary,
-/// metrics) plus <c>weights.safetensors</c> and, for networks, <c>curves.json</c>. Loading is strict: an unknown kind,
-/// a missing, extra or misshapen tensor, or an inconsistent manifest is a <see cref="ModelFormatException"/>.
+/// The one store of every model kind: trained classifiers ↔ model <c>.zip</c> files (format: Models/README.md), the
+/// manifest (kind, architecture, preprocessing, training summary, metrics) plus <c>weights.safetensors</c> and, per kind,
+/// <c>curves.json</c> or <c>trees.bin</c>; <see cref="Load"/> is the one load path (<see cref="GenderClassifier.Load"/>).
+/// Loading is strict: an unknown kind, a missing, extra or misshapen tensor, or an inconsistent manifest is a
+/// <see cref="ModelFormatException"/>. Pixel kinds are in ModelStore.Pixels.cs, face-api kinds in ModelStore.FaceApi.cs.
 /// </summary>
-internal static class ModelStore
+internal static partial class ModelStore
 {
     private const string Weights = "weights.safetensors", Curves = "curves.json", TreesEntry = "trees.bin";
 
-    public static void Save(string path, LogisticClassifier classifier)
-    {
-        var m = classifier.Model;
-        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal)
-        {
-            ["weight"] = new([m.Features], m.Weights.ToArray()),
-            ["bias"] = new([1], [(float)m.Intercept]),
-        };
-        var architecture = new JsonObject { ["description"] = classifier.Info.Architecture, ["features"] = m.Features, ["intercept"] = m.Intercept };
-        Write(path, classifier.Info, architecture, tensors);
-    }
+    /// <summary>The kind of face-api's age/gender net used as shipped (<see cref="PretrainedGenderClassifier"/>).</summary>
+    public const string PretrainedKind = "pretrained";
 
-    public static void Save(string path, NeuralNetworkClassifier classifier)
-    {
-        var s = classifier.Spec;
-        var architecture = new JsonObject
-        {
-            ["description"] = classifier.Info.Architecture, ["preset"] = s.Preset.ToString(), ["channels"] = s.Channels,
-            ["size"] = s.Size, ["hiddenUnits"] = s.HiddenUnits, ["mean"] = NetworkSpec.Mean, ["std"] = NetworkSpec.Std,
-        };
-        var tensors = classifier.State.ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-        Write(path, classifier.Info, architecture, tensors);
-    }
+    /// <summary>The kinds of networks trained from scratch on pixels.</summary>
+    private static readonly string[] NetworkKinds = ["dense", "cnn2", "cnn3", "vgg", "rnn", "resnet"];
 
-    public static void Save(string path, GradientBoostingClassifier classifier)
-    {
-        using var trees = new MemoryStream();
-        classifier.Trees.Save(trees);
-        var architecture = new JsonObject { ["description"] = classifier.Info.Architecture, ["features"] = classifier.Trees.FeatureCount, ["trees"] = classifier.Trees.TreeCount };
-        Write(path, classifier.Info, architecture, new Dictionary<string, Tensor>(), new Dictionary<string, byte[]> { [TreesEntry] = trees.ToArray() });
-    }
+    /// <summary>The kinds read through face-api's networks (frozen, or with the last stage fine-tuned).</summary>
+    private static readonly string[] FaceApiKinds = [PretrainedKind, "transfer", "transfer-xception", "transfer-fusion"];
+
+    /// <summary>Every kind this store reads.</summary>
+    public static IEnumerable<string> Kinds => ["logreg", "gbdt", .. NetworkKinds, .. FaceApiKinds.Skip(1)];
+
+    /// <summary>True when <paramref name="kind"/> is read through face-api's networks.</summary>
+    public static bool IsFaceApiKind(string kind) => FaceApiKinds.Contains(kind);
 
     public static TrainedClassifier Load(string path, int threads, string? faceModelsFolder = null)
     {
@@ -77,47 +63,15 @@ internal static class ModelStore
             return manifest.Kind switch
             {
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
-                var k when Transfer.TransferStore.IsKind(k) => Transfer.TransferStore.Load(path, manifest.Architecture, info, tensors, threads, contents.Entries, faceModelsFolder),
-                "dense" or "cnn2" or "cnn3" or "vgg" or "rnn" or "resnet" => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
-                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet, transfer, transfer-xception, transfer-fusion)"),
+                var k when FaceApiKinds.Contains(k) => LoadFaceApi(path, manifest.Architecture, info, tensors, threads, contents.Entries, faceModelsFolder),
+                var k when NetworkKinds.Contains(k) => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
+                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows {string.Join(", ", Kinds)})"),
             };
         }
         catch (Exception e) when (e is not ModelFormatException && e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
         {
             throw new ModelFormatException(path, $"inconsistent model: {e.Message}", e);
         }
-    }
-
-    private static LogisticClassifier LoadLogistic(string path, JsonElement architecture, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors)
-    {
-        int d = architecture.GetProperty("features").GetInt32();
-        if (d != info.Preprocessing.BytesPerImage) throw new ModelFormatException(path, $"{d} features do not fit {info.Preprocessing.Key} inputs");
-        Expect(path, tensors, ("weight", [d]), ("bias", [1]));
-        // The intercept is a double; the manifest keeps it exactly (the float tensor is for other readers).
-        return new LogisticClassifier(new LogisticModel(tensors["weight"].Data, architecture.GetProperty("intercept").GetDouble()), info);
-    }
-
-    private static GradientBoostingClassifier LoadTrees(string path, JsonElement architecture, ClassifierInfo info, ModelArchiveContents contents)
-    {
-        if (!contents.Entries.TryGetValue(TreesEntry, out var bytes)) throw new ModelFormatException(path, $"{TreesEntry} is missing");
-        using var stream = new MemoryStream(bytes, writable: false);
-        var trees = GradientBoostedTrees.Load(stream);
-        if (trees.FeatureCount != info.Preprocessing.BytesPerImage || trees.FeatureCount != architecture.GetProperty("features").GetInt32())
-            throw new ModelFormatException(path, $"the trees read {trees.FeatureCount} features; {info.Preprocessing.Key} inputs have {info.Preprocessing.BytesPerImage}");
-        return new GradientBoostingClassifier(trees, info);
-    }
-
-    private static NeuralNetworkClassifier LoadNetwork(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads)
-    {
-        var preset = Enum.Parse<NetworkPreset>(a.GetProperty("preset").GetString() ?? "", ignoreCase: false);
-        var spec = new NetworkSpec(preset, a.GetProperty("channels").GetInt32(), a.GetProperty("size").GetInt32(), a.GetProperty("hiddenUnits").GetInt32());
-        if (spec.Channels != info.Preprocessing.Channels || spec.Size != info.Preprocessing.Size)
-            throw new ModelFormatException(path, $"the network's {spec.Channels}×{spec.Size}×{spec.Size} input does not fit {info.Preprocessing.Key}");
-        var (network, _, _) = spec.Build(seed: 0);
-        var state = network.State();
-        Expect(path, tensors, [.. state.Select(p => (p.Name, p.Value.ShapeArray()))]);
-        foreach (var p in state) tensors[p.Name].Data.CopyTo(p.Value.Data, 0);
-        return new NeuralNetworkClassifier(spec, network, info, threads);
     }
 
     internal static void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, Tensor> tensors,
