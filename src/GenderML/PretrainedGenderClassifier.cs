@@ -30,14 +30,16 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScor
     {
         string folder = modelsFolder ?? FaceModelsFolder.Default();
         int t = threads > 0 ? threads : Environment.ProcessorCount;
-        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
+        var framing = detectFaces ? FaceFraming.ForPhotos(canonicalMargin ?? 0, folder, t)
+            : canonicalMargin is { } m ? FaceFraming.Canonical(m, FaceFraming.DefaultDetectorSize, folder, t) : null;
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, framing));
         var info = new ClassifierInfo
         {
             Kind = Models.ModelStore.PretrainedKind,
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
             Preprocessing = FaceNetClassifier.Preprocessing(null),
         };
-        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, folder, files, null, null, null, t, detectFaces, mirror: mirror));
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, framing, folder, files, null, null, null, t, mirror: mirror));
     }
 
     /// <inheritdoc/>

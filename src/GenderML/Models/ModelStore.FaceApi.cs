@@ -26,11 +26,8 @@ internal static partial class ModelStore
         {
             ["description"] = c.Info.Architecture,
             ["backbone"] = c.Backbone?.ToString() ?? PretrainedKind,
-            ["canonicalMargin"] = c.CanonicalMargin,
-            ["canonicalDetectorSize"] = c.FramingDetectorSize,
             ["mirror"] = c.Mirror,
             ["resnetFeatures"] = c.ResNetFeatures.ToString(),
-            ["detectFaces"] = c.DetectFaces,
             ["backboneFiles"] = files,
         };
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -74,9 +71,6 @@ internal static partial class ModelStore
         {
             ["description"] = c.Info.Architecture,
             ["backbone"] = TransferBackbone.FaceResNet.ToString(),
-            ["canonicalMargin"] = c.CanonicalMargin,
-            ["canonicalDetectorSize"] = c.FramingDetectorSize,
-            ["detectFaces"] = false,
             ["backboneFiles"] = files,
             ["fineTune"] = new JsonObject { ["frozenThrough"] = FineTuneNetwork.PrefixEnd, ["flipTest"] = c.Network.FlipTest },
         };
@@ -91,15 +85,12 @@ internal static partial class ModelStore
         modelsFolder ??= FaceModelsFolder.Default();
         string backboneName = a.GetProperty("backbone").GetString() ?? "";
         TransferBackbone? backbone = backboneName == PretrainedKind ? null : Enum.Parse<TransferBackbone>(backboneName, ignoreCase: false);
-        double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
-        bool detect = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
-        int size = a.TryGetProperty("canonicalDetectorSize", out var ds) && ds.ValueKind == JsonValueKind.Number ? ds.GetInt32() : CanonicalFraming.LegacyDetectorSize;
+        var framing = info.Preprocessing.Framing is FaceFraming f ? f.With(modelsFolder, threads) : LegacyFraming(path, a, modelsFolder, threads);
         bool mirror = a.TryGetProperty("mirror", out var mi) && mi.ValueKind == JsonValueKind.True;
         // Models saved before the stage means existed read the descriptor.
         var readout = FaceResNetFeatures.Descriptor;
         if (a.TryGetProperty("resnetFeatures", out var rf) && !Enum.TryParse(rf.GetString(), ignoreCase: false, out readout))
             throw new ModelFormatException(path, $"resnetFeatures '{rf}' is not one of {string.Join(", ", Enum.GetNames<FaceResNetFeatures>())}");
-        if (size <= 0 || size % 32 != 0) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"canonicalDetectorSize {size} is not a positive multiple of 32"));
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in a.GetProperty("backboneFiles").EnumerateObject()) files[p.Name] = p.Value.GetString() ?? "";
         foreach (var (file, sha) in files)
@@ -111,8 +102,8 @@ internal static partial class ModelStore
             if (actual != sha)
                 throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
         }
-        if (a.TryGetProperty("fineTune", out _)) return LoadFineTuned(path, a, info, tensors, threads, modelsFolder, files, margin, size);
-        if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect, framingDetectorSize: size, mirror: mirror);
+        if (a.TryGetProperty("fineTune", out _)) return LoadFineTuned(path, a, info, tensors, threads, modelsFolder, files, framing);
+        if (backbone is not { } b) return new FaceNetClassifier(info, null, framing, modelsFolder, files, null, null, null, threads, mirror: mirror);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b, readout)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
         foreach (var (name, len) in new[] { ("mean", d), ("std", d) })
@@ -124,8 +115,8 @@ internal static partial class ModelStore
             using var stream = new MemoryStream(treeBytes, writable: false);
             var trees = Trees.GradientBoostedTrees.Load(stream);
             if (trees.FeatureCount != d) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"the trees read {trees.FeatureCount} features, the {b} backbone gives {d}"));
-            return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                trees: trees, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+            return new FaceNetClassifier(info, b, framing, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads,
+                trees: trees, mirror: mirror, resnetFeatures: readout);
         }
         if (a.TryGetProperty("head", out var h) && h.GetString() == "mlp")
         {
@@ -136,18 +127,41 @@ internal static partial class ModelStore
                     throw new ModelFormatException(path, $"tensor 'mlp.{p.Name}' is missing or misshapen");
                 t.Data.CopyTo(p.Value.Data, 0);
             }
-            return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                MlpHead.FromNetwork(network, d), framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+            return new FaceNetClassifier(info, b, framing, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads,
+                MlpHead.FromNetwork(network, d), mirror: mirror, resnetFeatures: readout);
         }
         foreach (var (name, len) in new[] { ("weight", d), ("bias", 1) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());
-        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+        return new FaceNetClassifier(info, b, framing, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads,
+            mirror: mirror, resnetFeatures: readout);
+    }
+
+    /// <summary>
+    /// The framing of a face-api model saved before framings were recorded in <c>preprocessing</c>: <c>canonicalMargin</c>
+    /// (absent or null: none), <c>canonicalDetectorSize</c> (absent: 160) and <c>detectFaces</c> in the architecture.
+    /// </summary>
+    private static FaceFraming? LegacyFraming(string path, JsonElement a, string modelsFolder, int threads)
+    {
+        double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
+        bool photos = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
+        int size = a.TryGetProperty("canonicalDetectorSize", out var ds) && ds.ValueKind == JsonValueKind.Number
+            ? ds.GetInt32() : FaceFraming.LegacyDetectorSize;
+        try
+        {
+            return photos ? FaceFraming.ForPhotos(margin ?? 0, modelsFolder, threads)
+                : margin is { } value ? FaceFraming.Canonical(value, size, modelsFolder, threads) : null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture,
+                $"canonical framing with margin {margin} and detector size {size}: {e.Message.Split(" (Parameter")[0]}"));
+        }
     }
 
     private static FineTunedClassifier LoadFineTuned(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
-        string modelsFolder, IReadOnlyDictionary<string, string> files, double? margin, int framingDetectorSize)
+        string modelsFolder, IReadOnlyDictionary<string, string> files, FaceFraming? framing)
     {
         var ft = a.GetProperty("fineTune");
         string through = ft.GetProperty("frozenThrough").GetString() ?? "";
@@ -166,6 +180,6 @@ internal static partial class ModelStore
         var known = state.Select(p => FineTunePrefix + p.Name).ToHashSet(StringComparer.Ordinal);
         if (tensors.Keys.FirstOrDefault(k => !known.Contains(k)) is { } extra)
             throw new ModelFormatException(path, $"unexpected tensor '{extra}' in a fine-tuned transfer model");
-        return new FineTunedClassifier(info, margin, modelsFolder, files, net, threads, framingDetectorSize);
+        return new FineTunedClassifier(info, framing, modelsFolder, files, net, threads);
     }
 }

@@ -103,31 +103,44 @@ internal static partial class ModelStore
     {
         var o = new JsonObject { ["size"] = p.Size, ["format"] = p.Format.ToString(), ["mode"] = p.Mode.ToString(), ["key"] = p.Key };
         if (p.Framing is not null)
-            o["framing"] = p.Framing is FaceFraming f
-                ? new JsonObject { ["kind"] = "faces", ["margin"] = f.Margin, ["detectorSize"] = f.DetectorSize }
-                : throw new ArgumentException($"only {nameof(FaceFraming)} can be saved with a model, not {p.Framing.GetType().Name}", nameof(p));
+            o["framing"] = p.Framing switch
+            {
+                FaceFraming { Photos: true } f => new JsonObject { ["kind"] = "photos", ["margin"] = f.Margin },
+                FaceFraming f => new JsonObject
+                {
+                    ["kind"] = "faces", ["margin"] = f.Margin, ["detectorSize"] = f.DetectorSize, ["edge"] = f.Edge.ToString().ToLowerInvariant(),
+                },
+                _ => throw new ArgumentException($"only {nameof(FaceFraming)} can be saved with a model, not {p.Framing.GetType().Name}", nameof(p)),
+            };
         return o;
     }
 
-    /// <summary>The preprocessing of a manifest; absent <c>framing</c> means none (models saved before it existed).</summary>
+    /// <summary>
+    /// The preprocessing of a manifest. Absent <c>framing</c> means none (models saved before it existed; face-api models
+    /// of that time say theirs in the architecture); a <c>faces</c> framing without <c>edge</c> is <c>extend</c>.
+    /// </summary>
     private static PreprocessOptions ReadPreprocessing(string path, JsonElement e, string? faceModelsFolder, int threads)
     {
         ImageFraming? framing = null;
         if (e.TryGetProperty("framing", out var f) && f.ValueKind != JsonValueKind.Null)
         {
             string? kind = f.GetProperty("kind").GetString();
-            if (kind != "faces") throw new ModelFormatException(path, $"unknown framing '{kind}' (this version knows 'faces')");
-            int size = f.GetProperty("detectorSize").GetInt32();
-            if (size != Transfer.CanonicalFraming.DefaultDetectorSize)
-                throw new ModelFormatException(path, $"face framing with a {size} px detector; this version frames at {Transfer.CanonicalFraming.DefaultDetectorSize} px");
+            if (kind is not ("faces" or "photos"))
+                throw new ModelFormatException(path, $"unknown framing '{kind}' (this version knows 'faces' and 'photos')");
             double margin = f.GetProperty("margin").GetDouble();
-            try
+            if (!(margin >= FaceFraming.MinimumMargin && margin <= 1))
+                throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture,
+                    $"face-framing margin {margin} is not in [{FaceFraming.MinimumMargin}, 1]"));
+            if (kind == "photos")
             {
-                framing = new FaceFraming(margin, faceModelsFolder, threads);
+                framing = FaceFraming.ForPhotos(margin, faceModelsFolder, threads);
             }
-            catch (ArgumentOutOfRangeException)
+            else
             {
-                throw new ModelFormatException(path, $"face-framing margin {margin} is not in [{FaceFraming.MinimumMargin}, 1]");
+                int size = f.GetProperty("detectorSize").GetInt32();
+                if (size is < 32 or > 1024 || size % 32 != 0)
+                    throw new ModelFormatException(path, $"face framing with a {size} px detector: the side is a multiple of 32 from 32 to 1024");
+                framing = new FaceFraming(margin, size, ReadEdge(path, f), faceModelsFolder, threads);
             }
         }
         return new()
@@ -138,6 +151,14 @@ internal static partial class ModelStore
             Framing = framing,
         };
     }
+
+    private static FramingEdge ReadEdge(string path, JsonElement framing) =>
+        !framing.TryGetProperty("edge", out var edge) ? FramingEdge.Extend : edge.GetString() switch
+        {
+            "extend" => FramingEdge.Extend,
+            "clip" => FramingEdge.Clip,
+            var other => throw new ModelFormatException(path, $"framing edge '{other}' is not 'extend' or 'clip'"),
+        };
 
     private static Dictionary<string, Tensor> ReadWeights(string path, ModelArchiveContents contents)
     {

@@ -17,27 +17,25 @@ internal sealed class FaceNetClassifier : TrainedClassifier
 {
     private readonly Embedder _embedder;
 
-    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string modelsFolder,
-        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
-        Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false,
-        FaceResNetFeatures resnetFeatures = FaceResNetFeatures.Descriptor)
+    /// <summary>A model on face-api's networks; <see cref="Info"/> is <paramref name="info"/> with its preprocessing framed by <paramref name="framing"/>.</summary>
+    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, FaceFraming? framing, string modelsFolder,
+        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, MlpHead? mlp = null,
+        Trees.GradientBoostedTrees? trees = null, bool mirror = false, FaceResNetFeatures resnetFeatures = FaceResNetFeatures.Descriptor)
     {
         ResNetFeatures = resnetFeatures;
         Mirror = mirror;
-        FramingDetectorSize = framingDetectorSize;
         Mlp = mlp;
         Trees = trees;
-        DetectFaces = detectFaces;
-        Info = info;
+        Info = info with { Preprocessing = info.Preprocessing with { Framing = framing } };
         Backbone = backbone;
-        CanonicalMargin = canonicalMargin;
+        Framing = framing;
         ModelsFolder = modelsFolder;
         BackboneFiles = backboneFiles;
         Mean = mean;
         Std = std;
         Head = head;
         Threads = Math.Max(1, threads);
-        _embedder = new Embedder(modelsFolder, UsesResNet(backbone) ? resnetFeatures : null, UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces, framingDetectorSize, mirror);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone) ? resnetFeatures : null, UsesAgeGender(backbone), framing, Threads, mirror);
     }
 
     public override ClassifierInfo Info { get; }
@@ -45,10 +43,8 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     /// <summary>Null for the shipped gender output.</summary>
     public TransferBackbone? Backbone { get; }
 
-    public double? CanonicalMargin { get; }
-
-    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
-    public int FramingDetectorSize { get; }
+    /// <summary>The framing of every image before the networks (null: images taken whole).</summary>
+    public FaceFraming? Framing { get; }
 
     /// <summary>What the model reads out of the face ResNet (when its backbone uses it).</summary>
     public FaceResNetFeatures ResNetFeatures { get; }
@@ -57,7 +53,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier
     public bool Mirror { get; }
 
     /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
-    public bool DetectFaces { get; }
+    public bool DetectFaces => Framing?.Photos == true;
 
     public string ModelsFolder { get; }
 
@@ -185,11 +181,11 @@ internal sealed class FaceNetClassifier : TrainedClassifier
         var errors = new string?[items.Count];
         float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
             errors, out var stats, cancellation);
-        return DatasetScores.Kept(items, p, errors, [stats.Note("embeddings", CanonicalMargin is not null)]);
+        return DatasetScores.Kept(items, p, errors, [stats.Note("embeddings", Framing is not null)]);
     }
 
     public override void Save(string path) => Models.ModelStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror, ResNetFeatures);
+        new(info, Backbone, Framing, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, Mlp, Trees, Mirror, ResNetFeatures);
 }

@@ -15,26 +15,24 @@ internal sealed class FineTunedClassifier : TrainedClassifier
 {
     private readonly Lazy<PrefixRunner> _runner;
 
-    public FineTunedClassifier(ClassifierInfo info, double? canonicalMargin, string modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
-        FineTuneNetwork network, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
+    /// <summary>A fine-tuned model; <see cref="Info"/> is <paramref name="info"/> with its preprocessing framed by <paramref name="framing"/>.</summary>
+    public FineTunedClassifier(ClassifierInfo info, FaceFraming? framing, string modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
+        FineTuneNetwork network, int threads)
     {
-        Info = info;
-        FramingDetectorSize = framingDetectorSize;
-        CanonicalMargin = canonicalMargin;
+        Info = info with { Preprocessing = info.Preprocessing with { Framing = framing } };
+        Framing = framing;
         ModelsFolder = modelsFolder;
         BackboneFiles = backboneFiles;
         Network = network;
         Threads = Math.Max(1, threads);
         Network.SetCompute(Threads);
-        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), canonicalMargin, Threads, framingDetectorSize));
+        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), framing, Threads));
     }
-
-    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
-    public int FramingDetectorSize { get; }
 
     public override ClassifierInfo Info { get; }
 
-    public double? CanonicalMargin { get; }
+    /// <summary>The framing of every image before the networks (null: images taken whole).</summary>
+    public FaceFraming? Framing { get; }
 
     public string ModelsFolder { get; }
 
@@ -85,7 +83,7 @@ internal sealed class FineTunedClassifier : TrainedClassifier
         var errors = new string?[items.Count];
         float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
             errors, out var stats, cancellation);
-        return DatasetScores.Kept(items, p, errors, [stats.Note("prefixes", CanonicalMargin is not null)]);
+        return DatasetScores.Kept(items, p, errors, [stats.Note("prefixes", Framing is not null)]);
     }
 
     public override void Save(string path) => Models.ModelStore.Save(path, this);

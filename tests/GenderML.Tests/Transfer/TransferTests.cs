@@ -169,7 +169,7 @@ public sealed class TransferTests : IDisposable
     [Fact]
     public void EmbeddingCache_MissThenHit_SameEmbeddings_NewFileIsAMiss()
     {
-        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: FaceResNetFeatures.Descriptor, ageGender: false, canonicalMargin: null, threads: 2);
+        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: FaceResNetFeatures.Descriptor, ageGender: false, framing: null, threads: 2);
         string[] files = _fixture.Files;
         var first = embedder.EmbedFiles(files, _fixture.Cache, null, new string?[files.Length], out var cold);
         Assert.Equal(new EmbeddingStats(0, files.Length, 0), cold);
