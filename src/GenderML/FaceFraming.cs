@@ -25,9 +25,14 @@ public sealed class FaceFraming : ImageFraming
     private readonly Lazy<CanonicalFraming> _search;
     private int _withoutFace;
 
-    /// <summary>The pixel models' face framing: <paramref name="margin"/>, a detector at 224 px, <see cref="FramingEdge.Extend"/>.</summary>
-    /// <param name="margin">Widening of the detector's box on each side, as a fraction of its side (−0.3 to 1; below 0 cuts inside the box).</param>
-    /// <param name="modelsFolder">The face-api weights (null: the first <c>models/face-api</c> found walking up from the working folder, then from the program's folder).</param>
+    /// <summary>
+    /// The pixel models' face framing: <paramref name="margin"/>, a detector at 224 px, <see
+    /// cref="FramingEdge.Extend"/>.
+    /// </summary>
+    /// <param name="margin">Widening of the detector's box on each side, as a fraction of its side (−0.3 to 1; below 0
+    /// cuts inside the box).</param>
+    /// <param name="modelsFolder">The face-api weights (null: the first <c>models/face-api</c> found walking up from
+    /// the working folder, then from the program's folder).</param>
     /// <param name="threads">Threads for the detector (0: every core).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="margin"/> is not in [−0.3, 1].</exception>
     public FaceFraming(double margin = DefaultMargin, string? modelsFolder = null, int threads = 0)
@@ -47,13 +52,21 @@ public sealed class FaceFraming : ImageFraming
     {
     }
 
-    private FaceFraming(double margin, int detectorSize, FramingEdge edge, bool photos, string? modelsFolder, int threads)
+    private FaceFraming(double margin, int detectorSize, FramingEdge edge, bool photos, string? modelsFolder,
+        int threads)
     {
         if (!(margin >= MinimumMargin && margin <= 1))
-            throw new ArgumentOutOfRangeException(nameof(margin), margin, "FaceFraming.Margin is a fraction of the face box, −0.3 to 1");
+        {
+            throw new ArgumentOutOfRangeException(nameof(margin), margin,
+                "FaceFraming.Margin is a fraction of the face box, −0.3 to 1");
+        }
         if (detectorSize is < 32 or > 1024 || detectorSize % 32 != 0)
-            throw new ArgumentOutOfRangeException(nameof(detectorSize), detectorSize, "FaceFraming.DetectorSize is a multiple of 32 from 32 to 1024");
-        if (!Enum.IsDefined(edge)) throw new ArgumentOutOfRangeException(nameof(edge), edge, "FaceFraming.Edge is Extend or Clip");
+        {
+            throw new ArgumentOutOfRangeException(nameof(detectorSize), detectorSize,
+                "FaceFraming.DetectorSize is a multiple of 32 from 32 to 1024");
+        }
+        if (!Enum.IsDefined(edge))
+            throw new ArgumentOutOfRangeException(nameof(edge), edge, "FaceFraming.Edge is Extend or Clip");
         Margin = margin;
         DetectorSize = detectorSize;
         Edge = edge;
@@ -66,14 +79,19 @@ public sealed class FaceFraming : ImageFraming
     }
 
     /// <summary>
-    /// The face-api models' canonical crop: <paramref name="margin"/> (0: the detector's box), the box clipped to the image
+    /// The face-api models' canonical crop: <paramref name="margin"/> (0: the detector's box), the box clipped to the
+    /// image
     /// (<see cref="FramingEdge.Clip"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of its range.</exception>
-    public static FaceFraming Canonical(double margin = 0, int detectorSize = DefaultDetectorSize, string? modelsFolder = null, int threads = 0) =>
+    public static FaceFraming Canonical(double margin = 0, int detectorSize = DefaultDetectorSize,
+        string? modelsFolder = null, int threads = 0) =>
         new(margin, detectorSize, FramingEdge.Clip, modelsFolder, threads);
 
-    /// <summary>Full photos: the largest face face-api's SSD detector finds, widened by <paramref name="margin"/> and clipped; photos without one are left out.</summary>
+    /// <summary>
+    /// Full photos: the largest face face-api's SSD detector finds, widened by <paramref name="margin"/> and clipped;
+    /// photos without one are left out.
+    /// </summary>
     internal static FaceFraming ForPhotos(double margin, string? modelsFolder, int threads) =>
         new(margin, DefaultDetectorSize, FramingEdge.Clip, photos: true, modelsFolder, threads);
 
@@ -86,7 +104,9 @@ public sealed class FaceFraming : ImageFraming
     /// <summary>The tiny detector's input side of new models: 224.</summary>
     public const int DefaultDetectorSize = 224;
 
-    /// <summary>The detector side of face-api models saved before it was recorded, and of the <c>transfer</c> preset: 160.</summary>
+    /// <summary>
+    /// The detector side of face-api models saved before it was recorded, and of the <c>transfer</c> preset: 160.
+    /// </summary>
     public const int LegacyDetectorSize = 160;
 
     /// <summary>Widening of the detector's box on each side, as a fraction of its side.</summary>
@@ -98,7 +118,10 @@ public sealed class FaceFraming : ImageFraming
     /// <summary>What happens where the widened box reaches beyond the image.</summary>
     public FramingEdge Edge { get; }
 
-    /// <summary>Full photos searched with the SSD detector: an image without a face has no frame (<see cref="Frame(IReadOnlyList{Image}, bool?[], out int)"/> gives null).</summary>
+    /// <summary>
+    /// Full photos searched with the SSD detector: an image without a face has no frame (<see
+    /// cref="Frame(IReadOnlyList{Image}, bool?[], out int)"/> gives null).
+    /// </summary>
     internal bool Photos { get; }
 
     /// <summary>The face-api weights folder.</summary>
@@ -111,14 +134,16 @@ public sealed class FaceFraming : ImageFraming
     public int ImagesWithoutFace => Volatile.Read(ref _withoutFace);
 
     /// <summary>
-    /// A one-line note for the images framed since <see cref="ImagesWithoutFace"/> was <paramref name="before"/> that had no
+    /// A one-line note for the images framed since <see cref="ImagesWithoutFace"/> was <paramref name="before"/> that
+    /// had no
     /// face, or null when every one had.
     /// </summary>
     public string? NoFaceNote(int before = 0)
     {
         int missed = ImagesWithoutFace - before;
         return missed > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"face framing: no face found in {missed} of the images framed in this run; they were used whole")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"face framing: no face found in {missed} of the images framed in this run; they were used whole")
             : null;
     }
 
@@ -131,16 +156,19 @@ public sealed class FaceFraming : ImageFraming
     public override string Key => Photos
         ? string.Create(CultureInfo.InvariantCulture, $"photo{Margin:0.###}")
         : Edge == FramingEdge.Clip
-            ? string.Create(CultureInfo.InvariantCulture, $"canon{Margin:0.###}{(DetectorSize == LegacyDetectorSize ? "" : $"-tiny{DetectorSize}")}-retry-large")
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"canon{Margin:0.###}{(DetectorSize == LegacyDetectorSize ? "" : $"-tiny{DetectorSize}")}-retry-large")
             : string.Create(CultureInfo.InvariantCulture, $"faces{Margin:0.###}-tiny{DetectorSize}-large");
 
     /// <inheritdoc/>
-    /// <exception cref="FileNotFoundException">The detector's weight file is missing (the message says how to fetch it).</exception>
+    /// <exception cref="FileNotFoundException">The detector's weight file is missing (the message says how to fetch
+    /// it).</exception>
     public override IReadOnlyList<Image> Frame(IReadOnlyList<Image> images) =>
         [.. Frame(images, null, out _).Select((f, i) => f ?? images[i])];
 
     /// <summary>
-    /// Each image's frame; where no face is found the image itself (a photo: null), counted in <paramref name="noFace"/> and
+    /// Each image's frame; where no face is found the image itself (a photo: null), counted in <paramref
+    /// name="noFace"/> and
     /// marked false in <paramref name="found"/> when given (true where a face was found).
     /// </summary>
     internal IReadOnlyList<Image?> Frame(IReadOnlyList<Image> images, bool?[]? found, out int noFace)
@@ -169,27 +197,34 @@ public sealed class FaceFraming : ImageFraming
                     result[start + k] = image;
                     continue;
                 }
-                // The whole box, even where it reaches beyond the image (a tight crop is smaller than the detector's box):
-                // clipping it would enlarge the faces of tight crops against those of loose ones.
-                var box = CanonicalFraming.Widen(face, Margin);
-                result[start + k] = image.CropExtended((int)Math.Round(box.X), (int)Math.Round(box.Y),
-                    Math.Max(1, (int)Math.Round(box.Width)), Math.Max(1, (int)Math.Round(box.Height)));
+                // The whole box, even where it reaches beyond the image (a tight crop is smaller than the detector's
+                // box): clipping it would enlarge the faces of tight crops against those of loose ones.
+                result[start + k] = Extended(image, face);
             }
         }
         return result;
     }
 
-    /// <summary>The face box widened by <see cref="Margin"/> and cut out as <see cref="Edge"/> says (null when a clipped box holds no pixel).</summary>
+    /// <summary>
+    /// The face box widened by <see cref="Margin"/> and cut out as <see cref="Edge"/> says (null when a clipped box
+    /// holds no pixel).
+    /// </summary>
     internal Image? Crop(Image image, FaceApi.DetectedFace face)
     {
-        if (Edge == FramingEdge.Clip) return CanonicalFraming.Crop(image, face, Margin);
+        return Edge == FramingEdge.Clip ? CanonicalFraming.Crop(image, face, Margin) : Extended(image, face);
+    }
+
+    private Image Extended(Image image, FaceApi.DetectedFace face)
+    {
         var box = CanonicalFraming.Widen(face, Margin);
-        return image.CropExtended((int)Math.Round(box.X), (int)Math.Round(box.Y), Math.Max(1, (int)Math.Round(box.Width)), Math.Max(1, (int)Math.Round(box.Height)));
+        return image.CropExtended((int)Math.Round(box.X), (int)Math.Round(box.Y),
+            Math.Max(1, (int)Math.Round(box.Width)), Math.Max(1, (int)Math.Round(box.Height)));
     }
 
     /// <summary>The weight file the detector reads.</summary>
     internal string WeightFile => Photos ? "ssd_mobilenetv1_model.bin" : "tiny_face_detector_model.bin";
 
     /// <summary>The same settings with another weights folder and thread count.</summary>
-    internal FaceFraming With(string? modelsFolder, int threads) => new(Margin, DetectorSize, Edge, Photos, modelsFolder, threads);
+    internal FaceFraming With(string? modelsFolder, int threads) =>
+        new(Margin, DetectorSize, Edge, Photos, modelsFolder, threads);
 }

@@ -6,14 +6,16 @@ using GenderML.Transfer;
 namespace GenderML.Classifiers;
 
 /// <summary>
-/// Evaluation input of pixel models (<see cref="TrainedClassifier.Score"/>): a dataset's samples from the pixel cache, or,
+/// Evaluation input of pixel models (<see cref="TrainedClassifier.Score"/>): a dataset's samples from the pixel cache,
+/// or,
 /// reframed, decoded, reframed and preprocessed in memory (a reframed image is not worth caching).
 /// </summary>
 internal static class PixelScoring
 {
     private const int Block = 512;
 
-    public static DatasetScores Score(TrainedClassifier model, Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    public static DatasetScores Score(TrainedClassifier model, Dataset dataset, ModelEvaluationOptions options,
+        CancellationToken cancellation)
     {
         var preprocessing = model.Info.Preprocessing;
         var faces = preprocessing.Framing as FaceFraming;
@@ -30,8 +32,11 @@ internal static class PixelScoring
             }
             else
             {
-                cache = PixelCache.Open(dataset, preprocessing,
-                    new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation });
+                var cacheOptions = new PixelCacheOptions
+                {
+                    Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation,
+                };
+                cache = PixelCache.Open(dataset, preprocessing, cacheOptions);
                 skipped.AddRange(cache.Failed.Select(s => new SkippedSample(s.Path, s.Reason)));
                 var source = new CacheSampleSource(cache, dataset);
                 (samples, items) = (source, source.Items);
@@ -45,15 +50,19 @@ internal static class PixelScoring
         }
     }
 
-    private static (SampleSource, IReadOnlyList<DatasetItem>) Reframed(Dataset dataset, PreprocessOptions o, double factor, int threads,
-        List<SkippedSample> skipped, CancellationToken cancellation)
+    private static (SampleSource, IReadOnlyList<DatasetItem>) Reframed(Dataset dataset, PreprocessOptions o,
+        double factor, int threads, List<SkippedSample> skipped, CancellationToken cancellation)
     {
         var items = dataset.Items;
         string[] paths = [.. items.Select(i => i.Path)];
         var pixels = new byte[items.Count * o.BytesPerImage];
         var errors = new string?[items.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation };
-        // Decoding and reframing run in parallel; the samples (and a model's face framing, which runs its own threads) a block at a time.
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, threads), CancellationToken = cancellation,
+        };
+        // Decoding and reframing run in parallel; the samples (and a model's face framing, which runs its own
+        // threads) a block at a time.
         for (int start = 0; start < items.Count; start += Block)
         {
             var block = Enumerable.Range(start, Math.Min(Block, items.Count - start)).ToList();
@@ -61,7 +70,10 @@ internal static class PixelScoring
             int[] ok = [.. Enumerable.Range(0, block.Count).Where(k => reframed[k] is not null)];
             byte[] samples = ImageSample.WriteAll([.. ok.Select(k => reframed[k]!)], o);
             for (int j = 0; j < ok.Length; j++)
-                samples.AsSpan(j * o.BytesPerImage, o.BytesPerImage).CopyTo(pixels.AsSpan((start + ok[j]) * o.BytesPerImage));
+            {
+                int per = o.BytesPerImage;
+                samples.AsSpan(j * per, per).CopyTo(pixels.AsSpan((start + ok[j]) * per));
+            }
         }
         var kept = new List<int>();
         for (int i = 0; i < items.Count; i++)

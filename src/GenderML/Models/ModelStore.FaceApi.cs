@@ -10,8 +10,10 @@ namespace GenderML.Models;
 
 /// <summary>
 /// The face-api kinds (<c>pretrained</c>, <c>transfer*</c>): the head (<c>weight</c>, <c>bias</c>, or <c>mlp.*</c>, or
-/// <c>trees.bin</c>) and standardisation (<c>mean</c>, <c>std</c>) in <c>weights.safetensors</c>, or, fine-tuned, every tensor
-/// of the trained stage and head under <c>finetune.{name}</c>; the frozen backbone weights are not copied but referenced
+/// <c>trees.bin</c>) and standardisation (<c>mean</c>, <c>std</c>) in <c>weights.safetensors</c>, or, fine-tuned, every
+/// tensor
+/// of the trained stage and head under <c>finetune.{name}</c>; the frozen backbone weights are not copied but
+/// referenced
 /// by file name and sha256 in the manifest's architecture (<c>backboneFiles</c>), and checked on load.
 /// </summary>
 internal static partial class ModelStore
@@ -139,7 +141,8 @@ internal static partial class ModelStore
     }
 
     /// <summary>
-    /// The framing of a face-api model saved before framings were recorded in <c>preprocessing</c>: <c>canonicalMargin</c>
+    /// The framing of a face-api model saved before framings were recorded in <c>preprocessing</c>:
+    /// <c>canonicalMargin</c>
     /// (absent or null: none), <c>canonicalDetectorSize</c> (absent: 160) and <c>detectFaces</c> in the architecture.
     /// </summary>
     private static FaceFraming? LegacyFraming(string path, JsonElement a, string modelsFolder, int threads)

@@ -15,16 +15,21 @@ namespace GenderML.Models;
 
 /// <summary>
 /// The one store of every model kind: trained classifiers ↔ model <c>.zip</c> files (format: Models/README.md), the
-/// manifest (kind, architecture, preprocessing, training summary, metrics) plus <c>weights.safetensors</c> and, per kind,
-/// <c>curves.json</c> or <c>trees.bin</c>; <see cref="Load"/> is the one load path (<see cref="GenderClassifier.Load"/>).
+/// manifest (kind, architecture, preprocessing, training summary, metrics) plus <c>weights.safetensors</c> and, per
+/// kind,
+/// <c>curves.json</c> or <c>trees.bin</c>; <see cref="Load"/> is the one load path (<see
+/// cref="GenderClassifier.Load"/>).
 /// Loading is strict: an unknown kind, a missing, extra or misshapen tensor, or an inconsistent manifest is a
-/// <see cref="ModelFormatException"/>. Pixel kinds are in ModelStore.Pixels.cs, face-api kinds in ModelStore.FaceApi.cs.
+/// <see cref="ModelFormatException"/>. Pixel kinds are in ModelStore.Pixels.cs, face-api kinds in
+/// ModelStore.FaceApi.cs.
 /// </summary>
 internal static partial class ModelStore
 {
     private const string Weights = "weights.safetensors", Curves = "curves.json", TreesEntry = "trees.bin";
 
-    /// <summary>The kind of face-api's age/gender net used as shipped (<see cref="PretrainedGenderClassifier"/>).</summary>
+    /// <summary>
+    /// The kind of face-api's age/gender net used as shipped (<see cref="PretrainedGenderClassifier"/>).
+    /// </summary>
     public const string PretrainedKind = "pretrained";
 
     /// <summary>The kinds of networks trained from scratch on pixels.</summary>
@@ -116,7 +121,8 @@ internal static partial class ModelStore
     }
 
     /// <summary>
-    /// The preprocessing of a manifest. Absent <c>framing</c> means none (models saved before it existed; face-api models
+    /// The preprocessing of a manifest. Absent <c>framing</c> means none (models saved before it existed; face-api
+    /// models
     /// of that time say theirs in the architecture); a <c>faces</c> framing without <c>edge</c> is <c>extend</c>.
     /// </summary>
     private static PreprocessOptions ReadPreprocessing(string path, JsonElement e, string? faceModelsFolder, int threads)
