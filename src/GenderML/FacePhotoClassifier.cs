@@ -56,12 +56,8 @@ public sealed class FacePhotoClassifier
     /// </summary>
     public static bool TakesPhotos(IGenderClassifier classifier) => PhotoModel(classifier) is not null;
 
-    private static FaceNetClassifier? PhotoModel(IGenderClassifier classifier) => classifier switch
-    {
-        FaceNetClassifier { DetectFaces: true } f => f,
-        PretrainedGenderClassifier { Inner.DetectFaces: true } p => p.Inner,
-        _ => null,
-    };
+    private static IPhotoModel? PhotoModel(IGenderClassifier classifier) =>
+        classifier is IPhotoModel { Framing.Photos: true } model ? model : null;
 
     /// <summary>An RGB copy of <paramref name="photo"/> with each face's box drawn and labelled with its prediction and confidence.</summary>
     public static Image Annotate(Image photo, IReadOnlyList<FacePrediction> faces)

@@ -9,7 +9,7 @@ namespace GenderML;
 /// softmax output on the image taken as a face crop (centred zero padding, legacy bilinear resize to 112×112), and
 /// the net's age regression is available through <see cref="PredictWithAge(Image)"/>.
 /// </summary>
-public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScorer
+public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScorer, IPhotoModel
 {
     private PretrainedGenderClassifier(FaceNetClassifier inner) => Inner = inner;
 
@@ -47,6 +47,10 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScor
 
     /// <inheritdoc/>
     public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images) => Inner.Predict(images);
+
+    FaceFraming? IPhotoModel.Framing => Inner.Framing;
+
+    IReadOnlyList<GenderPrediction> IPhotoModel.PredictFaceCrops(IReadOnlyList<Image> crops) => Inner.PredictFaceCrops(crops);
 
     DatasetScores IDatasetScorer.Score(Data.Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation) =>
         Inner.Score(dataset, options, cancellation);

@@ -13,7 +13,7 @@ namespace GenderML.Transfer;
 /// kind <c>pretrained</c>) or a logistic head on standardised embeddings (kinds <c>transfer*</c>). It reads images,
 /// not 50×50 cache samples: face-api's own padding and legacy bilinear resize run on the original image.
 /// </summary>
-internal sealed class FaceNetClassifier : TrainedClassifier
+internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
 {
     private readonly Embedder _embedder;
 
