@@ -6,7 +6,7 @@ using GenderML.Transfer;
 namespace GenderML.Classifiers;
 
 /// <summary>
-/// Evaluation input of pixel models (<see cref="TrainedClassifier.Score"/>): a dataset's samples from the pixel cache,
+/// Evaluation input of pixel models (<see cref="PixelClassifier.Score"/>): a dataset's samples from the pixel cache,
 /// or,
 /// reframed, decoded, reframed and preprocessed in memory (a reframed image is not worth caching).
 /// </summary>
@@ -14,7 +14,7 @@ internal static class PixelScoring
 {
     private const int Block = 512;
 
-    public static DatasetScores Score(TrainedClassifier model, Dataset dataset, ModelEvaluationOptions options,
+    public static DatasetScores Score(PixelClassifier model, Dataset dataset, ModelEvaluationOptions options,
         CancellationToken cancellation)
     {
         var preprocessing = model.Info.Preprocessing;

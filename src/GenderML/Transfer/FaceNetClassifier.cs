@@ -4,7 +4,6 @@ using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 using GenderML.Linear;
-using GenderML.Training;
 
 namespace GenderML.Transfer;
 
@@ -118,8 +117,6 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
         return Mlp is { } mlp ? (float)mlp.Probability(z) : (float)Head!.PredictProbability(z);
     }
 
-    public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with Evaluator.Evaluate");
 
     /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)

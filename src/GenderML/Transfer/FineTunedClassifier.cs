@@ -2,7 +2,6 @@ using GenderML.Classifiers;
 using GenderML.Data;
 using GenderML.Evaluation;
 using GenderML.Imaging;
-using GenderML.Training;
 
 namespace GenderML.Transfer;
 
@@ -45,8 +44,6 @@ internal sealed class FineTunedClassifier : TrainedClassifier
 
 
 
-    public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"fine-tuned {Info.Kind} models read images, not pixel-cache samples; evaluate them with Evaluator.Evaluate");
 
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
