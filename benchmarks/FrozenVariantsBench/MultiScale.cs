@@ -41,7 +41,7 @@ internal static class MultiScale
         else
         {
             int threads = Environment.ProcessorCount;
-            var framing = new CanonicalFraming(models, 0, threads, detectorSize: CanonicalFraming.LegacyDetectorSize);
+            var framing = new CanonicalFraming(models, 0, threads, detectorSize: GenderML.FaceFraming.LegacyDetectorSize);
             var net = FaceRecognitionNet.Load(FaceModelsFolder.Options(models, threads));
             foreach (var p in parts)
             {

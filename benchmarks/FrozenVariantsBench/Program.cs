@@ -34,7 +34,7 @@ if (images.Length > 0)
 var all = Dataset.Load(data, GenderLabels.Options);
 var split = all.Subset(SplitNames.Train).SplitStratified(new SplitFractions(0.9, 0.1, 0), 1);
 var weights = TfjsWeights.Load(models, "face_recognition_model");
-var runner = new PrefixRunner(models, weights, 0.1, Environment.ProcessorCount);
+var runner = new PrefixRunner(models, weights, GenderML.FaceFraming.Canonical(0.1, GenderML.FaceFraming.DefaultDetectorSize, models, Environment.ProcessorCount), Environment.ProcessorCount);
 var net = FineTuneNetwork.Pretrained(weights);
 net.SetCompute(Environment.ProcessorCount);
 var fc = weights.Get("fc", 256, 128).Floats!;

@@ -28,7 +28,7 @@ for (int i = 0; i < args.Length; i++)
     }
 }
 var dataset = Dataset.Load(data, GenderLabels.Options);
-var embedder = new Embedder(models, resnet: FaceResNetFeatures.Descriptor, ageGender: false, canonicalMargin: 0.1, threads: Environment.ProcessorCount);
+var embedder = new Embedder(models, resnet: FaceResNetFeatures.Descriptor, ageGender: false, framing: GenderML.FaceFraming.Canonical(0.1, GenderML.FaceFraming.DefaultDetectorSize, models, Environment.ProcessorCount), threads: Environment.ProcessorCount);
 (float[] X, bool[] Y) Embed(Dataset part)
 {
     string[] paths = [.. part.Items.Select(i => i.Path)];

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using GenderML;
 using GenderML.Classifiers;
 using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Training;
 
 string folder = args.Length > 0 ? args[0] : "../shared/data/kaggle-gender";
@@ -27,7 +28,7 @@ foreach (var recipe in recipes)
 {
     var clock = Stopwatch.StartNew();
     var result = Trainer.Fit(recipe, train, validation: null, options);
-    var report = ModelEvaluator.Evaluate(result.Classifier, test);
+    var report = Evaluator.Evaluate(result.Classifier, test);
     Console.WriteLine($"{recipe.Kind,-7} accuracy {report.Accuracy:P2}  AUC {report.RocAuc:F4}  {clock.Elapsed.TotalSeconds,6:F1} s");
 }
 // The same, in one call: Comparison.Run(recipes, train, test, _ => options) — or `genderml compare`.

@@ -3,6 +3,7 @@
 using GenderML;
 using GenderML.Classifiers;
 using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Imaging;
 
 string folder = args.Length > 0 ? args[0] : "../shared/data/kaggle-gender";
@@ -23,7 +24,7 @@ var result = Trainer.Fit(recipe, train);
 Console.WriteLine($"trained on {train.Items.Count} images in {result.Classifier.Info.Training!.Seconds:F1} s");
 
 // 4. Evaluate on the test images.
-var report = ModelEvaluator.Evaluate(result.Classifier, test);
+var report = Evaluator.Evaluate(result.Classifier, test);
 Console.WriteLine($"test accuracy {report.Accuracy:P2}, ROC AUC {report.RocAuc:F4} on {report.N} images");
 Console.WriteLine(report.Classification);
 

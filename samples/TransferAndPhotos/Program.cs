@@ -4,6 +4,7 @@
 using GenderML;
 using GenderML.Classifiers;
 using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Training;
 
@@ -26,7 +27,7 @@ var progress = new Progress<TrainingProgress>(p => Console.Error.Write(p.Phase =
 var result = Trainer.Fit(recipe, train, validation: null, new TrainingOptions { Seed = 1 }, progress);
 Console.Error.WriteLine();
 Console.WriteLine($"transfer: {result.Classifier.Info.Architecture}");
-var report = ModelEvaluator.Evaluate(result.Classifier, test);
+var report = Evaluator.Evaluate(result.Classifier, test);
 Console.WriteLine($"transfer: test accuracy {report.Accuracy:P2}, ROC AUC {report.RocAuc:F4} on {report.N} images");
 result.Classifier.Save("transfer.zip");        // the head only; the backbone is referenced by its weights' sha256
 

@@ -64,7 +64,7 @@ internal static class CompareCommand
             sb.Append(CultureInfo.InvariantCulture,
                 $"{r.Kind,-8} {r.Accuracy * 100,8:F2}% {r.Framing.Report.Accuracy * 100,8:F2}% {r.MacroF1,9:F4} {r.RocAuc,8:F4} {r.TrainingSeconds,9:F1} {r.InferenceMsPerImage,9:F3} {r.PredictMsPerImage,10:F3} {r.ModelKilobytes,9:F1}\n");
         sb.Append(CultureInfo.InvariantCulture, $"({loose}: the test images with each face shrunk to {Comparison.FramingCheckFactor * 100:0}% of its size in the frame, a looser framing;\n");
-        sb.Append(" ms/image: the model on cached pixels; predict ms: from a decoded image to its prediction, face framing included)\n");
+        sb.Append(" ms/image: an evaluation from the model's cache of its inputs; predict ms: from a decoded image to its prediction, face framing included)\n");
         return sb.ToString().TrimEnd('\n');
     }
 

@@ -40,7 +40,7 @@ internal static class EvaluateCommand
             Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = NotesTo(""),
         };
         using var cancel = new ConsoleCancellation();
-        var report = ModelEvaluator.Evaluate(classifier, test, options, cancel.Token);
+        var report = Evaluator.Evaluate(classifier, test, options, cancel.Token);
         if (reportPath is not null)
         {
             // The report shows how the accuracy holds on looser framings, unless it is itself about one (--reframe).
@@ -50,7 +50,7 @@ internal static class EvaluateCommand
                 {
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"framing check for the report: the test images with faces shrunk to ×{factor} (--no-framing-check skips it)"));
                     var check = options with { Reframe = factor, GroupBy = null, Notes = NotesTo(string.Create(CultureInfo.InvariantCulture, $"faces at ×{factor}: ")) };
-                    framing.Add(new FramingCheck(factor, ModelEvaluator.Evaluate(classifier, test, check, cancel.Token)));
+                    framing.Add(new FramingCheck(factor, Evaluator.Evaluate(classifier, test, check, cancel.Token)));
                 }
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
                 classifier.Info.Curves, framing, notes);

@@ -13,7 +13,10 @@ namespace GenderML;
 /// <param name="MacroF1">The unweighted mean of the two classes' F1 scores.</param>
 /// <param name="RocAuc">Area under the ROC curve (positive class: male).</param>
 /// <param name="TrainingSeconds">Wall-clock seconds of <see cref="Trainer.Fit"/>, pixel cache included.</param>
-/// <param name="InferenceMsPerImage">Milliseconds per test image to compute the probabilities of preprocessed pixels (batches of 64).</param>
+/// <param name="InferenceMsPerImage">
+/// Milliseconds per test image of an evaluation whose inputs are already in the model's cache (preprocessed pixels, or
+/// the frozen network's outputs): the cost of the head.
+/// </param>
 /// <param name="PredictMsPerImage">
 /// Milliseconds per image from a decoded image to its prediction (<see cref="IGenderClassifier.Predict(IReadOnlyList{Image})"/>
 /// on up to <see cref="Comparison.PredictTimingImages"/> test images at once): what serving a new image costs, face
@@ -67,33 +70,27 @@ public static class Comparison
             var clock = Stopwatch.StartNew();
             var result = Trainer.Fit(recipe, train, null, options, null, cancellation);
             double trainingSeconds = clock.Elapsed.TotalSeconds;
-            var model = (TrainedClassifier)result.Classifier;
-            rows.Add(Measure(recipe.Kind, model, test, options, trainingSeconds, cancellation));
+            rows.Add(Measure(recipe.Kind, result.Classifier, test, options, trainingSeconds, cancellation));
         }
         return rows;
     }
 
-    private static ComparisonRow Measure(string kind, TrainedClassifier model, Dataset test, TrainingOptions options, double trainingSeconds,
+    private static ComparisonRow Measure(string kind, IGenderClassifier model, Dataset test, TrainingOptions options, double trainingSeconds,
         CancellationToken cancellation)
     {
-        using var cache = PixelCache.Open(test, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation });
-        var samples = new CacheSampleSource(cache, test);
-        if (samples.Count == 0) throw new ArgumentException($"{test.Root}: no readable test images", nameof(test));
-        model.Probabilities(new IndexedSampleSource(samples, [0]), cancellation);   // warm-up
+        var evaluation = new ModelEvaluationOptions { Threads = options.Threads, CacheFolder = options.CacheFolder };
+        var report = Evaluator.Evaluate(model, test, evaluation, cancellation);   // also fills the model's cache of the test images
         var clock = Stopwatch.StartNew();
-        float[] p = model.Probabilities(samples, cancellation);
-        double ms = clock.Elapsed.TotalMilliseconds / samples.Count;
-        double predictMs = PredictTiming(model, samples.Items);
-        var skipped = test.Skipped.Concat(cache.Failed).Select(s => new SkippedSample(s.Path, s.Reason)).ToList();
-        var report = Evaluator.Evaluate([.. samples.Items.Select(i => i.Label)], p, new EvaluationOptions { Skipped = skipped });
+        Evaluator.Evaluate(model, test, evaluation, cancellation);
+        double ms = clock.Elapsed.TotalMilliseconds / report.N;
+        double predictMs = PredictTiming(model, test.Items);
         string file = Path.Combine(Path.GetTempPath(), $"genderml-compare-{Guid.NewGuid():N}.zip");
         try
         {
             model.Save(file);
             double kb = new FileInfo(file).Length / 1024.0;
             var c = report.Classification;
-            var framing = new FramingCheck(FramingCheckFactor, ModelEvaluator.Evaluate(model, test,
-                new ModelEvaluationOptions { Reframe = FramingCheckFactor, Threads = options.Threads, CacheFolder = options.CacheFolder }, cancellation));
+            var framing = new FramingCheck(FramingCheckFactor, Evaluator.Evaluate(model, test, evaluation with { Reframe = FramingCheckFactor }, cancellation));
             return new ComparisonRow(kind, report.Accuracy, c.MacroAverage.F1, report.RocAuc, trainingSeconds, ms, predictMs, kb, report, framing);
         }
         finally
@@ -104,7 +101,7 @@ public static class Comparison
 
     // Image → prediction for the first readable test images, decoded beforehand; one warm-up image first (it also loads a
     // framing's detector). NaN when none of them can be read any more.
-    private static double PredictTiming(TrainedClassifier model, IReadOnlyList<DatasetItem> items)
+    private static double PredictTiming(IGenderClassifier model, IReadOnlyList<DatasetItem> items)
     {
         var images = new List<Image>(PredictTimingImages);
         foreach (var item in items)

@@ -44,8 +44,8 @@ public sealed class FacePhotoClassifier
         ArgumentNullException.ThrowIfNull(photo);
         // A model trained on photos (DetectFaces) cut its training faces with its margin and must not search the crop again.
         var photoModel = PhotoModel(_classifier);
-        double margin = photoModel?.CanonicalMargin ?? 0;
-        var faces = Detector.Detect(photo).Select(f => (Face: f, Crop: photoModel is null ? FaceDetector.Crop(photo, f) : CanonicalFraming.Crop(photo, f, margin))).Where(f => f.Crop is not null).ToList();
+        var faces = Detector.Detect(photo).Select(f => (Face: f, Crop: photoModel?.Framing is { } framing ? framing.Crop(photo, f) : FaceDetector.Crop(photo, f)))
+            .Where(f => f.Crop is not null).ToList();
         if (faces.Count == 0) return [];
         IReadOnlyList<Image> crops = [.. faces.Select(f => f.Crop!)];
         var predictions = photoModel is not null ? photoModel.PredictFaceCrops(crops) : _classifier.Predict(crops);
@@ -59,12 +59,8 @@ public sealed class FacePhotoClassifier
     /// </summary>
     public static bool TakesPhotos(IGenderClassifier classifier) => PhotoModel(classifier) is not null;
 
-    private static FaceNetClassifier? PhotoModel(IGenderClassifier classifier) => classifier switch
-    {
-        FaceNetClassifier { DetectFaces: true } f => f,
-        PretrainedGenderClassifier { Inner.DetectFaces: true } p => p.Inner,
-        _ => null,
-    };
+    private static IPhotoModel? PhotoModel(IGenderClassifier classifier) =>
+        classifier is IPhotoModel { Framing.Photos: true } model ? model : null;
 
     /// <summary>An RGB copy of <paramref name="photo"/> with each face's box drawn and labelled with its prediction and confidence.</summary>
     public static Image Annotate(Image photo, IReadOnlyList<FacePrediction> faces)

@@ -30,7 +30,7 @@ public sealed record LabelScreeningOptions
     /// <summary>Where the embedding cache lives (null = the default cache folder); `transfer` evaluations share it.</summary>
     public string? CacheFolder { get; init; }
 
-    /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): those.</summary>
+    /// <summary>The face-api weights folder; null finds <c>models/face-api</c> above the working folder.</summary>
     public string? ModelsFolder { get; init; }
 }
 
@@ -55,8 +55,9 @@ public static class LabelScreening
         if (!(options.Threshold is > 0 and < 1)) throw new ArgumentOutOfRangeException(nameof(options), "the threshold is a probability in (0, 1)");
         var clock = Stopwatch.StartNew();
         int threads = Math.Max(1, options.Threads);
-        var embedder = new Embedder(options.ModelsFolder, FaceResNetFeatures.StageMeans, ageGender: false, canonicalMargin: 0,
-            threads, framingDetectorSize: CanonicalFraming.LegacyDetectorSize, mirror: true);
+        string? folder = options.ModelsFolder;
+        var embedder = new Embedder(folder, FaceResNetFeatures.StageMeans, ageGender: false,
+            FaceFraming.Canonical(0, FaceFraming.LegacyDetectorSize, folder, threads), threads, mirror: true);
         var items = data.Items;
         var errors = new string?[items.Count];
         var embedded = embedder.EmbedFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), null, errors, out _, cancellation,

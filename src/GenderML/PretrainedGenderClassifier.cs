@@ -1,3 +1,4 @@
+using GenderML.Evaluation;
 using GenderML.Imaging;
 using GenderML.Transfer;
 
@@ -8,7 +9,7 @@ namespace GenderML;
 /// softmax output on the image taken as a face crop (centred zero padding, legacy bilinear resize to 112×112), and
 /// the net's age regression is available through <see cref="PredictWithAge(Image)"/>.
 /// </summary>
-public sealed class PretrainedGenderClassifier : IGenderClassifier
+public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScorer, IPhotoModel
 {
     private PretrainedGenderClassifier(FaceNetClassifier inner) => Inner = inner;
 
@@ -18,24 +19,27 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
     public ClassifierInfo Info => Inner.Info;
 
     /// <summary>Loads face-api's age/gender net (from the GenderML.FaceApi.Models package unless <paramref name="modelsFolder"/> is given).</summary>
-    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: the packaged ones).</param>
+    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: those).</param>
     /// <param name="threads">Threads for inference (default: every core).</param>
     /// <param name="canonicalMargin">When set, faces are re-cropped to the detected face box widened by this margin first.</param>
     /// <exception cref="FileNotFoundException"><paramref name="modelsFolder"/> lacks a weight file (the message says how to fix it).</exception>
-    /// <exception cref="InvalidDataException">A weight file is altered.</exception>
+    /// <exception cref="InvalidDataException">The weight file is altered.</exception>
     /// <param name="detectFaces">Images are full photos: the largest face the SSD detector finds is used (a photo without one gets P(male) NaN in evaluation, where it is reported).</param>
     /// <param name="mirror">When true, P(male) and age are the means over the image and its mirror image (test-time mirror averaging).</param>
     public static PretrainedGenderClassifier Load(string? modelsFolder = null, int threads = 0, double? canonicalMargin = null, bool detectFaces = false, bool mirror = false)
     {
+        string? folder = modelsFolder;
         int t = threads > 0 ? threads : Environment.ProcessorCount;
-        var files = FaceModelsFolder.Hashes(modelsFolder, Embedder.WeightFiles(false, true, canonicalMargin is not null, detectFaces));
+        var framing = detectFaces ? FaceFraming.ForPhotos(canonicalMargin ?? 0, folder, t)
+            : canonicalMargin is { } m ? FaceFraming.Canonical(m, FaceFraming.DefaultDetectorSize, folder, t) : null;
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(false, true, framing));
         var info = new ClassifierInfo
         {
-            Kind = TransferStore.PretrainedKind,
+            Kind = Models.ModelStore.PretrainedKind,
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
-            Preprocessing = TransferStore.Preprocessing(null),
+            Preprocessing = FaceNetClassifier.Preprocessing(null),
         };
-        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, canonicalMargin, modelsFolder, files, null, null, null, t, detectFaces, mirror: mirror));
+        return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, framing, folder, files, null, null, null, t, mirror: mirror));
     }
 
     /// <inheritdoc/>
@@ -43,6 +47,13 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier
 
     /// <inheritdoc/>
     public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images) => Inner.Predict(images);
+
+    FaceFraming? IPhotoModel.Framing => Inner.Framing;
+
+    IReadOnlyList<GenderPrediction> IPhotoModel.PredictFaceCrops(IReadOnlyList<Image> crops) => Inner.PredictFaceCrops(crops);
+
+    DatasetScores IDatasetScorer.Score(Data.Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation) =>
+        Inner.Score(dataset, options, cancellation);
 
     /// <summary>The prediction and the net's estimated age in years (its raw regression output) of one face image.</summary>
     public (GenderPrediction Prediction, float Age) PredictWithAge(Image image) => PredictWithAge([image])[0];

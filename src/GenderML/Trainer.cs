@@ -65,7 +65,7 @@ public static class Trainer
 
         string fingerprint = Fingerprint(trainSamples.Items, recipe, options);
         var clock = Stopwatch.StartNew();
-        TrainedClassifier classifier = FitSamples(recipe, trainSamples, validationSamples, options, fingerprint, progress, cancellation);
+        PixelClassifier classifier = FitSamples(recipe, trainSamples, validationSamples, options, fingerprint, progress, cancellation);
         EvaluationReport? report = null;
         if (validationSamples is { Count: > 0 })
         {
@@ -81,7 +81,7 @@ public static class Trainer
     }
 
     /// <summary>Trains on samples already preprocessed (the cross-validation folds of <see cref="Tuner"/> come this way).</summary>
-    internal static TrainedClassifier FitSamples(ClassifierRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions options,
+    internal static PixelClassifier FitSamples(ClassifierRecipe recipe, SampleSource train, SampleSource? validation, TrainingOptions options,
         string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation) => recipe switch
     {
         LogisticRegressionRecipe r => FitLogistic(r, train, options, fingerprint, progress, cancellation),
@@ -152,7 +152,7 @@ public static class Trainer
         return new GradientBoostingClassifier(trees, info);
     }
 
-    private static TrainedClassifier WithInfo(TrainedClassifier classifier, ClassifierInfo info) => classifier switch
+    private static PixelClassifier WithInfo(PixelClassifier classifier, ClassifierInfo info) => classifier switch
     {
         LogisticClassifier l => new LogisticClassifier(l.Model, info),
         NeuralNetworkClassifier n => n.WithInfo(info),

@@ -1,10 +1,11 @@
+using GenderML.Models;
 using GenderML.Training;
 using GenderML.Trees;
 
 namespace GenderML.Classifiers;
 
 /// <summary>A fitted tree ensemble on uint8 pixels: P(male) = σ(base + Σ tree(pixels)).</summary>
-internal sealed class GradientBoostingClassifier(GradientBoostedTrees trees, ClassifierInfo info) : TrainedClassifier
+internal sealed class GradientBoostingClassifier(GradientBoostedTrees trees, ClassifierInfo info) : PixelClassifier
 {
     public GradientBoostedTrees Trees => trees;
 

@@ -16,7 +16,8 @@ internal static class ImageSample
     {
         ArgumentNullException.ThrowIfNull(images);
         var framed = images.Count == 0 || options.Framing is null ? images
-            : options.Framing is FaceFraming faces ? faces.Frame(images, faceFound) : options.Framing.Frame(images);
+            : options.Framing is FaceFraming faces ? [.. faces.Frame(images, faceFound, out _).Select((f, i) => f ?? images[i])]
+            : options.Framing.Frame(images);
         var pixels = new byte[images.Count * options.BytesPerImage];
         for (int i = 0; i < images.Count; i++) Preprocessor.Write(framed[i], options, pixels.AsSpan(i * options.BytesPerImage, options.BytesPerImage));
         return pixels;

@@ -1,10 +1,11 @@
 using GenderML.Linear;
+using GenderML.Models;
 using GenderML.Training;
 
 namespace GenderML.Classifiers;
 
 /// <summary>A fitted logistic regression on pixels scaled to [0, 1]: P(male) = σ(w·(p/255) + b).</summary>
-internal sealed class LogisticClassifier(LogisticModel model, ClassifierInfo info) : TrainedClassifier
+internal sealed class LogisticClassifier(LogisticModel model, ClassifierInfo info) : PixelClassifier
 {
     public LogisticModel Model => model;
 

@@ -1,11 +1,12 @@
-using GenderML.Core;
 using GenderML.Core.Layers;
+using GenderML.Core;
+using GenderML.Models;
 using GenderML.Training;
 
 namespace GenderML.Classifiers;
 
 /// <summary>A trained one-logit network: P(male) = σ(network(sample)).</summary>
-internal sealed class NeuralNetworkClassifier : TrainedClassifier
+internal sealed class NeuralNetworkClassifier : PixelClassifier
 {
     private readonly Layer _network;
     private readonly BatchBuilder _builder;

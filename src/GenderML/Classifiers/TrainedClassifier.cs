@@ -1,29 +1,23 @@
+using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Imaging;
-using GenderML.Training;
 
 namespace GenderML.Classifiers;
 
 /// <summary>
-/// What every trained model shares: it maps preprocessed samples (<see cref="ClassifierInfo.Preprocessing"/>) to
-/// P(male). Images are turned into samples here; evaluation feeds samples straight from the pixel cache.
+/// What every GenderML model shares: it predicts images, scores a dataset's files through its own cache for evaluation
+/// (<see cref="IDatasetScorer"/>) and saves itself to the model store. Pixel models derive from
+/// <see cref="PixelClassifier"/>; face-api models read images through their frozen networks.
 /// </summary>
-internal abstract class TrainedClassifier : IGenderClassifier
+internal abstract class TrainedClassifier : IGenderClassifier, IDatasetScorer
 {
     public abstract ClassifierInfo Info { get; }
 
-    /// <summary>P(male) of every sample of <paramref name="samples"/>, in order.</summary>
-    public abstract float[] Probabilities(SampleSource samples, CancellationToken cancellation = default);
-
     public GenderPrediction Predict(Image image) => Predict([image])[0];
 
-    public virtual IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        var options = Info.Preprocessing;
-        var found = new bool?[images.Count];
-        var samples = new ArraySampleSource(ImageSample.WriteAll(images, options, found), new int[images.Count], options.BytesPerImage);
-        return [.. Probabilities(samples).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
-    }
+    public abstract IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images);
+
+    public abstract DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation);
 
     public abstract void Save(string path);
 }

@@ -62,7 +62,15 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
 
     /// <summary><see cref="CanonicalDetectorSize"/>, or the backbone's default when it is null.</summary>
     public int EffectiveCanonicalDetectorSize => CanonicalDetectorSize
-        ?? (Backbone == TransferBackbone.FaceResNet ? Transfer.CanonicalFraming.LegacyDetectorSize : Transfer.CanonicalFraming.DefaultDetectorSize);
+        ?? (Backbone == TransferBackbone.FaceResNet ? FaceFraming.LegacyDetectorSize : FaceFraming.DefaultDetectorSize);
+
+    /// <summary>
+    /// The framing these settings describe: <see cref="FaceFraming.Canonical"/> with <see cref="CanonicalMargin"/> and
+    /// <see cref="EffectiveCanonicalDetectorSize"/>; for <see cref="DetectFaces"/>, the SSD detector's; null: none.
+    /// </summary>
+    internal FaceFraming? Framing(string? modelsFolder, int threads) => DetectFaces
+        ? FaceFraming.ForPhotos(CanonicalMargin ?? 0, modelsFolder, threads)
+        : CanonicalMargin is { } margin ? FaceFraming.Canonical(margin, EffectiveCanonicalDetectorSize, modelsFolder, threads) : null;
 
     /// <summary>
     /// Full photos: each image's largest face found by the SSD detector is cut out (widened by <see cref="CanonicalMargin"/>

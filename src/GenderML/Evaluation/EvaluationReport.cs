@@ -51,7 +51,7 @@ public sealed record EvaluationReport
 
     /// <summary>
     /// The prediction for every evaluated image, in dataset order, when the caller knows the files
-    /// (<see cref="ModelEvaluator.Evaluate"/> fills it); empty otherwise.
+    /// (<see cref="Evaluator.Evaluate(IGenderClassifier, Data.Dataset, ModelEvaluationOptions?, CancellationToken)"/> fills it); empty otherwise.
     /// </summary>
     public IReadOnlyList<SamplePrediction> Predictions { get; init; } = [];
 

@@ -1,7 +1,7 @@
 namespace GenderML.Evaluation;
 
 /// <summary>The front door of evaluation: labels and P(male) scores in, an <see cref="EvaluationReport"/> out.</summary>
-public static class Evaluator
+public static partial class Evaluator
 {
     /// <summary>
     /// Measures scores against labels (0 = female, 1 = male; positive class male): accuracy, the

@@ -5,33 +5,21 @@ using GenderML.Imaging;
 namespace GenderML.Transfer;
 
 /// <summary>
-/// Canonical face framing: the tiny face detector (input side <see cref="DetectorSize"/>, 224 by default) finds the
-/// largest face; the image is re-cropped to that box widened by <see cref="Margin"/> of its side on every side (clipped
-/// to the image). The search runs on the crop centred in a canvas of twice its size (a tight crop's face is larger than
-/// the detector's anchors), then, where that found nothing, on the crop as it is (a loosely framed face is small on the
-/// canvas: on kaggle-gender test reframed ×0.5 this cut the images without a face from 1,001 to 270 and raised
-/// `transfer`'s accuracy from 91.62 % to 93.29 %, retrained with it), and last, for images more than twice the detector's
-/// input side that still had none, at up to <see cref="LargestSearchSide"/> px (a face in a photo shrinks below the
-/// detector's smallest anchors when the whole photo is brought down to 224 px). Images where no face is found are used
-/// whole, and counted.
+/// The face search behind <see cref="FaceFraming"/>: the tiny face detector (input side <see cref="DetectorSize"/>)
+/// finds the largest face, searched on the image centred in a canvas of twice its size (a tight crop's face is larger
+/// than the detector's anchors), then, where that found nothing, on the image as it is (a loosely framed face is small on
+/// the canvas), and last, for images more than twice the detector's input side that still had none, at up to
+/// <see cref="LargestSearchSide"/> px (a face in a photo shrinks below the detector's smallest anchors when the whole
+/// photo is brought down to the detector's side). <see cref="Frame"/> cuts the box widened by the margin, clipped to the
+/// image. Measurements of these choices: docs/BENCHMARKS-framing.md.
 /// </summary>
 /// <remarks>
-/// At 160 px (the first version, kept for models saved with it) the 5×5 grid places boxes coarsely: the box found on a
-/// face shrunk to 70 % inside the same frame was 1.33× the (mapped) box of the original image (median IoU 0.61, 1,941 test
-/// crops); at 224 px 1.06× (IoU 0.85) — see docs/BENCHMARKS-framing.md.
+/// With <c>photos</c> set (full photos), the SSD detector at face-api's defaults is used instead and images without a
+/// face get null, for the caller to report.
 /// </remarks>
-/// <remarks>
-/// With <c>photos</c> set (<c>--detect-faces</c>: full photos), the SSD detector at face-api's defaults is used instead and
-/// images without a face get null, for the caller to report.
-/// </remarks>
-internal sealed class CanonicalFraming(string? modelsFolder, double margin, int threads, bool photos = false, int detectorSize = CanonicalFraming.DefaultDetectorSize)
+internal sealed class CanonicalFraming(string? modelsFolder, double margin, int threads, bool photos = false,
+    int detectorSize = FaceFraming.DefaultDetectorSize)
 {
-    /// <summary>The tiny detector's input side for new models.</summary>
-    public const int DefaultDetectorSize = 224;
-
-    /// <summary>The input side of models saved before the size was recorded.</summary>
-    public const int LegacyDetectorSize = 160;
-
     /// <summary>The largest input side of the last search, for large images where the others found no face.</summary>
     public const int LargestSearchSide = 1024;
 
@@ -48,16 +36,6 @@ internal sealed class CanonicalFraming(string? modelsFolder, double margin, int 
     public int DetectorSize => detectorSize;
 
     public bool Photos => photos;
-
-    /// <summary>
-    /// The framing's part of a disk-cache key: <c>photo{margin}</c> for photos; for crops <c>canon{margin}</c>, then
-    /// <c>-tiny{size}</c> unless the legacy 160 px, then <c>-retry</c> (a second search of the image as it is where the
-    /// padded canvas had no face, since 2026-11-22: entries made without it are not reused) and <c>-large</c> (the last
-    /// search of large images, since session 5).
-    /// </summary>
-    public string CacheKey => photos
-        ? string.Create(CultureInfo.InvariantCulture, $"photo{margin:0.###}")
-        : string.Create(CultureInfo.InvariantCulture, $"canon{margin:0.###}{(detectorSize == LegacyDetectorSize ? "" : $"-tiny{detectorSize}")}-retry-large");
 
     /// <summary>
     /// Each image's face crop; without a face: the whole image (crops) or null (photos), counted in <paramref name="noFace"/>

@@ -9,7 +9,12 @@ namespace GenderML.Transfer;
 /// <param name="CacheHits">Images whose embedding came from the cache.</param>
 /// <param name="Computed">Images run through the network now.</param>
 /// <param name="NoFace">Images (canonical framing only) where no face was found, used whole.</param>
-internal sealed record EmbeddingStats(int CacheHits, int Computed, int NoFace);
+internal sealed record EmbeddingStats(int CacheHits, int Computed, int NoFace)
+{
+    /// <summary>A one-line note of this pass for a cache of <paramref name="outputs"/> ("embeddings", "prefixes").</summary>
+    public string Note(string outputs, bool framed) => string.Create(CultureInfo.InvariantCulture,
+        $"{outputs}: {CacheHits} from the cache, {Computed} computed{(framed ? $"; canonical framing found no face in {NoFace} of the computed images (used whole)" : "")}");
+}
 
 /// <summary>
 /// Turns images into frozen-network embeddings: the face ResNet's 128-d descriptor or its 640 stage means
@@ -23,19 +28,20 @@ internal sealed class Embedder
     private readonly FaceRecognitionNet? _resnet;
     private readonly FaceResNetFeatures _resnetFeatures;
     private readonly AgeGenderNet? _ageGender;
-    private readonly CanonicalFraming? _framing;
+    private readonly FaceFraming? _framing;
     private readonly int _threads;
 
-    /// <summary>The networks in use (<paramref name="resnet"/>: what to read out of the face ResNet, null when it is not run), framing and mirror averaging.</summary>
-    public Embedder(string? modelsFolder, FaceResNetFeatures? resnet, bool ageGender, double? canonicalMargin, int threads, bool detectFaces = false,
-        int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false)
+    /// <summary>
+    /// The networks in use (<paramref name="resnet"/>: what to read out of the face ResNet, null when it is not run), the
+    /// framing (null: images taken whole) and mirror averaging.
+    /// </summary>
+    public Embedder(string? modelsFolder, FaceResNetFeatures? resnet, bool ageGender, FaceFraming? framing, int threads, bool mirror = false)
     {
         var options = FaceModelsFolder.Options(modelsFolder, threads);
         _resnet = resnet is null ? null : FaceRecognitionNet.Load(options);
         _resnetFeatures = resnet ?? FaceResNetFeatures.Descriptor;
         _ageGender = ageGender ? AgeGenderNet.Load(options) : null;
-        _framing = detectFaces ? new CanonicalFraming(modelsFolder, canonicalMargin ?? 0, threads, photos: true)
-            : canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads, detectorSize: framingDetectorSize) : null;
+        _framing = framing;
         _threads = Math.Max(1, threads);
         Mirror = mirror;
     }
@@ -48,12 +54,11 @@ internal sealed class Embedder
     public bool Mirror { get; }
 
     /// <summary>The weight files the networks in use read.</summary>
-    public static IEnumerable<string> WeightFiles(bool resnet, bool ageGender, bool canonical, bool detectFaces = false)
+    public static IEnumerable<string> WeightFiles(bool resnet, bool ageGender, FaceFraming? framing)
     {
         if (resnet) yield return "face_recognition_model.bin";
         if (ageGender) yield return "age_gender_model.bin";
-        if (detectFaces) yield return "ssd_mobilenetv1_model.bin";
-        else if (canonical) yield return "tiny_face_detector_model.bin";
+        if (framing is not null) yield return framing.WeightFile;
     }
 
     /// <summary>True when images are full photos whose largest SSD face is used; photos without one are errors.</summary>
@@ -67,7 +72,7 @@ internal sealed class Embedder
     public (float[]? ResNet, float[]? AgeGender)[] Embed(IReadOnlyList<Image> images, out int noFace, bool?[]? found = null)
     {
         int missing = 0;
-        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, ref missing, found);
+        IReadOnlyList<Image?> frames = _framing is null ? images : _framing.Frame(images, found, out missing);
         noFace = missing;
         var present = Enumerable.Range(0, images.Count).Where(i => frames[i] is not null).ToArray();
         var inner = EmbedFramed([.. present.Select(i => frames[i]!)]);
@@ -118,9 +123,9 @@ internal sealed class Embedder
         return result;
     }
 
-    /// <summary>The cache key suffix for this preprocessing: the framing (<see cref="CanonicalFraming.CacheKey"/>), mirror and reframe factor.</summary>
+    /// <summary>The cache key suffix for this preprocessing: the framing (<see cref="FaceFraming.Key"/>), mirror and reframe factor.</summary>
     public string PreprocessingKey(double? reframe) => string.Create(CultureInfo.InvariantCulture,
-        $"{_framing?.CacheKey ?? "whole"}{(Mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+        $"{_framing?.Key ?? "whole"}{(Mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
 
     /// <summary>
     /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by

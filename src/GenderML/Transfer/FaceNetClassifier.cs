@@ -1,8 +1,9 @@
 using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 using GenderML.Linear;
-using GenderML.Training;
 
 namespace GenderML.Transfer;
 
@@ -11,31 +12,29 @@ namespace GenderML.Transfer;
 /// kind <c>pretrained</c>) or a logistic head on standardised embeddings (kinds <c>transfer*</c>). It reads images,
 /// not 50×50 cache samples: face-api's own padding and legacy bilinear resize run on the original image.
 /// </summary>
-internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
+internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
 {
     private readonly Embedder _embedder;
 
-    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, double? canonicalMargin, string? modelsFolder,
-        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, bool detectFaces = false, MlpHead? mlp = null,
-        Trees.GradientBoostedTrees? trees = null, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize, bool mirror = false,
-        FaceResNetFeatures resnetFeatures = FaceResNetFeatures.Descriptor)
+    /// <summary>A model on face-api's networks; <see cref="Info"/> is <paramref name="info"/> with its preprocessing framed by <paramref name="framing"/>.</summary>
+    public FaceNetClassifier(ClassifierInfo info, TransferBackbone? backbone, FaceFraming? framing, string? modelsFolder,
+        IReadOnlyDictionary<string, string> backboneFiles, float[]? mean, float[]? std, LogisticModel? head, int threads, MlpHead? mlp = null,
+        Trees.GradientBoostedTrees? trees = null, bool mirror = false, FaceResNetFeatures resnetFeatures = FaceResNetFeatures.Descriptor)
     {
         ResNetFeatures = resnetFeatures;
         Mirror = mirror;
-        FramingDetectorSize = framingDetectorSize;
         Mlp = mlp;
         Trees = trees;
-        DetectFaces = detectFaces;
-        Info = info;
+        Info = info with { Preprocessing = info.Preprocessing with { Framing = framing } };
         Backbone = backbone;
-        CanonicalMargin = canonicalMargin;
+        Framing = framing;
         ModelsFolder = modelsFolder;
         BackboneFiles = backboneFiles;
         Mean = mean;
         Std = std;
         Head = head;
         Threads = Math.Max(1, threads);
-        _embedder = new Embedder(modelsFolder, UsesResNet(backbone) ? resnetFeatures : null, UsesAgeGender(backbone), canonicalMargin, Threads, detectFaces, framingDetectorSize, mirror);
+        _embedder = new Embedder(modelsFolder, UsesResNet(backbone) ? resnetFeatures : null, UsesAgeGender(backbone), framing, Threads, mirror);
     }
 
     public override ClassifierInfo Info { get; }
@@ -43,13 +42,8 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     /// <summary>Null for the shipped gender output.</summary>
     public TransferBackbone? Backbone { get; }
 
-    public double? CanonicalMargin { get; }
-
-    /// <inheritdoc/>
-    public string CachedOutputs => "embeddings";
-
-    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
-    public int FramingDetectorSize { get; }
+    /// <summary>The framing of every image before the networks (null: images taken whole).</summary>
+    public FaceFraming? Framing { get; }
 
     /// <summary>What the model reads out of the face ResNet (when its backbone uses it).</summary>
     public FaceResNetFeatures ResNetFeatures { get; }
@@ -58,7 +52,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     public bool Mirror { get; }
 
     /// <summary>Images are full photos: the largest SSD face is used; a photo without one gets P(male) NaN.</summary>
-    public bool DetectFaces { get; }
+    public bool DetectFaces => Framing?.Photos == true;
 
     public string? ModelsFolder { get; }
 
@@ -79,11 +73,13 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     public int Threads { get; }
 
-    /// <summary>Images of the last prediction or evaluation call where canonical framing found no face.</summary>
-    public int LastNoFace { get; private set; }
 
-    /// <summary>The cache statistics of the last file-based call.</summary>
-    public EmbeddingStats? LastStats { get; private set; }
+
+    /// <summary>face-api's preprocessing for the network a backbone feeds (null: the age/gender net): centred zero padding to a square, RGB.</summary>
+    public static PreprocessOptions Preprocessing(TransferBackbone? b) => new()
+    {
+        Size = b == TransferBackbone.FaceResNet || b == TransferBackbone.Fusion ? 150 : 112, Format = PixelFormat.Rgb24, Mode = ResizeMode.Pad,
+    };
 
     public static bool UsesResNet(TransferBackbone? b) => b is TransferBackbone.FaceResNet or TransferBackbone.Fusion;
 
@@ -121,8 +117,6 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
         return Mlp is { } mlp ? (float)mlp.Probability(z) : (float)Head!.PredictProbability(z);
     }
 
-    public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"{Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
 
     /// <exception cref="NoFaceException">The model takes full photos (<see cref="DetectFaces"/>) and one of them has no face.</exception>
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
@@ -159,8 +153,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
 
     private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images, bool?[]? found = null)
     {
-        var embedded = _embedder.Embed(images, out int noFace, found);
-        LastNoFace = noFace;
+        var embedded = _embedder.Embed(images, out _, found);
         for (int i = 0; i < embedded.Length; i++)
             if (embedded[i].ResNet is null && embedded[i].AgeGender is null)
                 throw new NoFaceException(i, string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -169,18 +162,27 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IFileClassifier
     }
 
     /// <summary>P(male) of image files through the embedding cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
-    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors, CancellationToken cancellation = default)
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors,
+        out EmbeddingStats stats, CancellationToken cancellation = default)
     {
-        var embedded = _embedder.EmbedFiles(paths, cacheFolder, reframe, errors, out var stats, cancellation);
-        LastStats = stats;
-        LastNoFace = stats.NoFace;
+        var embedded = _embedder.EmbedFiles(paths, cacheFolder, reframe, errors, out stats, cancellation);
         var p = new float[paths.Count];
         for (int i = 0; i < p.Length; i++) p[i] = errors[i] is null ? Probability(embedded[i]) : float.NaN;
         return p;
     }
 
-    public override void Save(string path) => TransferStore.Save(path, this);
+    /// <summary>P(male) of a dataset's files through the embedding cache.</summary>
+    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    {
+        var items = dataset.Items;
+        var errors = new string?[items.Count];
+        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
+            errors, out var stats, cancellation);
+        return DatasetScores.Kept(items, p, errors, [stats.Note("embeddings", Framing is not null)]);
+    }
+
+    public override void Save(string path) => Models.ModelStore.Save(path, this);
 
     public FaceNetClassifier WithInfo(ClassifierInfo info) =>
-        new(info, Backbone, CanonicalMargin, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, DetectFaces, Mlp, Trees, FramingDetectorSize, Mirror, ResNetFeatures);
+        new(info, Backbone, Framing, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, Mlp, Trees, Mirror, ResNetFeatures);
 }

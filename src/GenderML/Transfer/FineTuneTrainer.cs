@@ -27,9 +27,10 @@ internal static class FineTuneTrainer
         if (recipe.DetectFaces) throw new ArgumentException("fine-tuning does not take --detect-faces yet; crop the faces first or train without --fine-tune");
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;
-        var files = FaceModelsFolder.Hashes(folder, PrefixRunner.WeightFiles(recipe.CanonicalMargin is not null));
+        var framing = recipe.Framing(folder, o.Threads);
+        var files = FaceModelsFolder.Hashes(folder, PrefixRunner.WeightFiles(framing));
         var weights = TfjsWeights.Load(folder, "face_recognition_model");
-        var runner = new PrefixRunner(folder, weights, recipe.CanonicalMargin, o.Threads, recipe.EffectiveCanonicalDetectorSize);
+        var runner = new PrefixRunner(folder, weights, framing, o.Threads);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
         bool mirror = ft.FlipTrain || ft.FlipTest;
@@ -54,11 +55,11 @@ internal static class FineTuneTrainer
             Kind = recipe.Kind,
             Architecture = string.Create(CultureInfo.InvariantCulture,
                 $"face-api face ResNet, frozen to {FineTuneNetwork.PrefixEnd}, fine-tuned conv256_down … conv256_down_out, mean-pooled 256 features, logistic head{(ft.FlipTest ? ", mean logit of the image and its mirror" : "")}"),
-            Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet),
+            Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet),
             Training = new TrainingSummary(run.Epochs, run.BestEpoch, clock.Elapsed.TotalSeconds, tr.Y.Length, va.Y.Length, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
-        var classifier = new FineTunedClassifier(info, recipe.CanonicalMargin, folder, files, net, o.Threads, recipe.EffectiveCanonicalDetectorSize);
+        var classifier = new FineTunedClassifier(info, framing, folder, files, net, o.Threads);
         return new TrainingResult(classifier, report, skipped);
     }
 

@@ -1,6 +1,7 @@
 using GenderML.Classifiers;
+using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.Imaging;
-using GenderML.Training;
 
 namespace GenderML.Transfer;
 
@@ -9,33 +10,28 @@ namespace GenderML.Transfer;
 /// the frozen prefix (face-api weights, checked by sha256) → the fine-tuned stage and head of <see cref="Network"/>.
 /// It reads images, not pixel-cache samples.
 /// </summary>
-internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
+internal sealed class FineTunedClassifier : TrainedClassifier
 {
     private readonly Lazy<PrefixRunner> _runner;
 
-    public FineTunedClassifier(ClassifierInfo info, double? canonicalMargin, string? modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
-        FineTuneNetwork network, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
+    /// <summary>A fine-tuned model; <see cref="Info"/> is <paramref name="info"/> with its preprocessing framed by <paramref name="framing"/>.</summary>
+    public FineTunedClassifier(ClassifierInfo info, FaceFraming? framing, string? modelsFolder, IReadOnlyDictionary<string, string> backboneFiles,
+        FineTuneNetwork network, int threads)
     {
-        Info = info;
-        FramingDetectorSize = framingDetectorSize;
-        CanonicalMargin = canonicalMargin;
+        Info = info with { Preprocessing = info.Preprocessing with { Framing = framing } };
+        Framing = framing;
         ModelsFolder = modelsFolder;
         BackboneFiles = backboneFiles;
         Network = network;
         Threads = Math.Max(1, threads);
         Network.SetCompute(Threads);
-        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), canonicalMargin, Threads, framingDetectorSize));
+        _runner = new Lazy<PrefixRunner>(() => new PrefixRunner(modelsFolder, FaceApi.TfjsWeights.Load(modelsFolder, "face_recognition_model"), framing, Threads));
     }
-
-    /// <summary>The tiny detector's input side for canonical framing (<see cref="CanonicalFraming.LegacyDetectorSize"/> for models saved before it was recorded).</summary>
-    public int FramingDetectorSize { get; }
 
     public override ClassifierInfo Info { get; }
 
-    public double? CanonicalMargin { get; }
-
-    /// <inheritdoc/>
-    public string CachedOutputs => "prefixes";
+    /// <summary>The framing of every image before the networks (null: images taken whole).</summary>
+    public FaceFraming? Framing { get; }
 
     public string? ModelsFolder { get; }
 
@@ -46,14 +42,8 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
 
     public int Threads { get; }
 
-    /// <summary>Images of the last prediction call where canonical framing found no face.</summary>
-    public int LastNoFace { get; private set; }
 
-    /// <summary>The cache statistics of the last file-based call.</summary>
-    public EmbeddingStats? LastStats { get; private set; }
 
-    public override float[] Probabilities(SampleSource samples, CancellationToken cancellation = default) =>
-        throw new NotSupportedException($"fine-tuned {Info.Kind} models read images, not pixel-cache samples; evaluate them with ModelEvaluator");
 
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
     {
@@ -62,20 +52,18 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
         lock (Network)
         {
             var found = new bool?[images.Count];
-            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out int noFace, found);
-            LastNoFace = noFace;
+            var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out _, found);
             return [.. Network.Probabilities(plain, mirrored).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
         }
     }
 
     /// <summary>P(male) of image files through the prefix cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
-    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors, CancellationToken cancellation = default)
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors,
+        out EmbeddingStats stats, CancellationToken cancellation = default)
     {
         lock (Network)
         {
-            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, reframe, Network.FlipTest, errors, out var stats, cancellation);
-            LastStats = stats;
-            LastNoFace = stats.NoFace;
+            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, reframe, Network.FlipTest, errors, out stats, cancellation);
             var ok = Enumerable.Range(0, paths.Count).Where(i => errors[i] is null).ToArray();
             var p = Network.Probabilities([.. ok.Select(i => plain[i]!)], mirrored is null ? null : [.. ok.Select(i => mirrored[i]!)]);
             var result = new float[paths.Count];
@@ -85,5 +73,15 @@ internal sealed class FineTunedClassifier : TrainedClassifier, IFileClassifier
         }
     }
 
-    public override void Save(string path) => FineTuneStore.Save(path, this);
+    /// <summary>P(male) of a dataset's files through the prefix cache.</summary>
+    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    {
+        var items = dataset.Items;
+        var errors = new string?[items.Count];
+        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
+            errors, out var stats, cancellation);
+        return DatasetScores.Kept(items, p, errors, [stats.Note("prefixes", Framing is not null)]);
+    }
+
+    public override void Save(string path) => Models.ModelStore.Save(path, this);
 }

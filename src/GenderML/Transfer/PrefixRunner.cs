@@ -14,23 +14,23 @@ internal sealed class PrefixRunner
 {
     private readonly FaceResNet _resnet;
     private readonly FaceModelOptions _options;
-    private readonly CanonicalFraming? _framing;
+    private readonly FaceFraming? _framing;
     private readonly int _threads;
 
-    public PrefixRunner(string? modelsFolder, WeightMap weights, double? canonicalMargin, int threads, int framingDetectorSize = CanonicalFraming.DefaultDetectorSize)
+    public PrefixRunner(string? modelsFolder, WeightMap weights, FaceFraming? framing, int threads)
     {
         _options = FaceModelsFolder.Options(modelsFolder, threads);
         _resnet = new FaceResNet(weights);
-        _framing = canonicalMargin is { } m ? new CanonicalFraming(modelsFolder, m, threads, detectorSize: framingDetectorSize) : null;
+        _framing = framing;
         _threads = Math.Max(1, threads);
     }
 
     /// <summary>The face-api weight files the prefix (and framing) read.</summary>
-    public static IEnumerable<string> WeightFiles(bool canonical) => Embedder.WeightFiles(true, false, canonical);
+    public static IEnumerable<string> WeightFiles(FaceFraming? framing) => Embedder.WeightFiles(true, false, framing);
 
     /// <summary>The cache key of this preprocessing (as the embedding cache's) and view.</summary>
     public string Key(double? reframe, bool mirror) => string.Create(CultureInfo.InvariantCulture,
-        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{_framing?.CacheKey ?? "whole"}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
+        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{_framing?.Key ?? "whole"}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
 
     /// <summary>
     /// The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors; <paramref name="found"/>, when
@@ -40,7 +40,7 @@ internal sealed class PrefixRunner
     public (Half[][] Plain, Half[][]? Mirrored) Run(IReadOnlyList<Image> images, bool mirror, out int noFace, bool?[]? found = null)
     {
         int missing = 0;
-        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, ref missing, found).Select((f, i) => f ?? images[i])];
+        IReadOnlyList<Image> framed = _framing is null ? images : [.. _framing.Frame(images, found, out missing).Select((f, i) => f ?? images[i])];
         noFace = missing;
         return (Prefixes(framed), mirror ? Prefixes([.. framed.Select(f => f.FlipHorizontal())]) : null);
     }

@@ -19,10 +19,11 @@ internal static class TransferTrainer
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;
         var b = recipe.Backbone;
-        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin is not null, recipe.DetectFaces));
+        var framing = recipe.Framing(folder, o.Threads);
+        var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), framing));
         var r = recipe.EffectiveResNetFeatures;
         // Training reads the images as they are; the mirror average (recipe.EffectiveMirror) is for prediction only.
-        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b) ? r : null, FaceNetClassifier.UsesAgeGender(b), recipe.CanonicalMargin, o.Threads, recipe.DetectFaces, recipe.EffectiveCanonicalDetectorSize);
+        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b) ? r : null, FaceNetClassifier.UsesAgeGender(b), framing, o.Threads);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
 
@@ -46,12 +47,12 @@ internal static class TransferTrainer
             {
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
-                Preprocessing = TransferStore.Preprocessing(b),
+                Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
-            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, mlp, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize, mirror: recipe.EffectiveMirror, resnetFeatures: r), mlpReport, skipped);
+            return new TrainingResult(new FaceNetClassifier(mlpInfo, b, framing, folder, files, mean, std, null, o.Threads, mlp, mirror: recipe.EffectiveMirror, resnetFeatures: r), mlpReport, skipped);
         }
 
         if (recipe.Head == TransferHead.Gbdt)
@@ -67,12 +68,12 @@ internal static class TransferTrainer
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture,
                     $"{readout}, gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
-                Preprocessing = TransferStore.Preprocessing(b),
+                Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
             };
-            return new TrainingResult(new FaceNetClassifier(treeInfo, b, recipe.CanonicalMargin, folder, files, mean, std, null, o.Threads, recipe.DetectFaces, trees: trees, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
+            return new TrainingResult(new FaceNetClassifier(treeInfo, b, framing, folder, files, mean, std, null, o.Threads, trees: trees, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
         }
 
         LogisticModel? best = null;
@@ -97,11 +98,11 @@ internal static class TransferTrainer
         {
             Kind = recipe.Kind,
             Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
-            Preprocessing = TransferStore.Preprocessing(b),
+            Preprocessing = FaceNetClassifier.Preprocessing(b),
             Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
-        var classifier = new FaceNetClassifier(info, b, recipe.CanonicalMargin, folder, files, mean, std, best, o.Threads, recipe.DetectFaces, framingDetectorSize: recipe.EffectiveCanonicalDetectorSize, mirror: recipe.EffectiveMirror, resnetFeatures: r);
+        var classifier = new FaceNetClassifier(info, b, framing, folder, files, mean, std, best, o.Threads, mirror: recipe.EffectiveMirror, resnetFeatures: r);
         return new TrainingResult(classifier, report, skipped);
     }
 

@@ -1,4 +1,5 @@
 using GenderML.Classifiers;
+using GenderML.Evaluation;
 using GenderML.Data;
 using GenderML.Models;
 using GenderML.Training;
@@ -55,7 +56,7 @@ public sealed class TrainerTests : IDisposable
     {
         var recipe = new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 16 }, C = 1 };
         var result = Trainer.Fit(recipe, Train, null, Options() with { ValidationFraction = 0 });
-        var report = ModelEvaluator.Evaluate(result.Classifier, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
+        var report = Evaluator.Evaluate(result.Classifier, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
         Assert.Equal(40, report.N);
         Assert.True(report.Accuracy >= 0.7, $"accuracy {report.Accuracy}");
         Assert.Equal("logreg", result.Classifier.Info.Kind);
@@ -70,7 +71,7 @@ public sealed class TrainerTests : IDisposable
     {
         var recipe = new NeuralNetworkRecipe(preset) { Preprocessing = new PreprocessOptions { Size = 20 } };
         var result = Trainer.Fit(recipe, Train, null, Options(epochs: 10));
-        var report = ModelEvaluator.Evaluate(result.Classifier, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
+        var report = Evaluator.Evaluate(result.Classifier, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
         Assert.True(report.Accuracy >= 0.9, $"{preset}: accuracy {report.Accuracy}");
         Assert.Equal(10, result.Classifier.Info.Curves!.Epochs.Count);
     }
@@ -130,7 +131,7 @@ public sealed class TrainerTests : IDisposable
             Boosting = new GenderML.Trees.GradientBoostingOptions { Trees = 20, Leaves = 4, MinExamplesPerLeaf = 3 },
         };
         var trained = Trainer.Fit(recipe, Train, null, Options() with { ValidationFraction = 0 }).Classifier;
-        var report = ModelEvaluator.Evaluate(trained, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
+        var report = Evaluator.Evaluate(trained, Test, new ModelEvaluationOptions { CacheFolder = _faces.Cache });
         Assert.True(report.Accuracy >= 0.8, $"accuracy {report.Accuracy}");
         string path = Path.Combine(_faces.Root, "gbdt.zip");
         trained.Save(path);

@@ -48,8 +48,8 @@ public sealed class CanonicalFramingTests : IDisposable
         var ious = new List<double>();
         foreach (var image in KaggleFaces())
         {
-            if (LargestBox(CanonicalFraming.DefaultDetectorSize, image) is not { } plain
-                || LargestBox(CanonicalFraming.DefaultDetectorSize, Reframing.Reframe(image, 0.7)) is not { } reframed) continue;
+            if (LargestBox(FaceFraming.DefaultDetectorSize, image) is not { } plain
+                || LargestBox(FaceFraming.DefaultDetectorSize, Reframing.Reframe(image, 0.7)) is not { } reframed) continue;
             int sw = (int)(image.Width * 0.7), sh = (int)(image.Height * 0.7);
             double fx = (double)sw / image.Width, fy = (double)sh / image.Height, x0 = (image.Width - sw) / 2, y0 = (image.Height - sh) / 2;
             var mapped = new DetectedFace((reframed.X - x0) / fx, (reframed.Y - y0) / fy, reframed.Width / fx, reframed.Height / fy, reframed.Score);
@@ -65,9 +65,9 @@ public sealed class CanonicalFramingTests : IDisposable
     {
         // Faces shrunk to half inside their frame: on the doubled canvas they fall below the 160 px detector's anchors.
         Image[] loose = [.. KaggleFaces().Select(i => Reframing.Reframe(i, 0.5))];
-        int missedOnCanvas = loose.Count(i => LargestBox(CanonicalFraming.LegacyDetectorSize, i) is null);
+        int missedOnCanvas = loose.Count(i => LargestBox(FaceFraming.LegacyDetectorSize, i) is null);
         Assert.True(missedOnCanvas > 0, "the canvas search found every face; the second search is not exercised");
-        var framing = new CanonicalFraming(FaceApiFixture.ModelsFolder, 0, 2, detectorSize: CanonicalFraming.LegacyDetectorSize);
+        var framing = new CanonicalFraming(FaceApiFixture.ModelsFolder, 0, 2, detectorSize: FaceFraming.LegacyDetectorSize);
         int noFace = 0;
         var crops = framing.Frame(loose, ref noFace);
         Assert.True(noFace < missedOnCanvas, $"{noFace} without a face after the second search, {missedOnCanvas} on the canvas alone");
@@ -122,10 +122,11 @@ public sealed class CanonicalFramingTests : IDisposable
     public void CacheKey_NamesDetectorSizeRetryAndMirror()
     {
         string folder = FaceApiFixture.ModelsFolder;
-        Assert.Equal("canon0.1-retry-large", new Embedder(folder, null, true, 0.1, 1, framingDetectorSize: CanonicalFraming.LegacyDetectorSize).PreprocessingKey(null));
-        Assert.Equal("canon0-tiny224-retry-large-reframe0.7", new Embedder(folder, null, true, 0, 1).PreprocessingKey(0.7));
-        Assert.Equal("canon0-tiny224-retry-large-mirror", new Embedder(folder, null, true, 0, 1, mirror: true).PreprocessingKey(null));
-        Assert.Equal("photo0.1", new Embedder(folder, null, true, 0.1, 1, detectFaces: true).PreprocessingKey(null));
+        FaceFraming Canonical(double margin, int size = FaceFraming.DefaultDetectorSize) => FaceFraming.Canonical(margin, size, folder, 1);
+        Assert.Equal("canon0.1-retry-large", new Embedder(folder, null, true, Canonical(0.1, FaceFraming.LegacyDetectorSize), 1).PreprocessingKey(null));
+        Assert.Equal("canon0-tiny224-retry-large-reframe0.7", new Embedder(folder, null, true, Canonical(0), 1).PreprocessingKey(0.7));
+        Assert.Equal("canon0-tiny224-retry-large-mirror", new Embedder(folder, null, true, Canonical(0), 1, mirror: true).PreprocessingKey(null));
+        Assert.Equal("photo0.1", new Embedder(folder, null, true, FaceFraming.ForPhotos(0.1, folder, 1), 1).PreprocessingKey(null));
         Assert.Equal("whole", new Embedder(folder, null, true, null, 1).PreprocessingKey(1));
     }
 
@@ -143,11 +144,11 @@ public sealed class CanonicalFramingTests : IDisposable
     {
         var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0, CanonicalDetectorSize = 160 },
             _fixture.Dataset, null, new Training.TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
-        Assert.Equal(160, Assert.IsType<FaceNetClassifier>(result.Classifier).FramingDetectorSize);
+        Assert.Equal(160, Assert.IsType<FaceNetClassifier>(result.Classifier).Framing!.DetectorSize);
         string path = Path.Combine(_fixture.Root, "model160.zip");
         result.Classifier.Save(path);
         var loaded = Assert.IsType<FaceNetClassifier>(GenderClassifier.Load(path, 2, FaceApiFixture.ModelsFolder));
-        Assert.Equal(160, loaded.FramingDetectorSize);
+        Assert.Equal(160, loaded.Framing!.DetectorSize);
     }
 
     [Fact]
@@ -158,16 +159,16 @@ public sealed class CanonicalFramingTests : IDisposable
         string path = Path.Combine(_fixture.Root, "model.zip");
         result.Classifier.Save(path);
         var loaded = Assert.IsType<FaceNetClassifier>(GenderClassifier.Load(path, 2, FaceApiFixture.ModelsFolder));
-        Assert.Equal((CanonicalFraming.DefaultDetectorSize, false, 0.0), (loaded.FramingDetectorSize, loaded.Mirror, loaded.CanonicalMargin));
+        Assert.Equal((FaceFraming.DefaultDetectorSize, false, 0.0, FramingEdge.Clip), (loaded.Framing!.DetectorSize, loaded.Mirror, loaded.Framing.Margin, loaded.Framing.Edge));
 
         var contents = ModelArchive.Load(path);
         var architecture = JsonNode.Parse(contents.Manifest.Architecture.GetRawText())!.AsObject();
-        architecture.Remove("canonicalDetectorSize");
         architecture.Remove("mirror");
+        architecture["canonicalMargin"] = 0;   // as models saved before framings were recorded in the preprocessing
         using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
         var tensors = Core.Serialization.SafeTensors.Load(stream).Tensors;
-        var info = new ClassifierInfo { Kind = "transfer-xception", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.Xception) };
-        var legacy = Assert.IsType<FaceNetClassifier>(TransferStore.Load(path, JsonSerializer.SerializeToElement(architecture), info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
-        Assert.Equal((CanonicalFraming.LegacyDetectorSize, false), (legacy.FramingDetectorSize, legacy.Mirror));
+        var info = new ClassifierInfo { Kind = "transfer-xception", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.Xception) };
+        var legacy = Assert.IsType<FaceNetClassifier>(ModelStore.LoadFaceApi(path, JsonSerializer.SerializeToElement(architecture), info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+        Assert.Equal((FaceFraming.LegacyDetectorSize, false, FramingEdge.Clip), (legacy.Framing!.DetectorSize, legacy.Mirror, legacy.Framing.Edge));
     }
 }

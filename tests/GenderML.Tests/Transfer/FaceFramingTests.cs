@@ -73,9 +73,9 @@ public sealed class FaceFramingTests : IDisposable
         Assert.Equal(before[0], loaded.Predict(images[0]).ProbabilityMale);
 
         // The evaluator reads the framed cache, and frames reframed images the same way.
-        var report = ModelEvaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
+        var report = Evaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Equal(images.Length, report.N);
-        var reframed = ModelEvaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { Reframe = 0.7, Threads = 2 });
+        var reframed = Evaluator.Evaluate(loaded, _fixture.Dataset, new ModelEvaluationOptions { Reframe = 0.7, Threads = 2 });
         Assert.Equal(images.Length, reframed.N);
     }
 
@@ -130,4 +130,18 @@ public sealed class FaceFramingTests : IDisposable
     [Fact]
     public void Margin_OutsideItsRange_IsRefused() =>
         Assert.All(new[] { -0.5, 1.5, double.NaN }, m => Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming(m, FaceApiFixture.ModelsFolder)));
+
+    [Fact]
+    public void ThePresets_KeepTheFramingsAndCacheKeysModelsWereTrainedWith()
+    {
+        string m = FaceApiFixture.ModelsFolder;
+        var pixels = new FaceFraming(modelsFolder: m);
+        Assert.Equal((-0.1, 224, FramingEdge.Extend, "faces-0.1-tiny224-large"), (pixels.Margin, pixels.DetectorSize, pixels.Edge, pixels.Key));
+        var canonical = FaceFraming.Canonical(modelsFolder: m);
+        Assert.Equal((0.0, 224, FramingEdge.Clip, "canon0-tiny224-retry-large"), (canonical.Margin, canonical.DetectorSize, canonical.Edge, canonical.Key));
+        var transfer = new TransferRecipe(TransferBackbone.FaceResNet) { CanonicalMargin = 0 }.Framing(m, 1)!;
+        Assert.Equal((0.0, 160, FramingEdge.Clip, "canon0-retry-large"), (transfer.Margin, transfer.DetectorSize, transfer.Edge, transfer.Key));
+        Assert.Null(new TransferRecipe(TransferBackbone.FaceResNet).Framing(m, 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming(0, 100, FramingEdge.Clip, m));
+    }
 }

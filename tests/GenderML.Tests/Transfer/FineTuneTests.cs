@@ -138,7 +138,7 @@ public sealed class FineTuneTests : IDisposable
 
         // Through the file path (prefix cache) the same bits as in memory.
         var errors = new string?[images.Length];
-        var fromFiles = ((FineTunedClassifier)loaded).ProbabilitiesOfFiles(_fixture.Files, _fixture.Cache, null, errors);
+        var fromFiles = ((FineTunedClassifier)loaded).ProbabilitiesOfFiles(_fixture.Files, _fixture.Cache, null, errors, out _);
         Assert.All(errors, Assert.Null);
         Assert.Equal(before.Select(p => p.ProbabilityMale), fromFiles);
 

@@ -1,4 +1,5 @@
 using GenderML.Classifiers;
+using GenderML.Evaluation;
 using GenderML.Core.Serialization;
 using GenderML.FaceApi;
 using GenderML.Imaging;
@@ -151,15 +152,15 @@ public sealed class TransferTests : IDisposable
             using var doc = System.Text.Json.JsonDocument.Parse(architecture.ToJsonString());
             using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
             var tensors = SafeTensors.Load(stream).Tensors;
-            var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet) };
+            var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet) };
             if (features == FaceResNetFeatures.Descriptor)
             {
-                var legacy = Assert.IsType<FaceNetClassifier>(TransferStore.Load(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+                var legacy = Assert.IsType<FaceNetClassifier>(ModelStore.LoadFaceApi(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
                 Assert.Equal(FaceResNetFeatures.Descriptor, legacy.ResNetFeatures);
             }
             else
             {
-                var e = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
+                var e = Assert.Throws<ModelFormatException>(() => ModelStore.LoadFaceApi(path, doc.RootElement, info, tensors, 1, contents.Entries, FaceApiFixture.ModelsFolder));
                 Assert.Contains("640 head features do not fit", e.Message, StringComparison.Ordinal);
             }
         }
@@ -168,7 +169,7 @@ public sealed class TransferTests : IDisposable
     [Fact]
     public void EmbeddingCache_MissThenHit_SameEmbeddings_NewFileIsAMiss()
     {
-        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: FaceResNetFeatures.Descriptor, ageGender: false, canonicalMargin: null, threads: 2);
+        var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: FaceResNetFeatures.Descriptor, ageGender: false, framing: null, threads: 2);
         string[] files = _fixture.Files;
         var first = embedder.EmbedFiles(files, _fixture.Cache, null, new string?[files.Length], out var cold);
         Assert.Equal(new EmbeddingStats(0, files.Length, 0), cold);
@@ -192,17 +193,17 @@ public sealed class TransferTests : IDisposable
         var contents = ModelArchive.Load(path);
         using var stream = new MemoryStream(contents.Entries["weights.safetensors"]);
         var tensors = SafeTensors.Load(stream).Tensors;
-        var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = TransferStore.Preprocessing(TransferBackbone.FaceResNet) };
+        var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet) };
         string folder = Path.Combine(_fixture.Root, "other-models");
         Directory.CreateDirectory(folder);
 
-        var missing = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
+        var missing = Assert.Throws<ModelFormatException>(() => ModelStore.LoadFaceApi(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
         Assert.Contains("face_recognition_model.bin", missing.Message, StringComparison.Ordinal);
         Assert.Contains("missing", missing.Message, StringComparison.Ordinal);
         Assert.Contains("scripts/fetch-models.sh", missing.Message, StringComparison.Ordinal);
 
         File.WriteAllBytes(Path.Combine(folder, "face_recognition_model.bin"), [1, 2, 3]);
-        var altered = Assert.Throws<ModelFormatException>(() => TransferStore.Load(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
+        var altered = Assert.Throws<ModelFormatException>(() => ModelStore.LoadFaceApi(path, contents.Manifest.Architecture, info, tensors, 1, contents.Entries, folder));
         Assert.Contains("face_recognition_model.bin", altered.Message, StringComparison.Ordinal);
         Assert.Contains("was built on", altered.Message, StringComparison.Ordinal);
     }
@@ -211,7 +212,7 @@ public sealed class TransferTests : IDisposable
     public void Evaluate_Pretrained_FromFiles_CountsEveryImage()
     {
         var notes = new List<string>();
-        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2), _fixture.Dataset,
+        var report = Evaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2), _fixture.Dataset,
             new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Notes = notes.Add, Threads = 2 });
         Assert.Equal(10, report.N);
         Assert.Empty(report.Skipped);
@@ -228,7 +229,7 @@ public sealed class TransferTests : IDisposable
         File.Copy(Path.Combine(FaceApiFixture.GoldenFolder, "scene1.png"), Path.Combine(root, "female", "scene1.png"));
         var blank = new Image(64, 64, PixelFormat.Rgb24);
         blank.SavePng(Path.Combine(root, "male", "blank.png"));
-        var report = ModelEvaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
+        var report = Evaluator.Evaluate(PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, 2, detectFaces: true),
             Data.Dataset.Load(root, GenderLabels.Options), new ModelEvaluationOptions { CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Equal(1, report.N);
         Assert.EndsWith("scene1.png", Assert.Single(report.Predictions).Path, StringComparison.Ordinal);

@@ -3,31 +3,22 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using GenderML.Classifiers;
 using GenderML.Core;
-using GenderML.Data;
-using GenderML.Imaging;
 using GenderML.Linear;
-using GenderML.Models;
+using GenderML.Transfer;
 
-namespace GenderML.Transfer;
+namespace GenderML.Models;
 
 /// <summary>
-/// Transfer and pretrained models ↔ <c>.zip</c>: the head (<c>weight</c>, <c>bias</c>) and standardisation
-/// (<c>mean</c>, <c>std</c>) in <c>weights.safetensors</c>; the backbone weights are not copied but referenced by file
-/// name and sha256 in the manifest's architecture, and checked on load.
+/// The face-api kinds (<c>pretrained</c>, <c>transfer*</c>): the head (<c>weight</c>, <c>bias</c>, or <c>mlp.*</c>, or
+/// <c>trees.bin</c>) and standardisation (<c>mean</c>, <c>std</c>) in <c>weights.safetensors</c>, or, fine-tuned, every
+/// tensor
+/// of the trained stage and head under <c>finetune.{name}</c>; the frozen backbone weights are not copied but
+/// referenced
+/// by file name and sha256 in the manifest's architecture (<c>backboneFiles</c>), and checked on load.
 /// </summary>
-internal static class TransferStore
+internal static partial class ModelStore
 {
-    private const string TreesEntry = "trees.bin";
-
-    public const string PretrainedKind = "pretrained";
-
-    public static bool IsKind(string kind) => kind is PretrainedKind or "transfer" or "transfer-xception" or "transfer-fusion";
-
-    /// <summary>face-api's preprocessing for the network a backbone feeds: centred zero padding to a square, RGB.</summary>
-    public static PreprocessOptions Preprocessing(TransferBackbone? b) => new()
-    {
-        Size = b == TransferBackbone.FaceResNet || b == TransferBackbone.Fusion ? 150 : 112, Format = PixelFormat.Rgb24, Mode = ResizeMode.Pad,
-    };
+    private const string FineTunePrefix = "finetune.";
 
     public static void Save(string path, FaceNetClassifier c)
     {
@@ -37,11 +28,8 @@ internal static class TransferStore
         {
             ["description"] = c.Info.Architecture,
             ["backbone"] = c.Backbone?.ToString() ?? PretrainedKind,
-            ["canonicalMargin"] = c.CanonicalMargin,
-            ["canonicalDetectorSize"] = c.FramingDetectorSize,
             ["mirror"] = c.Mirror,
             ["resnetFeatures"] = c.ResNetFeatures.ToString(),
-            ["detectFaces"] = c.DetectFaces,
             ["backboneFiles"] = files,
         };
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -74,23 +62,36 @@ internal static class TransferStore
             trees.Save(bytes);
             extra = new Dictionary<string, byte[]>(StringComparer.Ordinal) { [TreesEntry] = bytes.ToArray() };
         }
-        ModelStore.Write(path, c.Info, architecture, tensors, extra);
+        Write(path, c.Info, architecture, tensors, extra);
     }
 
-    public static TrainedClassifier Load(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
+    public static void Save(string path, FineTunedClassifier c)
+    {
+        var files = new JsonObject();
+        foreach (var (name, sha) in c.BackboneFiles.OrderBy(p => p.Key, StringComparer.Ordinal)) files[name] = sha;
+        var architecture = new JsonObject
+        {
+            ["description"] = c.Info.Architecture,
+            ["backbone"] = TransferBackbone.FaceResNet.ToString(),
+            ["backboneFiles"] = files,
+            ["fineTune"] = new JsonObject { ["frozenThrough"] = FineTuneNetwork.PrefixEnd, ["flipTest"] = c.Network.FlipTest },
+        };
+        var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var p in c.Network.Network.State()) tensors[FineTunePrefix + p.Name] = p.Value.Clone();
+        Write(path, c.Info, architecture, tensors);
+    }
+
+    internal static TrainedClassifier LoadFaceApi(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
         IReadOnlyDictionary<string, byte[]>? entries = null, string? modelsFolder = null)
     {
         string backboneName = a.GetProperty("backbone").GetString() ?? "";
         TransferBackbone? backbone = backboneName == PretrainedKind ? null : Enum.Parse<TransferBackbone>(backboneName, ignoreCase: false);
-        double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
-        bool detect = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
-        int size = a.TryGetProperty("canonicalDetectorSize", out var ds) && ds.ValueKind == JsonValueKind.Number ? ds.GetInt32() : CanonicalFraming.LegacyDetectorSize;
+        var framing = info.Preprocessing.Framing is FaceFraming f ? f.With(modelsFolder, threads) : LegacyFraming(path, a, modelsFolder, threads);
         bool mirror = a.TryGetProperty("mirror", out var mi) && mi.ValueKind == JsonValueKind.True;
         // Models saved before the stage means existed read the descriptor.
         var readout = FaceResNetFeatures.Descriptor;
         if (a.TryGetProperty("resnetFeatures", out var rf) && !Enum.TryParse(rf.GetString(), ignoreCase: false, out readout))
             throw new ModelFormatException(path, $"resnetFeatures '{rf}' is not one of {string.Join(", ", Enum.GetNames<FaceResNetFeatures>())}");
-        if (size <= 0 || size % 32 != 0) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"canonicalDetectorSize {size} is not a positive multiple of 32"));
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var p in a.GetProperty("backboneFiles").EnumerateObject()) files[p.Name] = p.Value.GetString() ?? "";
         foreach (var (file, sha) in files)
@@ -109,8 +110,8 @@ internal static class TransferStore
                         ? "it needs other face-api weights: pass a folder that holds them (faceModelsFolder)"
                         : FaceApi.ModelFiles.FetchHint));
         }
-        if (a.TryGetProperty("fineTune", out _)) return FineTuneStore.Load(path, a, info, tensors, threads, modelsFolder, files, margin, size);
-        if (backbone is not { } b) return new FaceNetClassifier(info, null, margin, modelsFolder, files, null, null, null, threads, detect, framingDetectorSize: size, mirror: mirror);
+        if (a.TryGetProperty("fineTune", out _)) return LoadFineTuned(path, a, info, tensors, threads, modelsFolder, files, framing);
+        if (backbone is not { } b) return new FaceNetClassifier(info, null, framing, modelsFolder, files, null, null, null, threads, mirror: mirror);
         int d = a.GetProperty("features").GetInt32();
         if (d != FaceNetClassifier.FeatureLength(b, readout)) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"{d} head features do not fit the {b} backbone"));
         foreach (var (name, len) in new[] { ("mean", d), ("std", d) })
@@ -122,8 +123,8 @@ internal static class TransferStore
             using var stream = new MemoryStream(treeBytes, writable: false);
             var trees = Trees.GradientBoostedTrees.Load(stream);
             if (trees.FeatureCount != d) throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture, $"the trees read {trees.FeatureCount} features, the {b} backbone gives {d}"));
-            return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                trees: trees, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+            return new FaceNetClassifier(info, b, framing, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads,
+                trees: trees, mirror: mirror, resnetFeatures: readout);
         }
         if (a.TryGetProperty("head", out var h) && h.GetString() == "mlp")
         {
@@ -134,13 +135,60 @@ internal static class TransferStore
                     throw new ModelFormatException(path, $"tensor 'mlp.{p.Name}' is missing or misshapen");
                 t.Data.CopyTo(p.Value.Data, 0);
             }
-            return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads, detect,
-                MlpHead.FromNetwork(network, d), framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+            return new FaceNetClassifier(info, b, framing, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), null, threads,
+                MlpHead.FromNetwork(network, d), mirror: mirror, resnetFeatures: readout);
         }
         foreach (var (name, len) in new[] { ("weight", d), ("bias", 1) })
             if (!tensors.TryGetValue(name, out var t) || !t.Shape.SequenceEqual([len]))
                 throw new ModelFormatException(path, $"tensor '{name}' is missing or misshapen (expected [{len}])");
         var head = new LogisticModel(tensors["weight"].Data, a.GetProperty("intercept").GetDouble());
-        return new FaceNetClassifier(info, b, margin, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads, detect, framingDetectorSize: size, mirror: mirror, resnetFeatures: readout);
+        return new FaceNetClassifier(info, b, framing, modelsFolder, files, tensors["mean"].Data.ToArray(), tensors["std"].Data.ToArray(), head, threads,
+            mirror: mirror, resnetFeatures: readout);
+    }
+
+    /// <summary>
+    /// The framing of a face-api model saved before framings were recorded in <c>preprocessing</c>:
+    /// <c>canonicalMargin</c>
+    /// (absent or null: none), <c>canonicalDetectorSize</c> (absent: 160) and <c>detectFaces</c> in the architecture.
+    /// </summary>
+    private static FaceFraming? LegacyFraming(string path, JsonElement a, string? modelsFolder, int threads)
+    {
+        double? margin = a.TryGetProperty("canonicalMargin", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetDouble() : null;
+        bool photos = a.TryGetProperty("detectFaces", out var df) && df.ValueKind == JsonValueKind.True;
+        int size = a.TryGetProperty("canonicalDetectorSize", out var ds) && ds.ValueKind == JsonValueKind.Number
+            ? ds.GetInt32() : FaceFraming.LegacyDetectorSize;
+        try
+        {
+            return photos ? FaceFraming.ForPhotos(margin ?? 0, modelsFolder, threads)
+                : margin is { } value ? FaceFraming.Canonical(value, size, modelsFolder, threads) : null;
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture,
+                $"canonical framing with margin {margin} and detector size {size}: {e.Message.Split(" (Parameter")[0]}"));
+        }
+    }
+
+    private static FineTunedClassifier LoadFineTuned(string path, JsonElement a, ClassifierInfo info, IReadOnlyDictionary<string, Tensor> tensors, int threads,
+        string? modelsFolder, IReadOnlyDictionary<string, string> files, FaceFraming? framing)
+    {
+        var ft = a.GetProperty("fineTune");
+        string through = ft.GetProperty("frozenThrough").GetString() ?? "";
+        if (through != FineTuneNetwork.PrefixEnd)
+            throw new ModelFormatException(path, $"this model fine-tunes after '{through}'; this GenderML fine-tunes after '{FineTuneNetwork.PrefixEnd}' only");
+        if (!files.ContainsKey("face_recognition_model.bin"))
+            throw new ModelFormatException(path, "a fine-tuned transfer model must reference face_recognition_model.bin in backboneFiles");
+        var net = new FineTuneNetwork { FlipTest = ft.GetProperty("flipTest").GetBoolean() };
+        var state = net.Network.State();
+        foreach (var p in state)
+        {
+            if (!tensors.TryGetValue(FineTunePrefix + p.Name, out var t) || !t.Shape.SequenceEqual(p.Value.Shape))
+                throw new ModelFormatException(path, $"tensor '{FineTunePrefix}{p.Name}' is missing or misshapen (expected {p.Value})");
+            t.Data.CopyTo(p.Value.Data, 0);
+        }
+        var known = state.Select(p => FineTunePrefix + p.Name).ToHashSet(StringComparer.Ordinal);
+        if (tensors.Keys.FirstOrDefault(k => !known.Contains(k)) is { } extra)
+            throw new ModelFormatException(path, $"unexpected tensor '{extra}' in a fine-tuned transfer model");
+        return new FineTunedClassifier(info, framing, modelsFolder, files, net, threads);
     }
 }

@@ -1,0 +1,82 @@
+using GenderML.Data;
+using GenderML.Imaging;
+using GenderML.Transfer;
+
+namespace GenderML.Evaluation;
+
+public static partial class Evaluator
+{
+    /// <summary>
+    /// Predicts every image of <paramref name="dataset"/> with <paramref name="classifier"/> and scores the predictions
+    /// (positive class: male). Files that cannot be read are listed in <see cref="EvaluationReport.Skipped"/>, never
+    /// dropped
+    /// silently. GenderML's own models read the files through their disk cache; any other
+    /// <see cref="IGenderClassifier"/> is given the decoded images.
+    /// </summary>
+    /// <exception cref="ArgumentException">No image of <paramref name="dataset"/> could be scored.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ModelEvaluationOptions.Reframe"/> is not in (0,
+    /// 1].</exception>
+    public static EvaluationReport Evaluate(IGenderClassifier classifier, Dataset dataset,
+        ModelEvaluationOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        ArgumentNullException.ThrowIfNull(dataset);
+        options ??= new ModelEvaluationOptions();
+        if (options.Reframe is { } factor && !(factor > 0 && factor <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), factor,
+                "ModelEvaluationOptions.Reframe must be in (0, 1]");
+        }
+        var scores = classifier is IDatasetScorer scorer
+            ? scorer.Score(dataset, options, cancellation)
+            : ScoreImages(classifier, dataset, options, cancellation);
+        foreach (var note in scores.Notes) options.Notes?.Invoke(note);
+        var items = scores.Items;
+        var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).Concat(scores.Skipped).ToList();
+        int[] labels = [.. items.Select(i => i.Label)];
+        var groups = options.GroupBy is { } key
+            ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList()
+            : null;
+        return Evaluate(labels, scores.PMale, new EvaluationOptions { Skipped = skipped, Groups = groups })
+            with { Predictions = Predictions(items, scores.PMale) };
+    }
+
+    /// <summary>
+    /// The per-image predictions of an evaluation: <paramref name="items"/>[i] scored <paramref name="pMale"/>[i].
+    /// </summary>
+    private static SamplePrediction[] Predictions(IReadOnlyList<DatasetItem> items, ReadOnlySpan<float> pMale)
+    {
+        var result = new SamplePrediction[items.Count];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = new SamplePrediction(items[i].Path, items[i].Label, pMale[i]);
+        return result;
+    }
+
+    /// <summary>
+    /// Any classifier: the files decoded (and reframed) a block at a time and given to <see
+    /// cref="IGenderClassifier.Predict(IReadOnlyList{Image})"/>.
+    /// </summary>
+    private static DatasetScores ScoreImages(IGenderClassifier classifier, Dataset dataset,
+        ModelEvaluationOptions options, CancellationToken cancellation)
+    {
+        var items = dataset.Items;
+        string[] paths = [.. items.Select(i => i.Path)];
+        var errors = new string?[items.Count];
+        var p = new float[items.Count];
+        var parallel = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellation,
+        };
+        var all = Enumerable.Range(0, items.Count).ToList();
+        CachedFileInput.ForEachChunk(paths, all, options.Reframe, errors, parallel, (indices, images) =>
+        {
+            var predictions = classifier.Predict(images);
+            for (int k = 0; k < indices.Length; k++)
+            {
+                p[indices[k]] = predictions[k].ProbabilityMale;
+                if (float.IsNaN(p[indices[k]])) errors[indices[k]] = "no prediction (P(male) is NaN)";
+            }
+        }, null);
+        return DatasetScores.Kept(items, p, errors, []);
+    }
+}
