@@ -9,11 +9,11 @@ public static class Preprocessor
     /// Decodes <paramref name="path"/> and writes its N×N sample (row-major, channels interleaved) into
     /// <paramref name="destination"/> (<see cref="PreprocessOptions.BytesPerImage"/> bytes).
     /// </summary>
-    /// <exception cref="ImageLoadException">The file is not a decodable image.</exception>
+    /// <exception cref="ImageLoadException">The file is not a decodable image, not a regular file, or too large.</exception>
     public static void Load(string path, PreprocessOptions options, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Load(File.ReadAllBytes(path), path, options, destination);
+        Load(ImageFile.ReadAllBytes(path), path, options, destination);
     }
 
     /// <summary>As <see cref="Load(string, PreprocessOptions, Span{byte})"/>, from the file's bytes; <paramref name="name"/> is used in errors.</summary>
