@@ -53,7 +53,10 @@ public static class ModelEvaluator
             }
             else
             {
-                cache = PixelCache.Open(dataset, model.Info.Preprocessing, new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation });
+                cache = PixelCache.Open(dataset, model.Info.Preprocessing, new PixelCacheOptions
+                {
+                    Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation, Warnings = options.Notes,
+                });
                 skipped.AddRange(cache.Failed.Select(s => new SkippedSample(s.Path, s.Reason)));
                 var source = new CacheSampleSource(cache, dataset);
                 (samples, items) = (source, source.Items);
@@ -62,6 +65,7 @@ public static class ModelEvaluator
             if (model.Info.Preprocessing.Framing is FaceFraming framing && framing.NoFaceNote(withoutFace) is { } note)
                 options.Notes?.Invoke(note);
             int[] labels = [.. items.Select(i => i.Label)];
+            CheckUsable(dataset, items, p, skipped);
             var groups = options.GroupBy is { } key ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
             return Evaluator.Evaluate(labels, p, new EvaluationOptions { Skipped = skipped, Groups = groups }) with { Predictions = Predictions(items, p) };
         }
@@ -69,6 +73,22 @@ public static class ModelEvaluator
         {
             cache?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Throws a one-line <see cref="InvalidDataException"/> when nothing can be scored: no image was usable, or the
+    /// model gave a P(male) that is not a number (a damaged model).
+    /// </summary>
+    internal static void CheckUsable(Dataset dataset, IReadOnlyList<DatasetItem> items, ReadOnlySpan<float> pMale, IReadOnlyList<SkippedSample> skipped)
+    {
+        if (items.Count == 0)
+        {
+            string first = skipped.Count > 0 ? $"; the first: {skipped[0].Path}: {skipped[0].Reason}" : "";
+            throw new InvalidDataException($"{dataset.Root}: nothing to evaluate, none of its images could be used ({skipped.Count} skipped{first})");
+        }
+        for (int i = 0; i < pMale.Length; i++)
+            if (!(pMale[i] >= 0 && pMale[i] <= 1))
+                throw new InvalidDataException($"{items[i].Path}: the model gave P(male) = {pMale[i].ToString(System.Globalization.CultureInfo.InvariantCulture)}; the model is damaged");
     }
 
     /// <summary>The per-image predictions of an evaluation: <paramref name="items"/>[i] scored <paramref name="pMale"/>[i].</summary>

@@ -20,6 +20,8 @@ internal static partial class ModelArchive
         limits ??= ModelArchiveLimits.Default;
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found", path);
         ModelFormatException Fail(string problem, Exception? inner = null) => new(path, problem, inner);
+        // A FIFO would block the open and a device read without end: only regular files are opened.
+        if (Imaging.ImageFile.NotRegularReason(path) is { } notRegular) throw Fail(notRegular);
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         ZipArchive zip;

@@ -24,6 +24,7 @@ internal static class FileEvaluation
                 $"{model.CachedOutputs}: {s.CacheHits} from the cache, {s.Computed} computed{(model.CanonicalMargin is null ? "" : $"; canonical framing found no face in {s.NoFace} of the computed images (used whole)")}"));
         int[] labels = [.. kept.Select(i => items[i].Label)];
         float[] pk = [.. kept.Select(i => p[i])];
+        ModelEvaluator.CheckUsable(dataset, [.. kept.Select(i => items[i])], pk, skipped);
         var groups = options.GroupBy is { } key ? kept.Select(i => items[i].Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList() : null;
         return Evaluator.Evaluate(new ReadOnlySpan<int>(labels), new ReadOnlySpan<float>(pk), new EvaluationOptions { Skipped = skipped, Groups = groups })
             with { Predictions = ModelEvaluator.Predictions([.. kept.Select(i => items[i])], pk) };
