@@ -64,7 +64,7 @@ internal static class EvaluateCommand
         else
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{classifier.Info.Kind} on {test.Items.Count} images of {data}{(reframe < 1 ? $", reframed ×{reframe}" : "")}"));
+                $"{classifier.Info.Kind} on {report.N} images of {data}{(reframe < 1 ? $", reframed ×{reframe}" : "")}{(report.Skipped.Count > 0 ? $" ({report.Skipped.Count} files skipped, listed below)" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"accuracy {report.Accuracy:P2}  ROC AUC {report.RocAuc:F4}  PR AUC {report.PrAuc:F4}  log-loss {report.LogLoss:F4}  Brier {report.Brier:F4}  ECE {report.ExpectedCalibrationError:F4}"));
             var c = report.Confusion;

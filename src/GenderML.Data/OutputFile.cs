@@ -5,7 +5,9 @@ namespace GenderML.Data;
 /// <summary>
 /// The rule every output of GenderML follows: it is written to a temporary file beside it and renamed over a
 /// regular file only (a FIFO, device, socket, folder or symbolic link there is refused); it is never one of the
-/// inputs of the same command (model, data, cache), and never inside a data folder being read.
+/// inputs of the same command (model, data, cache), and never an image inside a data folder being read (where it
+/// would become a sample). Other files inside a data folder (a model, a report) are allowed: the folder readers list
+/// them as skipped, not images.
 /// </summary>
 /// <remarks>
 /// A reader of the old file sees it whole until the rename, and a kill mid-write leaves the old file. Identity is
@@ -15,8 +17,8 @@ public static class OutputFile
 {
     /// <summary>
     /// Throws when <paramref name="output"/> (null: nothing to check) may not be written by a command that reads
-    /// <paramref name="inputs"/> (files or folders; nulls are ignored): it is one of them, lies inside one of the
-    /// folders, or is not a regular file.
+    /// <paramref name="inputs"/> (files or folders; nulls are ignored): it is one of them, is an image file inside
+    /// one of the folders, or is not a regular file.
     /// </summary>
     /// <exception cref="IOException">The output breaks the rule; the message names it and says why.</exception>
     public static void Check(string? output, params IEnumerable<string?> inputs)
@@ -34,8 +36,8 @@ public static class OutputFile
             if (string.Equals(full, inputFull, StringComparison.Ordinal) || SameFile(outputStatus, inputStatus))
                 throw new IOException($"{output}: this is also an input of the command ({input}); write the output to another file");
             bool folder = inputStatus is { } s ? s.Kind == FileKind.Directory : Directory.Exists(inputFull);
-            if (folder && IsInside(full, inputFull, inputStatus))
-                throw new IOException($"{output}: this is inside the folder {input}, which the command reads; write the output elsewhere");
+            if (folder && ImageFiles.IsImage(full) && IsInside(full, inputFull, inputStatus))
+                throw new IOException($"{output}: this image would be inside the folder {input}, which the command reads as data; write it elsewhere");
         }
     }
 

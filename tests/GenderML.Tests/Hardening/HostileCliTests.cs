@@ -192,6 +192,55 @@ public sealed partial class HostileCliTests : IDisposable
     }
 
     [Fact]
+    public void Case11_predict_and_evaluate_give_the_same_number_for_the_same_jpeg()
+    {
+        string root = _faces.Root + "-jpeg";
+        var random = new Random(3);
+        foreach (string label in new[] { "female", "male" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, label));
+            for (int i = 0; i < 6; i++)
+                File.WriteAllBytes(Path.Combine(root, label, $"{i}.jpg"), SyntheticFaces.Make(label == "male", random).Resize(96, 96).EncodeJpeg(90));
+        }
+        try
+        {
+            string model = Path.Combine(root, "m.zip"), csv = root + "-predictions.csv";
+            var (code, _, err) = CliRunner.Run(["train", "--data", root, "--model", "logreg", "--out", model, .. Common]);
+            Assert.True(code == 0, err);
+            (code, _, err) = CliRunner.Run("evaluate", "--model", model, "--data", root, "--predictions", csv, "--cache", _faces.Cache);
+            Assert.True(code == 0, err);
+            var evaluated = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0], f => double.Parse(f[^1], System.Globalization.CultureInfo.InvariantCulture));
+            File.Delete(csv);
+            (code, string output, err) = CliRunner.Run("predict", "--model", model, root, "--json"); // a folder: image by image
+            Assert.True(code == 0, err);
+            string[] lines = output.Trim().Split('\n');
+            Assert.Equal(12, lines.Length);
+            foreach (string line in lines)
+            {
+                var json = System.Text.Json.JsonDocument.Parse(line).RootElement;
+                string path = json.GetProperty("path").GetString()!;
+                string key = evaluated.Keys.Single(k => path.EndsWith(k.Replace('\\', '/'), StringComparison.Ordinal));
+                Assert.Equal(Math.Round(evaluated[key], 6), json.GetProperty("pMale").GetDouble(), 6);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    [Fact]
+    public void Case11_evaluate_counts_only_the_images_it_scored()
+    {
+        string model = Train();
+        File.WriteAllText(Path.Combine(_faces.Root, "test", "male", "broken.jpg"), "not a jpeg");
+        var (code, output, err) = CliRunner.Run("evaluate", "--model", model, "--data", _faces.Root, "--cache", _faces.Cache);
+        Assert.True(code == 0, err);
+        Assert.Contains("logreg on 8 images of", output, StringComparison.Ordinal);
+        Assert.Contains("skipped", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Case11_resume_says_that_it_started_fresh()
     {
         var (code, _, err) = CliRunner.Run(["train", "--data", _faces.Root, "--model", "dense", "--out", Path.Combine(_faces.Root, "r.zip"),
