@@ -178,25 +178,5 @@ public static class SafeTensors
             Span<int> bits = MemoryMarshal.Cast<float, int>(destination.AsSpan());
             BinaryPrimitives.ReverseEndianness(bits, bits);
         }
-        // A NaN or infinite weight makes every output NaN: refused here, where every reader of weights passes.
-        int bad = FirstNonFinite(destination);
-        if (bad >= 0)
-            throw new InvalidDataException(
-                $"{source}: tensor '{name}' holds {destination[bad].ToString(System.Globalization.CultureInfo.InvariantCulture)} at element {bad}; " +
-                "every weight must be a finite number (the file is damaged or the training diverged)");
-    }
-
-    /// <summary>The index of the first NaN or infinite value of <paramref name="values"/>, or −1.</summary>
-    private static int FirstNonFinite(ReadOnlySpan<float> values)
-    {
-        // NaN and ±∞ are the values whose exponent bits are all ones.
-        ReadOnlySpan<int> bits = MemoryMarshal.Cast<float, int>(values);
-        var exponent = new System.Numerics.Vector<int>(0x7F800000);
-        int i = 0;
-        for (; i <= bits.Length - System.Numerics.Vector<int>.Count; i += System.Numerics.Vector<int>.Count)
-            if (System.Numerics.Vector.EqualsAny(new System.Numerics.Vector<int>(bits[i..]) & exponent, exponent)) break;
-        for (; i < bits.Length; i++)
-            if ((bits[i] & 0x7F800000) == 0x7F800000) return i;
-        return -1;
     }
 }
