@@ -23,6 +23,20 @@ public sealed class PngRowReducerTests
     }
 
     [Fact]
+    public void A_49_megapixel_png_loaded_for_a_small_target_never_exists_at_full_size()
+    {
+        var big = new Image(7000, 7000, PixelFormat.Gray8);
+        for (int y = 0; y < big.Height; y++) big.Pixels[y * big.Width + y] = 255;
+        byte[] png = big.EncodePng();
+        big = null!;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Image small = Image.Load(png, ImageLoadOptions.ForTarget(64, 64, PixelFormat.Gray8));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(small.Width >= 64 && small.Width < 128, $"{small.Width}");
+        Assert.True(allocated < 8 << 20, $"{allocated} bytes allocated to load it"); // the whole image would be 49 MB
+    }
+
+    [Fact]
     public void Small_images_and_loads_without_a_target_are_left_to_libpng()
     {
         byte[] png = File.ReadAllBytes(Fixtures.PathOf("rgb.png"));
