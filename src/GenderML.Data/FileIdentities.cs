@@ -9,6 +9,8 @@ namespace GenderML.Data;
 internal sealed class FileIdentities
 {
     private readonly HashSet<(ulong, ulong)> _ids = [];
+    private const string SeenBefore = "the same file as another path already taken (a link), counted once";
+
     private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
 
     /// <summary>True the first time the folder is met.</summary>
@@ -20,18 +22,19 @@ internal sealed class FileIdentities
         return _paths.Add(Path.GetFullPath(resolved));
     }
 
-    /// <summary>Null the first time a regular file is met; else why it is not taken (seen already, not a regular file).</summary>
+    /// <summary>Null the first time a regular file is met; else why it is not taken (seen, or not a regular file).
+    /// </summary>
     public string? AddFile(string file)
     {
         if (FileStatusReader.OfPath(file) is { } s)
         {
             if (s.Kind != FileKind.Regular)
                 return $"{s.Describe()}, not a regular file; only regular files are read as images";
-            return _ids.Add((s.Device, s.Inode)) ? null : "the same file as another path already taken (a link), counted once";
+            return _ids.Add((s.Device, s.Inode)) ? null : SeenBefore;
         }
         if (Directory.Exists(file))
             return "a folder, not a regular file";
         string resolved = new FileInfo(file).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file;
-        return _paths.Add(Path.GetFullPath(resolved)) ? null : "the same file as another path already taken (a link), counted once";
+        return _paths.Add(Path.GetFullPath(resolved)) ? null : SeenBefore;
     }
 }

@@ -34,14 +34,21 @@ public static class OutputFile
             string inputFull = Path.GetFullPath(input);
             FileStatus? inputStatus = FileStatusReader.OfPath(inputFull);
             if (string.Equals(full, inputFull, StringComparison.Ordinal) || SameFile(outputStatus, inputStatus))
-                throw new IOException($"{output}: this is also an input of the command ({input}); write the output to another file");
+            {
+                throw new IOException(
+                    $"{output}: this is also an input of the command ({input}); write the output to another file");
+            }
             bool folder = inputStatus is { } s ? s.Kind == FileKind.Directory : Directory.Exists(inputFull);
             if (folder && ImageFiles.IsImage(full) && IsInside(full, inputFull, inputStatus))
-                throw new IOException($"{output}: this image would be inside the folder {input}, which the command reads as data; write it elsewhere");
+            {
+                throw new IOException(
+                    $"{output}: this image would be inside the folder {input}, which the command reads as data; " +
+                    "write it elsewhere");
+            }
         }
     }
 
-    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> by the rule (temporary file, then rename).</summary>
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> by the rule (temporary file, rename).</summary>
     /// <exception cref="IOException">The path is not a regular file, or the file cannot be written.</exception>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
     {
@@ -49,7 +56,8 @@ public static class OutputFile
         Write(path, stream => stream.Write(copy));
     }
 
-    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> by the rule.</summary>
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/>, by the rule.
+    /// </summary>
     /// <exception cref="IOException">The path is not a regular file, or the file cannot be written.</exception>
     public static void WriteAllText(string path, string text)
     {
@@ -98,11 +106,13 @@ public static class OutputFile
         string lockPath = Path.GetFullPath(path) + ".lock";
         try
         {
-            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1,
+                FileOptions.DeleteOnClose);
         }
         catch (IOException e) when (e is not (FileNotFoundException or DirectoryNotFoundException))
         {
-            throw new IOException($"{path}: another running command is writing this output ({lockPath} is held); wait for it or choose another output", e);
+            throw new IOException($"{path}: another running command is writing this output ({lockPath} is held); " +
+                "wait for it or choose another output", e);
         }
     }
 
@@ -123,18 +133,21 @@ public static class OutputFile
             what = "a symbolic link";
         }
         if (what is not null)
-            throw new IOException($"{path}: this is {what}; an output replaces only a regular file, so choose a file name");
+            throw new IOException(
+                $"{path}: this is {what}; an output replaces only a regular file, so choose a file name");
     }
 
     private static bool SameFile(FileStatus? a, FileStatus? b) =>
         a is { } x && b is { } y && x.Device == y.Device && x.Inode == y.Inode;
 
-    /// <summary>True when a folder above <paramref name="full"/> is <paramref name="folder"/> (by identity where known).</summary>
+    /// <summary>True when a folder above <paramref name="full"/> is <paramref name="folder"/> (by identity if known).
+    /// </summary>
     private static bool IsInside(string full, string folder, FileStatus? folderStatus)
     {
         for (string? dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
         {
-            if (string.Equals(Path.TrimEndingDirectorySeparator(dir), Path.TrimEndingDirectorySeparator(folder), StringComparison.Ordinal))
+            string trimmed = Path.TrimEndingDirectorySeparator(dir);
+            if (string.Equals(trimmed, Path.TrimEndingDirectorySeparator(folder), StringComparison.Ordinal))
                 return true;
             if (folderStatus is not null && SameFile(FileStatusReader.OfPath(dir), folderStatus))
                 return true;

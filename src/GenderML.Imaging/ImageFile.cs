@@ -17,7 +17,8 @@ public static class ImageFile
     /// <summary>The default byte limit: 256 MiB, far above any 50-megapixel JPEG or PNG.</summary>
     public const long DefaultMaxBytes = 256L << 20;
 
-    /// <summary>Null when <paramref name="path"/> is a regular file (links followed) or missing, else what it is instead.</summary>
+    /// <summary>Null when <paramref name="path"/> is a regular file (links followed) or missing, else what it is.
+    /// </summary>
     public static string? NotRegularReason(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -26,8 +27,9 @@ public static class ImageFile
         return Directory.Exists(path) ? "a folder, not a regular file" : null;
     }
 
-    /// <summary>The bytes of the regular file at <paramref name="path"/>, at most <paramref name="maxBytes"/> of them.</summary>
-    /// <exception cref="ImageLoadException">The path is not a regular file, or it holds more than <paramref name="maxBytes"/>.</exception>
+    /// <summary>The bytes of the regular file at <paramref name="path"/>, at most <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="ImageLoadException">The path is not a regular file, or it holds more than
+    /// <paramref name="maxBytes"/>.</exception>
     /// <exception cref="IOException">The file cannot be read (e.g. <see cref="FileNotFoundException"/>).</exception>
     public static byte[] ReadAllBytes(string path, long maxBytes = DefaultMaxBytes)
     {
@@ -37,8 +39,8 @@ public static class ImageFile
     }
 
     /// <summary>
-    /// Reads the regular file at <paramref name="path"/> into <paramref name="buffer"/> (replaced by a larger array when
-    /// it is too small or null) and returns the byte count. At most <paramref name="maxBytes"/> + 1 bytes are read.
+    /// Reads the regular file at <paramref name="path"/> into <paramref name="buffer"/> (replaced by a larger array
+    /// when it is too small or null) and returns the byte count. At most <paramref name="maxBytes"/> + 1 bytes are read.
     /// </summary>
     internal static int Read(string path, long maxBytes, ref byte[]? buffer)
     {
@@ -52,7 +54,10 @@ public static class ImageFile
             {
                 FileStatus? status = FileStatusReader.OfDescriptor(fd);
                 if (status is { Kind: not FileKind.Regular } s)
-                    throw new ImageLoadException(path, $"{s.Describe()}, not an image file; only regular files are read");
+                {
+                    throw new ImageLoadException(path,
+                        $"{s.Describe()}, not an image file; only regular files are read");
+                }
                 long size = status?.Size ?? 0;
                 CheckSize(path, size, maxBytes);
                 int capacity = (int)Math.Min(maxBytes + 1, size + 1);
@@ -92,7 +97,7 @@ public static class ImageFile
         catch (FileNotFoundException) when (path.Contains('\uFFFD'))
         {
             throw new ImageLoadException(path,
-                "the file name is not valid UTF-8 (shown with \uFFFD), so it cannot be opened by name; rename the file");
+                "the file name is not valid UTF-8 (shown with \uFFFD), so it cannot be opened; rename the file");
         }
         using (handle)
         {
