@@ -57,7 +57,7 @@ internal static class CliApp
             Console.Error.WriteLine($"genderml {args[0]}: {e.Message}");
             return BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException or Imaging.ImageLoadException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException or Imaging.ImageLoadException or InvalidDataException)
         {
             // A file the command was told to read or write (an output folder that does not exist, a full disk, a model
             // or image that went bad after the first checks): one line, not a stack trace.

@@ -21,6 +21,7 @@ internal static partial class DataCommand
         string? folder = a.String("--cache-dir");
         a.ThrowOnUnknown();
         string dir = OneDirectory(a);
+        OutputFile.Check(output, dir, folder);
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         if (split is not null) dataset = dataset.Subset(SplitNames.Normalize(split));
         if (dataset.Items.Count == 0)
@@ -34,7 +35,7 @@ internal static partial class DataCommand
         var image = SideBySide(means, options);
         string? parent = Path.GetDirectoryName(Path.GetFullPath(output));
         if (parent is not null) Directory.CreateDirectory(parent);
-        image.SavePng(output);
+        OutputFile.WriteAllBytes(output, image.EncodePng());
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{output}: {string.Join(" | ", dataset.ClassNames.Select((c, i) => $"mean {c} ({counts[i]:N0})"))} | {dataset.ClassNames[^1]} − {dataset.ClassNames[0]}, {options.Key}; {cache.Failed.Count} undecodable file(s) left out"));
         return CliApp.Ok;

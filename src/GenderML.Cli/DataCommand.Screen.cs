@@ -29,6 +29,7 @@ internal static partial class DataCommand
         if (options.Folds < 2) throw new UsageException("--folds takes 2 or more");
         if (!(options.Threshold is > 0 and < 1)) throw new UsageException("--threshold takes a probability in (0, 1)");
         string dir = OneDirectory(a);
+        foreach (string? o in new[] { output, sheet }) OutputFile.Check(o, dir, options.CacheFolder, options.ModelsFolder);
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         if (split is not null) dataset = dataset.Subset(SplitNames.Normalize(split));
 
@@ -46,8 +47,8 @@ internal static partial class DataCommand
         {
             printer.Done();
         }
-        if (output is not null) File.WriteAllText(output, LabelScreening.SuspectsCsv(report));
-        if (sheet is not null && report.Suspects.Count > 0) LabelScreening.Sheet(report).SavePng(sheet);
+        if (output is not null) OutputFile.WriteAllText(output, LabelScreening.SuspectsCsv(report));
+        if (sheet is not null && report.Suspects.Count > 0) OutputFile.WriteAllBytes(sheet, LabelScreening.Sheet(report).EncodePng());
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(new

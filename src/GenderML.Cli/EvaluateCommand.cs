@@ -30,6 +30,7 @@ internal static class EvaluateCommand
         if (detect && modelPath != "pretrained") throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
         if (!(reframe > 0 && reframe <= 1)) throw new UsageException($"--reframe takes a factor in (0, 1], not {reframe.ToString(CultureInfo.InvariantCulture)}");
 
+        foreach (string? o in new[] { reportPath, predictionsPath }) Data.OutputFile.Check(o, modelPath, data, cache);
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
         // What the evaluations remark on goes to standard error and into the report's notes.
@@ -55,7 +56,7 @@ internal static class EvaluateCommand
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
                 classifier.Info.Curves, framing, notes);
         }
-        if (predictionsPath is not null) File.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
+        if (predictionsPath is not null) Data.OutputFile.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
         if (json)
         {
             Console.WriteLine(EvaluationJson.ToJson(report));
@@ -63,7 +64,7 @@ internal static class EvaluateCommand
         else
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{classifier.Info.Kind} on {test.Items.Count} images of {data}{(reframe < 1 ? $", reframed ×{reframe}" : "")}"));
+                $"{classifier.Info.Kind} on {report.N} images of {data}{(reframe < 1 ? $", reframed ×{reframe}" : "")}{(report.Skipped.Count > 0 ? $" ({report.Skipped.Count} files skipped, listed below)" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"accuracy {report.Accuracy:P2}  ROC AUC {report.RocAuc:F4}  PR AUC {report.PrAuc:F4}  log-loss {report.LogLoss:F4}  Brier {report.Brier:F4}  ECE {report.ExpectedCalibrationError:F4}"));
             var c = report.Confusion;

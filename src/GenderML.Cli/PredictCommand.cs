@@ -34,9 +34,9 @@ internal static class PredictCommand
         detect |= FacePhotoClassifier.TakesPhotos(classifier);
         if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads, faceModels);
         int failures = 0;
-        foreach (string path in a.Positional)
+        foreach (string path in Data.ImagePaths.Expand(a.Positional))
         {
-            if (PredictCommand.TryLoad(path) is not { } image)
+            if (PredictCommand.TryLoad(path, classifier) is not { } image)
             {
                 failures++;
                 continue;
@@ -52,11 +52,11 @@ internal static class PredictCommand
     }
 
     /// <summary>The image at <paramref name="path"/>, or null after reporting on standard error why it cannot be read.</summary>
-    internal static Image? TryLoad(string path)
+    internal static Image? TryLoad(string path, IGenderClassifier? decodeFor = null)
     {
         try
         {
-            return Image.Load(path);
+            return decodeFor is null ? Image.Load(path) : GenderClassifier.LoadImage(decodeFor, path);
         }
         catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
         {

@@ -68,7 +68,8 @@ internal static class PredictFaces
             {
                 string output = n == 0 ? annotate : Path.Combine(Path.GetDirectoryName(annotate) ?? "",
                     string.Create(CultureInfo.InvariantCulture, $"{Path.GetFileNameWithoutExtension(annotate)}-{n + 1}{Path.GetExtension(annotate)}"));
-                FacePhotoClassifier.Annotate(image, faces).SaveJpeg(output);
+                Data.OutputFile.Check(output, [.. paths]);
+                Data.OutputFile.WriteAllBytes(output, FacePhotoClassifier.Annotate(image, faces).EncodeJpeg(90));
             }
         }
         return failures == 0 ? CliApp.Ok : CliApp.BadInput;

@@ -15,7 +15,7 @@ internal static class TrainCommand
         var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
         string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
         var recipe = Recipes.Create(name, a);
-        var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" };
+        var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint", Notes = Console.Error.WriteLine };
         string? curves = a.String("--curves");
         bool quiet = a.Flag("--quiet");
         a.ThrowOnUnknown();
@@ -23,6 +23,8 @@ internal static class TrainCommand
             throw new UsageException($"--curves takes a .png or .svg file, not '{curves}'");
         if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
 
+        foreach (string? o in new[] { output, curves, options.CheckpointPath }) Data.OutputFile.Check(o, data, options.CacheFolder);
+        using var outputLock = Data.OutputFile.Lock(output);
         var train = DatasetArgs.TrainPart(DatasetArgs.Load(data));
         using var cancel = new ConsoleCancellation();
         try

@@ -21,18 +21,25 @@ public sealed partial class Dataset
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"{root}: no such folder");
         var items = new List<DatasetItem>();
         var skipped = new List<SkippedFile>();
-        Walk(full, [], -1, 0, resolver, items, skipped);
+        Walk(full, [], -1, 0, resolver, items, skipped, new FileIdentities());
         return new Dataset(full, resolver.ClassNames, items, skipped);
     }
 
     private static void Walk(string dir, List<string> splitParts, int label, int depth,
-        LabelResolver resolver, List<DatasetItem> items, List<SkippedFile> skipped)
+        LabelResolver resolver, List<DatasetItem> items, List<SkippedFile> skipped, FileIdentities seen)
     {
+        if (!seen.AddFolder(dir))
+        {
+            skipped.Add(new SkippedFile(dir, SkipKind.Unreadable, "folder already searched (a link loop or a second link to it), not searched again"));
+            return;
+        }
         string[] files, dirs;
         try
         {
             files = Directory.GetFiles(dir);
             dirs = Directory.GetDirectories(dir);
+            Array.Sort(files, StringComparer.Ordinal); // a file met by two paths is taken at the same one every time
+            Array.Sort(dirs, StringComparer.Ordinal);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -47,6 +54,7 @@ public sealed partial class Dataset
                 skipped.Add(new SkippedFile(file, SkipKind.UnknownLabel, splitParts.Count == 0
                     ? $"not inside a class folder (expected folders named {string.Join(", ", resolver.ClassNames)} or their aliases)"
                     : resolver.UnknownReason("folder", System.IO.Path.GetFileName(dir))));
+            else if (seen.AddFile(file) is { } reason) skipped.Add(new SkippedFile(file, SkipKind.Unreadable, reason));
             else items.Add(new DatasetItem(file, label, resolver.ClassNames[label], split, DatasetItem.NoMetadata));
         }
         foreach (string sub in dirs)
@@ -64,12 +72,12 @@ public sealed partial class Dataset
             }
             if (label >= 0)
             {
-                Walk(sub, splitParts, label, depth + 1, resolver, items, skipped);
+                Walk(sub, splitParts, label, depth + 1, resolver, items, skipped, seen);
                 continue;
             }
             int subLabel = resolver.Resolve(name);
-            if (subLabel >= 0) Walk(sub, splitParts, subLabel, depth + 1, resolver, items, skipped);
-            else Walk(sub, [.. splitParts, SplitNames.Normalize(name)], -1, depth + 1, resolver, items, skipped);
+            if (subLabel >= 0) Walk(sub, splitParts, subLabel, depth + 1, resolver, items, skipped, seen);
+            else Walk(sub, [.. splitParts, SplitNames.Normalize(name)], -1, depth + 1, resolver, items, skipped, seen);
         }
     }
 }

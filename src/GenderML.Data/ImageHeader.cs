@@ -15,6 +15,7 @@ internal static class ImageHeader
     {
         try
         {
+            if (Imaging.ImageFile.NotRegularReason(path) is { } notRegular) return (0, 0, notRegular);
             using var handle = File.OpenHandle(path);
             long length = RandomAccess.GetLength(handle);
             if (length == 0) return (0, 0, "empty file");

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using GenderML.Imaging;
 
 namespace GenderML.Data;
@@ -8,14 +9,16 @@ public sealed unsafe partial class PixelCache
     private const int ChunkItems = 16;
 
     /// <summary>Writes a new cache file for <paramref name="paths"/>, reusing <paramref name="old"/>'s samples where the file is unchanged.</summary>
-    private static (int Reused, int Decoded) Build(string file, string[] paths, PreprocessOptions options, PixelCache? old, int threads,
-        CancellationToken cancellation, IProgress<int>? progress)
+    /// <remarks>Old samples that failed their checksum (<paramref name="corrupt"/>) are decoded again, never copied.</remarks>
+    private static (int Reused, int Decoded) Build(string file, string[] paths, PreprocessOptions options, PixelCache? old, bool[]? corrupt,
+        int threads, CancellationToken cancellation, IProgress<int>? progress)
     {
         var oldByPath = new Dictionary<string, int>(StringComparer.Ordinal);
         var oldByHash = new Dictionary<UInt128, int>();
         if (old is not null)
             for (int i = 0; i < old._entries.Length; i++)
             {
+                if (corrupt is not null && corrupt[i]) continue;
                 oldByPath.TryAdd(old._entries[i].Path, i);
                 oldByHash.TryAdd(old._entries[i].Hash, i);
             }
@@ -47,12 +50,17 @@ public sealed unsafe partial class PixelCache
                     });
                     cancellation.ThrowIfCancellationRequested();
                     if (unframed is not null) FrameBlock(options, unframed.AsSpan(0, count), block, per, cancellation);
+                    for (int k = 0; k < count; k++)
+                        entries[start + k] = entries[start + k] with { SampleChecksum = XxHash64.HashToUInt64(block.AsSpan(k * per, per)) };
                     stream.Write(block, 0, count * per);
                     progress?.Report(start + count);
                 }
                 byte[] index = WriteIndex(entries);
                 stream.Write(index);
-                var header = new Header(n, per, HeaderSize, HeaderSize + (long)n * per, index.Length, options.Key);
+                var header = new Header(n, per, HeaderSize, HeaderSize + (long)n * per, index.Length, options.Key)
+                {
+                    IndexChecksum = XxHash64.HashToUInt64(index),
+                };
                 stream.Flush();
                 stream.Position = 0;
                 stream.Write(WriteHeader(header, options));
@@ -136,7 +144,12 @@ public sealed unsafe partial class PixelCache
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ImageFile.ReadAllBytes(path);
+        }
+        catch (ImageLoadException e)
+        {
+            destination.Clear();
+            return (new Entry(path, -1, 0, default, e.Reason), false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

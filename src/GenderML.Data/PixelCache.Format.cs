@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text;
 
 namespace GenderML.Data;
@@ -10,15 +11,23 @@ public sealed partial class PixelCache
     //                    pixelsOffset, indexOffset, indexLength, settings key (UTF-8, length-prefixed)
     //   [pixelsOffset,   count · bytesPerImage bytes: the samples in entry order (zeros for failed entries)
     //   [indexOffset,    count entries: path (length-prefixed UTF-8), length, mtime ticks, hash (16 bytes),
-    //                    error (length-prefixed UTF-8; empty = decoded)
-    // The header is written last, so a file cut short by a crash has no valid magic and is rebuilt.
+    //                    error (length-prefixed UTF-8; empty = decoded), xxHash64 of the entry's sample bytes
+    //   header[1024..1032) xxHash64 of the index bytes; header[1032..1040) xxHash64 of header[0..1024)
+    // The header is written last, so a file cut short by a crash has no valid magic and is rebuilt. A header or index
+    // whose checksum fails is rebuilt from scratch; a sample whose checksum fails is decoded again.
     internal const int HeaderSize = 4096;
     // Bumped whenever decoding or preprocessing changes the pixels a file gives, so older caches are rebuilt:
-    // 2 = JPEGs are no longer decoded at n/8 scales without SIMD IDCTs (5/8, 6/8, 7/8).
-    internal const int FormatVersion = 2;
+    // 2 = JPEGs are no longer decoded at n/8 scales without SIMD IDCTs (5/8, 6/8, 7/8); 3 = xxHash64 checksums.
+    internal const int FormatVersion = 3;
+    private const int IndexChecksumOffset = 1024;
+    private const int HeaderChecksumOffset = 1032;
     private static readonly byte[] Magic = "GMLPIXC1"u8.ToArray();
 
-    internal sealed record Header(int Count, int BytesPerImage, long PixelsOffset, long IndexOffset, long IndexLength, string SettingsKey);
+    internal sealed record Header(int Count, int BytesPerImage, long PixelsOffset, long IndexOffset, long IndexLength, string SettingsKey)
+    {
+        /// <summary>The xxHash64 of the index bytes.</summary>
+        public ulong IndexChecksum { get; init; }
+    }
 
     internal static byte[] WriteHeader(Header h, PreprocessOptions o)
     {
@@ -37,6 +46,8 @@ public sealed partial class PixelCache
         byte[] key = Encoding.UTF8.GetBytes(h.SettingsKey);
         BinaryPrimitives.WriteInt32LittleEndian(s[56..], key.Length);
         key.CopyTo(s[60..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(s[IndexChecksumOffset..], h.IndexChecksum);
+        BinaryPrimitives.WriteUInt64LittleEndian(s[HeaderChecksumOffset..], XxHash64.HashToUInt64(s[..(IndexChecksumOffset + 8)]));
         return b;
     }
 
@@ -45,13 +56,18 @@ public sealed partial class PixelCache
     {
         if (s.Length < HeaderSize || !s[..8].SequenceEqual(Magic)) return null;
         if (BinaryPrimitives.ReadInt32LittleEndian(s[8..]) != FormatVersion) return null;
+        if (BinaryPrimitives.ReadUInt64LittleEndian(s[HeaderChecksumOffset..]) != XxHash64.HashToUInt64(s[..(IndexChecksumOffset + 8)]))
+            throw new InvalidDataException("its header fails its checksum");
         if (BinaryPrimitives.ReadInt32LittleEndian(s[12..]) != o.Size || BinaryPrimitives.ReadInt32LittleEndian(s[16..]) != o.Channels
             || BinaryPrimitives.ReadInt32LittleEndian(s[20..]) != (int)o.Mode) return null;
         int keyLength = BinaryPrimitives.ReadInt32LittleEndian(s[56..]);
         if (keyLength is < 0 or > 1024) return null;
         var h = new Header(BinaryPrimitives.ReadInt32LittleEndian(s[24..]), BinaryPrimitives.ReadInt32LittleEndian(s[28..]),
             BinaryPrimitives.ReadInt64LittleEndian(s[32..]), BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
-            BinaryPrimitives.ReadInt64LittleEndian(s[48..]), Encoding.UTF8.GetString(s.Slice(60, keyLength)));
+            BinaryPrimitives.ReadInt64LittleEndian(s[48..]), Encoding.UTF8.GetString(s.Slice(60, keyLength)))
+        {
+            IndexChecksum = BinaryPrimitives.ReadUInt64LittleEndian(s[IndexChecksumOffset..]),
+        };
         if (h.SettingsKey != o.Key || h.BytesPerImage != o.BytesPerImage || h.Count < 0) return null;
         if (h.PixelsOffset != HeaderSize || h.IndexOffset != h.PixelsOffset + (long)h.Count * h.BytesPerImage
             || h.IndexOffset + h.IndexLength != fileLength) return null;
@@ -72,13 +88,17 @@ public sealed partial class PixelCache
                 BinaryPrimitives.WriteUInt128LittleEndian(hash, e.Hash);
                 w.Write(hash);
                 w.Write(e.Error ?? "");
+                w.Write(e.SampleChecksum);
             }
         }
         return ms.ToArray();
     }
 
-    internal static Entry[] ReadIndex(ReadOnlySpan<byte> bytes, int count)
+    /// <summary>The entries of an index whose bytes passed their checksum.</summary>
+    /// <exception cref="InvalidDataException">The bytes fail <paramref name="checksum"/> or do not hold <paramref name="count"/> entries.</exception>
+    internal static Entry[] ReadIndex(ReadOnlySpan<byte> bytes, int count, ulong checksum)
     {
+        if (XxHash64.HashToUInt64(bytes) != checksum) throw new InvalidDataException("its index fails its checksum");
         var entries = new Entry[count];
         using var r = new BinaryReader(new MemoryStream(bytes.ToArray()), Encoding.UTF8);
         for (int i = 0; i < count; i++)
@@ -87,7 +107,8 @@ public sealed partial class PixelCache
             long length = r.ReadInt64(), mtime = r.ReadInt64();
             var hash = BinaryPrimitives.ReadUInt128LittleEndian(r.ReadBytes(16));
             string error = r.ReadString();
-            entries[i] = new Entry(path, length, mtime, hash, error.Length == 0 ? null : error);
+            ulong sample = r.ReadUInt64();
+            entries[i] = new Entry(path, length, mtime, hash, error.Length == 0 ? null : error) { SampleChecksum = sample };
         }
         return entries;
     }

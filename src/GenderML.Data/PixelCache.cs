@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
 using System.Security.Cryptography;
 using System.Text;
@@ -101,7 +102,7 @@ public sealed unsafe partial class PixelCache : IDisposable
     /// Opens (building or updating as needed) the cache of <paramref name="dataset"/>'s items preprocessed with
     /// <paramref name="options"/>: sample i belongs to <c>dataset.Items[i]</c>.
     /// </summary>
-    /// <exception cref="IOException">The cache folder cannot be written.</exception>
+    /// <exception cref="IOException">The cache folder given in <see cref="PixelCacheOptions.Folder"/> cannot be written.</exception>
     /// <exception cref="OperationCanceledException"><see cref="PixelCacheOptions.Cancellation"/> fired during a build.</exception>
     public static PixelCache Open(Dataset dataset, PreprocessOptions options, PixelCacheOptions? cacheOptions = null)
     {
@@ -109,18 +110,20 @@ public sealed unsafe partial class PixelCache : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         cacheOptions ??= new PixelCacheOptions();
-        string folder = cacheOptions.Folder ?? PixelCacheOptions.DefaultFolder();
-        Directory.CreateDirectory(folder);
+        string folder = cacheOptions.WritableFolder();
         string file = Path.Combine(folder, FileName(dataset.Root, options, dataset.Splits));
         string[] paths = [.. dataset.Items.Select(i => i.Path)];
         int threads = ParallelChunks.Threads(cacheOptions.Threads);
 
-        PixelCache? old = TryMap(file, options);
-        if (old is not null && old.Matches(paths, threads)) return old;
+        PixelCache? old = TryMap(file, options, cacheOptions.Warnings);
+        bool[]? corrupt = old?.FindCorruptSamples(threads);
+        if (corrupt is not null && corrupt.Count(c => c) is var bad and > 0)
+            cacheOptions.Warnings?.Invoke($"{file}: {bad} cached sample(s) fail their checksum (the file was changed on disk); decoding them again");
+        else if (old is not null && old.Matches(paths, threads)) return old;
         try
         {
-            var (reused, decoded) = Build(file, paths, options, old, threads, cacheOptions.Cancellation, cacheOptions.Progress);
-            var cache = TryMap(file, options) ?? throw new IOException($"{file}: the cache just written cannot be read back");
+            var (reused, decoded) = Build(file, paths, options, old, corrupt, threads, cacheOptions.Cancellation, cacheOptions.Progress);
+            var cache = TryMap(file, options, null) ?? throw new IOException($"{file}: the cache just written cannot be read back");
             cache.Stats = new PixelCacheStats(file, false, reused, decoded, cache.Failed.Count);
             return cache;
         }
@@ -162,7 +165,25 @@ public sealed unsafe partial class PixelCache : IDisposable
         return changed == 0;
     }
 
-    private static PixelCache? TryMap(string file, PreprocessOptions options)
+    /// <summary>True for each sample whose bytes fail the checksum recorded in the index (checked on all threads).</summary>
+    private bool[]? FindCorruptSamples(int threads)
+    {
+        var corrupt = new bool[_entries.Length];
+        int any = 0;
+        ParallelChunks.For(_entries.Length, 1024, threads, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+                if (XxHash64.HashToUInt64(GetPixels(i)) != _entries[i].SampleChecksum)
+                    (corrupt[i], any) = (true, 1);
+        });
+        return any == 0 ? null : corrupt;
+    }
+
+    /// <summary>
+    /// The cache in <paramref name="file"/>, or null when there is none, it is of another version or settings (rebuilt
+    /// quietly), or it is damaged (rebuilt, with a note to <paramref name="warnings"/>).
+    /// </summary>
+    private static PixelCache? TryMap(string file, PreprocessOptions options, Action<string>? warnings)
     {
         if (!File.Exists(file)) return null;
         MemoryMappedFile? mmf = null;
@@ -179,16 +200,28 @@ public sealed unsafe partial class PixelCache : IDisposable
             acquired = true;
             p += view.PointerOffset;
             var header = ReadHeader(new ReadOnlySpan<byte>(p, HeaderSize), options, length);
-            if (header is null || header.IndexLength > int.MaxValue) throw new InvalidDataException();
-            var entries = ReadIndex(new ReadOnlySpan<byte>(p + header.IndexOffset, (int)header.IndexLength), header.Count);
+            if (header is null)
+            {
+                Release();
+                return null; // another version or settings: rebuilt from scratch
+            }
+            if (header.IndexLength > int.MaxValue) throw new InvalidDataException("its index is too large");
+            var entries = ReadIndex(new ReadOnlySpan<byte>(p + header.IndexOffset, (int)header.IndexLength), header.Count, header.IndexChecksum);
             return new PixelCache(file, options, mmf, view, p, header, entries);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or EndOfStreamException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
+        {
+            // Whatever is wrong with a cache file, it is only a cache: rebuilt from scratch, never fatal.
+            Release();
+            warnings?.Invoke($"{file}: the cache file is damaged ({e.Message}); building it again");
+            return null;
+        }
+
+        void Release()
         {
             if (acquired) view!.SafeMemoryMappedViewHandle.ReleasePointer();
             view?.Dispose();
             mmf?.Dispose();
-            return null; // unreadable or stale: rebuilt from scratch
         }
     }
 

@@ -9,11 +9,11 @@ public static class Preprocessor
     /// Decodes <paramref name="path"/> and writes its N×N sample (row-major, channels interleaved) into
     /// <paramref name="destination"/> (<see cref="PreprocessOptions.BytesPerImage"/> bytes).
     /// </summary>
-    /// <exception cref="ImageLoadException">The file is not a decodable image.</exception>
+    /// <exception cref="ImageLoadException">The file is not a decodable image, not a regular file, or too large.</exception>
     public static void Load(string path, PreprocessOptions options, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Load(File.ReadAllBytes(path), path, options, destination);
+        Load(ImageFile.ReadAllBytes(path), path, options, destination);
     }
 
     /// <summary>As <see cref="Load(string, PreprocessOptions, Span{byte})"/>, from the file's bytes; <paramref name="name"/> is used in errors.</summary>
@@ -30,7 +30,7 @@ public static class Preprocessor
             return;
         }
         int n = options.Size;
-        var image = Image.Load(bytes, name, ImageLoadOptions.ForTarget(n, n, options.Format));
+        var image = Image.Load(bytes, name, DecodeOptions(options));
         image = Square(image, options.Mode);
         if (image.Width != n || image.Height != n) image = image.Resize(n, n);
         image.Pixels.AsSpan(0, options.BytesPerImage).CopyTo(destination);
@@ -41,10 +41,21 @@ public static class Preprocessor
     /// the smallest DCT scale that keeps its shorter side at <see cref="ImageFraming.MinimumDecodeSide"/> or more.
     /// </summary>
     /// <exception cref="ImageLoadException">The bytes are not a decodable image.</exception>
-    internal static Image Decode(ReadOnlySpan<byte> bytes, string name, PreprocessOptions options)
+    internal static Image Decode(ReadOnlySpan<byte> bytes, string name, PreprocessOptions options) =>
+        Image.Load(bytes, name, DecodeOptions(options));
+
+    /// <summary>
+    /// How a file is decoded for a sample of <paramref name="options"/>: at the smallest size that still covers
+    /// N×N (RGB and at least <see cref="ImageFraming.MinimumDecodeSide"/> on the shorter side with a framing). Decode
+    /// with these options, then <see cref="Write"/>, and the sample equals the one <see cref="Load(string, PreprocessOptions, Span{byte})"/>
+    /// gives, bit for bit.
+    /// </summary>
+    public static ImageLoadOptions DecodeOptions(PreprocessOptions options)
     {
-        int side = Math.Max(options.Size, options.Framing?.MinimumDecodeSide ?? 0);
-        return Image.Load(bytes, name, ImageLoadOptions.ForTarget(side, side, PixelFormat.Rgb24));
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Framing is null) return ImageLoadOptions.ForTarget(options.Size, options.Size, options.Format);
+        int side = Math.Max(options.Size, options.Framing.MinimumDecodeSide);
+        return ImageLoadOptions.ForTarget(side, side, PixelFormat.Rgb24);
     }
 
     /// <summary>An in-memory image (already framed, if the options frame) → its N×N sample: made square, resized, converted.</summary>

@@ -1,6 +1,5 @@
 using GenderML.Imaging.Jpeg;
 using GenderML.Imaging.Png;
-using Microsoft.Win32.SafeHandles;
 
 namespace GenderML.Imaging;
 
@@ -14,14 +13,16 @@ public sealed partial class Image
     /// Decodes the JPEG, PNG, BMP or PPM/PGM file at <paramref name="path"/> (format from its first bytes,
     /// not its extension) into 8-bit pixels, as <paramref name="options"/> ask.
     /// </summary>
-    /// <exception cref="ImageLoadException">The file is empty, truncated, corrupt, not a supported format, or above the size limit.</exception>
+    /// <exception cref="ImageLoadException">The file is empty, truncated, corrupt, not a supported format, above the size
+    /// limits, or not a regular file (a FIFO, device or folder).</exception>
     /// <exception cref="IOException">The file cannot be read (e.g. <see cref="FileNotFoundException"/>).</exception>
     /// <exception cref="DllNotFoundException">libturbojpeg or libpng is not installed; the message names the package.</exception>
     public static Image Load(string path, ImageLoadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ReadOnlySpan<byte> bytes = ReadFile(path);
-        return Decode(bytes, options ?? ImageLoadOptions.Default, path);
+        options ??= ImageLoadOptions.Default;
+        ReadOnlySpan<byte> bytes = ReadFile(path, options);
+        return Decode(bytes, options, path);
     }
 
     /// <summary>Decodes an image from the rest of <paramref name="stream"/> (read to its end), as <see cref="Load(string, ImageLoadOptions?)"/> does.</summary>
@@ -73,44 +74,15 @@ public sealed partial class Image
     }
 
     /// <summary>
-    /// Reads a whole file into a per-thread buffer: on Linux/macOS with open, read (until it returns 0) and close
-    /// (<see cref="Native.Posix"/>); otherwise, or for files larger than the buffer, through .NET's file API.
+    /// Reads a whole regular file into a per-thread buffer (<see cref="ImageFile"/>: no FIFOs or devices, at most
+    /// <see cref="ImageLoadOptions.MaxFileBytes"/>); buffers up to 16 MiB are kept for the thread's next file.
     /// </summary>
-    /// <remarks>
-    /// In the .NET path a read that returns less than the buffer's size has reached end of file (POSIX regular
-    /// files); a full buffer falls back to asking the length and reading the rest.
-    /// </remarks>
-    private static ReadOnlySpan<byte> ReadFile(string path)
+    private static ReadOnlySpan<byte> ReadFile(string path, ImageLoadOptions options)
     {
-        byte[] small = readBuffer ??= new byte[256 << 10];
-        int read = Native.Posix.TryReadSmallFile(path, small);
-        if (read >= 0)
-            return small.AsSpan(0, read);
-        using SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        byte[] buffer = readBuffer ??= new byte[256 << 10];
-        int total = RandomAccess.Read(handle, buffer, 0);
-        if (total < buffer.Length)
-            return buffer.AsSpan(0, total);
-
-        long length = RandomAccess.GetLength(handle);
-        if (length > Array.MaxLength)
-            throw new ImageLoadException(path, $"file is too large ({length} bytes)");
-        byte[] larger = new byte[Math.Max(length, buffer.Length + 1)];
-        buffer.AsSpan().CopyTo(larger);
-        if (larger.Length <= KeptReadBufferBytes)
-            readBuffer = larger;
-        while (true)
-        {
-            int n = RandomAccess.Read(handle, larger.AsSpan(total), total);
-            if (n == 0)
-                return larger.AsSpan(0, total);
-            total += n;
-            if (total == larger.Length)
-            {
-                return RandomAccess.Read(handle, new byte[1], total) == 0
-                    ? larger
-                    : throw new ImageLoadException(path, "file grew while being read");
-            }
-        }
+        byte[]? buffer = readBuffer ??= new byte[256 << 10];
+        int n = ImageFile.Read(path, options.MaxFileBytes, ref buffer);
+        if (buffer!.Length <= KeptReadBufferBytes)
+            readBuffer = buffer;
+        return buffer.AsSpan(0, n);
     }
 }

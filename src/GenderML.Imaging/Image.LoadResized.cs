@@ -18,7 +18,7 @@ public sealed partial class Image
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ImageLoadOptions o = (options ?? ImageLoadOptions.Default) with { MinWidth = width, MinHeight = height, Format = format };
-        ReadOnlySpan<byte> bytes = ReadFile(path);
+        ReadOnlySpan<byte> bytes = ReadFile(path, o);
         if (ImageFormatSniffer.Detect(bytes) == ImageFileFormat.Jpeg)
         {
             // Hot path: decode into a pooled buffer and resize from it; only the result is allocated.

@@ -28,6 +28,9 @@ public sealed record ImageLoadOptions
     /// <summary>Images whose header claims more than this many million pixels are rejected before decoding.</summary>
     public double MaxMegapixels { get; init; } = 50;
 
+    /// <summary>Files larger than this many bytes are rejected before decoding; at most this many plus one are read.</summary>
+    public long MaxFileBytes { get; init; } = ImageFile.DefaultMaxBytes;
+
     /// <summary>Whether to rotate/flip JPEGs as their EXIF orientation tag says (as viewers and PIL's <c>exif_transpose</c> do).</summary>
     public bool ApplyExifOrientation { get; init; } = true;
 

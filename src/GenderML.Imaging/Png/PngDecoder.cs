@@ -18,6 +18,8 @@ internal static unsafe class PngDecoder
     /// <summary>Decodes <paramref name="png"/>; <paramref name="name"/> goes into error messages.</summary>
     public static Image Decode(ReadOnlySpan<byte> png, ImageLoadOptions options, string name)
     {
+        if (PngRowReducer.TryDecode(png, options, name) is { } reduced)
+            return reduced; // a large PNG with a target size: row by row, never whole in memory
         NativeLibraries.RequirePng();
         LibPng.PngImage image = default;
         image.Version = LibPng.ImageVersion;

@@ -35,6 +35,7 @@ internal static class PixelScoring
                 var cacheOptions = new PixelCacheOptions
                 {
                     Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation,
+                    Warnings = options.Notes,
                 };
                 cache = PixelCache.Open(dataset, preprocessing, cacheOptions);
                 skipped.AddRange(cache.Failed.Select(s => new SkippedSample(s.Path, s.Reason)));

@@ -26,14 +26,14 @@ public static class EvaluationMarkdown
         string full = Path.GetFullPath(markdownPath);
         string svgName = Path.GetFileNameWithoutExtension(full) + "-roc.svg";
         string folder = Path.GetDirectoryName(full)!, stem = Path.GetFileNameWithoutExtension(full);
-        File.WriteAllText(Path.Combine(folder, svgName), RocSvg(report));
-        File.WriteAllBytes(Path.Combine(folder, stem + "-roc.png"), RocPng(report));
+        Data.OutputFile.WriteAllText(Path.Combine(folder, svgName), RocSvg(report));
+        Data.OutputFile.WriteAllBytes(Path.Combine(folder, stem + "-roc.png"), RocPng(report));
         var errors = ConfidentErrorsOf(report);
         string? sheetName = null;
         if (errors.Count > 0)
         {
             sheetName = stem + "-errors.png";
-            File.WriteAllBytes(Path.Combine(folder, sheetName), ErrorSheet.Render([.. errors.Take(ErrorsShown)]).EncodePng());
+            Data.OutputFile.WriteAllBytes(Path.Combine(folder, sheetName), ErrorSheet.Render([.. errors.Take(ErrorsShown)]).EncodePng());
         }
         string markdown = Render(report, title, svgName, sheetName, framing);
         if (notes is { Count: > 0 })
@@ -44,7 +44,7 @@ public static class EvaluationMarkdown
             curves.Save(Path.Combine(folder, stem + "-curves.png"));
             markdown += $"\n## Training curves\n\n![loss and accuracy per epoch]({stem}-curves.svg)\n";
         }
-        File.WriteAllText(full, markdown);
+        Data.OutputFile.WriteAllText(full, markdown);
     }
 
     /// <summary>The report as Markdown text; <paramref name="rocSvgLink"/>, when given, is the image link of the ROC curve.</summary>

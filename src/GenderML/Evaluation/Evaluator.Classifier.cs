@@ -1,3 +1,4 @@
+using System.Globalization;
 using GenderML.Data;
 using GenderML.Imaging;
 using GenderML.Transfer;
@@ -13,7 +14,8 @@ public static partial class Evaluator
     /// silently. GenderML's own models read the files through their disk cache; any other
     /// <see cref="IGenderClassifier"/> is given the decoded images.
     /// </summary>
-    /// <exception cref="ArgumentException">No image of <paramref name="dataset"/> could be scored.</exception>
+    /// <exception cref="InvalidDataException">No image of <paramref name="dataset"/> could be scored, or the model gave a
+    /// P(male) that is not a probability.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ModelEvaluationOptions.Reframe"/> is not in (0,
     /// 1].</exception>
     public static EvaluationReport Evaluate(IGenderClassifier classifier, Dataset dataset,
@@ -33,12 +35,36 @@ public static partial class Evaluator
         foreach (var note in scores.Notes) options.Notes?.Invoke(note);
         var items = scores.Items;
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).Concat(scores.Skipped).ToList();
+        CheckUsable(dataset, items, scores.PMale, skipped);
         int[] labels = [.. items.Select(i => i.Label)];
         var groups = options.GroupBy is { } key
             ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList()
             : null;
         return Evaluate(labels, scores.PMale, new EvaluationOptions { Skipped = skipped, Groups = groups })
             with { Predictions = Predictions(items, scores.PMale) };
+    }
+
+    /// <summary>
+    /// Throws a one-line <see cref="InvalidDataException"/> when nothing can be scored: no image was usable, or the
+    /// model gave a P(male) that is not a probability (a damaged model).
+    /// </summary>
+    private static void CheckUsable(Dataset dataset, IReadOnlyList<DatasetItem> items, ReadOnlySpan<float> pMale,
+        IReadOnlyList<SkippedSample> skipped)
+    {
+        if (items.Count == 0)
+        {
+            string first = skipped.Count > 0 ? $"; the first: {skipped[0].Path}: {skipped[0].Reason}" : "";
+            throw new InvalidDataException(
+                $"{dataset.Root}: nothing to evaluate, none of its images could be used ({skipped.Count} skipped{first})");
+        }
+        for (int i = 0; i < pMale.Length; i++)
+        {
+            if (!(pMale[i] >= 0 && pMale[i] <= 1))
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                    $"{items[i].Path}: the model gave P(male) = {pMale[i]}; the model is damaged"));
+            }
+        }
     }
 
     /// <summary>

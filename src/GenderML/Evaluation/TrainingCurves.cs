@@ -60,8 +60,8 @@ public sealed class TrainingCurves
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) File.WriteAllBytes(path, ToPng());
-        else File.WriteAllText(path, ToSvg());
+        if (path.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) Data.OutputFile.WriteAllBytes(path, ToPng());
+        else Data.OutputFile.WriteAllText(path, ToSvg());
     }
 
     private string Chart(string what, Func<EpochMetrics, double> train, Func<EpochMetrics, double?> validation, bool lowerBoundZero) =>

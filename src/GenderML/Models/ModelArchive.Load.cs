@@ -20,6 +20,8 @@ internal static partial class ModelArchive
         limits ??= ModelArchiveLimits.Default;
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: model file not found", path);
         ModelFormatException Fail(string problem, Exception? inner = null) => new(path, problem, inner);
+        // A FIFO would block the open and a device read without end: only regular files are opened.
+        if (Imaging.ImageFile.NotRegularReason(path) is { } notRegular) throw Fail(notRegular);
 
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         ZipArchive zip;
@@ -70,10 +72,31 @@ internal static partial class ModelArchive
                 var bytes = ReadEntry(entry, limits.MaxEntryBytes, Fail);
                 if (!string.Equals(Convert.ToHexStringLower(SHA256.HashData(bytes)), info.Sha256, StringComparison.Ordinal))
                     throw Fail($"entry \"{info.Name}\" is corrupt: its SHA-256 differs from {ManifestName}'s");
+                if (info.Name.EndsWith(".safetensors", StringComparison.Ordinal) && NonFinite(bytes, $"{path}!{info.Name}") is { } bad)
+                    throw Fail($"entry \"{info.Name}\": {bad}; every weight must be a finite number (the file is damaged or its training diverged)");
                 contents[info.Name] = bytes;
             }
             return new ModelArchiveContents(manifest, contents);
         }
+    }
+
+    /// <summary>
+    /// Where the safetensors <paramref name="bytes"/> hold a NaN or infinite value ("tensor 'w' holds NaN at element 3"),
+    /// or null when every value is finite. A malformed file is left to its reader, which names the problem.
+    /// </summary>
+    private static string? NonFinite(byte[] bytes, string source)
+    {
+        Core.Serialization.SafeTensorsContent content;
+        try { content = Core.Serialization.SafeTensors.Load(new MemoryStream(bytes, writable: false), source); }
+        catch (InvalidDataException) { return null; }
+        foreach (var (name, tensor) in content.Tensors.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            float[] data = tensor.Data;
+            for (int i = 0; i < data.Length; i++)
+                if (!float.IsFinite(data[i]))
+                    return $"tensor '{name}' holds {data[i].ToString(System.Globalization.CultureInfo.InvariantCulture)} at element {i}";
+        }
+        return null;
     }
 
     /// <summary>Reads an entry's declared bytes, failing if it holds more or fewer, or inflates badly.</summary>

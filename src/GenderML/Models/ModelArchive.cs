@@ -39,28 +39,14 @@ internal static partial class ModelArchive
         var stamped = manifest with { Entries = infos, FormatVersion = ModelManifest.CurrentFormatVersion };
 
         string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        string temp = Path.Combine(dir, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        Data.OutputFile.Write(full, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    var stamp = new DateTimeOffset(stamped.CreatedUtc.ToUniversalTime());
-                    Add(zip, ManifestName, ModelManifestJson.Write(stamped), stamp);
-                    foreach (var n in names) Add(zip, n, entries[n], stamp);
-                }
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            var stamp = new DateTimeOffset(stamped.CreatedUtc.ToUniversalTime());
+            Add(zip, ManifestName, ModelManifestJson.Write(stamped), stamp);
+            foreach (var n in names) Add(zip, n, entries[n], stamp);
+        });
         return stamped;
     }
 

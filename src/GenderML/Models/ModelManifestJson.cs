@@ -39,6 +39,27 @@ internal static class ModelManifestJson
         return stream.ToArray();
     }
 
+    /// <summary>The JSON path of the first number in <paramref name="e"/> that is not a finite double, or null.</summary>
+    private static string? FirstNonFinite(JsonElement e, string path)
+    {
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Number:
+                return e.TryGetDouble(out double d) && double.IsFinite(d) ? null : $"{(path.Length == 0 ? "the root" : path)} ({e.GetRawText()})";
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                    if (FirstNonFinite(p.Value, $"{path}.{p.Name}") is { } found) return found;
+                return null;
+            case JsonValueKind.Array:
+                int i = 0;
+                foreach (var item in e.EnumerateArray())
+                    if (FirstNonFinite(item, $"{path}[{i++}]") is { } found) return found;
+                return null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Parses manifest bytes; problems are reported as messages for <see cref="ModelFormatException"/>.</summary>
     internal static ModelManifest Read(byte[] bytes, Func<string, Exception> fail)
     {
@@ -49,6 +70,8 @@ internal static class ModelManifestJson
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw fail("manifest.json is not a JSON object");
+            if (FirstNonFinite(root, "") is { } where)
+                throw fail($"manifest.json holds a number out of range at {where}; every number must be finite (the file is damaged)");
             JsonElement Get(string name, JsonValueKind? kind = null)
             {
                 if (!root.TryGetProperty(name, out var v)) throw fail($"manifest.json has no \"{name}\"");

@@ -19,17 +19,16 @@ internal sealed record Checkpoint(
 
     public void Save(string path)
     {
-        string temp = path + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write))
-        using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
+        // A temporary file of its own (two runs never share one), renamed over the previous checkpoint.
+        Data.OutputFile.Write(path, file =>
         {
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
             var meta = new Meta(1, EpochsDone, BestEpoch, BestLoss, EpochsWithoutImprovement, Fingerprint, Curves.ToJson());
             using (var s = zip.CreateEntry("checkpoint.json").Open()) JsonSerializer.Serialize(s, meta);
             Write(zip, "weights.safetensors", Weights);
             Write(zip, "optimizer.safetensors", Optimizer);
             Write(zip, "best.safetensors", Best);
-        }
-        File.Move(temp, path, overwrite: true);
+        });
     }
 
     public static Checkpoint Load(string path)

@@ -60,6 +60,11 @@ internal static class NetworkTrainer
             optimizer.ImportState(c.Optimizer);
             best = c.Best;
             (startEpoch, bestEpoch, bestLoss, stale, curves) = (c.EpochsDone, c.BestEpoch, c.BestLoss, c.EpochsWithoutImprovement, c.Curves);
+            o.Notes?.Invoke($"resuming from {resumeFrom}: {c.EpochsDone} of {o.Epochs} epochs done, continuing with epoch {c.EpochsDone + 1}");
+        }
+        else if (o.Resume)
+        {
+            o.Notes?.Invoke($"nothing to resume ({o.CheckpointPath ?? "no checkpoint path set"} does not exist): starting at epoch 1");
         }
 
         var input = new Tensor(batch, builder.Channels, builder.Size, builder.Size);
@@ -79,7 +84,9 @@ internal static class NetworkTrainer
                 cancellation.ThrowIfCancellationRequested();
                 builder.Fill(train, order.AsSpan(b * batch, batch), input, targets, o.Augmentation, o.Seed, epoch);
                 var logits = network.Forward(input);
-                lossSum += loss.Compute(logits, targets, gradient) * batch;
+                double batchLoss = loss.Compute(logits, targets, gradient);
+                if (!double.IsFinite(batchLoss)) throw Diverged(o, epoch, b, batchLoss);
+                lossSum += batchLoss * batch;
                 for (int i = 0; i < batch; i++) if ((logits.Data[i] > 0 ? 1f : 0f) == targets[i]) correct++;
                 network.Backward(gradient);
                 l1?.Apply(parameters);
@@ -102,6 +109,7 @@ internal static class NetworkTrainer
                 (validationLoss, validationAccuracy) = NetworkRunner.Score(NetworkRunner.Logits(network, validation, builder, batch, cancellation), validation);
             curves.Add(new EpochMetrics(epoch + 1, trainLoss, trainAccuracy, validationLoss, validationAccuracy));
             double monitored = validationLoss ?? trainLoss;
+            if (!double.IsFinite(monitored)) throw Diverged(o, epoch, batches, monitored);
             if (monitored < bestLoss)
             {
                 (bestLoss, bestEpoch, stale) = (monitored, epoch + 1, 0);
@@ -120,6 +128,18 @@ internal static class NetworkTrainer
         Restore(state, best, "best epoch");
         network.SetTraining(false);
         return new Result(curves, epochsRun, bestEpoch, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The error of a run whose loss stopped being a finite number: it says where and suggests a lower learning rate.
+    /// The run stops there, so the checkpoint of the last finished epoch is left as it was.
+    /// </summary>
+    private static InvalidDataException Diverged(TrainingOptions o, int epoch, int batch, double loss)
+    {
+        string kept = o.CheckpointPath is { } c && File.Exists(c) ? $"; the checkpoint of the last good epoch is kept in {c}" : "";
+        return new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"training diverged: the loss became {loss} in epoch {epoch + 1}, batch {batch + 1}; lower the learning rate " +
+            $"(TrainingOptions.LearningRate is {o.LearningRate:G4}, try {o.LearningRate / 10:G4} or less){kept}"));
     }
 
     /// <summary>A permutation of 0..n−1 that depends only on (seed, epoch): Fisher–Yates on a seeded generator.</summary>

@@ -56,6 +56,9 @@ public sealed record TrainingOptions
 
     /// <summary>Continue from <see cref="CheckpointPath"/> when it exists.</summary>
     public bool Resume { get; init; }
+
+    /// <summary>Hears what the run remarks on: the epoch it resumed from, or that it started fresh.</summary>
+    public Action<string>? Notes { get; init; }
 }
 
 /// <summary>The learning-rate schedules a run can use.</summary>

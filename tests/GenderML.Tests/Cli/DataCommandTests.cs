@@ -82,10 +82,11 @@ public sealed class DataCommandTests : IDisposable
     public void Average_WritesThreePanelsSideBySide()
     {
         Add("female/a.png", Face(1)); Add("female/b.png", Face(3)); Add("male/c.png", Face(5));
-        string png = Path.Combine(_root, "out", "avg.png");
+        string png = _root + "-avg.png"; // beside the data folder: an image inside it would become a sample
         var (code, _, err) = Run("data", "average", _root, "--out", png, "--size", "8", "--cache-dir", Path.Combine(_root, "cache"));
         Assert.True(code == 0, err);
         var image = Image.Load(png);
+        File.Delete(png);
         Assert.Equal((3 * 8 + 2 * 2, 8), (image.Width, image.Height));
         Assert.InRange(image.Pixels[0], 80, 86); // mean of seeds 1 and 3: (40 + 120) / 2, plus the small ramp
         Assert.InRange(image.Pixels[10], 200, 206);
