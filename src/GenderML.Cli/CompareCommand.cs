@@ -17,9 +17,10 @@ internal static class CompareCommand
         string data = a.Required("--data");
         string[] names = a.Required("--models").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         names = [.. names.Distinct(StringComparer.Ordinal)];
-        if (names.Length == 0) throw new UsageException($"--models takes a comma-separated list of {Recipes.Names}");
-        var recipes = names.Select(n => Recipes.Create(n, a)).ToList();
-        var options = names.ToDictionary(n => n, n => TrainingArgs.Parse(a, n), StringComparer.Ordinal);
+        if (names.Length == 0) throw new UsageException($"--models takes a comma-separated list of {string.Join(", ", ClassifierPresets.Names)}");
+        var flags = TrainingArgs.Parse(a);
+        var recipes = names.Select(n => flags.Apply(n, strict: false)).ToList();
+        var options = recipes.ToDictionary(r => r.Kind, r => r.Training, StringComparer.Ordinal);
         string? split = a.String("--split");
         bool json = a.Flag("--json"), quiet = a.Flag("--quiet");
         a.ThrowOnUnknown();

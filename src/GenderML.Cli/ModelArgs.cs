@@ -22,7 +22,8 @@ internal static class ModelArgs
         }
         catch (ModelFormatException e)
         {
-            throw new BadInputException(e.Message);
+            // The library names its parameter; here it is a flag.
+            throw new BadInputException(e.Message.Replace("as faceModelsFolder", "with --face-models DIR", StringComparison.Ordinal));
         }
     }
 }

@@ -14,8 +14,8 @@ internal static class TrainCommand
     {
         var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
         string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
-        var recipe = Recipes.Create(name, a);
-        var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" };
+        var recipe = (TrainingArgs.Parse(a) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" }).Apply(name);
+        var options = recipe.Training;
         string? curves = a.String("--curves");
         bool quiet = a.Flag("--quiet");
         a.ThrowOnUnknown();
@@ -68,7 +68,8 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
-            throw new BadInputException(e.Message);
+            // The library names its properties; here they are flags.
+            throw new BadInputException(e.Message.Replace("train with Resume off", "train without --resume", StringComparison.Ordinal));
         }
     }
 }

@@ -14,8 +14,8 @@ internal static class TuneCommand
     {
         var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet");
         string data = a.Required("--data"), name = a.Required("--model");
-        var recipe = Recipes.Create(name, a);
-        var options = TrainingArgs.Parse(a, name);
+        var recipe = TrainingArgs.Parse(a).Apply(name);
+        var options = recipe.Training;
         string? grid = a.String("--grid"), output = a.String("--out");
         int random = a.Int("--random", 0), folds = a.Int("--folds", 5);
         bool json = a.Flag("--json"), quiet = a.Flag("--quiet");

@@ -55,7 +55,7 @@ internal static class NetworkTrainer
         {
             var c = Checkpoint.Load(resumeFrom);
             if (c.Fingerprint != fingerprint)
-                throw new InvalidDataException($"{resumeFrom}: the checkpoint belongs to other data or settings; delete it or train without --resume");
+                throw new InvalidDataException($"{resumeFrom}: the checkpoint belongs to other data or settings; delete it or train with Resume off");
             Restore(state, c.Weights, resumeFrom);
             optimizer.ImportState(c.Optimizer);
             best = c.Best;

@@ -98,7 +98,7 @@ internal static class TransferStore
         {
             string weightPath = Path.Combine(modelsFolder, file);
             if (!File.Exists(weightPath))
-                throw new ModelFormatException(path, $"the backbone weight file {weightPath} is missing: this {info.Kind} model references it by sha256 {sha} instead of including it; {FaceModelsFolder.FetchHint} (or pass the folder that holds it: faceModelsFolder, or --face-models DIR on the command line)");
+                throw new ModelFormatException(path, $"the backbone weight file {weightPath} is missing: this {info.Kind} model references it by sha256 {sha} instead of including it; {FaceModelsFolder.FetchHint} (or pass the folder that holds it as faceModelsFolder)");
             string actual = FaceModelsFolder.Hashes(modelsFolder, [file])[file];
             if (actual != sha)
                 throw new ModelFormatException(path, $"the backbone weight file {weightPath} has sha256 {actual}, but this model was built on {sha}; {FaceModelsFolder.FetchHint}");
