@@ -6,8 +6,8 @@ using GenderML.Models;
 namespace GenderML.Cli;
 
 /// <summary>
-/// The <c>genderml</c> command: its command tree (System.CommandLine), one-line errors with a suggestion for a typo, and
-/// the exit codes. Each command lives in its own file and builds its own options.
+/// The <c>genderml</c> command: its command tree (System.CommandLine), one-line errors with a suggestion for a typo,
+/// and the exit codes. Each command lives in its own file and builds its own options.
 /// </summary>
 internal static class CliApp
 {
@@ -53,11 +53,14 @@ internal static class CliApp
         if (args is ["help", .. var rest]) args = [.. rest, "--help"];
         var root = Tree.Value;
         var result = root.Parse(args);
-        // Help, version and the commands write to the console of the moment (tests capture it); Ctrl+C is each command's
-        // own (ConsoleCancellation), and every error is reported here in one line.
+        // Help, version and the commands write to the console of the moment (tests capture it); Ctrl+C is each
+        // command's own (ConsoleCancellation), and every error is reported here in one line.
         var invocation = new InvocationConfiguration
         {
-            Output = Console.Out, Error = Console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            Output = Console.Out,
+            Error = Console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
         };
         if (args.Length == 0)
         {
@@ -91,7 +94,8 @@ internal static class CliApp
             Console.Error.WriteLine($"{name}: {e.Message}");
             return BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException or Imaging.ImageLoadException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException
+            or Imaging.ImageLoadException)
         {
             // A file the command was told to read or write (an output folder that does not exist, a full disk, a model
             // or image that went bad after the first checks): one line, not a stack trace.
@@ -107,14 +111,15 @@ internal static class CliApp
         var error = result.Errors[0];
         string? typo = result.UnmatchedTokens.FirstOrDefault();
         string? suggestion = typo is null ? null : Suggest(typo, result.CommandResult.Command);
-        string message = typo is not null
-            ? $"unknown {(typo.StartsWith('-') ? "option" : result.CommandResult.Command.Subcommands.Count > 0 ? "command" : "argument")} '{typo}'"
-            : error.Message.TrimEnd('.');
-        Console.Error.WriteLine($"{name}: {message}{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")} ({name} --help lists the options)");
+        string what = typo is null ? "" : typo.StartsWith('-') ? "option"
+            : result.CommandResult.Command.Subcommands.Count > 0 ? "command" : "argument";
+        string message = typo is not null ? $"unknown {what} '{typo}'" : error.Message.TrimEnd('.');
+        string hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        Console.Error.WriteLine($"{name}: {message}{hint} ({name} --help lists the options)");
         return UsageError;
     }
 
-    /// <summary>The subcommand or option name of <paramref name="command"/> nearest to <paramref name="word"/>, if near enough.</summary>
+    /// <summary>The subcommand or option of <paramref name="command"/> nearest to <paramref name="word"/>, if near.</summary>
     internal static string? Suggest(string word, Command command)
     {
         var names = word.StartsWith('-')
@@ -126,7 +131,10 @@ internal static class CliApp
             .Select(x => x.Name).FirstOrDefault();
     }
 
-    /// <summary>The Damerau–Levenshtein distance (optimal string alignment): insertions, deletions, substitutions, swaps.</summary>
+    /// <summary>
+    /// The Damerau–Levenshtein distance (optimal string alignment): insertions, deletions, substitutions and swaps of
+    /// neighbours.
+    /// </summary>
     internal static int Distance(string a, string b)
     {
         var d = new int[a.Length + 1, b.Length + 1];
@@ -137,7 +145,8 @@ internal static class CliApp
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
                 d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
             }
         return d[a.Length, b.Length];
     }
@@ -154,7 +163,8 @@ internal static class CliApp
     /// <summary>The program's version and the commit it was built from.</summary>
     internal static string Version()
     {
-        string informational = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var attribute = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>();
+        string informational = attribute?.InformationalVersion ?? "0.0.0";
         int plus = informational.IndexOf('+', StringComparison.Ordinal);
         return plus < 0
             ? $"genderml {informational} (commit unknown)"
@@ -171,5 +181,5 @@ internal static class CliApp
     }
 }
 
-/// <summary>A mistake in the command line that the parser cannot see (options that exclude each other): one line, exit code 2.</summary>
+/// <summary>A mistake the parser cannot see (options that exclude each other): one line, exit code 2.</summary>
 internal sealed class UsageException(string message) : Exception(message);

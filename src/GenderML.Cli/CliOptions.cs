@@ -25,28 +25,35 @@ internal static class CliOptions
     };
 
     /// <summary>A whole-number option in [<paramref name="min"/>, <paramref name="max"/>]; null when absent.</summary>
-    /// <remarks>When given, <paramref name="valid"/> checks the value further and <paramref name="takes"/> says what it takes.</remarks>
+    /// <remarks>When given, <paramref name="valid"/> checks the value further and <paramref name="takes"/> says what it
+    /// takes.</remarks>
     public static Option<int?> Int(string name, string helpName, string description, int min, int max = int.MaxValue,
         Func<int, bool>? valid = null, string? takes = null) => new(name)
     {
         Description = description,
         HelpName = helpName,
         CustomParser = r => Parse<int?>(r, name,
-            text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min && v <= max
+            text => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min
+                && v <= max
                 && (valid is null || valid(v)) ? v : null,
-            takes ?? (min == int.MinValue ? "a whole number" : max == int.MaxValue ? $"a whole number, {min} or more" : $"a whole number, {min}–{max}")),
+            takes ?? (min == int.MinValue ? "a whole number" : max == int.MaxValue ? $"a whole number, {min} or more"
+                : $"a whole number, {min}–{max}")),
     };
 
-    /// <summary>A number option checked by <paramref name="valid"/> (<paramref name="range"/> says what it takes); null when absent.</summary>
-    public static Option<double?> Number(string name, string helpName, string description, Func<double, bool> valid, string range) => new(name)
+    /// <summary>A number option checked by <paramref name="valid"/> (<paramref name="range"/> says what it takes); null
+    /// when absent.</summary>
+    public static Option<double?> Number(string name, string helpName, string description, Func<double, bool> valid,
+        string range) => new(name)
     {
         Description = description,
         HelpName = helpName,
         CustomParser = r => Parse<double?>(r, name,
-            text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && valid(v) ? v : null, range),
+            text => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && valid(v)
+                ? v : null, range),
     };
 
-    /// <summary>The option's single value read by <paramref name="read"/>, or a one-line error saying what it takes.</summary>
+    /// <summary>The option's single value read by <paramref name="read"/>, or a one-line error saying what it
+    /// takes.</summary>
     private static T? Parse<T>(ArgumentResult r, string name, Func<string, T?> read, string takes)
     {
         string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
@@ -61,7 +68,8 @@ internal static class CliOptions
         var o = Text(name, helpName, description);
         o.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is { } path && !Directory.Exists(path)) r.AddError($"{name}: no folder {path}");
+            if (r.GetValueOrDefault<string>() is { } path && !Directory.Exists(path))
+                r.AddError($"{name}: no folder {path}");
         });
         return o;
     }
@@ -85,7 +93,8 @@ internal static class CliOptions
         return o;
     }
 
-    /// <summary>The value of a <see cref="CanonicalMargin"/> option: absent → <paramref name="fallback"/>, <c>none</c> → null.</summary>
+    /// <summary>The value of a <see cref="CanonicalMargin"/> option: absent → <paramref name="fallback"/>, <c>none</c>
+    /// → null.</summary>
     public static double? CanonicalMarginValue(string? text, double? fallback) => text switch
     {
         null => fallback,
@@ -94,14 +103,16 @@ internal static class CliOptions
     };
 
     private static double? ParseMargin(string text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double m) && m >= 0 && m <= 1 ? m : null;
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double m) && m >= 0 && m <= 1 ? m
+            : null;
 
     /// <summary>Rejects the option's value unless it ends with one of <paramref name="extensions"/>.</summary>
     public static Option<string> WithExtension(this Option<string> o, params string[] extensions)
     {
         o.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string>() is { } path && !extensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            if (r.GetValueOrDefault<string>() is { } path && !extensions.Any(e => path.EndsWith(e,
+                StringComparison.OrdinalIgnoreCase)))
                 r.AddError($"{o.Name} takes a {string.Join(" or ", extensions)} file, not '{path}'");
         });
         return o;

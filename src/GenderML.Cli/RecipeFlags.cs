@@ -38,7 +38,7 @@ internal sealed record RecipeFlags
     public string? CheckpointPath { get; init; }
 
     public TransferHead? Head { get; init; }
-    /// <summary><c>--canonical-margin</c>: absent, a margin, or <c>none</c> (<see cref="NoCanonicalMargin"/>).</summary>
+    /// <summary><c>--canonical-margin</c> as a margin; <c>none</c> is <see cref="NoCanonicalMargin"/>.</summary>
     public double? CanonicalMargin { get; init; }
     public bool NoCanonicalMargin { get; init; }
     public int? CanonicalDetector { get; init; }
@@ -77,9 +77,14 @@ internal sealed record RecipeFlags
 
     private ClassifierRecipe Pixels(ClassifierRecipe recipe)
     {
-        Reject(recipe.Kind, "the transfer models", ("--head", Head is not null), ("--canonical-margin", CanonicalMargin is not null || NoCanonicalMargin),
-            ("--canonical-detector", CanonicalDetector is not null), ("--detect-faces", DetectFaces), ("--resnet-features", ResNetFeatures is not null),
-            ("--no-mirror", NoMirror), ("--fine-tune", FineTune));
+        Reject(recipe.Kind, "the transfer models",
+            ("--head", Head is not null),
+            ("--canonical-margin", CanonicalMargin is not null || NoCanonicalMargin),
+            ("--canonical-detector", CanonicalDetector is not null),
+            ("--detect-faces", DetectFaces),
+            ("--resnet-features", ResNetFeatures is not null),
+            ("--no-mirror", NoMirror),
+            ("--fine-tune", FineTune));
         var p = recipe.Preprocessing;
         p = p with
         {
@@ -87,7 +92,8 @@ internal sealed record RecipeFlags
             Format = Rgb ? PixelFormat.Rgb24 : p.Format,
             Mode = Resize ?? p.Mode,
         };
-        if (FrameFaces && NoFrameFaces) throw new UsageException("--frame-faces and --no-frame-faces exclude each other");
+        if (FrameFaces && NoFrameFaces)
+            throw new UsageException("--frame-faces and --no-frame-faces exclude each other");
         bool framed = FrameFaces || (p.Framing is not null && !NoFrameFaces);
         if (framed && (p.Framing is null || FrameMargin is not null || FaceModels is not null || Threads is not null))
         {
@@ -113,12 +119,21 @@ internal sealed record RecipeFlags
                 Reject(r.Kind, "the networks", ("--hidden", Hidden is not null));
                 // --lr is the trees' learning rate (shrinkage) here.
                 var b = r.Boosting;
-                return r with { Boosting = b with { Trees = Trees ?? b.Trees, Leaves = Leaves ?? b.Leaves, LearningRate = LearningRate ?? b.LearningRate } };
+                return r with
+                {
+                    Boosting = b with
+                    {
+                        Trees = Trees ?? b.Trees,
+                        Leaves = Leaves ?? b.Leaves,
+                        LearningRate = LearningRate ?? b.LearningRate,
+                    },
+                };
             case NeuralNetworkRecipe r:
                 Reject(r.Kind, "logreg and the transfer models", ("--c", C is not null));
                 Reject(r.Kind, "logreg", ("--max-iterations", MaxIterations is not null));
                 Reject(r.Kind, "gbdt", ("--trees", Trees is not null), ("--leaves", Leaves is not null));
-                if (r.Preset == NetworkPreset.ResNet) Reject(r.Kind, "dense, cnn2, cnn3, vgg and rnn", ("--hidden", Hidden is not null));
+                if (r.Preset == NetworkPreset.ResNet)
+                    Reject(r.Kind, "dense, cnn2, cnn3, vgg and rnn", ("--hidden", Hidden is not null));
                 return r with { HiddenUnits = Hidden ?? r.HiddenUnits };
             default:
                 return recipe;
@@ -127,9 +142,17 @@ internal sealed record RecipeFlags
 
     private TransferRecipe Transfer(TransferRecipe recipe)
     {
-        Reject(recipe.Kind, "the pixel models", ("--image-size", ImageSize is not null), ("--rgb", Rgb), ("--resize", Resize is not null),
-            ("--frame-faces", FrameFaces), ("--no-frame-faces", NoFrameFaces), ("--frame-margin", FrameMargin is not null), ("--hidden", Hidden is not null),
-            ("--max-iterations", MaxIterations is not null), ("--trees", Trees is not null), ("--leaves", Leaves is not null));
+        Reject(recipe.Kind, "the pixel models",
+            ("--image-size", ImageSize is not null),
+            ("--rgb", Rgb),
+            ("--resize", Resize is not null),
+            ("--frame-faces", FrameFaces),
+            ("--no-frame-faces", NoFrameFaces),
+            ("--frame-margin", FrameMargin is not null),
+            ("--hidden", Hidden is not null),
+            ("--max-iterations", MaxIterations is not null),
+            ("--trees", Trees is not null),
+            ("--leaves", Leaves is not null));
         recipe = recipe with
         {
             Head = Head ?? recipe.Head,
@@ -148,7 +171,8 @@ internal sealed record RecipeFlags
 
     private TransferRecipe WithFineTune(TransferRecipe recipe)
     {
-        bool any = FineTuneEpochs is not null || FineTuneLearningRate is not null || FineTuneHeadLearningRate is not null
+        bool any = FineTuneEpochs is not null || FineTuneLearningRate is not null
+            || FineTuneHeadLearningRate is not null
             || FineTuneBatch is not null || FineTunePatience is not null || FineTuneFlips is not null;
         if (!FineTune)
         {
@@ -206,7 +230,7 @@ internal sealed record RecipeFlags
 
     private bool Strict { get; init; } = true;
 
-    /// <summary>A usage error for the first of <paramref name="flags"/> that was given to a model it does not apply to.</summary>
+    /// <summary>A usage error for the first of <paramref name="flags"/> given to a model it does not fit.</summary>
     private void Reject(string kind, string owners, params (string Flag, bool Given)[] flags)
     {
         foreach (var (flag, given) in flags)

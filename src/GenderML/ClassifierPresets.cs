@@ -12,25 +12,29 @@ namespace GenderML;
 /// </summary>
 public static class ClassifierPresets
 {
-    /// <summary>The name of face-api's ready age/gender model (<see cref="LoadPretrained"/>); it is loaded, not trained.</summary>
+    /// <summary>The name of face-api's age/gender model as shipped (<see cref="LoadPretrained"/>).</summary>
     public const string Pretrained = "pretrained";
 
-    /// <summary>The names <see cref="Create"/> takes, from the plain baseline to the face-api transfer models.</summary>
+    /// <summary>The names <see cref="Create"/> takes, from the plain baseline to the transfer models.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["logreg", "gbdt", "dense", "cnn2", "cnn3", "vgg", "rnn", "resnet", "transfer", "transfer-xception", "transfer-fusion"];
+    [
+        "logreg", "gbdt", "dense", "cnn2", "cnn3", "vgg", "rnn", "resnet",
+        "transfer", "transfer-xception", "transfer-fusion",
+    ];
 
     /// <summary>
-    /// The canonical-framing margin of the face-api models (transfer and <see cref="Pretrained"/>): 0, the tiny detector's
-    /// box as it is, face-api's own crop.
+    /// The canonical-framing margin of the face-api models (transfer and <see cref="Pretrained"/>): 0, the tiny
+    /// detector's box as it is, face-api's own crop.
     /// </summary>
     public const double FaceApiCanonicalMargin = 0.0;
 
-    /// <summary>The recipe named <paramref name="name"/> (one of <see cref="Names"/>), its training options included.</summary>
+    /// <summary>The recipe named <paramref name="name"/> (one of <see cref="Names"/>), with its training options.</summary>
     /// <remarks>
     /// Every pixel model but <c>logreg</c> frames each image around its face (<see cref="FaceFraming"/> with
     /// <see cref="FaceFraming.DefaultMargin"/>); <c>logreg</c> stays the plain baseline on unframed pixels. The models
-    /// without convolutions (<c>dense</c>, <c>rnn</c>) train 10 epochs at 1e-3 with <see cref="AugmentationOptions.Mild"/>,
-    /// the others 12 epochs at 2e-3; <c>logreg</c> and <c>gbdt</c> hold no validation part out.
+    /// without convolutions (<c>dense</c>, <c>rnn</c>) train 10 epochs at 1e-3 with
+    /// <see cref="AugmentationOptions.Mild"/>, the others 12 epochs at 2e-3; <c>logreg</c> and <c>gbdt</c> hold no
+    /// validation part out.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
     public static ClassifierRecipe Create(string name)
@@ -48,7 +52,10 @@ public static class ClassifierPresets
         ClassifierRecipe recipe = name switch
         {
             "logreg" => new LogisticRegressionRecipe { C = 1.0, MaxIterations = 500 },
-            "gbdt" => new GradientBoostingRecipe { Boosting = new Trees.GradientBoostingOptions { Trees = 100, Leaves = 20, LearningRate = 0.2 } },
+            "gbdt" => new GradientBoostingRecipe
+            {
+                Boosting = new Trees.GradientBoostingOptions { Trees = 100, Leaves = 20, LearningRate = 0.2 },
+            },
             "dense" => new NeuralNetworkRecipe(NetworkPreset.Dense),
             "cnn2" => new NeuralNetworkRecipe(NetworkPreset.Cnn2),
             "cnn3" => new NeuralNetworkRecipe(NetworkPreset.Cnn3),
@@ -68,7 +75,8 @@ public static class ClassifierPresets
     /// <param name="threads">Threads for inference (0: every core).</param>
     /// <exception cref="FileNotFoundException">A weight file is missing.</exception>
     public static PretrainedGenderClassifier LoadPretrained(string? modelsFolder = null, int threads = 0) =>
-        PretrainedGenderClassifier.Load(modelsFolder, threads, FaceApiCanonicalMargin, detectFaces: false, mirror: true);
+        PretrainedGenderClassifier.Load(modelsFolder, threads, FaceApiCanonicalMargin, detectFaces: false,
+            mirror: true);
 
     private static TransferRecipe Transfer(string name)
     {
@@ -85,7 +93,8 @@ public static class ClassifierPresets
             CanonicalMargin = FaceApiCanonicalMargin,
             Preprocessing = new PreprocessOptions
             {
-                Size = backbone == TransferBackbone.Xception ? 112 : 150, Format = PixelFormat.Rgb24, Mode = ResizeMode.Pad,
+                Size = backbone == TransferBackbone.Xception ? 112 : 150, Format = PixelFormat.Rgb24, Mode =
+                    ResizeMode.Pad,
             },
         };
     }

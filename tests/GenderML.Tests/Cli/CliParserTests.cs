@@ -3,16 +3,20 @@ using GenderML.Cli;
 
 namespace GenderML.Tests.Cli;
 
-/// <summary>The command line's parser: help for every command, the version, typo suggestions and one-line usage errors.</summary>
+/// <summary>The command line's parser: help for every command, the version, typo suggestions and one-line usage
+/// errors.</summary>
 [Collection("Console")]
 public sealed class CliParserTests
 {
     /// <summary>Every option train takes, hidden or not before the parser moved to System.CommandLine.</summary>
     private static readonly string[] TrainOptions =
     [
-        "--data", "--model", "--out", "--resume", "--curves", "--quiet", "--image-size", "--rgb", "--resize", "--frame-faces",
-        "--no-frame-faces", "--frame-margin", "--face-models", "--hidden", "--c", "--max-iterations", "--trees", "--leaves",
-        "--epochs", "--batch", "--lr", "--seed", "--threads", "--cache", "--patience", "--validation", "--no-augment", "--zoom",
+        "--data", "--model", "--out", "--resume", "--curves", "--quiet", "--image-size", "--rgb", "--resize",
+            "--frame-faces",
+        "--no-frame-faces", "--frame-margin", "--face-models", "--hidden", "--c", "--max-iterations", "--trees",
+            "--leaves",
+        "--epochs", "--batch", "--lr", "--seed", "--threads", "--cache", "--patience", "--validation", "--no-augment",
+            "--zoom",
         "--head", "--canonical-margin", "--canonical-detector", "--detect-faces", "--resnet-features", "--no-mirror",
         "--fine-tune", "--fine-tune-epochs", "--fine-tune-lr", "--fine-tune-head-lr", "--fine-tune-batch",
         "--fine-tune-patience", "--fine-tune-flips",
@@ -51,7 +55,8 @@ public sealed class CliParserTests
                 Assert.False(option.Hidden, option.Name);
                 Assert.Contains(option.Name, output, StringComparison.Ordinal);
             }
-            foreach (var argument in command.Arguments) Assert.Contains(argument.Name, output, StringComparison.Ordinal);
+            foreach (var argument in command.Arguments) Assert.Contains(argument.Name, output,
+                StringComparison.Ordinal);
         }
     }
 
@@ -103,7 +108,8 @@ public sealed class CliParserTests
     [Fact]
     public void AFlagThatDoesNotFitTheModel_IsAUsageError()
     {
-        var (code, _, err) = CliRunner.Run("train", "--data", "d", "--model", "cnn3", "--out", "m.zip", "--head", "mlp");
+        var (code, _, err) = CliRunner.Run("train", "--data", "d", "--model", "cnn3", "--out", "m.zip", "--head",
+            "mlp");
         Assert.Equal(2, code);
         Assert.Contains("--head is for the transfer models, not cnn3", err, StringComparison.Ordinal);
     }

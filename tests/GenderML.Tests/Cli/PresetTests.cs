@@ -4,7 +4,8 @@ using GenderML.Tests.Classifiers;
 
 namespace GenderML.Tests.Cli;
 
-/// <summary>The CLI trains the library's presets: the same name and seed give the same model file, byte for byte.</summary>
+/// <summary>The CLI trains the library's presets: the same name and seed give the same model file, byte for
+/// byte.</summary>
 [Collection("Console")]
 public sealed class PresetTests : IDisposable
 {
@@ -18,7 +19,8 @@ public sealed class PresetTests : IDisposable
     public void Cnn3_FromTheCli_IsByteIdentical_ToThePresetFromCSharp()
     {
         string cli = Path.Combine(_faces.Root, "cli.zip"), library = Path.Combine(_faces.Root, "library.zip");
-        var (code, _, err) = CliRunner.Run("train", "--data", _faces.Root, "--model", "cnn3", "--seed", "1", "--out", cli,
+        var (code, _, err) = CliRunner.Run("train", "--data", _faces.Root, "--model", "cnn3", "--seed", "1", "--out",
+            cli,
             "--epochs", "1", "--batch", "8", "--image-size", "16", "--cache", _faces.Cache, "--quiet");
         Assert.True(code == 0, err);
 
@@ -39,8 +41,10 @@ public sealed class PresetTests : IDisposable
     {
         using var fixture = new GenderML.Tests.Transfer.TransferFixture();
         string cli = Path.Combine(fixture.Root, "cli.zip"), library = Path.Combine(fixture.Root, "library.zip");
-        var (code, _, err) = CliRunner.Run("train", "--data", fixture.Data, "--model", "transfer", "--seed", "1", "--out", cli,
-            "--cache", Path.Combine(fixture.Root, "cli-cache"), "--face-models", GenderML.Tests.FaceApi.FaceApiFixture.ModelsFolder, "--quiet");
+        var (code, _, err) = CliRunner.Run("train", "--data", fixture.Data, "--model", "transfer", "--seed", "1",
+            "--out", cli,
+            "--cache", Path.Combine(fixture.Root, "cli-cache"), "--face-models",
+                GenderML.Tests.FaceApi.FaceApiFixture.ModelsFolder, "--quiet");
         Assert.True(code == 0, err);
 
         // Each side starts from a cold embedding cache: the model's training notes count cache hits.
@@ -51,7 +55,8 @@ public sealed class PresetTests : IDisposable
             Training = preset.Training with { Seed = 1, CacheFolder = Path.Combine(fixture.Root, "library-cache") },
         };
         var data = Dataset.Load(fixture.Data, GenderLabels.Options);
-        Trainer.Fit(recipe, data.Splits.Contains(SplitNames.Train) ? data.Subset(SplitNames.Train) : data).Classifier.Save(library);
+        Trainer.Fit(recipe, data.Splits.Contains(SplitNames.Train) ? data.Subset(SplitNames.Train)
+            : data).Classifier.Save(library);
 
         Assert.Equal(File.ReadAllBytes(cli), File.ReadAllBytes(library));
     }
@@ -63,7 +68,8 @@ public sealed class PresetTests : IDisposable
         {
             var recipe = ClassifierPresets.Create(name);
             Assert.Equal(name, recipe.Kind);
-            bool framed = recipe.Preprocessing.Framing is FaceFraming || recipe is TransferRecipe { CanonicalMargin: not null };
+            bool framed = recipe.Preprocessing.Framing is FaceFraming
+                || recipe is TransferRecipe { CanonicalMargin: not null };
             Assert.Equal(name != "logreg", framed);
         }
         Assert.Throws<ArgumentException>(() => ClassifierPresets.Create("cnn4"));
@@ -72,9 +78,11 @@ public sealed class PresetTests : IDisposable
     [Fact]
     public void ThePresetsTrainingOptions_TravelWithTheRecipe()
     {
-        Assert.Equal((12, 2e-3, 0.1), (ClassifierPresets.Create("cnn3").Training.Epochs, ClassifierPresets.Create("cnn3").Training.LearningRate,
+        Assert.Equal((12, 2e-3, 0.1), (ClassifierPresets.Create("cnn3").Training.Epochs,
+            ClassifierPresets.Create("cnn3").Training.LearningRate,
             ClassifierPresets.Create("cnn3").Training.ValidationFraction));
-        Assert.Equal((10, 1e-3), (ClassifierPresets.Create("dense").Training.Epochs, ClassifierPresets.Create("dense").Training.LearningRate));
+        Assert.Equal((10, 1e-3), (ClassifierPresets.Create("dense").Training.Epochs,
+            ClassifierPresets.Create("dense").Training.LearningRate));
         Assert.Equal(0, ClassifierPresets.Create("logreg").Training.ValidationFraction);
         Assert.Equal(64, ClassifierPresets.Create("resnet").Preprocessing.Size);
     }
