@@ -52,7 +52,8 @@ internal static class CliApp
     {
         if (args is ["help", .. var rest]) args = [.. rest, "--help"];
         var root = Tree.Value;
-        var result = root.Parse(args);
+        // A word is never a response file (an image may well be named @me.jpg).
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Help, version and the commands write to the console of the moment (tests capture it); Ctrl+C is each
         // command's own (ConsoleCancellation), and every error is reported here in one line.
         var invocation = new InvocationConfiguration
