@@ -18,7 +18,7 @@ internal static class PredictCommand
     private static readonly Option<bool> Json = CliOptions.Json("one JSON object per line");
     private static readonly Option<int?> Threads = CliOptions.Threads();
     private static readonly Option<bool> DetectFaces = CliOptions.Flag("--detect-faces", "every face of each photo (face-api's detector), one line each");
-    private static readonly Option<string> Detector = CliOptions.Choice("--detector", "with --detect-faces: the detector (default: ssd)", "ssd", "tiny");
+    private static readonly Option<string> Detector = CliOptions.Choice("--detector", "with --detect-faces: the face detector (default: the library's, ssd)", "ssd", "tiny");
     private static readonly Option<string> Annotate = CliOptions.Text("--annotate", "OUT.jpg", "with --detect-faces: write each photo with its boxes (OUT-2.jpg… for later photos)");
     private static readonly Option<string> CanonicalMargin = CliOptions.CanonicalMargin(
         "--model pretrained: re-crop each image to its detected face box widened by M per side, or none (default 0)");
@@ -44,7 +44,7 @@ internal static class PredictCommand
         // Faces cut out of photos are already framed by the detector, as in face-api's own pipeline.
         double? margin = CliOptions.CanonicalMarginValue(r.GetValue(CanonicalMargin), pretrained && !detect ? ClassifierPresets.FaceApiCanonicalMargin : null);
         string? annotate = r.GetValue(Annotate);
-        string detector = r.GetValue(Detector) ?? "ssd";
+        string? detector = r.GetValue(Detector);
         string? faceModels = r.GetValue(FaceModels);
         bool mirror = pretrained && margin is not null && !r.GetValue(NoMirror);
         if (annotate is not null && !detect) throw new UsageException("--annotate needs --detect-faces");
