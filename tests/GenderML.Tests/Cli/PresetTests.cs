@@ -37,6 +37,42 @@ public sealed class PresetTests : IDisposable
     }
 
     [Fact]
+    public void Cnn3_FromTheCliInAnotherProcess_IsByteIdentical_ToThePresetInThisOne()
+    {
+        // Whatever the runtime randomises per process (string hashes, HashCode) must not reach the model.
+        string cli = Path.Combine(_faces.Root, "process.zip"), library = Path.Combine(_faces.Root, "here.zip");
+        string dll = Path.Combine(AppContext.BaseDirectory, "GenderML.Cli.dll");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                dll, "train", "--data", _faces.Root, "--model", "cnn3", "--seed", "1", "--out", cli, "--epochs", "2",
+                "--batch", "8", "--image-size", "16", "--cache", _faces.Cache, "--quiet",
+                "--face-models", GenderML.Tests.FaceApi.FaceApiFixture.ModelsFolder,
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using (var process = System.Diagnostics.Process.Start(start)!)
+        {
+            string err = process.StandardError.ReadToEnd();
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, err);
+        }
+
+        var preset = ClassifierPresets.Create("cnn3");
+        var recipe = preset with
+        {
+            Preprocessing = preset.Preprocessing with { Size = 16 },
+            Training = preset.Training with { Seed = 1, Epochs = 2, BatchSize = 8, CacheFolder = _faces.Cache },
+        };
+        Trainer.Fit(recipe, Train).Classifier.Save(library);
+
+        Assert.Equal(File.ReadAllBytes(cli), File.ReadAllBytes(library));
+    }
+
+    [Fact]
     public void Transfer_FromTheCli_IsByteIdentical_ToThePresetFromCSharp()
     {
         using var fixture = new GenderML.Tests.Transfer.TransferFixture();
