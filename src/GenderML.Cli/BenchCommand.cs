@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 
@@ -9,18 +10,24 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class BenchCommand
 {
-    public static int Run(string[] args)
+    private static readonly Option<bool> Json = CliOptions.Json("the figures as one JSON object");
+    private static readonly Option<int?> Threads = CliOptions.Threads();
+    private static readonly Option<bool> SkipSgemm = CliOptions.Flag("--skip-sgemm", "skip the SGEMM figures");
+    private static readonly Option<string> FaceModels = CliOptions.FaceModels();
+
+    public static Command Create()
     {
-        if (args.Length == 0 || args[0] != "engine")
-            throw new UsageException("bench takes a target: bench engine [--json] [--threads N] [--skip-sgemm] [--face-models DIR]");
-        var options = new CliArgs(args[1..], "--json", "--skip-sgemm");
-        bool json = options.Flag("--json");
-        bool skipSgemm = options.Flag("--skip-sgemm");
-        int threads = options.Int("--threads", Environment.ProcessorCount);
-        string? modelsFolder = options.String("--face-models");
-        options.ThrowOnUnknown();
-        if (threads < 1) throw new UsageException($"--threads takes a positive number, not {threads}");
-        if (options.Positional.Count > 0) throw new UsageException($"unexpected '{options.Positional[0]}'");
+        var engine = new Command("engine", "SGEMM, training and face-ResNet inference throughput on synthetic data").With(Json, Threads, SkipSgemm, FaceModels);
+        engine.SetAction(r => CliApp.Guard(r, Run));
+        return new Command("bench", "benchmarks").With(engine);
+    }
+
+    private static int Run(ParseResult parse)
+    {
+        bool json = parse.GetValue(Json);
+        bool skipSgemm = parse.GetValue(SkipSgemm);
+        int threads = parse.GetValue(Threads) ?? Environment.ProcessorCount;
+        string? modelsFolder = parse.GetValue(FaceModels);
 
         var log = json ? TextWriter.Null : Console.Out;
         int[] gemmThreads = skipSgemm ? [] : threads == Environment.ProcessorCount ? [1, 2] : [threads];

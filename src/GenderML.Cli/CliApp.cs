@@ -1,113 +1,186 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Reflection;
 using GenderML.Models;
 
 namespace GenderML.Cli;
 
-/// <summary>The <c>genderml</c> command: finds the subcommand and hands it the rest of the words.</summary>
+/// <summary>
+/// The <c>genderml</c> command: its command tree (System.CommandLine), one-line errors with a suggestion for a typo,
+/// and the exit codes. Each command lives in its own file and builds its own options.
+/// </summary>
 internal static class CliApp
 {
     /// <summary>Exit code for success.</summary>
     public const int Ok = 0;
 
-    /// <summary>Exit code for a usage error.</summary>
-    public const int UsageError = 1;
+    /// <summary>Exit code for a usage error (an unknown command or option, a value out of range).</summary>
+    public const int UsageError = 2;
 
     /// <summary>Exit code for bad data or a bad model file.</summary>
     public const int BadInput = 2;
 
-    /// <summary>The command groups: name → handler of the remaining words. Each group lives in its own file.</summary>
-    private static readonly Dictionary<string, Func<string[], int>> Commands = new(StringComparer.Ordinal)
+    private const string Description = """
+        Train, evaluate and use perceived-gender classifiers of face images.
+
+        face-api models (pretrained, transfer*) and face framing read the face-api weights packaged with GenderML
+        (--face-models DIR reads them from a folder instead, e.g. models/face-api of a checkout). Every model but logreg
+        frames each image around its face. Each model name is a library preset (ClassifierPresets); options change it.
+
+        exit codes: 0 success, 2 usage error or bad data or model, 130 interrupted (Ctrl+C)
+        """;
+
+    private static readonly Lazy<RootCommand> Tree = new(Root);
+
+    /// <summary>The whole command tree.</summary>
+    public static RootCommand Root()
     {
-        ["data"] = DataCommand.Run,
-        ["train"] = TrainCommand.Run,
-        ["evaluate"] = EvaluateCommand.Run,
-        ["predict"] = PredictCommand.Run,
-        ["compare"] = CompareCommand.Run,
-        ["tune"] = TuneCommand.Run,
-        ["bench"] = BenchCommand.Run,
-    };
+        var root = new RootCommand(Description);
+        root.Subcommands.Add(DataCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(CompareCommand.Create());
+        root.Subcommands.Add(TuneCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        foreach (var option in root.Options)
+            if (option is VersionOption version) version.Action = new VersionAction();
+        return root;
+    }
 
     public static int Run(string[] args)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        if (args is ["help", .. var rest]) args = [.. rest, "--help"];
+        var root = Tree.Value;
+        // A word is never a response file (an image may well be named @me.jpg).
+        var result = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        // Help, version and the commands write to the console of the moment (tests capture it); Ctrl+C is each
+        // command's own (ConsoleCancellation), and every error is reported here in one line.
+        var invocation = new InvocationConfiguration
         {
-            Console.WriteLine(Usage);
-            return args.Length == 0 ? UsageError : Ok;
-        }
-        if (!Commands.TryGetValue(args[0], out var handler))
+            Output = Console.Out,
+            Error = Console.Error,
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
+        if (args.Length == 0)
         {
-            Console.Error.WriteLine($"genderml: unknown command '{args[0]}'\n\n{Usage}");
+            root.Parse(["--help"]).Invoke(invocation);
             return UsageError;
         }
+        if (result.Errors.Count > 0) return ParseError(result);
+        return result.Invoke(invocation);
+    }
+
+    /// <summary>Runs a command's handler, turning what it throws into a one-line message and an exit code.</summary>
+    public static int Guard(ParseResult result, Func<ParseResult, int> handler)
+    {
+        string name = CommandPath(result.CommandResult);
         try
         {
-            return handler(args[1..]);
+            return handler(result);
         }
         catch (OperationCanceledException)
         {
-            Console.Error.WriteLine($"\ngenderml {args[0]}: interrupted");
+            Console.Error.WriteLine($"\n{name}: interrupted");
             return ConsoleCancellation.InterruptedExitCode;
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"genderml {args[0]}: {e.Message}\n\n{Usage}");
+            Console.Error.WriteLine($"{name}: {e.Message} ({name} --help lists the options)");
             return UsageError;
         }
         catch (BadInputException e)
         {
-            Console.Error.WriteLine($"genderml {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"{name}: {e.Message}");
             return BadInput;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException or Imaging.ImageLoadException or InvalidDataException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelFormatException
+            or Imaging.ImageLoadException or InvalidDataException)
         {
             // A file the command was told to read or write (an output folder that does not exist, a full disk, a model
             // or image that went bad after the first checks): one line, not a stack trace.
-            Console.Error.WriteLine($"genderml {args[0]}: {e.Message}");
+            Console.Error.WriteLine($"{name}: {e.Message}");
             return BadInput;
         }
     }
 
-    private const string Usage = """
-        usage: genderml <command> [options]
+    /// <summary>The first parse error in one line, with the nearest name when a word looks like a typo.</summary>
+    private static int ParseError(ParseResult result)
+    {
+        string name = CommandPath(result.CommandResult);
+        var error = result.Errors[0];
+        string? typo = result.UnmatchedTokens.FirstOrDefault();
+        string? suggestion = typo is null ? null : Suggest(typo, result.CommandResult.Command);
+        string what = typo is null ? "" : typo.StartsWith('-') ? "option"
+            : result.CommandResult.Command.Subcommands.Count > 0 ? "command" : "argument";
+        string message = typo is not null ? $"unknown {what} '{typo}'" : error.Message.TrimEnd('.');
+        string hint = suggestion is null ? "" : $"; did you mean '{suggestion}'?";
+        Console.Error.WriteLine($"{name}: {message}{hint} ({name} --help lists the options)");
+        return UsageError;
+    }
 
-        commands:
-          data inspect DIR [--json] [--check header|decode] [--threads N]
-                                           images per split and class, sizes, bad files
-          data average DIR --out FILE.png [--size N] [--rgb] [--mode stretch|crop|pad] [--split S] [--cache-dir D]
-                                           average face of each class and their difference
-          data cache DIR [--size N] [--rgb] [--mode ...] [--cache-dir D]
-                                           build/refresh the pixel cache, report reuse and time
-          data screen DIR [--split S] [--folds K] [--threshold P] [--out suspects.csv] [--sheet suspects.png] [--json]
-                                           images whose label a k-fold face-ResNet model finds unlikely, to review
-          train --data DIR --model NAME --out MODEL.zip [--image-size N] [--rgb] [--epochs N] [--batch N]
-                [--lr X] [--seed N] [--resume] [--c X] [--no-augment] [--zoom MIN,MAX] [--validation F]
-                [--frame-faces|--no-frame-faces] [--frame-margin M] [--threads N] [--curves FILE.png|FILE.svg]
-                                           NAME: logreg, gbdt, dense, cnn2, cnn3, vgg, rnn, resnet;
-                                           all but logreg frame every image around its face
-                                           (face-api's detector) unless --no-frame-faces
-          evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md] [--reframe F]
-                [--group-by KEY] [--predictions FILE.csv] [--no-framing-check]
-                                           scores on the test split; --reframe F shrinks each face by F first;
-                                           a report also scores faces shrunk to ×0.7 and ×0.5 (framing
-                                           sensitivity) unless --no-framing-check;
-                                           --predictions writes path,label,predicted,pMale per image
-          predict --model MODEL.zip IMAGE... [--json] [--detect-faces [--detector ssd|tiny] [--annotate OUT.jpg]]
-                                           --model pretrained: face-api's ready age/gender net, no training
-          compare --data DIR --models NAME,NAME,... [--split test] [--json] [training options]
-                                           trains each with the same seed and split: accuracy (also with the
-                                           faces shrunk to ×0.7), macro F1, AUC, training s, inference ms per
-                                           image (cached pixels, and image to prediction), model size
-          tune --data DIR --model NAME [--grid "c=0.001,0.01,0.1,1"] [--random N] [--folds K] [--out MODEL.zip] [--json]
-                                           stratified k-fold search (logreg: c; networks: lr, epochs, hidden, batch;
-                                           several as "lr=0.001,0.003; epochs=5,10"); --out refits the best
-          bench engine [--json] [--threads N]  SGEMM, training and face-ResNet inference throughput on synthetic data
+    /// <summary>The subcommand or option of <paramref name="command"/> nearest to <paramref name="word"/>, if near.</summary>
+    internal static string? Suggest(string word, Command command)
+    {
+        var names = word.StartsWith('-')
+            ? command.Options.Where(o => !o.Hidden).Select(o => o.Name)
+            : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
+        return names.Select(n => (Name: n, Distance: Distance(word, n)))
+            .Where(x => x.Distance <= Math.Max(2, x.Name.Length / 3))
+            .OrderBy(x => x.Distance).ThenBy(x => x.Name, StringComparer.Ordinal)
+            .Select(x => x.Name).FirstOrDefault();
+    }
 
-        face-api models (pretrained, transfer*) and face framing read the face-api weights packaged with GenderML
-        (--face-models DIR reads them from a folder instead, e.g. models/face-api of a checkout); they re-crop each
-        image to its detected face (--canonical-margin M|none, default 0; the tiny detector at 160 px for transfer
-        and 224 for pretrained and the other transfer models; train --canonical-detector N sets it); pretrained and
-        transfer average each prediction with the mirror image's (--no-mirror turns that off). transfer reads the
-        means of the face ResNet's last three stages (train --resnet-features descriptor: the 128-d descriptor)
+    /// <summary>
+    /// The Damerau–Levenshtein distance (optimal string alignment): insertions, deletions, substitutions and swaps of
+    /// neighbours.
+    /// </summary>
+    internal static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+            }
+        return d[a.Length, b.Length];
+    }
 
-        exit codes: 0 success, 1 usage error, 2 bad data or model
-        """;
+    private static string CommandPath(CommandResult? command)
+    {
+        var names = new List<string>();
+        for (var c = command; c is not null; c = c.Parent as CommandResult)
+            names.Add(c.Command is RootCommand ? "genderml" : c.Command.Name);
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    /// <summary>The program's version and the commit it was built from.</summary>
+    internal static string Version()
+    {
+        var attribute = typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>();
+        string informational = attribute?.InformationalVersion ?? "0.0.0";
+        int plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0
+            ? $"genderml {informational} (commit unknown)"
+            : $"genderml {informational[..plus]} (commit {informational[(plus + 1)..]})";
+    }
+
+    private sealed class VersionAction : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version());
+            return Ok;
+        }
+    }
 }
+
+/// <summary>A mistake the parser cannot see (options that exclude each other): one line, exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

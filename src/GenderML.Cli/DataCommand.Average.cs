@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using GenderML.Data;
 using GenderML.Imaging;
@@ -13,14 +14,19 @@ internal static partial class DataCommand
     /// the mean sample of each class and the difference of the last and the first class (mid-gray = no difference,
     /// scaled so the largest difference reaches black or white), side by side with a 2-pixel white gap, as PNG.
     /// </summary>
-    private static int Average(CliArgs a)
+    private static Command AverageCommand() => new Command("average", "the average face of each class and their difference, as PNG")
+        .With([Dir, AverageOut, AverageSplit, CacheDir, .. Pixels]).Action(Average);
+
+    private static readonly Option<string> AverageOut = CliOptions.Text("--out", "FILE.png", "the image to write", required: true).WithExtension(".png");
+    private static readonly Option<string> AverageSplit = CliOptions.Text("--split", "NAME", "only this split");
+
+    private static int Average(ParseResult r)
     {
-        string output = a.Required("--out");
-        var options = PreprocessFrom(a, 64);
-        string? split = a.String("--split");
-        string? folder = a.String("--cache-dir");
-        a.ThrowOnUnknown();
-        string dir = OneDirectory(a);
+        string output = r.GetValue(AverageOut)!;
+        var options = PreprocessFrom(r);
+        string? split = r.GetValue(AverageSplit);
+        string? folder = r.GetValue(CacheDir);
+        string dir = r.GetValue(Dir)!;
         OutputFile.Check(output, dir, folder);
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         if (split is not null) dataset = dataset.Subset(SplitNames.Normalize(split));

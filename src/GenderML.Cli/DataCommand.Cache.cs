@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using GenderML.Data;
@@ -11,13 +12,22 @@ internal static partial class DataCommand
     /// <c>data cache DIR [--size N] [--rgb] [--mode stretch|crop|pad] [--cache-dir D] [--threads N]</c>: builds or
     /// updates the pixel cache of a dataset and reads every sample once; prints what was reused and decoded and the time.
     /// </summary>
-    private static int Cache(CliArgs a)
+    private static Command CacheCommand() => new Command("cache", "build or refresh the pixel cache; report reuse and time")
+        .With([Dir, CacheDir, CacheThreads, .. Pixels]).Action(Cache);
+
+    private static readonly Option<string> CacheDir = CliOptions.Text("--cache-dir", "DIR", "the pixel cache folder (default: the user's cache)");
+    private static readonly Option<int?> CacheThreads = CliOptions.Threads();
+    private static readonly Option<int?> Size = CliOptions.Int("--size", "N", "image side in pixels (default: 64)", 1, 4096);
+    private static readonly Option<bool> Rgb = CliOptions.Flag("--rgb", "colour pixels instead of gray");
+    private static readonly Option<string> Mode = CliOptions.Choice("--mode", "how a non-square image is made square (default: stretch)", "stretch", "crop", "pad");
+    private static readonly Option[] Pixels = [Size, Rgb, Mode];
+
+    private static int Cache(ParseResult r)
     {
-        var options = PreprocessFrom(a, 64);
-        string? folder = a.String("--cache-dir");
-        int threads = a.Int("--threads", 0);
-        a.ThrowOnUnknown();
-        string dir = OneDirectory(a);
+        var options = PreprocessFrom(r);
+        string? folder = r.GetValue(CacheDir);
+        int threads = r.GetValue(CacheThreads) ?? 0;
+        string dir = r.GetValue(Dir)!;
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         var clock = Stopwatch.StartNew();
         using var cache = TryOpenCache(dataset, options, new PixelCacheOptions { Folder = folder, Threads = threads });
@@ -34,23 +44,15 @@ internal static partial class DataCommand
         return CliApp.Ok;
     }
 
-    private static PreprocessOptions PreprocessFrom(CliArgs a, int defaultSize)
+    private static PreprocessOptions PreprocessFrom(ParseResult r) => new()
     {
-        int size = a.Int("--size", defaultSize);
-        if (size is < 1 or > 4096) throw new UsageException($"--size must be 1–4096, not {size}");
-        bool rgb = a.Flag("--rgb");
-        string mode = a.String("--mode") ?? "stretch";
-        return new PreprocessOptions
+        Size = r.GetValue(Size) ?? 64,
+        Format = r.GetValue(Rgb) ? PixelFormat.Rgb24 : PixelFormat.Gray8,
+        Mode = r.GetValue(Mode) switch
         {
-            Size = size,
-            Format = rgb ? PixelFormat.Rgb24 : PixelFormat.Gray8,
-            Mode = mode switch
-            {
-                "stretch" => ResizeMode.Stretch,
-                "crop" => ResizeMode.CenterCrop,
-                "pad" => ResizeMode.Pad,
-                _ => throw new UsageException($"--mode takes stretch, crop or pad, not '{mode}'"),
-            },
-        };
-    }
+            "crop" => ResizeMode.CenterCrop,
+            "pad" => ResizeMode.Pad,
+            _ => ResizeMode.Stretch,
+        },
+    };
 }

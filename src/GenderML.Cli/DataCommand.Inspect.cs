@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -13,19 +14,19 @@ internal static partial class DataCommand
     /// class balance, image sizes, skipped files with reasons, seconds taken. Exit 0 even with bad files;
     /// 2 when DIR is missing or holds no dataset.
     /// </summary>
-    private static int Inspect(CliArgs a)
+    private static Command InspectCommand() =>
+        new Command("inspect", "images per split and class, sizes, bad files").With(Dir, InspectJsonOption, Check, InspectThreads).Action(Inspect);
+
+    private static readonly Option<bool> InspectJsonOption = CliOptions.Json();
+    private static readonly Option<string> Check = CliOptions.Choice("--check", "read each file's header only, or decode it (default: decode)", "header", "decode");
+    private static readonly Option<int?> InspectThreads = CliOptions.Threads();
+
+    private static int Inspect(ParseResult r)
     {
-        bool json = a.Flag("--json");
-        string check = a.String("--check") ?? "decode";
-        int threads = a.Int("--threads", 0);
-        a.ThrowOnUnknown();
-        string dir = OneDirectory(a);
-        var level = check switch
-        {
-            "header" => ValidationLevel.Header,
-            "decode" => ValidationLevel.Decode,
-            _ => throw new UsageException($"--check takes header or decode, not '{check}'"),
-        };
+        bool json = r.GetValue(InspectJsonOption);
+        int threads = r.GetValue(InspectThreads) ?? 0;
+        string dir = r.GetValue(Dir)!;
+        var level = r.GetValue(Check) == "header" ? ValidationLevel.Header : ValidationLevel.Decode;
         var clock = Stopwatch.StartNew();
         if (TryLoad(dir) is not { } loaded) return CliApp.BadInput;
         var result = loaded.Validate(level, threads);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GenderML.Data;
@@ -11,24 +12,37 @@ internal static partial class DataCommand
     /// [--seed N] [--threads N] [--cache D] [--face-models D]</c>: lists the images whose label a k-fold frozen-face-ResNet
     /// model finds unlikely, for a person to review. Nothing is changed or dropped.
     /// </summary>
-    private static int Screen(CliArgs a)
+    private static Command ScreenCommand() =>
+        new Command("screen", "images whose label a k-fold face-ResNet model finds unlikely, to review (nothing is changed)")
+            .With(Dir, ScreenSplit, Folds, Threshold, Seed, ScreenThreads, ScreenCache, ScreenFaceModels, ScreenOut, Sheet, ScreenJson).Action(Screen);
+
+    private static readonly Option<string> ScreenSplit = CliOptions.Text("--split", "NAME", "only this split");
+    private static readonly Option<int?> Folds = CliOptions.Int("--folds", "K", "cross-validation folds (default: the library's)", 2);
+    private static readonly Option<double?> Threshold = CliOptions.Number("--threshold", "P", "a suspect's P(label) is below this (default: the library's)",
+        p => p > 0 && p < 1, "a probability in (0, 1)");
+    private static readonly Option<int?> Seed = CliOptions.Int("--seed", "N", "the seed of the folds", int.MinValue);
+    private static readonly Option<int?> ScreenThreads = CliOptions.Threads();
+    private static readonly Option<string> ScreenCache = CliOptions.Text("--cache", "DIR", "the embedding cache folder (default: the user's cache)");
+    private static readonly Option<string> ScreenFaceModels = CliOptions.FaceModels();
+    private static readonly Option<string> ScreenOut = CliOptions.Text("--out", "FILE.csv", "write the suspects as CSV");
+    private static readonly Option<string> Sheet = CliOptions.Text("--sheet", "FILE.png", "write a contact sheet of the suspects").WithExtension(".png");
+    private static readonly Option<bool> ScreenJson = CliOptions.Json();
+
+    private static int Screen(ParseResult r)
     {
-        string? split = a.String("--split"), output = a.String("--out"), sheet = a.String("--sheet");
-        bool json = a.Flag("--json");
+        string? split = r.GetValue(ScreenSplit), output = r.GetValue(ScreenOut), sheet = r.GetValue(Sheet);
+        bool json = r.GetValue(ScreenJson);
         var d = new LabelScreeningOptions();
         var options = d with
         {
-            Folds = a.Int("--folds", d.Folds),
-            Threshold = a.Double("--threshold", d.Threshold),
-            Seed = a.Int("--seed", d.Seed),
-            Threads = a.Int("--threads", d.Threads),
-            CacheFolder = a.String("--cache"),
-            ModelsFolder = a.String("--face-models"),
+            Folds = r.GetValue(Folds) ?? d.Folds,
+            Threshold = r.GetValue(Threshold) ?? d.Threshold,
+            Seed = r.GetValue(Seed) ?? d.Seed,
+            Threads = r.GetValue(ScreenThreads) ?? d.Threads,
+            CacheFolder = r.GetValue(ScreenCache),
+            ModelsFolder = r.GetValue(ScreenFaceModels),
         };
-        a.ThrowOnUnknown();
-        if (options.Folds < 2) throw new UsageException("--folds takes 2 or more");
-        if (!(options.Threshold is > 0 and < 1)) throw new UsageException("--threshold takes a probability in (0, 1)");
-        string dir = OneDirectory(a);
+        string dir = r.GetValue(Dir)!;
         foreach (string? o in new[] { output, sheet }) OutputFile.Check(o, dir, options.CacheFolder, options.ModelsFolder);
         if (TryLoad(dir) is not { } dataset) return CliApp.BadInput;
         if (split is not null) dataset = dataset.Subset(SplitNames.Normalize(split));

@@ -1,26 +1,20 @@
+using System.CommandLine;
 namespace GenderML.Cli;
 
 /// <summary><c>genderml data ...</c>: look at a labelled image folder before training on it.</summary>
 internal static partial class DataCommand
 {
-    /// <summary>Dispatches <c>inspect</c>, <c>average</c>, <c>cache</c> and <c>screen</c>.</summary>
-    public static int Run(string[] args)
-    {
-        if (args.Length == 0) throw new UsageException("data needs a subcommand: inspect, average, cache or screen");
-        return args[0] switch
-        {
-            "inspect" => Inspect(new CliArgs(args[1..], "--json")),
-            "average" => Average(new CliArgs(args[1..], "--rgb")),
-            "cache" => Cache(new CliArgs(args[1..], "--rgb")),
-            "screen" => Screen(new CliArgs(args[1..], "--json")),
-            _ => throw new UsageException($"unknown data subcommand '{args[0]}' (inspect, average, cache or screen)"),
-        };
-    }
+    /// <summary>The DIR argument of every data subcommand.</summary>
+    private static readonly Argument<string> Dir = new("DIR") { Description = "a dataset folder or CSV manifest" };
 
-    private static string OneDirectory(CliArgs a)
+    /// <summary><c>inspect</c>, <c>average</c>, <c>cache</c> and <c>screen</c>.</summary>
+    public static Command Create() => new Command("data", "look at a labelled image folder before training on it")
+        .With(InspectCommand(), AverageCommand(), CacheCommand(), ScreenCommand());
+
+    private static Command Action(this Command command, Func<ParseResult, int> run)
     {
-        if (a.Positional.Count != 1) throw new UsageException("give exactly one DIR (a dataset folder or CSV manifest)");
-        return a.Positional[0];
+        command.SetAction(r => CliApp.Guard(r, run));
+        return command;
     }
 
     /// <summary>Loads the dataset at <paramref name="path"/>; on failure writes why and returns null (exit code 2).</summary>

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using GenderML.Evaluation;
 
@@ -13,22 +14,46 @@ internal static class EvaluateCommand
     /// <summary>The looser framings a Markdown report is checked on: faces at 70% and 50% of their size in the frame.</summary>
     private static readonly double[] FramingCheckFactors = [0.7, 0.5];
 
-    public static int Run(string[] args)
+    private static readonly Option<string> Model = CliOptions.Text("--model", "MODEL.zip", "the model file, or pretrained (face-api's age/gender net)", required: true);
+    private static readonly Option<string> Data = CliOptions.Text("--data", "DIR", "the labelled images (a folder or CSV manifest)", required: true);
+    private static readonly Option<string> Split = CliOptions.Text("--split", "NAME", "the split to score (default: test, else validation, else everything)");
+    private static readonly Option<bool> Json = CliOptions.Json("the scores as one JSON object");
+    private static readonly Option<string> Report = CliOptions.Text("--report", "FILE.md", "also write a Markdown report (with ROC and curves beside it)");
+    private static readonly Option<string> Predictions = CliOptions.Text("--predictions", "FILE.csv", "also write path,label,predicted,pMale per image");
+    private static readonly Option<double?> Reframe = CliOptions.Number("--reframe", "F", "shrink each face by F in its frame first (a looser framing)",
+        f => f > 0 && f <= 1, "a factor in (0, 1]");
+    private static readonly Option<string> GroupBy = CliOptions.Text("--group-by", "KEY", "also score each group of a manifest column");
+    private static readonly Option<bool> NoFramingCheck = CliOptions.Flag("--no-framing-check", "a report skips the scores on faces shrunk to ×0.7 and ×0.5");
+    private static readonly Option<int?> Threads = CliOptions.Threads();
+    private static readonly Option<string> Cache = CliOptions.Text("--cache", "DIR", "the pixel and embedding cache folder (default: the user's cache)");
+    private static readonly Option<string> CanonicalMargin = CliOptions.CanonicalMargin(
+        "--model pretrained: re-crop each image to its detected face box widened by M per side, or none (default 0)");
+    private static readonly Option<bool> DetectFaces = CliOptions.Flag("--detect-faces", "--model pretrained: the images are full photos (the SSD detector's largest face)");
+    private static readonly Option<bool> NoMirror = CliOptions.Flag("--no-mirror", "--model pretrained: do not average with the mirror image");
+    private static readonly Option<string> FaceModels = CliOptions.FaceModels();
+
+    public static Command Create()
     {
-        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror", "--no-framing-check");
-        string modelPath = a.Required("--model"), data = a.Required("--data");
-        string? split = a.String("--split"), reportPath = a.String("--report"), groupBy = a.String("--group-by"), predictionsPath = a.String("--predictions");
-        bool json = a.Flag("--json"), framingCheck = !a.Flag("--no-framing-check");
-        double reframe = a.Double("--reframe", 1.0);
-        int threads = a.Int("--threads", Environment.ProcessorCount);
-        string? cache = a.String("--cache");
-        double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" ? TransferArgs.PretrainedMargin : null);
-        bool detect = a.Flag("--detect-faces");
-        string? faceModels = a.String("--face-models");
-        bool mirror = TransferArgs.PretrainedMirror(a, margin) && modelPath == "pretrained";
-        a.ThrowOnUnknown();
-        if (detect && modelPath != "pretrained") throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
-        if (!(reframe > 0 && reframe <= 1)) throw new UsageException($"--reframe takes a factor in (0, 1], not {reframe.ToString(CultureInfo.InvariantCulture)}");
+        var command = new Command("evaluate", "score a model on the test split; a report also scores faces shrunk to ×0.7 and ×0.5 (framing sensitivity)")
+            .With(Model, Data, Split, Json, Report, Predictions, Reframe, GroupBy, NoFramingCheck, Threads, Cache, CanonicalMargin, DetectFaces, NoMirror, FaceModels);
+        command.SetAction(r => CliApp.Guard(r, Run));
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        string modelPath = r.GetValue(Model)!, data = r.GetValue(Data)!;
+        string? split = r.GetValue(Split), reportPath = r.GetValue(Report), groupBy = r.GetValue(GroupBy), predictionsPath = r.GetValue(Predictions);
+        bool json = r.GetValue(Json), framingCheck = !r.GetValue(NoFramingCheck);
+        double reframe = r.GetValue(Reframe) ?? 1.0;
+        int threads = r.GetValue(Threads) ?? Environment.ProcessorCount;
+        string? cache = r.GetValue(Cache);
+        bool pretrained = modelPath == ClassifierPresets.Pretrained;
+        double? margin = CliOptions.CanonicalMarginValue(r.GetValue(CanonicalMargin), pretrained ? ClassifierPresets.FaceApiCanonicalMargin : null);
+        bool detect = r.GetValue(DetectFaces);
+        string? faceModels = r.GetValue(FaceModels);
+        bool mirror = pretrained && margin is not null && !r.GetValue(NoMirror);
+        if (detect && !pretrained) throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
 
         foreach (string? o in new[] { reportPath, predictionsPath }) Data.OutputFile.Check(o, modelPath, data, cache);
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using GenderML.Imaging;
@@ -12,29 +13,48 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class PredictCommand
 {
-    public static int Run(string[] args)
+    private static readonly Option<string> Model = CliOptions.Text("--model", "MODEL.zip", "the model file, or pretrained (face-api's age/gender net)", required: true);
+    private static readonly Argument<string[]> Images = new("IMAGE") { Description = "the images (JPEG or PNG)", Arity = ArgumentArity.OneOrMore };
+    private static readonly Option<bool> Json = CliOptions.Json("one JSON object per line");
+    private static readonly Option<int?> Threads = CliOptions.Threads();
+    private static readonly Option<bool> DetectFaces = CliOptions.Flag("--detect-faces", "every face of each photo (face-api's detector), one line each");
+    private static readonly Option<string> Detector = CliOptions.Choice("--detector", "with --detect-faces: the face detector (default: the library's, ssd)", "ssd", "tiny");
+    private static readonly Option<string> Annotate = CliOptions.Text("--annotate", "OUT.jpg", "with --detect-faces: write each photo with its boxes (OUT-2.jpg… for later photos)");
+    private static readonly Option<string> CanonicalMargin = CliOptions.CanonicalMargin(
+        "--model pretrained: re-crop each image to its detected face box widened by M per side, or none (default 0)");
+    private static readonly Option<bool> NoMirror = CliOptions.Flag("--no-mirror", "--model pretrained: do not average with the mirror image");
+    private static readonly Option<string> FaceModels = CliOptions.FaceModels();
+
+    public static Command Create()
     {
-        var a = new CliArgs(args, "--json", "--detect-faces", "--no-mirror");
-        string modelPath = a.Required("--model");
-        bool json = a.Flag("--json");
-        int threads = a.Int("--threads", Environment.ProcessorCount);
-        bool detect = a.Flag("--detect-faces");
+        var command = new Command("predict", "the label and probability of each image; --model pretrained: face-api's ready net, no training")
+            .With(Model, Images, Json, Threads, DetectFaces, Detector, Annotate, CanonicalMargin, NoMirror, FaceModels);
+        command.SetAction(r => CliApp.Guard(r, Run));
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        string modelPath = r.GetValue(Model)!;
+        string[] images = r.GetValue(Images)!;
+        bool json = r.GetValue(Json);
+        int threads = r.GetValue(Threads) ?? Environment.ProcessorCount;
+        bool detect = r.GetValue(DetectFaces);
+        bool pretrained = modelPath == ClassifierPresets.Pretrained;
         // Faces cut out of photos are already framed by the detector, as in face-api's own pipeline.
-        double? margin = TransferArgs.CanonicalMargin(a, modelPath == "pretrained" && !detect ? TransferArgs.PretrainedMargin : null);
-        string? annotate = a.String("--annotate");
-        string detector = a.String("--detector") ?? "ssd";
-        string? faceModels = a.String("--face-models");
-        bool mirror = TransferArgs.PretrainedMirror(a, margin) && modelPath == "pretrained";
-        a.ThrowOnUnknown();
-        if (a.Positional.Count == 0) throw new UsageException("give one or more IMAGE files");
+        double? margin = CliOptions.CanonicalMarginValue(r.GetValue(CanonicalMargin), pretrained && !detect ? ClassifierPresets.FaceApiCanonicalMargin : null);
+        string? annotate = r.GetValue(Annotate);
+        string? detector = r.GetValue(Detector);
+        string? faceModels = r.GetValue(FaceModels);
+        bool mirror = pretrained && margin is not null && !r.GetValue(NoMirror);
         if (annotate is not null && !detect) throw new UsageException("--annotate needs --detect-faces");
         var classifier = ModelArgs.Load(modelPath, threads, margin, faceModels: faceModels, mirror: mirror);
         // A model trained on full photos (train --detect-faces) takes photos: each is searched for faces, as with --detect-faces,
         // so a photo without a face is reported as such instead of getting a prediction.
         detect |= FacePhotoClassifier.TakesPhotos(classifier);
-        if (detect) return PredictFaces.Run(classifier, a.Positional, json, annotate, detector, threads, faceModels);
+        if (detect) return PredictFaces.Run(classifier, images, json, annotate, detector, threads, faceModels);
         int failures = 0;
-        foreach (string path in Data.ImagePaths.Expand(a.Positional))
+        foreach (string path in GenderML.Data.ImagePaths.Expand(images))
         {
             if (PredictCommand.TryLoad(path, classifier) is not { } image)
             {

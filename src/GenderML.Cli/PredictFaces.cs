@@ -13,16 +13,16 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class PredictFaces
 {
-    public static int Run(IGenderClassifier classifier, IReadOnlyList<string> paths, bool json, string? annotate, string detector, int threads, string? faceModels = null)
+    // detector: ssd, tiny, or null for the library's default.
+    public static int Run(IGenderClassifier classifier, IReadOnlyList<string> paths, bool json, string? annotate, string? detector,
+        int threads, string? faceModels = null)
     {
-        var options = new FaceDetectorOptions
+        var options = new FaceDetectorOptions();
+        options = detector switch
         {
-            Kind = detector switch
-            {
-                "ssd" => FaceDetectorKind.SsdMobilenetV1,
-                "tiny" => FaceDetectorKind.Tiny,
-                _ => throw new UsageException($"--detector takes ssd or tiny, not '{detector}'"),
-            },
+            null => options,
+            "tiny" => options with { Kind = FaceDetectorKind.Tiny },
+            _ => options with { Kind = FaceDetectorKind.SsdMobilenetV1 },
         };
         FacePhotoClassifier photos;
         try

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using GenderML.Training;
 
@@ -10,21 +11,32 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class TrainCommand
 {
-    public static int Run(string[] args)
-    {
-        var a = new CliArgs(args, "--rgb", "--resume", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet", "--no-mirror", "--detect-faces", "--fine-tune");
-        string data = a.Required("--data"), name = a.Required("--model"), output = a.Required("--out");
-        var recipe = Recipes.Create(name, a);
-        var options = TrainingArgs.Parse(a, name) with { Resume = a.Flag("--resume"), CheckpointPath = Path.GetFullPath(output) + ".checkpoint", Notes = Console.Error.WriteLine };
-        string? curves = a.String("--curves");
-        bool quiet = a.Flag("--quiet");
-        a.ThrowOnUnknown();
-        if (curves is not null && !curves.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !curves.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
-            throw new UsageException($"--curves takes a .png or .svg file, not '{curves}'");
-        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
+    private static readonly Option<string> Data = CliOptions.Text("--data", "DIR", "the labelled images (a folder or CSV manifest)", required: true);
+    private static readonly Option<string> Model = CliOptions.Text("--model", "NAME", $"the model: {string.Join(", ", ClassifierPresets.Names)}", required: true);
+    private static readonly Option<string> Out = CliOptions.Text("--out", "MODEL.zip", "the model file to write", required: true);
+    private static readonly Option<bool> Resume = CliOptions.Flag("--resume", "continue from the checkpoint MODEL.zip.checkpoint of an interrupted run");
+    private static readonly Option<string> Curves = CliOptions.Text("--curves", "FILE", "also draw the training curves (.png or .svg)").WithExtension(".png", ".svg");
+    private static readonly Option<bool> Quiet = CliOptions.Flag("--quiet", "no progress on standard error");
+    private static readonly ModelOptions Options = new();
 
-        foreach (string? o in new[] { output, curves, options.CheckpointPath }) Data.OutputFile.Check(o, data, options.CacheFolder);
-        using var outputLock = Data.OutputFile.Lock(output);
+    public static Command Create()
+    {
+        var command = new Command("train", "train a model on the train split (or the whole folder) and save it; all but logreg frame every image around its face")
+            .With(Data, Model, Out, Resume, Curves, Quiet);
+        Options.AddTo(command).SetAction(r => CliApp.Guard(r, Run));
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        string data = r.GetValue(Data)!, name = r.GetValue(Model)!, output = r.GetValue(Out)!;
+        var recipe = (Options.Flags(r) with { Resume = r.GetValue(Resume), CheckpointPath = Path.GetFullPath(output) + ".checkpoint" }).Apply(name);
+        var options = recipe.Training with { Notes = Console.Error.WriteLine };
+        string? curves = r.GetValue(Curves);
+        bool quiet = r.GetValue(Quiet);
+
+        foreach (string? o in new[] { output, curves, options.CheckpointPath }) GenderML.Data.OutputFile.Check(o, data, options.CacheFolder);
+        using var outputLock = GenderML.Data.OutputFile.Lock(output);
         var train = DatasetArgs.TrainPart(DatasetArgs.Load(data));
         using var cancel = new ConsoleCancellation();
         try
@@ -70,7 +82,8 @@ internal static class TrainCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException)
         {
-            throw new BadInputException(e.Message);
+            // The library names its properties; here they are flags.
+            throw new BadInputException(e.Message.Replace("train with Resume off", "train without --resume", StringComparison.Ordinal));
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 
@@ -10,19 +11,33 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class TuneCommand
 {
-    public static int Run(string[] args)
+    private static readonly Option<string> Data = CliOptions.Text("--data", "DIR", "the labelled images (a folder or CSV manifest)", required: true);
+    private static readonly Option<string> Model = CliOptions.Text("--model", "NAME", $"the model: {string.Join(", ", ClassifierPresets.Names)}", required: true);
+    private static readonly Option<string> Grid = CliOptions.Text("--grid", "SPEC",
+        "the settings to try, e.g. \"c=0.001,0.01,0.1,1\" or \"lr=0.001,0.003; epochs=5,10\" (default: the model's own space)");
+    private static readonly Option<int?> Random = CliOptions.Int("--random", "N", "try N random settings of the space instead of all", 0);
+    private static readonly Option<int?> Folds = CliOptions.Int("--folds", "K", "cross-validation folds (default: 5)", 2);
+    private static readonly Option<string> Out = CliOptions.Text("--out", "MODEL.zip", "refit the best setting on all the training data and save it");
+    private static readonly Option<bool> Json = CliOptions.Json("the results as JSON");
+    private static readonly Option<bool> Quiet = CliOptions.Flag("--quiet", "no progress");
+    private static readonly ModelOptions Options = new();
+
+    public static Command Create()
     {
-        var a = new CliArgs(args, "--json", "--rgb", "--no-augment", "--frame-faces", "--no-frame-faces", "--quiet");
-        string data = a.Required("--data"), name = a.Required("--model");
-        var recipe = Recipes.Create(name, a);
-        var options = TrainingArgs.Parse(a, name);
-        string? grid = a.String("--grid"), output = a.String("--out");
-        int random = a.Int("--random", 0), folds = a.Int("--folds", 5);
-        bool json = a.Flag("--json"), quiet = a.Flag("--quiet");
-        a.ThrowOnUnknown();
-        if (a.Positional.Count > 0) throw new UsageException($"unexpected argument '{a.Positional[0]}'");
-        if (folds < 2) throw new UsageException($"--folds must be 2 or more, not {folds}");
-        if (random < 0) throw new UsageException("--random takes a positive count");
+        var command = new Command("tune", "stratified k-fold search of a model's settings (logreg: c; networks: lr, epochs, hidden, batch)")
+            .With(Data, Model, Grid, Random, Folds, Out, Json, Quiet);
+        Options.AddTo(command).SetAction(r => CliApp.Guard(r, Run));
+        return command;
+    }
+
+    private static int Run(ParseResult r)
+    {
+        string data = r.GetValue(Data)!, name = r.GetValue(Model)!;
+        var recipe = Options.Flags(r).Apply(name);
+        var options = recipe.Training;
+        string? grid = r.GetValue(Grid), output = r.GetValue(Out);
+        int random = r.GetValue(Random) ?? 0, folds = r.GetValue(Folds) ?? 5;
+        bool json = r.GetValue(Json), quiet = r.GetValue(Quiet);
 
         IReadOnlyList<TuningSetting> settings;
         try

@@ -31,10 +31,10 @@ public sealed record ClassifierInfo
 /// <summary>A summary of one training run.</summary>
 /// <param name="Epochs">Epochs (or optimiser iterations, for logistic regression) run.</param>
 /// <param name="BestEpoch">The epoch whose weights were kept (early stopping restores it).</param>
-/// <param name="Seconds">Wall-clock training time.</param>
+/// <param name="Seconds">Wall-clock training time (not saved with the model: a saved model holds no wall-clock time).</param>
 /// <param name="TrainCount">Images trained on.</param>
 /// <param name="ValidationCount">Images validated on.</param>
 /// <param name="Seed">The seed every random choice came from.</param>
 /// <param name="DatasetFingerprint">A hash of the training files' paths, sizes and labels.</param>
 /// <param name="Options">The training options, as text.</param>
-public sealed record TrainingSummary(int Epochs, int BestEpoch, double Seconds, int TrainCount, int ValidationCount, int Seed, string DatasetFingerprint, string Options);
+public sealed record TrainingSummary(int Epochs, int BestEpoch, [property: System.Text.Json.Serialization.JsonIgnore] double Seconds, int TrainCount, int ValidationCount, int Seed, string DatasetFingerprint, string Options);

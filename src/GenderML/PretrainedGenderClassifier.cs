@@ -65,5 +65,5 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScor
     /// <summary>Not supported: this model has no trained part to save; it is face-api's weights as shipped.</summary>
     /// <exception cref="NotSupportedException">Always; load it again with <see cref="Load"/> (CLI: <c>--model pretrained</c>).</exception>
     public void Save(string path) => throw new NotSupportedException(
-        $"{path}: the pretrained model is face-api's age/gender net as shipped, with nothing trained to save; load it with PretrainedGenderClassifier.Load (CLI: --model pretrained) where it is needed");
+        $"{path}: the pretrained model is face-api's age/gender net as shipped, with nothing trained to save; load it with PretrainedGenderClassifier.Load where it is needed");
 }

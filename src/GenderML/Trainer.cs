@@ -19,7 +19,8 @@ public static class Trainer
     /// Trains <paramref name="recipe"/> on <paramref name="train"/>. Images are preprocessed once into the pixel
     /// cache (reused by later runs); those that cannot be decoded are listed in <see cref="TrainingResult.Skipped"/>.
     /// Without <paramref name="validation"/>, a stratified <see cref="TrainingOptions.ValidationFraction"/> of
-    /// <paramref name="train"/> is held out (from the seed) for validation and early stopping.
+    /// <paramref name="train"/> is held out (from the seed) for validation and early stopping. Without
+    /// <paramref name="options"/>, the recipe's own <see cref="ClassifierRecipe.Training"/> options are used.
     /// </summary>
     /// <exception cref="ArgumentException">No usable training images, or only one class.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> fired; with a checkpoint path, the last finished epoch is saved.</exception>
@@ -28,7 +29,7 @@ public static class Trainer
     {
         ArgumentNullException.ThrowIfNull(recipe);
         ArgumentNullException.ThrowIfNull(train);
-        options ??= new TrainingOptions();
+        options ??= recipe.Training;
         Dataset? whole = null;
         if (validation is null && options.ValidationFraction > 0)
         {
@@ -168,11 +169,14 @@ public static class Trainer
     internal static string Describe(TrainingOptions o) => string.Create(CultureInfo.InvariantCulture,
         $"epochs={o.Epochs}; batch={o.BatchSize}; lr={o.LearningRate}; schedule={o.Schedule}; optimizer={o.Optimizer}; weightDecay={o.WeightDecay}; l1={o.L1}; l2={o.L2}; clip={o.GradientClipNorm}; balance={o.BalanceClasses}; patience={o.EarlyStoppingPatience}; augmentation={o.Augmentation}; seed={o.Seed}");
 
+    private static readonly TrainingOptions FingerprintOptions = new() { Threads = 1 };
+
     /// <summary>SHA-256 over the training files (path relative to the dataset root, size, label), the recipe and the options that shape the result.</summary>
     private static string Fingerprint(IReadOnlyList<DatasetItem> items, ClassifierRecipe recipe, TrainingOptions o)
     {
         var text = new StringBuilder();
-        text.Append(recipe).Append('|').Append(Describe(o)).Append('\n');
+        // The recipe's own training options are left out: the options that shape the result are described next.
+        text.Append(recipe with { Training = FingerprintOptions }).Append('|').Append(Describe(o)).Append('\n');
         foreach (var item in items)
         {
             long size = new FileInfo(item.Path).Length;

@@ -17,4 +17,10 @@ public abstract record ClassifierRecipe
 
     /// <summary>How images become inputs: side, gray or RGB, and how non-square images are made square.</summary>
     public PreprocessOptions Preprocessing { get; init; } = new() { Size = 50 };
+
+    /// <summary>
+    /// How the recipe is trained (epochs, learning rate, seed, augmentation, validation share…): what
+    /// <see cref="Trainer"/>.<c>Fit</c> uses when it is given no other options.
+    /// </summary>
+    public Training.TrainingOptions Training { get; init; } = new();
 }

@@ -43,17 +43,19 @@ internal static partial class ModelArchive
         Data.OutputFile.Write(full, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
-            var stamp = new DateTimeOffset(stamped.CreatedUtc.ToUniversalTime());
-            Add(zip, ManifestName, ModelManifestJson.Write(stamped), stamp);
-            foreach (var n in names) Add(zip, n, entries[n], stamp);
+            Add(zip, ManifestName, ModelManifestJson.Write(stamped));
+            foreach (var n in names) Add(zip, n, entries[n]);
         });
         return stamped;
     }
 
-    private static void Add(ZipArchive zip, string name, byte[] bytes, DateTimeOffset stamp)
+    /// <summary>The time of every entry: the zip format's earliest, so the archive's bytes depend on its contents alone.</summary>
+    private static readonly DateTimeOffset EntryTime = new(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static void Add(ZipArchive zip, string name, byte[] bytes)
     {
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-        entry.LastWriteTime = stamp.Year < 1980 ? new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero) : stamp;
+        entry.LastWriteTime = EntryTime;
         using var s = entry.Open();
         s.Write(bytes);
     }

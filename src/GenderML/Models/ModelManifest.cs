@@ -4,7 +4,8 @@ namespace GenderML.Models;
 
 /// <summary>
 /// The <c>manifest.json</c> of a model <c>.zip</c>: what the model is, how its input is prepared, how it was
-/// trained and how well it did, and the list of the other entries with their sizes and SHA-256.
+/// trained and how well it did, and the list of the other entries with their sizes and SHA-256. It records no
+/// wall-clock time, so the same training run gives the same bytes.
 /// </summary>
 public sealed record ModelManifest
 {
@@ -37,9 +38,6 @@ public sealed record ModelManifest
 
     /// <summary>Version of the GenderML library that wrote the file.</summary>
     public string LibraryVersion { get; init; } = ModelArchive.LibraryVersion;
-
-    /// <summary>When the file was written, UTC.</summary>
-    public DateTime CreatedUtc { get; init; } = DateTime.UtcNow;
 
     /// <summary>The other entries of the archive, as written (filled in on save).</summary>
     public IReadOnlyList<ModelEntryInfo> Entries { get; init; } = [];

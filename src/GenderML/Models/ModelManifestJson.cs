@@ -23,7 +23,6 @@ internal static class ModelManifestJson
             w.WriteString("datasetFingerprint", m.DatasetFingerprint);
             w.WritePropertyName("metrics"); m.Metrics.WriteTo(w);
             w.WriteString("libraryVersion", m.LibraryVersion);
-            w.WriteString("createdUtc", m.CreatedUtc.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             w.WriteStartArray("entries");
             foreach (var e in m.Entries)
             {
@@ -89,9 +88,7 @@ internal static class ModelManifestJson
             var architecture = Get("architecture");
             if (architecture.ValueKind is not (JsonValueKind.String or JsonValueKind.Object))
                 throw fail("manifest.json \"architecture\" should be a string or an object");
-            string created = Get("createdUtc", JsonValueKind.String).GetString()!;
-            if (!DateTime.TryParse(created, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var createdUtc))
-                throw fail($"manifest.json \"createdUtc\" is not a date: \"{created}\"");
+            // Files written before models became deterministic also hold "createdUtc", which is ignored.
             var entries = new List<ModelEntryInfo>();
             foreach (var e in Get("entries", JsonValueKind.Array).EnumerateArray())
             {
@@ -113,7 +110,6 @@ internal static class ModelManifestJson
                 DatasetFingerprint = Get("datasetFingerprint", JsonValueKind.String).GetString()!,
                 Metrics = Get("metrics", JsonValueKind.Object).Clone(),
                 LibraryVersion = Get("libraryVersion", JsonValueKind.String).GetString()!,
-                CreatedUtc = DateTime.SpecifyKind(createdUtc, DateTimeKind.Utc),
                 Entries = entries,
             };
         }

@@ -55,7 +55,7 @@ internal static class NetworkTrainer
         {
             var c = Checkpoint.Load(resumeFrom);
             if (c.Fingerprint != fingerprint)
-                throw new InvalidDataException($"{resumeFrom}: the checkpoint belongs to other data or settings; delete it or train without --resume");
+                throw new InvalidDataException($"{resumeFrom}: the checkpoint belongs to other data or settings; delete it or train with Resume off");
             Restore(state, c.Weights, resumeFrom);
             optimizer.ImportState(c.Optimizer);
             best = c.Best;
@@ -75,7 +75,8 @@ internal static class NetworkTrainer
         for (int epoch = startEpoch; epoch < o.Epochs && !(o.EarlyStoppingPatience > 0 && stale >= o.EarlyStoppingPatience); epoch++)
         {
             network.SetTraining(true);
-            for (int d = 0; d < dropouts.Count; d++) dropouts[d].Reseed(HashCode.Combine(o.Seed, epoch, d));
+            // The masks' seeds depend on (seed, epoch, layer) alone; HashCode.Combine would differ from process to process.
+            for (int d = 0; d < dropouts.Count; d++) dropouts[d].Reseed((int)new SampleRandom(o.Seed, epoch, d).Next());
             int[] order = Permutation(train.Count, o.Seed, epoch);
             double lossSum = 0;
             int correct = 0;

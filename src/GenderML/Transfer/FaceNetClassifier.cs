@@ -157,7 +157,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
         for (int i = 0; i < embedded.Length; i++)
             if (embedded[i].ResNet is null && embedded[i].AgeGender is null)
                 throw new NoFaceException(i, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"image {i} ({images[i].Width}×{images[i].Height}): no face found; this {Info.Kind} model takes full photos (trained with --detect-faces) and has nothing to classify here; FacePhotoClassifier (predict --detect-faces) reports such photos with an empty face list"));
+                    $"image {i} ({images[i].Width}×{images[i].Height}): no face found; this {Info.Kind} model takes full photos (trained with DetectFaces) and has nothing to classify here; FacePhotoClassifier reports such photos with an empty face list"));
         return embedded;
     }
 

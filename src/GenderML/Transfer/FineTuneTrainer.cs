@@ -22,9 +22,9 @@ internal static class FineTuneTrainer
     {
         var ft = recipe.FineTune!;
         ft.Validate();
-        if (recipe.Backbone != TransferBackbone.FaceResNet) throw new ArgumentException("fine-tuning is for the face ResNet backbone (--model transfer)");
-        if (recipe.Head != TransferHead.Logistic) throw new ArgumentException("fine-tuning trains its own logistic head; leave --head at logreg");
-        if (recipe.DetectFaces) throw new ArgumentException("fine-tuning does not take --detect-faces yet; crop the faces first or train without --fine-tune");
+        if (recipe.Backbone != TransferBackbone.FaceResNet) throw new ArgumentException("fine-tuning (FineTune) is for the face ResNet backbone (Backbone = FaceResNet)");
+        if (recipe.Head != TransferHead.Logistic) throw new ArgumentException("fine-tuning (FineTune) trains its own logistic head; leave Head at Logistic");
+        if (recipe.DetectFaces) throw new ArgumentException("fine-tuning (FineTune) does not take DetectFaces yet; crop the faces first or leave FineTune null");
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;
         var framing = recipe.Framing(folder, o.Threads);

@@ -69,13 +69,13 @@ public sealed class DataCommandTests : IDisposable
     }
 
     [Fact]
-    public void Inspect_MissingFolder_Exits2_UnknownOption_Exits1()
+    public void Inspect_MissingFolder_UnknownOption_UnknownSubcommand_Exit2()
     {
         Assert.Equal(2, Run("data", "inspect", Path.Combine(_root, "nope")).Code);
         Directory.CreateDirectory(_root);
         Assert.Equal(2, Run("data", "inspect", _root).Code);
-        Assert.Equal(1, Run("data", "inspect", _root, "--jsno").Code);
-        Assert.Equal(1, Run("data", "frobnicate").Code);
+        Assert.Equal(2, Run("data", "inspect", _root, "--jsno").Code);
+        Assert.Equal(2, Run("data", "frobnicate").Code);
     }
 
     [Fact]

@@ -146,7 +146,7 @@ public sealed class ModelCommandTests : IDisposable
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--no-frame-faces", "--frame-margin", "0.1")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--no-frame-faces")]
     [InlineData("train", "--model", "cnn2", "--out", "x.zip", "--frame-faces", "--frame-margin", "2")]
-    public void UsageErrors_Exit1(params string[] args)
+    public void UsageErrors_Exit2(params string[] args)
     {
         var (code, _, _) = Run([.. args, "--data", _faces.Root]);
         Assert.Equal(CliApp.UsageError, code);

@@ -22,7 +22,7 @@ public sealed class FineTuneCliTests : IDisposable
     public void BadFineTuneOptions_AreUsageErrors(string name, params string[] args)
     {
         var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, name + ".zip"), .. args]);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("fine-tune", err, StringComparison.Ordinal);
     }
 
@@ -34,7 +34,7 @@ public sealed class FineTuneCliTests : IDisposable
     public void BadTransferReadoutOptions_AreUsageErrors(string name, string named, params string[] args)
     {
         var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, name + ".zip"), .. args]);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains(named, err, StringComparison.Ordinal);
     }
 
@@ -44,7 +44,7 @@ public sealed class FineTuneCliTests : IDisposable
     public void CanonicalDetectorSize_OutsideMultiplesOf32_IsAUsageError(string size)
     {
         var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, "d" + size + ".zip"), "--model", "transfer", "--canonical-detector", size]);
-        Assert.Equal(1, code);
+        Assert.Equal(2, code);
         Assert.Contains("--canonical-detector", err, StringComparison.Ordinal);
     }
 

@@ -47,7 +47,7 @@ public sealed class TransferTests : IDisposable
         var pretrained = PretrainedGenderClassifier.Load(FaceApiFixture.ModelsFolder, threads: 1);
         string path = Path.Combine(Path.GetTempPath(), $"pretrained-{Guid.NewGuid():N}.zip");
         var e = Assert.Throws<NotSupportedException>(() => pretrained.Save(path));
-        Assert.Contains("--model pretrained", e.Message);
+        Assert.Contains("PretrainedGenderClassifier.Load", e.Message);
         Assert.False(File.Exists(path));
     }
 
