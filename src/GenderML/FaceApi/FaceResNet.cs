@@ -51,11 +51,8 @@ internal sealed class FaceResNet
         ArgumentNullException.ThrowIfNull(w);
         int end = through is null ? Blocks.Count : IndexOf(through) + 1;
         var random = new Random(0);
-        var stem = new Conv2d(3, 32, 7, random, stride: 2, padding: ConvPadding.Valid);
-        w.ConvFilterOihw("conv32_down/conv/filters", 7, 7, 3, 32).CopyTo(stem.Weight.Value.Data, 0);
-        w.Vector("conv32_down/conv/bias", 32).CopyTo(stem.Bias!.Value.Data, 0);
-        FaceResidualBlock.FoldScale(stem.Weight.Value.Data, stem.Bias.Value.Data,
-            w.Vector("conv32_down/scale/weights", 32), w.Vector("conv32_down/scale/biases", 32));
+        var stem = TfjsLayers.Conv(w, "conv32_down/conv/filters", "conv32_down/conv/bias", 7, 3, 32, 2, ConvPadding.Valid);
+        TfjsLayers.FoldScale(stem, w.Vector("conv32_down/scale/weights", 32), w.Vector("conv32_down/scale/biases", 32));
         var layers = new List<Layer> { stem, new ReLU(), new MaxPool2d(3, 2, ConvPadding.Valid) };
         var taps = new List<string?> { null, StemTap, PoolTap };
         for (int i = 0; i < end; i++)
@@ -66,12 +63,7 @@ internal sealed class FaceResNet
             layers.Add(block);
             taps.Add(name);
         }
-        var net = new Sequential([.. layers]);
-        net.SetTraining(false);
-        foreach (var p in net.Parameters()) p.Trainable = false;
-        net.InputGradientNeeded = false;
-        if (compute is not null) net.SetCompute(compute);
-        return new FaceResNet(net, [.. taps]);
+        return new FaceResNet(TfjsLayers.Frozen(new Sequential([.. layers]), compute), [.. taps]);
     }
 
     /// <summary>

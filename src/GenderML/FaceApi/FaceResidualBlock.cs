@@ -71,18 +71,7 @@ internal sealed class FaceResidualBlock : Layer
             shift.CopyTo(affine.Shift.Value.Data, 0);
             return;
         }
-        FoldScale(weight, bias, scale, shift);
-    }
-
-    /// <summary><c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c>: a conv followed by a channel affine as one conv.</summary>
-    internal static void FoldScale(Span<float> weight, Span<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
-    {
-        int per = weight.Length / bias.Length;
-        for (int o = 0; o < bias.Length; o++)
-        {
-            for (int i = 0; i < per; i++) weight[o * per + i] *= scale[o];
-            bias[o] = bias[o] * scale[o] + shift[o];
-        }
+        TfjsLayers.FoldScale(weight, bias, scale, shift);
     }
 
     public override Tensor Forward(Tensor input)

@@ -44,6 +44,21 @@ internal static class TfjsLayers
         return dense;
     }
 
+    /// <summary><c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c>: a conv followed by a channel affine as one conv.</summary>
+    public static void FoldScale(Conv2d conv, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+        => FoldScale(conv.Weight.Value.Data, conv.Bias!.Value.Data, scale, shift);
+
+    /// <summary><c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c> on raw OIHW weights and bias.</summary>
+    public static void FoldScale(Span<float> weight, Span<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+    {
+        int per = weight.Length / bias.Length;
+        for (int o = 0; o < bias.Length; o++)
+        {
+            for (int i = 0; i < per; i++) weight[o * per + i] *= scale[o];
+            bias[o] = bias[o] * scale[o] + shift[o];
+        }
+    }
+
     /// <summary>Puts a pretrained network in evaluation mode with every parameter frozen and the given threads.</summary>
     public static T Frozen<T>(T layer, ComputeOptions? compute) where T : Layer
     {
