@@ -15,7 +15,8 @@ internal static class SpeedBench
     {
         foreach (int t in threadCounts)
         {
-            var options = new FaceModelOptions(models) { Compute = new ComputeOptions { Threads = t }, BatchSize = batch };
+            var compute = new ComputeOptions { Threads = t };
+            var options = new FaceModelOptions(models) { Compute = compute, BatchSize = batch };
             var resnet = FaceRecognitionNet.Load(options);
             Time("faceresnet-150", t, batch, runs, Images(batch, 150), faces => resnet.ComputeDescriptors(faces));
             var ageGender = AgeGenderNet.Load(options);

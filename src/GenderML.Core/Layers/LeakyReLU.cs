@@ -6,7 +6,8 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : Activation
     /// <summary>The slope for negative inputs.</summary>
     public float NegativeSlope { get; } = negativeSlope;
 
-    private protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => Ops.Elementwise.LeakyRelu(x, NegativeSlope, y);
+    private protected override void Apply(ReadOnlySpan<float> x, Span<float> y)
+        => Ops.Elementwise.LeakyRelu(x, NegativeSlope, y);
 
     private protected override void Derive(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {

@@ -32,7 +32,10 @@ public sealed class Residual : Layer
         var main = _main.Forward(input);
         var shortcut = _shortcut is null ? input : _shortcut.Forward(input);
         if (!main.Shape.SequenceEqual(shortcut.Shape))
-            throw new ArgumentException($"{(Name.Length > 0 ? Name : "Residual")}: the main branch gives {main}, the shortcut {shortcut}", nameof(input));
+        {
+            string name = Name.Length > 0 ? Name : "Residual";
+            throw new ArgumentException($"{name}: main branch gives {main}, shortcut {shortcut}", nameof(input));
+        }
         var output = TensorBuffers.EnsureLike(ref _output, main);
         TensorPrimitives.Add(main.Data, shortcut.Data, output.Data);
         return output;

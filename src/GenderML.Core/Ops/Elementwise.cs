@@ -56,7 +56,8 @@ internal static class Elementwise
             for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 var v = Vector512.LoadUnsafe(ref rx, (nuint)i);
-                Vector512.StoreUnsafe(Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, v * vs), ref ry, (nuint)i);
+                var positive = Vector512.GreaterThan(v, Vector512<float>.Zero);
+                Vector512.StoreUnsafe(Vector512.ConditionalSelect(positive, v, v * vs), ref ry, (nuint)i);
             }
         }
         for (; i < x.Length; i++)

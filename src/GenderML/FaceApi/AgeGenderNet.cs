@@ -28,7 +28,8 @@ public sealed class AgeGenderNet
     {
         _options = options;
         _backbone = new TinyXception(w, options.Compute);
-        _age = TfjsLayers.Frozen(TfjsLayers.Dense(w, "fc/age/weights", "fc/age/bias", FeatureLength, 1), options.Compute);
+        _age = TfjsLayers.Frozen(TfjsLayers.Dense(w, "fc/age/weights", "fc/age/bias", FeatureLength, 1),
+            options.Compute);
         _gender = TfjsLayers.Frozen(TfjsLayers.Dense(w, "fc/gender/weights", "fc/gender/bias", FeatureLength, 2),
             options.Compute);
     }
@@ -73,7 +74,7 @@ public sealed class AgeGenderNet
         lock (_gate)
             _options.ForEachBatch(faces, (batch, start) =>
             {
-                Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
+                var x = FaceInput.ToBatch(batch, InputSize, true, InputNormalization.FaceMeans, _options.Threads);
                 tap?.Invoke("normalized", x);
                 Tensor pooled = _mean.Forward(_backbone.Forward(x, tap));
                 float[] age = _age.Forward(pooled).Data, logits = _gender.Forward(pooled).Data;

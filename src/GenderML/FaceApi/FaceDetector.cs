@@ -22,7 +22,8 @@ public sealed class FaceDetector
         _models = models;
         _options = options;
         if (options.Kind == FaceDetectorKind.Tiny)
-            _tiny = new TinyFaceDetectorNet(TfjsWeights.Load(models.ModelsFolder, "tiny_face_detector_model"), models.Compute);
+            _tiny = new TinyFaceDetectorNet(TfjsWeights.Load(models.ModelsFolder, "tiny_face_detector_model"),
+                models.Compute);
         else
             _ssd = new SsdMobilenetV1(TfjsWeights.Load(models.ModelsFolder, "ssd_mobilenetv1_model"), models.Compute);
     }

@@ -79,7 +79,7 @@ public sealed class FaceRecognitionNet
             _options.ForEachBatch(faces, (batch, start) =>
             {
                 for (int n = 0; n < batch.Count; n++) result[start + n] = new float[StageMeansLength];
-                Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
+                var x = FaceInput.ToBatch(batch, InputSize, true, InputNormalization.FaceMeans, _options.Threads);
                 var final = _resnet.Forward(x, (name, t) =>
                 {
                     foreach (var (tap, offset, channels) in StageTaps)
@@ -111,7 +111,7 @@ public sealed class FaceRecognitionNet
         lock (_gate)
             _options.ForEachBatch(faces, (batch, start) =>
             {
-                Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
+                var x = FaceInput.ToBatch(batch, InputSize, true, InputNormalization.FaceMeans, _options.Threads);
                 tap?.Invoke("normalized", x);
                 float[] d = _fc.Forward(_mean.Forward(_resnet.Forward(x, tap))).Data;
                 for (int n = 0; n < batch.Count; n++)

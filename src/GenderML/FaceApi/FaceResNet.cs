@@ -8,7 +8,8 @@ namespace GenderML.FaceApi;
 /// a stem (7×7/2 'valid' conv, ReLU, 3×3/2 'valid' max pool; 150×150×3 → 36×36×32) and 16
 /// <see cref="FaceResidualBlock"/>s to 2×2×256. An instance holds a contiguous run of it: the frozen network from the
 /// stem through any block (<see cref="Frozen"/>, dlib's scale layers folded into the convs, as face-api runs it), or
-/// the trainable tail from a block to the end followed by the spatial mean (<see cref="Trainable"/>, scale layers kept).
+/// the trainable tail from a block to the end followed by the spatial mean (<see cref="Trainable"/>, scale layers
+/// kept).
 /// </summary>
 /// <remarks>
 /// The layers are a Core <see cref="Sequential"/>: forward and backward, parameters, thread count, buffers owned by the
@@ -16,11 +17,12 @@ namespace GenderML.FaceApi;
 /// </remarks>
 internal sealed class FaceResNet
 {
-    /// <summary>The residual blocks in order: face-api's name, input and output channels, whether it halves the map.</summary>
+    /// <summary>The residual blocks in order: face-api's name, in and out channels, whether it downsamples.</summary>
     public static readonly IReadOnlyList<(string Name, int In, int Out, bool Down)> Blocks =
     [
         ("conv32_1", 32, 32, false), ("conv32_2", 32, 32, false), ("conv32_3", 32, 32, false),
-        ("conv64_down", 32, 64, true), ("conv64_1", 64, 64, false), ("conv64_2", 64, 64, false), ("conv64_3", 64, 64, false),
+        ("conv64_down", 32, 64, true), ("conv64_1", 64, 64, false), ("conv64_2", 64, 64, false),
+        ("conv64_3", 64, 64, false),
         ("conv128_down", 64, 128, true), ("conv128_1", 128, 128, false), ("conv128_2", 128, 128, false),
         ("conv256_down", 128, 256, true), ("conv256_1", 256, 256, false), ("conv256_2", 256, 256, false),
         ("conv256_down_out", 256, 256, true),
@@ -51,8 +53,9 @@ internal sealed class FaceResNet
         ArgumentNullException.ThrowIfNull(w);
         int end = through is null ? Blocks.Count : IndexOf(through) + 1;
         var random = new Random(0);
-        var stem = TfjsLayers.Conv(w, "conv32_down/conv/filters", "conv32_down/conv/bias", 7, 3, 32, 2, ConvPadding.Valid);
-        TfjsLayers.FoldScale(stem, w.Vector("conv32_down/scale/weights", 32), w.Vector("conv32_down/scale/biases", 32));
+        const string s = "conv32_down/";
+        var stem = TfjsLayers.Conv(w, s + "conv/filters", s + "conv/bias", 7, 3, 32, 2, ConvPadding.Valid);
+        TfjsLayers.FoldScale(stem, w.Vector(s + "scale/weights", 32), w.Vector(s + "scale/biases", 32));
         var layers = new List<Layer> { stem, new ReLU(), new MaxPool2d(3, 2, ConvPadding.Valid) };
         var taps = new List<string?> { null, StemTap, PoolTap };
         for (int i = 0; i < end; i++)
@@ -90,7 +93,8 @@ internal sealed class FaceResNet
         return new FaceResNet(new Sequential([.. layers]), [.. taps]);
     }
 
-    /// <summary>Runs the held steps; <paramref name="tap"/> sees the stem, the pool and each block (golden names).</summary>
+    /// <summary>Runs the held steps; <paramref name="tap"/> sees the stem, the pool and each block (golden names).
+    /// </summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
     {
         if (tap is null) return Layers.Forward(x);

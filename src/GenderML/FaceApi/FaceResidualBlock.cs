@@ -21,7 +21,8 @@ internal sealed class FaceResidualBlock : Layer
     private Tensor? _output, _gradBranch, _gradPooled, _gradInput;
     private int _branchHeight, _branchWidth;
 
-    /// <summary>Creates the block with random weights; <paramref name="foldedScale"/> leaves out the scale layers.</summary>
+    /// <summary>Creates the block with random weights; <paramref name="foldedScale"/> leaves out the scale layers.
+    /// </summary>
     public FaceResidualBlock(int inChannels, int outChannels, bool down, Random random, bool foldedScale = false)
     {
         ArgumentNullException.ThrowIfNull(random);
@@ -45,7 +46,7 @@ internal sealed class FaceResidualBlock : Layer
 
     public bool Down { get; }
 
-    /// <summary>Whether dlib's scale layers are folded into the convs (no <c>scale1</c>/<c>scale2</c> children).</summary>
+    /// <summary>Whether dlib's scale layers are folded into the convs (no <c>scale1</c>, <c>scale2</c>).</summary>
     public bool FoldedScale => _affine1 is null;
 
     /// <summary>

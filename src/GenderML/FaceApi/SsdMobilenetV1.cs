@@ -24,7 +24,8 @@ internal sealed class SsdMobilenetV1
     {
         const string m = "MobilenetV1/Conv2d_";
         _backbone = new Sequential(
-            TfjsLayers.Conv(w, m + "0_pointwise/weights", m + "0_pointwise/convolution_bn_offset", 3, 3, 32, 2, ConvPadding.Same),
+            TfjsLayers.Conv(w, m + "0_pointwise/weights", m + "0_pointwise/convolution_bn_offset", 3, 3, 32, 2,
+                ConvPadding.Same),
             new ReLU6());
         for (int i = 1; i <= 13; i++)
         {
@@ -54,7 +55,8 @@ internal sealed class SsdMobilenetV1
         {
             int c = headChannels[i], a = i == 0 ? 3 : 6;
             string p = $"Prediction/BoxPredictor_{i}/";
-            _heads[i] = (Head(w, p + "BoxEncodingPredictor/", c, 4 * a, compute), Head(w, p + "ClassPredictor/", c, 3 * a, compute), a);
+            _heads[i] = (Head(w, p + "BoxEncodingPredictor/", c, 4 * a, compute),
+                Head(w, p + "ClassPredictor/", c, 3 * a, compute), a);
         }
 
         TfjsLayers.Frozen(_backbone, compute);
@@ -126,9 +128,10 @@ internal sealed class SsdMobilenetV1
     }
 
     private static Conv2d Head(WeightMap w, string p, int cin, int cout, ComputeOptions? compute)
-        => TfjsLayers.Frozen(TfjsLayers.Conv(w, p + "weights", p + "biases", 1, cin, cout, 1, ConvPadding.Same), compute);
+        => TfjsLayers.Frozen(TfjsLayers.Conv(w, p + "weights", p + "biases", 1, cin, cout, 1, ConvPadding.Same),
+            compute);
 
-    /// <summary>Inference batch norm <c>β + (x − μ)·γ/√(σ² + ε)</c> folded into the (bias-free) depthwise conv.</summary>
+    /// <summary>Inference batch norm <c>β + (x − μ)·γ/√(σ² + ε)</c> folded into the bias-free depthwise conv.</summary>
     private static void FoldBatchNorm(Conv2d conv, WeightMap w, string p, int c)
     {
         float[] gamma = w.Vector(p + "gamma", c), beta = w.Vector(p + "beta", c);

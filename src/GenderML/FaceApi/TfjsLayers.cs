@@ -3,7 +3,8 @@ using GenderML.Core.Layers;
 
 namespace GenderML.FaceApi;
 
-/// <summary>Core layers filled with face-api's tensors (converted from TensorFlow's layouts by <see cref="WeightMap"/>).</summary>
+/// <summary>Core layers filled with face-api's tensors (TensorFlow's layouts converted by <see cref="WeightMap"/>).
+/// </summary>
 internal static class TfjsLayers
 {
     /// <summary>Weights of layers that are overwritten at once: the draw does not matter.</summary>
@@ -32,7 +33,8 @@ internal static class TfjsLayers
         return conv;
     }
 
-    /// <summary>A dense layer from TensorFlow's <c>weights [in, out]</c> (transposed to Core's out×in) and <c>bias [out]</c>.</summary>
+    /// <summary>A dense layer from TensorFlow's <c>weights [in, out]</c> (transposed to out×in) and <c>bias [out]</c>.
+    /// </summary>
     public static Dense Dense(WeightMap w, string weights, string? bias, int inFeatures, int outFeatures)
     {
         var dense = new Dense(inFeatures, outFeatures, Unused, bias is not null);
@@ -44,12 +46,15 @@ internal static class TfjsLayers
         return dense;
     }
 
-    /// <summary><c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c>: a conv followed by a channel affine as one conv.</summary>
+    /// <summary>
+    /// <c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c>: a conv then a channel affine as one conv.
+    /// </summary>
     public static void FoldScale(Conv2d conv, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
         => FoldScale(conv.Weight.Value.Data, conv.Bias!.Value.Data, scale, shift);
 
-    /// <summary><c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c> on raw OIHW weights and bias.</summary>
-    public static void FoldScale(Span<float> weight, Span<float> bias, ReadOnlySpan<float> scale, ReadOnlySpan<float> shift)
+    /// <summary><c>W[o] ← W[o]·scale[o]</c>, <c>b[o] ← b[o]·scale[o] + shift[o]</c> on OIHW weights.</summary>
+    public static void FoldScale(Span<float> weight, Span<float> bias, ReadOnlySpan<float> scale,
+        ReadOnlySpan<float> shift)
     {
         int per = weight.Length / bias.Length;
         for (int o = 0; o < bias.Length; o++)
@@ -59,7 +64,7 @@ internal static class TfjsLayers
         }
     }
 
-    /// <summary>Puts a pretrained network in evaluation mode with every parameter frozen and the given threads.</summary>
+    /// <summary>Puts a pretrained network in evaluation mode, every parameter frozen, on the given threads.</summary>
     public static T Frozen<T>(T layer, ComputeOptions? compute) where T : Layer
     {
         layer.SetTraining(false);

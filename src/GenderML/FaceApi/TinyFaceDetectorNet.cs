@@ -31,11 +31,13 @@ internal sealed class TinyFaceDetectorNet
         };
         for (int i = 1; i <= 5; i++)
         {
-            steps.Add((TfjsLayers.Separable(w, $"conv{i}", Channels[i - 1], Channels[i], ConvPadding.Symmetric(1)), null));
+            var separable = TfjsLayers.Separable(w, $"conv{i}", Channels[i - 1], Channels[i], ConvPadding.Symmetric(1));
+            steps.Add((separable, null));
             steps.Add((new LeakyReLU(LeakySlope), $"conv{i}"));
             steps.Add((new MaxPool2d(2, i == 5 ? 1 : 2, ConvPadding.Same), null));
         }
-        steps.Add((TfjsLayers.Conv(w, "conv8/filters", "conv8/bias", 1, 512, 25, 1, ConvPadding.Valid), "conv8 (raw output)"));
+        var conv8 = TfjsLayers.Conv(w, "conv8/filters", "conv8/bias", 1, 512, 25, 1, ConvPadding.Valid);
+        steps.Add((conv8, "conv8 (raw output)"));
         _layers = TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute);
         _taps = [.. steps.Select(s => s.Tap)];
     }

@@ -15,12 +15,13 @@ internal sealed class TinyXception
 
     public TinyXception(WeightMap w, ComputeOptions? compute)
     {
+        const string In = "entry_flow/conv_in/", E = "entry_flow/reduction_block_";
         var steps = new (Layer Layer, string? Tap)[]
         {
-            (TfjsLayers.Conv(w, "entry_flow/conv_in/filters", "entry_flow/conv_in/bias", 3, 3, 32, 2, ConvPadding.Same), null),
+            (TfjsLayers.Conv(w, In + "filters", In + "bias", 3, 3, 32, 2, ConvPadding.Same), null),
             (new ReLU(), "entry_flow/conv_in+relu"),
-            (Reduction(w, "entry_flow/reduction_block_0", 32, 64, activateInput: false), "entry_flow/reduction_block_0"),
-            (Reduction(w, "entry_flow/reduction_block_1", 64, 128, activateInput: true), "entry_flow/reduction_block_1"),
+            (Reduction(w, E + "0", 32, 64, activateInput: false), E + "0"),
+            (Reduction(w, E + "1", 64, 128, activateInput: true), E + "1"),
             (Main(w, "middle_flow/main_block_0", 128), "middle_flow/main_block_0"),
             (Main(w, "middle_flow/main_block_1", 128), "middle_flow/main_block_1"),
             (Reduction(w, "exit_flow/reduction_block", 128, 256, activateInput: true), "exit_flow/reduction_block"),

@@ -6,9 +6,10 @@ namespace GenderML.Transfer;
 
 /// <summary>
 /// The trainable part of a fine-tuned face ResNet: on the frozen prefix's N×128×8×8 output, the face ResNet's blocks
-/// from <see cref="TrainableFrom"/> on (<see cref="FaceResNet.Trainable"/>: <c>conv256_down</c> → 4×4 … <c>conv256_down_out</c>
-/// → 2×2, then the spatial mean, N×256), then a logistic head <c>z = w·pooled + b</c>, P(male) = σ(z). With
-/// <see cref="FlipTest"/>, a prediction is σ of the mean logit of the image and its mirror.
+/// from <see cref="TrainableFrom"/> on (<see cref="FaceResNet.Trainable"/>: <c>conv256_down</c> → 4×4 …
+/// <c>conv256_down_out</c> → 2×2, then the spatial mean, N×256), then a logistic head
+/// <c>z = w·pooled + b</c>, P(male) = σ(z). With <see cref="FlipTest"/>, a prediction is σ of the mean logit of the
+/// image and its mirror.
 /// </summary>
 internal sealed class FineTuneNetwork
 {

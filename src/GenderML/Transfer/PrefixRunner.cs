@@ -55,7 +55,8 @@ internal sealed class PrefixRunner
 
     private void Prefixes(IReadOnlyList<Image> batch, int start, Half[][] result)
     {
-        var x = FaceInput.ToBatch(batch, FaceRecognitionNet.InputSize, centred: true, InputNormalization.FaceMeans, _threads);
+        const int Side = FaceRecognitionNet.InputSize;
+        var x = FaceInput.ToBatch(batch, Side, centred: true, InputNormalization.FaceMeans, _threads);
         var y = _resnet.Forward(x);
         if (y.Dim(1) != FineTuneNetwork.PrefixChannels || y.Dim(2) != FineTuneNetwork.PrefixSide
             || y.Dim(3) != FineTuneNetwork.PrefixSide)

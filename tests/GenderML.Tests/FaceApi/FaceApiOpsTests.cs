@@ -6,8 +6,8 @@ using GenderML.Imaging;
 namespace GenderML.Tests.FaceApi;
 
 /// <summary>
-/// The face-api conventions the ports depend on, checked on tiny hand-made inputs (faceapi-models.md §3, §9); TensorFlow's
-/// padding for convolutions and pools is tested with Core's layers (LayerBehaviourTests).
+/// The face-api conventions the ports depend on, checked on tiny hand-made inputs (faceapi-models.md §3, §9);
+/// TensorFlow's padding for convolutions and pools is tested with Core's layers (LayerBehaviourTests).
 /// </summary>
 public sealed class FaceApiOpsTests
 {
@@ -73,7 +73,8 @@ public sealed class FaceApiOpsTests
         for (int i = 0; i < plain.Length; i++)
         {
             float expected = i < 20 ? plain[i] * 2f + 1f : plain[i] * -0.5f + 3f;
-            Assert.True(Math.Abs(expected - got[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected)), $"{i}: {got[i]} vs {expected}");
+            float tolerance = 1e-5f * Math.Max(1, Math.Abs(expected));
+            Assert.True(Math.Abs(expected - got[i]) <= tolerance, $"{i}: {got[i]} vs {expected}");
         }
     }
 
