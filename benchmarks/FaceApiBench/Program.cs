@@ -1,5 +1,5 @@
 // Face-api port benchmarks (see docs/BENCHMARKS.md).
-//   speed    [--threads 1,2] [--batch 32] [--runs 7] [--models DIR]   face-ResNet descriptors per second
+//   speed    [--threads 1,2] [--batch 32] [--runs 7] [--models DIR]   face ResNet, age/gender, tiny detector: images/s
 //   layers   [--threads 1,2]                                          Convolution.Forward on the face ResNet's conv shapes
 //   accuracy --data DIR [--limit N] [--threads T] [--models DIR]       the ready age/gender net on DIR/{female,male}
 // Each prints one JSON line per measurement.

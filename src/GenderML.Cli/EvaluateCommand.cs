@@ -55,7 +55,7 @@ internal static class EvaluateCommand
         bool mirror = pretrained && margin is not null && !r.GetValue(NoMirror);
         if (detect && !pretrained) throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
 
-        foreach (string? o in new[] { reportPath, predictionsPath }) Data.OutputFile.Check(o, modelPath, data, cache);
+        foreach (string? o in new[] { reportPath, predictionsPath }) GenderML.Data.OutputFile.Check(o, modelPath, data, cache);
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
         // What the evaluations remark on goes to standard error and into the report's notes.
@@ -81,7 +81,7 @@ internal static class EvaluateCommand
             EvaluationMarkdown.Write(report, reportPath, $"{classifier.Info.Kind} on {data}" + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $" (reframed ×{reframe})") : ""),
                 classifier.Info.Curves, framing, notes);
         }
-        if (predictionsPath is not null) Data.OutputFile.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
+        if (predictionsPath is not null) GenderML.Data.OutputFile.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
         if (json)
         {
             Console.WriteLine(EvaluationJson.ToJson(report));

@@ -51,7 +51,7 @@ internal static class TuneCommand
             throw new UsageException($"--grid: {e.Message}");
         }
 
-        Data.OutputFile.Check(output, data, options.CacheFolder);
+        GenderML.Data.OutputFile.Check(output, data, options.CacheFolder);
         var train = DatasetArgs.TrainPart(DatasetArgs.Load(data));
         var progress = quiet || json ? null : new SynchronousProgress<TuningResult>(r => Console.WriteLine(Line(r)));
         if (!quiet) Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

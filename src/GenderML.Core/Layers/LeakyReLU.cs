@@ -7,9 +7,7 @@ public sealed class LeakyReLU(float negativeSlope = 0.01f) : Activation
     public float NegativeSlope { get; } = negativeSlope;
 
     private protected override void Apply(ReadOnlySpan<float> x, Span<float> y)
-    {
-        for (int i = 0; i < x.Length; i++) y[i] = x[i] > 0f ? x[i] : NegativeSlope * x[i];
-    }
+        => Ops.Elementwise.LeakyRelu(x, NegativeSlope, y);
 
     private protected override void Derive(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {

@@ -43,4 +43,45 @@ internal static class Elementwise
         }
         for (; i < y.Length; i++) Unsafe.Add(ref ry, i) = MathF.Max(Unsafe.Add(ref ry, i) + b, 0f);
     }
+
+    /// <summary><c>y[i] = x[i] &gt; 0 ? x[i] : slope · x[i]</c>.</summary>
+    public static void LeakyRelu(ReadOnlySpan<float> x, float slope, Span<float> y)
+    {
+        int i = 0;
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var vs = Vector512.Create(slope);
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref rx, (nuint)i);
+                var positive = Vector512.GreaterThan(v, Vector512<float>.Zero);
+                Vector512.StoreUnsafe(Vector512.ConditionalSelect(positive, v, v * vs), ref ry, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++)
+        {
+            float v = Unsafe.Add(ref rx, i);
+            Unsafe.Add(ref ry, i) = v > 0f ? v : slope * v;
+        }
+    }
+
+    /// <summary><c>y[i] = min(max(x[i], 0), 6)</c>.</summary>
+    public static void Relu6(ReadOnlySpan<float> x, Span<float> y)
+    {
+        int i = 0;
+        ref float rx = ref MemoryMarshal.GetReference(x);
+        ref float ry = ref MemoryMarshal.GetReference(y);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var six = Vector512.Create(6f);
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref rx, (nuint)i);
+                Vector512.StoreUnsafe(Vector512.Min(Vector512.Max(v, Vector512<float>.Zero), six), ref ry, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++) Unsafe.Add(ref ry, i) = MathF.Min(MathF.Max(Unsafe.Add(ref rx, i), 0f), 6f);
+    }
 }

@@ -30,14 +30,16 @@ internal readonly record struct PoolGeometry(int Planes, int InHeight, int InWid
 /// <summary>Max and average pooling loops, forward and backward side by side.</summary>
 internal static class Pooling
 {
-    /// <summary>Writes each window's maximum, for planes [start, end).</summary>
+    /// <summary>Writes each window's maximum, for planes [start, end): the 2×2 kernel or the separable one.</summary>
     public static void MaxForward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
     {
-        if (g.IsPlain2x2)
-        {
-            MaxPool2x2.Forward(input, output, g.InHeight, g.InWidth, start, end);
-            return;
-        }
+        if (g.IsPlain2x2) MaxPool2x2.Forward(input, output, g.InHeight, g.InWidth, start, end);
+        else MaxPoolRows.Forward(g, input, output, start, end);
+    }
+
+    /// <summary>Writes each window's maximum, for planes [start, end), window by window (the naive twin).</summary>
+    public static void MaxForwardReference(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
+    {
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
         for (int p = start; p < end; p++)
         {

@@ -1,4 +1,5 @@
 using GenderML.Core;
+using GenderML.Core.Layers;
 using GenderML.Imaging;
 
 namespace GenderML.FaceApi;
@@ -6,7 +7,8 @@ namespace GenderML.FaceApi;
 /// <summary>
 /// face-api's age/gender net (<c>age_gender_model</c>): TinyXception on a 112×112 centred-padded RGB
 /// crop, a 7×7 average pool to 512 features, then <c>age = f·W_age + b_age</c> and
-/// <c>[p_male, p_female] = softmax(f·W_gender + b_gender)</c>. Inference only.
+/// <c>[p_male, p_female] = softmax(f·W_gender + b_gender)</c>. Inference only; calls are thread-safe and run one
+/// batch at a time.
 /// </summary>
 public sealed class AgeGenderNet
 {
@@ -18,16 +20,18 @@ public sealed class AgeGenderNet
 
     private readonly FaceModelOptions _options;
     private readonly TinyXception _backbone;
-    private readonly float[] _ageW, _ageB, _genderW, _genderB;
+    private readonly GlobalAvgPool _mean = new();
+    private readonly Dense _age, _gender;
+    private readonly Lock _gate = new();
 
     private AgeGenderNet(FaceModelOptions options, WeightMap w)
     {
         _options = options;
-        _backbone = new TinyXception(w);
-        _ageW = w.Get("fc/age/weights", FeatureLength, 1).Floats!;
-        _ageB = w.Vector("fc/age/bias", 1);
-        _genderW = w.Get("fc/gender/weights", FeatureLength, 2).Floats!;
-        _genderB = w.Vector("fc/gender/bias", 2);
+        _backbone = new TinyXception(w, options.Compute);
+        _age = TfjsLayers.Frozen(TfjsLayers.Dense(w, "fc/age/weights", "fc/age/bias", FeatureLength, 1),
+            options.Compute);
+        _gender = TfjsLayers.Frozen(TfjsLayers.Dense(w, "fc/gender/weights", "fc/gender/bias", FeatureLength, 2),
+            options.Compute);
     }
 
     /// <summary>Loads <c>age_gender_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
@@ -67,20 +71,20 @@ public sealed class AgeGenderNet
         Action<string, Tensor>? tap = null)
     {
         ArgumentNullException.ThrowIfNull(faces);
-        _options.ForEachBatch(faces, (batch, start) =>
-        {
-            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
-            tap?.Invoke("normalized", x);
-            float[] pooled = Pooling.GlobalAverage(_backbone.Forward(x, _options.Compute, tap));
-            float[] age = FeatureOps.Dense(pooled, batch.Count, FeatureLength, _ageW, 1, _ageB);
-            float[] logits = FeatureOps.Dense(pooled, batch.Count, FeatureLength, _genderW, 2, _genderB);
-            for (int n = 0; n < batch.Count; n++)
+        lock (_gate)
+            _options.ForEachBatch(faces, (batch, start) =>
             {
-                float l0 = logits[2 * n], l1 = logits[2 * n + 1], m = MathF.Max(l0, l1);
-                double e0 = Math.Exp(l0 - m), e1 = Math.Exp(l1 - m);
-                report(start + n, new AgeGenderEstimate(age[n], (float)(e0 / (e0 + e1))),
-                    pooled.AsSpan(n * FeatureLength, FeatureLength));
-            }
-        });
+                var x = FaceInput.ToBatch(batch, InputSize, true, InputNormalization.FaceMeans, _options.Threads);
+                tap?.Invoke("normalized", x);
+                Tensor pooled = _mean.Forward(_backbone.Forward(x, tap));
+                float[] age = _age.Forward(pooled).Data, logits = _gender.Forward(pooled).Data;
+                for (int n = 0; n < batch.Count; n++)
+                {
+                    float l0 = logits[2 * n], l1 = logits[2 * n + 1], m = MathF.Max(l0, l1);
+                    double e0 = Math.Exp(l0 - m), e1 = Math.Exp(l1 - m);
+                    report(start + n, new AgeGenderEstimate(age[n], (float)(e0 / (e0 + e1))),
+                        pooled.Data.AsSpan(n * FeatureLength, FeatureLength));
+                }
+            });
     }
 }

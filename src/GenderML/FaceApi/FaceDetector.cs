@@ -7,7 +7,7 @@ namespace GenderML.FaceApi;
 /// Finds faces in photos with face-api's detectors: SSD MobileNetV1 (default; the image is padded
 /// bottom/right to a square, resized to 512, scored per anchor, NMS at IoU 0.5) or the tiny detector
 /// (padded the same way to <see cref="FaceDetectorOptions.TinyInputSize"/>, NMS at IoU 0.4).
-/// Boxes are in pixels of the original image, best score first.
+/// Boxes are in pixels of the original image, best score first. Calls are thread-safe and run one batch at a time.
 /// </summary>
 public sealed class FaceDetector
 {
@@ -15,15 +15,17 @@ public sealed class FaceDetector
     private readonly FaceDetectorOptions _options;
     private readonly SsdMobilenetV1? _ssd;
     private readonly TinyFaceDetectorNet? _tiny;
+    private readonly Lock _gate = new();
 
     private FaceDetector(FaceModelOptions models, FaceDetectorOptions options)
     {
         _models = models;
         _options = options;
         if (options.Kind == FaceDetectorKind.Tiny)
-            _tiny = new TinyFaceDetectorNet(TfjsWeights.Load(models.ModelsFolder, "tiny_face_detector_model"));
+            _tiny = new TinyFaceDetectorNet(TfjsWeights.Load(models.ModelsFolder, "tiny_face_detector_model"),
+                models.Compute);
         else
-            _ssd = new SsdMobilenetV1(TfjsWeights.Load(models.ModelsFolder, "ssd_mobilenetv1_model"));
+            _ssd = new SsdMobilenetV1(TfjsWeights.Load(models.ModelsFolder, "ssd_mobilenetv1_model"), models.Compute);
     }
 
     /// <summary>The detector settings in use.</summary>
@@ -78,13 +80,13 @@ public sealed class FaceDetector
     internal void Run(IReadOnlyList<Image> images, Action<int, List<DetectedFace>> report, Action<string, Tensor>? tap = null,
         Action<int, float[], float[]>? rawSsd = null)
     {
-        _models.ForEachBatch(images, (batch, start) =>
+        lock (_gate) _models.ForEachBatch(images, (batch, start) =>
         {
             if (_ssd is not null)
             {
                 Tensor x = FaceInput.ToBatch(batch, SsdMobilenetV1.InputSize, centred: false, InputNormalization.MinusOneToOneScale, _models.Threads);
                 tap?.Invoke("normalized", x);
-                var (encodings, logits) = _ssd.Forward(x, _models.Compute, tap);
+                var (encodings, logits) = _ssd.Forward(x, tap);
                 for (int n = 0; n < batch.Count; n++)
                 {
                     var enc = encodings.AsSpan(n * SsdMobilenetV1.AnchorCount * 4, SsdMobilenetV1.AnchorCount * 4);
@@ -101,7 +103,7 @@ public sealed class FaceDetector
                 int size = _options.TinyInputSize;
                 Tensor x = FaceInput.ToBatch(batch, size, centred: false, InputNormalization.TinyYoloMeans, _models.Threads);
                 tap?.Invoke("normalized", x);
-                Tensor output = _tiny!.Forward(x, _models.Compute, tap);
+                Tensor output = _tiny!.Forward(x, tap);
                 for (int n = 0; n < batch.Count; n++)
                     report(start + n, TinyFaceDetectorNet.Detect(output, n, size, batch[n].Width, batch[n].Height, _options.MinConfidence));
             }

@@ -1,4 +1,5 @@
 using GenderML.Core;
+using GenderML.Core.Layers;
 using GenderML.Imaging;
 
 namespace GenderML.FaceApi;
@@ -8,7 +9,7 @@ namespace GenderML.FaceApi;
 /// <c>dlib_face_recognition_resnet_model_v1</c>): a 29-conv ResNet on a 150×150 centred-padded RGB
 /// crop, the spatial mean of its 2×2×256 output, then <c>d = mean · W[256,128]</c> (no bias).
 /// The 128-d descriptor is <b>not</b> normalised; two faces are the same person when
-/// ‖d₁ − d₂‖ &lt; 0.6. Inference only.
+/// ‖d₁ − d₂‖ &lt; 0.6. Inference only. Calls are thread-safe and run one batch at a time.
 /// </summary>
 public sealed class FaceRecognitionNet
 {
@@ -20,13 +21,20 @@ public sealed class FaceRecognitionNet
 
     private readonly FaceModelOptions _options;
     private readonly FaceResNet _resnet;
-    private readonly float[] _fc;
+    private readonly GlobalAvgPool _mean = new();
+    private readonly Dense _fc;
+    private readonly Lock _gate = new();
 
     private FaceRecognitionNet(FaceModelOptions options, WeightMap w)
     {
         _options = options;
-        _resnet = new FaceResNet(w);
-        _fc = w.Get("fc", 256, DescriptorLength).Floats!;
+        _resnet = FaceResNet.Frozen(w, options.Compute);
+        _fc = new Dense(FaceResNet.OutChannels, DescriptorLength, new Random(0), bias: false);
+        float[] fc = w.Get("fc", FaceResNet.OutChannels, DescriptorLength).Floats!, weight = _fc.Weight.Value.Data;
+        for (int i = 0; i < FaceResNet.OutChannels; i++)
+        for (int j = 0; j < DescriptorLength; j++)
+            weight[j * FaceResNet.OutChannels + i] = fc[i * DescriptorLength + j];
+        if (options.Compute is { } compute) _fc.SetCompute(compute);
     }
 
     /// <summary>Loads <c>face_recognition_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
@@ -67,22 +75,24 @@ public sealed class FaceRecognitionNet
     {
         ArgumentNullException.ThrowIfNull(faces);
         var result = new float[faces.Count][];
-        _options.ForEachBatch(faces, (batch, start) =>
-        {
-            for (int n = 0; n < batch.Count; n++) result[start + n] = new float[StageMeansLength];
-            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
-            var final = _resnet.Forward(x, _options.Compute, (name, t) =>
+        lock (_gate)
+            _options.ForEachBatch(faces, (batch, start) =>
             {
-                foreach (var (tap, offset, channels) in StageTaps)
-                    if (name == tap) Scatter(Pooling.GlobalAverage(t), channels, offset);
-            });
-            Scatter(Pooling.GlobalAverage(final), 256, 0);
+                for (int n = 0; n < batch.Count; n++) result[start + n] = new float[StageMeansLength];
+                var x = FaceInput.ToBatch(batch, InputSize, true, InputNormalization.FaceMeans, _options.Threads);
+                var final = _resnet.Forward(x, (name, t) =>
+                {
+                    foreach (var (tap, offset, channels) in StageTaps)
+                        if (name == tap) Scatter(_mean.Forward(t).Data, channels, offset);
+                });
+                Scatter(_mean.Forward(final).Data, FaceResNet.OutChannels, 0);
 
-            void Scatter(float[] means, int channels, int offset)
-            {
-                for (int n = 0; n < batch.Count; n++) means.AsSpan(n * channels, channels).CopyTo(result[start + n].AsSpan(offset));
-            }
-        });
+                void Scatter(float[] means, int channels, int offset)
+                {
+                    for (int n = 0; n < batch.Count; n++)
+                        means.AsSpan(n * channels, channels).CopyTo(result[start + n].AsSpan(offset));
+                }
+            });
         return result;
     }
 
@@ -98,14 +108,14 @@ public sealed class FaceRecognitionNet
     internal void Run(IReadOnlyList<Image> faces, Action<int, ReadOnlySpan<float>> report, Action<string, Tensor>? tap = null)
     {
         ArgumentNullException.ThrowIfNull(faces);
-        _options.ForEachBatch(faces, (batch, start) =>
-        {
-            Tensor x = FaceInput.ToBatch(batch, InputSize, centred: true, InputNormalization.FaceMeans, _options.Threads);
-            tap?.Invoke("normalized", x);
-            float[] mean = Pooling.GlobalAverage(_resnet.Forward(x, _options.Compute, tap));
-            float[] d = FeatureOps.Dense(mean, batch.Count, 256, _fc, DescriptorLength, null);
-            for (int n = 0; n < batch.Count; n++)
-                report(start + n, d.AsSpan(n * DescriptorLength, DescriptorLength));
-        });
+        lock (_gate)
+            _options.ForEachBatch(faces, (batch, start) =>
+            {
+                var x = FaceInput.ToBatch(batch, InputSize, true, InputNormalization.FaceMeans, _options.Threads);
+                tap?.Invoke("normalized", x);
+                float[] d = _fc.Forward(_mean.Forward(_resnet.Forward(x, tap))).Data;
+                for (int n = 0; n < batch.Count; n++)
+                    report(start + n, d.AsSpan(n * DescriptorLength, DescriptorLength));
+            });
     }
 }

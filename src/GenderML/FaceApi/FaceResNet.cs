@@ -1,85 +1,115 @@
 using GenderML.Core;
+using GenderML.Core.Layers;
 
 namespace GenderML.FaceApi;
 
 /// <summary>
-/// The dlib face ResNet as ported by face-api (faceRecognitionNet/*.ts): 29 convs, 150×150×3 → 2×2×256,
-/// faceapi-models.md §5. Each conv layer is <c>(conv(x) + b)·scale + shift</c>, folded into one conv.
+/// The dlib face ResNet as ported by face-api (faceRecognitionNet/*.ts; faceapi-models.md §5), built from Core layers:
+/// a stem (7×7/2 'valid' conv, ReLU, 3×3/2 'valid' max pool; 150×150×3 → 36×36×32) and 16
+/// <see cref="FaceResidualBlock"/>s to 2×2×256. An instance holds a contiguous run of it: the frozen network from the
+/// stem through any block (<see cref="Frozen"/>, dlib's scale layers folded into the convs, as face-api runs it), or
+/// the trainable tail from a block to the end followed by the spatial mean (<see cref="Trainable"/>, scale layers
+/// kept).
 /// </summary>
+/// <remarks>
+/// The layers are a Core <see cref="Sequential"/>: forward and backward, parameters, thread count, buffers owned by the
+/// layers (so one instance runs one batch at a time, and a returned tensor is valid until the next call).
+/// </remarks>
 internal sealed class FaceResNet
 {
-    private readonly ConvLayer _convDown;
-    private readonly (string Name, Block Block)[] _blocks;
+    /// <summary>The residual blocks in order: face-api's name, in and out channels, whether it downsamples.</summary>
+    public static readonly IReadOnlyList<(string Name, int In, int Out, bool Down)> Blocks =
+    [
+        ("conv32_1", 32, 32, false), ("conv32_2", 32, 32, false), ("conv32_3", 32, 32, false),
+        ("conv64_down", 32, 64, true), ("conv64_1", 64, 64, false), ("conv64_2", 64, 64, false),
+        ("conv64_3", 64, 64, false),
+        ("conv128_down", 64, 128, true), ("conv128_1", 128, 128, false), ("conv128_2", 128, 128, false),
+        ("conv256_down", 128, 256, true), ("conv256_1", 256, 256, false), ("conv256_2", 256, 256, false),
+        ("conv256_down_out", 256, 256, true),
+    ];
 
-    public FaceResNet(WeightMap w)
+    /// <summary>Channels of the final map (and of the spatial mean).</summary>
+    public const int OutChannels = 256;
+
+    private const string StemTap = "conv32_down (conv7x7/2 valid+bias+scale+relu)", PoolTap = "maxpool3x3/2 valid";
+
+    private readonly string?[] _taps;
+
+    private FaceResNet(Sequential layers, string?[] taps)
     {
-        _convDown = Layer(w, "conv32_down", 7, 3, 32, 2, Padding.Valid, Activation.Relu);
-        var blocks = new List<(string, Block)>();
-        void Add(string name, int cin, int cout, bool down) => blocks.Add((name, new Block(w, name, cin, cout, down)));
-        foreach (string n in new[] { "conv32_1", "conv32_2", "conv32_3" }) Add(n, 32, 32, false);
-        Add("conv64_down", 32, 64, true);
-        foreach (string n in new[] { "conv64_1", "conv64_2", "conv64_3" }) Add(n, 64, 64, false);
-        Add("conv128_down", 64, 128, true);
-        foreach (string n in new[] { "conv128_1", "conv128_2" }) Add(n, 128, 128, false);
-        Add("conv256_down", 128, 256, true);
-        foreach (string n in new[] { "conv256_1", "conv256_2" }) Add(n, 256, 256, false);
-        Add("conv256_down_out", 256, 256, true);
-        _blocks = blocks.ToArray();
+        Layers = layers;
+        _taps = taps;
+    }
+
+    /// <summary>The network's steps as one Core layer.</summary>
+    public Sequential Layers { get; }
+
+    /// <summary>
+    /// The pretrained network from the stem through block <paramref name="through"/> (all of it when null), scale
+    /// layers folded, in evaluation mode with every parameter frozen; N×3×150×150 → N×C×H×W of that block.
+    /// </summary>
+    public static FaceResNet Frozen(WeightMap w, ComputeOptions? compute = null, string? through = null)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        int end = through is null ? Blocks.Count : IndexOf(through) + 1;
+        var random = new Random(0);
+        const string s = "conv32_down/";
+        var stem = TfjsLayers.Conv(w, s + "conv/filters", s + "conv/bias", 7, 3, 32, 2, ConvPadding.Valid);
+        TfjsLayers.FoldScale(stem, w.Vector(s + "scale/weights", 32), w.Vector(s + "scale/biases", 32));
+        var layers = new List<Layer> { stem, new ReLU(), new MaxPool2d(3, 2, ConvPadding.Valid) };
+        var taps = new List<string?> { null, StemTap, PoolTap };
+        for (int i = 0; i < end; i++)
+        {
+            var (name, cin, cout, down) = Blocks[i];
+            var block = new FaceResidualBlock(cin, cout, down, random, foldedScale: true);
+            block.Load(w, name);
+            layers.Add(block);
+            taps.Add(name);
+        }
+        return new FaceResNet(TfjsLayers.Frozen(new Sequential([.. layers]), compute), [.. taps]);
     }
 
     /// <summary>
-    /// N×3×150×150 normalised input → N×256×2×2; <paramref name="tap"/> sees each stage (golden names). With
-    /// <paramref name="stopAfter"/>, the output of that block instead (the frozen prefix of fine-tuning: <c>conv128_2</c>, N×128×8×8).
+    /// The blocks from <paramref name="from"/> to the end, then the spatial mean (→ N×256), with dlib's scale layers
+    /// as trainable <see cref="ChannelAffine"/>s; the weights pretrained from <paramref name="w"/>, or drawn from
+    /// <paramref name="random"/> when it is null. Parameter names: <c>{i}.conv1.weight</c>, <c>{i}.scale1.scale</c>, …
+    /// with <c>i</c> the block's position in this run.
     /// </summary>
-    public Tensor Forward(Tensor x, ComputeOptions? options, Action<string, Tensor>? tap = null, string? stopAfter = null)
+    public static FaceResNet Trainable(string from, Random random, WeightMap? w = null)
     {
-        Tensor o = _convDown.Forward(x, options);
-        tap?.Invoke("conv32_down (conv7x7/2 valid+bias+scale+relu)", o);
-        o = Pooling.Max(o, 3, 2, Padding.Valid);
-        tap?.Invoke("maxpool3x3/2 valid", o);
-        foreach (var (name, block) in _blocks)
+        ArgumentNullException.ThrowIfNull(random);
+        var layers = new List<Layer>();
+        var taps = new List<string?>();
+        for (int i = IndexOf(from); i < Blocks.Count; i++)
         {
-            o = block.Forward(o, options);
-            tap?.Invoke(name, o);
-            if (name == stopAfter) break;
+            var (name, cin, cout, down) = Blocks[i];
+            var block = new FaceResidualBlock(cin, cout, down, random);
+            if (w is not null) block.Load(w, name);
+            layers.Add(block);
+            taps.Add(name);
         }
-
-        return o;
+        layers.Add(new GlobalAvgPool());
+        taps.Add(null);
+        return new FaceResNet(new Sequential([.. layers]), [.. taps]);
     }
 
-    private static ConvLayer Layer(WeightMap w, string p, int k, int cin, int cout, int stride, Padding padding, Activation act)
-        => new ConvLayer(w.ConvFilterOihw(p + "/conv/filters", k, k, cin, cout), w.Vector(p + "/conv/bias", cout),
-                cin, cout, k, stride, padding, act)
-            .FoldAffine(w.Vector(p + "/scale/weights", cout), w.Vector(p + "/scale/biases", cout));
-
-    /// <summary>
-    /// <c>residual</c>: <c>relu(conv2(conv1(x)) + x)</c>. <c>residualDown</c>: conv1 is 3×3/2 'valid'; the
-    /// shortcut is a 2×2/2 average pool with zero channels appended, and the conv branch is zero-padded
-    /// bottom/right when it is smaller than the shortcut.
+    /// <summary>Runs the held steps; <paramref name="tap"/> sees the stem, the pool and each block (golden names).
     /// </summary>
-    private sealed class Block(WeightMap w, string p, int cin, int cout, bool down)
+    public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
     {
-        private readonly ConvLayer _conv1 = Layer(w, p + "/conv1", 3, cin, cout, down ? 2 : 1, down ? Padding.Valid : Padding.Same, Activation.Relu);
-        private readonly ConvLayer _conv2 = Layer(w, p + "/conv2", 3, cout, cout, 1, Padding.Same, Activation.None);
-
-        public Tensor Forward(Tensor x, ComputeOptions? options)
+        if (tap is null) return Layers.Forward(x);
+        for (int i = 0; i < Layers.Layers.Count; i++)
         {
-            Tensor o = _conv2.Forward(_conv1.Forward(x, options), options);
-            if (!down) return FeatureOps.AddInPlace(o, x, Activation.Relu);
-            Tensor pooled = Pooling.AverageValid(x, 2, 2);
-            int n = x.Dim(0), ph = pooled.Dim(2), pw = pooled.Dim(3), oh = o.Dim(2), ow = o.Dim(3);
-            var y = new Tensor(n, cout, ph, pw);
-            for (int b = 0; b < n; b++)
-            for (int c = 0; c < cout; c++)
-            for (int r = 0; r < ph; r++)
-            for (int q = 0; q < pw; q++)
-            {
-                float pv = c < cin ? pooled.Data[((b * cin + c) * ph + r) * pw + q] : 0f;
-                float ov = r < oh && q < ow ? o.Data[((b * cout + c) * oh + r) * ow + q] : 0f;
-                y.Data[((b * cout + c) * ph + r) * pw + q] = MathF.Max(pv + ov, 0f);
-            }
-
-            return y;
+            x = Layers.Layers[i].Forward(x);
+            if (_taps[i] is { } name) tap(name, x);
         }
+        return x;
+    }
+
+    private static int IndexOf(string block)
+    {
+        for (int i = 0; i < Blocks.Count; i++)
+            if (Blocks[i].Name == block) return i;
+        throw new ArgumentException($"the face ResNet has no block '{block}'", nameof(block));
     }
 }

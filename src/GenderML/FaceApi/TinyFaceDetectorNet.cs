@@ -1,49 +1,57 @@
 using GenderML.Core;
+using GenderML.Core.Layers;
 
 namespace GenderML.FaceApi;
 
 /// <summary>
-/// face-api's tiny face detector (tinyFaceDetector/*.ts, tinyYolov2/TinyYolov2Base.ts; faceapi-models.md §7):
-/// a 3×3 'valid' conv and five depthwise-separable convs with leaky ReLU and max-pools, then a 1×1
-/// conv to 5 anchors × [tx, ty, tw, th, objectness] per cell of an (S/32)×(S/32) grid.
+/// face-api's tiny face detector (tinyFaceDetector/*.ts, tinyYolov2/TinyYolov2Base.ts; faceapi-models.md §7), built
+/// from Core layers: a 3×3 'valid' conv and five depthwise-separable convs (1 pixel of zero padding, then 'valid')
+/// with leaky ReLU (slope 0.1) and 2×2 max-pools, then a 1×1 conv to 5 anchors × [tx, ty, tw, th, objectness] per
+/// cell of an (S/32)×(S/32) grid. Frozen; one instance runs one batch at a time.
 /// </summary>
 internal sealed class TinyFaceDetectorNet
 {
     public const double IouThreshold = 0.4;
+    private const float LeakySlope = 0.1f;
     private static readonly (double W, double H)[] AnchorSizes =
         [(1.603231, 2.094468), (6.041143, 7.080126), (2.882459, 3.518061), (4.266906, 5.178857), (9.041765, 10.66308)];
 
     private static readonly int[] Channels = [16, 32, 64, 128, 256, 512];
 
-    private readonly ConvLayer _conv0;
-    private readonly SeparableConv[] _convs;
-    private readonly ConvLayer _conv8;
+    private readonly Sequential _layers;
+    private readonly string?[] _taps;
 
-    public TinyFaceDetectorNet(WeightMap w)
+    public TinyFaceDetectorNet(WeightMap w, ComputeOptions? compute = null)
     {
-        _conv0 = new ConvLayer(w.ConvFilterOihw("conv0/filters", 3, 3, 3, 16), w.Vector("conv0/bias", 16), 3, 16, 3, 1, Padding.Valid, Activation.Leaky);
-        _convs = new SeparableConv[5];
+        var steps = new List<(Layer Layer, string? Tap)>
+        {
+            (TfjsLayers.Conv(w, "conv0/filters", "conv0/bias", 3, 3, 16, 1, ConvPadding.Valid), null),
+            (new LeakyReLU(LeakySlope), "conv0 (3x3 valid!, leaky 0.1)"),
+            (new MaxPool2d(2, 2, ConvPadding.Same), null),
+        };
         for (int i = 1; i <= 5; i++)
-            _convs[i - 1] = SeparableConv.Load(w, $"conv{i}", Channels[i - 1], Channels[i], Activation.Leaky, Padding.Valid, explicitPad: 1);
-        _conv8 = new ConvLayer(w.ConvFilterOihw("conv8/filters", 1, 1, 512, 25), w.Vector("conv8/bias", 25), 512, 25, 1, 1, Padding.Valid, Activation.None);
+        {
+            var separable = TfjsLayers.Separable(w, $"conv{i}", Channels[i - 1], Channels[i], ConvPadding.Symmetric(1));
+            steps.Add((separable, null));
+            steps.Add((new LeakyReLU(LeakySlope), $"conv{i}"));
+            steps.Add((new MaxPool2d(2, i == 5 ? 1 : 2, ConvPadding.Same), null));
+        }
+        var conv8 = TfjsLayers.Conv(w, "conv8/filters", "conv8/bias", 1, 512, 25, 1, ConvPadding.Valid);
+        steps.Add((conv8, "conv8 (raw output)"));
+        _layers = TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute);
+        _taps = [.. steps.Select(s => s.Tap)];
     }
 
     /// <summary>N×3×S×S normalised input → N×25×(S/32)×(S/32) raw output.</summary>
-    public Tensor Forward(Tensor x, ComputeOptions? options, Action<string, Tensor>? tap = null)
+    public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
     {
-        Tensor o = _conv0.Forward(x, options);
-        tap?.Invoke("conv0 (3x3 valid!, leaky 0.1)", o);
-        o = Pooling.Max(o, 2, 2, Padding.Same);
-        for (int i = 1; i <= 5; i++)
+        if (tap is null) return _layers.Forward(x);
+        for (int i = 0; i < _layers.Layers.Count; i++)
         {
-            o = _convs[i - 1].Forward(o, options);
-            tap?.Invoke($"conv{i}", o);
-            o = Pooling.Max(o, 2, i == 5 ? 1 : 2, Padding.Same);
+            x = _layers.Layers[i].Forward(x);
+            if (_taps[i] is { } name) tap(name, x);
         }
-
-        o = _conv8.Forward(o, options);
-        tap?.Invoke("conv8 (raw output)", o);
-        return o;
+        return x;
     }
 
     /// <summary>

@@ -5,31 +5,34 @@ using GenderML.FaceApi;
 namespace GenderML.Transfer;
 
 /// <summary>
-/// The trainable part of a fine-tuned face ResNet: on the frozen prefix's N×128×8×8 output, the residual blocks
-/// <c>conv256_down</c> (→ 4×4), <c>conv256_1</c>, <c>conv256_2</c>, <c>conv256_down_out</c> (→ 2×2), the spatial mean
-/// (N×256), then a logistic head <c>z = w·pooled + b</c>, P(male) = σ(z). With <see cref="FlipTest"/>, a prediction
-/// is σ of the mean logit of the image and its mirror.
+/// The trainable part of a fine-tuned face ResNet: on the frozen prefix's N×128×8×8 output, the face ResNet's blocks
+/// from <see cref="TrainableFrom"/> on (<see cref="FaceResNet.Trainable"/>: <c>conv256_down</c> → 4×4 …
+/// <c>conv256_down_out</c> → 2×2, then the spatial mean, N×256), then a logistic head
+/// <c>z = w·pooled + b</c>, P(male) = σ(z). With <see cref="FlipTest"/>, a prediction is σ of the mean logit of the
+/// image and its mirror.
 /// </summary>
 internal sealed class FineTuneNetwork
 {
-    public const int PrefixChannels = 128, PrefixSide = 8, PrefixLength = PrefixChannels * PrefixSide * PrefixSide, Pooled = 256;
+    public const int PrefixChannels = 128, PrefixSide = 8, PrefixLength = PrefixChannels * PrefixSide * PrefixSide;
+
+    /// <summary>Features the head reads.</summary>
+    public const int Pooled = FaceResNet.OutChannels;
 
     /// <summary>The name of the last frozen block.</summary>
     public const string PrefixEnd = "conv128_2";
 
-    private static readonly (string Name, int In, int Out, bool Down)[] Blocks =
-        [("conv256_down", 128, 256, true), ("conv256_1", 256, 256, false), ("conv256_2", 256, 256, false), ("conv256_down_out", 256, 256, true)];
+    /// <summary>The name of the first trained block.</summary>
+    public const string TrainableFrom = "conv256_down";
 
-    public FineTuneNetwork(int seed = 0)
+    /// <summary>The stage and head drawn from <paramref name="seed"/>.</summary>
+    public FineTuneNetwork(int seed = 0) : this(null, seed) { }
+
+    private FineTuneNetwork(WeightMap? pretrained, int seed)
     {
         var random = new Random(seed);
-        var layers = Blocks.Select(b => (Layer)new FaceResidualBlock(b.In, b.Out, b.Down, random)).ToList();
-        layers.Add(new GlobalAvgPool());
-        Stage = new Sequential([.. layers]);
+        Stage = FaceResNet.Trainable(TrainableFrom, random, pretrained).Layers;
         Head = new Dense(Pooled, 1, random);
-        Network = new Sequential(Stage, Head);
-        Network.Layers[0].InputGradientNeeded = false;
-        Stage.Layers[0].InputGradientNeeded = false;
+        Network = new Sequential(Stage, Head) { InputGradientNeeded = false };
     }
 
     /// <summary>Blocks then global mean: N×128×8×8 → N×256.</summary>
@@ -45,26 +48,7 @@ internal sealed class FineTuneNetwork
     public bool FlipTest { get; set; }
 
     /// <summary>The stage with face-api's pretrained weights (dlib's conv + bias, then the scale layer as a channel affine).</summary>
-    public static FineTuneNetwork Pretrained(WeightMap w)
-    {
-        var net = new FineTuneNetwork();
-        for (int i = 0; i < Blocks.Length; i++)
-        {
-            var (name, cin, cout, _) = Blocks[i];
-            var block = (FaceResidualBlock)net.Stage.Layers[i];
-            Load(w, name + "/conv1", cin, cout, block.Conv1, block.Affine1);
-            Load(w, name + "/conv2", cout, cout, block.Conv2, block.Affine2);
-        }
-        return net;
-    }
-
-    private static void Load(WeightMap w, string p, int cin, int cout, Conv2d conv, ChannelAffine affine)
-    {
-        w.ConvFilterOihw(p + "/conv/filters", 3, 3, cin, cout).CopyTo(conv.Weight.Value.Data, 0);
-        w.Vector(p + "/conv/bias", cout).CopyTo(conv.Bias!.Value.Data, 0);
-        w.Vector(p + "/scale/weights", cout).CopyTo(affine.Scale.Value.Data, 0);
-        w.Vector(p + "/scale/biases", cout).CopyTo(affine.Shift.Value.Data, 0);
-    }
+    public static FineTuneNetwork Pretrained(WeightMap w) => new(w, 0);
 
     public void SetCompute(int threads) => Network.SetCompute(new ComputeOptions { Threads = Math.Max(1, threads) });
 

@@ -13,6 +13,7 @@ namespace GenderML.Transfer;
 internal sealed class PrefixRunner
 {
     private readonly FaceResNet _resnet;
+    private readonly Lock _gate = new();
     private readonly FaceModelOptions _options;
     private readonly FaceFraming? _framing;
     private readonly int _threads;
@@ -20,7 +21,7 @@ internal sealed class PrefixRunner
     public PrefixRunner(string? modelsFolder, WeightMap weights, FaceFraming? framing, int threads)
     {
         _options = FaceModelsFolder.Options(modelsFolder, threads);
-        _resnet = new FaceResNet(weights);
+        _resnet = FaceResNet.Frozen(weights, _options.Compute, FineTuneNetwork.PrefixEnd);
         _framing = framing;
         _threads = Math.Max(1, threads);
     }
@@ -48,21 +49,25 @@ internal sealed class PrefixRunner
     private Half[][] Prefixes(IReadOnlyList<Image> framed)
     {
         var result = new Half[framed.Count][];
-        _options.ForEachBatch(framed, (batch, start) =>
-        {
-            var x = FaceInput.ToBatch(batch, FaceRecognitionNet.InputSize, centred: true, InputNormalization.FaceMeans, _threads);
-            var y = _resnet.Forward(x, _options.Compute, null, FineTuneNetwork.PrefixEnd);
-            if (y.Dim(1) != FineTuneNetwork.PrefixChannels || y.Dim(2) != FineTuneNetwork.PrefixSide || y.Dim(3) != FineTuneNetwork.PrefixSide)
-                throw new InvalidOperationException($"the face ResNet prefix gave {y}, expected N×128×8×8");
-            for (int n = 0; n < batch.Count; n++)
-            {
-                var h = new Half[FineTuneNetwork.PrefixLength];
-                var src = y.Data.AsSpan(n * h.Length, h.Length);
-                for (int j = 0; j < h.Length; j++) h[j] = (Half)src[j];
-                result[start + n] = h;
-            }
-        });
+        lock (_gate) _options.ForEachBatch(framed, (batch, start) => Prefixes(batch, start, result));
         return result;
+    }
+
+    private void Prefixes(IReadOnlyList<Image> batch, int start, Half[][] result)
+    {
+        const int Side = FaceRecognitionNet.InputSize;
+        var x = FaceInput.ToBatch(batch, Side, centred: true, InputNormalization.FaceMeans, _threads);
+        var y = _resnet.Forward(x);
+        if (y.Dim(1) != FineTuneNetwork.PrefixChannels || y.Dim(2) != FineTuneNetwork.PrefixSide
+            || y.Dim(3) != FineTuneNetwork.PrefixSide)
+            throw new InvalidOperationException($"the face ResNet prefix gave {y}, expected N×128×8×8");
+        for (int n = 0; n < batch.Count; n++)
+        {
+            var h = new Half[FineTuneNetwork.PrefixLength];
+            var src = y.Data.AsSpan(n * h.Length, h.Length);
+            for (int j = 0; j < h.Length; j++) h[j] = (Half)src[j];
+            result[start + n] = h;
+        }
     }
 
     /// <summary>

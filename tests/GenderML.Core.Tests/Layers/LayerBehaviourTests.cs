@@ -24,6 +24,9 @@ public sealed class LayerBehaviourTests
     [InlineData(5, 3, 1, 5, 1, 1)]
     [InlineData(4, 1, 2, 2, 0, 0)]
     [InlineData(7, 4, 1, 7, 1, 2)]
+    [InlineData(112, 3, 2, 56, 0, 1)] // stride 2 on an even input: the only padding is bottom/right (TinyXception)
+    [InlineData(56, 1, 2, 28, 0, 0)]  // 1×1 stride 2: no padding, samples pixels 0, 2, 4, …
+    [InlineData(13, 2, 1, 13, 0, 1)]  // the tiny face detector's last max-pool
     public void SamePaddingMatchesTensorFlow(int size, int kernel, int stride, int outSize, int before, int after)
     {
         var conv = new Conv2d(1, 1, kernel, new Random(1), stride, ConvPadding.Same);
@@ -31,6 +34,23 @@ public sealed class LayerBehaviourTests
         Assert.Equal(outSize, g.OutHeight);
         Assert.Equal((before, after), (g.PadTop, g.PadBottom));
         Assert.Equal((before, after), (g.PadLeft, g.PadRight));
+    }
+
+    [Theory]
+    [InlineData(150, 7, 2, 72)] // the face ResNet's stem
+    [InlineData(72, 3, 2, 35)]
+    [InlineData(8, 3, 2, 3)]
+    public void ValidPaddingMatchesTensorFlow(int size, int kernel, int stride, int outSize)
+    {
+        var conv = new Conv2d(1, 1, kernel, new Random(1), stride, ConvPadding.Valid);
+        Assert.Equal(outSize, conv.GeometryFor(1, size, size).OutHeight);
+    }
+
+    [Fact]
+    public void MaxPoolSamePaddingNeverWins()
+    {
+        var pool = new MaxPool2d(3, 2, ConvPadding.Same);
+        Assert.Equal([-5f], pool.Forward(new Tensor([1, 1, 2, 2], [-5, -6, -7, -8])).Data); // zero padding would give 0
     }
 
     [Fact]

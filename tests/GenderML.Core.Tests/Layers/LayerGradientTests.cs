@@ -63,6 +63,22 @@ public sealed class LayerGradientTests
     }
 
     [Fact]
+    public void ResidualIdentity()
+        => GradCheck.Check(new Residual(new Conv2d(3, 3, 3, new Random(1), 1, ConvPadding.Same)),
+            GradCheck.Uniform(2, 2, 3, 5, 5));
+
+    [Fact]
+    public void ResidualWithShortcut()
+    {
+        // TinyXception's reduction block: maxpool(sep(x)) + conv1×1/2(x), TensorFlow 'same' padding.
+        var random = new Random(1);
+        var main = new Sequential(new SeparableConv2d(2, 4, 3, random, 1, ConvPadding.Same),
+            new MaxPool2d(3, 2, ConvPadding.Same));
+        var shortcut = new Conv2d(2, 4, 1, random, 2, ConvPadding.Same);
+        GradCheck.Check(new Residual(main, shortcut), GradCheck.Uniform(2, 2, 2, 5, 5), eps: 1e-3f);
+    }
+
+    [Fact]
     public void ReLU() => GradCheck.Check(new ReLU(), GradCheck.AwayFromZero(2, 3, 4, 5));
 
     [Fact]

@@ -1,36 +1,16 @@
 using GenderML.Core;
+using GenderML.Core.Layers;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 
 namespace GenderML.Tests.FaceApi;
 
-/// <summary>The TensorFlow conventions the ports depend on, checked on tiny hand-made inputs (faceapi-models.md §3, §9).</summary>
+/// <summary>
+/// The face-api conventions the ports depend on, checked on tiny hand-made inputs (faceapi-models.md §3, §9);
+/// TensorFlow's padding for convolutions and pools is tested with Core's layers (LayerBehaviourTests).
+/// </summary>
 public sealed class FaceApiOpsTests
 {
-    [Theory]
-    [InlineData(112, 3, 2, 56, 0, 1)] // stride 2 on an even input: the only padding is bottom/right
-    [InlineData(56, 1, 2, 28, 0, 0)]  // 1×1 stride 2 'same': no padding, samples pixels 0, 2, 4, …
-    [InlineData(13, 2, 1, 13, 0, 1)]  // tiny detector's last max-pool
-    [InlineData(7, 3, 1, 7, 1, 1)]
-    public void SamePaddingPutsTheOddPixelBottomRight(int size, int k, int stride, int outSize, int before, int after)
-        => Assert.Equal((outSize, before, after), TfPadding.Axis(Padding.Same, size, k, stride));
-
-    [Fact]
-    public void ValidPaddingMatchesTensorFlow()
-    {
-        Assert.Equal((72, 0, 0), TfPadding.Axis(Padding.Valid, 150, 7, 2));
-        Assert.Equal((35, 0, 0), TfPadding.Axis(Padding.Valid, 72, 3, 2));
-        Assert.Equal((3, 0, 0), TfPadding.Axis(Padding.Valid, 8, 3, 2));
-    }
-
-    [Fact]
-    public void MaxPoolIgnoresPaddedCells()
-    {
-        var x = new Tensor([1, 1, 2, 2], [-5, -6, -7, -8]);
-        Tensor y = Pooling.Max(x, 3, 2, Padding.Same);
-        Assert.Equal(new float[] { -5 }, y.Data); // zero padding would give 0
-    }
-
     [Theory]
     [InlineData(14.5, 15)]
     [InlineData(-0.5, 0)]
@@ -73,51 +53,28 @@ public sealed class FaceApiOpsTests
     }
 
     [Fact]
-    public void SimdActivationsMatchScalarAtEveryLength()
+    public void LeakyReluWithSlopeOneTenthGivesFaceApisValues()
     {
-        var rng = new Random(3);
-        foreach (int n in new[] { 0, 1, 7, 8, 9, 15, 16, 17, 33, 6 * 512 + 7 })
-        {
-            float[] x = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 20 - 10)).ToArray();
-            foreach (Activation act in new[] { Activation.Relu, Activation.Relu6, Activation.Leaky })
-            {
-                float[] y = (float[])x.Clone();
-                Activations.Apply(act, y);
-                for (int i = 0; i < n; i++)
-                {
-                    float m = x[i] * 0.1f;
-                    float want = act switch { Activation.Relu => MathF.Max(x[i], 0), Activation.Relu6 => MathF.Min(MathF.Max(x[i], 0), 6), _ => MathF.Max(x[i] - m, 0) + m };
-                    Assert.Equal(want, y[i]);
-                }
-            }
-
-            float[] a = (float[])x.Clone();
-            Activations.Add(a, x);
-            for (int i = 0; i < n; i++) Assert.Equal(x[i] + x[i], a[i]);
-        }
+        var y = new LeakyReLU(0.1f).Forward(new Tensor([3], [-2f, 0f, 3f]));
+        Assert.Equal(new[] { -0.2f, 0f, 3f }, y.Data);
     }
 
     [Fact]
-    public void LeakyReluMatchesFaceApiFormula()
-    {
-        float[] x = [-2f, 0f, 3f];
-        Activations.Apply(Activation.Leaky, x);
-        Assert.Equal(new[] { -0.2f, 0f, 3f }, x);
-    }
-
-    [Fact]
-    public void FoldedAffineEqualsConvThenScale()
+    public void FoldedScaleEqualsConvThenScale()
     {
         var rng = new Random(7);
-        float[] w = Enumerable.Range(0, 2 * 3 * 9).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray();
-        var conv = new ConvLayer(w, [0.1f, -0.2f], 3, 2, 3, 1, Padding.Same, Activation.None);
+        var conv = new Conv2d(3, 2, 3, rng, 1, ConvPadding.Same);
+        var folded = new Conv2d(3, 2, 3, rng, 1, ConvPadding.Same);
+        conv.Weight.Value.Data.CopyTo(folded.Weight.Value.Data, 0);
+        conv.Bias!.Value.Data.CopyTo(folded.Bias!.Value.Data, 0);
+        TfjsLayers.FoldScale(folded, [2f, -0.5f], [1f, 3f]);
         var x = new Tensor([1, 3, 5, 4], Enumerable.Range(0, 60).Select(_ => (float)rng.NextDouble()).ToArray());
-        Tensor plain = conv.Forward(x, ComputeOptions.SingleThreaded);
-        Tensor folded = conv.FoldAffine([2f, -0.5f], [1f, 3f]).Forward(x, ComputeOptions.SingleThreaded);
+        float[] plain = conv.Forward(x).Data, got = folded.Forward(x).Data;
         for (int i = 0; i < plain.Length; i++)
         {
-            float expected = i < 20 ? plain.Data[i] * 2f + 1f : plain.Data[i] * -0.5f + 3f;
-            Assert.True(Math.Abs(expected - folded.Data[i]) <= 1e-5f * Math.Max(1, Math.Abs(expected)), $"{i}: {folded.Data[i]} vs {expected}");
+            float expected = i < 20 ? plain[i] * 2f + 1f : plain[i] * -0.5f + 3f;
+            float tolerance = 1e-5f * Math.Max(1, Math.Abs(expected));
+            Assert.True(Math.Abs(expected - got[i]) <= tolerance, $"{i}: {got[i]} vs {expected}");
         }
     }
 

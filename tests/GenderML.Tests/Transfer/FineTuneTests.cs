@@ -17,14 +17,16 @@ public sealed class FineTuneTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Theory]
-    [InlineData(2, 4, true, 5)]   // conv 5→2, pool 5→2
-    [InlineData(2, 4, true, 8)]   // conv 8→3, pool 8→4: the zero row/column pad fires
-    [InlineData(3, 3, true, 4)]   // conv 4→1, pool 4→2, no new channels
-    [InlineData(3, 3, false, 4)]  // identity shortcut
-    public void ResidualBlock_Gradients_MatchFiniteDifferences(int cin, int cout, bool down, int side)
+    [InlineData(2, 4, true, 5, false)]   // conv 5→2, pool 5→2
+    [InlineData(2, 4, true, 8, false)]   // conv 8→3, pool 8→4: the zero row/column pad fires
+    [InlineData(3, 3, true, 4, false)]   // conv 4→1, pool 4→2, no new channels
+    [InlineData(3, 3, false, 4, false)]  // identity shortcut
+    [InlineData(2, 4, true, 8, true)]    // the frozen form: scale folded into the convs
+    [InlineData(3, 3, false, 4, true)]
+    public void ResidualBlock_Gradients_MatchFiniteDifferences(int cin, int cout, bool down, int side, bool folded)
     {
         var random = new Random(7);
-        var block = new FaceResidualBlock(cin, cout, down, random);
+        var block = new FaceResidualBlock(cin, cout, down, random, folded);
         foreach (var p in block.Parameters())
             for (int i = 0; i < p.Value.Length; i++) p.Value.Data[i] = (float)(random.NextDouble() - 0.3) * (p.Name.EndsWith("scale", StringComparison.Ordinal) ? 2f : 0.8f);
         var x = new Tensor(2, cin, side, side);
@@ -67,7 +69,7 @@ public sealed class FineTuneTests : IDisposable
         var image = FaceApiFixture.LoadGoldenImage(FaceApiFixture.FaceImages[0]);
         var expected = FaceRecognitionNet.Load(FaceApiFixture.Options).ComputeDescriptor(image);
         var input = FaceInput.ToBatch([image], FaceRecognitionNet.InputSize, centred: true, InputNormalization.FaceMeans);
-        var prefix = new FaceResNet(weights).Forward(input, null, null, FineTuneNetwork.PrefixEnd);
+        var prefix = FaceResNet.Frozen(weights, null, FineTuneNetwork.PrefixEnd).Forward(input);
         Assert.Equal([1, 128, 8, 8], prefix.ShapeArray());
         var pooled = FineTuneNetwork.Pretrained(weights).Stage.Forward(prefix);
         var fc = weights.Get("fc", 256, 128).Floats!;

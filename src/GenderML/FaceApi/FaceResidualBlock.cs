@@ -2,11 +2,12 @@ using GenderML.Core;
 using GenderML.Core.Layers;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
-namespace GenderML.Transfer;
+namespace GenderML.FaceApi;
 
 /// <summary>
-/// dlib's residual block with its backward pass, for fine-tuning (faceapi-models.md §5). Each conv is
-/// <c>affine(conv(x) + b)</c> with dlib's per-channel scale layer as a <see cref="ChannelAffine"/>.
+/// dlib's residual block (faceapi-models.md §5), forward and backward. Each conv is <c>affine(conv(x) + b)</c> with
+/// dlib's per-channel scale layer either kept as a <see cref="ChannelAffine"/> (trainable form) or folded into the
+/// conv's weights and bias (inference form, as face-api runs it).
 /// <c>residual</c>: <c>y = relu(a2(c2(relu(a1(c1(x))))) + x)</c>, 3×3 'same' convs.
 /// <c>residualDown</c>: c1 is 3×3/2 'valid'; the shortcut is a 2×2/2 average pool of x with zero channels appended
 /// (<c>[pool(x), 0]</c>), and the conv branch is zero-padded bottom/right to the pooled size.
@@ -14,24 +15,28 @@ namespace GenderML.Transfer;
 internal sealed class FaceResidualBlock : Layer
 {
     private readonly Conv2d _conv1, _conv2;
-    private readonly ChannelAffine _affine1, _affine2;
+    private readonly ChannelAffine? _affine1, _affine2;
     private readonly ReLU _relu1 = new();
     private readonly AvgPool2d? _pool;
     private Tensor? _output, _gradBranch, _gradPooled, _gradInput;
     private int _branchHeight, _branchWidth;
 
-    public FaceResidualBlock(int inChannels, int outChannels, bool down, Random random)
+    /// <summary>Creates the block with random weights; <paramref name="foldedScale"/> leaves out the scale layers.
+    /// </summary>
+    public FaceResidualBlock(int inChannels, int outChannels, bool down, Random random, bool foldedScale = false)
     {
         ArgumentNullException.ThrowIfNull(random);
-        if (!down && inChannels != outChannels) throw new ArgumentException("a residual block without downsampling keeps its channel count");
+        if (!down && inChannels != outChannels)
+            throw new ArgumentException("a residual block without downsampling keeps its channel count");
         if (outChannels < inChannels) throw new ArgumentException("residualDown appends channels, it never drops them");
         InChannels = inChannels;
         OutChannels = outChannels;
         Down = down;
-        _conv1 = AddChild("conv1", new Conv2d(inChannels, outChannels, 3, random, down ? 2 : 1, down ? ConvPadding.Valid : ConvPadding.Same));
-        _affine1 = AddChild("scale1", new ChannelAffine(outChannels));
+        _conv1 = AddChild("conv1", new Conv2d(inChannels, outChannels, 3, random, down ? 2 : 1,
+            down ? ConvPadding.Valid : ConvPadding.Same));
+        if (!foldedScale) _affine1 = AddChild("scale1", new ChannelAffine(outChannels));
         _conv2 = AddChild("conv2", new Conv2d(outChannels, outChannels, 3, random, 1, ConvPadding.Same));
-        _affine2 = AddChild("scale2", new ChannelAffine(outChannels));
+        if (!foldedScale) _affine2 = AddChild("scale2", new ChannelAffine(outChannels));
         if (down) _pool = new AvgPool2d(2, 2);
     }
 
@@ -41,17 +46,41 @@ internal sealed class FaceResidualBlock : Layer
 
     public bool Down { get; }
 
-    public Conv2d Conv1 => _conv1;
+    /// <summary>Whether dlib's scale layers are folded into the convs (no <c>scale1</c>, <c>scale2</c>).</summary>
+    public bool FoldedScale => _affine1 is null;
 
-    public Conv2d Conv2 => _conv2;
+    /// <summary>
+    /// Sets the weights from face-api's <c>P/conv1</c> and <c>P/conv2</c> tensors (<c>conv/filters</c>,
+    /// <c>conv/bias</c>, <c>scale/weights</c>, <c>scale/biases</c>); folded: <c>W'[o] = W[o]·s[o]</c>,
+    /// <c>b'[o] = b[o]·s[o] + t[o]</c>.
+    /// </summary>
+    public void Load(WeightMap w, string prefix)
+    {
+        Load(w, prefix + "/conv1", InChannels, _conv1, _affine1);
+        Load(w, prefix + "/conv2", OutChannels, _conv2, _affine2);
+    }
 
-    public ChannelAffine Affine1 => _affine1;
-
-    public ChannelAffine Affine2 => _affine2;
+    private void Load(WeightMap w, string p, int cin, Conv2d conv, ChannelAffine? affine)
+    {
+        float[] weight = conv.Weight.Value.Data, bias = conv.Bias!.Value.Data;
+        w.ConvFilterOihw(p + "/conv/filters", 3, 3, cin, OutChannels).CopyTo(weight, 0);
+        w.Vector(p + "/conv/bias", OutChannels).CopyTo(bias, 0);
+        float[] scale = w.Vector(p + "/scale/weights", OutChannels), shift = w.Vector(p + "/scale/biases", OutChannels);
+        if (affine is not null)
+        {
+            scale.CopyTo(affine.Scale.Value.Data, 0);
+            shift.CopyTo(affine.Shift.Value.Data, 0);
+            return;
+        }
+        TfjsLayers.FoldScale(weight, bias, scale, shift);
+    }
 
     public override Tensor Forward(Tensor input)
     {
-        var branch = _affine2.Forward(_conv2.Forward(_relu1.Forward(_affine1.Forward(_conv1.Forward(input)))));
+        var a1 = _conv1.Forward(input);
+        if (_affine1 is not null) a1 = _affine1.Forward(a1);
+        var branch = _conv2.Forward(_relu1.Forward(a1));
+        if (_affine2 is not null) branch = _affine2.Forward(branch);
         if (_pool is null)
         {
             var sum = Like(ref _output, branch);
@@ -62,7 +91,8 @@ internal sealed class FaceResidualBlock : Layer
         var pooled = _pool.Forward(input);
         int n = input.Dim(0), ph = pooled.Dim(2), pw = pooled.Dim(3), bh = branch.Dim(2), bw = branch.Dim(3);
         (_branchHeight, _branchWidth) = (bh, bw);
-        if (bh > ph || bw > pw) throw new ArgumentException($"{Name}: the conv branch {branch} is larger than the shortcut {pooled}");
+        if (bh > ph || bw > pw)
+            throw new ArgumentException($"{Name}: the conv branch {branch} is larger than the shortcut {pooled}");
         var y = Ensure(ref _output, n, OutChannels, ph, pw);
         for (int b = 0; b < n; b++)
         for (int c = 0; c < OutChannels; c++)
@@ -110,8 +140,13 @@ internal sealed class FaceResidualBlock : Layer
         return result;
     }
 
-    private Tensor BranchBackward(Tensor g) =>
-        _conv1.Backward(_affine1.Backward(_relu1.Backward(_conv2.Backward(_affine2.Backward(g)))));
+    private Tensor BranchBackward(Tensor g)
+    {
+        if (_affine2 is not null) g = _affine2.Backward(g);
+        g = _relu1.Backward(_conv2.Backward(g));
+        if (_affine1 is not null) g = _affine1.Backward(g);
+        return _conv1.Backward(g);
+    }
 
     private static Tensor Like(ref Tensor? t, Tensor like) => Ensure(ref t, like.Dim(0), like.Dim(1), like.Dim(2), like.Dim(3));
 

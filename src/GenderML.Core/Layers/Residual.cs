@@ -1,0 +1,54 @@
+using System.Numerics.Tensors;
+
+namespace GenderML.Core.Layers;
+
+/// <summary>
+/// A residual connection: <c>y = main(x) + shortcut(x)</c>, the shortcut being the identity when null; children named
+/// <c>main</c> and <c>shortcut</c>. Both branches must give the same shape.
+/// </summary>
+public sealed class Residual : Layer
+{
+    private readonly Layer _main;
+    private readonly Layer? _shortcut;
+    private Tensor? _output, _gradInput;
+
+    /// <summary>Creates <c>main(x) + shortcut(x)</c>; <paramref name="shortcut"/> null is <c>main(x) + x</c>.</summary>
+    public Residual(Layer main, Layer? shortcut = null)
+    {
+        ArgumentNullException.ThrowIfNull(main);
+        _main = AddChild("main", main);
+        if (shortcut is not null) _shortcut = AddChild("shortcut", shortcut);
+    }
+
+    /// <summary>The main branch.</summary>
+    public Layer Main => _main;
+
+    /// <summary>The shortcut branch, or null for the identity.</summary>
+    public Layer? Shortcut => _shortcut;
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+    {
+        var main = _main.Forward(input);
+        var shortcut = _shortcut is null ? input : _shortcut.Forward(input);
+        if (!main.Shape.SequenceEqual(shortcut.Shape))
+        {
+            string name = Name.Length > 0 ? Name : "Residual";
+            throw new ArgumentException($"{name}: main branch gives {main}, shortcut {shortcut}", nameof(input));
+        }
+        var output = TensorBuffers.EnsureLike(ref _output, main);
+        TensorPrimitives.Add(main.Data, shortcut.Data, output.Data);
+        return output;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        _ = _output ?? throw new InvalidOperationException("Residual.Backward before Forward");
+        var gMain = _main.Backward(gradOutput);
+        var gradInput = TensorBuffers.EnsureLike(ref _gradInput, gMain);
+        if (_shortcut is null) TensorPrimitives.Add(gMain.Data, gradOutput.Data, gradInput.Data);
+        else TensorPrimitives.Add(gMain.Data, _shortcut.Backward(gradOutput).Data, gradInput.Data);
+        return gradInput;
+    }
+}
