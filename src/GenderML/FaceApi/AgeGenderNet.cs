@@ -10,7 +10,7 @@ namespace GenderML.FaceApi;
 /// <c>[p_male, p_female] = softmax(f·W_gender + b_gender)</c>. Inference only; calls are thread-safe and run one
 /// batch at a time.
 /// </summary>
-public sealed class AgeGenderNet
+internal sealed class AgeGenderNet
 {
     /// <summary>The input side in pixels.</summary>
     public const int InputSize = 112;

@@ -11,7 +11,7 @@ namespace GenderML.FaceApi;
 /// The 128-d descriptor is <b>not</b> normalised; two faces are the same person when
 /// ‖d₁ − d₂‖ &lt; 0.6. Inference only. Calls are thread-safe and run one batch at a time.
 /// </summary>
-public sealed class FaceRecognitionNet
+internal sealed class FaceRecognitionNet
 {
     /// <summary>The input side in pixels.</summary>
     public const int InputSize = 150;

@@ -7,4 +7,4 @@ namespace GenderML.Linear;
 /// <param name="GradientMaxAbs">Final largest gradient component.</param>
 /// <param name="Converged">True when a tolerance stopped it, false when the iteration limit did.</param>
 /// <param name="StopReason">What stopped it, in words.</param>
-public sealed record LogisticFitSummary(int Iterations, int Evaluations, double Objective, double GradientMaxAbs, bool Converged, string StopReason);
+internal sealed record LogisticFitSummary(int Iterations, int Evaluations, double Objective, double GradientMaxAbs, bool Converged, string StopReason);

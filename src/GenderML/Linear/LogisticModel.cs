@@ -1,7 +1,7 @@
 namespace GenderML.Linear;
 
 /// <summary>A fitted binary logistic regression: P(label 1 | x) = σ(w·x + b).</summary>
-public sealed class LogisticModel
+internal sealed class LogisticModel
 {
     private readonly float[] _weights;
 

@@ -5,7 +5,7 @@ namespace GenderML.Linear;
 /// C·Σᵢ cᵢ·logloss(yᵢ, σ(xᵢ·w + b)) + ½‖w‖² (scikit-learn's <c>LogisticRegression(solver="lbfgs")</c>):
 /// the answer depends only on the data, C and the class weights, never on a learning rate.
 /// </summary>
-public static class LogisticRegression
+internal static class LogisticRegression
 {
     /// <summary>Fits on the row-major n × d matrix <paramref name="features"/> and labels 0/1.</summary>
     /// <exception cref="ArgumentException">Sizes disagree, a label is not 0/1, or a setting is out of range.</exception>

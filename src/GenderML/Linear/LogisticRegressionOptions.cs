@@ -3,7 +3,7 @@ using GenderML.Core;
 namespace GenderML.Linear;
 
 /// <summary>Settings of <see cref="LogisticRegression.Fit"/>, with scikit-learn's meanings.</summary>
-public sealed record LogisticRegressionOptions
+internal sealed record LogisticRegressionOptions
 {
     /// <summary>Inverse regularisation strength: minimise C·Σ logloss + ½‖w‖² (the intercept is not penalised). Default 1.</summary>
     public double C { get; init; } = 1.0;

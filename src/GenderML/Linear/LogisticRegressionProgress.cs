@@ -4,4 +4,4 @@ namespace GenderML.Linear;
 /// <param name="Iteration">Iterations done.</param>
 /// <param name="Objective">C·Σ logloss + ½‖w‖² now.</param>
 /// <param name="GradientMaxAbs">Largest gradient component now; the fit stops at <see cref="LogisticRegressionOptions.Tolerance"/>.</param>
-public readonly record struct LogisticRegressionProgress(int Iteration, double Objective, double GradientMaxAbs);
+internal readonly record struct LogisticRegressionProgress(int Iteration, double Objective, double GradientMaxAbs);

@@ -4,4 +4,4 @@ namespace GenderML.Models;
 /// <param name="Name">Entry name: ASCII letters, digits, '.', '-', '_' in '/'-separated segments.</param>
 /// <param name="Size">Uncompressed size in bytes.</param>
 /// <param name="Sha256">SHA-256 of the uncompressed bytes, lower-case hex.</param>
-public sealed record ModelEntryInfo(string Name, long Size, string Sha256);
+internal sealed record ModelEntryInfo(string Name, long Size, string Sha256);

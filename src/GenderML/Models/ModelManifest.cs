@@ -7,7 +7,7 @@ namespace GenderML.Models;
 /// trained and how well it did, and the list of the other entries with their sizes and SHA-256. It records no
 /// wall-clock time, so the same training run gives the same bytes.
 /// </summary>
-public sealed record ModelManifest
+internal sealed record ModelManifest
 {
     /// <summary>The format version this library writes and reads.</summary>
     public const int CurrentFormatVersion = 1;

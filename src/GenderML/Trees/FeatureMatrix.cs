@@ -9,7 +9,7 @@ namespace GenderML.Trees;
 /// Missing values are not supported: <see cref="FromFloats"/> rejects NaN and ±∞, naming the row and column.
 /// Impute or drop them first.
 /// </remarks>
-public sealed class FeatureMatrix
+internal sealed class FeatureMatrix
 {
     private FeatureMatrix(int rows, int columns, float[]? floats, byte[]? bytes)
     {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace GenderML.Trees;
 
 /// <summary>Saving and strict loading of the compact binary format (see README.md beside this file).</summary>
-public sealed partial class GradientBoostedTrees
+internal sealed partial class GradientBoostedTrees
 {
     internal const int FormatVersion = 1;
     internal const int MaxFeatures = 1 << 24;

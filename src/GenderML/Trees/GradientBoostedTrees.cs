@@ -4,7 +4,7 @@ namespace GenderML.Trees;
 /// A fitted ensemble of regression trees for binary classification: P(positive | x) = σ(F₀ + Σₜ fₜ(x)).
 /// Made by <see cref="GradientBoostingTrainer.Fit"/> or <see cref="Load"/>; immutable and safe to share across threads.
 /// </summary>
-public sealed partial class GradientBoostedTrees
+internal sealed partial class GradientBoostedTrees
 {
     private readonly RegressionTree[] _trees;
     private readonly double[] _gains;

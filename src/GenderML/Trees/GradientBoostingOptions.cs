@@ -3,7 +3,8 @@ using GenderML.Core;
 namespace GenderML.Trees;
 
 /// <summary>
-/// Settings of <see cref="GradientBoostingTrainer"/>. The defaults are ML.NET FastTree's: 100 trees of at most
+/// Settings of gradient-boosted trees (<see cref="Classifiers.GradientBoostingRecipe.Boosting"/>, the trees head of
+/// <see cref="Classifiers.TransferRecipe.Boosting"/>). The defaults are ML.NET FastTree's: 100 trees of at most
 /// 20 leaves, at least 10 examples per leaf, learning rate 0.2, 255 bins per feature.
 /// </summary>
 public sealed record GradientBoostingOptions

@@ -4,4 +4,4 @@ namespace GenderML.Trees;
 /// <param name="Tree">Trees fitted so far.</param>
 /// <param name="TrainLoss">Mean log-loss (natural log) over the training rows.</param>
 /// <param name="ValidationLoss">Mean log-loss over the validation rows, or null without a validation set.</param>
-public sealed record GradientBoostingProgress(int Tree, double TrainLoss, double? ValidationLoss);
+internal sealed record GradientBoostingProgress(int Tree, double TrainLoss, double? ValidationLoss);

@@ -12,7 +12,7 @@ namespace GenderML.Trees;
 /// at most <see cref="GradientBoostingOptions.MaxBins"/> quantile bins. The result is bit-identical for a
 /// given seed on any number of threads.
 /// </remarks>
-public static class GradientBoostingTrainer
+internal static class GradientBoostingTrainer
 {
     /// <summary>
     /// Fits a model to <paramref name="features"/> and <paramref name="labels"/> (true = the positive class).

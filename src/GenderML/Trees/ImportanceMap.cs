@@ -3,7 +3,7 @@ using System.Text;
 namespace GenderML.Trees;
 
 /// <summary>Writes an importance map (values in [0, 1], row by row) as an image.</summary>
-public static class ImportanceMap
+internal static class ImportanceMap
 {
     /// <summary>
     /// Writes <paramref name="map"/> as a binary 8-bit PGM (Netpbm P5): pixel = round(255 · clamp(v, 0, 1)),
