@@ -18,6 +18,16 @@ public interface IGenderClassifier
     /// <summary>Classifies one face image.</summary>
     GenderPrediction Predict(Image image);
 
+    /// <summary>
+    /// Classifies the face image in the file at <paramref name="path"/>, decoded as the evaluation decodes it for this
+    /// model (<see cref="GenderClassifier.LoadImage"/>), so the P(male) equals that of
+    /// <see cref="Evaluation.Evaluator"/> for the same file.
+    /// </summary>
+    /// <exception cref="Imaging.ImageLoadException">
+    /// The file is not a decodable image, not a regular file, or too large.
+    /// </exception>
+    GenderPrediction Predict(string path) => Predict(GenderClassifier.LoadImage(this, path));
+
     /// <summary>Classifies a batch of face images; the i-th prediction belongs to the i-th image.</summary>
     IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images);
 

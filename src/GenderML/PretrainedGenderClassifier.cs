@@ -48,6 +48,9 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScor
     /// <inheritdoc/>
     public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images) => Inner.Predict(images);
 
+    /// <inheritdoc/>
+    public GenderPrediction Predict(string path) => Predict(GenderClassifier.LoadImage(this, path));
+
     FaceFraming? IPhotoModel.Framing => Inner.Framing;
 
     IReadOnlyList<GenderPrediction> IPhotoModel.PredictFaceCrops(IReadOnlyList<Image> crops) => Inner.PredictFaceCrops(crops);

@@ -50,6 +50,18 @@ public sealed class ClassifierEvaluationTests : IDisposable
     }
 
     [Fact]
+    public void PredictFromAPath_GivesTheEvaluationsPMale_ForEachFile()
+    {
+        var model = Trained();
+        var report = Evaluator.Evaluate(model, Data.Subset(SplitNames.Test),
+            new ModelEvaluationOptions { CacheFolder = _faces.Cache, Threads = 1 });
+
+        Assert.NotEmpty(report.Predictions);
+        foreach (var p in report.Predictions)
+            Assert.Equal(p.PMale, model.Predict(p.Path).ProbabilityMale, 6);
+    }
+
+    [Fact]
     public void AnUnreadableFile_IsSkippedWithItsReason_ForAnyClassifier()
     {
         string bad = Path.Combine(_faces.Root, "test", "male", "broken.png");
