@@ -54,9 +54,8 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     public double? CanonicalMargin { get; init; }
 
     /// <summary>
-    /// The tiny face detector's input side for canonical framing, a multiple of 32; null: 160 for the face ResNet (on
-    /// kaggle-gender 96.70% plain and 96.50% reframed ×0.7, at half the detector cost of 224, which gave 96.41% and
-    /// 96.53%), 224 for the backbones with the age/gender net (the size its framing study chose).
+    /// The tiny face detector's input side for canonical framing, a multiple of 32; null: 160 for the face ResNet, 224
+    /// for the backbones with the age/gender net (the measurements behind both: docs/BENCHMARKS.md).
     /// </summary>
     public int? CanonicalDetectorSize { get; init; }
 
@@ -86,8 +85,7 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
 
     /// <summary>
     /// What is read out of the face ResNet (face ResNet and fusion backbones); null: <see cref="FaceResNetFeatures.StageMeans"/>
-    /// for the face ResNet (on kaggle-gender, with <see cref="Mirror"/>, 97.28% plain and 96.82% reframed ×0.7 against
-    /// 96.77% and 96.53% from the final mean alone, and 96.70% / 96.50% from the descriptor), the descriptor for fusion.
+    /// for the face ResNet, the descriptor for fusion (the measurements behind the choice: docs/BENCHMARKS-finetune.md).
     /// </summary>
     public FaceResNetFeatures? ResNetFeatures { get; init; }
 
@@ -98,8 +96,7 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// <summary>
     /// Whether predictions average the embeddings of each image and its mirror image (test-time augmentation: for the
     /// logistic head the mean of the two logits); training uses the images as they are. It doubles the network passes of
-    /// prediction only. Null: on for the face ResNet (+0.3–0.5 points on kaggle-gender), off for the other backbones,
-    /// where it was not measured.
+    /// prediction only. Null: on for the face ResNet, off for the other backbones (docs/BENCHMARKS.md).
     /// </summary>
     public bool? Mirror { get; init; }
 

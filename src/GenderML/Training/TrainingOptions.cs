@@ -106,16 +106,15 @@ public sealed record AugmentationOptions(
 {
     /// <summary>
     /// Flips, ±8% shifts, zoom 0.5–1.1, ±10°, ±15% brightness and contrast, for convolutional networks (see <see cref="Mild"/>
-    /// for the others). Zooming out to half size shows the networks faces framed twice as loosely as these tight crops
-    /// (whole head, some surround): with 0.7 as the floor a CNN fell from 96.7% to 67% on faces shrunk to half
-    /// (<c>evaluate --reframe 0.5</c>); with 0.5 it holds 87.5%.
+    /// for the others). Zooming out to half size shows the networks faces framed twice as loosely as tight crops (whole
+    /// head, some surround), so they hold their accuracy on looser framings (docs/BENCHMARKS.md).
     /// </summary>
     public static AugmentationOptions Default { get; } = new(true, 0.08f, 0.5f, 1.1f, 10f, 0.15f, 0.15f);
 
     /// <summary>
-    /// As <see cref="Default"/> with zoom 0.7–1.1 (the default before 2026-11-22), for networks without convolutions (dense,
-    /// row-by-row RNN): they cannot learn a change of scale, and zooming out to 0.5 cost the dense net 2.7 points on the
-    /// test split (86.55% → 83.88%) for no gain on loose framings.
+    /// As <see cref="Default"/> with zoom 0.7–1.1, for networks without convolutions (dense, row-by-row RNN): they cannot
+    /// learn a change of scale, and a zoom down to 0.5 costs them accuracy for no gain on loose framings
+    /// (docs/BENCHMARKS.md).
     /// </summary>
     public static AugmentationOptions Mild { get; } = Default with { MinScale = 0.7f };
 
