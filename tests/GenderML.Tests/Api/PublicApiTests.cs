@@ -18,7 +18,7 @@ public sealed partial class PublicApiTests
     [Fact]
     public void ApiMd_ListsThePublicTypes()
     {
-        string path = Path.Combine(RepoRoot(), "docs", "API.md");
+        string path = Path.Combine(Repository.Root, "docs", "API.md");
         string expected = Api.Markdown("GenderML", Regenerate);
         if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
             File.WriteAllText(path, expected);
@@ -62,11 +62,4 @@ public sealed partial class PublicApiTests
     /// </summary>
     [GeneratedRegex(@"\d\.\d+\s*%|\d\s*(pp|points?|ms)\b|\b20\d\d-\d\d-\d\d\b")]
     private static partial Regex Figure();
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "GenderML.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no GenderML.sln above {AppContext.BaseDirectory}");
-    }
 }
