@@ -1,7 +1,7 @@
 namespace GenderML.Evaluation;
 
 /// <summary>
-/// The same test images scored again with every face shrunk inside its frame (<see cref="Reframing.Reframe"/> by
+/// The same test images scored again with every face shrunk inside its frame (<see cref="ModelEvaluationOptions.Reframe"/>, by
 /// <paramref name="Factor"/>): a looser framing, as other face sets have, to show how much a model depends on the framing
 /// of the images it learned from.
 /// </summary>

@@ -6,7 +6,7 @@ namespace GenderML.Evaluation;
 /// The framing stress test: the image scaled down by a factor F and centred on a canvas of its original size,
 /// the canvas filled from the image's own border, blurred — a looser crop of the same face, with no new content.
 /// </summary>
-public static class Reframing
+internal static class Reframing
 {
     /// <summary>
     /// Returns <paramref name="image"/> shrunk to ⌊F·W⌋×⌊F·H⌋ and centred on a W×H canvas whose pixels are a heavy blur
