@@ -5,7 +5,11 @@ using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Models;
 
-/// <summary>Models saved before the store was merged (fixtures/models-v1) load and predict the same bits.</summary>
+/// <summary>
+/// Models saved before the store was merged (fixtures/models-v1) load and predict as they did: the pixel models the same
+/// bits, the face-api models within float rounding (their networks were since rebuilt on Core's layers, which sum some
+/// means in float where the old code summed in double).
+/// </summary>
 public sealed class LegacyModelTests
 {
     public static TheoryData<string> Kinds => new(["logreg", "logreg-framed", "gbdt-framed", "transfer", "transfer-whole", "transfer-gbdt",
@@ -18,11 +22,18 @@ public sealed class LegacyModelTests
 
     [Theory]
     [MemberData(nameof(Kinds))]
-    public void AVersion1Model_LoadsAndPredictsTheSameBits(string name)
+    public void AVersion1Model_LoadsAndPredictsAsBefore(string name)
     {
         var model = GenderClassifier.Load(TestFixtures.PathOf($"models-v1/{name}.zip"), threads: 2, FaceApiFixture.ModelsFolder);
-        string[] expected = File.ReadAllLines(TestFixtures.PathOf($"models-v1/{name}.bits.txt"));
-        var actual = model.Predict(Faces()).Select(p => BitConverter.SingleToInt32Bits(p.ProbabilityMale).ToString(CultureInfo.InvariantCulture));
-        Assert.Equal(expected, actual);
+        float[] expected = [.. File.ReadAllLines(TestFixtures.PathOf($"models-v1/{name}.bits.txt"))
+            .Select(line => BitConverter.Int32BitsToSingle(int.Parse(line, CultureInfo.InvariantCulture)))];
+        float[] actual = [.. model.Predict(Faces()).Select(p => p.ProbabilityMale)];
+        Assert.Equal(expected.Length, actual.Length);
+        bool faceApi = name.StartsWith("transfer", StringComparison.Ordinal);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            if (faceApi) Assert.True(Math.Abs(expected[i] - actual[i]) <= 1e-5f, $"image {i}: {expected[i]} then, {actual[i]} now");
+            else Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]));
+        }
     }
 }
