@@ -9,7 +9,7 @@ namespace GenderML.Data;
 /// → float NCHW: <c>destination[((i·C + c)·N + y)·N + x] = a[c]·pixels[i][(y·N + x)·C + c] + b[c]</c>, with a, b from
 /// <see cref="PixelNormalization"/>. Writes into a caller-given buffer; allocates nothing.
 /// </summary>
-public static class PixelTensor
+internal static class PixelTensor
 {
     /// <summary>Converts <paramref name="count"/> consecutive samples of <paramref name="options"/>' shape into <paramref name="destination"/>.</summary>
     /// <exception cref="ArgumentException">A buffer is too small.</exception>
