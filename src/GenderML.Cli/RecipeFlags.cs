@@ -156,7 +156,10 @@ internal sealed record RecipeFlags
         recipe = recipe with
         {
             Head = Head ?? recipe.Head,
-            Preprocessing = recipe.Preprocessing with { Framing = Framing(recipe.Preprocessing.Framing as FaceFraming) },
+            Preprocessing = recipe.Preprocessing with
+            {
+                Framing = Framing(recipe.Preprocessing.Framing as FaceFraming),
+            },
             ModelsFolder = FaceModels ?? recipe.ModelsFolder,
             ResNetFeatures = ResNetFeatures ?? recipe.ResNetFeatures,
             Mirror = NoMirror ? false : recipe.Mirror,

@@ -27,8 +27,8 @@ internal static class FineTuneTrainer
         var framing = recipe.Framing(o.Threads);
         if (framing?.Photos == true)
         {
-            throw new ArgumentException("fine-tuning (FineTune) does not take full photos (FaceFraming.ForPhotos) yet; " +
-                "crop the faces first or leave FineTune null");
+            throw new ArgumentException("fine-tuning (FineTune) does not take full photos (FaceFraming.ForPhotos) " +
+                "yet; crop the faces first or leave FineTune null");
         }
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;

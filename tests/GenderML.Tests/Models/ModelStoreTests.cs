@@ -35,12 +35,19 @@ public sealed class ModelStoreTests : IDisposable
             ["resnet"] = new NeuralNetworkRecipe(NetworkPreset.ResNet) { Preprocessing = Framed(24, Imaging.PixelFormat.Rgb24) },
             ["transfer"] = new TransferRecipe(TransferBackbone.FaceResNet)
             {
-                ModelsFolder = m, CValues = [1.0], Preprocessing = new PreprocessOptions { Framing = FaceFraming.Canonical(0, FaceFraming.LegacyDetectorSize) },
+                ModelsFolder = m, CValues = [1.0],
+                Preprocessing = new PreprocessOptions { Framing = FaceFraming.Canonical(0, FaceFraming.LegacyDetectorSize) },
             },
             ["transfer mlp head"] = new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = m, Head = TransferHead.Mlp },
             ["transfer gbdt head"] = new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = m, Head = TransferHead.Gbdt, Boosting = boost },
-            ["transfer-xception"] = new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = m, CValues = [1.0], Preprocessing = Canonical() },
-            ["transfer-fusion"] = new TransferRecipe(TransferBackbone.Fusion) { ModelsFolder = m, CValues = [1.0], Preprocessing = Canonical() },
+            ["transfer-xception"] = new TransferRecipe(TransferBackbone.Xception)
+            {
+                ModelsFolder = m, CValues = [1.0], Preprocessing = Canonical(),
+            },
+            ["transfer-fusion"] = new TransferRecipe(TransferBackbone.Fusion)
+            {
+                ModelsFolder = m, CValues = [1.0], Preprocessing = Canonical(),
+            },
             ["transfer fine-tuned"] = new TransferRecipe(TransferBackbone.FaceResNet)
             {
                 ModelsFolder = m, CValues = [1.0],
