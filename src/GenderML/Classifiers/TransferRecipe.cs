@@ -50,8 +50,8 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     public IReadOnlyList<double> CValues { get; init; } = [0.01, 0.1, 1.0];
 
     /// <summary>
-    /// The framing of <see cref="ClassifierRecipe.Preprocessing"/> with this recipe's <see cref="ModelsFolder"/> (when
-    /// set) and <paramref name="threads"/>: a <see cref="FaceFraming"/>, or null (each image is taken as the face crop).
+    /// The framing of <see cref="ClassifierRecipe.Preprocessing"/> with this recipe's <see cref="ModelsFolder"/>
+    /// (when set) and <paramref name="threads"/>: a <see cref="FaceFraming"/>, or null (each image is the face crop).
     /// </summary>
     /// <exception cref="ArgumentException">The framing is not a <see cref="FaceFraming"/>.</exception>
     internal FaceFraming? Framing(int threads) => Preprocessing.Framing switch
@@ -62,6 +62,15 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
             $"TransferRecipe.Preprocessing.Framing is a {other.GetType().Name}; a transfer model takes a FaceFraming " +
             "(FaceFraming.Canonical or FaceFraming.ForPhotos) or null"),
     };
+
+    /// <summary>
+    /// The backbone's outputs from the embedding cache and the <see cref="Head"/> on them; with
+    /// <see cref="FineTune"/>, the face ResNet's prefix from the prefix cache and the last stage trained as the head.
+    /// </summary>
+    internal override TrainingResult FitStages(Training.TrainingSplit split, Training.TrainingOptions options,
+        IProgress<Training.TrainingProgress>? progress, CancellationToken cancellation) => FineTune is null
+        ? Transfer.TransferTrainer.Fit(this, split.Train, split.Validation, options, cancellation, progress)
+        : Transfer.FineTuneTrainer.Fit(this, split.Train, split.Validation, options, progress, cancellation);
 
     /// <summary>
     /// When set (face ResNet backbone, logistic head only), the last residual stage is fine-tuned with the head instead of

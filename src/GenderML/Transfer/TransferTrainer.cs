@@ -9,13 +9,12 @@ using GenderML.Training;
 
 namespace GenderML.Transfer;
 
-/// <summary>Fits a <see cref="TransferRecipe"/>: cached embeddings, standardisation, then the logistic head with the C of best validation log-loss.</summary>
+/// <summary>Fits a <see cref="TransferRecipe"/> without fine-tuning: cached embeddings, standardisation, then the logistic head with the C of best validation log-loss.</summary>
 internal static class TransferTrainer
 {
     public static TrainingResult Fit(TransferRecipe recipe, Dataset train, Dataset? validation, TrainingOptions o, CancellationToken cancellation,
         IProgress<TrainingProgress>? progress = null)
     {
-        if (recipe.FineTune is not null) return FineTuneTrainer.Fit(recipe, train, validation, o, progress, cancellation);
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;
         var b = recipe.Backbone;
