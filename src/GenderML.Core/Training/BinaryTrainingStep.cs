@@ -6,8 +6,9 @@ namespace GenderML.Core.Training;
 
 /// <summary>
 /// One optimisation step of a network with one logit per example: zero the gradients, forward, binary cross-entropy
-/// with logits, backward, optimizer step. Buffers are reused, so a warmed-up step allocates nothing.
-/// The network's input is data, so its gradient is not computed (<see cref="Layer.InputGradientNeeded"/> is set false).
+/// with logits, backward, <see cref="BeforeUpdate"/>, optimizer step. Buffers are reused, so a warmed-up step
+/// allocates nothing. The network's input is data, so its gradient is not computed
+/// (<see cref="Layer.InputGradientNeeded"/> is set false). Every network the library trains takes its steps here.
 /// </summary>
 public sealed class BinaryTrainingStep
 {
@@ -27,6 +28,15 @@ public sealed class BinaryTrainingStep
         _network.InputGradientNeeded = false;
     }
 
+    /// <summary>
+    /// Runs between the backward pass and the optimizer's update: penalties added to the gradients, gradient
+    /// clipping, the learning rate of this step. Null: nothing.
+    /// </summary>
+    public Action? BeforeUpdate { get; init; }
+
+    /// <summary>The logits of the last <see cref="Run"/> (N×1 or N), valid until the next one.</summary>
+    public Tensor? Logits { get; private set; }
+
     /// <summary>Runs one step on <paramref name="inputs"/> (N×…) with <paramref name="targets"/> (N values in [0, 1]); returns the batch's mean loss before the update.</summary>
     public float Run(Tensor inputs, ReadOnlySpan<float> targets)
     {
@@ -39,7 +49,9 @@ public sealed class BinaryTrainingStep
         var gradient = TensorBuffers.EnsureLike(ref _gradient, logits);
         float loss = _loss.Compute(logits, targets, gradient);
         _network.Backward(gradient);
+        BeforeUpdate?.Invoke();
         _optimizer.Step();
+        Logits = logits;
         return loss;
     }
 }
