@@ -13,17 +13,26 @@ namespace GenderML.Core.Training;
 public sealed class BinaryTrainingStep
 {
     private readonly Layer _network;
-    private readonly Optimizer _optimizer;
+    private readonly Optimizer[] _optimizers;
     private readonly BinaryCrossEntropyWithLogits _loss;
     private Tensor? _gradient;
 
     /// <summary>Trains <paramref name="network"/> (which must output N×1 or N logits) with <paramref name="optimizer"/>.</summary>
     public BinaryTrainingStep(Layer network, Optimizer optimizer, BinaryCrossEntropyWithLogits? loss = null)
+        : this(network, [optimizer ?? throw new ArgumentNullException(nameof(optimizer))], loss)
+    {
+    }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> with several optimizers, each over its own parameters (per-tensor learning
+    /// rates, for example); each step zeroes and steps them all.
+    /// </summary>
+    public BinaryTrainingStep(Layer network, IReadOnlyList<Optimizer> optimizers, BinaryCrossEntropyWithLogits? loss = null)
     {
         ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(optimizers);
         _network = network;
-        _optimizer = optimizer;
+        _optimizers = [.. optimizers];
         _loss = loss ?? new BinaryCrossEntropyWithLogits();
         _network.InputGradientNeeded = false;
     }
@@ -42,7 +51,7 @@ public sealed class BinaryTrainingStep
     {
         ArgumentNullException.ThrowIfNull(inputs);
         _network.SetTraining(true);
-        _optimizer.ZeroGradients();
+        foreach (var optimizer in _optimizers) optimizer.ZeroGradients();
         var logits = _network.Forward(inputs);
         if (logits.Length != targets.Length)
             throw new ArgumentException($"the network gives {logits} logits for {targets.Length} targets; it needs one output per example", nameof(targets));
@@ -50,7 +59,7 @@ public sealed class BinaryTrainingStep
         float loss = _loss.Compute(logits, targets, gradient);
         _network.Backward(gradient);
         BeforeUpdate?.Invoke();
-        _optimizer.Step();
+        foreach (var optimizer in _optimizers) optimizer.Step();
         Logits = logits;
         return loss;
     }
