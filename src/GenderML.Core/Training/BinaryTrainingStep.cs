@@ -27,7 +27,8 @@ public sealed class BinaryTrainingStep
     /// Trains <paramref name="network"/> with several optimizers, each over its own parameters (per-tensor learning
     /// rates, for example); each step zeroes and steps them all.
     /// </summary>
-    public BinaryTrainingStep(Layer network, IReadOnlyList<Optimizer> optimizers, BinaryCrossEntropyWithLogits? loss = null)
+    public BinaryTrainingStep(Layer network, IReadOnlyList<Optimizer> optimizers,
+        BinaryCrossEntropyWithLogits? loss = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(optimizers);

@@ -9,10 +9,11 @@ namespace GenderML.Transfer;
 
 /// <summary>
 /// The fine-tuning epochs: seeded shuffles, each sample as itself or (with <see cref="FineTuneOptions.FlipTrain"/>) its
-/// mirror at random, mean binary cross-entropy on the logit (Core's <see cref="BinaryTrainingStep"/>), AdamW per tensor with a step size of its RMS times
-/// <see cref="FineTuneOptions.LearningRate"/> (stage) or <see cref="FineTuneOptions.HeadLearningRate"/> (head), cosine-annealed over the planned steps. After each
-/// epoch the validation log-loss (scored as predictions are) decides early stopping; the best epoch's weights are kept,
-/// epoch 0 being the frozen-head start.
+/// mirror at random, mean binary cross-entropy on the logit (Core's <see cref="BinaryTrainingStep"/>), AdamW per tensor
+/// with a step size of its RMS times <see cref="FineTuneOptions.LearningRate"/> (stage) or
+/// <see cref="FineTuneOptions.HeadLearningRate"/> (head), cosine-annealed over the planned steps. After each epoch the
+/// validation log-loss (scored as predictions are) decides early stopping; the best epoch's weights are kept, epoch 0
+/// being the frozen-head start.
 /// </summary>
 internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int seed)
 {
