@@ -29,7 +29,7 @@ peer_env+=(LD_LIBRARY_PATH="$blas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
 "${peer_env[@]}" /usr/bin/python3 "$here/engine_peers.py" "$@" > "$peers"
 # The face ResNet (inference, batch 32) in PyTorch, random weights, on the thread counts ours used.
 : > "$infer_peers"
-for t in $(/usr/bin/python3 -c 'import json,sys; print(" ".join(str(r["threads"]) for r in json.load(open(sys.argv[1]))["infer"]))' "$ours"); do
+for t in $(/usr/bin/python3 -c 'import json,sys; print(" ".join(str(r["threads"]) for r in json.load(open(sys.argv[1]))["infer"] if r["network"] == "faceresnet-150"))' "$ours"); do
     "${peer_env[@]}" /usr/bin/python3 "$root/benchmarks/faceapi/faceresnet_peer.py" --threads "$t" --batch 32 --runs 7 >> "$infer_peers"
 done
 /usr/bin/python3 "$here/table.py" "$ours" "$peers" "$infer_peers"

@@ -1,7 +1,6 @@
 // QuickStart: load a folder of labelled faces → split → train a logistic-regression baseline → evaluate →
 // save → load → predict. Run: dotnet run -- path/to/faces   (folders female/ and male/, optionally inside train/ and test/)
 using GenderML;
-using GenderML.Classifiers;
 using GenderML.Data;
 using GenderML.Evaluation;
 using GenderML.Imaging;
@@ -18,8 +17,9 @@ if (!dataset.Splits.Contains(SplitNames.Test))
 var train = dataset.Subset(SplitNames.Train);
 var test = dataset.Subset(SplitNames.Test);
 
-// 3. Train: logistic regression on 50×50 gray pixels (L-BFGS, L2 penalty C = 1).
-var recipe = new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 50 }, C = 1 };
+// 3. Train: the `logreg` preset, logistic regression on 50×50 gray pixels (L-BFGS, L2 penalty C = 1), as
+//    `genderml train --model logreg` trains it.
+var recipe = ClassifierPresets.Create("logreg");
 var result = Trainer.Fit(recipe, train);
 Console.WriteLine($"trained on {train.Items.Count} images in {result.Classifier.Info.Training!.Seconds:F1} s");
 

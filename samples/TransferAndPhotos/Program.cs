@@ -18,13 +18,14 @@ var train = dataset.Subset(SplitNames.Train);
 var test = dataset.Subset(SplitNames.Test);
 
 // 1. Transfer learning: every image goes once through the frozen face ResNet (its embeddings are cached on disk by
-//    file content, so a second run starts in seconds), then a logistic head is fitted. CanonicalMargin = 0 re-crops each
-//    image to the face the tiny detector finds, so the model does not care how tightly the dataset was cropped.
-var recipe = new TransferRecipe(TransferBackbone.FaceResNet) { CanonicalMargin = 0 };
+//    file content, so a second run starts in seconds), then a logistic head is fitted. The preset's framing
+//    (FaceFraming.Canonical) re-crops each image to the face the tiny detector finds, so the model does not care how
+//    tightly the dataset was cropped.
+var recipe = ClassifierPresets.Create("transfer");
 var progress = new Progress<TrainingProgress>(p => Console.Error.Write(p.Phase == TrainingProgress.EmbeddingPhase
     ? $"\rembedding {p.Batch}/{p.Batches} images, {p.Remaining:mm\\:ss} left   "
     : $"\repoch {p.Epoch}/{p.Epochs}   "));
-var result = Trainer.Fit(recipe, train, validation: null, new TrainingOptions { Seed = 1 }, progress);
+var result = Trainer.Fit(recipe, train, progress: progress);
 Console.Error.WriteLine();
 Console.WriteLine($"transfer: {result.Classifier.Info.Architecture}");
 var report = Evaluator.Evaluate(result.Classifier, test);

@@ -6,7 +6,8 @@ namespace GenderML.Cli;
 
 /// <summary>
 /// <c>genderml bench engine [--json] [--threads N] [--skip-sgemm] [--face-models DIR]</c>: SGEMM, training throughput
-/// and face-ResNet inference throughput of the engine on synthetic data.
+/// of the product's networks (cnn2, cnn3, resnet, the face ResNet's last stage) and their inference throughput, on
+/// synthetic data.
 /// </summary>
 internal static class BenchCommand
 {
@@ -17,7 +18,7 @@ internal static class BenchCommand
 
     public static Command Create()
     {
-        var engine = new Command("engine", "SGEMM, training and face-ResNet inference throughput on synthetic data").With(Json, Threads, SkipSgemm, FaceModels);
+        var engine = new Command("engine", "SGEMM, training and inference throughput of the product's networks on synthetic data").With(Json, Threads, SkipSgemm, FaceModels);
         engine.SetAction(r => CliApp.Guard(r, Run));
         return new Command("bench", "benchmarks").With(engine);
     }
@@ -49,6 +50,13 @@ internal static class BenchCommand
             allocated = Math.Max(allocated, r.AllocatedBytesPerStep);
         }
         var infer = new List<BenchEngine.InferResult>();
+        foreach (string network in BenchEngine.InferNetworks)
+        {
+            var r = BenchEngine.InferNetwork(network, threads);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"infer {r.Network} batch={r.Batch} threads={threads}: {r.ImagesPerSecond:F1} images/s"));
+            infer.Add(r);
+        }
         foreach (int t in threads == Environment.ProcessorCount ? new[] { 1, threads }.Distinct() : [threads])
         {
             var r = BenchEngine.Infer(modelsFolder, t);

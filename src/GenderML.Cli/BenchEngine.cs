@@ -1,12 +1,13 @@
 using System.Diagnostics;
+using GenderML.Classifiers;
 using GenderML.Core;
 using GenderML.Core.Kernels;
 using GenderML.Core.Layers;
-using GenderML.Core.Networks;
 using GenderML.Core.Optimizers;
 using GenderML.Core.Training;
 using GenderML.FaceApi;
 using GenderML.Imaging;
+using GenderML.Transfer;
 
 namespace GenderML.Cli;
 
@@ -23,7 +24,14 @@ internal static class BenchEngine
 
     public readonly record struct InferResult(string Network, int Batch, int Threads, double ImagesPerSecond);
 
-    public static readonly string[] Networks = ["cnn2-50-gray", "resnet18-64-rgb"];
+    /// <summary>
+    /// The product's networks trained: cnn2, cnn3 and resnet as their presets build them (<see cref="NetworkSpec"/>,
+    /// 50×50 gray and 64×64 RGB), and the face ResNet's last stage as fine-tuning trains it on 128×8×8 prefixes.
+    /// </summary>
+    public static readonly string[] Networks = ["cnn2-50-gray", "cnn3-50-gray", "resnet-64-rgb", "faceresnet-stage"];
+
+    /// <summary>The pixel networks whose inference is timed beside the face ResNet's.</summary>
+    public static readonly string[] InferNetworks = ["cnn2-50-gray", "cnn3-50-gray"];
 
     public static SgemmResult Sgemm(int m, int n, int k, int threads)
     {
@@ -40,19 +48,17 @@ internal static class BenchEngine
         return new SgemmResult(m, n, k, threads, flops / seconds / 1e9);
     }
 
+    /// <summary>
+    /// Training steps per second of <paramref name="network"/> (one of <see cref="Networks"/>) at the presets' batch
+    /// of 64, through the step every network of the library trains with (<see cref="BinaryTrainingStep"/>, AdamW).
+    /// </summary>
     public static TrainResult Train(string network, int threads)
     {
-        var (net, batch, shape) = network switch
-        {
-            "cnn2-50-gray" => ((Layer)SmallCnn.Create(1, 50, new Random(1)), 256, new[] { 256, 1, 50, 50 }),
-            "resnet18-64-rgb" => (ResNet.ResNet18(3, 1, new Random(1)), 64, new[] { 64, 3, 64, 64 }),
-            _ => throw new ArgumentException(network),
-        };
+        const int batch = 64;
+        var (net, shape) = Build(network, batch);
         net.SetCompute(new ComputeOptions { Threads = threads });
-        var step = new BinaryTrainingStep(net, new Adam(net.Parameters(), new AdamOptions(LearningRate: 1e-4)));
-        var random = new Random(2);
-        var x = new Tensor(shape);
-        for (int i = 0; i < x.Length; i++) x.Data[i] = random.NextSingle();
+        var step = new BinaryTrainingStep(net, new AdamW(net.Parameters(), new AdamOptions(LearningRate: 2e-3)));
+        var x = RandomInput(shape, 2);
         var y = new float[batch];
         for (int i = 0; i < batch; i++) y[i] = i % 2;
         void Once() => step.Run(x, y);
@@ -63,6 +69,45 @@ internal static class BenchEngine
         long allocated = (GC.GetTotalAllocatedBytes(precise: true) - before) / probe;
         double seconds = MedianSeconds(Once, minRepeats: 5, minSeconds: 3, out double cpu);
         return new TrainResult(network, batch, threads, batch / seconds, allocated, cpu * 1000);
+    }
+
+    /// <summary>Images per second of a pixel network's forward pass in evaluation mode, batch 64.</summary>
+    public static InferResult InferNetwork(string network, int threads)
+    {
+        const int batch = 64;
+        var (net, shape) = Build(network, batch);
+        net.SetCompute(new ComputeOptions { Threads = threads });
+        net.SetTraining(false);
+        var x = RandomInput(shape, 3);
+        for (int i = 0; i < 3; i++) net.Forward(x);
+        double seconds = MedianSeconds(() => net.Forward(x), minRepeats: 7, minSeconds: 2, out _);
+        return new InferResult(network, batch, threads, batch / seconds);
+    }
+
+    private static (Layer Network, int[] Shape) Build(string network, int batch)
+    {
+        NetworkSpec? spec = network switch
+        {
+            "cnn2-50-gray" => new NetworkSpec(NetworkPreset.Cnn2, 1, 50, 0),
+            "cnn3-50-gray" => new NetworkSpec(NetworkPreset.Cnn3, 1, 50, 0),
+            "resnet-64-rgb" => new NetworkSpec(NetworkPreset.ResNet, 3, 64, 0),
+            "faceresnet-stage" => null,
+            _ => throw new ArgumentException($"unknown network '{network}' (one of {string.Join(", ", Networks)})"),
+        };
+        if (spec is null)
+        {
+            return (new FineTuneNetwork(seed: 1).Network,
+                [batch, FineTuneNetwork.PrefixChannels, FineTuneNetwork.PrefixSide, FineTuneNetwork.PrefixSide]);
+        }
+        return (spec.Build(seed: 1).Network, [batch, spec.Channels, spec.Size, spec.Size]);
+    }
+
+    private static Tensor RandomInput(int[] shape, int seed)
+    {
+        var random = new Random(seed);
+        var x = new Tensor(shape);
+        for (int i = 0; i < x.Length; i++) x.Data[i] = random.NextSingle();
+        return x;
     }
 
     /// <summary>

@@ -156,9 +156,10 @@ internal sealed record RecipeFlags
         recipe = recipe with
         {
             Head = Head ?? recipe.Head,
-            CanonicalMargin = NoCanonicalMargin ? null : CanonicalMargin ?? recipe.CanonicalMargin,
-            CanonicalDetectorSize = CanonicalDetector ?? recipe.CanonicalDetectorSize,
-            DetectFaces = DetectFaces || recipe.DetectFaces,
+            Preprocessing = recipe.Preprocessing with
+            {
+                Framing = Framing(recipe.Preprocessing.Framing as FaceFraming),
+            },
             ModelsFolder = FaceModels ?? recipe.ModelsFolder,
             ResNetFeatures = ResNetFeatures ?? recipe.ResNetFeatures,
             Mirror = NoMirror ? false : recipe.Mirror,
@@ -167,6 +168,21 @@ internal sealed record RecipeFlags
         if (recipe.ResNetFeatures is not null && recipe.Backbone == TransferBackbone.Xception)
             throw new UsageException("--resnet-features is for the backbones with the face ResNet (transfer, transfer-fusion)");
         return WithFineTune(recipe);
+    }
+
+    /// <summary>
+    /// The transfer framing the canonical flags make of the preset's <paramref name="preset"/>: <c>--detect-faces</c>
+    /// full photos, <c>--canonical-margin none</c> no framing, otherwise a canonical crop with the margin and detector
+    /// given or the preset's.
+    /// </summary>
+    private FaceFraming? Framing(FaceFraming? preset)
+    {
+        double? margin = NoCanonicalMargin ? null : CanonicalMargin ?? preset?.Margin;
+        if (DetectFaces) return FaceFraming.ForPhotos(margin ?? 0);
+        if (margin is not { } m) return null;
+        return CanonicalMargin is null && CanonicalDetector is null && preset is not null
+            ? preset
+            : FaceFraming.Canonical(m, CanonicalDetector ?? preset?.DetectorSize ?? FaceFraming.DefaultDetectorSize);
     }
 
     private TransferRecipe WithFineTune(TransferRecipe recipe)
@@ -181,7 +197,7 @@ internal sealed record RecipeFlags
         }
         if (recipe.Backbone != TransferBackbone.FaceResNet) throw new UsageException("--fine-tune is for --model transfer (the face ResNet)");
         if (recipe.Head != TransferHead.Logistic) throw new UsageException("--fine-tune trains its own logistic head; drop --head");
-        if (recipe.DetectFaces) throw new UsageException("--fine-tune does not take --detect-faces yet");
+        if (DetectFaces) throw new UsageException("--fine-tune does not take --detect-faces yet");
         if (recipe.ResNetFeatures is not null) throw new UsageException("--fine-tune reads the last stage it trains; drop --resnet-features");
         if (recipe.Mirror is not null) throw new UsageException("--fine-tune sets mirror images with --fine-tune-flips; drop --no-mirror");
         var d = recipe.FineTune ?? new FineTuneOptions();

@@ -34,7 +34,8 @@ public static class ClassifierPresets
     /// <see cref="FaceFraming.DefaultMargin"/>); <c>logreg</c> stays the plain baseline on unframed pixels. The models
     /// without convolutions (<c>dense</c>, <c>rnn</c>) train 10 epochs at 1e-3 with
     /// <see cref="AugmentationOptions.Mild"/>, the others 12 epochs at 2e-3; <c>logreg</c> and <c>gbdt</c> hold no
-    /// validation part out.
+    /// validation part out. The transfer models frame with <see cref="FaceFraming.Canonical"/> at
+    /// <see cref="FaceApiCanonicalMargin"/>, the detector at 160 px for the face ResNet and 224 px for the others.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
     public static ClassifierRecipe Create(string name)
@@ -90,11 +91,13 @@ public static class ClassifierPresets
         return new TransferRecipe(backbone)
         {
             Head = TransferHead.Logistic,
-            CanonicalMargin = FaceApiCanonicalMargin,
             Preprocessing = new PreprocessOptions
             {
-                Size = backbone == TransferBackbone.Xception ? 112 : 150, Format = PixelFormat.Rgb24, Mode =
-                    ResizeMode.Pad,
+                Size = backbone == TransferBackbone.Xception ? 112 : 150,
+                Format = PixelFormat.Rgb24,
+                Mode = ResizeMode.Pad,
+                Framing = FaceFraming.Canonical(FaceApiCanonicalMargin, backbone == TransferBackbone.FaceResNet
+                    ? FaceFraming.LegacyDetectorSize : FaceFraming.DefaultDetectorSize),
             },
         };
     }

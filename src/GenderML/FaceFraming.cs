@@ -89,9 +89,10 @@ public sealed class FaceFraming : ImageFraming
 
     /// <summary>
     /// Full photos: the largest face face-api's SSD detector finds, widened by <paramref name="margin"/> and clipped;
-    /// photos without one are left out.
+    /// photos without one are left out (a transfer model's framing).
     /// </summary>
-    internal static FaceFraming ForPhotos(double margin, string? modelsFolder, int threads) =>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="margin"/> is not in [−0.3, 1].</exception>
+    public static FaceFraming ForPhotos(double margin = 0, string? modelsFolder = null, int threads = 0) =>
         new(margin, DefaultDetectorSize, FramingEdge.Clip, photos: true, modelsFolder, threads);
 
     /// <summary>The smallest margin: −0.3 keeps the central 40% of the box.</summary>

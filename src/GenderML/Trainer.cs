@@ -36,49 +36,9 @@ public static class Trainer
             var split = train.SplitStratified(new SplitFractions(1 - options.ValidationFraction, options.ValidationFraction, 0), options.Seed);
             (whole, train, validation) = (train, split.Subset(SplitNames.Train), split.Subset(SplitNames.Validation));
         }
-        // A held-out part shares the cache of the whole set: one file, built once and reused by the next run (two caches
-        // of the same folder would replace each other's file, since the cache is named by folder and preprocessing).
-        if (recipe is TransferRecipe transfer) return Transfer.TransferTrainer.Fit(transfer, train, validation, options, cancellation, progress);
-        var cacheOptions = new PixelCacheOptions { Folder = options.CacheFolder, Threads = options.Threads, Cancellation = cancellation };
-        using var trainCache = PixelCache.Open(whole ?? train, recipe.Preprocessing,
-            cacheOptions with { Progress = TrainingProgress.PreparingPass(progress, (whole ?? train).Items.Count) });
-        using var validationCache = whole is null && validation is { Items.Count: > 0 }
-            ? PixelCache.Open(validation, recipe.Preprocessing, cacheOptions with { Progress = TrainingProgress.PreparingPass(progress, validation.Items.Count) })
-            : null;
-        CacheSampleSource trainSamples;
-        CacheSampleSource? validationSamples;
-        if (whole is not null)
-        {
-            var held = validation!.Items.Select(i => i.Path).ToHashSet(StringComparer.Ordinal);
-            trainSamples = new CacheSampleSource(trainCache, whole, i => !held.Contains(i.Path));
-            validationSamples = held.Count > 0 ? new CacheSampleSource(trainCache, whole, i => held.Contains(i.Path)) : null;
-        }
-        else
-        {
-            trainSamples = new CacheSampleSource(trainCache, train);
-            validationSamples = validationCache is null ? null : new CacheSampleSource(validationCache, validation!);
-        }
-        var skipped = (whole ?? train).Skipped.Concat(trainCache.Failed).Concat(validation?.Skipped ?? []).Concat(validationCache?.Failed ?? [])
-            .DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
-        int[] counts = trainSamples.CountByLabel();
-        if (counts[0] == 0 || counts[1] == 0)
-            throw new ArgumentException($"training needs images of both classes; found {counts[0]} female and {counts[1]} male", nameof(train));
-
-        string fingerprint = Fingerprint(trainSamples.Items, recipe, options);
-        var clock = Stopwatch.StartNew();
-        PixelClassifier classifier = FitSamples(recipe, trainSamples, validationSamples, options, fingerprint, progress, cancellation);
-        EvaluationReport? report = null;
-        if (validationSamples is { Count: > 0 })
-        {
-            float[] p = classifier.Probabilities(validationSamples, cancellation);
-            report = Evaluator.Evaluate([.. Enumerable.Range(0, validationSamples.Count).Select(validationSamples.Label)], p);
-        }
-        var info = classifier.Info with
-        {
-            Training = classifier.Info.Training! with { Seconds = clock.Elapsed.TotalSeconds, ValidationCount = validationSamples?.Count ?? 0 },
-            Metrics = report is null ? classifier.Info.Metrics : MetricsOf(report),
-        };
-        return new TrainingResult(WithInfo(classifier, info), report, skipped);
+        // Every model goes the one way from here: its framing, its features (pixels, or the outputs of a frozen
+        // backbone or prefix, each from its disk cache) and its head, as the recipe's stages say.
+        return recipe.FitStages(new TrainingSplit(train, validation, whole), options, progress, cancellation);
     }
 
     /// <summary>Trains on samples already preprocessed (the cross-validation folds of <see cref="Tuner"/> come this way).</summary>
@@ -153,7 +113,7 @@ public static class Trainer
         return new GradientBoostingClassifier(trees, info);
     }
 
-    private static PixelClassifier WithInfo(PixelClassifier classifier, ClassifierInfo info) => classifier switch
+    internal static PixelClassifier WithInfo(PixelClassifier classifier, ClassifierInfo info) => classifier switch
     {
         LogisticClassifier l => new LogisticClassifier(l.Model, info),
         NeuralNetworkClassifier n => n.WithInfo(info),
@@ -172,7 +132,7 @@ public static class Trainer
     private static readonly TrainingOptions FingerprintOptions = new() { Threads = 1 };
 
     /// <summary>SHA-256 over the training files (path relative to the dataset root, size, label), the recipe and the options that shape the result.</summary>
-    private static string Fingerprint(IReadOnlyList<DatasetItem> items, ClassifierRecipe recipe, TrainingOptions o)
+    internal static string Fingerprint(IReadOnlyList<DatasetItem> items, ClassifierRecipe recipe, TrainingOptions o)
     {
         var text = new StringBuilder();
         // The recipe's own training options are left out: the options that shape the result are described next.

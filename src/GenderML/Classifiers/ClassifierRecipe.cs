@@ -23,4 +23,12 @@ public abstract record ClassifierRecipe
     /// <see cref="Trainer"/>.<c>Fit</c> uses when it is given no other options.
     /// </summary>
     public Training.TrainingOptions Training { get; init; } = new();
+
+    /// <summary>
+    /// The stages between the images and the trained model: this recipe's framing, its features and its head, fitted
+    /// on <paramref name="split"/>. A pixel recipe reads pixels from the pixel cache.
+    /// </summary>
+    internal virtual TrainingResult FitStages(Training.TrainingSplit split, Training.TrainingOptions options,
+        IProgress<Training.TrainingProgress>? progress, CancellationToken cancellation) =>
+        GenderML.Training.PixelStage.Fit(this, split, options, progress, cancellation);
 }

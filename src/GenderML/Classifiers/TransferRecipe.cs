@@ -29,7 +29,10 @@ public enum TransferHead
 /// <summary>
 /// Transfer learning: each image goes once through a frozen face-api network (<see cref="Backbone"/>) to an embedding,
 /// cached on disk by the file's content hash; a <see cref="Head"/> is fitted on the standardised embeddings. Images are
-/// preprocessed as face-api does (centred zero padding, TensorFlow's legacy bilinear resize from the original image).
+/// preprocessed as face-api does (centred zero padding, TensorFlow's legacy bilinear resize from the original image),
+/// after the framing of <see cref="ClassifierRecipe.Preprocessing"/>: <see cref="FaceFraming.Canonical"/> re-crops each
+/// image to its detected face, <see cref="FaceFraming.ForPhotos"/> takes full photos (those without a face are left out
+/// and listed in <see cref="TrainingResult.Skipped"/>), null takes each image as the face crop.
 /// </summary>
 /// <param name="Backbone">The frozen network.</param>
 public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecipe
@@ -47,35 +50,27 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     public IReadOnlyList<double> CValues { get; init; } = [0.01, 0.1, 1.0];
 
     /// <summary>
-    /// When set, each image is first re-cropped to its largest detected face box widened by this margin on every side
-    /// (a fraction of the box side; canonical framing, for training and prediction alike); images without a face are
-    /// used whole and counted. Null: the image is taken as the face crop.
+    /// The framing of <see cref="ClassifierRecipe.Preprocessing"/> with this recipe's <see cref="ModelsFolder"/>
+    /// (when set) and <paramref name="threads"/>: a <see cref="FaceFraming"/>, or null (each image is the face crop).
     /// </summary>
-    public double? CanonicalMargin { get; init; }
+    /// <exception cref="ArgumentException">The framing is not a <see cref="FaceFraming"/>.</exception>
+    internal FaceFraming? Framing(int threads) => Preprocessing.Framing switch
+    {
+        null => null,
+        FaceFraming f => f.With(ModelsFolder ?? f.ModelsFolder, threads),
+        var other => throw new ArgumentException(
+            $"TransferRecipe.Preprocessing.Framing is a {other.GetType().Name}; a transfer model takes a FaceFraming " +
+            "(FaceFraming.Canonical or FaceFraming.ForPhotos) or null"),
+    };
 
     /// <summary>
-    /// The tiny face detector's input side for canonical framing, a multiple of 32; null: 160 for the face ResNet, 224
-    /// for the backbones with the age/gender net (the measurements behind both: docs/BENCHMARKS.md).
+    /// The backbone's outputs from the embedding cache and the <see cref="Head"/> on them; with
+    /// <see cref="FineTune"/>, the face ResNet's prefix from the prefix cache and the last stage trained as the head.
     /// </summary>
-    public int? CanonicalDetectorSize { get; init; }
-
-    /// <summary><see cref="CanonicalDetectorSize"/>, or the backbone's default when it is null.</summary>
-    public int EffectiveCanonicalDetectorSize => CanonicalDetectorSize
-        ?? (Backbone == TransferBackbone.FaceResNet ? FaceFraming.LegacyDetectorSize : FaceFraming.DefaultDetectorSize);
-
-    /// <summary>
-    /// The framing these settings describe: <see cref="FaceFraming.Canonical"/> with <see cref="CanonicalMargin"/> and
-    /// <see cref="EffectiveCanonicalDetectorSize"/>; for <see cref="DetectFaces"/>, the SSD detector's; null: none.
-    /// </summary>
-    internal FaceFraming? Framing(string? modelsFolder, int threads) => DetectFaces
-        ? FaceFraming.ForPhotos(CanonicalMargin ?? 0, modelsFolder, threads)
-        : CanonicalMargin is { } margin ? FaceFraming.Canonical(margin, EffectiveCanonicalDetectorSize, modelsFolder, threads) : null;
-
-    /// <summary>
-    /// Full photos: each image's largest face found by the SSD detector is cut out (widened by <see cref="CanonicalMargin"/>
-    /// when set); photos without a face are left out and listed in <see cref="TrainingResult.Skipped"/> (and in evaluation reports).
-    /// </summary>
-    public bool DetectFaces { get; init; }
+    internal override TrainingResult FitStages(Training.TrainingSplit split, Training.TrainingOptions options,
+        IProgress<Training.TrainingProgress>? progress, CancellationToken cancellation) => FineTune is null
+        ? Transfer.TransferTrainer.Fit(this, split.Train, split.Validation, options, cancellation, progress)
+        : Transfer.FineTuneTrainer.Fit(this, split.Train, split.Validation, options, progress, cancellation);
 
     /// <summary>
     /// When set (face ResNet backbone, logistic head only), the last residual stage is fine-tuned with the head instead of

@@ -3,6 +3,7 @@ using GenderML.Core;
 using GenderML.Core.Layers;
 using GenderML.Core.Losses;
 using GenderML.Core.Optimizers;
+using GenderML.Core.Training;
 using GenderML.Evaluation;
 
 namespace GenderML.Training;
@@ -69,7 +70,17 @@ internal static class NetworkTrainer
 
         var input = new Tensor(batch, builder.Channels, builder.Size, builder.Size);
         var targets = new float[batch];
-        var gradient = new Tensor(batch, 1);
+        int stepIndex = 0;
+        var step = new BinaryTrainingStep(network, optimizer, loss)
+        {
+            BeforeUpdate = () =>
+            {
+                l1?.Apply(parameters);
+                l2?.Apply(parameters);
+                if (o.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(parameters, (float)o.GradientClipNorm);
+                if (schedule is not null) optimizer.LearningRate = schedule.LearningRateAt(stepIndex);
+            },
+        };
         var clock = Stopwatch.StartNew();
         int epochsRun = startEpoch, stepsDone = 0;
         for (int epoch = startEpoch; epoch < o.Epochs && !(o.EarlyStoppingPatience > 0 && stale >= o.EarlyStoppingPatience); epoch++)
@@ -84,18 +95,12 @@ internal static class NetworkTrainer
             {
                 cancellation.ThrowIfCancellationRequested();
                 builder.Fill(train, order.AsSpan(b * batch, batch), input, targets, o.Augmentation, o.Seed, epoch);
-                var logits = network.Forward(input);
-                double batchLoss = loss.Compute(logits, targets, gradient);
+                stepIndex = epoch * batches + b;
+                double batchLoss = step.Run(input, targets);
                 if (!double.IsFinite(batchLoss)) throw Diverged(o, epoch, b, batchLoss);
                 lossSum += batchLoss * batch;
+                var logits = step.Logits!;
                 for (int i = 0; i < batch; i++) if ((logits.Data[i] > 0 ? 1f : 0f) == targets[i]) correct++;
-                network.Backward(gradient);
-                l1?.Apply(parameters);
-                l2?.Apply(parameters);
-                if (o.GradientClipNorm > 0) GradientClipping.ClipByGlobalNorm(parameters, (float)o.GradientClipNorm);
-                if (schedule is not null) optimizer.LearningRate = schedule.LearningRateAt(epoch * batches + b);
-                optimizer.Step();
-                optimizer.ZeroGradients();
                 stepsDone++;
                 if (progress is not null && (b % 10 == 9 || b == batches - 1))
                 {

@@ -2,16 +2,18 @@ using System.Diagnostics;
 using GenderML.Classifiers;
 using GenderML.Core;
 using GenderML.Core.Optimizers;
+using GenderML.Core.Training;
 using GenderML.Training;
 
 namespace GenderML.Transfer;
 
 /// <summary>
 /// The fine-tuning epochs: seeded shuffles, each sample as itself or (with <see cref="FineTuneOptions.FlipTrain"/>) its
-/// mirror at random, mean binary cross-entropy on the logit, AdamW per tensor with a step size of its RMS times
-/// <see cref="FineTuneOptions.LearningRate"/> (stage) or <see cref="FineTuneOptions.HeadLearningRate"/> (head), cosine-annealed over the planned steps. After each
-/// epoch the validation log-loss (scored as predictions are) decides early stopping; the best epoch's weights are kept,
-/// epoch 0 being the frozen-head start.
+/// mirror at random, mean binary cross-entropy on the logit (Core's <see cref="BinaryTrainingStep"/>), AdamW per tensor
+/// with a step size of its RMS times <see cref="FineTuneOptions.LearningRate"/> (stage) or
+/// <see cref="FineTuneOptions.HeadLearningRate"/> (head), cosine-annealed over the planned steps. After each epoch the
+/// validation log-loss (scored as predictions are) decides early stopping; the best epoch's weights are kept, epoch 0
+/// being the frozen-head start.
 /// </summary>
 internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int seed)
 {
@@ -25,6 +27,15 @@ internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int s
         var optimizers = net.Stage.Parameters().Select(p => (Rate: o.LearningRate * Rms(p), Parameter: p))
             .Concat(net.Head.Parameters().Select(p => (Rate: o.HeadLearningRate * Rms(p), Parameter: p)))
             .Select(q => (q.Rate, Optimizer: new AdamW([q.Parameter], new AdamOptions(q.Rate, WeightDecay: o.WeightDecay)))).ToArray();
+        double scale = 1;
+        var trainingStep = new BinaryTrainingStep(net.Network, [.. optimizers.Select(q => (Optimizer)q.Optimizer)])
+        {
+            BeforeUpdate = () =>
+            {
+                foreach (var (rate, optimizer) in optimizers) optimizer.LearningRate = rate * scale;
+            },
+        };
+        var targets = new float[o.BatchSize];
         var random = new Random(seed);
         int n = tr.Y.Length, batches = (n + o.BatchSize - 1) / o.BatchSize, totalSteps = Math.Max(1, batches * o.Epochs), step = 0;
         int[] order = [.. Enumerable.Range(0, n)];
@@ -52,24 +63,17 @@ internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int s
                     labels[k] = tr.Y[i];
                 }
                 int[] idx = [.. Enumerable.Range(0, m)];
-                net.Network.ZeroGradients();
-                var z = net.Network.Forward(FineTuneNetwork.Batch(rows, idx));
-                var grad = new Tensor(m, 1);
+                for (int k = 0; k < m; k++) targets[k] = labels[k];
+                scale = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
+                trainingStep.Run(FineTuneNetwork.Batch(rows, idx), targets.AsSpan(0, m));
+                var z = trainingStep.Logits!;
                 for (int k = 0; k < m; k++)
                 {
                     double p = 1 / (1 + Math.Exp(-z.Data[k]));
-                    grad.Data[k] = (float)((p - labels[k]) / m);
                     lossSum += labels[k] == 1 ? -Math.Log(Math.Max(p, 1e-12)) : -Math.Log(Math.Max(1 - p, 1e-12));
                     if ((p >= 0.5) == (labels[k] == 1)) correct++;
                 }
                 seen += m;
-                net.Network.Backward(grad);
-                double scale = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
-                foreach (var (rate, optimizer) in optimizers)
-                {
-                    optimizer.LearningRate = rate * scale;
-                    optimizer.Step();
-                }
                 step++;
                 if (progress is not null && (b % 20 == 19 || b == batches - 1))
                     progress.Report(new TrainingProgress(epoch, o.Epochs, b + 1, batches, lossSum / seen, (double)correct / seen, null, null,

@@ -24,10 +24,14 @@ internal static class FineTuneTrainer
         ft.Validate();
         if (recipe.Backbone != TransferBackbone.FaceResNet) throw new ArgumentException("fine-tuning (FineTune) is for the face ResNet backbone (Backbone = FaceResNet)");
         if (recipe.Head != TransferHead.Logistic) throw new ArgumentException("fine-tuning (FineTune) trains its own logistic head; leave Head at Logistic");
-        if (recipe.DetectFaces) throw new ArgumentException("fine-tuning (FineTune) does not take DetectFaces yet; crop the faces first or leave FineTune null");
+        var framing = recipe.Framing(o.Threads);
+        if (framing?.Photos == true)
+        {
+            throw new ArgumentException("fine-tuning (FineTune) does not take full photos (FaceFraming.ForPhotos) " +
+                "yet; crop the faces first or leave FineTune null");
+        }
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;
-        var framing = recipe.Framing(folder, o.Threads);
         var files = FaceModelsFolder.Hashes(folder, PrefixRunner.WeightFiles(framing));
         var weights = TfjsWeights.Load(folder, "face_recognition_model");
         var runner = new PrefixRunner(folder, weights, framing, o.Threads);
@@ -49,7 +53,7 @@ internal static class FineTuneTrainer
         var run = loop.Train(tr, va, progress, clock, cancellation);
         var report = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={tr.Stats.CacheHits + va.Stats.CacheHits}; computed={tr.Stats.Computed + va.Stats.Computed}; noFace={tr.Stats.NoFace + va.Stats.NoFace}");
+            $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={TransferTrainer.Margin(framing)}; cacheHits={tr.Stats.CacheHits + va.Stats.CacheHits}; computed={tr.Stats.Computed + va.Stats.Computed}; noFace={tr.Stats.NoFace + va.Stats.NoFace}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,

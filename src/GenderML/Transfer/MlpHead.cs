@@ -1,13 +1,14 @@
 using GenderML.Core;
 using GenderML.Core.Layers;
 using GenderML.Core.Optimizers;
+using GenderML.Core.Training;
 
 namespace GenderML.Transfer;
 
 /// <summary>
 /// The optional MLP head on standardised embeddings: Dense(d→64) → ReLU → Dense(64→1), P(male) = σ(logit), trained with
-/// Adam (lr 1e-3, no weight decay) for 40 epochs of 128-sample
-/// batches in a seeded order; the epoch with the best validation log-loss is kept (the last one without validation).
+/// Adam (lr 1e-3, no weight decay) on the mean binary cross-entropy (Core's <see cref="BinaryTrainingStep"/>) for 40
+/// epochs of 128-sample batches in a seeded order; the epoch with the best validation log-loss is kept (the last one without validation).
 /// </summary>
 internal sealed class MlpHead
 {
@@ -41,10 +42,11 @@ internal sealed class MlpHead
         int n = y.Length;
         var network = Build(d, seed);
         network.SetCompute(new ComputeOptions { Threads = Math.Max(1, threads) });
-        var optimizer = new Adam(network.Parameters(), new AdamOptions(LearningRate: 1e-3));
+        const int Batch = 128, Epochs = 40;
+        var step = new BinaryTrainingStep(network, new Adam(network.Parameters(), new AdamOptions(LearningRate: 1e-3)));
+        var targets = new float[Batch];
         var random = new Random(seed);
         int[] order = [.. Enumerable.Range(0, n)];
-        const int Batch = 128, Epochs = 40;
         double bestLoss = double.PositiveInfinity;
         Dictionary<string, float[]>? best = null;
         for (int epoch = 0; epoch < Epochs; epoch++)
@@ -57,12 +59,8 @@ internal sealed class MlpHead
                 int m = Math.Min(Batch, n - start);
                 var input = new Tensor(m, d);
                 for (int k = 0; k < m; k++) x.AsSpan(order[start + k] * d, d).CopyTo(input.Data.AsSpan(k * d, d));
-                optimizer.ZeroGradients();
-                var logits = network.Forward(input);
-                var grad = new Tensor(m, 1);
-                for (int k = 0; k < m; k++) grad.Data[k] = (float)((1 / (1 + Math.Exp(-logits.Data[k])) - y[order[start + k]]) / m);
-                network.Backward(grad);
-                optimizer.Step();
+                for (int k = 0; k < m; k++) targets[k] = y[order[start + k]];
+                step.Run(input, targets.AsSpan(0, m));
             }
             network.SetTraining(false);
             if (yv.Length == 0) continue;

@@ -9,17 +9,16 @@ using GenderML.Training;
 
 namespace GenderML.Transfer;
 
-/// <summary>Fits a <see cref="TransferRecipe"/>: cached embeddings, standardisation, then the logistic head with the C of best validation log-loss.</summary>
+/// <summary>Fits a <see cref="TransferRecipe"/> without fine-tuning: cached embeddings, standardisation, then the logistic head with the C of best validation log-loss.</summary>
 internal static class TransferTrainer
 {
     public static TrainingResult Fit(TransferRecipe recipe, Dataset train, Dataset? validation, TrainingOptions o, CancellationToken cancellation,
         IProgress<TrainingProgress>? progress = null)
     {
-        if (recipe.FineTune is not null) return FineTuneTrainer.Fit(recipe, train, validation, o, progress, cancellation);
         var clock = Stopwatch.StartNew();
         string? folder = recipe.ModelsFolder;
         var b = recipe.Backbone;
-        var framing = recipe.Framing(folder, o.Threads);
+        var framing = recipe.Framing(o.Threads);
         var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), framing));
         var r = recipe.EffectiveResNetFeatures;
         // Training reads the images as they are; the mirror average (recipe.EffectiveMirror) is for prediction only.
@@ -49,7 +48,7 @@ internal static class TransferTrainer
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
-                    $"backbone={b}; head=mlp; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                    $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
             return new TrainingResult(new FaceNetClassifier(mlpInfo, b, framing, folder, files, mean, std, null, o.Threads, mlp, mirror: recipe.EffectiveMirror, resnetFeatures: r), mlpReport, skipped);
@@ -70,7 +69,7 @@ internal static class TransferTrainer
                     $"{readout}, gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
-                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={Margin(framing)}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
             };
             return new TrainingResult(new FaceNetClassifier(treeInfo, b, framing, folder, files, mean, std, null, o.Threads, trees: trees, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
@@ -93,7 +92,7 @@ internal static class TransferTrainer
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={recipe.CanonicalMargin?.ToString(CultureInfo.InvariantCulture) ?? "none"}; detectFaces={recipe.DetectFaces}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
+            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
@@ -105,6 +104,10 @@ internal static class TransferTrainer
         var classifier = new FaceNetClassifier(info, b, framing, folder, files, mean, std, best, o.Threads, mirror: recipe.EffectiveMirror, resnetFeatures: r);
         return new TrainingResult(classifier, report, skipped);
     }
+
+    /// <summary>The framing's margin as the training notes write it: <c>none</c> without a framing.</summary>
+    internal static string Margin(FaceFraming? framing) =>
+        framing?.Margin.ToString(CultureInfo.InvariantCulture) ?? "none";
 
     /// <summary>The architecture's description of the features a head reads.</summary>
     private static string Readout(TransferBackbone b, FaceResNetFeatures r, int d, bool mirror) => string.Create(CultureInfo.InvariantCulture,

@@ -67,6 +67,30 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void OneOptimizerPerTensor_TrainsTheSameBits_AsOneOverAll_AndBeforeUpdateRunsEachStep()
+    {
+        float[][] Train(bool split)
+        {
+            var net = TinyCnn(5);
+            net.SetCompute(ComputeOptions.SingleThreaded);
+            var parameters = net.Parameters();
+            Optimizer[] optimizers = split
+                ? [.. parameters.Select(p => new Adam([p], new AdamOptions(LearningRate: 1e-2)))]
+                : [new Adam(parameters, new AdamOptions(LearningRate: 1e-2))];
+            int updates = 0;
+            var step = new BinaryTrainingStep(net, optimizers) { BeforeUpdate = () => updates++ };
+            var (x, y) = SyntheticBars.Make(16, 12, seed: 6);
+            for (int i = 0; i < 3; i++) step.Run(x, y);
+            Assert.Equal(3, updates);
+            Assert.Equal(16, step.Logits!.Length);
+            return net.State().Select(p => (float[])p.Value.Data.Clone()).ToArray();
+        }
+        var one = Train(false);
+        var each = Train(true);
+        for (int i = 0; i < one.Length; i++) Assert.True(one[i].AsSpan().SequenceEqual(each[i]), $"tensor {i} differs");
+    }
+
+    [Fact]
     public void WarmedUpTrainingStepAllocatesNothing()
     {
         var net = TinyCnn(7);

@@ -104,8 +104,7 @@ public sealed class PresetTests : IDisposable
         {
             var recipe = ClassifierPresets.Create(name);
             Assert.Equal(name, recipe.Kind);
-            bool framed = recipe.Preprocessing.Framing is FaceFraming
-                || recipe is TransferRecipe { CanonicalMargin: not null };
+            bool framed = recipe.Preprocessing.Framing is FaceFraming;
             Assert.Equal(name != "logreg", framed);
         }
         Assert.Throws<ArgumentException>(() => ClassifierPresets.Create("cnn4"));

@@ -22,6 +22,7 @@ public sealed class ModelStoreTests : IDisposable
         var boost = new GenderML.Trees.GradientBoostingOptions { Trees = 10, Leaves = 3, MinExamplesPerLeaf = 2, LearningRate = 0.3 };
         PreprocessOptions Framed(int size, Imaging.PixelFormat format = Imaging.PixelFormat.Gray8) =>
             new() { Size = size, Format = format, Framing = new FaceFraming(FaceFraming.DefaultMargin, m, 2) };
+        PreprocessOptions Canonical() => new() { Framing = FaceFraming.Canonical() };
         return new(StringComparer.Ordinal)
         {
             ["logreg"] = new LogisticRegressionRecipe { Preprocessing = new PreprocessOptions { Size = 16 } },
@@ -32,14 +33,26 @@ public sealed class ModelStoreTests : IDisposable
             ["vgg"] = new NeuralNetworkRecipe(NetworkPreset.SmallerVgg) { Preprocessing = Framed(24, Imaging.PixelFormat.Rgb24), HiddenUnits = 8 },
             ["rnn"] = new NeuralNetworkRecipe(NetworkPreset.Rnn) { Preprocessing = Framed(16), HiddenUnits = 8 },
             ["resnet"] = new NeuralNetworkRecipe(NetworkPreset.ResNet) { Preprocessing = Framed(24, Imaging.PixelFormat.Rgb24) },
-            ["transfer"] = new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = m, CValues = [1.0], CanonicalMargin = 0 },
+            ["transfer"] = new TransferRecipe(TransferBackbone.FaceResNet)
+            {
+                ModelsFolder = m, CValues = [1.0],
+                Preprocessing = new PreprocessOptions { Framing = FaceFraming.Canonical(0, FaceFraming.LegacyDetectorSize) },
+            },
             ["transfer mlp head"] = new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = m, Head = TransferHead.Mlp },
             ["transfer gbdt head"] = new TransferRecipe(TransferBackbone.FaceResNet) { ModelsFolder = m, Head = TransferHead.Gbdt, Boosting = boost },
-            ["transfer-xception"] = new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = m, CValues = [1.0], CanonicalMargin = 0 },
-            ["transfer-fusion"] = new TransferRecipe(TransferBackbone.Fusion) { ModelsFolder = m, CValues = [1.0], CanonicalMargin = 0 },
+            ["transfer-xception"] = new TransferRecipe(TransferBackbone.Xception)
+            {
+                ModelsFolder = m, CValues = [1.0], Preprocessing = Canonical(),
+            },
+            ["transfer-fusion"] = new TransferRecipe(TransferBackbone.Fusion)
+            {
+                ModelsFolder = m, CValues = [1.0], Preprocessing = Canonical(),
+            },
             ["transfer fine-tuned"] = new TransferRecipe(TransferBackbone.FaceResNet)
             {
-                ModelsFolder = m, CValues = [1.0], CanonicalMargin = 0.1, FineTune = new FineTuneOptions { Epochs = 1, BatchSize = 4 },
+                ModelsFolder = m, CValues = [1.0],
+                Preprocessing = new PreprocessOptions { Framing = FaceFraming.Canonical(0.1, FaceFraming.LegacyDetectorSize) },
+                FineTune = new FineTuneOptions { Epochs = 1, BatchSize = 4 },
             },
         };
     }

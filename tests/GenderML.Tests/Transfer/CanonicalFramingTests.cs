@@ -131,18 +131,19 @@ public sealed class CanonicalFramingTests : IDisposable
     }
 
     [Fact]
-    public void DefaultDetectorSize_Is160ForTheFaceResNet_224Otherwise_UnlessSet()
+    public void PresetDetectorSize_Is160ForTheFaceResNet_224Otherwise()
     {
-        Assert.Equal(160, new TransferRecipe(TransferBackbone.FaceResNet).EffectiveCanonicalDetectorSize);
-        Assert.Equal(224, new TransferRecipe(TransferBackbone.Xception).EffectiveCanonicalDetectorSize);
-        Assert.Equal(224, new TransferRecipe(TransferBackbone.Fusion).EffectiveCanonicalDetectorSize);
-        Assert.Equal(256, new TransferRecipe(TransferBackbone.FaceResNet) { CanonicalDetectorSize = 256 }.EffectiveCanonicalDetectorSize);
+        static FaceFraming Of(string name) => Assert.IsType<FaceFraming>(ClassifierPresets.Create(name).Preprocessing.Framing);
+        Assert.Equal((160, 0.0, FramingEdge.Clip), (Of("transfer").DetectorSize, Of("transfer").Margin, Of("transfer").Edge));
+        Assert.Equal(224, Of("transfer-xception").DetectorSize);
+        Assert.Equal(224, Of("transfer-fusion").DetectorSize);
     }
 
     [Fact]
     public void RecipeDetectorSize_IsUsedForTraining_AndSavedWithTheModel()
     {
-        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0, CanonicalDetectorSize = 160 },
+        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0],
+            Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.Canonical(0, 160) } },
             _fixture.Dataset, null, new Training.TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Equal(160, Assert.IsType<FaceNetClassifier>(result.Classifier).Framing!.DetectorSize);
         string path = Path.Combine(_fixture.Root, "model160.zip");
@@ -154,7 +155,8 @@ public sealed class CanonicalFramingTests : IDisposable
     [Fact]
     public void SavedModel_KeepsDetectorSizeAndMirror_ModelsWithoutThemLoadAsLegacy()
     {
-        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0 },
+        var result = Trainer.Fit(new TransferRecipe(TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0],
+            Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.Canonical() } },
             _fixture.Dataset, null, new Training.TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
         string path = Path.Combine(_fixture.Root, "model.zip");
         result.Classifier.Save(path);

@@ -115,7 +115,8 @@ public sealed class FineTuneTests : IDisposable
     private TrainingResult FineTune(int seed) => Trainer.Fit(
         new TransferRecipe(TransferBackbone.FaceResNet)
         {
-            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], CanonicalMargin = 0.1,
+            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0],
+            Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.Canonical(0.1, FaceFraming.LegacyDetectorSize) },
             FineTune = new FineTuneOptions { Epochs = 2, BatchSize = 4 },
         },
         _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2, Seed = seed });

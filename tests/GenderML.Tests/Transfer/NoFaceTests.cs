@@ -111,7 +111,7 @@ public sealed class NoFaceTests : IDisposable
             foreach (string file in files) File.Copy(Path.Combine(FaceApiFixture.GoldenFolder, file), Path.Combine(data, label, file));
         }
         var trained = Trainer.Fit(
-            new GenderML.Classifiers.TransferRecipe(GenderML.Classifiers.TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], DetectFaces = true },
+            new GenderML.Classifiers.TransferRecipe(GenderML.Classifiers.TransferBackbone.Xception) { ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0], Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.ForPhotos() } },
             Data.Dataset.Load(data, GenderLabels.Options), null,
             new GenderML.Training.TrainingOptions { ValidationFraction = 0, CacheFolder = Path.Combine(_root, "cache"), Threads = 2 });
         string model = Path.Combine(_root, "photos.zip");

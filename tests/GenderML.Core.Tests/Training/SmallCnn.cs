@@ -1,12 +1,12 @@
 using GenderML.Core.Layers;
 
-namespace GenderML.Core.Networks;
+namespace GenderML.Core.Tests.Training;
 
 /// <summary>
-/// The two-convolution network (<c>cnn2</c>): <c>C×S×S → Conv(32, 3×3) + ReLU + MaxPool 2 → Conv(64, 3×3) + ReLU + MaxPool 2
+/// A two-convolution test network (the shape of the product's <c>cnn2</c>): <c>C×S×S → Conv(32, 3×3) + ReLU + MaxPool 2 → Conv(64, 3×3) + ReLU + MaxPool 2
 /// → Flatten → Dense(128) + ReLU → Dense(outputs)</c>, valid padding.
 /// </summary>
-public static class SmallCnn
+internal static class SmallCnn
 {
     /// <summary>Builds the network for <paramref name="channels"/>×<paramref name="size"/>×<paramref name="size"/> inputs, weights drawn from <paramref name="random"/>.</summary>
     public static Sequential Create(int channels, int size, Random random, int outputs = 1)
