@@ -96,15 +96,7 @@ internal sealed class FaceResNet
     /// <summary>Runs the held steps; <paramref name="tap"/> sees the stem, the pool and each block (golden names).
     /// </summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
-    {
-        if (tap is null) return Layers.Forward(x);
-        for (int i = 0; i < Layers.Layers.Count; i++)
-        {
-            x = Layers.Layers[i].Forward(x);
-            if (_taps[i] is { } name) tap(name, x);
-        }
-        return x;
-    }
+        => TfjsLayers.ForwardTapped(Layers, _taps, x, tap);
 
     private static int IndexOf(string block)
     {

@@ -73,4 +73,20 @@ internal static class TfjsLayers
         if (compute is not null) layer.SetCompute(compute);
         return layer;
     }
+
+    /// <summary>
+    /// <paramref name="layers"/> on <paramref name="x"/>, handing <paramref name="tap"/> the output of each layer whose
+    /// entry in <paramref name="taps"/> names it (the golden outputs' names), when a tap is given.
+    /// </summary>
+    public static Tensor ForwardTapped(Sequential layers, IReadOnlyList<string?> taps, Tensor x,
+        Action<string, Tensor>? tap)
+    {
+        if (tap is null) return layers.Forward(x);
+        for (int i = 0; i < layers.Layers.Count; i++)
+        {
+            x = layers.Layers[i].Forward(x);
+            if (taps[i] is { } name) tap(name, x);
+        }
+        return x;
+    }
 }

@@ -44,15 +44,7 @@ internal sealed class TinyFaceDetectorNet
 
     /// <summary>N×3×S×S normalised input → N×25×(S/32)×(S/32) raw output.</summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
-    {
-        if (tap is null) return _layers.Forward(x);
-        for (int i = 0; i < _layers.Layers.Count; i++)
-        {
-            x = _layers.Layers[i].Forward(x);
-            if (_taps[i] is { } name) tap(name, x);
-        }
-        return x;
-    }
+        => TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
 
     /// <summary>
     /// Boxes of one image (item <paramref name="item"/> of the output) whose objectness exceeds the threshold,

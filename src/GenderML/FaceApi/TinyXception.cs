@@ -34,15 +34,7 @@ internal sealed class TinyXception
 
     /// <summary>N×3×112×112 normalised input → N×512×7×7; <paramref name="tap"/> sees each stage (golden names).</summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
-    {
-        if (tap is null) return _layers.Forward(x);
-        for (int i = 0; i < _layers.Layers.Count; i++)
-        {
-            x = _layers.Layers[i].Forward(x);
-            if (_taps[i] is { } name) tap(name, x);
-        }
-        return x;
-    }
+        => TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
 
     /// <summary><c>maxPool3×3/2(sep1(relu(sep0(act(x))))) + conv1×1/2(x)</c>; the shortcut takes x before the ReLU.</summary>
     private static Residual Reduction(WeightMap w, string p, int cin, int cout, bool activateInput)
