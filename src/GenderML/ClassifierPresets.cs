@@ -72,7 +72,7 @@ public static class ClassifierPresets
     /// face-api's age/gender net as the <see cref="Pretrained"/> model: each image re-cropped to its detected face with
     /// <see cref="FaceApiCanonicalMargin"/>, predictions averaged with the mirror image's.
     /// </summary>
-    /// <param name="modelsFolder">The face-api weights folder (null: the library's default).</param>
+    /// <param name="modelsFolder">A folder of face-api weights to read instead of the packaged ones (null: those).</param>
     /// <param name="threads">Threads for inference (0: every core).</param>
     /// <exception cref="FileNotFoundException">A weight file is missing.</exception>
     public static PretrainedGenderClassifier LoadPretrained(string? modelsFolder = null, int threads = 0) =>
