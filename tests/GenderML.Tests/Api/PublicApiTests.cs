@@ -15,6 +15,8 @@ public sealed partial class PublicApiTests
 
     private static readonly PublicApi Api = PublicApi.Of(typeof(IGenderClassifier).Assembly);
 
+    private static readonly PublicApi OnnxApi = PublicApi.Of(typeof(Onnx.OnnxExport).Assembly);
+
     [Fact]
     public void ApiMd_ListsThePublicTypes()
     {
@@ -27,16 +29,28 @@ public sealed partial class PublicApiTests
     }
 
     [Fact]
+    public void ApiOnnxMd_ListsThePublicTypesOfGenderMLOnnx()
+    {
+        string path = Path.Combine(Repository.Root, "docs", "API.Onnx.md");
+        string expected = OnnxApi.Markdown("GenderML.Onnx", Regenerate);
+        if (Environment.GetEnvironmentVariable(UpdateVariable) == "1")
+            File.WriteAllText(path, expected);
+        string actual = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
+        Assert.True(actual == expected, $"docs/API.Onnx.md is out of date with the GenderML.Onnx assembly. {Regenerate}");
+    }
+
+    [Fact]
     public void EveryPublicType_HasASummary()
     {
-        var undocumented = Api.Types.Where(t => t.Summary.Length == 0).Select(t => t.Type.FullName).ToList();
+        var undocumented = Api.Types.Concat(OnnxApi.Types).Where(t => t.Summary.Length == 0).Select(t => t.Type.FullName).ToList();
         Assert.True(undocumented.Count == 0, "public types without a <summary>: " + string.Join(", ", undocumented));
     }
 
     [Fact]
     public void Summaries_HoldNoMeasuredFiguresOrHistory()
     {
-        var summaries = Api.Types.Select(t => (Id: t.Type.FullName!, t.Summary)).Concat(Api.Members);
+        var summaries = Api.Types.Concat(OnnxApi.Types).Select(t => (Id: t.Type.FullName!, t.Summary))
+            .Concat(Api.Members).Concat(OnnxApi.Members);
         var offending = summaries.Where(s => Figure().IsMatch(s.Summary))
             .Select(s => $"{s.Id}: \"{Figure().Match(s.Summary).Value}\"").ToList();
         Assert.True(offending.Count == 0,
