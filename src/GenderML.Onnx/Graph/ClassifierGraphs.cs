@@ -1,4 +1,3 @@
-using System.Globalization;
 using GenderML.Classifiers;
 using GenderML.Data;
 using GenderML.FaceApi;
@@ -55,16 +54,17 @@ internal static class ClassifierGraphs
 
         // One input per network size; the second copy for the mirror image.
         string name112 = resnet ? Image + "_112" : Image;
-        OnnxValue? In(string name, int size, bool mirrored)
+        OnnxValue? In(bool wanted, string name, int size, bool mirrored)
         {
+            if (!wanted) return null;
             var v = g.Input(name, 3, size, size);
             meta.FaceInput(name, size, c.Framing, mirrored);
             return v;
         }
-        var plain150 = resnet ? In(Image, FaceRecognitionNet.InputSize, false) : null;
-        var plain112 = ageGender ? In(name112, AgeGenderNet.InputSize, false) : null;
-        var mirror150 = resnet && c.Mirror ? In(Mirrored, FaceRecognitionNet.InputSize, true) : null;
-        var mirror112 = ageGender && c.Mirror ? In(name112 == Image ? Mirrored : name112 + "_mirrored", AgeGenderNet.InputSize, true) : null;
+        var plain150 = In(resnet, Image, FaceRecognitionNet.InputSize, false);
+        var plain112 = In(ageGender, name112, AgeGenderNet.InputSize, false);
+        var mirror150 = In(resnet && c.Mirror, Mirrored, FaceRecognitionNet.InputSize, true);
+        var mirror112 = In(ageGender && c.Mirror, resnet ? name112 + "_mirrored" : Mirrored, AgeGenderNet.InputSize, true);
 
         OnnxValue? r = null, features = null, pMale = null, age = null;
         if (recognition is not null)
@@ -130,7 +130,4 @@ internal static class ClassifierGraphs
         var odds = g.Binary("Div", p, g.Binary("Sub", g.Scalar("one", 1f), p) with { Shape = p.Shape });
         return g.Unary("Log", odds);
     }
-
-    /// <summary>Invariant text of a number.</summary>
-    public static string Text(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
