@@ -44,6 +44,8 @@ for m in cnn3 transfer pretrained; do
   same "OutsideApp and the tool on $m" "$(grep -P "^$m\t" "$work/app.out" | cut -f2-)" \
     "$(outside "$work/tools/genderml" predict --model "$model" "${images[@]}" --json)"
 done
+outside "$work/tools/genderml" export --onnx "$work/models/transfer.zip" "$work/transfer.onnx" >/dev/null
+echo "exported: the transfer model to ONNX with the installed tool"
 
 echo "== 2. the published CLI alone, against ./genderml in the checkout"
 dotnet publish src/GenderML.Cli/GenderML.Cli.csproj -c Release -o "$work/cli" -nologo -v quiet

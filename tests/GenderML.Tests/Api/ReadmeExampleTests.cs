@@ -25,6 +25,7 @@ public sealed partial class ReadmeExampleTests
     [Theory]
     [InlineData("README.md")]
     [InlineData("docs/packages/GenderML.md")]
+    [InlineData("docs/packages/GenderML.Onnx.md")]
     public void TheCSharpExample_CompilesAsWritten(string file)
     {
         string text = File.ReadAllText(Path.Combine(Repository.Root, file)).ReplaceLineEndings("\n");
@@ -63,13 +64,13 @@ public sealed partial class ReadmeExampleTests
     }
 
     /// <summary>
-    /// The runtime's assemblies and the GenderML package's (GenderML and the libraries it depends on), not the tests'
-    /// or the CLI's: only what an app that references the package sees.
+    /// The runtime's assemblies and the GenderML package's (GenderML and the libraries it depends on, and GenderML.Onnx
+    /// for its own README), not the tests' or the CLI's: only what an app that references the packages sees.
     /// </summary>
     private static IEnumerable<MetadataReference> References()
     {
         string[] package =
-            ["GenderML", "GenderML.Data", "GenderML.Core", "GenderML.Imaging", "GenderML.FaceApi.Models"];
+            ["GenderML", "GenderML.Data", "GenderML.Core", "GenderML.Imaging", "GenderML.FaceApi.Models", "GenderML.Onnx"];
         string runtime = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
         var files = Directory.GetFiles(runtime, "*.dll")
             .Concat(package.Select(name => Path.Combine(AppContext.BaseDirectory, name + ".dll")));
