@@ -7,8 +7,8 @@ using Google.Protobuf;
 namespace GenderML.Onnx;
 
 /// <summary>
-/// Writes a trained GenderML model, or one of the face-api networks, as an ONNX model (opset 13, float32, a symbolic
-/// batch axis named <c>batch</c>). A model's graph takes 0–255 pixel values N×C×S×S, scales them itself and gives
+/// Writes a trained GenderML model, or one of the face-api networks, as an ONNX model (opset 13, ONNX-ML opset 3 for
+/// tree ensembles, float32, a symbolic batch axis named <c>batch</c>). A model's graph takes 0–255 pixel values N×C×S×S, scales them itself and gives
 /// <c>logit</c> and <c>probability</c> (P(male), N×1); its <c>metadata_props</c> say what each input expects.
 /// Face framing (when the model frames) and resizing stay with the caller.
 /// </summary>
@@ -46,15 +46,16 @@ public static class OnnxExport
                 logit = ClassifierGraphs.Logistic(g, l, meta);
                 break;
             case FaceNetClassifier f:
-                (logit, probability, age) = ClassifierGraphs.Transfer(g, f, meta, kind);
+                (logit, probability, age) = ClassifierGraphs.Transfer(g, f, meta);
                 break;
             case FineTunedClassifier t:
                 logit = ClassifierGraphs.FineTuned(g, t, meta);
                 break;
-            case GradientBoostingClassifier:
-                throw new NotSupportedException($"{kind}: a gradient-boosted tree model cannot be exported to ONNX (tree ensembles are not written); the network kinds, logreg, transfer and pretrained can");
+            case GradientBoostingClassifier b:
+                logit = ClassifierGraphs.Trees(g, b, meta);
+                break;
             default:
-                throw new NotSupportedException($"{kind}: this kind of model cannot be exported to ONNX");
+                throw new NotSupportedException($"{kind}: a {classifier.GetType().Name} cannot be exported to ONNX; the models GenderML trains and loads (ClassifierPresets.Names, pretrained) can");
         }
         g.Output("logit", logit);
         meta.Output("logit", "N×1 log-odds of male");

@@ -93,14 +93,25 @@ public sealed class FaceModelParityTests : IDisposable
     }
 
     [Fact]
-    public void TransferWithTreeHead_IsRefused_NamingTheKind()
+    public void TransferWithTreeHead_MatchesInOnnxRuntime()
     {
+        const int D = 128;
+        var random = new Random(11);
+        var trees = new Trees.RegressionTree[5];
+        for (int t = 0; t < trees.Length; t++)
+        {
+            // Three splits on random descriptor values near their standardised mean: root → (split 1, split 2) → 4 leaves.
+            int[] feature = [random.Next(D), random.Next(D), random.Next(D)];
+            float[] threshold = [.. Enumerable.Range(0, 3).Select(_ => (random.NextSingle() - 0.5f) * 0.5f)];
+            trees[t] = new Trees.RegressionTree(feature, new byte[3], threshold, [1, ~0, ~2], [2, ~1, ~3],
+                [.. Enumerable.Range(0, 4).Select(_ => random.NextSingle() - 0.5f)]);
+        }
         var info = new ClassifierInfo { Kind = "transfer", Architecture = "", Preprocessing = FaceNetClassifier.Preprocessing(TransferBackbone.FaceResNet) };
-        var trees = new Trees.GradientBoostedTrees(128, 0, [], new double[128]);
         var model = new FaceNetClassifier(info, TransferBackbone.FaceResNet, null, OnnxFixture.ModelsFolder, new Dictionary<string, string>(),
-            new float[128], [.. Enumerable.Repeat(1f, 128)], null, 1, trees: trees);
-        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model));
-        Assert.StartsWith("transfer:", e.Message, StringComparison.Ordinal);
+            new float[D], [.. Enumerable.Repeat(0.05f, D)], null, 1, trees: new Trees.GradientBoostedTrees(D, 0.2, trees, new double[D]));
+        var images = OnnxFixture.Images(2);
+        var actual = Run(OnnxExport.ToBytes(model), images, FaceRecognitionNet.InputSize, mirror: false);
+        OnnxFixture.Near([.. model.Predict(images).Select(p => p.ProbabilityMale)], actual["probability"], Tolerance, "transfer gbdt");
     }
 
     private static Dictionary<string, float[]> Run(byte[] onnx, Image[] images, int size, bool mirror) => mirror

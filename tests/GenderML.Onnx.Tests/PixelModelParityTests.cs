@@ -56,12 +56,34 @@ public sealed class PixelModelParityTests : IDisposable
         AssertParity(Train(new LogisticRegressionRecipe { Preprocessing = preprocessing, C = 1 }), preprocessing);
     }
 
-    [Fact]
-    public void Gbdt_IsRefused_NamingTheKind()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Gbdt_MatchesInOnnxRuntime(int channels)
     {
-        var model = Train(new GradientBoostingRecipe { Preprocessing = new PreprocessOptions { Size = 8 } });
-        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(model));
-        Assert.StartsWith("gbdt:", e.Message, StringComparison.Ordinal);
+        var preprocessing = new PreprocessOptions { Size = 8, Format = channels == 1 ? PixelFormat.Gray8 : PixelFormat.Rgb24 };
+        var boosting = new Trees.GradientBoostingOptions { Trees = 20, Leaves = 4, MinExamplesPerLeaf = 2 };
+        var model = Train(new GradientBoostingRecipe { Preprocessing = preprocessing, Boosting = boosting });
+        Assert.Contains(((GradientBoostingClassifier)model).Trees.Trees, t => t.Feature.Length > 1);
+        AssertParity(model, preprocessing);
+    }
+
+    [Fact]
+    public void AClassifierGenderMLDidNotMake_IsRefused_NamingItsKind()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Elsewhere()));
+        Assert.StartsWith("elsewhere: a Elsewhere cannot be exported to ONNX", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Elsewhere : IGenderClassifier
+    {
+        public ClassifierInfo Info { get; } = new() { Kind = "elsewhere", Architecture = "", Preprocessing = new PreprocessOptions() };
+
+        public GenderPrediction Predict(Image image) => GenderPrediction.FromProbability(0.5f);
+
+        public IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images) => [.. images.Select(Predict)];
+
+        public void Save(string path) => throw new NotSupportedException();
     }
 
     private static void AssertParity(IGenderClassifier model, PreprocessOptions preprocessing)

@@ -36,16 +36,25 @@ internal static class ClassifierGraphs
         return g.Gemm(x, c.Model.Weights.ToArray(), [(float)c.Model.Intercept], c.Model.Features, 1, "logreg");
     }
 
+    /// <summary>Gradient-boosted trees on the pixel bytes (row by row, channels interleaved), as the model was fitted.
+    /// </summary>
+    public static OnnxValue Trees(OnnxGraph g, GradientBoostingClassifier c, OnnxMetadata meta)
+    {
+        var p = c.Info.Preprocessing;
+        var image = g.Input(Image, p.Channels, p.Size, p.Size);
+        meta.PixelInput(Image, p, "none: the trees compare the 0–255 values");
+        var x = p.Channels > 1 ? g.Transpose(image, 0, 2, 3, 1) : image;
+        return TreeWriter.Write(g, c.Trees, x);
+    }
+
     /// <summary>
     /// A frozen face-api backbone and its fitted head (transfer*), or the shipped age/gender net (pretrained, no
     /// backbone): the embeddings of the image (averaged with those of the mirror image when the model does), fused,
-    /// standardised, then the logistic or MLP head. The pretrained model's logit is <c>ln(p / (1 − p))</c>.
+    /// standardised, then the logistic, MLP or tree head. The pretrained model's logit is <c>ln(p / (1 − p))</c>.
     /// </summary>
     public static (OnnxValue Logit, OnnxValue? Probability, OnnxValue? Age) Transfer(OnnxGraph g, FaceNetClassifier c,
-        OnnxMetadata meta, string kind)
+        OnnxMetadata meta)
     {
-        if (c.Trees is not null)
-            throw new NotSupportedException($"{kind}: a transfer model with a gradient-boosted tree head cannot be exported to ONNX (tree ensembles are not written); a logistic or MLP head can");
         var options = FaceModelsFolder.Options(c.ModelsFolder, 1);
         bool resnet = FaceNetClassifier.UsesResNet(c.Backbone), ageGender = FaceNetClassifier.UsesAgeGender(c.Backbone);
         var recognition = resnet ? FaceRecognitionNet.Load(options) : null;
@@ -93,7 +102,8 @@ internal static class ClassifierGraphs
             _ => g.Concat(r!.Value, features!.Value, Logit(g, pMale!.Value, 1e-6f)),
         };
         x = g.Binary("Div", g.Binary("Sub", x, g.Constant("mean", c.Mean!, c.Mean!.Length)), g.Constant("std", c.Std!, c.Std!.Length));
-        meta.Set("head", c.Mlp is not null ? "mlp" : "logistic");
+        meta.Set("head", c.Trees is not null ? "gbdt" : c.Mlp is not null ? "mlp" : "logistic");
+        if (c.Trees is { } trees) return (TreeWriter.Write(g, trees, x), null, null);
         if (c.Mlp is { } mlp) return (LayerWriter.Write(g, mlp.Network, x), null, null);
         var head = c.Head!;
         return (g.Gemm(x, head.Weights.ToArray(), [(float)head.Intercept], head.Features, 1, "head"), null, null);

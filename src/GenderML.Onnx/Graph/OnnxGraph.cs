@@ -16,9 +16,16 @@ internal sealed class OnnxGraph
     /// <summary>The ONNX opset the graph's nodes are written for.</summary>
     public const int Opset = 13;
 
+    /// <summary>The ONNX-ML domain (tree ensembles) and the opset of it the graph's ML nodes are written for.</summary>
+    public const string MlDomain = "ai.onnx.ml";
+
+    /// <summary>The ONNX-ML opset.</summary>
+    public const int MlOpset = 3;
+
     private readonly GraphProto _graph = new();
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly Dictionary<float[], OnnxValue> _shared = new(ReferenceEqualityComparer.Instance);
+    private bool _usesMl;
 
     public OnnxGraph(string name) => _graph.Name = name;
 
@@ -75,10 +82,20 @@ internal sealed class OnnxGraph
     /// ONNX allows for optional outputs).
     /// </summary>
     public OnnxValue NodeOutput(string op, IReadOnlyList<string> inputs, int index, int[] shape, string? outputName = null,
-        params (string Name, object Value)[] attributes)
+        params (string Name, object Value)[] attributes) => Add(op, "", inputs, index, shape, outputName, attributes);
+
+    /// <summary>Adds a node of the ONNX-ML domain (<c>ai.onnx.ml</c>, opset <see cref="MlOpset"/>).</summary>
+    public OnnxValue MlNode(string op, IReadOnlyList<string> inputs, int[] shape, params (string Name, object Value)[] attributes)
+    {
+        _usesMl = true;
+        return Add(op, MlDomain, inputs, 0, shape, null, attributes);
+    }
+
+    private OnnxValue Add(string op, string domain, IReadOnlyList<string> inputs, int index, int[] shape, string? outputName,
+        (string Name, object Value)[] attributes)
     {
         string output = outputName is null ? Fresh(op.ToLowerInvariant()) : Reserve(outputName);
-        var node = new NodeProto { OpType = op, Name = output + "_node" };
+        var node = new NodeProto { OpType = op, Domain = domain, Name = output + "_node" };
         node.Input.Add(inputs);
         for (int i = 0; i < index; i++) node.Output.Add("");
         node.Output.Add(output);
@@ -100,6 +117,7 @@ internal sealed class OnnxGraph
             DocString = docString,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        if (_usesMl) model.OpsetImport.Add(new OperatorSetIdProto { Domain = MlDomain, Version = MlOpset });
         foreach (var (key, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model;
@@ -116,6 +134,10 @@ internal sealed class OnnxGraph
             case string s: a.Type = AttributeProto.Types.AttributeType.String; a.S = ByteString.CopyFromUtf8(s); break;
             case int[] ints: a.Type = AttributeProto.Types.AttributeType.Ints; a.Ints.Add(ints.Select(x => (long)x)); break;
             case float[] floats: a.Type = AttributeProto.Types.AttributeType.Floats; a.Floats.Add(floats); break;
+            case string[] strings:
+                a.Type = AttributeProto.Types.AttributeType.Strings;
+                a.Strings.Add(strings.Select(ByteString.CopyFromUtf8));
+                break;
             default: throw new ArgumentException($"attribute {name}: {value.GetType().Name} is not supported");
         }
         return a;

@@ -3,7 +3,7 @@ using Onnx;
 
 namespace GenderML.Tests.Cli;
 
-/// <summary><c>genderml export --onnx</c>: a model written as ONNX with its metadata; kinds and paths it refuses.</summary>
+/// <summary><c>genderml export --onnx</c>: a model written as ONNX with its metadata; files and paths it refuses.</summary>
 [Collection("Console")]
 public sealed class ExportCommandTests : IDisposable
 {
@@ -38,13 +38,25 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void Export_OfAKindThatCannotBeExported_IsABadInputNamingTheKind()
+    public void Export_OfTrees_WritesATreeEnsemble()
     {
-        string model = Train("gbdt");
-        var (code, _, err) = CliRunner.Run("export", "--onnx", model, Path.Combine(_faces.Root, "gbdt.onnx"));
+        string model = Train("gbdt"), output = Path.Combine(_faces.Root, "gbdt.onnx");
+        var (code, _, err) = CliRunner.Run("export", "--onnx", model, output);
+        Assert.True(code == 0, err);
+        var onnx = ModelProto.Parser.ParseFrom(File.ReadAllBytes(output));
+        Assert.Contains(onnx.Graph.Node, n => n.OpType == "TreeEnsembleRegressor" && n.Domain == "ai.onnx.ml");
+        Assert.Contains(onnx.OpsetImport, o => o.Domain == "ai.onnx.ml");
+    }
+
+    [Fact]
+    public void Export_OfAFileThatIsNotAModel_IsABadInputNamingTheFile()
+    {
+        string notModel = Path.Combine(_faces.Root, "notes.zip");
+        File.WriteAllText(notModel, "not a zip");
+        var (code, _, err) = CliRunner.Run("export", "--onnx", notModel, Path.Combine(_faces.Root, "notes.onnx"));
         Assert.Equal(2, code);
-        Assert.Contains("gbdt: a gradient-boosted tree model cannot be exported to ONNX", err, StringComparison.Ordinal);
-        Assert.False(File.Exists(Path.Combine(_faces.Root, "gbdt.onnx")));
+        Assert.Contains("notes.zip", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_faces.Root, "notes.onnx")));
     }
 
     [Theory]
