@@ -102,7 +102,7 @@ const pages = {
         <img class="plot" src="/dashboard/plots/${encodeURIComponent(x.name)}/calibration.png" alt="calibration of ${esc(x.name)}"></div>`;
       html += t.groups.length ? `<h3>Accuracy per group</h3><table><thead><tr><th>group</th><th class="num">images</th><th class="num">accuracy</th></tr></thead><tbody>${t.groups.map((g) => `<tr><td>${esc(g.group)}</td><td class="num">${g.count}</td><td class="num">${pct(g.accuracy)}</td></tr>`).join("")}</tbody></table>`
         : '<p class="muted">Accuracy per group: the dataset has no group labels (age, ethnicity), so it is not known here.</p>';
-      html += `<h3>Most confident errors</h3><div class="faces">${t.errors.map((e) => `<figure><img src="/dashboard/images/${e.image}" alt="error"><figcaption>labelled <span class="${e.label}">${e.label}</span><br>P(male) ${num(e.pMale, 3)}</figcaption></figure>`).join("")}</div>`;
+      html += t.errors.length === 0 ? '<h3>Most confident errors</h3><p class="muted">None: every sampled test image is right.</p>' : `<h3>Most confident errors</h3><div class="faces">${t.errors.map((e) => `<figure><img src="/dashboard/images/${e.image}" alt="error"><figcaption>labelled <span class="${e.label}">${e.label}</span><br>P(male) ${num(e.pMale, 3)}</figcaption></figure>`).join("")}</div>`;
     }
     page.innerHTML = html;
     pollUntilReady(m.state, render);
@@ -146,7 +146,7 @@ const pages = {
       Where it is far from mid-gray, the classes differ: hair length around the face, brow and jaw, and where the face sits
       in the crop. Some of that is the face; some is framing, hair and make-up — cues a model can lean on that say nothing of
       the face itself.</p>
-      <img class="plot" src="/dashboard/average.png" alt="average faces and their difference" style="width:100%;max-width:640px;image-rendering:pixelated"></div>
+      <img class="plot" id="average" src="/dashboard/average.png" alt="average faces and their difference" style="width:100%;max-width:640px;image-rendering:pixelated"></div>
       <div class="card"><p><strong>Validation.</strong> ${best
         ? `On a seeded sample of ${best.test.images} test images, the best served model (${esc(best.name)}) is right ${pct(best.test.accuracy)} of the time
           (ROC AUC ${num(best.test.rocAuc)}, calibration error ${num(best.test.ece)}). The difference image therefore carries a real signal, but a high
