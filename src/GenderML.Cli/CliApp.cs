@@ -40,6 +40,7 @@ internal static class CliApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
