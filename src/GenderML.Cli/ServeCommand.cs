@@ -20,13 +20,15 @@ internal static class ServeCommand
     private static readonly Option<string> ApiKeyFile = CliOptions.Text("--api-key-file", "FILE", "require the key in FILE (first line) on /api and /metrics");
     private static readonly Option<int?> MaxBatch = CliOptions.Int("--max-batch", "N", "the most images per network batch (1: no batching)", 1);
     private static readonly Option<int?> Queue = CliOptions.Int("--queue", "N", "the most images waiting per model before 429", 1);
+    private static readonly Option<string> Abstain = CliOptions.Text("--abstain", "LO-HI|none",
+        $"the P(male) band in which a face is marked abstained (default {AbstainBand.Default}; none: never)");
     private static readonly Option<int?> Threads = CliOptions.Threads();
     private static readonly Option<string> FaceModels = CliOptions.FaceModels();
 
     public static Command Create()
     {
         var command = new Command("serve", "the HTTP prediction API and the dashboard, on 127.0.0.1 unless --host says otherwise")
-            .With(Model, Models, Data, Host, Port, ApiKeyFile, MaxBatch, Queue, Threads, FaceModels);
+            .With(Model, Models, Data, Host, Port, ApiKeyFile, MaxBatch, Queue, Abstain, Threads, FaceModels);
         command.SetAction(r => CliApp.Guard(r, Run));
         return command;
     }
@@ -46,6 +48,12 @@ internal static class ServeCommand
             ApiKey = r.GetValue(ApiKeyFile) is { } file ? ReadKey(file) : null,
             MaxBatchSize = r.GetValue(MaxBatch) ?? defaults.MaxBatchSize,
             QueueCapacity = r.GetValue(Queue) ?? defaults.QueueCapacity,
+            AbstainBand = r.GetValue(Abstain) switch
+            {
+                null => defaults.AbstainBand,
+                "none" => null,
+                var text => ParseBand(text),
+            },
         };
         string host = r.GetValue(Host) ?? GenderMLServer.DefaultHost;
         int port = r.GetValue(Port) ?? GenderMLServer.DefaultPort;
@@ -94,6 +102,18 @@ internal static class ServeCommand
         app.StopAsync().GetAwaiter().GetResult();
         app.DisposeAsync().AsTask().GetAwaiter().GetResult();
         return CliApp.Ok;
+    }
+
+    private static AbstainBand ParseBand(string text)
+    {
+        try
+        {
+            return AbstainBand.Parse(text);
+        }
+        catch (FormatException e)
+        {
+            throw new UsageException($"--abstain: {e.Message}");
+        }
     }
 
     private static string ReadKey(string file)

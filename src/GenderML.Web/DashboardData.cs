@@ -58,10 +58,8 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
         lock (_gate) return index >= 0 && index < _images.Count ? _images[index] : null;
     }
 
-    public TestMetricsCard? TestMetrics(string model) => Report(model) is { } r
-        ? new TestMetricsCard(r.N, r.Accuracy, r.RocAuc, r.LogLoss, r.ExpectedCalibrationError,
-            [.. r.Groups.Select(g => new GroupCard(g.Group, g.Count, g.Accuracy))])
-        : null;
+    /// <summary>The name of the data the models were evaluated on, as a model card records it (a name, never a path).</summary>
+    public string? TestSource { get; private set; }
 
     public int ImageToken(string path)
     {
@@ -83,6 +81,7 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
             string split = dataset.Splits.Contains(SplitNames.Test) ? SplitNames.Test : dataset.Splits[^1];
             var test = dataset.Subset(split).Sample(options.DashboardEvaluationPerClass, options.DashboardSeed);
             var grid = test.Sample(SamplesPerClass, options.DashboardSeed);
+            TestSource = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset.Root))} ({split}, a seeded sample of {test.Items.Count})";
             _step = "averaging faces";
             using (var cache = PixelCache.Open(test, AveragePixels, new PixelCacheOptions { Threads = options.Threads }))
             {

@@ -41,7 +41,7 @@ internal static class DashboardEndpoints
         return Results.Ok(new
         {
             defaultModel = pool.Default.Name,
-            models = pool.Models.Select(m => ModelCard.Of(m, data.TestMetrics(m.Name))),
+            models = pool.Models.Select(m => ModelCardResponse.Of(m, data.Report(m.Name), data.TestSource)),
             data = pool.Options.DataFolder is { } folder ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))) : null,
             apiKey = pool.Options.ApiKey is not null,
         });

@@ -33,6 +33,12 @@ public sealed record GenderMLWebOptions
     /// <summary>The seed of the dashboard's test sample and sample grid.</summary>
     public int DashboardSeed { get; init; } = 1;
 
+    /// <summary>
+    /// The band of P(male) in which a face's prediction says <c>abstained</c>: the model is not sure enough to answer
+    /// (default: the library's <see cref="AbstainBand.Default"/>; null: never abstain).
+    /// </summary>
+    public AbstainBand? AbstainBand { get; init; } = GenderML.AbstainBand.Default;
+
     /// <summary>The largest request body accepted, in bytes (larger: 413).</summary>
     public long MaxBodyBytes { get; init; } = 20L << 20;
 

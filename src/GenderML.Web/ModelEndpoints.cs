@@ -10,19 +10,19 @@ internal static class ModelEndpoints
     public static void Map(RouteGroupBuilder api, Func<RouteHandlerBuilder, string, bool, RouteHandlerBuilder> filter)
     {
         filter(api.MapGet("/models", (GenderClassifierPool pool, DashboardData data) =>
-                Results.Ok(pool.Models.Select(m => ModelCard.Of(m, data.TestMetrics(m.Name))).ToList())), "/api/models", true)
+                Results.Ok(pool.Models.Select(m => ModelCardResponse.Of(m, data.Report(m.Name), data.TestSource)).ToList())), "/api/models", true)
             .WithName("ListModels")
             .WithSummary("The served models' cards, the default model first.")
-            .Produces<List<ModelCard>>()
+            .Produces<List<ModelCardResponse>>()
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         filter(api.MapGet("/models/{name}", (string name, GenderClassifierPool pool, DashboardData data) =>
                 pool.Find(name) is { } model
-                    ? Results.Ok(ModelCard.Of(model, data.TestMetrics(name)))
+                    ? Results.Ok(ModelCardResponse.Of(model, data.Report(name), data.TestSource))
                     : Problems.Of(StatusCodes.Status404NotFound, "No such model", $"no model named '{name}' (GET /api/models lists them)")),
                 "/api/models/{name}", true)
             .WithName("GetModel")
             .WithSummary("One model's card: kind, preprocessing, training summary, metrics, intended use and limits.")
-            .Produces<ModelCard>()
+            .Produces<ModelCardResponse>()
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound);
     }

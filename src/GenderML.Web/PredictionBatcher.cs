@@ -97,7 +97,7 @@ internal sealed class PredictionBatcher : IAsyncDisposable
             {
                 var faces = _model.Photos.Classify(job.Image);
                 return new ImagePredictionResult(faces.Count > 0,
-                    [.. faces.Select(f => ServedModel.Result(f.Face, f.Prediction, job.Image.Width, job.Image.Height))],
+                    [.. faces.Select(f => _model.Result(f.Face, f.Prediction, job.Image.Width, job.Image.Height))],
                     job.Image.Width, job.Image.Height);
             });
     }
@@ -125,7 +125,7 @@ internal sealed class PredictionBatcher : IAsyncDisposable
             var image = crops[i].Image;
             var p = predictions[i];
             crops[i].Result.TrySetResult(new ImagePredictionResult(p.FaceFound ?? true,
-                [ServedModel.Result(null, p, image.Width, image.Height)], image.Width, image.Height));
+                [_model.Result(null, p, image.Width, image.Height)], image.Width, image.Height));
         }
     }
 

@@ -10,6 +10,7 @@ namespace GenderML.Web;
 public sealed class ServedModel
 {
     private readonly Lazy<FacePhotoClassifier> _photos;
+    private readonly AbstainBand? _abstain;
 
     internal ServedModel(string name, string version, string source, IGenderClassifier classifier, GenderMLWebOptions options, WebMetrics metrics)
     {
@@ -17,6 +18,7 @@ public sealed class ServedModel
         Source = source;
         Version = version;
         Classifier = classifier;
+        _abstain = options.AbstainBand;
         // The detector loads on the first request that asks for every face, so start-up stays short.
         _photos = new Lazy<FacePhotoClassifier>(() => FacePhotoClassifier.Load(classifier, options.FaceModelsFolder, threads: options.Threads));
         Batcher = new PredictionBatcher(this, options, metrics);
@@ -43,8 +45,6 @@ public sealed class ServedModel
 
     internal PredictionBatcher Batcher { get; }
 
-    /// <summary>True when <paramref name="pMale"/> is inside the model's abstain band (none yet: never).</summary>
-    internal static bool Abstains(double pMale) => false;
 
     internal static ServedModel Load(string model, GenderMLWebOptions options, WebMetrics metrics)
     {
@@ -60,11 +60,12 @@ public sealed class ServedModel
         return Convert.ToHexStringLower(SHA256.HashData(stream))[..12];
     }
 
-    internal static FacePredictionResult Result(DetectedFace? face, GenderPrediction p, int width, int height)
+    internal FacePredictionResult Result(DetectedFace? face, GenderPrediction p, int width, int height)
     {
+        if (_abstain is { } band) p = band.Apply(p);
         var box = face is { } f ? new BoxResult(Round(f.X), Round(f.Y), Round(f.Width), Round(f.Height)) : new BoxResult(0, 0, width, height);
         double pMale = Math.Round((double)p.ProbabilityMale, 6);
-        return new FacePredictionResult(box, face is { } d ? Math.Round(d.Score, 6) : null, pMale, p.Label, Abstains(pMale));
+        return new FacePredictionResult(box, face is { } d ? Math.Round(d.Score, 6) : null, pMale, p.Label, p.Abstained);
     }
 
     private static double Round(double v) => Math.Round(v, 2);

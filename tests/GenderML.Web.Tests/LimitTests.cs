@@ -110,3 +110,20 @@ public sealed class PoolTests
         await Assert.ThrowsAsync<KeyNotFoundException>(() => pool.PredictAsync(new Image(8, 8, PixelFormat.Rgb24), model: "nope"));
     }
 }
+
+/// <summary>The abstain band of the options marks each face it holds.</summary>
+public sealed class AbstainTests
+{
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AFaceInsideTheBand_IsMarkedAbstained(bool everything)
+    {
+        await using var pool = new GenderClassifierPool(new GenderMLWebOptions
+        {
+            Model = ClassifierPresets.Pretrained, AbstainBand = everything ? new AbstainBand(0, 1) : null,
+        });
+        var result = await pool.PredictAsync(Image.Load(TestData.Face(), new ImageLoadOptions { Format = PixelFormat.Rgb24 }));
+        Assert.Equal(everything, result.Faces[0].Abstained);
+    }
+}

@@ -42,15 +42,17 @@ const pages = {
     const s = await getJson("/dashboard/summary");
     const rows = s.models.map((m) => `<tr><td>${esc(m.name)}${m.name === s.defaultModel ? ' <span class="pill">default</span>' : ""}</td>
       <td>${esc(m.kind)}</td><td><code>${esc(m.version)}</code></td>
-      <td class="num">${m.testMetrics ? pct(m.testMetrics.accuracy) : "—"}</td></tr>`).join("");
-    const card = s.models[0];
+      <td class="num">${m.testAccuracy !== null ? pct(m.testAccuracy) : "—"}</td></tr>`).join("");
+    const card = s.models[0].card;
     page.innerHTML = `<h1>Summary</h1>
       <div class="card"><p><strong>What the models predict:</strong> P(male) for a face image — a guess at how a face
       <em>presents</em> in a photo, learned from labelled photos. The label is the more likely of two, female or male.</p>
       <p><strong>What they do not:</strong> they do not know anyone's gender identity and know only two labels.
       Accuracy differs across ages, ethnicities, make-up and framings.</p>
       <p><strong>Intended use:</strong> ${esc(card.intendedUse)}</p>
-      <ul>${card.limits.map((l) => `<li>${esc(l)}</li>`).join("")}</ul></div>
+      <p><strong>Not for:</strong></p><ul>${card.notIntendedUses.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>
+      <p><strong>Limits:</strong></p><ul>${card.limits.map((l) => `<li>${esc(l)}</li>`).join("")}</ul>
+      <p class="muted">A face whose P(male) falls inside the model's abstain band is marked "abstained": the model is not sure enough to answer.</p></div>
       <h2>Served models</h2>
       <table><thead><tr><th>model</th><th>kind</th><th>version</th><th class="num">test accuracy (sample)</th></tr></thead><tbody>${rows}</tbody></table>
       <p class="muted">Dataset: ${s.data ? esc(s.data) : "none (start with --data DIR)"}${s.apiKey ? " · the API asks for a key (Predict page)" : ""}</p>`;
