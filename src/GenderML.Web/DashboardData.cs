@@ -97,7 +97,12 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
             {
                 _step = $"evaluating {model.Name} on {test.Items.Count} {split} images";
                 var copy = ServedModel.Load(model.Source, options, new WebMetrics());
-                var report = Evaluator.Evaluate(copy.Classifier, test, new ModelEvaluationOptions { Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount });
+                var report = Evaluator.Evaluate(copy.Classifier, test, new ModelEvaluationOptions
+                {
+                    Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
+                    Abstain = options.AbstainBand,
+                    Seed = options.DashboardSeed,
+                });
                 lock (_gate) _reports[model.Name] = report;
             }
             _step = "";

@@ -6,8 +6,10 @@ namespace GenderML.Web;
 /// <summary>
 /// The queue in front of one served model: images that arrive within <see cref="GenderMLWebOptions.MaxBatchDelay"/> of
 /// the first waiting one go through the network as one batch of at most <see cref="GenderMLWebOptions.MaxBatchSize"/>.
-/// One worker runs the batches, so the model's networks are only ever called from it; the queue holds at most
-/// <see cref="GenderMLWebOptions.QueueCapacity"/> images and refuses more (<see cref="ServerBusyException"/>).
+/// One worker thread of its own runs the batches, so the model's networks are only ever called from it (the engine's
+/// per-thread scratch buffers, sized by the largest batch, then exist once rather than on every thread-pool thread a
+/// continuation lands on); the queue holds at most <see cref="GenderMLWebOptions.QueueCapacity"/> images and refuses
+/// more (<see cref="ServerBusyException"/>).
 /// </summary>
 internal sealed class PredictionBatcher : IAsyncDisposable
 {
@@ -15,7 +17,7 @@ internal sealed class PredictionBatcher : IAsyncDisposable
     private readonly GenderMLWebOptions _options;
     private readonly WebMetrics _metrics;
     private readonly Channel<Job> _queue;
-    private readonly Task _worker;
+    private readonly Thread _worker;
     private int _waiting;
 
     public PredictionBatcher(ServedModel model, GenderMLWebOptions options, WebMetrics metrics)
@@ -23,8 +25,9 @@ internal sealed class PredictionBatcher : IAsyncDisposable
         _model = model;
         _options = options;
         _metrics = metrics;
-        _queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
-        _worker = Task.Run(RunAsync);
+        _queue = Channel.CreateUnbounded<Job>();
+        _worker = new Thread(Run) { IsBackground = true, Name = $"GenderML batches ({model.Name})" };
+        _worker.Start();
     }
 
     /// <summary>The images waiting for the network.</summary>
@@ -48,20 +51,21 @@ internal sealed class PredictionBatcher : IAsyncDisposable
         return job.Result.Task;
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         var reader = _queue.Reader;
         var batch = new List<Job>(_options.MaxBatchSize);
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
-            await FillAsync(reader, batch).ConfigureAwait(false);
+            Fill(reader, batch);
             Interlocked.Add(ref _waiting, -batch.Count);
             Run(batch);
         }
     }
 
-    private async Task FillAsync(ChannelReader<Job> reader, List<Job> batch)
+    /// <summary>Takes what is queued, then waits until the batch is full or the first image has waited MaxBatchDelay.</summary>
+    private void Fill(ChannelReader<Job> reader, List<Job> batch)
     {
         long deadline = Environment.TickCount64 + (long)_options.MaxBatchDelay.TotalMilliseconds;
         while (batch.Count < _options.MaxBatchSize)
@@ -73,15 +77,8 @@ internal sealed class PredictionBatcher : IAsyncDisposable
             }
             long left = deadline - Environment.TickCount64;
             if (left <= 0) break;
-            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(left));
-            try
-            {
-                if (!await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false)) break;
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+            var more = reader.WaitToReadAsync().AsTask();
+            if (!more.Wait(TimeSpan.FromMilliseconds(left)) || !more.Result) break;
         }
     }
 
@@ -141,10 +138,11 @@ internal sealed class PredictionBatcher : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _worker.ConfigureAwait(false);
+        _worker.Join();
+        return ValueTask.CompletedTask;
     }
 
     private sealed record Job(Image Image, bool DetectFaces, CancellationToken Cancellation)

@@ -102,7 +102,8 @@ const pages = {
         <p>accuracy ${pct(t.accuracy)} · PR AUC ${num(t.prAuc)} · Brier ${num(t.brier)}</p></div>
         <img class="plot" src="/dashboard/plots/${encodeURIComponent(x.name)}/roc.png" alt="ROC of ${esc(x.name)}">
         <img class="plot" src="/dashboard/plots/${encodeURIComponent(x.name)}/calibration.png" alt="calibration of ${esc(x.name)}"></div>`;
-      html += t.groups.length ? `<h3>Accuracy per group</h3><table><thead><tr><th>group</th><th class="num">images</th><th class="num">accuracy</th></tr></thead><tbody>${t.groups.map((g) => `<tr><td>${esc(g.group)}</td><td class="num">${g.count}</td><td class="num">${pct(g.accuracy)}</td></tr>`).join("")}</tbody></table>`
+      html += t.groups.length ? t.groups.map((b) => `<h3>Accuracy per ${esc(b.facet)}</h3><table class="groups"><thead><tr><th>group</th><th class="num">images</th><th class="num">accuracy</th><th class="num">95% interval</th></tr></thead><tbody>${b.groups.map((g) => `<tr><td>${esc(g.group)}</td><td class="num">${g.count}</td><td class="num">${pct(g.accuracy)}</td><td class="num">${pct(g.accuracyLow)}–${pct(g.accuracyHigh)}</td></tr>`).join("")}</tbody></table>
+          ${b.gap !== null && b.gap !== undefined ? `<p class="muted">Gap between ${esc(b.best)} and ${esc(b.worst)}: ${pct(b.gap)}</p>` : ""}`).join("")
         : '<p class="muted">Accuracy per group: the dataset has no group labels (age, ethnicity), so it is not known here.</p>';
       html += t.errors.length === 0 ? '<h3>Most confident errors</h3><p class="muted">None: every sampled test image is right.</p>' : `<h3>Most confident errors</h3><div class="faces">${t.errors.map((e) => `<figure><img src="/dashboard/images/${e.image}" alt="error"><figcaption>labelled <span class="${e.label}">${e.label}</span><br>P(male) ${num(e.pMale, 3)}</figcaption></figure>`).join("")}</div>`;
     }
