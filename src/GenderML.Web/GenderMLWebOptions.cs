@@ -51,8 +51,11 @@ public sealed record GenderMLWebOptions
     /// <summary>The most images waiting for the network per model (more: 429 with <c>Retry-After</c>).</summary>
     public int QueueCapacity { get; init; } = 512;
 
-    /// <summary>The most images run through the network as one batch.</summary>
-    public int MaxBatchSize { get; init; } = 32;
+    /// <summary>
+    /// The most images run through the network as one batch (1: one at a time). The engine allocates each batch's
+    /// activations anew, so the process's memory grows with this size (docs/BENCHMARKS.md, "HTTP API").
+    /// </summary>
+    public int MaxBatchSize { get; init; } = 8;
 
     /// <summary>How long the first image of a batch waits for others to join it.</summary>
     public TimeSpan MaxBatchDelay { get; init; } = TimeSpan.FromMilliseconds(5);
