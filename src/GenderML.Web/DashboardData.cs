@@ -96,8 +96,8 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
             foreach (var model in pool.Models)
             {
                 _step = $"evaluating {model.Name} on {test.Items.Count} {split} images";
-                var copy = ServedModel.Load(model.Source, options, new WebMetrics());
-                var report = Evaluator.Evaluate(copy.Classifier, test, new ModelEvaluationOptions
+                var copy = ServedModel.LoadClassifier(model.Source, options);
+                var report = Evaluator.Evaluate(copy, test, new ModelEvaluationOptions
                 {
                     Threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount,
                     Abstain = options.AbstainBand,

@@ -45,14 +45,19 @@ public sealed class ServedModel
 
     internal PredictionBatcher Batcher { get; }
 
-
     internal static ServedModel Load(string model, GenderMLWebOptions options, WebMetrics metrics)
     {
-        if (model == ClassifierPresets.Pretrained)
-            return new ServedModel(model, "face-api-1.7.15", model, ClassifierPresets.LoadPretrained(options.FaceModelsFolder, options.Threads), options, metrics);
-        var classifier = GenderClassifier.Load(model, options.Threads, options.FaceModelsFolder);
-        return new ServedModel(Path.GetFileNameWithoutExtension(model), FileVersion(model), model, classifier, options, metrics);
+        var classifier = LoadClassifier(model, options);
+        return model == ClassifierPresets.Pretrained
+            ? new ServedModel(model, "face-api-1.7.15", model, classifier, options, metrics)
+            : new ServedModel(Path.GetFileNameWithoutExtension(model), FileVersion(model), model, classifier, options, metrics);
     }
+
+    /// <summary>A fresh instance of the model at <paramref name="source"/> (<c>pretrained</c> or a model file).</summary>
+    internal static IGenderClassifier LoadClassifier(string source, GenderMLWebOptions options) =>
+        source == ClassifierPresets.Pretrained
+            ? ClassifierPresets.LoadPretrained(options.FaceModelsFolder, options.Threads)
+            : GenderClassifier.Load(source, options.Threads, options.FaceModelsFolder);
 
     private static string FileVersion(string path)
     {
