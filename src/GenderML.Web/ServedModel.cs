@@ -19,8 +19,12 @@ public sealed class ServedModel
         Version = version;
         Classifier = classifier;
         _abstain = options.AbstainBand;
-        // The detector loads on the first request that asks for every face, so start-up stays short.
-        _photos = new Lazy<FacePhotoClassifier>(() => FacePhotoClassifier.Load(classifier, options.FaceModelsFolder, threads: options.Threads));
+        // The detector loads on the first request that asks for every face, so start-up stays short. Faces the detector
+        // cut out are classified as `genderml predict --detect-faces` does: the pretrained net as loaded by default (no
+        // second re-framing of the cut face, no mirror averaging); other models as they are.
+        _photos = new Lazy<FacePhotoClassifier>(() => FacePhotoClassifier.Load(
+            source == ClassifierPresets.Pretrained ? PretrainedGenderClassifier.Load(options.FaceModelsFolder, options.Threads) : classifier,
+            options.FaceModelsFolder, threads: options.Threads));
         Batcher = new PredictionBatcher(this, options, metrics);
     }
 

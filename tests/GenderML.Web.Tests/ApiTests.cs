@@ -61,6 +61,11 @@ public sealed class ApiTests(ServerFixture fixture)
         var face = image.GetProperty("faces")[0];
         Assert.InRange(face.GetProperty("detectorScore").GetDouble(), 0.5, 1);
         Assert.True(face.GetProperty("box").GetProperty("width").GetDouble() > 10);
+        // The same faces and P(male) as the library's photo classifier (and so `genderml predict --detect-faces`).
+        var photo = Image.Load(TestData.Face("female", 0), new ImageLoadOptions { Format = PixelFormat.Rgb24 });
+        var expected = FacePhotoClassifier.Load(PretrainedGenderClassifier.Load()).Classify(photo).Single();
+        Assert.Equal(Math.Round(expected.Prediction.ProbabilityMale, 6), face.GetProperty("pMale").GetDouble(), 5);
+        Assert.Equal(Math.Round(expected.Face.Score, 6), face.GetProperty("detectorScore").GetDouble(), 5);
     }
 
     [Fact]
