@@ -11,7 +11,8 @@ namespace GenderML.Web;
 /// one is configured (in constant time), and turns what a handler throws into problem details (a full queue: 429 with
 /// <c>Retry-After</c>; anything unexpected: a 500 that says nothing of the server's insides, logged in full).
 /// </summary>
-internal sealed class ApiFilter(GenderClassifierPool pool, ILogger<ApiFilter> logger, string route, bool needsKey) : IEndpointFilter
+internal sealed class ApiFilter(GenderClassifierPool pool, ILogger<ApiFilter> logger, string route, bool needsKey)
+    : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -38,7 +39,8 @@ internal sealed class ApiFilter(GenderClassifierPool pool, ILogger<ApiFilter> lo
         }
         catch (ServerBusyException e)
         {
-            http.Response.Headers.RetryAfter = pool.Options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers.RetryAfter =
+                pool.Options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problems.Of(StatusCodes.Status429TooManyRequests, "Too many requests", e.Message);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
@@ -47,7 +49,8 @@ internal sealed class ApiFilter(GenderClassifierPool pool, ILogger<ApiFilter> lo
         }
         catch (NoFaceException)
         {
-            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "No face", "the model takes photos and found no face in the image");
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "No face",
+                "the model takes photos and found no face in the image");
         }
         catch (Exception e)
         {
@@ -66,6 +69,7 @@ internal sealed class ApiFilter(GenderClassifierPool pool, ILogger<ApiFilter> lo
             given = auth["Bearer ".Length..].Trim();
         if (given is null) return false;
         // Hashing first makes the comparison's time independent of both lengths.
-        return CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+        return CryptographicOperations.FixedTimeEquals(
+            SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key)));
     }
 }

@@ -42,7 +42,10 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
         {
             if (_worker is not null) return;
             _state = "computing";
-            _worker = new Thread(Run) { IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "GenderML dashboard study" };
+            _worker = new Thread(Run)
+            {
+                IsBackground = true, Priority = ThreadPriority.BelowNormal, Name = "GenderML dashboard study",
+            };
             _worker.Start();
         }
     }
@@ -77,11 +80,13 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
         {
             var options = pool.Options;
             _step = "reading the dataset";
-            var dataset = Dataset.Load(options.DataFolder!, GenderLabels.Options).Validate(ValidationLevel.Header, options.Threads).Dataset;
+            var dataset = Dataset.Load(options.DataFolder!, GenderLabels.Options)
+                .Validate(ValidationLevel.Header, options.Threads).Dataset;
             string split = dataset.Splits.Contains(SplitNames.Test) ? SplitNames.Test : dataset.Splits[^1];
             var test = dataset.Subset(split).Sample(options.DashboardEvaluationPerClass, options.DashboardSeed);
             var grid = test.Sample(SamplesPerClass, options.DashboardSeed);
-            TestSource = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset.Root))} ({split}, a seeded sample of {test.Items.Count})";
+            string source = Path.GetFileName(Path.TrimEndingDirectorySeparator(dataset.Root));
+            TestSource = $"{source} ({split}, a seeded sample of {test.Items.Count})";
             _step = "averaging faces";
             using (var cache = PixelCache.Open(test, AveragePixels, new PixelCacheOptions { Threads = options.Threads }))
             {
@@ -123,7 +128,8 @@ internal sealed class DashboardData(GenderClassifierPool pool, ILogger<Dashboard
 
 /// <summary>The data study: classes, the split evaluated, images per split and class, bad files, sample grid, averages.</summary>
 internal sealed record DataStudy(IReadOnlyList<string> Classes, string EvaluatedSplit, IReadOnlyList<SplitCount> Splits,
-    IReadOnlyList<BadFile> BadFiles, IReadOnlyList<SampleImage> Samples, IReadOnlyList<int> AverageCounts, int EvaluatedImages);
+    IReadOnlyList<BadFile> BadFiles, IReadOnlyList<SampleImage> Samples, IReadOnlyList<int> AverageCounts,
+    int EvaluatedImages);
 
 /// <summary>Images of each class in one split.</summary>
 internal sealed record SplitCount(string Split, IReadOnlyList<int> Counts);

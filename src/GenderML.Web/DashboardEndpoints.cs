@@ -14,7 +14,8 @@ internal static class DashboardEndpoints
 {
     private static readonly ConcurrentDictionary<string, byte[]> Plots = new(StringComparer.Ordinal);
 
-    public static void Map(IEndpointRouteBuilder endpoints, Func<RouteHandlerBuilder, string, bool, RouteHandlerBuilder> filter)
+    public static void Map(IEndpointRouteBuilder endpoints,
+        Func<RouteHandlerBuilder, string, bool, RouteHandlerBuilder> filter)
     {
         endpoints.MapGet("/", () => Asset("index.html")).ExcludeFromDescription();
         endpoints.MapGet("/assets/{file}", (string file) => Asset(file)).ExcludeFromDescription();
@@ -32,7 +33,8 @@ internal static class DashboardEndpoints
             data.Study is { } study ? Png("balance", () => DashboardPlots.Balance(study)) : NotYet()), "/dashboard", false);
         filter(dashboard.MapGet("/plots/{model}/{kind}.png", Plot), "/dashboard", false);
         filter(dashboard.MapGet("/images/{index:int}", (int index, DashboardData data) =>
-            data.ImagePath(index) is { } path ? Results.File(File.ReadAllBytes(path), ContentType(path)) : NotYet()), "/dashboard", false);
+            data.ImagePath(index) is { } path ? Results.File(File.ReadAllBytes(path), ContentType(path)) : NotYet()),
+            "/dashboard", false);
     }
 
     private static IResult Summary(GenderClassifierPool pool, DashboardData data)
@@ -42,7 +44,9 @@ internal static class DashboardEndpoints
         {
             defaultModel = pool.Default.Name,
             models = pool.Models.Select(m => ModelCardResponse.Of(m, data.Report(m.Name), data.TestSource)),
-            data = pool.Options.DataFolder is { } folder ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))) : null,
+            data = pool.Options.DataFolder is { } folder
+                ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)))
+                : null,
             apiKey = pool.Options.ApiKey is not null,
         });
     }
@@ -74,20 +78,27 @@ internal static class DashboardEndpoints
                     groups = report.Groups,
                     skipped = report.Skipped.Count,
                     errors = EvaluationMarkdown.ConfidentErrorsOf(report).Take(12)
-                        .Select(e => new { image = data.ImageToken(e.Path), label = e.Label == 1 ? "male" : "female", pMale = Math.Round(e.PMale, 4) }),
+                        .Select(e => new
+                        {
+                            image = data.ImageToken(e.Path), label = e.Label == 1 ? "male" : "female", pMale = Math.Round(e.PMale, 4),
+                        }),
                 },
             };
         }).ToList();
         return Results.Ok(new { state = data.State, step = data.Step, error = data.Error, models });
     }
 
-    private static object Row(string name, ClassMetrics m) => new { name, precision = m.Precision, recall = m.Recall, f1 = m.F1, support = m.Support };
+    private static object Row(string name, ClassMetrics m) =>
+        new { name, precision = m.Precision, recall = m.Recall, f1 = m.F1, support = m.Support };
 
     private static IResult Plot(string model, string kind, GenderClassifierPool pool, DashboardData data)
     {
-        if (pool.Find(model) is not { } served) return Problems.Of(StatusCodes.Status404NotFound, "No such model", $"no model named '{model}'");
+        if (pool.Find(model) is not { } served)
+            return Problems.Of(StatusCodes.Status404NotFound, "No such model", $"no model named '{model}'");
         if (kind == "curves")
-            return served.Info.Curves is { Epochs.Count: > 0 } curves ? Png($"{model}/curves", () => DashboardPlots.Curves(curves)) : NotYet();
+            return served.Info.Curves is { Epochs.Count: > 0 } curves
+                ? Png($"{model}/curves", () => DashboardPlots.Curves(curves))
+                : NotYet();
         if (data.Report(model) is not { } report) return NotYet();
         return kind switch
         {
@@ -99,7 +110,8 @@ internal static class DashboardEndpoints
 
     private static IResult Png(string key, Func<byte[]> draw) => Results.Bytes(Plots.GetOrAdd(key, _ => draw()), "image/png");
 
-    private static IResult NotYet() => Problems.Of(StatusCodes.Status404NotFound, "Not available", "not computed (yet): see /dashboard/data for the study's state");
+    private static IResult NotYet() => Problems.Of(StatusCodes.Status404NotFound, "Not available",
+        "not computed (yet): see /dashboard/data for the study's state");
 
     private static IResult Asset(string file)
     {

@@ -23,7 +23,8 @@ public sealed class GenderClassifierPool : IAsyncDisposable
         var models = new List<ServedModel> { Load(options.Model, logger) };
         if (options.ModelsFolder is { } folder)
         {
-            if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such models folder (GenderMLWebOptions.ModelsFolder)");
+            if (!Directory.Exists(folder))
+                throw new DirectoryNotFoundException($"{folder}: no such models folder (GenderMLWebOptions.ModelsFolder)");
             foreach (string file in Directory.GetFiles(folder, "*.zip").Order(StringComparer.Ordinal))
                 if (!models.Any(m => m.Name == Path.GetFileNameWithoutExtension(file))) models.Add(Load(file, logger));
         }

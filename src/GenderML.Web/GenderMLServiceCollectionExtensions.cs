@@ -32,7 +32,8 @@ public static class GenderMLServiceCollectionExtensions
             return Task.CompletedTask;
         }));
         if (options.CorsOrigins.Count > 0)
-            services.AddCors(c => c.AddPolicy(CorsPolicy, p => p.WithOrigins([.. options.CorsOrigins]).AllowAnyHeader().WithMethods("GET", "POST")));
+            services.AddCors(c => c.AddPolicy(CorsPolicy,
+                p => p.WithOrigins([.. options.CorsOrigins]).AllowAnyHeader().WithMethods("GET", "POST")));
         return services;
     }
 }

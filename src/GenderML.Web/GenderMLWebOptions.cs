@@ -80,7 +80,8 @@ public sealed record GenderMLWebOptions
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(Model)) throw new ArgumentException("GenderMLWebOptions.Model is required: a model .zip or 'pretrained'");
+        if (string.IsNullOrWhiteSpace(Model))
+            throw new ArgumentException("GenderMLWebOptions.Model is required: a model .zip or 'pretrained'");
         Positive(MaxBodyBytes, nameof(MaxBodyBytes));
         Positive(MaxPixels, nameof(MaxPixels));
         Positive(MaxFilesPerRequest, nameof(MaxFilesPerRequest));
@@ -88,8 +89,10 @@ public sealed record GenderMLWebOptions
         Positive(MaxBatchSize, nameof(MaxBatchSize));
         Positive(DashboardEvaluationPerClass, nameof(DashboardEvaluationPerClass));
         Positive(RetryAfterSeconds, nameof(RetryAfterSeconds));
-        if (MaxBatchDelay < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(MaxBatchDelay), "GenderMLWebOptions.MaxBatchDelay must not be negative");
-        if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "GenderMLWebOptions.RequestTimeout must be positive");
+        if (MaxBatchDelay < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(MaxBatchDelay), "GenderMLWebOptions.MaxBatchDelay must not be negative");
+        if (RequestTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), "GenderMLWebOptions.RequestTimeout must be positive");
         if (ApiKey is { Length: 0 }) throw new ArgumentException("GenderMLWebOptions.ApiKey is empty: give a key or null");
     }
 

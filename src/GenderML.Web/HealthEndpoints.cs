@@ -10,7 +10,8 @@ namespace GenderML.Web;
 /// </summary>
 internal static class HealthEndpoints
 {
-    public static void Map(IEndpointRouteBuilder endpoints, Func<RouteHandlerBuilder, string, bool, RouteHandlerBuilder> filter)
+    public static void Map(IEndpointRouteBuilder endpoints,
+        Func<RouteHandlerBuilder, string, bool, RouteHandlerBuilder> filter)
     {
         filter(endpoints.MapGet("/health/live", () => Results.Ok(new HealthResponse("live", []))), "/health/live", false)
             .WithName("Live").WithSummary("200 while the process answers.").Produces<HealthResponse>();

@@ -54,7 +54,8 @@ internal static class ImageUpload
             MultipartBodyLengthLimit = options.MaxBodyBytes,
             ValueCountLimit = options.MaxFilesPerRequest + 16,
         }, cancellation).ConfigureAwait(false);
-        if (form.Files.Count == 0) throw new RequestProblem(StatusCodes.Status400BadRequest, "No image", "the form holds no file: send each image as a file part");
+        if (form.Files.Count == 0)
+            throw new RequestProblem(StatusCodes.Status400BadRequest, "No image", "the form holds no file: send each image as a file part");
         if (form.Files.Count > options.MaxFilesPerRequest)
             throw new RequestProblem(StatusCodes.Status413PayloadTooLarge, "Too many files",
                 Invariant($"{form.Files.Count} files in one request; the limit is {options.MaxFilesPerRequest} (GenderMLWebOptions.MaxFilesPerRequest)"));

@@ -66,14 +66,16 @@ internal static class PredictEndpoints
         {
             var uploads = await ImageUpload.ReadAsync(request, pool.Options, timeout.Token).ConfigureAwait(false);
             if (annotate == true && uploads.Count != 1)
-                throw new RequestProblem(StatusCodes.Status400BadRequest, "One image to annotate", $"annotate=true takes one image; this request has {uploads.Count}");
+                throw new RequestProblem(StatusCodes.Status400BadRequest, "One image to annotate",
+                    $"annotate=true takes one image; this request has {uploads.Count}");
             // Queue every image before awaiting any, so the images of one request can share a batch.
             var tasks = uploads.Select(u => served.Batcher.PredictAsync(u.Image, detectFaces == true, timeout.Token)).ToList();
             var results = await Task.WhenAll(tasks).ConfigureAwait(false);
             pool.Metrics.AddFaces(results.Sum(r => r.Faces.Count));
             if (annotate == true) return Annotated(request, uploads[0].Image, results[0]);
             return Results.Ok(new PredictResponse(served.Name, served.Version,
-                [.. uploads.Select((u, i) => new ImageResponse(u.Name, results[i].FaceFound, results[i].Width, results[i].Height, results[i].Faces))]));
+                [.. uploads.Select((u, i) => new ImageResponse(u.Name, results[i].FaceFound, results[i].Width, results[i].Height,
+                    results[i].Faces))]));
         }
         catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
         {

@@ -40,7 +40,8 @@ internal sealed class PredictionBatcher : IAsyncDisposable
         if (Interlocked.Increment(ref _waiting) > _options.QueueCapacity)
         {
             Interlocked.Decrement(ref _waiting);
-            throw new ServerBusyException($"model '{_model.Name}': {_options.QueueCapacity} images are already waiting (GenderMLWebOptions.QueueCapacity)");
+            throw new ServerBusyException(
+                $"model '{_model.Name}': {_options.QueueCapacity} images are already waiting (GenderMLWebOptions.QueueCapacity)");
         }
         var job = new Job(image, detectFaces || _model.TakesPhotos, cancellation);
         if (!_queue.Writer.TryWrite(job))
