@@ -40,10 +40,12 @@ internal static class CliApp
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ModelCommand.Create());
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction();
         return root;

@@ -74,6 +74,30 @@ internal static class CliOptions
         return o;
     }
 
+    /// <summary>
+    /// <c>--abstain LOW-HIGH</c>: predictions with P(male) in the band abstain; the bare flag takes the library's
+    /// <see cref="AbstainBand.Default"/>.
+    /// </summary>
+    public static Option<AbstainBand?> Abstain() => new("--abstain")
+    {
+        Description = "abstain where P(male) lies in LOW-HIGH (alone: the library's default band, 0.35-0.65)",
+        HelpName = "LOW-HIGH",
+        Arity = ArgumentArity.ZeroOrOne,
+        CustomParser = r =>
+        {
+            if (r.Tokens.Count == 0) return AbstainBand.Default;
+            try
+            {
+                return AbstainBand.Parse(r.Tokens[0].Value);
+            }
+            catch (FormatException e)
+            {
+                r.AddError($"--abstain: {e.Message}");
+                return null;
+            }
+        },
+    };
+
     public static Option<int?> Threads() => Int("--threads", "N", "threads (default: every core)", 1);
 
     public static Option<bool> Json(string what = "the result as JSON") => Flag("--json", what);

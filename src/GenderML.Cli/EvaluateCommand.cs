@@ -31,11 +31,14 @@ internal static class EvaluateCommand
     private static readonly Option<bool> DetectFaces = CliOptions.Flag("--detect-faces", "--model pretrained: the images are full photos (the SSD detector's largest face)");
     private static readonly Option<bool> NoMirror = CliOptions.Flag("--no-mirror", "--model pretrained: do not average with the mirror image");
     private static readonly Option<string> FaceModels = CliOptions.FaceModels();
+    private static readonly Option<AbstainBand?> Abstain = CliOptions.Abstain();
+    private static readonly Option<string> CardOut = CliOptions.Text("--card-out", "CARD.json|CARD.md",
+        "also write the model's card with this evaluation added (JSON, or Markdown for .md)");
 
     public static Command Create()
     {
         var command = new Command("evaluate", "score a model on the test split; a report also scores faces shrunk to ×0.7 and ×0.5 (framing sensitivity)")
-            .With(Model, Data, Split, Json, Report, Predictions, Reframe, GroupBy, NoFramingCheck, Threads, Cache, CanonicalMargin, DetectFaces, NoMirror, FaceModels);
+            .With(Model, Data, Split, Json, Report, Predictions, Reframe, GroupBy, NoFramingCheck, Threads, Cache, CanonicalMargin, DetectFaces, NoMirror, FaceModels, Abstain, CardOut);
         command.SetAction(r => CliApp.Guard(r, Run));
         return command;
     }
@@ -44,6 +47,8 @@ internal static class EvaluateCommand
     {
         string modelPath = r.GetValue(Model)!, data = r.GetValue(Data)!;
         string? split = r.GetValue(Split), reportPath = r.GetValue(Report), groupBy = r.GetValue(GroupBy), predictionsPath = r.GetValue(Predictions);
+        string? cardOut = r.GetValue(CardOut);
+        var band = r.GetValue(Abstain);
         bool json = r.GetValue(Json), framingCheck = !r.GetValue(NoFramingCheck);
         double reframe = r.GetValue(Reframe) ?? 1.0;
         int threads = r.GetValue(Threads) ?? Environment.ProcessorCount;
@@ -55,7 +60,7 @@ internal static class EvaluateCommand
         bool mirror = pretrained && margin is not null && !r.GetValue(NoMirror);
         if (detect && !pretrained) throw new UsageException("--detect-faces here is for --model pretrained; a transfer model trained with --detect-faces keeps that setting");
 
-        foreach (string? o in new[] { reportPath, predictionsPath }) GenderML.Data.OutputFile.Check(o, modelPath, data, cache);
+        foreach (string? o in new[] { reportPath, predictionsPath, cardOut }) GenderML.Data.OutputFile.Check(o, modelPath, data, cache);
         var classifier = ModelArgs.Load(modelPath, threads, margin, detect, faceModels, mirror);
         var test = DatasetArgs.TestPart(DatasetArgs.Load(data), split);
         // What the evaluations remark on goes to standard error and into the report's notes.
@@ -63,7 +68,7 @@ internal static class EvaluateCommand
         Action<string> NotesTo(string prefix) => note => { Console.Error.WriteLine(note); notes.Add(prefix + note); };
         var options = new ModelEvaluationOptions
         {
-            Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = NotesTo(""),
+            Reframe = reframe < 1 ? reframe : null, GroupBy = groupBy, Threads = threads, CacheFolder = cache, Notes = NotesTo(""), Abstain = band,
         };
         using var cancel = new ConsoleCancellation();
         var report = Evaluator.Evaluate(classifier, test, options, cancel.Token);
@@ -82,6 +87,13 @@ internal static class EvaluateCommand
                 classifier.Info.Curves, framing, notes);
         }
         if (predictionsPath is not null) GenderML.Data.OutputFile.WriteAllText(predictionsPath, EvaluationMarkdown.PredictionsCsv(report));
+        if (cardOut is not null)
+        {
+            string source = $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(data))} ({(test.Splits.Count == 1 ? test.Splits[0] : "all")})"
+                + (reframe < 1 ? string.Create(CultureInfo.InvariantCulture, $", reframed ×{reframe}") : "");
+            var card = ModelCard.For(classifier).WithEvaluation(ModelCardEvaluation.From(report, source));
+            GenderML.Data.OutputFile.WriteAllText(cardOut, cardOut.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? card.ToMarkdown() : card.ToJson() + "\n");
+        }
         if (json)
         {
             Console.WriteLine(EvaluationJson.ToJson(report));
@@ -91,12 +103,15 @@ internal static class EvaluateCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{classifier.Info.Kind} on {report.N} images of {data}{(reframe < 1 ? $", reframed ×{reframe}" : "")}{(report.Skipped.Count > 0 ? $" ({report.Skipped.Count} files skipped, listed below)" : "")}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"accuracy {report.Accuracy:P2}  ROC AUC {report.RocAuc:F4}  PR AUC {report.PrAuc:F4}  log-loss {report.LogLoss:F4}  Brier {report.Brier:F4}  ECE {report.ExpectedCalibrationError:F4}"));
+                $"accuracy {report.Accuracy:P2}  ROC AUC {report.RocAuc:F4}  PR AUC {report.PrAuc:F4}  log-loss {report.LogLoss:F4}  Brier {report.Brier:F4}  ECE {report.ExpectedCalibrationError:F4}{(report.UncalibratedExpectedCalibrationError is { } before ? $" (before calibration {before:F4})" : "")}"));
             var c = report.Confusion;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"confusion (positive = male): TP {c.TruePositives}  TN {c.TrueNegatives}  FP {c.FalsePositives}  FN {c.FalseNegatives}"));
             Console.WriteLine();
             Console.WriteLine(report.Classification.ToString());
-            foreach (var g in report.Groups) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {groupBy} {g.Group}: {g.Accuracy:P2} of {g.Count}"));
+            Console.WriteLine("accuracy at coverage: " + string.Join("  ", report.Coverage.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Coverage:P0} {c.Accuracy:P2}"))));
+            if (report.Abstention is { } a)
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"abstain band {a.Band}: answered {a.Answered} of {report.N} ({a.Coverage:P2}), accuracy {a.Accuracy:P2}"));
+            foreach (string line in GroupTables.Lines(report.Groups)) Console.WriteLine(line);
             foreach (var s in report.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
         }
         return CliApp.Ok;

@@ -24,11 +24,12 @@ internal static class PredictCommand
         "--model pretrained: re-crop each image to its detected face box widened by M per side, or none (default 0)");
     private static readonly Option<bool> NoMirror = CliOptions.Flag("--no-mirror", "--model pretrained: do not average with the mirror image");
     private static readonly Option<string> FaceModels = CliOptions.FaceModels();
+    private static readonly Option<AbstainBand?> Abstain = CliOptions.Abstain();
 
     public static Command Create()
     {
         var command = new Command("predict", "the label and probability of each image; --model pretrained: face-api's ready net, no training")
-            .With(Model, Images, Json, Threads, DetectFaces, Detector, Annotate, CanonicalMargin, NoMirror, FaceModels);
+            .With(Model, Images, Json, Threads, DetectFaces, Detector, Annotate, CanonicalMargin, NoMirror, FaceModels, Abstain);
         command.SetAction(r => CliApp.Guard(r, Run));
         return command;
     }
@@ -52,7 +53,8 @@ internal static class PredictCommand
         // A model trained on full photos (train --detect-faces) takes photos: each is searched for faces, as with --detect-faces,
         // so a photo without a face is reported as such instead of getting a prediction.
         detect |= FacePhotoClassifier.TakesPhotos(classifier);
-        if (detect) return PredictFaces.Run(classifier, images, json, annotate, detector, threads, faceModels);
+        var band = r.GetValue(Abstain);
+        if (detect) return PredictFaces.Run(classifier, images, json, annotate, detector, threads, faceModels, band);
         int failures = 0;
         foreach (string path in GenderML.Data.ImagePaths.Expand(images))
         {
@@ -62,14 +64,23 @@ internal static class PredictCommand
                 continue;
             }
             var p = classifier.Predict(image);
+            if (band is not null) p = band.Apply(p);
             if (p.FaceFound == false)
                 Console.Error.WriteLine($"genderml predict: {path}: no face found; the whole image was classified (--detect-faces looks for every face in a photo)");
-            Console.WriteLine(json
-                ? JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6) })
-                : string.Create(CultureInfo.InvariantCulture, $"{path}\t{p.Label}\t{p.Confidence:F4}"));
+            Console.WriteLine(Line(path, p, json, band is not null));
         }
         return failures == 0 ? CliApp.Ok : CliApp.BadInput;
     }
+
+    /// <summary>
+    /// One prediction's line: <c>path, label, P(label)</c> (with a band, <c>abstain</c> after it when the prediction
+    /// abstained), or its JSON object (with a band, <c>"abstained"</c>).
+    /// </summary>
+    internal static string Line(string path, GenderPrediction p, bool json, bool withBand) => json
+        ? withBand
+            ? JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6), abstained = p.Abstained })
+            : JsonSerializer.Serialize(new { path, label = p.Label, pMale = Math.Round((double)p.ProbabilityMale, 6) })
+        : string.Create(CultureInfo.InvariantCulture, $"{path}\t{p.Label}\t{p.Confidence:F4}{(p.Abstained ? "\tabstain" : "")}");
 
     /// <summary>The image at <paramref name="path"/>, or null after reporting on standard error why it cannot be read.</summary>
     internal static Image? TryLoad(string path, IGenderClassifier? decodeFor = null)

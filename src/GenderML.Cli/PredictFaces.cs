@@ -13,9 +13,12 @@ namespace GenderML.Cli;
 /// </summary>
 internal static class PredictFaces
 {
+    /// <summary>Leaves out <c>abstained</c> when no band was asked for.</summary>
+    private static readonly JsonSerializerOptions WithoutNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     // detector: ssd, tiny, or null for the library's default.
     public static int Run(IGenderClassifier classifier, IReadOnlyList<string> paths, bool json, string? annotate, string? detector,
-        int threads, string? faceModels = null)
+        int threads, string? faceModels = null, AbstainBand? band = null)
     {
         var options = new FaceDetectorOptions();
         options = detector switch
@@ -43,6 +46,7 @@ internal static class PredictFaces
                 continue;
             }
             var faces = photos.Classify(image);
+            if (band is not null) faces = [.. faces.Select(f => f with { Prediction = band.Apply(f.Prediction) })];
             if (json)
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -54,15 +58,16 @@ internal static class PredictFaces
                         score = Math.Round(f.Face.Score, 6),
                         label = f.Prediction.Label,
                         pMale = Math.Round((double)f.Prediction.ProbabilityMale, 6),
+                        abstained = band is null ? (bool?)null : f.Prediction.Abstained,
                     }),
-                }));
+                }, WithoutNulls));
             }
             else
             {
                 if (faces.Count == 0) Console.WriteLine($"{path}\tno face found");
                 foreach (var f in faces)
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{path}\t{f.Face.X:F1},{f.Face.Y:F1},{f.Face.Width:F1},{f.Face.Height:F1}\t{f.Face.Score:F3}\t{f.Prediction.Label}\t{f.Prediction.Confidence:F4}"));
+                        $"{path}\t{f.Face.X:F1},{f.Face.Y:F1},{f.Face.Width:F1},{f.Face.Height:F1}\t{f.Face.Score:F3}\t{f.Prediction.Label}\t{f.Prediction.Confidence:F4}{(f.Prediction.Abstained ? "\tabstain" : "")}"));
             }
             if (annotate is not null)
             {

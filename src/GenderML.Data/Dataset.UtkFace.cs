@@ -8,7 +8,8 @@ public sealed partial class Dataset
     /// Reads UTKFace: images named <c>AGE_LABEL_RACE_DATE.jpg</c> (for example <c>26_1_2_20170116174525125.jpg</c>,
     /// also with UTKFace's <c>.chip.jpg</c> suffix) in <paramref name="dir"/> and its subfolders; LABEL 0 and 1 map
     /// to <paramref name="labels"/>, AGE and RACE are kept as <c>age</c> and <c>race</c> metadata (race is
-    /// UTKFace's code 0–4 as written). Split <c>all</c>. Names that do not parse are listed in <see cref="Skipped"/>.
+    /// UTKFace's code 0–4 as written), and named as the groups <c>age band</c> and <c>ethnicity</c>
+    /// (<see cref="GroupNames"/>). Split <c>all</c>. Names that do not parse are listed in <see cref="Skipped"/>.
     /// </summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     public static Dataset FromUtkFace(string dir, UtkFaceLabels labels)
@@ -36,7 +37,13 @@ public sealed partial class Dataset
                 ["race"] = race,
             };
             int label = byCode[code];
-            items.Add(new DatasetItem(file, label, classNames[label], SplitNames.All, meta));
+            items.Add(new DatasetItem(file, label, classNames[label], SplitNames.All, meta)
+            {
+                Groups = new Dictionary<string, string>(StringComparer.Ordinal)
+                {
+                    [GroupNames.AgeBand] = GroupNames.AgeBandOf(age), [GroupNames.Ethnicity] = GroupNames.UtkFaceEthnicityOf(race),
+                },
+            });
         }
         return new Dataset(full, classNames, items, skipped);
     }

@@ -10,4 +10,11 @@ namespace GenderML.Data;
 public sealed record DatasetItem(string Path, int Label, string ClassName, string Split, IReadOnlyDictionary<string, string> Metadata)
 {
     internal static readonly IReadOnlyDictionary<string, string> NoMetadata = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The named groups the image belongs to, facet → group (UTKFace: <c>age band</c> and <c>ethnicity</c>; a CSV
+    /// manifest's <c>age band</c>, <c>ethnicity</c> and <c>group</c> columns); empty when the source names none.
+    /// Evaluation reports accuracy per group of every facet.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Groups { get; init; } = NoMetadata;
 }

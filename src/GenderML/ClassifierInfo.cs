@@ -26,6 +26,12 @@ public sealed record ClassifierInfo
 
     /// <summary>Loss and accuracy per epoch; null for models fitted in one go.</summary>
     public TrainingCurves? Curves { get; init; }
+
+    /// <summary>The map from the model's raw P(male) to the P(male) it predicts; the identity for models saved without one.</summary>
+    public ProbabilityCalibration Calibration { get; init; } = ProbabilityCalibration.Identity;
+
+    /// <summary>The model card saved with the model; null for models saved before cards (<see cref="ModelCard.For"/> makes one).</summary>
+    public ModelCard? Card { get; init; }
 }
 
 /// <summary>A summary of one training run.</summary>

@@ -15,6 +15,12 @@ public sealed record GenderPrediction(string Label, float ProbabilityMale)
     /// </summary>
     public bool? FaceFound { get; init; }
 
+    /// <summary>
+    /// True when P(male) fell in an <see cref="AbstainBand"/> the caller applied (<see cref="AbstainBand.Apply"/>): the
+    /// model is not sure enough, and <see cref="Label"/> is its guess only. False without a band.
+    /// </summary>
+    public bool Abstained { get; init; }
+
     /// <summary>P(female) = 1 − P(male).</summary>
     public float ProbabilityFemale => 1f - ProbabilityMale;
 

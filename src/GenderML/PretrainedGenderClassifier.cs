@@ -39,8 +39,20 @@ public sealed class PretrainedGenderClassifier : IGenderClassifier, IDatasetScor
             Architecture = "face-api 1.7.15 age_gender_model (TinyXception, 112×112, softmax gender output), used as shipped",
             Preprocessing = FaceNetClassifier.Preprocessing(null),
         };
+        info = info with { Card = Card(info) };
         return new PretrainedGenderClassifier(new FaceNetClassifier(info, null, framing, folder, files, null, null, null, t, mirror: mirror));
     }
+
+    /// <summary>The built-in card of the shipped net: its provenance, uses and limits; no training data of its own to count.</summary>
+    private static ModelCard Card(ClassifierInfo info) => new()
+    {
+        Kind = info.Kind,
+        Architecture = info.Architecture,
+        Provenance = "face-api 1.7.15's age/gender net (vladmandic/face-api, MIT licence), weights as shipped in the " +
+            "GenderML.FaceApi.Models package; trained by its authors on data not described with the weights. Nothing " +
+            "was trained here.",
+        Calibration = info.Calibration,
+    };
 
     /// <inheritdoc/>
     public GenderPrediction Predict(Image image) => Inner.Predict(image);

@@ -38,7 +38,8 @@ public static class Trainer
         }
         // Every model goes the one way from here: its framing, its features (pixels, or the outputs of a frozen
         // backbone or prefix, each from its disk cache) and its head, as the recipe's stages say.
-        return recipe.FitStages(new TrainingSplit(train, validation, whole), options, progress, cancellation);
+        var fitted = recipe.FitStages(new TrainingSplit(train, validation, whole), options, progress, cancellation);
+        return TrainingFinish.Calibrate(recipe, fitted, new TrainingSplit(train, validation, whole), options, cancellation);
     }
 
     /// <summary>Trains on samples already preprocessed (the cross-validation folds of <see cref="Tuner"/> come this way).</summary>

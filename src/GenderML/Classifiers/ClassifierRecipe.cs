@@ -25,6 +25,20 @@ public abstract record ClassifierRecipe
     public Training.TrainingOptions Training { get; init; } = new();
 
     /// <summary>
+    /// How <see cref="Trainer"/>.<c>Fit</c> calibrates the trained model's P(male) (<see cref="ClassifierInfo.Calibration"/>):
+    /// fitted on the validation part's scores, or, without one, on out-of-fold scores (<see cref="CalibrationFolds"/>).
+    /// Default <see cref="CalibrationMethod.Temperature"/>, which leaves every label as it is.
+    /// </summary>
+    public CalibrationMethod Calibration { get; init; } = CalibrationMethod.Temperature;
+
+    /// <summary>
+    /// Folds of the out-of-fold scores that calibrate a pixel model trained without a validation part: each fold is
+    /// scored by the recipe trained on the others (so training costs this many extra fits). Default 3; below 2, such a
+    /// model is left uncalibrated.
+    /// </summary>
+    public int CalibrationFolds { get; init; } = 3;
+
+    /// <summary>
     /// The stages between the images and the trained model: this recipe's framing, its features and its head, fitted
     /// on <paramref name="split"/>. A pixel recipe reads pixels from the pixel cache.
     /// </summary>

@@ -39,7 +39,7 @@ internal sealed class NeuralNetworkClassifier : PixelClassifier
     }
 
     /// <summary>The same network under other info (the trainer adds the validation metrics).</summary>
-    public NeuralNetworkClassifier WithInfo(ClassifierInfo info) => new(Spec, _network, info, _network.Compute.Threads);
+    public override NeuralNetworkClassifier WithInfo(ClassifierInfo info) => new(Spec, _network, info, _network.Compute.Threads);
 
     public override void Save(string path) => ModelStore.Save(path, this);
 }

@@ -11,7 +11,7 @@ namespace GenderML.Classifiers;
 /// </summary>
 internal abstract class PixelClassifier : TrainedClassifier
 {
-    /// <summary>P(male) of every sample of <paramref name="samples"/>, in order.</summary>
+    /// <summary>Raw P(male) (before <see cref="TrainedClassifier.Calibration"/>) of every sample of <paramref name="samples"/>, in order.</summary>
     public abstract float[] Probabilities(SampleSource samples, CancellationToken cancellation = default);
 
     public override IReadOnlyList<GenderPrediction> Predict(IReadOnlyList<Image> images)
@@ -21,10 +21,12 @@ internal abstract class PixelClassifier : TrainedClassifier
         var found = new bool?[images.Count];
         var pixels = ImageSample.WriteAll(images, options, found);
         var samples = new ArraySampleSource(pixels, new int[images.Count], options.BytesPerImage);
-        return [.. Probabilities(samples).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
+        return [.. Probabilities(samples).Select((p, i) => Prediction(p) with { FaceFound = found[i] })];
     }
 
-    /// <summary>P(male) of a dataset's files, from the pixel cache (or, reframed, preprocessed in memory).</summary>
-    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation) =>
+    /// <summary>Raw P(male) of a dataset's files, from the pixel cache (or, reframed, preprocessed in memory).</summary>
+    public override DatasetScores ScoreUncalibrated(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation) =>
         PixelScoring.Score(this, dataset, options, cancellation);
+
+    public override TrainedClassifier WithInfo(ClassifierInfo info) => Trainer.WithInfo(this, info);
 }

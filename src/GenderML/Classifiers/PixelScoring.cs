@@ -6,7 +6,7 @@ using GenderML.Transfer;
 namespace GenderML.Classifiers;
 
 /// <summary>
-/// Evaluation input of pixel models (<see cref="PixelClassifier.Score"/>): a dataset's samples from the pixel cache,
+/// Evaluation input of pixel models (<see cref="PixelClassifier.ScoreUncalibrated"/>): a dataset's samples from the pixel cache,
 /// or,
 /// reframed, decoded, reframed and preprocessed in memory (a reframed image is not worth caching).
 /// </summary>

@@ -13,6 +13,9 @@ namespace GenderML.Evaluation;
 internal sealed record DatasetScores(IReadOnlyList<DatasetItem> Items, float[] PMale,
     IReadOnlyList<SkippedSample> Skipped, IReadOnlyList<string> Notes)
 {
+    /// <summary>The model's raw P(male) of each item before its calibration; null when it has none.</summary>
+    public float[]? Uncalibrated { get; init; }
+
     /// <summary>
     /// The scores of <paramref name="items"/> where <paramref name="errors"/>[i] is null; the others skipped with that
     /// reason.

@@ -6,7 +6,10 @@ namespace GenderML.Evaluation;
 /// <summary>
 /// Writes an <see cref="EvaluationReport"/> as the JSON object of <c>genderml evaluate --json</c>:
 /// <c>{"n", "accuracy", "precision": {"female", "male"}, "recall": {…}, "f1": {…}, "auc", "logLoss", "ece",
-/// "confusion": {"tp", "tn", "fp", "fn"}, "positiveClass": "male", "skipped": [{"path", "reason"}]}</c>, in that order.
+/// "eceUncalibrated" (null without a calibration), "confusion": {"tp", "tn", "fp", "fn"}, "positiveClass": "male", "coverage": [{"coverage", "answered",
+/// "accuracy", "minConfidence"}], ["abstain": {"low", "high", "answered", "coverage", "accuracy"},] "groups": [{"facet",
+/// "groups": [{"group", "n", "accuracy", "accuracyLow", "accuracyHigh", "female", "male", "femaleRecall", "maleRecall"}],
+/// "worst", "best", "gap", "gapLow", "gapHigh"}], "skipped": [{"path", "reason"}]}</c>, in that order.
 /// </summary>
 /// <remarks>
 /// Numbers are written invariantly with the shortest text that round-trips a double; an undefined
@@ -65,6 +68,7 @@ public static class EvaluationJson
         Number(w, "auc", report.RocAuc);
         Number(w, "logLoss", report.LogLoss);
         Number(w, "ece", report.ExpectedCalibrationError);
+        Number(w, "eceUncalibrated", report.UncalibratedExpectedCalibrationError ?? double.NaN);
         w.WriteStartObject("confusion");
         w.WriteNumber("tp", report.Confusion.TruePositives);
         w.WriteNumber("tn", report.Confusion.TrueNegatives);
@@ -72,6 +76,30 @@ public static class EvaluationJson
         w.WriteNumber("fn", report.Confusion.FalseNegatives);
         w.WriteEndObject();
         w.WriteString("positiveClass", "male");
+        w.WriteStartArray("coverage");
+        foreach (var point in report.Coverage)
+        {
+            w.WriteStartObject();
+            Number(w, "coverage", point.Coverage);
+            w.WriteNumber("answered", point.Answered);
+            Number(w, "accuracy", point.Accuracy);
+            Number(w, "minConfidence", point.MinConfidence);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (report.Abstention is { } a)
+        {
+            w.WriteStartObject("abstain");
+            Number(w, "low", a.Band.Lower);
+            Number(w, "high", a.Band.Upper);
+            w.WriteNumber("answered", a.Answered);
+            Number(w, "coverage", a.Coverage);
+            Number(w, "accuracy", a.Accuracy);
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("groups");
+        foreach (var b in report.Groups) WriteBreakdown(w, b);
+        w.WriteEndArray();
         w.WriteStartArray("skipped");
         foreach (var s in report.Skipped)
         {
@@ -81,6 +109,34 @@ public static class EvaluationJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteBreakdown(Utf8JsonWriter w, GroupBreakdown b)
+    {
+        w.WriteStartObject();
+        w.WriteString("facet", b.Facet);
+        w.WriteStartArray("groups");
+        foreach (var g in b.Groups)
+        {
+            w.WriteStartObject();
+            w.WriteString("group", g.Group);
+            w.WriteNumber("n", g.Count);
+            Number(w, "accuracy", g.Accuracy);
+            Number(w, "accuracyLow", g.AccuracyLow);
+            Number(w, "accuracyHigh", g.AccuracyHigh);
+            w.WriteNumber("female", g.Female);
+            w.WriteNumber("male", g.Male);
+            Number(w, "femaleRecall", g.FemaleRecall ?? double.NaN);
+            Number(w, "maleRecall", g.MaleRecall ?? double.NaN);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (b.Worst is null) w.WriteNull("worst"); else w.WriteString("worst", b.Worst);
+        if (b.Best is null) w.WriteNull("best"); else w.WriteString("best", b.Best);
+        Number(w, "gap", b.Gap ?? double.NaN);
+        Number(w, "gapLow", b.GapLow ?? double.NaN);
+        Number(w, "gapHigh", b.GapHigh ?? double.NaN);
         w.WriteEndObject();
     }
 

@@ -86,6 +86,7 @@ public static class EvaluationMarkdown
         if (rocSvgLink is not null) sb.Append("\n![ROC curve](").Append(rocSvgLink).Append(")\n");
 
         sb.Append("\n## Calibration\n\nExpected calibration error = ").Append(D(report.ExpectedCalibrationError))
+          .Append(report.UncalibratedExpectedCalibrationError is { } before ? $" after the model's calibration ({D(before)} before it)" : "")
           .Append(": Σ (n_b / N) · |fraction male − mean P(male)| over ").Append(report.Calibration.Count.ToString(CultureInfo.InvariantCulture))
           .Append(" equal-width bins of P(male).\n\n| P(male) bin | samples | mean P(male) | fraction male |\n|---|---:|---:|---:|\n");
         foreach (var b in report.Calibration)
@@ -102,11 +103,18 @@ public static class EvaluationMarkdown
         }
         if (report.Groups.Count > 0)
         {
-            double best = report.Groups.Max(g => g.Accuracy), worst = report.Groups.Min(g => g.Accuracy);
-            sb.Append("\n## Accuracy per group\n\nLargest gap: ").Append(((best - worst) * 100).ToString("0.0", CultureInfo.InvariantCulture))
-              .Append(" points.\n\n| group | samples | female | male | accuracy |\n|---|---:|---:|---:|---:|\n");
-            foreach (var g in report.Groups)
-                sb.Append(CultureInfo.InvariantCulture, $"| {Cell(g.Group)} | {g.Count} | {g.Female} | {g.Male} | {P(g.Accuracy)} |\n");
+            sb.Append("\n## Accuracy per group\n\nAccuracy with its 95% Wilson interval; the gap between the best and the worst group (of at least ")
+              .Append("30 images) with a 95% bootstrap interval (1,000 resamples of both groups, seeded).\n\n");
+            sb.Append(GroupTables.Markdown(report.Groups));
+        }
+        if (report.Coverage.Count > 0)
+        {
+            sb.Append("\n## Coverage and accuracy\n\nAnswering only the images the model is surest of (highest max(P(male), P(female))), abstaining on the rest.");
+            if (report.Abstention is { } a)
+                sb.Append(CultureInfo.InvariantCulture, $" With the abstain band {a.Band} (P(male) inside it abstains): {P(a.Coverage)} answered ({a.Answered}), accuracy {P(a.Accuracy)}.");
+            sb.Append("\n\n| coverage | answered | accuracy | lowest confidence answered |\n|---:|---:|---:|---:|\n");
+            foreach (var point in report.Coverage)
+                sb.Append(CultureInfo.InvariantCulture, $"| {P(point.Coverage)} | {point.Answered} | {P(point.Accuracy)} | {D(point.MinConfidence)} |\n");
         }
         var errors = ConfidentErrorsOf(report);
         if (errors.Count > 0)

@@ -46,8 +46,20 @@ public sealed record EvaluationReport
     /// <summary>The reliability diagram: 10 equal-width bins of P(male) by default.</summary>
     public required IReadOnlyList<CalibrationBin> Calibration { get; init; }
 
-    /// <summary>Accuracy per group, ordered by group key; empty when no groups were given.</summary>
-    public IReadOnlyList<GroupAccuracy> Groups { get; init; } = [];
+    /// <summary>
+    /// The expected calibration error of the model's raw P(male), before its calibration; null when the model has none
+    /// (or the scores were given directly).
+    /// </summary>
+    public double? UncalibratedExpectedCalibrationError { get; init; }
+
+    /// <summary>Per-group figures of each facet the data carries (age band, ethnicity, …); empty when it carries none.</summary>
+    public IReadOnlyList<GroupBreakdown> Groups { get; init; } = [];
+
+    /// <summary>Accuracy when answering only the surest share of samples, at coverages from 100% down to 50%.</summary>
+    public IReadOnlyList<CoveragePoint> Coverage { get; init; } = [];
+
+    /// <summary>What <see cref="EvaluationOptions.Abstain"/>'s band did; null without a band.</summary>
+    public Abstention? Abstention { get; init; }
 
     /// <summary>
     /// The prediction for every evaluated image, in dataset order, when the caller knows the files

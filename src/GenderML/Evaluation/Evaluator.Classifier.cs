@@ -37,11 +37,18 @@ public static partial class Evaluator
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).Concat(scores.Skipped).ToList();
         CheckUsable(dataset, items, scores.PMale, skipped);
         int[] labels = [.. items.Select(i => i.Label)];
-        var groups = options.GroupBy is { } key
-            ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList()
-            : null;
-        return Evaluate(labels, scores.PMale, new EvaluationOptions { Skipped = skipped, Groups = groups })
-            with { Predictions = Predictions(items, scores.PMale) };
+        var report = Evaluate(labels, scores.PMale, new EvaluationOptions
+        {
+            Skipped = skipped, Groups = GroupsOf(items, options.GroupBy), Abstain = options.Abstain, Seed = options.Seed,
+        });
+        double? before = null;
+        if (scores.Uncalibrated is { } raw)
+        {
+            var rawScores = new double[raw.Length];
+            for (int i = 0; i < raw.Length; i++) rawScores[i] = raw[i];
+            before = BinaryMetrics.ExpectedCalibrationError(BinaryMetrics.Calibration(labels, rawScores, 10), labels.Length);
+        }
+        return report with { Predictions = Predictions(items, scores.PMale), UncalibratedExpectedCalibrationError = before };
     }
 
     /// <summary>

@@ -6,7 +6,8 @@ public static partial class Evaluator
     /// <summary>
     /// Measures scores against labels (0 = female, 1 = male; positive class male): accuracy, the
     /// classification report, confusion matrix, ROC AUC and curve, PR AUC, log-loss, Brier score,
-    /// calibration, and accuracy per group when <see cref="EvaluationOptions.Groups"/> is set.
+    /// calibration, accuracy at each coverage, per-group figures when <see cref="EvaluationOptions.Groups"/> is set and
+    /// the abstain band's when <see cref="EvaluationOptions.Abstain"/> is.
     /// </summary>
     /// <exception cref="ArgumentException">No samples, lengths differ, a label other than 0/1, or a score outside [0, 1] or NaN.</exception>
     public static EvaluationReport Evaluate(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, EvaluationOptions? options = null)
@@ -29,7 +30,9 @@ public static partial class Evaluator
             Brier = BinaryMetrics.Brier(labels, pMale),
             Calibration = bins,
             ExpectedCalibrationError = BinaryMetrics.ExpectedCalibrationError(bins, labels.Length),
-            Groups = options.Groups is null ? [] : GroupAccuracies(labels, pMale, options.Groups, options.Threshold),
+            Groups = GroupBreakdowns(labels, pMale, options),
+            Coverage = CoverageCurve(labels, pMale, options.Threshold),
+            Abstention = options.Abstain is { } band ? AbstentionOf(labels, pMale, band, options.Threshold) : null,
             Skipped = options.Skipped,
         };
     }
@@ -42,16 +45,12 @@ public static partial class Evaluator
         return Evaluate(labels, scores, options);
     }
 
-    private static GroupAccuracy[] GroupAccuracies(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, IReadOnlyList<string> groups, double threshold)
+    private static GroupBreakdown[] GroupBreakdowns(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, EvaluationOptions options)
     {
-        var tally = new SortedDictionary<string, (int N, int Correct, int Female, int Male)>(StringComparer.Ordinal);
-        for (int i = 0; i < labels.Length; i++)
-        {
-            tally.TryGetValue(groups[i], out var t);
-            int predicted = pMale[i] > threshold ? 1 : 0;
-            tally[groups[i]] = (t.N + 1, t.Correct + (predicted == labels[i] ? 1 : 0), t.Female + (labels[i] == 0 ? 1 : 0), t.Male + labels[i]);
-        }
-        return tally.Select(kv => new GroupAccuracy(kv.Key, kv.Value.N, (double)kv.Value.Correct / kv.Value.N, kv.Value.Female, kv.Value.Male)).ToArray();
+        if (options.Groups is null) return [];
+        var result = new GroupBreakdown[options.Groups.Count];
+        for (int f = 0; f < result.Length; f++) result[f] = Breakdown(labels, pMale, options.Groups[f], options);
+        return result;
     }
 
     private static void Validate(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, EvaluationOptions options)
@@ -59,8 +58,13 @@ public static partial class Evaluator
         if (labels.Length == 0) throw new ArgumentException("nothing to evaluate: no samples", nameof(labels));
         if (labels.Length != pMale.Length)
             throw new ArgumentException($"{labels.Length} labels but {pMale.Length} scores: give one P(male) per label", nameof(pMale));
-        if (options.Groups is not null && options.Groups.Count != labels.Length)
-            throw new ArgumentException($"{labels.Length} labels but {options.Groups.Count} group keys: give one group per sample", nameof(options));
+        foreach (var facet in options.Groups ?? [])
+        {
+            if (facet.Keys.Count != labels.Length)
+                throw new ArgumentException($"{labels.Length} labels but {facet.Keys.Count} group keys of '{facet.Facet}': give one group per sample", nameof(options));
+            for (int i = 0; i < facet.Keys.Count; i++)
+                if (facet.Keys[i] is null) throw new ArgumentException($"group key {i} of '{facet.Facet}' is null", nameof(options));
+        }
         if (options.CalibrationBins < 1) throw new ArgumentException($"calibration bins must be ≥ 1, got {options.CalibrationBins}", nameof(options));
         if (!(options.Threshold >= 0 && options.Threshold <= 1)) throw new ArgumentException($"threshold must be in [0, 1], got {options.Threshold}", nameof(options));
         for (int i = 0; i < labels.Length; i++)
@@ -70,8 +74,5 @@ public static partial class Evaluator
             if (!(pMale[i] >= 0 && pMale[i] <= 1))
                 throw new ArgumentException($"score {i} is {pMale[i]}: P(male) must be a probability in [0, 1]", nameof(pMale));
         }
-        if (options.Groups is not null)
-            for (int i = 0; i < options.Groups.Count; i++)
-                if (options.Groups[i] is null) throw new ArgumentException($"group key {i} is null", nameof(options));
     }
 }

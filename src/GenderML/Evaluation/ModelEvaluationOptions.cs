@@ -13,9 +13,17 @@ public sealed record ModelEvaluationOptions
     public double? Reframe { get; init; }
 
     /// <summary>
-    /// Metadata key to break accuracy down by (e.g. <c>age</c> or <c>race</c> for UTKFace); null for none.
+    /// A metadata key to break accuracy down by as well (e.g. <c>age</c> for UTKFace's exact ages); null for none. The
+    /// groups the data names itself (<see cref="Data.DatasetItem.Groups"/>: UTKFace's age bands and ethnic groups, …)
+    /// are always broken down.
     /// </summary>
     public string? GroupBy { get; init; }
+
+    /// <summary>When set, the report says how many predictions fall outside this band and how accurate they are.</summary>
+    public AbstainBand? Abstain { get; init; }
+
+    /// <summary>The seed of the bootstrap interval of the per-group gap. Default 1.</summary>
+    public int Seed { get; init; } = 1;
 
     /// <summary>Where the pixel and embedding caches live (null = the default cache folder).</summary>
     public string? CacheFolder { get; init; }

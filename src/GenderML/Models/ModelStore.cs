@@ -25,7 +25,8 @@ namespace GenderML.Models;
 /// </summary>
 internal static partial class ModelStore
 {
-    private const string Weights = "weights.safetensors", Curves = "curves.json", TreesEntry = "trees.bin";
+    private const string Weights = "weights.safetensors", Curves = "curves.json", TreesEntry = "trees.bin", CalibrationEntry = "calibration.json",
+        CardEntry = "card.json";
 
     /// <summary>
     /// The kind of face-api's age/gender net used as shipped (<see cref="PretrainedGenderClassifier"/>).
@@ -62,6 +63,8 @@ internal static partial class ModelStore
                 Training = manifest.TrainingOptions.ValueKind == JsonValueKind.Object ? manifest.TrainingOptions.Deserialize<TrainingSummary>() : null,
                 Metrics = manifest.Metrics.Deserialize<Dictionary<string, double>>() ?? [],
                 Curves = contents.Entries.TryGetValue(Curves, out var curves) ? TrainingCurves.FromJson(System.Text.Encoding.UTF8.GetString(curves)) : null,
+                Calibration = contents.Entries.TryGetValue(CalibrationEntry, out var calibration) ? ReadCalibration(path, calibration) : ProbabilityCalibration.Identity,
+                Card = contents.Entries.TryGetValue(CardEntry, out var card) ? ModelCard.FromJson(System.Text.Encoding.UTF8.GetString(card)) : null,
             };
             if (manifest.Kind == "gbdt") return LoadTrees(path, manifest.Architecture, info, contents);
             var tensors = ReadWeights(path, contents);
@@ -90,6 +93,8 @@ internal static partial class ModelStore
             entries[Weights] = weights.ToArray();
         }
         if (info.Curves is { } curves) entries[Curves] = System.Text.Encoding.UTF8.GetBytes(curves.ToJson());
+        if (!info.Calibration.IsIdentity) entries[CalibrationEntry] = JsonSerializer.SerializeToUtf8Bytes(info.Calibration, CalibrationJson);
+        if (info.Card is { } card) entries[CardEntry] = System.Text.Encoding.UTF8.GetBytes(card.ToJson());
         var p = info.Preprocessing;
         var manifest = new ModelManifest
         {
@@ -102,6 +107,24 @@ internal static partial class ModelStore
             Metrics = JsonSerializer.SerializeToElement(info.Metrics),
         };
         ModelArchive.Save(path, manifest, entries);
+    }
+
+    private static readonly JsonSerializerOptions CalibrationJson = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>The <c>calibration.json</c> entry: a finite, positive scale and a finite offset.</summary>
+    private static ProbabilityCalibration ReadCalibration(string path, byte[] bytes)
+    {
+        var c = JsonSerializer.Deserialize<ProbabilityCalibration>(bytes, CalibrationJson)
+            ?? throw new ModelFormatException(path, $"{CalibrationEntry} is null");
+        if (!(double.IsFinite(c.Scale) && c.Scale > 0 && double.IsFinite(c.Offset)))
+            throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture,
+                $"{CalibrationEntry}: scale {c.Scale} and offset {c.Offset} must be finite, the scale positive"));
+        return c;
     }
 
     private static JsonObject WritePreprocessing(PreprocessOptions p)

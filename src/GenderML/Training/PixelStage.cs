@@ -47,17 +47,53 @@ internal static class PixelStage
         var clock = Stopwatch.StartNew();
         PixelClassifier classifier = Trainer.FitSamples(recipe, trainSamples, validationSamples, options, fingerprint, progress, cancellation);
         EvaluationReport? report = null;
+        DatasetScores? heldOut = null;
+        string heldOutSource = "validation";
         if (validationSamples is { Count: > 0 })
         {
             float[] p = classifier.Probabilities(validationSamples, cancellation);
             report = Evaluator.Evaluate([.. Enumerable.Range(0, validationSamples.Count).Select(validationSamples.Label)], p);
+            heldOut = new DatasetScores(validationSamples.Items, p, [], []);
+        }
+        else if (recipe.Calibration != CalibrationMethod.None && recipe.CalibrationFolds >= 2)
+        {
+            heldOut = new DatasetScores(trainSamples.Items, OutOfFold(recipe, trainSamples, options, fingerprint, cancellation), [], []);
+            heldOutSource = $"out-of-fold ({recipe.CalibrationFolds} folds)";
         }
         var info = classifier.Info with
         {
             Training = classifier.Info.Training! with { Seconds = clock.Elapsed.TotalSeconds, ValidationCount = validationSamples?.Count ?? 0 },
             Metrics = report is null ? classifier.Info.Metrics : Trainer.MetricsOf(report),
         };
-        return new TrainingResult(Trainer.WithInfo(classifier, info), report, skipped);
+        return new TrainingResult(Trainer.WithInfo(classifier, info), report, skipped) { HeldOut = heldOut, HeldOutSource = heldOutSource };
+    }
+
+    /// <summary>
+    /// Raw P(male) of every training sample from the recipe trained on the other folds (stratified folds from the
+    /// seed), for calibrating a model that holds no validation part out.
+    /// </summary>
+    private static float[] OutOfFold(ClassifierRecipe recipe, CacheSampleSource samples, TrainingOptions options, string fingerprint,
+        CancellationToken cancellation)
+    {
+        int k = recipe.CalibrationFolds, n = samples.Count;
+        var fold = new int[n];
+        var random = new Random(options.Seed);
+        for (int label = 0; label < 2; label++)
+        {
+            int[] members = [.. Enumerable.Range(0, n).Where(i => samples.Label(i) == label)];
+            random.Shuffle(members);
+            for (int r = 0; r < members.Length; r++) fold[members[r]] = r % k;
+        }
+        var p = new float[n];
+        options = options with { CheckpointPath = null, Resume = false, Notes = null };
+        for (int f = 0; f < k; f++)
+        {
+            int[] inner = [.. Enumerable.Range(0, n).Where(i => fold[i] != f)], held = [.. Enumerable.Range(0, n).Where(i => fold[i] == f)];
+            var model = Trainer.FitSamples(recipe, new IndexedSampleSource(samples, inner), null, options, fingerprint, null, cancellation);
+            float[] q = model.Probabilities(new IndexedSampleSource(samples, held), cancellation);
+            for (int j = 0; j < held.Length; j++) p[held[j]] = q[j];
+        }
+        return p;
     }
 
 }

@@ -136,7 +136,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
         ArgumentNullException.ThrowIfNull(images);
         var found = new bool?[images.Count];
         var embedded = EmbedWithFaces(images, found);
-        return [.. embedded.Select((e, i) => (GenderPrediction.FromProbability(Probability(e)) with { FaceFound = found[i] },
+        return [.. embedded.Select((e, i) => (Prediction(Probability(e)) with { FaceFound = found[i] },
             e.AgeGender is { } a ? a[AgeGenderNet.FeatureLength + 1] : float.NaN))];
     }
 
@@ -148,7 +148,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
     {
         ArgumentNullException.ThrowIfNull(crops);
         if (!DetectFaces) return Predict(crops);
-        return [.. _embedder.EmbedCrops(crops).Select(e => GenderPrediction.FromProbability(Probability(e)))];
+        return [.. _embedder.EmbedCrops(crops).Select(e => Prediction(Probability(e)))];
     }
 
     private (float[]? ResNet, float[]? AgeGender)[] EmbedWithFaces(IReadOnlyList<Image> images, bool?[]? found = null)
@@ -171,8 +171,8 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
         return p;
     }
 
-    /// <summary>P(male) of a dataset's files through the embedding cache.</summary>
-    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    /// <summary>Raw P(male) of a dataset's files through the embedding cache.</summary>
+    public override DatasetScores ScoreUncalibrated(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
     {
         var items = dataset.Items;
         var errors = new string?[items.Count];
@@ -183,6 +183,6 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
 
     public override void Save(string path) => Models.ModelStore.Save(path, this);
 
-    public FaceNetClassifier WithInfo(ClassifierInfo info) =>
+    public override FaceNetClassifier WithInfo(ClassifierInfo info) =>
         new(info, Backbone, Framing, ModelsFolder, BackboneFiles, Mean, Std, Head, Threads, Mlp, Trees, Mirror, ResNetFeatures);
 }

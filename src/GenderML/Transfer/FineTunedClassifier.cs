@@ -53,7 +53,7 @@ internal sealed class FineTunedClassifier : TrainedClassifier
         {
             var found = new bool?[images.Count];
             var (plain, mirrored) = _runner.Value.Run(images, Network.FlipTest, out _, found);
-            return [.. Network.Probabilities(plain, mirrored).Select((p, i) => GenderPrediction.FromProbability(p) with { FaceFound = found[i] })];
+            return [.. Network.Probabilities(plain, mirrored).Select((p, i) => Prediction(p) with { FaceFound = found[i] })];
         }
     }
 
@@ -73,8 +73,8 @@ internal sealed class FineTunedClassifier : TrainedClassifier
         }
     }
 
-    /// <summary>P(male) of a dataset's files through the prefix cache.</summary>
-    public override DatasetScores Score(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
+    /// <summary>Raw P(male) of a dataset's files through the prefix cache.</summary>
+    public override DatasetScores ScoreUncalibrated(Dataset dataset, ModelEvaluationOptions options, CancellationToken cancellation)
     {
         var items = dataset.Items;
         var errors = new string?[items.Count];
@@ -84,4 +84,6 @@ internal sealed class FineTunedClassifier : TrainedClassifier
     }
 
     public override void Save(string path) => Models.ModelStore.Save(path, this);
+
+    public override FineTunedClassifier WithInfo(ClassifierInfo info) => new(info, Framing, ModelsFolder, BackboneFiles, Network, Threads);
 }

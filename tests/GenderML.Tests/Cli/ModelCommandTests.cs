@@ -33,7 +33,7 @@ public sealed class ModelCommandTests : IDisposable
         var (code, output, err) = Run(["evaluate", "--model", model, "--data", _faces.Root, "--json", "--threads", "2", "--cache", _faces.Cache]);
         Assert.True(code == 0, err);
         var report = JsonDocument.Parse(output).RootElement;
-        Assert.Equal(["n", "accuracy", "precision", "recall", "f1", "auc", "logLoss", "ece", "confusion", "positiveClass", "skipped"], Keys(report));
+        Assert.Equal(["n", "accuracy", "precision", "recall", "f1", "auc", "logLoss", "ece", "eceUncalibrated", "confusion", "positiveClass", "coverage", "groups", "skipped"], Keys(report));
         Assert.Equal(16, report.GetProperty("n").GetInt32());
 
         string image = Directory.GetFiles(Path.Combine(_faces.Root, "test", "male"))[0];

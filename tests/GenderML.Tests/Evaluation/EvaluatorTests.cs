@@ -91,10 +91,11 @@ public sealed class EvaluatorTests
             new EvaluationOptions { Skipped = [new SkippedSample("bad \"1\".jpg", "not a JPEG or PNG")] });
         string json = EvaluationJson.ToJson(r);
         Assert.StartsWith("{\"n\": 4, \"accuracy\": 0.75, \"precision\": {\"female\": 0.6666666666666666, \"male\": 1}, \"recall\": {\"female\": 1, \"male\": 0.5}, ", json);
-        Assert.EndsWith("\"confusion\": {\"tp\": 1, \"tn\": 2, \"fp\": 0, \"fn\": 1}, \"positiveClass\": \"male\", \"skipped\": [{\"path\": \"bad \\u00221\\u0022.jpg\", \"reason\": \"not a JPEG or PNG\"}]}", json);
+        Assert.Contains("\"eceUncalibrated\": null, \"confusion\": {\"tp\": 1, \"tn\": 2, \"fp\": 0, \"fn\": 1}, \"positiveClass\": \"male\", \"coverage\": [{\"coverage\": 1, \"answered\": 4, ", json, StringComparison.Ordinal);
+        Assert.EndsWith("\"groups\": [], \"skipped\": [{\"path\": \"bad \\u00221\\u0022.jpg\", \"reason\": \"not a JPEG or PNG\"}]}", json);
         Assert.Equal("{\"a\": \"x,: \\\"y\\\",\", \"b\": [1, 2]}", EvaluationJson.Spaced("{\"a\":\"x,: \\\"y\\\",\",\"b\":[1,2]}"));
         using var doc = JsonDocument.Parse(json);
-        Assert.Equal(["n", "accuracy", "precision", "recall", "f1", "auc", "logLoss", "ece", "confusion", "positiveClass", "skipped"],
+        Assert.Equal(["n", "accuracy", "precision", "recall", "f1", "auc", "logLoss", "ece", "eceUncalibrated", "confusion", "positiveClass", "coverage", "groups", "skipped"],
             doc.RootElement.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(0.75, doc.RootElement.GetProperty("auc").GetDouble());
     }
@@ -129,13 +130,52 @@ public sealed class EvaluatorTests
     }
 
     [Fact]
-    public void Groups_report_accuracy_per_key()
+    public void Groups_report_accuracy_recall_and_the_gap_per_facet()
     {
-        var r = Evaluator.Evaluate([0, 1, 0, 1, 1], [0.2, 0.9, 0.7, 0.1, 0.8],
-            new EvaluationOptions { Groups = ["old", "young", "old", "old", "young"] });
-        Assert.Equal([new GroupAccuracy("old", 3, 1.0 / 3.0, 2, 1), new GroupAccuracy("young", 2, 1.0, 0, 2)], r.Groups);
-        Assert.Contains("Largest gap: 66.7 points", EvaluationMarkdown.Render(r), StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => Evaluator.Evaluate([0, 1], [0.2, 0.9], new EvaluationOptions { Groups = ["a"] }));
+        var r = Evaluator.Evaluate([0, 1, 0, 1, 1], [0.2, 0.9, 0.7, 0.1, 0.8], new EvaluationOptions
+        {
+            Groups = [new SampleGroups("age band", ["60+", "20–39", "60+", "60+", "20–39"])], MinGroupSize = 1,
+        });
+        var b = Assert.Single(r.Groups);
+        Assert.Equal("age band", b.Facet);
+        Assert.Equal(["20–39", "60+"], b.Groups.Select(g => g.Group));
+        var old = b.Groups[1];
+        Assert.Equal((3, 1.0 / 3.0, 2, 1), (old.Count, old.Accuracy, old.Female, old.Male));
+        Assert.Equal(0.5, old.FemaleRecall);
+        Assert.Equal(0.0, old.MaleRecall);
+        Assert.Null(b.Groups[0].FemaleRecall);
+        Assert.True(old.AccuracyLow < old.Accuracy && old.Accuracy < old.AccuracyHigh);
+        Assert.Equal(("60+", "20–39"), (b.Worst, b.Best));
+        Assert.Equal(2.0 / 3.0, b.Gap!.Value, 12);
+        Assert.True(b.GapLow <= b.Gap && b.Gap <= b.GapHigh);
+        string md = EvaluationMarkdown.Render(r);
+        Assert.Contains("| 60+ (worst) | 3 | 33.33%", md, StringComparison.Ordinal);
+        Assert.Contains("worst group: 60+; best–worst gap 66.67 points", md, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Evaluator.Evaluate([0, 1], [0.2, 0.9],
+            new EvaluationOptions { Groups = [new SampleGroups("g", ["a"])] }));
+    }
+
+    [Fact]
+    public void Groups_below_the_minimum_size_are_listed_but_not_named_worst()
+    {
+        var r = Evaluator.Evaluate([0, 1, 0], [0.2, 0.9, 0.7], new EvaluationOptions { Groups = [new SampleGroups("g", ["a", "b", "b"])] });
+        Assert.Equal(2, r.Groups[0].Groups.Count);
+        Assert.Null(r.Groups[0].Worst);
+        Assert.Null(r.Groups[0].Gap);
+    }
+
+    [Fact]
+    public void Coverage_curve_answers_the_surest_first_and_the_band_abstains()
+    {
+        // Confidences 0.95, 0.9, 0.6, 0.55 (the last two wrong).
+        var r = Evaluator.Evaluate([1, 0, 0, 1], [0.95, 0.1, 0.6, 0.45], new EvaluationOptions { Abstain = AbstainBand.Default });
+        Assert.Equal(1.0, r.Coverage[0].Coverage);
+        Assert.Equal(0.5, r.Coverage[0].Accuracy);
+        var half = r.Coverage.Single(c => c.Answered == 2);
+        Assert.Equal(1.0, half.Accuracy);
+        Assert.Equal(0.9, half.MinConfidence, 12);
+        Assert.Equal((2, 0.5, 1.0), (r.Abstention!.Answered, r.Abstention.Coverage, r.Abstention.Accuracy));
+        Assert.Contains("\"abstain\": {\"low\": 0.35", EvaluationJson.ToJson(r), StringComparison.Ordinal);
     }
 
     [Fact]

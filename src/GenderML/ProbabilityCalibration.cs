@@ -1,0 +1,65 @@
+namespace GenderML;
+
+/// <summary>
+/// The map a model applies to its raw P(male) before every prediction: p' = σ(<see cref="Scale"/>·logit(p) +
+/// <see cref="Offset"/>), fitted by <see cref="Trainer"/>.<c>Fit</c> on held-out scores (<see cref="Source"/>).
+/// The identity (scale 1, offset 0) leaves p as it is.
+/// </summary>
+/// <remarks>
+/// Temperature scaling (Guo et al., 2017) fits the scale alone (T = 1 / scale); Platt scaling (1999) fits both. The
+/// fit minimises the log-loss of the held-out labels by Newton's method on logit(p), p clipped to [1e-7, 1 − 1e-7].
+/// </remarks>
+public sealed record ProbabilityCalibration
+{
+    /// <summary>The logit clip: raw probabilities are taken in [Epsilon, 1 − Epsilon].</summary>
+    internal const double Epsilon = 1e-7;
+
+    /// <summary>The identity map (no calibration): what models saved without one load with.</summary>
+    public static ProbabilityCalibration Identity { get; } = new();
+
+    /// <summary>How the map was fitted.</summary>
+    public CalibrationMethod Method { get; init; } = CalibrationMethod.None;
+
+    /// <summary>The factor a on logit(p): 1 / T for temperature scaling.</summary>
+    public double Scale { get; init; } = 1;
+
+    /// <summary>The offset b added to the scaled logit (0 for temperature scaling).</summary>
+    public double Offset { get; init; }
+
+    /// <summary>What the map was fitted on, e.g. <c>validation</c> or <c>out-of-fold (3 folds)</c>; empty for the identity.</summary>
+    public string Source { get; init; } = "";
+
+    /// <summary>Held-out scores the map was fitted on.</summary>
+    public int Count { get; init; }
+
+    /// <summary>Expected calibration error (10 bins) of the held-out scores before the map; null when not fitted.</summary>
+    public double? EceBefore { get; init; }
+
+    /// <summary>Expected calibration error of the held-out scores after the map; null when not fitted.</summary>
+    public double? EceAfter { get; init; }
+
+    /// <summary>The temperature T = 1 / <see cref="Scale"/>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double Temperature => 1 / Scale;
+
+    /// <summary>True when the map leaves every probability as it is.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsIdentity => Scale == 1 && Offset == 0;
+
+    /// <summary>The calibrated P(male) of a raw P(male): σ(scale·logit(p) + offset); NaN stays NaN.</summary>
+    public float Apply(float probabilityMale)
+    {
+        if (IsIdentity || float.IsNaN(probabilityMale)) return probabilityMale;
+        double p = Math.Clamp((double)probabilityMale, Epsilon, 1 - Epsilon);
+        double z = Scale * Math.Log(p / (1 - p)) + Offset;
+        return (float)(1 / (1 + Math.Exp(-z)));
+    }
+
+    /// <summary>A copy of <paramref name="probabilitiesMale"/>, each calibrated by <see cref="Apply(float)"/>.</summary>
+    public float[] Apply(ReadOnlySpan<float> probabilitiesMale)
+    {
+        var result = new float[probabilitiesMale.Length];
+        for (int i = 0; i < result.Length; i++) result[i] = Apply(probabilitiesMale[i]);
+        return result;
+    }
+}
