@@ -43,6 +43,7 @@ internal static class CliApp
         root.Subcommands.Add(CompareCommand.Create());
         root.Subcommands.Add(TuneCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BatchCommand.Create());
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction();
         return root;

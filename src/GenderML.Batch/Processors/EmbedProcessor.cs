@@ -1,0 +1,59 @@
+using System.Globalization;
+using GenderML.Classifiers;
+using GenderML.Imaging;
+using GenderML.Transfer;
+
+namespace GenderML.Batch.Processors;
+
+/// <summary>
+/// <see cref="BatchKind.Embed"/>: the frozen-network outputs a transfer recipe trains its head on, computed as its
+/// training computes them (the recipe's framing, images as they are, no mirror): the face ResNet's part, then the
+/// age/gender net's, whichever the backbone uses. An image without a face where the framing needs one gets the status
+/// <c>no face found</c>, as in training.
+/// </summary>
+internal sealed class EmbedProcessor : BatchProcessor
+{
+    private readonly Embedder _embedder;
+
+    private EmbedProcessor(Embedder embedder, string model, string hash)
+    {
+        _embedder = embedder;
+        Model = model;
+        ModelHash = hash;
+    }
+
+    public override string Model { get; }
+
+    public override string ModelHash { get; }
+
+    public static EmbedProcessor Load(BatchOptions options, int threads)
+    {
+        string name = options.Model ?? "transfer";
+        if (!ClassifierPresets.Names.Contains(name) || ClassifierPresets.Create(name) is not TransferRecipe recipe)
+            throw new ArgumentException($"'{name}' is not a transfer preset ({string.Join(", ", ClassifierPresets.Names.Where(n => n.StartsWith("transfer", StringComparison.Ordinal)))})", nameof(options));
+        if (options.FaceModelsFolder is { } folder) recipe = recipe with { ModelsFolder = folder };
+        var (embedder, key, files) = EmbeddingSource.Create(recipe, threads);
+        string hash = HashText(key + "\n" + string.Join('\n', files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")));
+        return new EmbedProcessor(embedder, name, hash);
+    }
+
+    public override void Process(IReadOnlyList<BatchRow> rows, IReadOnlyList<string> files, int threads)
+    {
+        var (good, images) = Decode(rows, files, threads, f => Image.Load(f));
+        if (images.Length == 0) return;
+        var found = new bool?[images.Length];
+        var embedded = _embedder.Embed(images, out _, found);
+        for (int k = 0; k < good.Length; k++)
+        {
+            var row = rows[good[k]];
+            var (resnet, ageGender) = embedded[k];
+            row.FaceFound = found[k];
+            if (resnet is null && ageGender is null)
+            {
+                row.Status = "no face found";
+                continue;
+            }
+            row.Embedding = [.. resnet ?? [], .. ageGender ?? []];
+        }
+    }
+}
