@@ -1,5 +1,3 @@
-using System.Globalization;
-using GenderML.Classifiers;
 using GenderML.Imaging;
 using GenderML.Transfer;
 
@@ -7,9 +5,9 @@ namespace GenderML.Batch.Processors;
 
 /// <summary>
 /// <see cref="BatchKind.Embed"/>: the frozen-network outputs a transfer recipe trains its head on, computed as its
-/// training computes them (the recipe's framing, images as they are, no mirror): the face ResNet's part, then the
-/// age/gender net's, whichever the backbone uses. An image without a face where the framing needs one gets the status
-/// <c>no face found</c>, as in training.
+/// training computes them (<see cref="EmbeddingSource"/>): the face ResNet's part, then the age/gender net's, whichever
+/// the backbone uses. An image without a face where the framing needs one gets the status <c>no face found</c>, as in
+/// training.
 /// </summary>
 internal sealed class EmbedProcessor : BatchProcessor
 {
@@ -28,13 +26,8 @@ internal sealed class EmbedProcessor : BatchProcessor
 
     public static EmbedProcessor Load(BatchOptions options, int threads)
     {
-        string name = options.Model ?? "transfer";
-        if (!ClassifierPresets.Names.Contains(name) || ClassifierPresets.Create(name) is not TransferRecipe recipe)
-            throw new ArgumentException($"'{name}' is not a transfer preset ({string.Join(", ", ClassifierPresets.Names.Where(n => n.StartsWith("transfer", StringComparison.Ordinal)))})", nameof(options));
-        if (options.FaceModelsFolder is { } folder) recipe = recipe with { ModelsFolder = folder };
-        var (embedder, key, files) = EmbeddingSource.Create(recipe, threads);
-        string hash = HashText(key + "\n" + string.Join('\n', files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}")));
-        return new EmbedProcessor(embedder, name, hash);
+        var source = EmbeddingSource.ForPreset(options.Model, options.FaceModelsFolder, threads);
+        return new EmbedProcessor(source.CreateEmbedder(), options.Model ?? "transfer", source.Hash);
     }
 
     public override void Process(IReadOnlyList<BatchRow> rows, IReadOnlyList<string> files, int threads)
@@ -50,10 +43,13 @@ internal sealed class EmbedProcessor : BatchProcessor
             row.FaceFound = found[k];
             if (resnet is null && ageGender is null)
             {
-                row.Status = "no face found";
+                row.Status = NoFace;
                 continue;
             }
             row.Embedding = [.. resnet ?? [], .. ageGender ?? []];
         }
     }
+
+    /// <summary>The status of an image whose framing found no face where the recipe needs one (as training says).</summary>
+    public const string NoFace = "no face found";
 }
