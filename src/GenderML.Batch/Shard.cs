@@ -28,28 +28,24 @@ public readonly record struct Shard(int Index, int Count)
     }
 
     /// <summary>
-    /// The shard a cluster's task runs: Slurm's <c>SLURM_ARRAY_TASK_ID</c> (minus <c>SLURM_ARRAY_TASK_MIN</c>) of
-    /// <c>SLURM_ARRAY_TASK_COUNT</c>, or Kubernetes' <c>JOB_COMPLETION_INDEX</c> of <paramref name="count"/> (an
-    /// Indexed Job does not pass its completion count to the pod). <paramref name="count"/>, when given, must agree
-    /// with Slurm's.
+    /// The shard a cluster's task runs: Slurm's <c>SLURM_ARRAY_TASK_ID</c> of <paramref name="count"/>, or of
+    /// <c>SLURM_ARRAY_TASK_COUNT</c> without it (an array <c>0-(N-1)</c>); or Kubernetes' <c>JOB_COMPLETION_INDEX</c> of
+    /// <paramref name="count"/> (an Indexed Job does not pass its completions to the pod). A task resubmitted alone
+    /// (<c>sbatch --array=K</c>) is an array of one, so it needs <paramref name="count"/>.
     /// </summary>
     /// <param name="environment">The task's environment variables.</param>
-    /// <param name="count">The number of shards, needed for Kubernetes.</param>
+    /// <param name="count">The number of shards (null: Slurm's array size).</param>
     /// <exception cref="FormatException">Neither scheduler's variables are set, or they are not numbers in range.</exception>
     public static Shard FromEnvironment(IReadOnlyDictionary<string, string> environment, int? count = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         if (environment.TryGetValue("SLURM_ARRAY_TASK_ID", out string? id))
         {
-            int task = Number(id, "SLURM_ARRAY_TASK_ID");
-            int min = environment.TryGetValue("SLURM_ARRAY_TASK_MIN", out string? m) ? Number(m, "SLURM_ARRAY_TASK_MIN") : 0;
-            int slurmCount = environment.TryGetValue("SLURM_ARRAY_TASK_COUNT", out string? c)
+            int n = count ?? (environment.TryGetValue("SLURM_ARRAY_TASK_COUNT", out string? c)
                 ? Number(c, "SLURM_ARRAY_TASK_COUNT")
-                : count ?? throw new FormatException("SLURM_ARRAY_TASK_COUNT is not set; give the shard count");
-            if (count is { } given && given != slurmCount)
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture,
-                    $"the shard count {given} differs from the Slurm array's {slurmCount} tasks"));
-            return Checked(task - min, slurmCount, "SLURM_ARRAY_TASK_ID");
+                : throw new FormatException("SLURM_ARRAY_TASK_COUNT is not set; give the shard count"));
+            return Checked(Number(id, "SLURM_ARRAY_TASK_ID"), n,
+                count is null ? "SLURM_ARRAY_TASK_ID (of SLURM_ARRAY_TASK_COUNT; a task resubmitted alone needs the shard count)" : "SLURM_ARRAY_TASK_ID");
         }
         if (environment.TryGetValue("JOB_COMPLETION_INDEX", out string? index))
         {

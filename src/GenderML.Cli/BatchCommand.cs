@@ -19,7 +19,7 @@ internal static class BatchCommand
     private static readonly Option<string> Out = CliOptions.Text("--out", "DIR", "the job's output folder (part files and shard manifests)", required: true);
     private static readonly Option<string> ShardOption = CliOptions.Text("--shard", "i/N|auto",
         "this task's shard (default 0/1, the whole input); auto: SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT, or JOB_COMPLETION_INDEX of --shard-count");
-    private static readonly Option<int?> ShardCount = CliOptions.Int("--shard-count", "N", "with --shard auto: the number of shards (a Kubernetes Indexed Job's completions)", 1);
+    private static readonly Option<int?> ShardCount = CliOptions.Int("--shard-count", "N", "with --shard auto: the number of shards (a Kubernetes Indexed Job's completions; a Slurm task resubmitted alone)", 1);
     private static readonly Option<int?> PartSize = CliOptions.Int("--part-size", "N", $"images per part file (default {BatchOptions.DefaultPartSize})", 1);
     private static readonly Option<int?> Threads = CliOptions.Threads();
     private static readonly Option<bool> Quiet = CliOptions.Flag("--quiet", "no progress on standard error (the line per part stays)");
