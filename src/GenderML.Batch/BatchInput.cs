@@ -80,7 +80,7 @@ public sealed class BatchInput
             var rows = ParquetSerializer.DeserializeAsync<ListedPath>(stream).GetAwaiter().GetResult();
             return [.. rows.Data.Select((r, i) => r.Path ?? throw new InvalidDataException($"{source}: row {i} has no path"))];
         }
-        catch (Exception e) when (e is not InvalidDataException and not IOException)
+        catch (Exception e) when (e is not InvalidDataException and not FileNotFoundException and not UnauthorizedAccessException)
         {
             throw new InvalidDataException($"{source}: not a Parquet list with a 'path' column of strings ({e.Message})");
         }
