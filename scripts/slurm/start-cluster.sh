@@ -2,7 +2,8 @@
 # Starts a single-node Slurm cluster on this machine from Debian's packages (slurm-wlm 22.05, munge), for the tests
 # and for trying the batch scripts: a munge key, a slurm.conf generated for this host's name and CPUs, munged,
 # slurmctld and slurmd, with every state, spool, log and pid file in one folder. Runs as root (apt installs the
-# daemons there; scripts/install-deps.sh installs them). Idempotent: a cluster already running from the folder is kept.
+# daemons there; scripts/install-deps.sh installs them). Idempotent: a cluster already running from the folder is kept,
+# and a munged already running is used.
 #
 #   scripts/slurm/start-cluster.sh [FOLDER]      (default /tmp/genderml-slurm)
 #   export SLURM_CONF=FOLDER/slurm.conf          (what the script prints last; sbatch, squeue, scancel read it)
@@ -29,6 +30,7 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
     chmod 400 /etc/munge/munge.key
   fi
   runuser -u munge -- /usr/sbin/munged
+  touch "$dir/munged.started"   # stop-cluster.sh stops the munged it started, and only that one
   for _ in $(seq 50); do munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && break; sleep 0.1; done
   munge -n | unmunge >/dev/null || { echo "munged did not start (see /var/log/munge/munged.log)" >&2; exit 1; }
 fi

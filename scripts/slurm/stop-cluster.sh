@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the daemons scripts/slurm/start-cluster.sh started from FOLDER (default /tmp/genderml-slurm), by their pid
-# files. munged is left running (other Slurm users of the machine may need it); pass --munge to stop it too.
+# files: slurmd, slurmctld, and munged when that script started it (a munged that was running before is left alone).
 set -euo pipefail
 dir="${1:-/tmp/genderml-slurm}"
 stop() {
@@ -13,4 +13,7 @@ stop() {
 }
 stop "$dir/slurmd.pid"
 stop "$dir/slurmctld.pid"
-if [ "${2:-}" = "--munge" ] && [ -f /run/munge/munged.pid ]; then stop /run/munge/munged.pid; fi
+if [ -f "$dir/munged.started" ]; then
+  stop /run/munge/munged.pid
+  rm -f "$dir/munged.started"
+fi
