@@ -10,7 +10,7 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 feed="$root/artifacts/packages"
 mkdir -p "$feed"
-for p in GenderML.Core GenderML.Imaging GenderML.Data GenderML.FaceApi.Models GenderML GenderML.Cli; do
+for p in GenderML.Core GenderML.Imaging GenderML.Data GenderML.FaceApi.Models GenderML GenderML.Batch GenderML.Cli; do
   dotnet pack "src/$p/$p.csproj" -c Release -o "$feed" -nologo -v quiet
 done
 # Same version re-packed: drop the samples' private copy of the old one so restore takes the new.
