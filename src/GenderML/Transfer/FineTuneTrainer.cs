@@ -42,6 +42,9 @@ internal static class FineTuneTrainer
         if (tr.Y.Count(l => l == 0) == 0 || tr.Y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
         var va = validation is { Items.Count: > 0 } ? Prefixes(runner, validation, cacheFolder, mirror, skipped, cancellation, progress) : new([], null, [], new(0, 0, 0));
+        // Cache facts go to the notes, not into the saved options (the model's bytes must not depend on the cache's state).
+        o.Notes?.Invoke("training " + tr.Stats.Note("prefixes", framing is not null));
+        if (va.Y.Length > 0) o.Notes?.Invoke("validation " + va.Stats.Note("prefixes", framing is not null));
 
         var net = FineTuneNetwork.Pretrained(weights);
         net.SetCompute(o.Threads);
@@ -53,7 +56,7 @@ internal static class FineTuneTrainer
         var run = loop.Train(tr, va, progress, clock, cancellation);
         var report = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={TransferTrainer.Margin(framing)}; cacheHits={tr.Stats.CacheHits + va.Stats.CacheHits}; computed={tr.Stats.Computed + va.Stats.Computed}; noFace={tr.Stats.NoFace + va.Stats.NoFace}");
+            $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={TransferTrainer.Margin(framing)}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,

@@ -30,6 +30,10 @@ internal static class TransferTrainer
         if (y.Count(l => l == 0) == 0 || y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
         var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation, progress) : ([], [], null);
+        // How the cache served this run is a fact of the run, not of the model: it goes to the notes, never into the
+        // saved options, so the same recipe and seed write the same bytes with a cold or a warm cache.
+        o.Notes?.Invoke("training " + trainStats.Note("embeddings", framing is not null));
+        if (validationStats is not null) o.Notes?.Invoke("validation " + validationStats.Note("embeddings", framing is not null));
         int d = FaceNetClassifier.FeatureLength(b, r), n = y.Length, nv = yv.Length;
         string readout = Readout(b, r, d, recipe.EffectiveMirror);
         var (mean, std) = Standardisation(x, n, d);
@@ -48,7 +52,7 @@ internal static class TransferTrainer
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
-                    $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                    $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
             return new TrainingResult(new FaceNetClassifier(mlpInfo, b, framing, folder, files, mean, std, null, o.Threads, mlp, mirror: recipe.EffectiveMirror, resnetFeatures: r), mlpReport, skipped);
@@ -69,7 +73,7 @@ internal static class TransferTrainer
                     $"{readout}, gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
-                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={Margin(framing)}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={Margin(framing)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
             };
             return new TrainingResult(new FaceNetClassifier(treeInfo, b, framing, folder, files, mean, std, null, o.Threads, trees: trees, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
@@ -92,7 +96,7 @@ internal static class TransferTrainer
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
+            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,

@@ -112,14 +112,27 @@ public sealed class FineTuneTests : IDisposable
         return -Enumerable.Range(0, y.Length).Average(i => Math.Log(Math.Clamp(y[i] == 1 ? p[i] : 1 - p[i], 1e-9, 1)));
     }
 
-    private TrainingResult FineTune(int seed) => Trainer.Fit(
+    [Fact]
+    public void FineTune_ColdThenWarmCache_WritesTheSameBytes()
+    {
+        string cache = Path.Combine(_fixture.Root, "bytes-cache");
+        byte[] Train(string name)
+        {
+            string path = Path.Combine(_fixture.Root, name + ".zip");
+            FineTune(5, cache).Classifier.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        Assert.Equal(Train("cold"), Train("warm"));
+    }
+
+    private TrainingResult FineTune(int seed, string? cache = null) => Trainer.Fit(
         new TransferRecipe(TransferBackbone.FaceResNet)
         {
             ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0],
             Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.Canonical(0.1, FaceFraming.LegacyDetectorSize) },
             FineTune = new FineTuneOptions { Epochs = 2, BatchSize = 4 },
         },
-        _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2, Seed = seed });
+        _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = cache ?? _fixture.Cache, Threads = 2, Seed = seed });
 
     [Fact]
     public void FineTune_TrainSaveLoad_PredictsTheSameBits_AndIsDeterministic()
