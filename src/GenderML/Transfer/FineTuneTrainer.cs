@@ -53,7 +53,8 @@ internal static class FineTuneTrainer
         var frozen = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
 
         var loop = new FineTuneLoop(net, ft, o.Seed);
-        var run = loop.Train(tr, va, progress, clock, cancellation);
+        var checkpoints = new EpochLoop.CheckpointPlan(o.CheckpointPath, Trainer.Fingerprint(train.Items, recipe, o), o.Resume);
+        var run = loop.Train(tr, va, progress, cancellation, checkpoints, o.Notes);
         var report = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
         string stats = string.Create(CultureInfo.InvariantCulture,
             $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={TransferTrainer.Margin(framing)}");

@@ -42,7 +42,7 @@ internal static class TransferTrainer
 
         if (recipe.Head == TransferHead.Mlp)
         {
-            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation);
+            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation, progress);
             var pm = new float[nv];
             for (int i = 0; i < nv; i++) pm[i] = (float)mlp.Probability(xv.AsSpan(i * d, d));
             var mlpReport = nv > 0 ? Evaluator.Evaluate(yv, pm) : null;
