@@ -112,12 +112,8 @@ internal static class FineTuneTrainer
         float[] xvm = va.Y.Length > 0 && tta ? net.PooledFeatures(va.Mirrored!) : [];
         Standardise(xv);
         Standardise(xvm);
-        LogisticModel? best = null;
-        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
-        var cs = va.Y.Length > 0 ? cValues : [cValues[cValues.Count / 2]];
-        foreach (double c in cs)
+        Func<LogisticModel, double>? validationLoss = va.Y.Length == 0 ? null : model =>
         {
-            var model = LogisticRegression.Fit(x, n, P, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
             double loss = 0;
             for (int i = 0; i < va.Y.Length; i++)
             {
@@ -126,11 +122,12 @@ internal static class FineTuneTrainer
                 double p = Math.Clamp(1 / (1 + Math.Exp(-z)), 1e-12, 1 - 1e-12);
                 loss -= va.Y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
             }
-            loss /= Math.Max(1, va.Y.Length);
-            if (best is null || loss < bestLoss) (best, bestC, bestLoss) = (model, c, loss);
-        }
+            return loss / va.Y.Length;
+        };
+        var (best, bestC, bestLoss) = Heads.LogisticHead.Fit(x, n, P, y, cValues,
+            new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, validationLoss, null, cancellation);
         var w = net.Head.Weight.Value.Data;
-        double bias = best!.Intercept;
+        double bias = best.Intercept;
         for (int k = 0; k < P; k++)
         {
             w[k] = (float)(best.Weights[k] / std[k]);

@@ -61,8 +61,8 @@ internal static class TransferTrainer
         if (recipe.Head == TransferHead.Gbdt)
         {
             var boosting = recipe.Boosting with { Seed = o.Seed, Compute = new ComputeOptions { Threads = o.Threads } };
-            var trees = Trees.GradientBoostingTrainer.Fit(Trees.FeatureMatrix.FromFloats(x, d), [.. y.Select(l => l == 1)], boosting,
-                nv > 0 ? Trees.FeatureMatrix.FromFloats(xv, d) : null, nv > 0 ? [.. yv.Select(l => l == 1)] : null, null, cancellation);
+            var trees = Heads.TreeHead.Fit(Trees.FeatureMatrix.FromFloats(x, d), y, nv > 0 ? Trees.FeatureMatrix.FromFloats(xv, d) : null, yv,
+                boosting, progress, cancellation);
             var pt = new float[nv];
             for (int i = 0; i < nv; i++) pt[i] = trees.PredictProbability(xv.AsSpan(i * d, d));
             var treeReport = nv > 0 ? Evaluator.Evaluate(yv, pt) : null;
@@ -79,20 +79,14 @@ internal static class TransferTrainer
             return new TrainingResult(new FaceNetClassifier(treeInfo, b, framing, folder, files, mean, std, null, o.Threads, trees: trees, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
         }
 
-        LogisticModel? best = null;
-        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
         var cs = nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
-        foreach (double c in cs)
-        {
-            var model = LogisticRegression.Fit(x, n, d, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
-            double loss = nv == 0 ? 0 : LogLoss(model, xv, yv, d);
-            if (best is null || loss < bestLoss) (best, bestC, bestLoss) = (model, c, loss);
-        }
+        var (best, bestC, _) = Heads.LogisticHead.Fit(x, n, d, y, recipe.CValues, new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } },
+            nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, null, cancellation);
         EvaluationReport? report = null;
         if (nv > 0)
         {
             var p = new float[nv];
-            for (int i = 0; i < nv; i++) p[i] = (float)best!.PredictProbability(xv.AsSpan(i * d, d));
+            for (int i = 0; i < nv; i++) p[i] = (float)best.PredictProbability(xv.AsSpan(i * d, d));
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
@@ -102,7 +96,7 @@ internal static class TransferTrainer
             Kind = recipe.Kind,
             Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
             Preprocessing = FaceNetClassifier.Preprocessing(b),
-            Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
+            Training = new TrainingSummary(best.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
         var classifier = new FaceNetClassifier(info, b, framing, folder, files, mean, std, best, o.Threads, mirror: recipe.EffectiveMirror, resnetFeatures: r);
@@ -157,16 +151,5 @@ internal static class TransferTrainer
     {
         int d = mean.Length;
         for (int i = 0; i < x.Length; i++) x[i] = (x[i] - mean[i % d]) / std[i % d];
-    }
-
-    private static double LogLoss(LogisticModel model, float[] x, int[] y, int d)
-    {
-        double sum = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            double p = Math.Clamp(model.PredictProbability(x.AsSpan(i * d, d)), 1e-12, 1 - 1e-12);
-            sum -= y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
-        }
-        return sum / y.Length;
     }
 }
