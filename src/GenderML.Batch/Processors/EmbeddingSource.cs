@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using GenderML.Classifiers;
@@ -7,8 +6,8 @@ using GenderML.Transfer;
 namespace GenderML.Batch.Processors;
 
 /// <summary>
-/// The embedder of a transfer recipe, built as its training builds it (its framing, the networks its backbone reads, no
-/// mirror), and the identity of what it outputs: the names of its embedding caches and the hashes of its weights.
+/// The embedder of a transfer recipe's training (<see cref="TransferRecipe.TrainingEmbedder"/>) and the identity of what it
+/// outputs: the names of its embedding caches and the hashes of its weights.
 /// </summary>
 internal sealed class EmbeddingSource
 {
@@ -22,10 +21,10 @@ internal sealed class EmbeddingSource
         UsesResNet = FaceNetClassifier.UsesResNet(b);
         UsesAgeGender = FaceNetClassifier.UsesAgeGender(b);
         var files = FaceModelsFolder.Hashes(recipe.ModelsFolder, Embedder.WeightFiles(UsesResNet, UsesAgeGender, Framing));
-        // As Embedder.EmbedFiles names its caches, for images read as they are (no reframing, no mirror).
-        string pre = Framing?.Key ?? "whole";
-        if (UsesResNet) ResNetCacheKey = string.Create(CultureInfo.InvariantCulture, $"faceresnet{Embedder.ResNetLength(Features)}-{pre}");
-        if (UsesAgeGender) AgeGenderCacheKey = string.Create(CultureInfo.InvariantCulture, $"agegender{Embedder.AgeGenderLength}-{pre}");
+        // The caches training reads: images as they are (no reframing, no mirror).
+        string pre = Embedder.PreprocessingKey(Framing, mirror: false, reframe: null);
+        if (UsesResNet) ResNetCacheKey = Embedder.ResNetCacheKey(Features, pre);
+        if (UsesAgeGender) AgeGenderCacheKey = Embedder.AgeGenderCacheKey(pre);
         string identity = string.Join('+', new[] { ResNetCacheKey, AgeGenderCacheKey }.OfType<string>()) + "\n"
             + string.Join('\n', files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value}"));
         Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)));
@@ -72,7 +71,6 @@ internal sealed class EmbeddingSource
 
     public static EmbeddingSource For(TransferRecipe recipe, int threads) => new(recipe, threads);
 
-    /// <summary>The embedder (the networks loaded).</summary>
-    public Embedder CreateEmbedder() =>
-        new(Recipe.ModelsFolder, UsesResNet ? Features : null, UsesAgeGender, Framing, Threads);
+    /// <summary>The embedder (the networks loaded): the one the recipe's training runs.</summary>
+    public Embedder CreateEmbedder() => Recipe.TrainingEmbedder(Framing, Threads);
 }

@@ -22,7 +22,7 @@ internal static class TransferTrainer
         var files = FaceModelsFolder.Hashes(folder, Embedder.WeightFiles(FaceNetClassifier.UsesResNet(b), FaceNetClassifier.UsesAgeGender(b), framing));
         var r = recipe.EffectiveResNetFeatures;
         // Training reads the images as they are; the mirror average (recipe.EffectiveMirror) is for prediction only.
-        var embedder = new Embedder(folder, FaceNetClassifier.UsesResNet(b) ? r : null, FaceNetClassifier.UsesAgeGender(b), framing, o.Threads);
+        var embedder = recipe.TrainingEmbedder(framing, o.Threads);
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
 
