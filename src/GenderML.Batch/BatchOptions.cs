@@ -7,6 +7,9 @@ public sealed record BatchOptions
     /// <summary>The number of images per part file unless <see cref="PartSize"/> says otherwise.</summary>
     public const int DefaultPartSize = 1000;
 
+    /// <summary>The transfer preset whose embedding <see cref="BatchKind.Embed"/> computes unless <see cref="Model"/> names another.</summary>
+    public const string DefaultEmbedModel = "transfer";
+
     /// <summary>The work to do for each image.</summary>
     public required BatchKind Kind { get; init; }
 
@@ -18,7 +21,7 @@ public sealed record BatchOptions
 
     /// <summary>
     /// The model. <see cref="BatchKind.Predict"/>: a model file or <see cref="ClassifierPresets.Pretrained"/>;
-    /// <see cref="BatchKind.Embed"/>: a transfer preset of <see cref="ClassifierPresets.Names"/> (null: <c>transfer</c>);
+    /// <see cref="BatchKind.Embed"/>: a transfer preset of <see cref="ClassifierPresets.Names"/> (null: <see cref="DefaultEmbedModel"/>);
     /// <see cref="BatchKind.Detect"/>: <c>ssd</c> or <c>tiny</c> (null: <c>ssd</c>); <see cref="BatchKind.Inspect"/>: none.
     /// </summary>
     public string? Model { get; init; }

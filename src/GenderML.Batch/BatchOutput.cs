@@ -51,8 +51,14 @@ public sealed class BatchOutput
         var byShard = manifests.ToDictionary(m => m.Manifest.Shard, m => m.Manifest);
         var missing = Enumerable.Range(0, job.Shards).Where(i => !byShard.ContainsKey(i)).ToList();
         if (missing.Count > 0)
-            throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{folder}: shard{(missing.Count > 1 ? "s" : "")} {string.Join(", ", missing.Select(i => $"{i}/{job.Shards}"))} missing or unfinished (no {ShardManifest.Name(new Shard(missing[0], job.Shards))}); run {(missing.Count > 1 ? "those tasks" : "that task")} again"));
+        {
+            var ci = CultureInfo.InvariantCulture;
+            string shards = string.Join(", ", missing.Select(i => string.Create(ci, $"{i}/{job.Shards}")));
+            string first = ShardManifest.Name(new Shard(missing[0], job.Shards));
+            throw new InvalidDataException(missing.Count > 1
+                ? $"{folder}: shards {shards} missing or unfinished (no {first} …); run those tasks again"
+                : $"{folder}: shard {shards} missing or unfinished (no {first}); run that task again");
+        }
         var parts = new List<string>();
         int rows = 0;
         for (int s = 0; s < job.Shards; s++)

@@ -19,9 +19,6 @@ internal static class PartFile
 
     public static string TempName(string name) => "." + name + ".tmp";
 
-    /// <summary>True for the name of a part file (not a temporary one).</summary>
-    public static bool IsPart(string fileName) => fileName.StartsWith("part-", StringComparison.Ordinal) && fileName.EndsWith(".parquet", StringComparison.Ordinal);
-
     /// <summary>Writes <paramref name="rows"/> as <paramref name="path"/> through a temporary file; returns the file's SHA-256.</summary>
     public static string Write(string path, IReadOnlyList<BatchRow> rows, BatchJobIdentity job)
     {

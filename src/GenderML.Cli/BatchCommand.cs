@@ -26,7 +26,7 @@ internal static class BatchCommand
     private static readonly Option<string> FaceModels = CliOptions.FaceModels();
     private static readonly Option<string> PredictModel = CliOptions.Text("--model", "MODEL.zip", "the model file, or pretrained", required: true);
     private static readonly Option<bool> DetectFaces = CliOptions.Flag("--detect-faces", "every face of each photo (face-api's SSD detector)");
-    private static readonly Option<string> EmbedModel = CliOptions.Text("--model", "NAME", "the transfer preset whose embedding to compute (default transfer)");
+    private static readonly Option<string> EmbedModel = CliOptions.Text("--model", "NAME", $"the transfer preset whose embedding to compute (default {BatchOptions.DefaultEmbedModel})");
     private static readonly Option<string> Detector = CliOptions.Choice("--detector", "the face detector (default ssd)", "ssd", "tiny");
     private static readonly Option<string> Format = CliOptions.Choice("--format", "merge: a Parquet file DIR/merged.parquet (default), or CSV on standard output", "parquet", "csv");
 

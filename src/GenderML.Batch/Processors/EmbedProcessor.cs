@@ -27,7 +27,7 @@ internal sealed class EmbedProcessor : BatchProcessor
     public static EmbedProcessor Load(BatchOptions options, int threads)
     {
         var source = EmbeddingSource.ForPreset(options.Model, options.FaceModelsFolder, threads);
-        return new EmbedProcessor(source.CreateEmbedder(), options.Model ?? "transfer", source.Hash);
+        return new EmbedProcessor(source.CreateEmbedder(), options.Model ?? BatchOptions.DefaultEmbedModel, source.Hash);
     }
 
     public override void Process(IReadOnlyList<BatchRow> rows, IReadOnlyList<string> files, int threads)

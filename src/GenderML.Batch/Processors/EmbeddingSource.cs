@@ -58,12 +58,12 @@ internal sealed class EmbeddingSource
     public string Hash { get; }
 
     /// <summary>
-    /// The transfer preset <paramref name="name"/> (null: <c>transfer</c>), with <paramref name="faceModelsFolder"/>'s weights
+    /// The transfer preset <paramref name="name"/> (null: <see cref="BatchOptions.DefaultEmbedModel"/>), with <paramref name="faceModelsFolder"/>'s weights
     /// when given.
     /// </summary>
     public static EmbeddingSource ForPreset(string? name, string? faceModelsFolder, int threads)
     {
-        name ??= "transfer";
+        name ??= BatchOptions.DefaultEmbedModel;
         if (!ClassifierPresets.Names.Contains(name) || ClassifierPresets.Create(name) is not TransferRecipe recipe)
             throw new ArgumentException($"'{name}' is not a transfer preset ({string.Join(", ", ClassifierPresets.Names.Where(n => n.StartsWith("transfer", StringComparison.Ordinal)))})");
         return For(faceModelsFolder is null ? recipe : recipe with { ModelsFolder = faceModelsFolder }, threads);
