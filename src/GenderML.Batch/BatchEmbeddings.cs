@@ -34,8 +34,11 @@ public static class BatchEmbeddings
             throw new InvalidDataException($"{output.Folder} holds a {job.Kind.ToString().ToLowerInvariant()} job, not embeddings (batch embed)");
         var source = EmbeddingSource.For(recipe, 1);
         if (job.ModelHash != source.Hash)
-            throw new InvalidDataException($"{output.Folder} holds embeddings of {job.Model} ({job.ModelHash[..12]}…), not of this recipe's embedder " +
-                $"({source.Hash[..12]}…: {string.Join(" + ", new[] { source.ResNetCacheKey, source.AgeGenderCacheKey }.OfType<string>())}); run batch embed with the same model");
+        {
+            string caches = string.Join(" + ", new[] { source.ResNetCacheKey, source.AgeGenderCacheKey }.OfType<string>());
+            throw new InvalidDataException($"{output.Folder} holds embeddings of {job.Model} ({job.ModelHash[..12]}…), " +
+                $"not of this recipe's embedder ({source.Hash[..12]}…: {caches}); run batch embed with the same model");
+        }
 
         var byHash = new Dictionary<string, float[]?>(StringComparer.Ordinal);
         foreach (var row in output.ReadRows())
@@ -68,7 +71,8 @@ public static class BatchEmbeddings
         var missing = Enumerable.Range(0, paths.Length).Where(i => hashes[i] is { } h && !byHash.ContainsKey(h)).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
-                $"{output.Folder}: {missing.Count} of the {paths.Length} training images have no embedding there (e.g. {paths[missing[0]]}); run batch embed over the same images"));
+                $"{output.Folder}: {missing.Count} of the {paths.Length} training images have no embedding there " +
+                $"(e.g. {paths[missing[0]]}); run batch embed over the same images"));
 
         string folder = cacheFolder ?? PixelCacheOptions.DefaultFolder();
         var resnet = source.ResNetCacheKey is { } rk ? new EmbeddingCache(folder, rk, source.ResNetLength) : null;

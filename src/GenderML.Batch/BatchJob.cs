@@ -29,12 +29,14 @@ public static class BatchJob
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         var processor = BatchProcessor.Create(options, threads);
         var shard = options.Shard;
-        var job = new BatchJobIdentity(options.Kind, processor.Model, processor.ModelHash, input.Hash, input.Paths.Count, shard.Count, options.PartSize);
+        var job = new BatchJobIdentity(options.Kind, processor.Model, processor.ModelHash, input.Hash, input.Paths.Count, shard.Count,
+            options.PartSize);
         string folder = options.OutputFolder;
         Directory.CreateDirectory(folder);
         foreach (var (file, manifest) in ShardManifest.ReadAll(folder))
             if (job.Difference(manifest.Job) is { } difference)
-                throw new InvalidDataException($"{folder} holds {Path.GetFileName(file)} of another job ({difference}); write this job to another folder");
+                throw new InvalidDataException(
+                    $"{folder} holds {Path.GetFileName(file)} of another job ({difference}); write this job to another folder");
 
         var (start, length) = shard.Range(input.Paths.Count);
         int partCount = (length + options.PartSize - 1) / options.PartSize;
@@ -68,7 +70,8 @@ public static class BatchJob
             else
             {
                 var clock = Stopwatch.StartNew();
-                var rows = Compute(input, from, count, processor, options.ChunkSize, threads, n => progress?.Report(new BatchProgress(done + n, length)), cancellation);
+                var rows = Compute(input, from, count, processor, options.ChunkSize, threads,
+                    n => progress?.Report(new BatchProgress(done + n, length)), cancellation);
                 sha = PartFile.Write(path, rows, job);
                 summary = Summarise(name, rows, clock.Elapsed.TotalSeconds, resumed: false);
             }

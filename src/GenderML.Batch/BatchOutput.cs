@@ -44,7 +44,8 @@ public sealed class BatchOutput
         foreach (var (file, m) in manifests)
         {
             if (job.Difference(m.Job) is { } difference)
-                throw new InvalidDataException($"{folder}: shards of different jobs are mixed ({Path.GetFileName(file)}: {difference}); put each job in its own folder");
+                throw new InvalidDataException(
+                    $"{folder}: shards of different jobs are mixed ({Path.GetFileName(file)}: {difference}); put each job in its own folder");
             if (Path.GetFileName(file) != ShardManifest.Name(new Shard(m.Shard, m.Job.Shards)))
                 throw new InvalidDataException($"{file}: names shard {m.Shard}/{m.Job.Shards}; the file was renamed or altered");
         }
@@ -72,7 +73,8 @@ public sealed class BatchOutput
                     throw new InvalidDataException($"{path}: missing (shard {s}/{job.Shards}'s manifest lists it); run that task again");
                 string sha = PartFile.Hash(path);
                 if (sha != p.Sha256)
-                    throw new InvalidDataException($"{path}: corrupt (sha256 {sha[..12]}…, its manifest says {p.Sha256[..12]}…); delete it and run shard {s}/{job.Shards} again");
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"{path}: corrupt (sha256 {sha[..12]}…, its manifest says {p.Sha256[..12]}…); delete it and run shard {s}/{job.Shards} again"));
                 parts.Add(path);
                 shardRows += p.Images;
             }
@@ -82,8 +84,9 @@ public sealed class BatchOutput
             rows += shardRows;
         }
         var listed = parts.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal);
-        if (Directory.EnumerateFiles(folder, "part-*.parquet").Select(Path.GetFileName).FirstOrDefault(f => !listed.Contains(f!)) is { } stray)
-            throw new InvalidDataException($"{Path.Combine(folder, stray!)}: a part file no manifest lists (another job's, or a renamed file); put each job in its own folder");
+        var stray = Directory.EnumerateFiles(folder, "part-*.parquet").FirstOrDefault(f => !listed.Contains(Path.GetFileName(f)));
+        if (stray is not null)
+            throw new InvalidDataException($"{stray}: a part file no manifest lists (another job's, or a renamed file); put each job in its own folder");
         return new BatchOutput(folder, job, parts);
     }
 
