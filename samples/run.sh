@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs the library (GenderML and its GenderML.Data/.Core/.Imaging/.FaceApi.Models dependencies, GenderML.Onnx), GenderML.Web and the GenderML.Cli
+# Packs the library (GenderML and its GenderML.Data/.Core/.Imaging/.FaceApi.Models dependencies; GenderML.Onnx, .Web, .Batch) and the GenderML.Cli
 # tool into artifacts/packages, restores the samples from that folder as an outside app would, and runs QuickStart on a
 # folder of faces. scripts/check-outside.sh runs OutsideApp and the tool from outside the checkout.
 #   samples/run.sh [FACES_DIR]      (default: ../shared/data/kaggle-gender)
@@ -10,7 +10,7 @@ cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 feed="$root/artifacts/packages"
 mkdir -p "$feed"
-for p in GenderML.Core GenderML.Imaging GenderML.Data GenderML.FaceApi.Models GenderML GenderML.Onnx GenderML.Web GenderML.Cli; do
+for p in GenderML.Core GenderML.Imaging GenderML.Data GenderML.FaceApi.Models GenderML GenderML.Onnx GenderML.Web GenderML.Batch GenderML.Cli; do
   dotnet pack "src/$p/$p.csproj" -c Release -o "$feed" -nologo -v quiet
 done
 # Same version re-packed: drop the samples' private copy of the old one so restore takes the new.

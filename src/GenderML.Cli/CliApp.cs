@@ -46,6 +46,7 @@ internal static class CliApp
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(BatchCommand.Create());
         foreach (var option in root.Options)
             if (option is VersionOption version) version.Action = new VersionAction();
         return root;

@@ -16,6 +16,12 @@ internal sealed class ConsoleCancellation : IDisposable
     /// <summary>Cancelled by the first Ctrl+C.</summary>
     public CancellationToken Token => _source.Token;
 
+    /// <summary>Cancels as a first Ctrl+C would (another stop signal, such as SIGTERM).</summary>
+    public void Cancel()
+    {
+        if (!_source.IsCancellationRequested) _source.Cancel();
+    }
+
     private void OnCancel(object? sender, ConsoleCancelEventArgs e)
     {
         if (_source.IsCancellationRequested) return;   // the second press: let it end the process

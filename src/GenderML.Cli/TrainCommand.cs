@@ -17,12 +17,14 @@ internal static class TrainCommand
     private static readonly Option<bool> Resume = CliOptions.Flag("--resume", "continue from the checkpoint MODEL.zip.checkpoint of an interrupted run");
     private static readonly Option<string> Curves = CliOptions.Text("--curves", "FILE", "also draw the training curves (.png or .svg)").WithExtension(".png", ".svg");
     private static readonly Option<bool> Quiet = CliOptions.Flag("--quiet", "no progress on standard error");
+    private static readonly Option<string> Embeddings = CliOptions.Folder("--embeddings", "DIR",
+        "transfer models: the embeddings from the output of batch embed over the same images (every shard finished), instead of computing them");
     private static readonly ModelOptions Options = new();
 
     public static Command Create()
     {
         var command = new Command("train", "train a model on the train split (or the whole folder) and save it; all but logreg frame every image around its face")
-            .With(Data, Model, Out, Resume, Curves, Quiet);
+            .With(Data, Model, Out, Resume, Curves, Quiet, Embeddings);
         Options.AddTo(command).SetAction(r => CliApp.Guard(r, Run));
         return command;
     }
@@ -38,6 +40,7 @@ internal static class TrainCommand
         foreach (string? o in new[] { output, curves, options.CheckpointPath }) GenderML.Data.OutputFile.Check(o, data, options.CacheFolder);
         using var outputLock = GenderML.Data.OutputFile.Lock(output);
         var train = DatasetArgs.TrainPart(DatasetArgs.Load(data));
+        if (r.GetValue(Embeddings) is { } embeddings) ImportEmbeddings(embeddings, recipe, train, options.CacheFolder);
         using var cancel = new ConsoleCancellation();
         try
         {
@@ -70,6 +73,22 @@ internal static class TrainCommand
                 ? $"\ninterrupted; the last finished epoch is in {checkpoint} — run the same command with --resume to continue"
                 : "\ninterrupted before the first epoch ended: nothing to resume; run the same command again");
             return ConsoleCancellation.InterruptedExitCode;
+        }
+    }
+
+    /// <summary>Puts the embeddings of a batch embed job where the recipe's training reads them (<see cref="Batch.BatchEmbeddings"/>).</summary>
+    private static void ImportEmbeddings(string folder, Classifiers.ClassifierRecipe recipe, Data.Dataset train, string? cacheFolder)
+    {
+        if (recipe is not Classifiers.TransferRecipe transfer)
+            throw new UsageException($"--embeddings goes with a transfer model, not {recipe.Kind}");
+        try
+        {
+            int n = Batch.BatchEmbeddings.Import(Batch.BatchOutput.Open(folder), transfer, train, cacheFolder);
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"embeddings of {n} training images from {folder}"));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message.Replace("a fine-tuned transfer recipe", "--fine-tune", StringComparison.Ordinal));
         }
     }
 

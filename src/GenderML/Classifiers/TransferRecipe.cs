@@ -64,6 +64,14 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     };
 
     /// <summary>
+    /// The embedder this recipe's head is trained on: the networks its <see cref="Backbone"/> reads, with
+    /// <paramref name="framing"/> (<see cref="Framing"/>), images as they are (no mirror).
+    /// </summary>
+    internal Transfer.Embedder TrainingEmbedder(FaceFraming? framing, int threads) => new(ModelsFolder,
+        Transfer.FaceNetClassifier.UsesResNet(Backbone) ? EffectiveResNetFeatures : null, Transfer.FaceNetClassifier.UsesAgeGender(Backbone),
+        framing, threads);
+
+    /// <summary>
     /// The backbone's outputs from the embedding cache and the <see cref="Head"/> on them; with
     /// <see cref="FineTune"/>, the face ResNet's prefix from the prefix cache and the last stage trained as the head.
     /// </summary>

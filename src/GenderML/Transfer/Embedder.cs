@@ -124,8 +124,18 @@ internal sealed class Embedder
     }
 
     /// <summary>The cache key suffix for this preprocessing: the framing (<see cref="FaceFraming.Key"/>), mirror and reframe factor.</summary>
-    public string PreprocessingKey(double? reframe) => string.Create(CultureInfo.InvariantCulture,
-        $"{_framing?.Key ?? "whole"}{(Mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+    public string PreprocessingKey(double? reframe) => PreprocessingKey(_framing, Mirror, reframe);
+
+    /// <summary>The cache key suffix of an embedder with <paramref name="framing"/>, <paramref name="mirror"/> and <paramref name="reframe"/>.</summary>
+    public static string PreprocessingKey(FaceFraming? framing, bool mirror, double? reframe) => string.Create(CultureInfo.InvariantCulture,
+        $"{framing?.Key ?? "whole"}{(mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+
+    /// <summary>The name of the face ResNet's embedding cache for <paramref name="features"/> after the preprocessing <paramref name="pre"/>.</summary>
+    public static string ResNetCacheKey(FaceResNetFeatures features, string pre) =>
+        string.Create(CultureInfo.InvariantCulture, $"faceresnet{ResNetLength(features)}-{pre}");
+
+    /// <summary>The name of the age/gender net's embedding cache after the preprocessing <paramref name="pre"/>.</summary>
+    public static string AgeGenderCacheKey(string pre) => string.Create(CultureInfo.InvariantCulture, $"agegender{AgeGenderLength}-{pre}");
 
     /// <summary>
     /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by
@@ -137,8 +147,8 @@ internal sealed class Embedder
     {
         string pre = PreprocessingKey(reframe);
         int resnetLength = ResNetLength(_resnetFeatures);
-        var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, string.Create(CultureInfo.InvariantCulture, $"faceresnet{resnetLength}-{pre}"), resnetLength);
-        var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, "agegender514-" + pre, AgeGenderLength);
+        var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, ResNetCacheKey(_resnetFeatures, pre), resnetLength);
+        var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, AgeGenderCacheKey(pre), AgeGenderLength);
         var result = new (float[]? ResNet, float[]? AgeGender)[paths.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
         var hashes = CachedFileInput.Hash(paths, errors, parallel);
