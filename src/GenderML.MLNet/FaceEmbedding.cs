@@ -9,7 +9,7 @@ using Microsoft.ML.Transforms;
 namespace GenderML.MLNet;
 
 /// <summary>The output of <see cref="GenderMLCatalog.FaceEmbedding"/>: the face ResNet's stage means of one image.</summary>
-public sealed class FaceEmbeddingRow
+internal sealed class FaceEmbeddingRow
 {
     internal const string Column = "GenderML.Embedding";
 
@@ -63,7 +63,7 @@ internal sealed class FaceEmbeddingRunner
 
 /// <summary>The mapping of <see cref="GenderMLCatalog.FaceEmbedding"/> for one kind of image column.</summary>
 /// <typeparam name="TRow">The row type of that kind of column.</typeparam>
-public abstract class FaceEmbeddingFactory<TRow> : CustomMappingFactory<TRow, FaceEmbeddingRow>
+internal abstract class FaceEmbeddingFactory<TRow> : CustomMappingFactory<TRow, FaceEmbeddingRow>
     where TRow : ImageRow, new()
 {
     private protected FaceEmbeddingFactory()
@@ -87,21 +87,21 @@ public abstract class FaceEmbeddingFactory<TRow> : CustomMappingFactory<TRow, Fa
 
 /// <summary><see cref="GenderMLCatalog.FaceEmbedding"/> of an MLImage column.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class FaceEmbeddingFromMLImage : FaceEmbeddingFactory<MLImageRow>
+internal sealed class FaceEmbeddingFromMLImage : FaceEmbeddingFactory<MLImageRow>
 {
     internal const string Contract = "GenderML.FaceEmbedding.MLImage";
 }
 
 /// <summary><see cref="GenderMLCatalog.FaceEmbedding"/> of a column of encoded image bytes.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class FaceEmbeddingFromBytes : FaceEmbeddingFactory<BytesRow>
+internal sealed class FaceEmbeddingFromBytes : FaceEmbeddingFactory<BytesRow>
 {
     internal const string Contract = "GenderML.FaceEmbedding.Bytes";
 }
 
 /// <summary><see cref="GenderMLCatalog.FaceEmbedding"/> of a column of image paths.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class FaceEmbeddingFromPath : FaceEmbeddingFactory<PathRow>
+internal sealed class FaceEmbeddingFromPath : FaceEmbeddingFactory<PathRow>
 {
     internal const string Contract = "GenderML.FaceEmbedding.Path";
 }

@@ -11,7 +11,7 @@ namespace GenderML.MLNet;
 /// The output of <see cref="GenderMLCatalog.DetectFaces"/>: five numbers per face found, largest score first — x, y,
 /// width, height (pixels of the image) and the detector's score.
 /// </summary>
-public sealed class DetectedFacesRow
+internal sealed class DetectedFacesRow
 {
     internal const string Column = "GenderML.Faces";
 
@@ -21,7 +21,7 @@ public sealed class DetectedFacesRow
 }
 
 /// <summary>The output of <see cref="GenderMLCatalog.CropFaces"/>: the canonical crop of the image's largest face.</summary>
-public sealed class FaceCropRow
+internal sealed class FaceCropRow
 {
     internal const string Column = "GenderML.Crop";
 
@@ -95,7 +95,7 @@ internal sealed class FaceRunner
 
 /// <summary>The mapping of <see cref="GenderMLCatalog.DetectFaces"/> for one kind of image column.</summary>
 /// <typeparam name="TRow">The row type of that kind of column.</typeparam>
-public abstract class DetectFacesFactory<TRow> : CustomMappingFactory<TRow, DetectedFacesRow>
+internal abstract class DetectFacesFactory<TRow> : CustomMappingFactory<TRow, DetectedFacesRow>
     where TRow : ImageRow, new()
 {
     private protected DetectFacesFactory()
@@ -119,28 +119,28 @@ public abstract class DetectFacesFactory<TRow> : CustomMappingFactory<TRow, Dete
 
 /// <summary><see cref="GenderMLCatalog.DetectFaces"/> of an MLImage column.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class DetectFacesFromMLImage : DetectFacesFactory<MLImageRow>
+internal sealed class DetectFacesFromMLImage : DetectFacesFactory<MLImageRow>
 {
     internal const string Contract = "GenderML.DetectFaces.MLImage";
 }
 
 /// <summary><see cref="GenderMLCatalog.DetectFaces"/> of a column of encoded image bytes.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class DetectFacesFromBytes : DetectFacesFactory<BytesRow>
+internal sealed class DetectFacesFromBytes : DetectFacesFactory<BytesRow>
 {
     internal const string Contract = "GenderML.DetectFaces.Bytes";
 }
 
 /// <summary><see cref="GenderMLCatalog.DetectFaces"/> of a column of image paths.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class DetectFacesFromPath : DetectFacesFactory<PathRow>
+internal sealed class DetectFacesFromPath : DetectFacesFactory<PathRow>
 {
     internal const string Contract = "GenderML.DetectFaces.Path";
 }
 
 /// <summary>The mapping of <see cref="GenderMLCatalog.CropFaces"/> for one kind of image column.</summary>
 /// <typeparam name="TRow">The row type of that kind of column.</typeparam>
-public abstract class CropFacesFactory<TRow> : CustomMappingFactory<TRow, FaceCropRow>
+internal abstract class CropFacesFactory<TRow> : CustomMappingFactory<TRow, FaceCropRow>
     where TRow : ImageRow, new()
 {
     private protected CropFacesFactory()
@@ -164,21 +164,21 @@ public abstract class CropFacesFactory<TRow> : CustomMappingFactory<TRow, FaceCr
 
 /// <summary><see cref="GenderMLCatalog.CropFaces"/> of an MLImage column.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class CropFacesFromMLImage : CropFacesFactory<MLImageRow>
+internal sealed class CropFacesFromMLImage : CropFacesFactory<MLImageRow>
 {
     internal const string Contract = "GenderML.CropFaces.MLImage";
 }
 
 /// <summary><see cref="GenderMLCatalog.CropFaces"/> of a column of encoded image bytes.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class CropFacesFromBytes : CropFacesFactory<BytesRow>
+internal sealed class CropFacesFromBytes : CropFacesFactory<BytesRow>
 {
     internal const string Contract = "GenderML.CropFaces.Bytes";
 }
 
 /// <summary><see cref="GenderMLCatalog.CropFaces"/> of a column of image paths.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class CropFacesFromPath : CropFacesFactory<PathRow>
+internal sealed class CropFacesFromPath : CropFacesFactory<PathRow>
 {
     internal const string Contract = "GenderML.CropFaces.Path";
 }

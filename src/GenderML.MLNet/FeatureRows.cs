@@ -39,9 +39,6 @@ internal sealed class Featurizer
 
     public int Length => _features == MLNetFeatures.FaceEmbedding ? FaceEmbeddingOptions.Length : _pixels.BytesPerImage;
 
-    /// <summary>How files are decoded for these features (pixels: at the smallest size that covers the input).</summary>
-    public ImageLoadOptions? Decode => _features == MLNetFeatures.Pixels ? Data.Preprocessor.DecodeOptions(_pixels) : null;
-
     public float[][] Compute(IReadOnlyList<Image> images)
     {
         if (_embedder is not null) return [.. _embedder.Embed(images, out _).Select(e => e.ResNet!)];

@@ -7,7 +7,7 @@ namespace GenderML.MLNet;
 /// One row as a GenderML transform reads it: its image column (renamed <see cref="ImageInputs.ImageColumn"/> inside the
 /// transform's chain) and the transform's state (<see cref="TransformState"/>).
 /// </summary>
-public abstract class ImageRow
+internal abstract class ImageRow
 {
     private protected ImageRow()
     {
@@ -25,7 +25,7 @@ public abstract class ImageRow
 }
 
 /// <summary>A row whose image is an <see cref="MLImage"/>.</summary>
-public sealed class MLImageRow : ImageRow
+internal sealed class MLImageRow : ImageRow
 {
     /// <summary>The image.</summary>
     [ColumnName(ImageInputs.ImageColumn)]
@@ -52,7 +52,7 @@ public sealed class MLImageRow : ImageRow
 }
 
 /// <summary>A row whose image is the bytes of a JPEG or PNG file.</summary>
-public sealed class BytesRow : ImageRow
+internal sealed class BytesRow : ImageRow
 {
     /// <summary>The encoded image.</summary>
     [ColumnName(ImageInputs.ImageColumn)]
@@ -64,7 +64,7 @@ public sealed class BytesRow : ImageRow
 }
 
 /// <summary>A row whose image is a file path.</summary>
-public sealed class PathRow : ImageRow
+internal sealed class PathRow : ImageRow
 {
     /// <summary>The image file.</summary>
     [ColumnName(ImageInputs.ImageColumn)]

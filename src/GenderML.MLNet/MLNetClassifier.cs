@@ -48,8 +48,6 @@ internal sealed class MLNetClassifier : IGenderClassifier
         return [.. _featurizer.Compute(images).Select(f => GenderPrediction.FromProbability(Probability(new FeatureRow { Features = f })))];
     }
 
-    GenderPrediction IGenderClassifier.Predict(string path) => Predict(Image.Load(path, _featurizer.Decode));
-
     private float Probability(FeatureRow row) =>
         _probability?.Invoke(row) ?? 1f / (1f + MathF.Exp(-_engine.Predict(row).Score));
 

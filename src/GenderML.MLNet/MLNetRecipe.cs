@@ -38,14 +38,16 @@ public sealed record MLNetRecipe(MLNetFeatures Features, Func<MLContext, IEstima
         var rows = new List<FeatureRow>(train.Items.Count);
         var items = train.Items;
         const int Chunk = 256;
+        var pass = TrainingProgress.EmbeddingPass(progress);
         for (int start = 0; start < items.Count; start += Chunk)
         {
+            pass?.Invoke(start, items.Count);
             cancellation.ThrowIfCancellationRequested();
             var chunk = items.Skip(start).Take(Chunk).ToArray();
             var images = new Image?[chunk.Length];
             Parallel.For(0, chunk.Length, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             {
-                try { images[i] = Image.Load(chunk[i].Path, featurizer.Decode); }
+                try { images[i] = Image.Load(chunk[i].Path); }
                 catch (ImageLoadException e) { lock (skipped) skipped.Add(new SkippedFile(chunk[i].Path, SkipKind.Corrupt, e.Message)); }
             });
             var kept = Enumerable.Range(0, chunk.Length).Where(i => images[i] is not null).ToArray();
@@ -53,6 +55,7 @@ public sealed record MLNetRecipe(MLNetFeatures Features, Func<MLContext, IEstima
             for (int k = 0; k < kept.Length; k++)
                 rows.Add(new FeatureRow { Label = chunk[kept[k]].Label == 1, Features = features[k] });
         }
+        pass?.Invoke(items.Count, items.Count);
         if (rows.Count == 0 || rows.All(r => r.Label) || rows.All(r => !r.Label))
             throw new ArgumentException($"{train.Root}: MLNetRecipe needs images of both classes; {rows.Count} usable", nameof(train));
         var ml = new MLContext(seed: options.Seed);

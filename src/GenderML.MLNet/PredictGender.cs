@@ -10,7 +10,7 @@ namespace GenderML.MLNet;
 /// The output of <see cref="GenderMLCatalog.PredictGender"/>, named as ML.NET's binary trainers name theirs (positive
 /// class: male), so <c>BinaryClassification.Evaluate</c> reads it.
 /// </summary>
-public sealed class GenderScoreRow
+internal sealed class GenderScoreRow
 {
     /// <summary>True when the model predicts male.</summary>
     public bool PredictedLabel { get; set; }
@@ -60,7 +60,7 @@ internal sealed class PredictGenderRunner
 
 /// <summary>The mapping of <see cref="GenderMLCatalog.PredictGender"/> for one kind of image column.</summary>
 /// <typeparam name="TRow">The row type of that kind of column.</typeparam>
-public abstract class PredictGenderFactory<TRow> : CustomMappingFactory<TRow, GenderScoreRow>
+internal abstract class PredictGenderFactory<TRow> : CustomMappingFactory<TRow, GenderScoreRow>
     where TRow : ImageRow, new()
 {
     private protected PredictGenderFactory()
@@ -84,21 +84,21 @@ public abstract class PredictGenderFactory<TRow> : CustomMappingFactory<TRow, Ge
 
 /// <summary><see cref="GenderMLCatalog.PredictGender"/> of an MLImage column.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class PredictGenderFromMLImage : PredictGenderFactory<MLImageRow>
+internal sealed class PredictGenderFromMLImage : PredictGenderFactory<MLImageRow>
 {
     internal const string Contract = "GenderML.PredictGender.MLImage";
 }
 
 /// <summary><see cref="GenderMLCatalog.PredictGender"/> of a column of encoded image bytes.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class PredictGenderFromBytes : PredictGenderFactory<BytesRow>
+internal sealed class PredictGenderFromBytes : PredictGenderFactory<BytesRow>
 {
     internal const string Contract = "GenderML.PredictGender.Bytes";
 }
 
 /// <summary><see cref="GenderMLCatalog.PredictGender"/> of a column of image paths.</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class PredictGenderFromPath : PredictGenderFactory<PathRow>
+internal sealed class PredictGenderFromPath : PredictGenderFactory<PathRow>
 {
     internal const string Contract = "GenderML.PredictGender.Path";
 }

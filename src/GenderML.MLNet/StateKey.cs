@@ -4,7 +4,7 @@ using Microsoft.ML.Transforms;
 namespace GenderML.MLNet;
 
 /// <summary>The constant key column whose <c>MapValue</c> lookup gives every row the transform's state.</summary>
-public sealed class StateKey
+internal sealed class StateKey
 {
     internal const string Value = "state";
 
@@ -14,13 +14,13 @@ public sealed class StateKey
 }
 
 /// <summary>A row that reads no column.</summary>
-public sealed class NoColumns
+internal sealed class NoColumns
 {
 }
 
 /// <summary>Makes <see cref="StateKey"/> (ML.NET finds it by its contract when a saved model loads).</summary>
 [CustomMappingFactoryAttribute(Contract)]
-public sealed class StateKeyFactory : CustomMappingFactory<NoColumns, StateKey>
+internal sealed class StateKeyFactory : CustomMappingFactory<NoColumns, StateKey>
 {
     internal const string Contract = "GenderML.StateKey";
 
