@@ -26,16 +26,27 @@ internal sealed class Featurizer
     private readonly Data.PreprocessOptions _pixels;
     private readonly Embedder? _embedder;
 
-    public Featurizer(MLNetFeatures features, Data.PreprocessOptions pixels, int threads)
+    /// <summary>
+    /// The features of <paramref name="features"/>: pixels as <paramref name="preprocessing"/> makes them, or face
+    /// embeddings after its framing (a <see cref="FaceFraming"/> or none), mirror-averaged when <paramref name="mirror"/>.
+    /// </summary>
+    public Featurizer(MLNetFeatures features, Data.PreprocessOptions preprocessing, bool mirror, int threads)
     {
-        (_features, _pixels) = (features, pixels);
+        (_features, _pixels, Mirror) = (features, preprocessing, mirror);
         if (features == MLNetFeatures.FaceEmbedding)
         {
-            var o = new FaceEmbeddingOptions();
-            _embedder = new Embedder(null, FaceResNetFeatures.StageMeans, ageGender: false,
-                o.Framing?.With(null, threads), threads, o.Mirror);
+            var framing = preprocessing.Framing switch
+            {
+                null => null,
+                FaceFraming f => f.With(null, threads),
+                var other => throw new ArgumentException($"a face embedding takes a FaceFraming or none, not {other.GetType().Name}"),
+            };
+            _embedder = new Embedder(null, FaceResNetFeatures.StageMeans, ageGender: false, framing, threads, mirror);
         }
     }
+
+    /// <summary>Whether face embeddings are averaged with the mirror image's.</summary>
+    public bool Mirror { get; }
 
     public int Length => _features == MLNetFeatures.FaceEmbedding ? FaceEmbeddingOptions.Length : _pixels.BytesPerImage;
 

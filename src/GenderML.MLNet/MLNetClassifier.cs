@@ -15,12 +15,12 @@ internal sealed class MLNetClassifier : IGenderClassifier
     private readonly PredictionEngine<FeatureRow, ScoreRow> _engine;
     private readonly Func<FeatureRow, float>? _probability;
 
-    public MLNetClassifier(ClassifierInfo info, MLNetFeatures features, byte[] model, int threads)
+    public MLNetClassifier(ClassifierInfo info, MLNetFeatures features, bool mirror, byte[] model, int threads)
     {
         Info = info;
         Features = features;
         Model = model;
-        _featurizer = new Featurizer(features, info.Preprocessing, threads);
+        _featurizer = new Featurizer(features, info.Preprocessing, mirror, threads);
         using var stream = new MemoryStream(model, writable: false);
         var transformer = _ml.Model.Load(stream, out _);
         var schema = _featurizer.Schema();
@@ -36,6 +36,9 @@ internal sealed class MLNetClassifier : IGenderClassifier
     public ClassifierInfo Info { get; }
 
     public MLNetFeatures Features { get; }
+
+    /// <summary>Whether face embeddings are averaged with the mirror image's.</summary>
+    public bool Mirror => _featurizer.Mirror;
 
     /// <summary>The ML.NET model (<c>mlContext.Model.Save</c>'s bytes).</summary>
     public byte[] Model { get; }

@@ -22,7 +22,10 @@ public sealed class MLNetModels : ModelKind
 
     internal void Save(string path, MLNetClassifier c)
     {
-        var architecture = new JsonObject { ["description"] = c.Info.Architecture, ["features"] = c.Features.ToString() };
+        var architecture = new JsonObject
+        {
+            ["description"] = c.Info.Architecture, ["features"] = c.Features.ToString(), ["mirror"] = c.Mirror,
+        };
         Write(path, c.Info, architecture, new Dictionary<string, byte[]>(StringComparer.Ordinal) { [Entry] = c.Model });
     }
 
@@ -36,7 +39,8 @@ public sealed class MLNetModels : ModelKind
             throw new ModelFormatException(model.Path, $"features '{features}' is not one of {string.Join(", ", Enum.GetNames<MLNetFeatures>())}");
         try
         {
-            return new MLNetClassifier(model.Info, kind, bytes, model.Threads);
+            bool mirror = model.Architecture.TryGetProperty("mirror", out var m) && m.ValueKind == JsonValueKind.True;
+            return new MLNetClassifier(model.Info, kind, mirror, bytes, model.Threads);
         }
         catch (Exception e) when (e is not ModelFormatException)
         {

@@ -13,7 +13,8 @@ namespace GenderML.MLNet;
 /// training image, the trainer (any <c>mlContext.BinaryClassification.Trainers</c> estimator, optionally after
 /// normalisers) is fitted on them through <see cref="Trainer"/>.<c>Fit</c>, and the model saves as a GenderML
 /// <c>.zip</c> of kind <c>mlnet</c> (<see cref="MLNetModels"/>). The trainer reads the columns <c>Label</c> (bool,
-/// true = male) and <c>Features</c>.
+/// true = male) and <c>Features</c>. <see cref="Classifiers.ClassifierRecipe.Preprocessing"/> makes the pixels; face
+/// embeddings are made as <see cref="GenderMLCatalog.FaceEmbedding"/> makes them by default.
 /// </summary>
 /// <param name="Features">What the trainer learns from.</param>
 /// <param name="Estimator">Makes the trainer from the ML.NET context the recipe trains in (seeded from the training options).</param>
@@ -30,10 +31,12 @@ public sealed record MLNetRecipe(MLNetFeatures Features, Func<MLContext, IEstima
         ArgumentNullException.ThrowIfNull(train);
         ArgumentNullException.ThrowIfNull(options);
         int threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        // Face embeddings: the transfer preset's preprocessing (its framing) and mirror averaging, as FaceEmbedding's defaults.
+        var embedding = new FaceEmbeddingOptions();
         var preprocessing = Features == MLNetFeatures.FaceEmbedding
-            ? Preprocessing with { Framing = new FaceEmbeddingOptions().Framing }
+            ? ClassifierPresets.Create("transfer").Preprocessing with { Framing = embedding.Framing }
             : Preprocessing;
-        var featurizer = new Featurizer(Features, preprocessing, threads);
+        var featurizer = new Featurizer(Features, preprocessing, Features == MLNetFeatures.FaceEmbedding && embedding.Mirror, threads);
         var skipped = new List<SkippedFile>(train.Skipped);
         var rows = new List<FeatureRow>(train.Items.Count);
         var items = train.Items;
@@ -71,14 +74,14 @@ public sealed record MLNetRecipe(MLNetFeatures Features, Func<MLContext, IEstima
             Preprocessing = preprocessing,
             Training = new TrainingSummary(1, 1, 0, rows.Count, validation?.Items.Count ?? 0, options.Seed, "", $"trainer={Name}"),
         };
-        var classifier = new MLNetClassifier(info, Features, bytes.ToArray(), threads);
+        var classifier = new MLNetClassifier(info, Features, featurizer.Mirror, bytes.ToArray(), threads);
         EvaluationReport? report = validation is { Items.Count: > 0 } ? Evaluator.Evaluate(classifier, validation, cancellation: cancellation) : null;
         if (report is not null)
         {
             classifier = new MLNetClassifier(info with
             {
                 Metrics = new Dictionary<string, double> { ["n"] = report.N, ["accuracy"] = report.Accuracy, ["auc"] = report.RocAuc, ["logLoss"] = report.LogLoss },
-            }, Features, classifier.Model, threads);
+            }, Features, featurizer.Mirror, classifier.Model, threads);
         }
         return new TrainingResult(classifier, report, skipped);
     }
