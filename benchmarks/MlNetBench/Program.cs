@@ -2,7 +2,7 @@
 // and prints one JSON line: accuracy, fit wall and CPU seconds, cold start, warm per-image latency and model size.
 //   dotnet run -c Release --project benchmarks/MlNetBench -- DATA RUN...
 // RUN: logreg gbdt transfer (GenderML presets), mlnet-lbfgs-pixels mlnet-fasttree-pixels (ML.NET trainers on the logreg
-// preset's pixels, through MLNetRecipe), faceembedding (the ML.NET pipeline Path → FaceEmbedding → normaliser →
+// preset's pixels, through MLNetRecipe), mlnet-fasttree-framed (FastTree on the gbdt preset's face-framed pixels), faceembedding (the ML.NET pipeline Path → FaceEmbedding → normaliser →
 // LbfgsLogisticRegression, features computed once and saved beside the data in /tmp so trainer settings can be compared).
 using System.Diagnostics;
 using System.Globalization;
@@ -33,6 +33,8 @@ static string Recipe(string run, Dataset train, Dataset test)
         { Preprocessing = logreg.Preprocessing, Training = logreg.Training },
         "mlnet-fasttree-pixels" => new MLNetRecipe(MLNetFeatures.Pixels, ml => ml.BinaryClassification.Trainers.FastTree(), "FastTree")
         { Preprocessing = logreg.Preprocessing, Training = logreg.Training },
+        "mlnet-fasttree-framed" => new MLNetRecipe(MLNetFeatures.Pixels, ml => ml.BinaryClassification.Trainers.FastTree(), "FastTree")
+        { Preprocessing = ClassifierPresets.Create("gbdt").Preprocessing, Training = logreg.Training },
         _ => ClassifierPresets.Create(run),
     };
     var (fit, fitCpu) = Timed(() => Trainer.Fit(recipe, train).Classifier);
