@@ -4,6 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 data="$(cd "$1" && pwd)"; shift
-runs=("$@"); [[ ${#runs[@]} -eq 0 ]] && runs=(faceembedding transfer mlnet-lbfgs-pixels logreg mlnet-fasttree-pixels mlnet-fasttree-framed gbdt)
+runs=("$@")
+[[ ${#runs[@]} -eq 0 ]] && runs=(faceembedding transfer mlnet-lbfgs-pixels logreg mlnet-fasttree-pixels
+  mlnet-fasttree-framed gbdt)
 dotnet build "$root/benchmarks/MlNetBench" -c Release -nologo -v quiet
 nice dotnet "$root/benchmarks/MlNetBench/bin/Release/net10.0/MlNetBench.dll" "$data" "${runs[@]}"

@@ -7,9 +7,9 @@ namespace GenderML.MLNet;
 /// <summary>
 /// The estimator of every GenderML transform (<see cref="GenderMLCatalog"/>): it checks the image column and fits to a
 /// chain of ML.NET transformers that saves with <c>mlContext.Model.Save</c> and loads with <c>mlContext.Model.Load</c>:
-/// the transform's state as a column (<see cref="ImageRow.State"/>), the image column under the name the mapping reads,
-/// GenderML's row-to-row mapping (lazy, one row at a time as a cursor asks), the outputs under their names, and the
-/// inner columns dropped.
+/// the transform's state as a column (its settings, and PredictGender's model), the image column under the name the
+/// mapping reads, GenderML's row-to-row mapping (lazy, one row at a time as a cursor asks), the outputs under their
+/// names, and the inner columns dropped.
 /// </summary>
 public sealed class GenderMLEstimator : IEstimator<ITransformer>
 {
