@@ -29,7 +29,7 @@ var pipeline = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnN
     .AppendCacheCheckpoint(ml)
     .Append(ml.Transforms.NormalizeMeanVariance("Features"))
     .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression());
-Console.Error.WriteLine("fitting (one face-ResNet pass per image)…");
+Console.Error.WriteLine("fitting (each image is embedded once)…");
 var model = pipeline.Fit(train);
 
 var metrics = ml.BinaryClassification.Evaluate(model.Transform(test));
