@@ -35,7 +35,7 @@ public abstract class ModelKind
     /// <paramref name="info"/> and <paramref name="architecture"/>, and <paramref name="entries"/> by name.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="info"/>'s kind is not <see cref="Name"/>, or an entry name is
-    /// reserved (<c>manifest.json</c>, <c>curves.json</c>).</exception>
+    /// reserved (<c>manifest.json</c>, <c>curves.json</c>, <c>weights.safetensors</c>).</exception>
     protected void Write(string path, ClassifierInfo info, JsonObject architecture, IReadOnlyDictionary<string, byte[]> entries)
     {
         ArgumentNullException.ThrowIfNull(info);
