@@ -13,10 +13,14 @@ public static class GenderClassifier
     /// A folder of face-api weights for the face framing and the backbone of transfer models to read instead of the ones
     /// packaged in GenderML.FaceApi.Models; null (the default): the packaged ones.
     /// </param>
+    /// <param name="kinds">
+    /// Model kinds other assemblies define (GenderML.MLNet's <c>MLNetModels.Kind</c>, for one), read besides GenderML's own.
+    /// </param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="ModelFormatException">The file is not a valid GenderML model, or a backbone weight file it needs is missing or altered; the message names the problem and the fix.</exception>
-    public static IGenderClassifier Load(string path, int threads = 0, string? faceModelsFolder = null) =>
-        ModelStore.Load(path, threads > 0 ? threads : Environment.ProcessorCount, faceModelsFolder);
+    public static IGenderClassifier Load(string path, int threads = 0, string? faceModelsFolder = null,
+        IReadOnlyList<ModelKind>? kinds = null) =>
+        ModelStore.Load(path, threads > 0 ? threads : Environment.ProcessorCount, faceModelsFolder, kinds);
 
     /// <summary>
     /// Decodes the image file at <paramref name="path"/> as <see cref="Evaluation.Evaluator"/> does for

@@ -45,7 +45,8 @@ internal static partial class ModelStore
     /// <summary>True when <paramref name="kind"/> is read through face-api's networks.</summary>
     public static bool IsFaceApiKind(string kind) => FaceApiKinds.Contains(kind);
 
-    public static TrainedClassifier Load(string path, int threads, string? faceModelsFolder = null)
+    public static IGenderClassifier Load(string path, int threads, string? faceModelsFolder = null,
+        IReadOnlyList<ModelKind>? kinds = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: no such model file", path);
@@ -66,6 +67,12 @@ internal static partial class ModelStore
                 Calibration = contents.Entries.TryGetValue(CalibrationEntry, out var calibration) ? ReadCalibration(path, calibration) : ProbabilityCalibration.Identity,
                 Card = contents.Entries.TryGetValue(CardEntry, out var card) ? ModelCard.FromJson(System.Text.Encoding.UTF8.GetString(card)) : null,
             };
+            if (kinds?.FirstOrDefault(k => k.Name == manifest.Kind) is { } other)
+                return other.ReadModel(new SavedModel(path, info, manifest.Architecture, contents.Entries, threads));
+            if (!Kinds.Contains(manifest.Kind) && manifest.Kind != PretrainedKind)
+                throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows "
+                    + $"{string.Join(", ", Kinds.Concat(kinds?.Select(k => k.Name) ?? []))}; a kind another package defines, "
+                    + "such as GenderML.MLNet's mlnet, loads when its ModelKind is passed to GenderClassifier.Load)");
             if (manifest.Kind == "gbdt") return LoadTrees(path, manifest.Architecture, info, contents);
             var tensors = ReadWeights(path, contents);
             return manifest.Kind switch
@@ -73,7 +80,7 @@ internal static partial class ModelStore
                 "logreg" => LoadLogistic(path, manifest.Architecture, info, tensors),
                 var k when FaceApiKinds.Contains(k) => LoadFaceApi(path, manifest.Architecture, info, tensors, threads, contents.Entries, faceModelsFolder),
                 var k when NetworkKinds.Contains(k) => LoadNetwork(path, manifest.Architecture, info, tensors, threads),
-                _ => throw new ModelFormatException(path, $"unknown model kind \"{manifest.Kind}\" (this GenderML knows {string.Join(", ", Kinds)})"),
+                _ => throw new InvalidOperationException($"no reader for kind {manifest.Kind}"),
             };
         }
         catch (Exception e) when (e is not ModelFormatException && e is KeyNotFoundException or JsonException or InvalidOperationException or InvalidDataException or ArgumentException or FormatException)
