@@ -58,6 +58,21 @@ public sealed class GroupReportTests : IDisposable
     }
 
     [Fact]
+    public void Evaluate_card_out_adds_the_test_metrics_and_groups_to_a_copy_of_the_card()
+    {
+        string card = Path.Combine(_root, "card.json");
+        var (code, _, err) = CliRunner.Run("evaluate", "--model", "pretrained", "--data", Path.Combine(_root, "utk"), "--threads", "2",
+            "--cache", Cache, "--card-out", card);
+        Assert.True(code == 0, err);
+        var evaluation = Assert.Single(ModelCard.FromJson(File.ReadAllText(card)).Evaluations);
+        Assert.Equal("utk (all)", evaluation.Source);
+        Assert.Equal(10, evaluation.Metrics["n"]);
+        Assert.True(evaluation.Metrics.ContainsKey("eceUncalibrated"));
+        Assert.Equal(["age band", "ethnicity"], evaluation.Groups.Select(g => g.Facet));
+        Assert.DoesNotContain(_root, File.ReadAllText(card), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Model_card_of_pretrained_renders_as_markdown_and_json()
     {
         var (code, output, err) = CliRunner.Run("model", "card", "pretrained");
