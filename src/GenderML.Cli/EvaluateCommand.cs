@@ -108,9 +108,9 @@ internal static class EvaluateCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"confusion (positive = male): TP {c.TruePositives}  TN {c.TrueNegatives}  FP {c.FalsePositives}  FN {c.FalseNegatives}"));
             Console.WriteLine();
             Console.WriteLine(report.Classification.ToString());
-            Console.WriteLine("accuracy at coverage: " + string.Join("  ", report.Coverage.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Coverage:P0} {c.Accuracy:P2}"))));
+            Console.WriteLine("accuracy at coverage: " + string.Join("  ", report.Coverage.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Coverage * 100:0.#}% {c.Accuracy * 100:0.00}%"))));
             if (report.Abstention is { } a)
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"abstain band {a.Band}: answered {a.Answered} of {report.N} ({a.Coverage:P2}), accuracy {a.Accuracy:P2}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"abstain band {a.Band}: answered {a.Answered} of {report.N} ({a.Coverage * 100:0.00}%), accuracy {a.Accuracy * 100:0.00}%"));
             foreach (string line in GroupTables.Lines(report.Groups)) Console.WriteLine(line);
             foreach (var s in report.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
         }

@@ -41,6 +41,8 @@ internal sealed class ModelOptions
     private readonly Option<int?> _batch = Int("--batch", "N", "images per optimiser step", 1);
     private readonly Option<double?> _lr = Number("--lr", "X", "peak learning rate (gbdt: the trees' learning rate)",
         x => x > 0, "a positive number");
+    private readonly Option<string> _calibration = Choice("--calibration",
+        "how P(male) is calibrated on held-out scores (default: the model's, temperature)", "temperature", "platt", "none");
     private readonly Option<int?> _seed = Int("--seed", "N", "the seed of every random choice", int.MinValue);
     private readonly Option<int?> _threads = Threads();
     private readonly Option<string> _cache = Text("--cache", "DIR",
@@ -95,7 +97,7 @@ internal sealed class ModelOptions
     public Command AddTo(Command command) => command.With(
         _imageSize, _rgb, _resize, _frameFaces, _noFrameFaces, _frameMargin, _faceModels, _hidden, _c, _maxIterations,
             _trees, _leaves,
-        _epochs, _batch, _lr, _seed, _threads, _cache, _patience, _validation, _noAugment, _zoom,
+        _epochs, _batch, _lr, _calibration, _seed, _threads, _cache, _patience, _validation, _noAugment, _zoom,
         _head, _canonicalMargin, _canonicalDetector, _detectFaces, _resnetFeatures, _noMirror,
         _fineTune, _fineTuneEpochs, _fineTuneLr, _fineTuneHeadLr, _fineTuneBatch, _fineTunePatience, _fineTuneFlips);
 
@@ -127,6 +129,13 @@ internal sealed class ModelOptions
             Batch = r.GetValue(_batch),
             LearningRate = r.GetValue(_lr),
             Seed = r.GetValue(_seed),
+            Calibration = r.GetValue(_calibration) switch
+            {
+                null => null,
+                "platt" => CalibrationMethod.Platt,
+                "none" => CalibrationMethod.None,
+                _ => CalibrationMethod.Temperature,
+            },
             Threads = r.GetValue(_threads),
             Cache = r.GetValue(_cache),
             Patience = r.GetValue(_patience),

@@ -28,6 +28,7 @@ internal sealed record RecipeFlags
     public int? Batch { get; init; }
     public double? LearningRate { get; init; }
     public int? Seed { get; init; }
+    public CalibrationMethod? Calibration { get; init; }
     public int? Threads { get; init; }
     public string? Cache { get; init; }
     public int? Patience { get; init; }
@@ -72,7 +73,7 @@ internal sealed record RecipeFlags
         }
         var flags = strict ? this : this with { Strict = false };
         var recipe = preset is TransferRecipe t ? flags.Transfer(t) : flags.Pixels(preset);
-        return recipe with { Training = flags.Training(recipe) };
+        return recipe with { Training = flags.Training(recipe), Calibration = Calibration ?? recipe.Calibration };
     }
 
     private ClassifierRecipe Pixels(ClassifierRecipe recipe)

@@ -61,6 +61,7 @@ internal static class TrainCommand
             if (options.CheckpointPath is { } checkpoint) File.Delete(checkpoint);
             var t = result.Classifier.Info.Training!;
             if (recipe is Classifiers.TransferRecipe) Console.Error.WriteLine(t.Options);
+            Console.Error.WriteLine("calibration: " + result.Classifier.Info.Calibration.Describe());
             string validation = result.Validation is { } v
                 ? string.Create(CultureInfo.InvariantCulture, $"validation accuracy {v.Accuracy:P2}, AUC {v.RocAuc:F4} on {v.N} images; ") : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

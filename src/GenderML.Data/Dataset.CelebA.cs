@@ -4,13 +4,23 @@ namespace GenderML.Data;
 
 public sealed partial class Dataset
 {
+    /// <summary>The CelebA attributes that become <see cref="DatasetItem.Groups"/>: column, facet, name of 1, name of −1.</summary>
+    private static readonly (string Column, string Facet, string Yes, string No)[] CelebAFacets =
+    [
+        ("Young", "young (CelebA)", "young", "not young"),
+        ("Eyeglasses", "glasses", "glasses", "no glasses"),
+        ("Heavy_Makeup", "make-up", "heavy make-up", "no heavy make-up"),
+        ("Pale_Skin", "pale skin (CelebA)", "pale skin", "not pale skin"),
+    ];
+
     /// <summary>
     /// Reads CelebA: the attribute table <c>list_attr_celeba.csv</c> (header <c>image_id,...,Male,...</c>,
     /// values 1/-1; the original whitespace-separated <c>list_attr_celeba.txt</c> works too), the images of
     /// <paramref name="imagesDir"/> named by <c>image_id</c>, and optionally <c>list_eval_partition.csv</c>
     /// (<c>image_id,partition</c>: 0 → train, 1 → validation, 2 → test; without it every item's split is
     /// <c>all</c>). <paramref name="attribute"/> names the column and the class of 1 and of -1; the class
-    /// names are <c>[WhenNegative, WhenPositive]</c> sorted ordinally.
+    /// names are <c>[WhenNegative, WhenPositive]</c> sorted ordinally. The attributes <c>Young</c>, <c>Eyeglasses</c>,
+    /// <c>Heavy_Makeup</c> and <c>Pale_Skin</c>, when present, become the items' <see cref="DatasetItem.Groups"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">A table does not exist.</exception>
     /// <exception cref="InvalidDataException">The attribute table has no such column.</exception>
@@ -28,6 +38,7 @@ public sealed partial class Dataset
         var skipped = new List<SkippedFile>();
         int column = -1;
         bool header = true;
+        var facets = new List<(int Column, string Facet, string Yes, string No)>();
         foreach (var (line, f) in CsvTable.Read(csv, whitespaceSeparated: txt))
         {
             if (txt && line == 1 && f.Length == 1) continue; // the image count
@@ -37,6 +48,8 @@ public sealed partial class Dataset
                 column = CsvTable.Find(f, attribute.Column);
                 if (column < 0) throw new InvalidDataException($"{attributesCsv}: no column '{attribute.Column}' in the header");
                 if (txt) column++; // rows start with the file name, which the header does not name
+                foreach (var (name, facet, yes, no) in CelebAFacets)
+                    if (CsvTable.Find(f, [name]) is >= 0 and var c && name != attribute.Column) facets.Add((txt ? c + 1 : c, facet, yes, no));
                 continue;
             }
             string where = $"{csv}:{line}";
@@ -54,7 +67,10 @@ public sealed partial class Dataset
                 }
                 split = part;
             }
-            rows.Add(new IdRow(line, id, Math.Max(label, 0), error, split, DatasetItem.NoMetadata));
+            var groups = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (c, facet, yes, no) in facets)
+                if (c < f.Length && f[c].Trim() is "1" or "-1" or "0") groups[facet] = f[c].Trim() == "1" ? yes : no;
+            rows.Add(new IdRow(line, id, Math.Max(label, 0), error, split, DatasetItem.NoMetadata, groups));
         }
         return JoinById(csv, rows, imagesDir, classNames, skipped);
     }

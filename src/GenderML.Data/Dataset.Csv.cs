@@ -12,6 +12,9 @@ public sealed partial class Dataset
     /// CSV's folder or absolute. A header row is recognised by its names (path/file/image, label/class, split);
     /// without one, the first two columns are path and label. Rows naming missing files, unknown labels,
     /// duplicates or non-images are listed in <see cref="Skipped"/> as <c>file.csv:LINE</c> or the image path.
+    /// With a header, the other columns are kept as <see cref="DatasetItem.Metadata"/> by their header names, and
+    /// <c>age</c> (years, named by <see cref="GroupNames.AgeBandOf"/>), <c>age band</c>, <c>ethnicity</c> (or
+    /// <c>race</c>) and <c>group</c> columns are also the item's <see cref="DatasetItem.Groups"/>.
     /// </summary>
     /// <exception cref="FileNotFoundException">The CSV does not exist.</exception>
     public static Dataset FromCsvManifest(string csvPath, DatasetOptions options)
@@ -23,6 +26,7 @@ public sealed partial class Dataset
         var skipped = new List<SkippedFile>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         int pathCol = 0, labelCol = 1, splitCol = -1;
+        string[] header = [];
         bool first = true;
         foreach (var (line, f) in CsvTable.Read(csv))
         {
@@ -33,6 +37,7 @@ public sealed partial class Dataset
                 if (p >= 0 && l >= 0)
                 {
                     (pathCol, labelCol, splitCol) = (p, l, CsvTable.Find(f, SplitColumns));
+                    header = [.. f.Select((name, i) => i == p || i == l || i == splitCol ? "" : name.Trim())];
                     continue;
                 }
             }
@@ -55,7 +60,8 @@ public sealed partial class Dataset
             if (label < 0) { skipped.Add(new SkippedFile(file, SkipKind.UnknownLabel, resolver.UnknownReason($"label on line {line}", f[labelCol]))); continue; }
             if (!File.Exists(file)) { skipped.Add(new SkippedFile(file, SkipKind.BadManifest, $"listed on line {line} of {System.IO.Path.GetFileName(csv)} but the file does not exist")); continue; }
             string split = splitCol >= 0 ? SplitNames.Normalize(f[splitCol]) : SplitNames.All;
-            items.Add(new DatasetItem(file, label, resolver.ClassNames[label], split, DatasetItem.NoMetadata));
+            var (metadata, groups) = Columns(header, f);
+            items.Add(new DatasetItem(file, label, resolver.ClassNames[label], split, metadata) { Groups = groups });
         }
         return new Dataset(dir, resolver.ClassNames, items, skipped);
     }
@@ -96,7 +102,38 @@ public sealed partial class Dataset
         return JoinById(csv, rows, imagesDir, resolver.ClassNames, skipped);
     }
 
-    internal readonly record struct IdRow(int Line, string Id, int Label, string? Error, string Split, IReadOnlyDictionary<string, string> Metadata);
+    /// <summary>A manifest row's other columns as metadata, and those that name groups as its groups.</summary>
+    private static (IReadOnlyDictionary<string, string> Metadata, IReadOnlyDictionary<string, string> Groups) Columns(string[] header, string[] row)
+    {
+        if (header.All(h => h.Length == 0)) return (DatasetItem.NoMetadata, DatasetItem.NoMetadata);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < header.Length && i < row.Length; i++)
+        {
+            string name = header[i], value = row[i].Trim();
+            if (name.Length == 0 || value.Length == 0) continue;
+            metadata[name] = value;
+            switch (name.ToLowerInvariant().Replace('_', ' '))
+            {
+                case "age" when int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int age):
+                    groups[GroupNames.AgeBand] = GroupNames.AgeBandOf(age);
+                    break;
+                case "age band":
+                    groups[GroupNames.AgeBand] = value;
+                    break;
+                case "ethnicity" or "race":
+                    groups[GroupNames.Ethnicity] = value;
+                    break;
+                case "group":
+                    groups["group"] = value;
+                    break;
+            }
+        }
+        return (metadata, groups.Count > 0 ? groups : DatasetItem.NoMetadata);
+    }
+
+    internal readonly record struct IdRow(int Line, string Id, int Label, string? Error, string Split, IReadOnlyDictionary<string, string> Metadata,
+        IReadOnlyDictionary<string, string>? Groups = null);
 
     /// <summary>Matches table rows to the image files of a folder by id (file name, or name without extension).</summary>
     internal static Dataset JoinById(string table, List<IdRow> rows, string imagesDir, string[] classNames, List<SkippedFile> skipped)
@@ -135,7 +172,7 @@ public sealed partial class Dataset
             }
             used.Add(file);
             if (row.Error is not null) { skipped.Add(new SkippedFile(file, SkipKind.UnknownLabel, row.Error)); continue; }
-            items.Add(new DatasetItem(file, row.Label, classNames[row.Label], row.Split, row.Metadata));
+            items.Add(new DatasetItem(file, row.Label, classNames[row.Label], row.Split, row.Metadata) { Groups = row.Groups ?? DatasetItem.NoMetadata });
         }
         foreach (string file in byStem.Values)
             if (!used.Contains(file))

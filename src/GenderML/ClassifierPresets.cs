@@ -34,7 +34,9 @@ public static class ClassifierPresets
     /// <see cref="FaceFraming.DefaultMargin"/>); <c>logreg</c> stays the plain baseline on unframed pixels. The models
     /// without convolutions (<c>dense</c>, <c>rnn</c>) train 10 epochs at 1e-3 with
     /// <see cref="AugmentationOptions.Mild"/>, the others 12 epochs at 2e-3; <c>logreg</c> and <c>gbdt</c> hold no
-    /// validation part out. The transfer models frame with <see cref="FaceFraming.Canonical"/> at
+    /// validation part out: <c>gbdt</c> is calibrated on out-of-fold scores, and <c>logreg</c>, whose log-loss fit on all
+    /// of its data is its own calibration, is left uncalibrated (folds trained on less data over-soften it:
+    /// docs/BENCHMARKS.md). The transfer models frame with <see cref="FaceFraming.Canonical"/> at
     /// <see cref="FaceApiCanonicalMargin"/>, the detector at 160 px for the face ResNet and 224 px for the others.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
@@ -52,7 +54,7 @@ public static class ClassifierPresets
         };
         ClassifierRecipe recipe = name switch
         {
-            "logreg" => new LogisticRegressionRecipe { C = 1.0, MaxIterations = 500 },
+            "logreg" => new LogisticRegressionRecipe { C = 1.0, MaxIterations = 500, Calibration = CalibrationMethod.None },
             "gbdt" => new GradientBoostingRecipe
             {
                 Boosting = new Trees.GradientBoostingOptions { Trees = 100, Leaves = 20, LearningRate = 0.2 },

@@ -47,7 +47,7 @@ public sealed partial record ModelCard
         sb.AppendLine("## Metrics at training time (validation)").AppendLine();
         if (ValidationMetrics.Count == 0) sb.AppendLine("None: no validation part.").AppendLine();
         else sb.AppendLine(Metrics(ValidationMetrics)).AppendLine();
-        sb.AppendLine("## Calibration").AppendLine().AppendLine(Describe(Calibration)).AppendLine();
+        sb.AppendLine("## Calibration").AppendLine().AppendLine(Calibration.Describe()).AppendLine();
         if (ValidationGroups.Count > 0)
         {
             sb.AppendLine("## Per group (validation)").AppendLine();
@@ -68,11 +68,4 @@ public sealed partial record ModelCard
         string.Join(", ", metrics.Select(kv => kv.Key == "n"
             ? string.Create(CultureInfo.InvariantCulture, $"n {kv.Value:N0}")
             : string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:F4}")));
-
-    /// <summary>A sentence on a calibration: none, or its map, source and ECE before and after.</summary>
-    internal static string Describe(ProbabilityCalibration c) => c.Method == CalibrationMethod.None || c.IsIdentity
-        ? "None: P(male) is the model's own."
-        : string.Create(CultureInfo.InvariantCulture,
-            $"{c.Method} scaling, P(male) = σ({c.Scale:G6}·logit(p) + {c.Offset:G6}) (T = {c.Temperature:G4}), fitted on {c.Count:N0} {c.Source} scores; " +
-            $"ECE there {c.EceBefore:P2} before, {c.EceAfter:P2} after.");
 }

@@ -55,6 +55,13 @@ public sealed record ProbabilityCalibration
         return (float)(1 / (1 + Math.Exp(-z)));
     }
 
+    /// <summary>One sentence on the map: none, or its formula, what it was fitted on and the ECE there before and after.</summary>
+    public string Describe() => Method == CalibrationMethod.None || IsIdentity
+        ? "None: P(male) is the model's own."
+        : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Method} scaling, P(male) = σ({Scale:G6}·logit(p) + {Offset:G6}) (T = {Temperature:G4}), fitted on {Count:N0} {Source} scores; " +
+            $"ECE there {EceBefore * 100:F2}% before, {EceAfter * 100:F2}% after.");
+
     /// <summary>A copy of <paramref name="probabilitiesMale"/>, each calibrated by <see cref="Apply(float)"/>.</summary>
     public float[] Apply(ReadOnlySpan<float> probabilitiesMale)
     {

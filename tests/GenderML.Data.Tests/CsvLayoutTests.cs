@@ -57,6 +57,22 @@ public sealed class CsvLayoutTests
             d.Items.Select(i => (Path.GetFileName(i.Path), i.ClassName, i.Split)));
         var bad = Assert.Single(d.Skipped);
         Assert.Contains("'7'", bad.Reason);
+        // Attributes that describe groups (Young here) become the items' groups; the label column does not.
+        Assert.Equal(["young (CelebA)"], d.Items[0].Groups.Keys);
+        Assert.Equal("young", d.Items[0].Groups["young (CelebA)"]);
+    }
+
+    [Fact]
+    public void Manifest_ColumnsBeyondPathLabelSplit_AreMetadata_AndAgeEthnicityGroupAreGroups()
+    {
+        using var t = new TempTree();
+        t.Add("a.jpg"); t.Add("b.jpg");
+        string csv = t.AddText("m.csv", "path,label,age,ethnicity,camera\na.jpg,female,15,Black,x1\nb.jpg,male,64,,x2\n");
+        var d = Dataset.Load(csv, TestLabels.Options);
+        Assert.Equal(("under 16", "Black"), (d.Items[0].Groups[GroupNames.AgeBand], d.Items[0].Groups[GroupNames.Ethnicity]));
+        Assert.Equal("x1", d.Items[0].Metadata["camera"]);
+        Assert.Equal(["age band"], d.Items[1].Groups.Keys);
+        Assert.Equal("60+", d.Items[1].Groups[GroupNames.AgeBand]);
     }
 
     [Fact]
@@ -84,7 +100,10 @@ public sealed class CsvLayoutTests
         Assert.Equal("female", woman.ClassName);
         Assert.Equal("26", woman.Metadata["age"]);
         Assert.Equal("2", woman.Metadata["race"]);
-        Assert.Equal("male", d.Items.Single(i => i.Path.Contains("61_0")).ClassName);
+        Assert.Equal(("20–39", "Asian"), (woman.Groups[GroupNames.AgeBand], woman.Groups[GroupNames.Ethnicity]));
+        var man = d.Items.Single(i => i.Path.Contains("61_0"));
+        Assert.Equal(("60+", "White"), (man.Groups[GroupNames.AgeBand], man.Groups[GroupNames.Ethnicity]));
+        Assert.Equal("male", man.ClassName);
         Assert.Equal(2, d.Skipped.Count);
     }
 

@@ -25,6 +25,10 @@ public sealed class LegacyModelTests
     public void AVersion1Model_LoadsAndPredictsAsBefore(string name)
     {
         var model = GenderClassifier.Load(TestFixtures.PathOf($"models-v1/{name}.zip"), threads: 2, FaceApiFixture.ModelsFolder);
+        // Saved before calibration and cards: the identity, and a card made from what the file says.
+        Assert.True(model.Info.Calibration.IsIdentity);
+        Assert.Null(model.Info.Card);
+        Assert.Equal(model.Info.Kind, ModelCard.For(model).Kind);
         float[] expected = [.. File.ReadAllLines(TestFixtures.PathOf($"models-v1/{name}.bits.txt"))
             .Select(line => BitConverter.Int32BitsToSingle(int.Parse(line, CultureInfo.InvariantCulture)))];
         float[] actual = [.. model.Predict(Faces()).Select(p => p.ProbabilityMale)];
