@@ -37,9 +37,12 @@ public static partial class Evaluator
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).Concat(scores.Skipped).ToList();
         CheckUsable(dataset, items, scores.PMale, skipped);
         int[] labels = [.. items.Select(i => i.Label)];
-        var groups = options.GroupBy is { } key
-            ? items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList()
-            : null;
+        IReadOnlyList<string>? groups = options.GroupBy switch
+        {
+            null => null,
+            ModelEvaluationOptions.EstimatedAge => EstimatedAgeGroups.Of(items, options, cancellation),
+            var key => items.Select(i => i.Metadata.TryGetValue(key, out var v) ? v : "unknown").ToList(),
+        };
         return Evaluate(labels, scores.PMale, new EvaluationOptions { Skipped = skipped, Groups = groups })
             with { Predictions = Predictions(items, scores.PMale) };
     }
@@ -79,7 +82,7 @@ public static partial class Evaluator
     }
 
     /// <summary>
-    /// Any classifier: the files decoded (and reframed) a block at a time and given to <see
+    /// Any classifier: the files decoded (and distorted) a block at a time and given to <see
     /// cref="IGenderClassifier.Predict(IReadOnlyList{Image})"/>.
     /// </summary>
     private static DatasetScores ScoreImages(IGenderClassifier classifier, Dataset dataset,
@@ -94,7 +97,7 @@ public static partial class Evaluator
             MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellation,
         };
         var all = Enumerable.Range(0, items.Count).ToList();
-        CachedFileInput.ForEachChunk(paths, all, options.Reframe, errors, parallel, (indices, images) =>
+        CachedFileInput.ForEachChunk(paths, all, InputDistortion.Of(options), errors, parallel, (indices, images) =>
         {
             var predictions = classifier.Predict(images);
             for (int k = 0; k < indices.Length; k++)

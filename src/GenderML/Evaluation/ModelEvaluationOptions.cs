@@ -13,9 +13,22 @@ public sealed record ModelEvaluationOptions
     public double? Reframe { get; init; }
 
     /// <summary>
-    /// Metadata key to break accuracy down by (e.g. <c>age</c> or <c>race</c> for UTKFace); null for none.
+    /// When set, every image is degraded by this stress test (<see cref="ImageStress"/>) after any
+    /// <see cref="Reframe"/>, so the report says how the model holds up on gray, dark, compressed or blurred faces.
+    /// </summary>
+    public ImageStress? Stress { get; init; }
+
+    /// <summary>
+    /// Metadata key to break accuracy down by (e.g. <c>age</c> or <c>race</c> for UTKFace), or
+    /// <see cref="EstimatedAge"/>; null for none.
     /// </summary>
     public string? GroupBy { get; init; }
+
+    /// <summary>
+    /// The <see cref="GroupBy"/> key of groups derived from the images: the age band of face-api's age estimate (under 20,
+    /// 20-39, 40-59, 60+) crossed with the label, e.g. <c>women 60+</c>.
+    /// </summary>
+    public const string EstimatedAge = "estimated-age";
 
     /// <summary>Where the pixel and embedding caches live (null = the default cache folder).</summary>
     public string? CacheFolder { get; init; }
