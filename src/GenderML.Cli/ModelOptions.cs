@@ -55,7 +55,14 @@ internal sealed class ModelOptions
         "the augmentation's zoom range; below 1 is a looser crop (e.g. 0.5,1.1)");
 
     private readonly Option<string> _head = Choice("--head",
-        "the head on the frozen features (transfer models; preset: logreg)", "logreg", "mlp", "gbdt");
+        "the head on the frozen features (transfer models; preset: logreg); anchored: transfer-fusion only, the shipped gender head plus a penalised correction",
+        "logreg", "mlp", "gbdt", "anchored");
+    private readonly Option<double?> _anchorPenalty = Number("--anchor-penalty", "L",
+        "--head anchored: the pull toward the shipped head (preset: the best of 0.1, 0.03, 0.01 on the validation part)", x => x > 0, "a positive number");
+    private readonly Option<double?> _distillation = Number("--distillation", "A",
+        "--head anchored: weight of the shipped head's P(male) in the training targets (preset 0)", x => x >= 0 && x <= 1, "a weight in [0, 1]");
+    private readonly Option<bool> _excludeSuspects = Flag("--exclude-suspects",
+        "leave out training images whose label an out-of-fold model finds unlikely (as data screen; transfer models)");
     private readonly Option<string> _canonicalMargin = CanonicalMargin(
         "re-crop each image to its detected face box widened by M per side, or none (transfer models; preset: 0)");
     private readonly Option<int?> _canonicalDetector = Int("--canonical-detector", "N",
@@ -96,7 +103,7 @@ internal sealed class ModelOptions
         _imageSize, _rgb, _resize, _frameFaces, _noFrameFaces, _frameMargin, _faceModels, _hidden, _c, _maxIterations,
             _trees, _leaves,
         _epochs, _batch, _lr, _seed, _threads, _cache, _patience, _validation, _noAugment, _zoom,
-        _head, _canonicalMargin, _canonicalDetector, _detectFaces, _resnetFeatures, _noMirror,
+        _head, _anchorPenalty, _distillation, _excludeSuspects, _canonicalMargin, _canonicalDetector, _detectFaces, _resnetFeatures, _noMirror,
         _fineTune, _fineTuneEpochs, _fineTuneLr, _fineTuneHeadLr, _fineTuneBatch, _fineTunePatience, _fineTuneFlips);
 
     /// <summary>The options given on the command line.</summary>
@@ -138,8 +145,12 @@ internal sealed class ModelOptions
                 null => null,
                 "mlp" => TransferHead.Mlp,
                 "gbdt" => TransferHead.Gbdt,
+                "anchored" => TransferHead.Anchored,
                 _ => TransferHead.Logistic,
             },
+            AnchorPenalty = r.GetValue(_anchorPenalty),
+            Distillation = r.GetValue(_distillation),
+            ExcludeSuspects = r.GetValue(_excludeSuspects),
             CanonicalMargin = CanonicalMarginValue(margin, null),
             NoCanonicalMargin = margin == "none",
             CanonicalDetector = r.GetValue(_canonicalDetector),

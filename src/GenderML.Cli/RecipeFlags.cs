@@ -38,6 +38,9 @@ internal sealed record RecipeFlags
     public string? CheckpointPath { get; init; }
 
     public TransferHead? Head { get; init; }
+    public double? AnchorPenalty { get; init; }
+    public double? Distillation { get; init; }
+    public bool ExcludeSuspects { get; init; }
     /// <summary><c>--canonical-margin</c> as a margin; <c>none</c> is <see cref="NoCanonicalMargin"/>.</summary>
     public double? CanonicalMargin { get; init; }
     public bool NoCanonicalMargin { get; init; }
@@ -79,6 +82,9 @@ internal sealed record RecipeFlags
     {
         Reject(recipe.Kind, "the transfer models",
             ("--head", Head is not null),
+            ("--anchor-penalty", AnchorPenalty is not null),
+            ("--distillation", Distillation is not null),
+            ("--exclude-suspects", ExcludeSuspects),
             ("--canonical-margin", CanonicalMargin is not null || NoCanonicalMargin),
             ("--canonical-detector", CanonicalDetector is not null),
             ("--detect-faces", DetectFaces),
@@ -164,7 +170,14 @@ internal sealed record RecipeFlags
             ResNetFeatures = ResNetFeatures ?? recipe.ResNetFeatures,
             Mirror = NoMirror ? false : recipe.Mirror,
             CValues = C is { } c ? [c] : recipe.CValues,
+            AnchorPenalties = AnchorPenalty is { } l ? [l] : recipe.AnchorPenalties,
+            Distillation = Distillation ?? recipe.Distillation,
+            ExcludeSuspects = ExcludeSuspects || recipe.ExcludeSuspects,
         };
+        if (recipe.Head == TransferHead.Anchored && recipe.Backbone != TransferBackbone.Fusion)
+            throw new UsageException("--head anchored reads the shipped gender logit: it is for transfer-fusion");
+        if (recipe.Head != TransferHead.Anchored && (AnchorPenalty is not null || Distillation is not null))
+            throw new UsageException("--anchor-penalty and --distillation go with --head anchored");
         if (recipe.ResNetFeatures is not null && recipe.Backbone == TransferBackbone.Xception)
             throw new UsageException("--resnet-features is for the backbones with the face ResNet (transfer, transfer-fusion)");
         return WithFineTune(recipe);
@@ -198,6 +211,7 @@ internal sealed record RecipeFlags
         if (recipe.Backbone != TransferBackbone.FaceResNet) throw new UsageException("--fine-tune is for --model transfer (the face ResNet)");
         if (recipe.Head != TransferHead.Logistic) throw new UsageException("--fine-tune trains its own logistic head; drop --head");
         if (DetectFaces) throw new UsageException("--fine-tune does not take --detect-faces yet");
+        if (ExcludeSuspects) throw new UsageException("--fine-tune does not take --exclude-suspects yet");
         if (recipe.ResNetFeatures is not null) throw new UsageException("--fine-tune reads the last stage it trains; drop --resnet-features");
         if (recipe.Mirror is not null) throw new UsageException("--fine-tune sets mirror images with --fine-tune-flips; drop --no-mirror");
         var d = recipe.FineTune ?? new FineTuneOptions();

@@ -112,7 +112,7 @@ public static class LabelScreening
     }
 
     /// <summary>P(male) of each row from a logistic model fitted (on its own standardisation) to the other folds.</summary>
-    private static double[] OutOfFold(float[] x, int[] y, int d, LabelScreeningOptions options, int threads, CancellationToken cancellation)
+    internal static double[] OutOfFold(float[] x, int[] y, int d, LabelScreeningOptions options, int threads, CancellationToken cancellation)
     {
         int[] fold = Tuner.Folds(y, options.Folds, options.Seed);
         var p = new double[y.Length];

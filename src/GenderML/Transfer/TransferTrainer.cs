@@ -35,6 +35,8 @@ internal static class TransferTrainer
         var (mean, std) = Standardisation(x, n, d);
         Standardise(x, mean, std);
         Standardise(xv, mean, std);
+        string hygiene = "";
+        if (recipe.ExcludeSuspects) (x, y, n, hygiene) = SuspectExclusion.Apply(x, y, d, o.Seed, o.Threads, cancellation);
 
         if (recipe.Head == TransferHead.Mlp)
         {
@@ -77,10 +79,16 @@ internal static class TransferTrainer
 
         LogisticModel? best = null;
         double bestC = double.NaN, bestLoss = double.PositiveInfinity;
-        var cs = nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
+        bool anchored = recipe.Head == TransferHead.Anchored;
+        if (anchored && b != TransferBackbone.Fusion)
+            throw new ArgumentException($"the anchored head reads the shipped gender logit of the Fusion backbone, not {b}", nameof(recipe));
+        var cs = anchored ? nv > 0 ? recipe.AnchorPenalties : [recipe.AnchorPenalties[0]]
+            : nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
         foreach (double c in cs)
         {
-            var model = LogisticRegression.Fit(x, n, d, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
+            var model = anchored
+                ? AnchoredHead.Fit(x, y, null, d, mean, std, c, recipe.Distillation, o.Threads, cancellation)
+                : LogisticRegression.Fit(x, n, d, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
             double loss = nv == 0 ? 0 : LogLoss(model, xv, yv, d);
             if (best is null || loss < bestLoss) (best, bestC, bestLoss) = (model, c, loss);
         }
@@ -92,11 +100,13 @@ internal static class TransferTrainer
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
+            $"backbone={b}; {(anchored ? $"head=anchored; penalty={bestC} (of {string.Join(",", cs)}); distillation={recipe.Distillation}; distance from the shipped head={AnchoredHead.Distance(best!, mean, std)}" : $"head=logistic; C={bestC} (of {string.Join(",", cs)})")}{hygiene}; canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
-            Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
+            Architecture = anchored
+                ? string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic head anchored at the shipped gender head (penalty {bestC} on the distance, distillation {recipe.Distillation})")
+                : string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
             Preprocessing = FaceNetClassifier.Preprocessing(b),
             Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
