@@ -45,7 +45,7 @@ public enum TransferHead
 public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecipe
 {
     /// <inheritdoc/>
-    public override string Kind => KindOf(Backbone);
+    public override string Kind => Head == TransferHead.Anchored && Backbone == TransferBackbone.Fusion ? "transfer" : KindOf(Backbone);
 
     /// <summary>The head. Default logistic regression.</summary>
     public TransferHead Head { get; init; } = TransferHead.Logistic;
@@ -133,10 +133,13 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): those.</summary>
     public string? ModelsFolder { get; init; }
 
-    /// <summary>The model kind of a backbone: <c>transfer</c>, <c>transfer-xception</c> or <c>transfer-fusion</c>.</summary>
+    /// <summary>
+    /// The model kind of a backbone's plain heads: <c>transfer-resnet</c>, <c>transfer-xception</c> or <c>transfer-fusion</c>
+    /// (the anchored head on the fusion backbone is <c>transfer</c>).
+    /// </summary>
     public static string KindOf(TransferBackbone backbone) => backbone switch
     {
-        TransferBackbone.FaceResNet => "transfer",
+        TransferBackbone.FaceResNet => "transfer-resnet",
         TransferBackbone.Xception => "transfer-xception",
         _ => "transfer-fusion",
     };

@@ -15,6 +15,9 @@ internal static class SuspectExclusion
     public static (float[] X, int[] Y, int N, string Note) Apply(float[] x, int[] y, int d, int seed, int threads, CancellationToken cancellation)
     {
         var options = new LabelScreeningOptions { Seed = seed, Threads = threads };
+        if (Math.Min(y.Count(l => l == 0), y.Count(l => l == 1)) < 2 * options.Folds)
+            return (x, y, y.Length, string.Create(CultureInfo.InvariantCulture,
+                $"; suspects not screened (fewer than {2 * options.Folds} images of a class)"));
         double[] pMale = LabelScreening.OutOfFold(x, y, d, options, threads, cancellation);
         var keep = Enumerable.Range(0, y.Length).Where(i => (y[i] == 1 ? pMale[i] : 1 - pMale[i]) >= options.Threshold).ToArray();
         var kept = new float[keep.Length * d];

@@ -83,6 +83,16 @@ public sealed class AnchoredHeadTests
     }
 
     [Fact]
+    public void SuspectExclusion_ScreensNothing_WithTooFewImagesOfAClass()
+    {
+        var (z, y, _, _) = Data(60, 4, 5);
+        for (int i = 0; i < 60; i++) y[i] = i < 9 ? 0 : 1;
+        var (x, kept, n, note) = SuspectExclusion.Apply(z, y, 4, seed: 1, threads: 1, CancellationToken.None);
+        Assert.Equal((60, 60, 240), (n, kept.Length, x.Length));
+        Assert.Contains("not screened", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AnchoredAtAStrongPull_PredictsAsPretrained()
     {
         using var fixture = new TransferFixture();

@@ -131,10 +131,11 @@ public sealed class CanonicalFramingTests : IDisposable
     }
 
     [Fact]
-    public void PresetDetectorSize_Is160ForTheFaceResNet_224Otherwise()
+    public void PresetDetectorSize_Is160ForTransferResNet_224Otherwise()
     {
         static FaceFraming Of(string name) => Assert.IsType<FaceFraming>(ClassifierPresets.Create(name).Preprocessing.Framing);
-        Assert.Equal((160, 0.0, FramingEdge.Clip), (Of("transfer").DetectorSize, Of("transfer").Margin, Of("transfer").Edge));
+        Assert.Equal((160, 0.0, FramingEdge.Clip), (Of("transfer-resnet").DetectorSize, Of("transfer-resnet").Margin, Of("transfer-resnet").Edge));
+        Assert.Equal(224, Of("transfer").DetectorSize);
         Assert.Equal(224, Of("transfer-xception").DetectorSize);
         Assert.Equal(224, Of("transfer-fusion").DetectorSize);
     }

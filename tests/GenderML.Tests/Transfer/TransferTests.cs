@@ -62,12 +62,12 @@ public sealed class TransferTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Logistic)]
     [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Logistic)]
-    [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Anchored)]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Mlp)]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Gbdt)]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic, FaceResNetFeatures.Descriptor)]
+    [InlineData(TransferBackbone.Fusion, "transfer", TransferHead.Anchored)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Mlp)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Gbdt)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Logistic, FaceResNetFeatures.Descriptor)]
     public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head, FaceResNetFeatures? features = null)
     {
         var result = TrainTransfer(backbone, head, features);
