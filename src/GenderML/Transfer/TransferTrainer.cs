@@ -42,7 +42,7 @@ internal static class TransferTrainer
 
         if (recipe.Head == TransferHead.Mlp)
         {
-            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation, progress);
+            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, out var run, cancellation, progress);
             var pm = new float[nv];
             for (int i = 0; i < nv; i++) pm[i] = (float)mlp.Probability(xv.AsSpan(i * d, d));
             var mlpReport = nv > 0 ? Evaluator.Evaluate(yv, pm) : null;
@@ -51,7 +51,7 @@ internal static class TransferTrainer
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
-                Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
+                Training = new TrainingSummary(run.EpochsRun, run.BestEpoch, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
