@@ -59,9 +59,9 @@ public static class Trainer
         var clock = Stopwatch.StartNew();
         var report = progress is null ? null : new Progress<LogisticRegressionProgress>(p =>
             progress.Report(new TrainingProgress(p.Iteration, recipe.MaxIterations, 1, 1, p.Objective / train.Count, double.NaN, null, null, clock.Elapsed, TimeSpan.Zero)));
-        var model = LogisticRegression.Fit(features, train.Count, train.BytesPerSample, labels,
-            new LogisticRegressionOptions { C = recipe.C, MaxIterations = recipe.MaxIterations, Tolerance = recipe.Tolerance, Compute = new ComputeOptions { Threads = o.Threads } },
-            report, cancellation);
+        var model = Heads.LogisticHead.Fit(features, train.Count, train.BytesPerSample, labels, [recipe.C],
+            new LogisticRegressionOptions { MaxIterations = recipe.MaxIterations, Tolerance = recipe.Tolerance, Compute = new ComputeOptions { Threads = o.Threads } },
+            null, report, cancellation).Model;
         var fit = model.Fit!;
         var info = new ClassifierInfo
         {
@@ -95,13 +95,10 @@ public static class Trainer
         string fingerprint, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
     {
         var boosting = recipe.Boosting with { Seed = o.Seed, Compute = new ComputeOptions { Threads = o.Threads } };
-        bool[] Labels(SampleSource s) => [.. Enumerable.Range(0, s.Count).Select(i => s.Label(i) == 1)];
-        var clock = Stopwatch.StartNew();
-        var report = progress is null ? null : new Progress<GradientBoostingProgress>(p =>
-            progress.Report(new TrainingProgress(p.Tree, boosting.Trees, 1, 1, p.TrainLoss, double.NaN, p.ValidationLoss, null, clock.Elapsed, TimeSpan.Zero)));
-        var trees = GradientBoostingTrainer.Fit(GradientBoostingClassifier.Matrix(train), Labels(train), boosting,
+        int[] Labels(SampleSource s) => [.. Enumerable.Range(0, s.Count).Select(s.Label)];
+        var trees = Heads.TreeHead.Fit(GradientBoostingClassifier.Matrix(train), Labels(train),
             validation is { Count: > 0 } ? GradientBoostingClassifier.Matrix(validation) : null, validation is { Count: > 0 } ? Labels(validation) : null,
-            report, cancellation);
+            boosting, progress, cancellation);
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,

@@ -15,7 +15,7 @@ internal sealed record Checkpoint(
     int EpochsDone, int BestEpoch, double BestLoss, int EpochsWithoutImprovement, string Fingerprint,
     Dictionary<string, Tensor> Weights, Dictionary<string, Tensor> Optimizer, Dictionary<string, Tensor> Best, TrainingCurves Curves)
 {
-    private sealed record Meta(int Version, int EpochsDone, int BestEpoch, double BestLoss, int EpochsWithoutImprovement, string Fingerprint, string Curves);
+    private sealed record Meta(int Version, int EpochsDone, int BestEpoch, double? BestLoss, int EpochsWithoutImprovement, string Fingerprint, string Curves);
 
     public void Save(string path)
     {
@@ -23,7 +23,8 @@ internal sealed record Checkpoint(
         Data.OutputFile.Write(path, file =>
         {
             using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
-            var meta = new Meta(1, EpochsDone, BestEpoch, BestLoss, EpochsWithoutImprovement, Fingerprint, Curves.ToJson());
+            // No best loss yet (a run that keeps its last epoch) is +∞, which JSON cannot hold: written as null.
+            var meta = new Meta(1, EpochsDone, BestEpoch, double.IsFinite(BestLoss) ? BestLoss : null, EpochsWithoutImprovement, Fingerprint, Curves.ToJson());
             using (var s = zip.CreateEntry("checkpoint.json").Open()) JsonSerializer.Serialize(s, meta);
             Write(zip, "weights.safetensors", Weights);
             Write(zip, "optimizer.safetensors", Optimizer);
@@ -40,7 +41,7 @@ internal sealed record Checkpoint(
             using (var s = Entry(zip, "checkpoint.json", path).Open())
                 meta = JsonSerializer.Deserialize<Meta>(s) ?? throw new InvalidDataException($"{path}: empty checkpoint.json");
             if (meta.Version != 1) throw new InvalidDataException($"{path}: checkpoint version {meta.Version} is not supported");
-            return new Checkpoint(meta.EpochsDone, meta.BestEpoch, meta.BestLoss, meta.EpochsWithoutImprovement, meta.Fingerprint,
+            return new Checkpoint(meta.EpochsDone, meta.BestEpoch, meta.BestLoss ?? double.PositiveInfinity, meta.EpochsWithoutImprovement, meta.Fingerprint,
                 Read(zip, "weights.safetensors", path), Read(zip, "optimizer.safetensors", path), Read(zip, "best.safetensors", path),
                 TrainingCurves.FromJson(meta.Curves));
         }

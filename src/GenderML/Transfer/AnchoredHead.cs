@@ -46,6 +46,23 @@ internal static class AnchoredHead
         };
     }
 
+    /// <summary>
+    /// Fits each of <paramref name="penalties"/> in turn and keeps the one of lowest <paramref name="validationLoss"/>;
+    /// without validation, the first.
+    /// </summary>
+    public static Heads.LogisticHead.Fitted FitBest(float[] z, int[] y, int d, float[] mean, float[] std, IReadOnlyList<double> penalties,
+        double distillation, int threads, Func<LogisticModel, double>? validationLoss, CancellationToken cancellation)
+    {
+        Heads.LogisticHead.Fitted? best = null;
+        foreach (double lambda in validationLoss is null ? penalties.Take(1) : penalties)
+        {
+            var model = Fit(z, y, null, d, mean, std, lambda, distillation, threads, cancellation);
+            double loss = validationLoss?.Invoke(model) ?? 0;
+            if (best is null || loss < best.ValidationLoss) best = new Heads.LogisticHead.Fitted(model, lambda, loss);
+        }
+        return best!;
+    }
+
     /// <summary>The training targets (1 − α)·yᵢ + α·p₀ᵢ, p₀ᵢ the shipped head's P(male) read back from the last feature.</summary>
     public static double[] Targets(float[] z, int[] y, int d, float[] mean, float[] std, double distillation)
     {

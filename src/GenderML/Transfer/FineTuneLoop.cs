@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GenderML.Classifiers;
 using GenderML.Core;
 using GenderML.Core.Optimizers;
@@ -13,14 +12,15 @@ namespace GenderML.Transfer;
 /// with a step size of its RMS times <see cref="FineTuneOptions.LearningRate"/> (stage) or
 /// <see cref="FineTuneOptions.HeadLearningRate"/> (head), cosine-annealed over the planned steps. After each epoch the
 /// validation log-loss (scored as predictions are) decides early stopping; the best epoch's weights are kept, epoch 0
-/// being the frozen-head start.
+/// being the frozen-head start. The epochs run through the <see cref="EpochLoop"/>.
 /// </summary>
 internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int seed)
 {
     public sealed record Outcome(int Epochs, int BestEpoch, double BestLoss);
 
-    public Outcome Train(FineTuneTrainer.Part tr, FineTuneTrainer.Part va, IProgress<TrainingProgress>? progress, Stopwatch clock,
-        CancellationToken cancellation)
+    /// <summary>Trains on <paramref name="tr"/>, validating on <paramref name="va"/> (when it has images); with <paramref name="checkpoints"/>, saves (and resumes from) a checkpoint.</summary>
+    public Outcome Train(FineTuneTrainer.Part tr, FineTuneTrainer.Part va, IProgress<TrainingProgress>? progress, CancellationToken cancellation,
+        EpochLoop.CheckpointPlan? checkpoints = null, Action<string>? notes = null)
     {
         // One AdamW per tensor, its step size relative to the tensor's RMS: the pretrained filters are ~1e-3 and dlib's
         // scales ~5, so one absolute rate either wrecks the filters or leaves the scales alone.
@@ -28,92 +28,83 @@ internal sealed class FineTuneLoop(FineTuneNetwork net, FineTuneOptions o, int s
             .Concat(net.Head.Parameters().Select(p => (Rate: o.HeadLearningRate * Rms(p), Parameter: p)))
             .Select(q => (q.Rate, Optimizer: new AdamW([q.Parameter], new AdamOptions(q.Rate, WeightDecay: o.WeightDecay)))).ToArray();
         double scale = 1;
-        var trainingStep = new BinaryTrainingStep(net.Network, [.. optimizers.Select(q => (Optimizer)q.Optimizer)])
+        Optimizer[] all = [.. optimizers.Select(q => (Optimizer)q.Optimizer)];
+        var data = new PrefixBatches(tr, o, seed);
+        int totalSteps = Math.Max(1, data.Batches * o.Epochs);
+        var run = new EpochLoop
         {
-            BeforeUpdate = () =>
+            Network = net.Network,
+            Step = new BinaryTrainingStep(net.Network, all)
             {
-                foreach (var (rate, optimizer) in optimizers) optimizer.LearningRate = rate * scale;
+                BeforeUpdate = () =>
+                {
+                    foreach (var (rate, optimizer) in optimizers) optimizer.LearningRate = rate * scale;
+                },
             },
-        };
-        var targets = new float[o.BatchSize];
-        var random = new Random(seed);
-        int n = tr.Y.Length, batches = (n + o.BatchSize - 1) / o.BatchSize, totalSteps = Math.Max(1, batches * o.Epochs), step = 0;
-        int[] order = [.. Enumerable.Range(0, n)];
-        bool hasValidation = va.Y.Length > 0;
-        double bestLoss = hasValidation ? ValidationLoss(va) : double.PositiveInfinity;
-        int bestEpoch = 0, epochsRun = 0;
-        var best = Snapshot();
-        var rows = new List<Half[]>(o.BatchSize);
-        var labels = new int[o.BatchSize];
-        for (int epoch = 1; epoch <= o.Epochs; epoch++)
+            Optimizers = all,
+            Data = data,
+            Epochs = o.Epochs,
+            Patience = o.Patience,
+            Validate = va.Y.Length > 0 ? _ => Score(net.Probabilities(va.Plain, va.Mirrored), va.Y) : null,
+            StartIsCandidate = true,
+            KeepLastWithoutValidation = true,
+            BeforeStep = step => scale = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps)),
+            LearningRate = ("FineTuneOptions.LearningRate", o.LearningRate),
+            Checkpoints = checkpoints,
+            Notes = notes,
+        }.Run(progress, cancellation);
+        return new Outcome(run.EpochsRun, run.BestEpoch, run.BestLoss);
+    }
+
+    /// <summary>
+    /// Batches of prefixes in an order shuffled each epoch by one seeded generator, which then draws, sample by sample
+    /// in that order, whether to use its mirror (<see cref="FineTuneOptions.FlipTrain"/>).
+    /// </summary>
+    private sealed class PrefixBatches(FineTuneTrainer.Part tr, FineTuneOptions o, int seed) : IEpochBatches
+    {
+        private readonly Random _random = new(seed);
+        private readonly int[] _order = [.. Enumerable.Range(0, tr.Y.Length)];
+        private readonly bool[] _flip = new bool[tr.Y.Length];
+        private readonly List<Half[]> _rows = new(o.BatchSize);
+        private readonly int[] _indices = [.. Enumerable.Range(0, o.BatchSize)];
+
+        public int Batches => (tr.Y.Length + o.BatchSize - 1) / o.BatchSize;
+
+        public int MaxBatchSize => o.BatchSize;
+
+        public void BeginEpoch(int epoch)
         {
-            random.Shuffle(order);
-            double lossSum = 0;
-            int correct = 0, seen = 0;
-            for (int b = 0; b < batches; b++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                int start = b * o.BatchSize, m = Math.Min(o.BatchSize, n - start);
-                rows.Clear();
-                for (int k = 0; k < m; k++)
-                {
-                    int i = order[start + k];
-                    bool flip = o.FlipTrain && tr.Mirrored is not null && random.Next(2) == 1;
-                    rows.Add(flip ? tr.Mirrored![i] : tr.Plain[i]);
-                    labels[k] = tr.Y[i];
-                }
-                int[] idx = [.. Enumerable.Range(0, m)];
-                for (int k = 0; k < m; k++) targets[k] = labels[k];
-                scale = 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
-                trainingStep.Run(FineTuneNetwork.Batch(rows, idx), targets.AsSpan(0, m));
-                var z = trainingStep.Logits!;
-                for (int k = 0; k < m; k++)
-                {
-                    double p = 1 / (1 + Math.Exp(-z.Data[k]));
-                    lossSum += labels[k] == 1 ? -Math.Log(Math.Max(p, 1e-12)) : -Math.Log(Math.Max(1 - p, 1e-12));
-                    if ((p >= 0.5) == (labels[k] == 1)) correct++;
-                }
-                seen += m;
-                step++;
-                if (progress is not null && (b % 20 == 19 || b == batches - 1))
-                    progress.Report(new TrainingProgress(epoch, o.Epochs, b + 1, batches, lossSum / seen, (double)correct / seen, null, null,
-                        clock.Elapsed, Remaining(clock, step, totalSteps)));
-            }
-            epochsRun = epoch;
-            double? vLoss = null, vAcc = null;
-            if (hasValidation)
-            {
-                var p = net.Probabilities(va.Plain, va.Mirrored);
-                vLoss = LogLoss(p, va.Y);
-                vAcc = Enumerable.Range(0, p.Length).Count(i => (p[i] >= 0.5f) == (va.Y[i] == 1)) / (double)p.Length;
-                if (vLoss < bestLoss) (bestLoss, bestEpoch, best) = (vLoss.Value, epoch, Snapshot());
-            }
-            else (bestEpoch, best) = (epoch, Snapshot());
-            progress?.Report(new TrainingProgress(epoch, o.Epochs, batches, batches, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen),
-                vLoss, vAcc, clock.Elapsed, Remaining(clock, step, totalSteps)));
-            if (hasValidation && o.Patience > 0 && epoch - bestEpoch >= o.Patience) break;
+            _random.Shuffle(_order);
+            for (int k = 0; k < _flip.Length; k++) _flip[k] = o.FlipTrain && tr.Mirrored is not null && _random.Next(2) == 1;
         }
-        foreach (var p in net.Network.State()) best[p.Name].CopyTo(p.Value.Data, 0);
-        return new Outcome(epochsRun, bestEpoch, bestLoss);
+
+        public Tensor Fill(int epoch, int batch, float[] targets, out int count)
+        {
+            int start = batch * o.BatchSize;
+            count = Math.Min(o.BatchSize, tr.Y.Length - start);
+            _rows.Clear();
+            for (int k = 0; k < count; k++)
+            {
+                int i = _order[start + k];
+                _rows.Add(_flip[start + k] ? tr.Mirrored![i] : tr.Plain[i]);
+                targets[k] = tr.Y[i];
+            }
+            return FineTuneNetwork.Batch(_rows, _indices.AsSpan(0, count));
+        }
     }
 
     private static double Rms(Parameter p) => Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(p.Value.Data) / Math.Max(1, p.Value.Length));
 
-    private Dictionary<string, float[]> Snapshot() => net.Network.State().ToDictionary(p => p.Name, p => p.Value.Data.ToArray(), StringComparer.Ordinal);
-
-    private double ValidationLoss(FineTuneTrainer.Part va) => LogLoss(net.Probabilities(va.Plain, va.Mirrored), va.Y);
-
-    private static double LogLoss(float[] p, int[] y)
+    private static (double Loss, double Accuracy) Score(float[] p, int[] y)
     {
         double sum = 0;
+        int correct = 0;
         for (int i = 0; i < y.Length; i++)
         {
             double q = Math.Clamp(p[i], 1e-12, 1 - 1e-12);
             sum -= y[i] == 1 ? Math.Log(q) : Math.Log(1 - q);
+            if ((p[i] >= 0.5f) == (y[i] == 1)) correct++;
         }
-        return sum / Math.Max(1, y.Length);
+        return (sum / Math.Max(1, y.Length), (double)correct / Math.Max(1, y.Length));
     }
-
-    private static TimeSpan Remaining(Stopwatch clock, int step, int total) =>
-        step == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(clock.Elapsed.TotalSeconds / step * (total - step));
 }

@@ -42,6 +42,9 @@ internal static class FineTuneTrainer
         if (tr.Y.Count(l => l == 0) == 0 || tr.Y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
         var va = validation is { Items.Count: > 0 } ? Prefixes(runner, validation, cacheFolder, mirror, skipped, cancellation, progress) : new([], null, [], new(0, 0, 0));
+        // Cache facts go to the notes, not into the saved options (the model's bytes must not depend on the cache's state).
+        o.Notes?.Invoke("training " + tr.Stats.Note("prefixes", framing is not null));
+        if (va.Y.Length > 0) o.Notes?.Invoke("validation " + va.Stats.Note("prefixes", framing is not null));
 
         var net = FineTuneNetwork.Pretrained(weights);
         net.SetCompute(o.Threads);
@@ -50,10 +53,11 @@ internal static class FineTuneTrainer
         var frozen = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
 
         var loop = new FineTuneLoop(net, ft, o.Seed);
-        var run = loop.Train(tr, va, progress, clock, cancellation);
+        var checkpoints = new EpochLoop.CheckpointPlan(o.CheckpointPath, Trainer.Fingerprint(train.Items, recipe, o), o.Resume);
+        var run = loop.Train(tr, va, progress, cancellation, checkpoints, o.Notes);
         var report = va.Y.Length > 0 ? Evaluator.Evaluate(va.Y, net.Probabilities(va.Plain, va.Mirrored)) : null;
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={TransferTrainer.Margin(framing)}; cacheHits={tr.Stats.CacheHits + va.Stats.CacheHits}; computed={tr.Stats.Computed + va.Stats.Computed}; noFace={tr.Stats.NoFace + va.Stats.NoFace}");
+            $"backbone=FaceResNet; fineTune: from {FineTuneNetwork.PrefixEnd}, epochs={ft.Epochs} (ran {run.Epochs}, best {run.BestEpoch}), lr={ft.LearningRate}, headLr={ft.HeadLearningRate}, weightDecay={ft.WeightDecay}, batch={ft.BatchSize}, flipTrain={ft.FlipTrain}, flipTest={ft.FlipTest}; frozen head C={frozenC}, validation log-loss {frozenLoss:F4}, accuracy {(frozen?.Accuracy ?? double.NaN):P2}; fine-tuned validation log-loss {run.BestLoss:F4}; canonicalMargin={TransferTrainer.Margin(framing)}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
@@ -108,12 +112,8 @@ internal static class FineTuneTrainer
         float[] xvm = va.Y.Length > 0 && tta ? net.PooledFeatures(va.Mirrored!) : [];
         Standardise(xv);
         Standardise(xvm);
-        LogisticModel? best = null;
-        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
-        var cs = va.Y.Length > 0 ? cValues : [cValues[cValues.Count / 2]];
-        foreach (double c in cs)
+        Func<LogisticModel, double>? validationLoss = va.Y.Length == 0 ? null : model =>
         {
-            var model = LogisticRegression.Fit(x, n, P, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
             double loss = 0;
             for (int i = 0; i < va.Y.Length; i++)
             {
@@ -122,11 +122,12 @@ internal static class FineTuneTrainer
                 double p = Math.Clamp(1 / (1 + Math.Exp(-z)), 1e-12, 1 - 1e-12);
                 loss -= va.Y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
             }
-            loss /= Math.Max(1, va.Y.Length);
-            if (best is null || loss < bestLoss) (best, bestC, bestLoss) = (model, c, loss);
-        }
+            return loss / va.Y.Length;
+        };
+        var (best, bestC, bestLoss) = Heads.LogisticHead.Fit(x, n, P, y, cValues,
+            new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, validationLoss, null, cancellation);
         var w = net.Head.Weight.Value.Data;
-        double bias = best!.Intercept;
+        double bias = best.Intercept;
         for (int k = 0; k < P; k++)
         {
             w[k] = (float)(best.Weights[k] / std[k]);

@@ -8,7 +8,8 @@ namespace GenderML.Transfer;
 /// <summary>
 /// The optional MLP head on standardised embeddings: Dense(d→64) → ReLU → Dense(64→1), P(male) = σ(logit), trained with
 /// Adam (lr 1e-3, no weight decay) on the mean binary cross-entropy (Core's <see cref="BinaryTrainingStep"/>) for 40
-/// epochs of 128-sample batches in a seeded order; the epoch with the best validation log-loss is kept (the last one without validation).
+/// epochs of 128-sample batches in a seeded order, through the <see cref="Training.EpochLoop"/>; the epoch with the best validation
+/// log-loss is kept (the last one without validation).
 /// </summary>
 internal sealed class MlpHead
 {
@@ -37,54 +38,67 @@ internal sealed class MlpHead
         return 1 / (1 + Math.Exp(-logit));
     }
 
-    public static MlpHead Fit(float[] x, int[] y, int d, float[] xv, int[] yv, int seed, int threads, CancellationToken cancellation)
+    /// <summary>Trains the head on the n × <paramref name="d"/> rows <paramref name="x"/>; <paramref name="run"/> tells the epochs run and the one kept.</summary>
+    public static MlpHead Fit(float[] x, int[] y, int d, float[] xv, int[] yv, int seed, int threads, out Training.EpochLoop.Result run,
+        CancellationToken cancellation, IProgress<Training.TrainingProgress>? progress = null)
     {
-        int n = y.Length;
         var network = Build(d, seed);
         network.SetCompute(new ComputeOptions { Threads = Math.Max(1, threads) });
-        const int Batch = 128, Epochs = 40;
-        var step = new BinaryTrainingStep(network, new Adam(network.Parameters(), new AdamOptions(LearningRate: 1e-3)));
-        var targets = new float[Batch];
-        var random = new Random(seed);
-        int[] order = [.. Enumerable.Range(0, n)];
-        double bestLoss = double.PositiveInfinity;
-        Dictionary<string, float[]>? best = null;
-        for (int epoch = 0; epoch < Epochs; epoch++)
+        const int Epochs = 40;
+        var optimizer = new Adam(network.Parameters(), new AdamOptions(LearningRate: 1e-3));
+        run = new Training.EpochLoop
         {
-            cancellation.ThrowIfCancellationRequested();
-            random.Shuffle(order);
-            network.SetTraining(true);
-            for (int start = 0; start < n; start += Batch)
-            {
-                int m = Math.Min(Batch, n - start);
-                var input = new Tensor(m, d);
-                for (int k = 0; k < m; k++) x.AsSpan(order[start + k] * d, d).CopyTo(input.Data.AsSpan(k * d, d));
-                for (int k = 0; k < m; k++) targets[k] = y[order[start + k]];
-                step.Run(input, targets.AsSpan(0, m));
-            }
-            network.SetTraining(false);
-            if (yv.Length == 0) continue;
-            double loss = LogLoss(network, xv, yv, d);
-            if (loss < bestLoss)
-            {
-                bestLoss = loss;
-                best = network.State().ToDictionary(p => p.Name, p => p.Value.Data.ToArray());
-            }
-        }
-        if (best is not null)
-            foreach (var p in network.State()) best[p.Name].CopyTo(p.Value.Data, 0);
+            Network = network,
+            Step = new BinaryTrainingStep(network, optimizer),
+            Optimizers = [optimizer],
+            Data = new RowBatches(x, y, d, seed),
+            Epochs = Epochs,
+            Validate = yv.Length > 0 ? _ => Score(network, xv, yv, d) : null,
+            KeepLastWithoutValidation = true,
+            LearningRate = ("the MLP head's learning rate", 1e-3),
+        }.Run(progress, cancellation);
         return new MlpHead(network, d);
     }
 
-    private static double LogLoss(Sequential network, float[] x, int[] y, int d)
+    /// <summary>Batches of 128 standardised rows in an order shuffled each epoch by one seeded generator.</summary>
+    private sealed class RowBatches(float[] x, int[] y, int d, int seed) : Training.IEpochBatches
     {
+        private const int Batch = 128;
+        private readonly Random _random = new(seed);
+        private readonly int[] _order = [.. Enumerable.Range(0, y.Length)];
+
+        public int Batches => (y.Length + Batch - 1) / Batch;
+
+        public int MaxBatchSize => Batch;
+
+        public void BeginEpoch(int epoch) => _random.Shuffle(_order);
+
+        public Tensor Fill(int epoch, int batch, float[] targets, out int count)
+        {
+            int start = batch * Batch;
+            count = Math.Min(Batch, y.Length - start);
+            var input = new Tensor(count, d);
+            for (int k = 0; k < count; k++)
+            {
+                x.AsSpan(_order[start + k] * d, d).CopyTo(input.Data.AsSpan(k * d, d));
+                targets[k] = y[_order[start + k]];
+            }
+            return input;
+        }
+    }
+
+    private static (double Loss, double Accuracy) Score(Sequential network, float[] x, int[] y, int d)
+    {
+        network.SetTraining(false);
         var logits = network.Forward(new Tensor([y.Length, d], (float[])x.Clone())).Data;
         double sum = 0;
+        int correct = 0;
         for (int i = 0; i < y.Length; i++)
         {
             double p = Math.Clamp(1 / (1 + Math.Exp(-logits[i])), 1e-12, 1 - 1e-12);
             sum -= y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
+            if ((logits[i] > 0 ? 1 : 0) == y[i]) correct++;
         }
-        return sum / y.Length;
+        return (sum / y.Length, (double)correct / y.Length);
     }
 }

@@ -30,6 +30,10 @@ internal static class TransferTrainer
         if (y.Count(l => l == 0) == 0 || y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
         var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation, progress) : ([], [], null);
+        // How the cache served this run is a fact of the run, not of the model: it goes to the notes, never into the
+        // saved options, so the same recipe and seed write the same bytes with a cold or a warm cache.
+        o.Notes?.Invoke("training " + trainStats.Note("embeddings", framing is not null));
+        if (validationStats is not null) o.Notes?.Invoke("validation " + validationStats.Note("embeddings", framing is not null));
         int d = FaceNetClassifier.FeatureLength(b, r), n = y.Length, nv = yv.Length;
         string readout = Readout(b, r, d, recipe.EffectiveMirror);
         var (mean, std) = Standardisation(x, n, d);
@@ -40,7 +44,7 @@ internal static class TransferTrainer
 
         if (recipe.Head == TransferHead.Mlp)
         {
-            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation);
+            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, out var run, cancellation, progress);
             var pm = new float[nv];
             for (int i = 0; i < nv; i++) pm[i] = (float)mlp.Probability(xv.AsSpan(i * d, d));
             var mlpReport = nv > 0 ? Evaluator.Evaluate(yv, pm) : null;
@@ -49,8 +53,8 @@ internal static class TransferTrainer
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
-                Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
-                    $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                Training = new TrainingSummary(run.EpochsRun, run.BestEpoch, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
+                    $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
             return new TrainingResult(new FaceNetClassifier(mlpInfo, b, framing, folder, files, mean, std, null, o.Threads, mlp, mirror: recipe.EffectiveMirror, resnetFeatures: r), mlpReport, skipped);
@@ -59,8 +63,8 @@ internal static class TransferTrainer
         if (recipe.Head == TransferHead.Gbdt)
         {
             var boosting = recipe.Boosting with { Seed = o.Seed, Compute = new ComputeOptions { Threads = o.Threads } };
-            var trees = Trees.GradientBoostingTrainer.Fit(Trees.FeatureMatrix.FromFloats(x, d), [.. y.Select(l => l == 1)], boosting,
-                nv > 0 ? Trees.FeatureMatrix.FromFloats(xv, d) : null, nv > 0 ? [.. yv.Select(l => l == 1)] : null, null, cancellation);
+            var trees = Heads.TreeHead.Fit(Trees.FeatureMatrix.FromFloats(x, d), y, nv > 0 ? Trees.FeatureMatrix.FromFloats(xv, d) : null, yv,
+                boosting, progress, cancellation);
             var pt = new float[nv];
             for (int i = 0; i < nv; i++) pt[i] = trees.PredictProbability(xv.AsSpan(i * d, d));
             var treeReport = nv > 0 ? Evaluator.Evaluate(yv, pt) : null;
@@ -71,36 +75,31 @@ internal static class TransferTrainer
                     $"{readout}, gradient-boosted trees: {trees.TreeCount} trees × ≤ {boosting.Leaves} leaves, learning rate {boosting.LearningRate}"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
                 Training = new TrainingSummary(trees.TreeCount, trees.TreeCount, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
-                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={Margin(framing)}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}")),
+                    $"backbone={b}; head=gbdt; {boosting}; canonicalMargin={Margin(framing)}")),
                 Metrics = treeReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(treeReport),
             };
             return new TrainingResult(new FaceNetClassifier(treeInfo, b, framing, folder, files, mean, std, null, o.Threads, trees: trees, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
         }
 
-        LogisticModel? best = null;
-        double bestC = double.NaN, bestLoss = double.PositiveInfinity;
         bool anchored = recipe.Head == TransferHead.Anchored;
         if (anchored && b != TransferBackbone.Fusion)
             throw new ArgumentException($"the anchored head reads the shipped gender logit of the Fusion backbone, not {b}", nameof(recipe));
         var cs = anchored ? nv > 0 ? recipe.AnchorPenalties : [recipe.AnchorPenalties[0]]
             : nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
-        foreach (double c in cs)
-        {
-            var model = anchored
-                ? AnchoredHead.Fit(x, y, null, d, mean, std, c, recipe.Distillation, o.Threads, cancellation)
-                : LogisticRegression.Fit(x, n, d, y, new LogisticRegressionOptions { C = c, MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } }, null, cancellation);
-            double loss = nv == 0 ? 0 : LogLoss(model, xv, yv, d);
-            if (best is null || loss < bestLoss) (best, bestC, bestLoss) = (model, c, loss);
-        }
+        var (best, bestC, _) = anchored
+            ? AnchoredHead.FitBest(x, y, d, mean, std, recipe.AnchorPenalties, recipe.Distillation, o.Threads,
+                nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, cancellation)
+            : Heads.LogisticHead.Fit(x, n, d, y, recipe.CValues, new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } },
+                nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, null, cancellation);
         EvaluationReport? report = null;
         if (nv > 0)
         {
             var p = new float[nv];
-            for (int i = 0; i < nv; i++) p[i] = (float)best!.PredictProbability(xv.AsSpan(i * d, d));
+            for (int i = 0; i < nv; i++) p[i] = (float)best.PredictProbability(xv.AsSpan(i * d, d));
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; {(anchored ? $"head=anchored; penalty={bestC} (of {string.Join(",", cs)}); distillation={recipe.Distillation}; distance from the shipped head={AnchoredHead.Distance(best!, mean, std)}" : $"head=logistic; C={bestC} (of {string.Join(",", cs)})")}{hygiene}; canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}; cacheHits={trainStats.CacheHits + (validationStats?.CacheHits ?? 0)}; computed={trainStats.Computed + (validationStats?.Computed ?? 0)}; noFace={trainStats.NoFace + (validationStats?.NoFace ?? 0)}");
+            $"backbone={b}; {(anchored ? $"head=anchored; penalty={bestC} (of {string.Join(",", cs)}); distillation={recipe.Distillation}; distance from the shipped head={AnchoredHead.Distance(best, mean, std)}" : $"head=logistic; C={bestC} (of {string.Join(",", cs)})")}{hygiene}; canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
@@ -108,7 +107,7 @@ internal static class TransferTrainer
                 ? string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic head anchored at the shipped gender head (penalty {bestC} on the distance, distillation {recipe.Distillation})")
                 : string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
             Preprocessing = FaceNetClassifier.Preprocessing(b),
-            Training = new TrainingSummary(best!.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
+            Training = new TrainingSummary(best.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
         };
         var classifier = new FaceNetClassifier(info, b, framing, folder, files, mean, std, best, o.Threads, mirror: recipe.EffectiveMirror, resnetFeatures: r);
@@ -163,16 +162,5 @@ internal static class TransferTrainer
     {
         int d = mean.Length;
         for (int i = 0; i < x.Length; i++) x[i] = (x[i] - mean[i % d]) / std[i % d];
-    }
-
-    private static double LogLoss(LogisticModel model, float[] x, int[] y, int d)
-    {
-        double sum = 0;
-        for (int i = 0; i < y.Length; i++)
-        {
-            double p = Math.Clamp(model.PredictProbability(x.AsSpan(i * d, d)), 1e-12, 1 - 1e-12);
-            sum -= y[i] == 1 ? Math.Log(p) : Math.Log(1 - p);
-        }
-        return sum / y.Length;
     }
 }

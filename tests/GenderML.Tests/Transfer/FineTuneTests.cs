@@ -101,7 +101,7 @@ public sealed class FineTuneTests : IDisposable
         var part = new FineTuneTrainer.Part(rows, null, y, new EmbeddingStats(0, 0, 0));
         var empty = new FineTuneTrainer.Part([], null, [], new EmbeddingStats(0, 0, 0));
         var options = new FineTuneOptions { Epochs = 10, BatchSize = 8, LearningRate = 3e-2, HeadLearningRate = 0.1, FlipTrain = false, FlipTest = false };
-        new FineTuneLoop(net, options, 1).Train(part, empty, null, System.Diagnostics.Stopwatch.StartNew(), CancellationToken.None);
+        new FineTuneLoop(net, options, 1).Train(part, empty, null, CancellationToken.None);
         double after = Loss(net, rows, y);
         Assert.True(after < before * 0.85, $"loss {before} → {after}");
     }
@@ -112,14 +112,62 @@ public sealed class FineTuneTests : IDisposable
         return -Enumerable.Range(0, y.Length).Average(i => Math.Log(Math.Clamp(y[i] == 1 ? p[i] : 1 - p[i], 1e-9, 1)));
     }
 
-    private TrainingResult FineTune(int seed) => Trainer.Fit(
+    [Fact]
+    public void FineTune_ColdThenWarmCache_WritesTheSameBytes()
+    {
+        string cache = Path.Combine(_fixture.Root, "bytes-cache");
+        byte[] Train(string name)
+        {
+            string path = Path.Combine(_fixture.Root, name + ".zip");
+            FineTune(5, cache).Classifier.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        Assert.Equal(Train("cold"), Train("warm"));
+    }
+
+    [Fact]
+    public void FineTune_InterruptedAfterAnEpoch_ResumesToTheSameBytes()
+    {
+        var recipe = new TransferRecipe(TransferBackbone.FaceResNet)
+        {
+            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0],
+            Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.Canonical(0.1, FaceFraming.LegacyDetectorSize) },
+            FineTune = new FineTuneOptions { Epochs = 3, BatchSize = 4 },
+        };
+        string checkpoint = Path.Combine(_fixture.Root, "tuned.zip.checkpoint");
+        var options = new TrainingOptions { ValidationFraction = 0.4, CacheFolder = _fixture.Cache, Threads = 2, Seed = 2, CheckpointPath = checkpoint };
+        byte[] Bytes(TrainingResult r, string name)
+        {
+            string path = Path.Combine(_fixture.Root, name);
+            r.Classifier.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        byte[] whole = Bytes(Trainer.Fit(recipe, _fixture.Dataset, null, options), "whole.zip");
+        File.Delete(checkpoint);
+
+        using var cancel = new CancellationTokenSource();
+        var stopAfterEpoch1 = new SyncProgress(p => { if (p.Epoch == 1 && p.Batch == p.Batches && p.ValidationLoss is not null) cancel.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => Trainer.Fit(recipe, _fixture.Dataset, null, options, stopAfterEpoch1, cancel.Token));
+        Assert.True(File.Exists(checkpoint));
+        var notes = new List<string>();
+        var resumed = Trainer.Fit(recipe, _fixture.Dataset, null, options with { Resume = true, Notes = notes.Add });
+        Assert.Contains(notes, n => n.Contains("1 of 3 epochs done", StringComparison.Ordinal));
+        Assert.Equal(whole, Bytes(resumed, "resumed.zip"));
+    }
+
+    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
+    private TrainingResult FineTune(int seed, string? cache = null) => Trainer.Fit(
         new TransferRecipe(TransferBackbone.FaceResNet)
         {
             ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [1.0],
             Preprocessing = new Data.PreprocessOptions { Framing = FaceFraming.Canonical(0.1, FaceFraming.LegacyDetectorSize) },
             FineTune = new FineTuneOptions { Epochs = 2, BatchSize = 4 },
         },
-        _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2, Seed = seed });
+        _fixture.Dataset, null, new TrainingOptions { ValidationFraction = 0, CacheFolder = cache ?? _fixture.Cache, Threads = 2, Seed = seed });
 
     [Fact]
     public void FineTune_TrainSaveLoad_PredictsTheSameBits_AndIsDeterministic()

@@ -134,6 +134,34 @@ public sealed class TransferTests : IDisposable
         Assert.Empty(reports);
     }
 
+    [Theory]
+    [InlineData(TransferHead.Logistic)]
+    [InlineData(TransferHead.Mlp)]
+    [InlineData(TransferHead.Gbdt)]
+    public void Transfer_ColdThenWarmCache_WritesTheSameBytes_AndNotesWhatTheCacheDid(TransferHead head)
+    {
+        string cache = Path.Combine(_fixture.Root, $"bytes-cache-{head}");
+        var notes = new List<string>();
+        var recipe = new TransferRecipe(TransferBackbone.FaceResNet)
+        {
+            ModelsFolder = FaceApiFixture.ModelsFolder, CValues = [0.1, 1.0], Head = head,
+            Boosting = new GenderML.Trees.GradientBoostingOptions { Trees = 10, Leaves = 3, MinExamplesPerLeaf = 2, LearningRate = 0.3 },
+        };
+        var options = new TrainingOptions { ValidationFraction = 0.4, CacheFolder = cache, Threads = 2, Seed = 3, Notes = notes.Add };
+        byte[] Train(string name)
+        {
+            string path = Path.Combine(_fixture.Root, $"{name}-{head}.zip");
+            Trainer.Fit(recipe, _fixture.Dataset, null, options).Classifier.Save(path);
+            return File.ReadAllBytes(path);
+        }
+        byte[] cold = Train("cold");
+        Assert.Contains(notes, n => n.Contains(" 0 from the cache", StringComparison.Ordinal));
+        notes.Clear();
+        byte[] warm = Train("warm");
+        Assert.Contains(notes, n => n.Contains(" 0 computed", StringComparison.Ordinal));
+        Assert.Equal(cold, warm);
+    }
+
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => report(value);
