@@ -57,8 +57,8 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     public IReadOnlyList<double> CValues { get; init; } = [0.01, 0.1, 1.0];
 
     /// <summary>
-    /// Strengths λ of the <see cref="TransferHead.Anchored"/> head's pull toward the shipped head, (λ/2)·‖w − w₀‖² beside
-    /// the mean log-loss; the one with the best validation log-loss is kept (the first without a validation part).
+    /// Strengths λ of the <see cref="TransferHead.Anchored"/> head's pull toward the shipped head,
+    /// (λ/2)·‖(w, b) − (w₀, b₀)‖² beside the mean log-loss; the one with the best validation log-loss is kept (the first without a validation part).
     /// </summary>
     public IReadOnlyList<double> AnchorPenalties { get; init; } = [0.1, 0.03, 0.01];
 
@@ -123,7 +123,8 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// <summary>
     /// Whether predictions average the embeddings of each image and its mirror image (test-time augmentation: for the
     /// logistic head the mean of the two logits); training uses the images as they are. It doubles the network passes of
-    /// prediction only. Null: on for the face ResNet and the anchored head (as <c>pretrained</c>), off otherwise (docs/BENCHMARKS.md).
+    /// prediction only. Null: on for the face ResNet and the anchored head (as <c>pretrained</c>), off otherwise
+    /// (docs/BENCHMARKS.md).
     /// </summary>
     public bool? Mirror { get; init; }
 

@@ -5,9 +5,9 @@ using GenderML.Transfer;
 namespace GenderML.Evaluation;
 
 /// <summary>
-/// Groups derived from the images themselves when the data carries none (<see cref="ModelEvaluationOptions.EstimatedAge"/>):
-/// the age band of face-api's age estimate (the shipped age/gender net on the undistorted image, canonical crop, mean with
-/// the mirror image) crossed with the label, e.g. <c>women 60+</c>.
+/// Groups derived from the images themselves when the data carries none (<see
+/// cref="ModelEvaluationOptions.EstimatedAge"/>): the age band of face-api's age estimate (the shipped age/gender net
+/// on the undistorted image, canonical crop, mean with the mirror image) crossed with the label, e.g. <c>women 60+</c>.
 /// </summary>
 internal static class EstimatedAgeGroups
 {

@@ -17,7 +17,7 @@ public static partial class Evaluator
     /// <exception cref="InvalidDataException">No image of <paramref name="dataset"/> could be scored, or the model gave a
     /// P(male) that is not a probability.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ModelEvaluationOptions.Reframe"/> is not in (0,
-    /// 1].</exception>
+    /// 1], or <see cref="ModelEvaluationOptions.Stress"/> is not an <see cref="ImageStress"/>.</exception>
     public static EvaluationReport Evaluate(IGenderClassifier classifier, Dataset dataset,
         ModelEvaluationOptions? options = null, CancellationToken cancellation = default)
     {
@@ -29,6 +29,8 @@ public static partial class Evaluator
             throw new ArgumentOutOfRangeException(nameof(options), factor,
                 "ModelEvaluationOptions.Reframe must be in (0, 1]");
         }
+        if (options.Stress is { } stress && !Enum.IsDefined(stress))
+            throw new ArgumentOutOfRangeException(nameof(options), stress, "ModelEvaluationOptions.Stress is not an ImageStress");
         var scores = classifier is IDatasetScorer scorer
             ? scorer.Score(dataset, options, cancellation)
             : ScoreImages(classifier, dataset, options, cancellation);

@@ -4,10 +4,10 @@ using GenderML.Linear;
 namespace GenderML.Transfer;
 
 /// <summary>
-/// The <see cref="Classifiers.TransferHead.Anchored"/> head: a logistic model on the standardised fusion features z (face
-/// ResNet, Xception features, the shipped gender logit last) that starts at face-api's shipped gender head and is pulled
-/// back toward it. The anchor is w₀ = std_logit·e_last, b₀ = mean_logit, so w₀·z + b₀ is the shipped logit itself; the
-/// fit minimises
+/// The <see cref="Classifiers.TransferHead.Anchored"/> head: a logistic model on the standardised fusion features z
+/// (face ResNet, Xception features, the shipped gender logit last) that starts at face-api's shipped gender head and is
+/// pulled back toward it. The anchor is w₀ = std_logit·e_last, b₀ = mean_logit, so w₀·z + b₀ is the shipped logit
+/// itself; the fit minimises
 /// <c>(1/Σcᵢ)·Σᵢ cᵢ·CE(tᵢ, σ(w·zᵢ + b)) + (λ/2)·(‖w − w₀‖² + (b − b₀)²)</c> with soft targets
 /// <c>tᵢ = (1 − α)·yᵢ + α·p₀ᵢ</c> (α: distillation toward the shipped head's P(male) p₀ᵢ) and per-image weights cᵢ.
 /// λ → ∞ gives the shipped head back; λ → 0, α = 0 a plain logistic regression.
@@ -24,8 +24,8 @@ internal static class AnchoredHead
 
     /// <summary>
     /// Fits one λ on the row-major standardised n × d matrix <paramref name="z"/> with labels <paramref name="y"/> and
-    /// weights <paramref name="weights"/> (null: all 1); the shipped head's P(male) of each row is read back from its last
-    /// feature.
+    /// weights <paramref name="weights"/> (null: all 1); the shipped head's P(male) of each row is read back from its
+    /// last feature.
     /// </summary>
     public static LogisticModel Fit(float[] z, int[] y, double[]? weights, int d, float[] mean, float[] std, double lambda, double distillation,
         int threads, CancellationToken cancellation)
@@ -73,8 +73,8 @@ internal static class AnchoredHead
     }
 
     /// <summary>
-    /// The objective over x = (w, b): <c>(1/Σcᵢ)·Σᵢ cᵢ·CE(tᵢ, σ(w·zᵢ + b)) + (λ/2)·(‖w − w₀‖² + (b − b₀)²)</c> and its gradient, the rows
-    /// split over <paramref name="threads"/>.
+    /// The objective over x = (w, b): <c>(1/Σcᵢ)·Σᵢ cᵢ·CE(tᵢ, σ(w·zᵢ + b)) + (λ/2)·(‖w − w₀‖² + (b − b₀)²)</c> and its
+    /// gradient, the rows split over <paramref name="threads"/>.
     /// </summary>
     public static Objective Loss(float[] z, double[] t, double[]? weights, int d, double[] w0, double b0, double lambda, int threads,
         CancellationToken cancellation = default)

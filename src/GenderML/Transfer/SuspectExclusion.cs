@@ -9,8 +9,8 @@ namespace GenderML.Transfer;
 internal static class SuspectExclusion
 {
     /// <summary>
-    /// The rows of the n × d matrix <paramref name="x"/> (and their labels) whose label gets an out-of-fold probability of
-    /// at least <see cref="LabelScreeningOptions.Threshold"/>, and a note for the training summary.
+    /// The rows of the n × d matrix <paramref name="x"/> (and their labels) whose label gets an out-of-fold probability
+    /// of at least <see cref="LabelScreeningOptions.Threshold"/>, and a note for the training summary.
     /// </summary>
     public static (float[] X, int[] Y, int N, string Note) Apply(float[] x, int[] y, int d, int seed, int threads, CancellationToken cancellation)
     {

@@ -105,6 +105,14 @@ public sealed class StressTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Cli_UnknownStress_IsAUsageError()
+    {
+        var (code, _, err) = GenderML.Tests.Cli.CliRunner.Run("evaluate", "--model", "pretrained", "--data", _faces.Root, "--stress", "gray,fog");
+        Assert.Equal(2, code);
+        Assert.Contains("--stress: 'fog'", err, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(10f, "under 20")]
     [InlineData(20f, "20-39")]
