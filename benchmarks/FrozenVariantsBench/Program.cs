@@ -8,6 +8,7 @@
 using GenderML;
 using GenderML.Core;
 using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Linear;
 using GenderML.Transfer;
@@ -66,7 +67,7 @@ return 0;
 Feat Feats(Dataset d, double? reframe)
 {
     var errors = new string?[d.Items.Count];
-    var (p, m) = runner.RunFiles([.. d.Items.Select(i => i.Path)], cache, reframe, true, errors, out _, CancellationToken.None);
+    var (p, m) = runner.RunFiles([.. d.Items.Select(i => i.Path)], cache, reframe is { } f ? new InputDistortion(f, null) : null, true, errors, out _, CancellationToken.None);
     var ok = Enumerable.Range(0, p.Length).Where(i => errors[i] is null).ToArray();
     var a = Maps([.. ok.Select(i => p[i]!)]);
     var b = Maps([.. ok.Select(i => m![i]!)]);

@@ -19,8 +19,8 @@ string[] images = args[2..];
 Directory.CreateDirectory(outDir);
 var train = Dataset.Load(faces, GenderLabels.Options);
 // cnn3 and transfer as `genderml train --model cnn3` / `--model transfer` train them: the library's presets (cnn3 cut
-// around each detected face; transfer the frozen face ResNet on the canonically framed face). cnn3 runs 2 epochs here
-// instead of the preset's 12, to keep the check short.
+// around each detected face; transfer face-api's shipped gender head plus a correction learned on its frozen
+// features). cnn3 runs 2 epochs here instead of the preset's 12, to keep the check short.
 var cnn3 = ClassifierPresets.Create("cnn3");
 cnn3 = cnn3 with { Training = cnn3.Training with { Epochs = 2 } };
 var transfer = ClassifierPresets.Create("transfer");

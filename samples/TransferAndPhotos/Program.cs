@@ -1,4 +1,4 @@
-// TransferAndPhotos: transfer learning on the frozen face ResNet, face-api's ready gender/age model (no training), and
+// TransferAndPhotos: transfer learning from face-api's frozen networks, its ready gender/age model (no training), and
 // every face in a full photo. The face-api weights come with the packages (GenderML.FaceApi.Models).
 // Run: dotnet run -- path/to/faces [photo.jpg]   (faces: female/ and male/, optionally inside train/ and test/)
 using GenderML;

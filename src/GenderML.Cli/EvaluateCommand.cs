@@ -5,9 +5,9 @@ using GenderML.Evaluation;
 namespace GenderML.Cli;
 
 /// <summary>
-/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md [--no-framing-check]] [--predictions FILE.csv] [--reframe F] [--group-by KEY] [--face-models DIR]</c>:
+/// <c>genderml evaluate --model MODEL.zip --data DIR [--split test] [--json] [--report report.md [--no-framing-check]] [--predictions FILE.csv] [--reframe F] [--stress gray,dark,jpeg15,blur] [--group-by KEY|estimated-age] [--face-models DIR]</c>:
 /// scores a model on the <c>test</c> (or <c>validation</c>) split of a split folder, or on a whole folder; a report also scores
-/// looser framings of the same images (×0.7 and ×0.5).
+/// looser framings of the same images (×0.7 and ×0.5); <c>--stress</c> scores the same images degraded in each named way too.
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -22,7 +22,10 @@ internal static class EvaluateCommand
     private static readonly Option<string> Predictions = CliOptions.Text("--predictions", "FILE.csv", "also write path,label,predicted,pMale per image");
     private static readonly Option<double?> Reframe = CliOptions.Number("--reframe", "F", "shrink each face by F in its frame first (a looser framing)",
         f => f > 0 && f <= 1, "a factor in (0, 1]");
-    private static readonly Option<string> GroupBy = CliOptions.Text("--group-by", "KEY", "also score each group of a manifest column");
+    private static readonly Option<string> Stress = CliOptions.Text("--stress", "LIST",
+        "also score the images degraded each way of a comma-separated list: gray, dark, jpeg15, blur (or all)");
+    private static readonly Option<string> GroupBy = CliOptions.Text("--group-by", "KEY",
+        "also score each group of a manifest column, or estimated-age (face-api's age band × label)");
     private static readonly Option<bool> NoFramingCheck = CliOptions.Flag("--no-framing-check", "a report skips the scores on faces shrunk to ×0.7 and ×0.5");
     private static readonly Option<int?> Threads = CliOptions.Threads();
     private static readonly Option<string> Cache = CliOptions.Text("--cache", "DIR", "the pixel and embedding cache folder (default: the user's cache)");
@@ -38,9 +41,18 @@ internal static class EvaluateCommand
     public static Command Create()
     {
         var command = new Command("evaluate", "score a model on the test split; a report also scores faces shrunk to ×0.7 and ×0.5 (framing sensitivity)")
-            .With(Model, Data, Split, Json, Report, Predictions, Reframe, GroupBy, NoFramingCheck, Threads, Cache, CanonicalMargin, DetectFaces, NoMirror, FaceModels, Abstain, CardOut);
+            .With(Model, Data, Split, Json, Report, Predictions, Reframe, Stress, GroupBy, NoFramingCheck, Threads, Cache, CanonicalMargin, DetectFaces, NoMirror, FaceModels, Abstain, CardOut);
         command.SetAction(r => CliApp.Guard(r, Run));
         return command;
+    }
+
+    /// <summary>The stresses of <c>--stress</c>: a comma-separated list of names, or <c>all</c>.</summary>
+    private static ImageStress[] ParseStresses(string? list)
+    {
+        if (string.IsNullOrWhiteSpace(list)) return [];
+        if (list.Trim() == "all") return Enum.GetValues<ImageStress>();
+        return [.. list.Split(',').Select(name => Enum.TryParse<ImageStress>(name.Trim(), ignoreCase: true, out var s) && !int.TryParse(name, out _)
+            ? s : throw new UsageException($"--stress: '{name.Trim()}' is not one of gray, dark, jpeg15, blur, all")).Distinct()];
     }
 
     private static int Run(ParseResult r)
@@ -51,6 +63,7 @@ internal static class EvaluateCommand
         var band = r.GetValue(Abstain);
         bool json = r.GetValue(Json), framingCheck = !r.GetValue(NoFramingCheck);
         double reframe = r.GetValue(Reframe) ?? 1.0;
+        var stresses = ParseStresses(r.GetValue(Stress));
         int threads = r.GetValue(Threads) ?? Environment.ProcessorCount;
         string? cache = r.GetValue(Cache);
         bool pretrained = modelPath == ClassifierPresets.Pretrained;
@@ -94,9 +107,12 @@ internal static class EvaluateCommand
             var card = ModelCard.For(classifier).WithEvaluation(ModelCardEvaluation.From(report, source));
             GenderML.Data.OutputFile.WriteAllText(cardOut, cardOut.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? card.ToMarkdown() : card.ToJson() + "\n");
         }
+        var stressed = stresses.Select(st => (Name: st.ToString().ToLowerInvariant(), Report: Evaluator.Evaluate(classifier, test,
+            options with { Stress = st, Notes = NotesTo(st.ToString().ToLowerInvariant() + ": ") }, cancel.Token))).ToList();
         if (json)
         {
-            Console.WriteLine(EvaluationJson.ToJson(report));
+            Console.WriteLine(stressed.Count == 0 ? EvaluationJson.ToJson(report)
+                : "{\"plain\": " + EvaluationJson.ToJson(report) + string.Concat(stressed.Select(x => $", \"{x.Name}\": {EvaluationJson.ToJson(x.Report)}")) + "}");
         }
         else
         {
@@ -112,6 +128,12 @@ internal static class EvaluateCommand
             if (report.Abstention is { } a)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"abstain band {a.Band}: answered {a.Answered} of {report.N} ({a.Coverage * 100:0.00}%), accuracy {a.Accuracy * 100:0.00}%"));
             foreach (string line in GroupTables.Lines(report.Groups)) Console.WriteLine(line);
+            foreach (var (name, sr) in stressed)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"stress {name}: accuracy {sr.Accuracy:P2} ({(sr.Accuracy - report.Accuracy) * 100:+0.00;-0.00} points)  female recall {sr.Classification.Female.Recall:P2}  male recall {sr.Classification.Male.Recall:P2}  on {sr.N} images"));
+                foreach (string line in GroupTables.Lines(sr.Groups)) Console.WriteLine("  " + line);
+            }
             foreach (var s in report.Skipped) Console.Error.WriteLine($"skipped {s.Path}: {s.Reason}");
         }
         return CliApp.Ok;

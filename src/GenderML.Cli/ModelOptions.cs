@@ -57,21 +57,30 @@ internal sealed class ModelOptions
         "the augmentation's zoom range; below 1 is a looser crop (e.g. 0.5,1.1)");
 
     private readonly Option<string> _head = Choice("--head",
-        "the head on the frozen features (transfer models; preset: logreg)", "logreg", "mlp", "gbdt");
+        "the head on the frozen features (transfer models; preset: anchored for transfer, logreg for the others); anchored: the shipped gender head plus a penalised correction (transfer, transfer-fusion)",
+        "logreg", "mlp", "gbdt", "anchored");
+    private readonly Option<double?> _anchorPenalty = Number("--anchor-penalty", "L",
+        "--head anchored: the pull toward the shipped head (preset: the best of 0.1, 0.03, 0.01 on the validation part)", x => x > 0, "a positive number");
+    private readonly Option<double?> _distillation = Number("--distillation", "A",
+        "--head anchored: weight of the shipped head's P(male) in the training targets (preset 0)", x => x >= 0 && x <= 1, "a weight in [0, 1]");
+    private readonly Option<bool> _excludeSuspects = Flag("--exclude-suspects",
+        "leave out training images whose label an out-of-fold model finds unlikely (as data screen; transfer models; preset for transfer)");
+    private readonly Option<bool> _keepSuspects = Flag("--keep-suspects",
+        "train on every image, those whose label looks wrong included (transfer's preset leaves them out)");
     private readonly Option<string> _canonicalMargin = CanonicalMargin(
         "re-crop each image to its detected face box widened by M per side, or none (transfer models; preset: 0)");
     private readonly Option<int?> _canonicalDetector = Int("--canonical-detector", "N",
-        "the tiny detector's input side for canonical framing, a multiple of 32 (preset: 160 for transfer, 224 for the others)", 32, 1024,
+        "the tiny detector's input side for canonical framing, a multiple of 32 (preset: 160 for transfer-resnet, 224 for the others)", 32, 1024,
         size => size % 32 == 0, "a multiple of 32 between 32 and 1024 (160 or 224)");
     private readonly Option<bool> _detectFaces = Flag("--detect-faces",
         "the images are full photos: use the largest face the SSD detector finds (transfer models)");
     private readonly Option<string> _resnetFeatures = Choice("--resnet-features",
-        "what is read out of the face ResNet (transfer, transfer-fusion; preset: stages for transfer, descriptor for fusion)", "descriptor", "stages");
+        "what is read out of the face ResNet (transfer, transfer-resnet, transfer-fusion; preset: stages, descriptor for transfer-fusion)", "descriptor", "stages");
     private readonly Option<bool> _noMirror = Flag("--no-mirror",
         "do not average each prediction with the mirror image's (transfer models)");
 
     private readonly Option<bool> _fineTune = Flag("--fine-tune",
-        "fine-tune the face ResNet's last stage with the head (transfer)");
+        "fine-tune the face ResNet's last stage with the head (transfer-resnet)");
     private readonly Option<int?> _fineTuneEpochs = Int("--fine-tune-epochs", "N", "fine-tuning epochs", 0);
     private readonly Option<double?> _fineTuneLr = Number("--fine-tune-lr", "X",
         "fine-tuning learning rate of the stage", x => x >= 0, "0 or more");
@@ -98,7 +107,8 @@ internal sealed class ModelOptions
         _imageSize, _rgb, _resize, _frameFaces, _noFrameFaces, _frameMargin, _faceModels, _hidden, _c, _maxIterations,
             _trees, _leaves,
         _epochs, _batch, _lr, _calibration, _seed, _threads, _cache, _patience, _validation, _noAugment, _zoom,
-        _head, _canonicalMargin, _canonicalDetector, _detectFaces, _resnetFeatures, _noMirror,
+        _head, _anchorPenalty, _distillation, _excludeSuspects, _keepSuspects, _canonicalMargin, _canonicalDetector,
+        _detectFaces, _resnetFeatures, _noMirror,
         _fineTune, _fineTuneEpochs, _fineTuneLr, _fineTuneHeadLr, _fineTuneBatch, _fineTunePatience, _fineTuneFlips);
 
     /// <summary>The options given on the command line.</summary>
@@ -147,8 +157,13 @@ internal sealed class ModelOptions
                 null => null,
                 "mlp" => TransferHead.Mlp,
                 "gbdt" => TransferHead.Gbdt,
+                "anchored" => TransferHead.Anchored,
                 _ => TransferHead.Logistic,
             },
+            AnchorPenalty = r.GetValue(_anchorPenalty),
+            Distillation = r.GetValue(_distillation),
+            ExcludeSuspects = r.GetValue(_excludeSuspects),
+            KeepSuspects = r.GetValue(_keepSuspects),
             CanonicalMargin = CanonicalMarginValue(margin, null),
             NoCanonicalMargin = margin == "none",
             CanonicalDetector = r.GetValue(_canonicalDetector),

@@ -39,6 +39,10 @@ internal sealed record RecipeFlags
     public string? CheckpointPath { get; init; }
 
     public TransferHead? Head { get; init; }
+    public double? AnchorPenalty { get; init; }
+    public double? Distillation { get; init; }
+    public bool ExcludeSuspects { get; init; }
+    public bool KeepSuspects { get; init; }
     /// <summary><c>--canonical-margin</c> as a margin; <c>none</c> is <see cref="NoCanonicalMargin"/>.</summary>
     public double? CanonicalMargin { get; init; }
     public bool NoCanonicalMargin { get; init; }
@@ -80,6 +84,10 @@ internal sealed record RecipeFlags
     {
         Reject(recipe.Kind, "the transfer models",
             ("--head", Head is not null),
+            ("--anchor-penalty", AnchorPenalty is not null),
+            ("--distillation", Distillation is not null),
+            ("--exclude-suspects", ExcludeSuspects),
+            ("--keep-suspects", KeepSuspects),
             ("--canonical-margin", CanonicalMargin is not null || NoCanonicalMargin),
             ("--canonical-detector", CanonicalDetector is not null),
             ("--detect-faces", DetectFaces),
@@ -165,7 +173,17 @@ internal sealed record RecipeFlags
             ResNetFeatures = ResNetFeatures ?? recipe.ResNetFeatures,
             Mirror = NoMirror ? false : recipe.Mirror,
             CValues = C is { } c ? [c] : recipe.CValues,
+            AnchorPenalties = AnchorPenalty is { } l ? [l] : recipe.AnchorPenalties,
+            Distillation = Distillation ?? recipe.Distillation,
+            ExcludeSuspects = ExcludeSuspects || (recipe.ExcludeSuspects && !KeepSuspects),
         };
+        if (ExcludeSuspects && KeepSuspects) throw new UsageException("--exclude-suspects and --keep-suspects exclude each other");
+        if (recipe.Head == TransferHead.Anchored && recipe.Backbone != TransferBackbone.Fusion)
+            throw new UsageException("--head anchored reads the shipped gender logit: it is for transfer and transfer-fusion");
+        if (recipe.Head == TransferHead.Anchored && C is not null)
+            throw new UsageException("--c is the logistic head's; the anchored head's strength is --anchor-penalty");
+        if (recipe.Head != TransferHead.Anchored && (AnchorPenalty is not null || Distillation is not null))
+            throw new UsageException("--anchor-penalty and --distillation go with --head anchored");
         if (recipe.ResNetFeatures is not null && recipe.Backbone == TransferBackbone.Xception)
             throw new UsageException("--resnet-features is for the backbones with the face ResNet (transfer, transfer-fusion)");
         return WithFineTune(recipe);
@@ -196,9 +214,10 @@ internal sealed record RecipeFlags
             if (any) throw new UsageException("the --fine-tune-* options need --fine-tune");
             return recipe;
         }
-        if (recipe.Backbone != TransferBackbone.FaceResNet) throw new UsageException("--fine-tune is for --model transfer (the face ResNet)");
+        if (recipe.Backbone != TransferBackbone.FaceResNet) throw new UsageException("--fine-tune is for --model transfer-resnet (the face ResNet)");
         if (recipe.Head != TransferHead.Logistic) throw new UsageException("--fine-tune trains its own logistic head; drop --head");
         if (DetectFaces) throw new UsageException("--fine-tune does not take --detect-faces yet");
+        if (ExcludeSuspects) throw new UsageException("--fine-tune does not take --exclude-suspects yet");
         if (recipe.ResNetFeatures is not null) throw new UsageException("--fine-tune reads the last stage it trains; drop --resnet-features");
         if (recipe.Mirror is not null) throw new UsageException("--fine-tune sets mirror images with --fine-tune-flips; drop --no-mirror");
         var d = recipe.FineTune ?? new FineTuneOptions();

@@ -19,7 +19,7 @@ public static class ClassifierPresets
     public static IReadOnlyList<string> Names { get; } =
     [
         "logreg", "gbdt", "dense", "cnn2", "cnn3", "vgg", "rnn", "resnet",
-        "transfer", "transfer-xception", "transfer-fusion",
+        "transfer", "transfer-resnet", "transfer-xception", "transfer-fusion",
     ];
 
     /// <summary>
@@ -27,6 +27,9 @@ public static class ClassifierPresets
     /// detector's box as it is, face-api's own crop.
     /// </summary>
     public const double FaceApiCanonicalMargin = 0.0;
+
+    // The weight of the shipped head's P(male) in the training targets of `transfer` (TransferRecipe.Distillation).
+    private const double AnchoredDistillation = 0.5;
 
     /// <summary>The recipe named <paramref name="name"/> (one of <see cref="Names"/>), with its training options.</summary>
     /// <remarks>
@@ -37,7 +40,13 @@ public static class ClassifierPresets
     /// validation part out: <c>gbdt</c> is calibrated on out-of-fold scores, and <c>logreg</c>, whose log-loss fit on all
     /// of its data is its own calibration, is left uncalibrated (folds trained on less data over-soften it:
     /// docs/BENCHMARKS.md). The transfer models frame with <see cref="FaceFraming.Canonical"/> at
-    /// <see cref="FaceApiCanonicalMargin"/>, the detector at 160 px for the face ResNet and 224 px for the others.
+    /// <see cref="FaceApiCanonicalMargin"/>, the detector at 160 px for <c>transfer-resnet</c> and 224 px for the others.
+    /// <c>transfer</c> is the fusion backbone (face ResNet stage means, Xception features, the shipped gender logit) with
+    /// the <see cref="TransferHead.Anchored"/> head: face-api's shipped gender head plus a correction penalised for
+    /// straying from it, fitted to targets half label, half the shipped head's P(male) (<see cref="TransferRecipe.Distillation"/> 0.5)
+    /// on the training images whose label the out-of-fold screen does not doubt (<see cref="TransferRecipe.ExcludeSuspects"/>),
+    /// averaged with the mirror image as <c>pretrained</c> is; <c>transfer-resnet</c> is a logistic head
+    /// on the face ResNet's stage means alone.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
     public static ClassifierRecipe Create(string name)
@@ -85,14 +94,19 @@ public static class ClassifierPresets
     {
         var backbone = name switch
         {
-            "transfer" => TransferBackbone.FaceResNet,
+            "transfer" => TransferBackbone.Fusion,
+            "transfer-resnet" => TransferBackbone.FaceResNet,
             "transfer-xception" => TransferBackbone.Xception,
             "transfer-fusion" => TransferBackbone.Fusion,
             _ => throw Unknown(name),
         };
+        bool anchored = name == "transfer";
         return new TransferRecipe(backbone)
         {
-            Head = TransferHead.Logistic,
+            Head = anchored ? TransferHead.Anchored : TransferHead.Logistic,
+            ResNetFeatures = anchored ? FaceResNetFeatures.StageMeans : null,
+            Distillation = anchored ? AnchoredDistillation : 0,
+            ExcludeSuspects = anchored,
             Preprocessing = new PreprocessOptions
             {
                 Size = backbone == TransferBackbone.Xception ? 112 : 150,

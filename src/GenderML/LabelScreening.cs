@@ -18,7 +18,7 @@ public sealed record LabelScreeningOptions
     /// <summary>A label is suspect when the model gives it a probability below this. Default 0.1.</summary>
     public double Threshold { get; init; } = 0.1;
 
-    /// <summary>Inverse L2 strength of the logistic model (the value `transfer` picks on kaggle-gender). Default 0.01.</summary>
+    /// <summary>Inverse L2 strength of the logistic model (the value `transfer-resnet` picks on kaggle-gender). Default 0.01.</summary>
     public double C { get; init; } = 0.01;
 
     /// <summary>Seed of the fold assignment.</summary>
@@ -27,7 +27,7 @@ public sealed record LabelScreeningOptions
     /// <summary>Threads for decoding, the networks and the fits (default: every core).</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Where the embedding cache lives (null = the default cache folder); `transfer` evaluations share it.</summary>
+    /// <summary>Where the embedding cache lives (null = the default cache folder); `transfer-resnet` evaluations share it.</summary>
     public string? CacheFolder { get; init; }
 
     /// <summary>The face-api weights folder; null finds <c>models/face-api</c> above the working folder.</summary>
@@ -37,7 +37,7 @@ public sealed record LabelScreeningOptions
 /// <summary>
 /// The front door for finding wrong labels: every image is scored by a model that did not see it, and the images whose
 /// label that model finds unlikely are listed for a person to look at (none is dropped or relabelled). The model is
-/// `transfer`'s: the frozen face ResNet's stage means of the canonically cropped face, averaged with the mirror image's,
+/// `transfer-resnet`'s: the frozen face ResNet's stage means of the canonically cropped face, averaged with the mirror image's,
 /// and an L-BFGS logistic regression, fitted k times (k-fold, stratified, seeded). On kaggle-gender's test split it
 /// finds most of the 185 wrong labels a person found by eye (docs/BENCHMARKS.md).
 /// </summary>
@@ -112,7 +112,7 @@ public static class LabelScreening
     }
 
     /// <summary>P(male) of each row from a logistic model fitted (on its own standardisation) to the other folds.</summary>
-    private static double[] OutOfFold(float[] x, int[] y, int d, LabelScreeningOptions options, int threads, CancellationToken cancellation)
+    internal static double[] OutOfFold(float[] x, int[] y, int d, LabelScreeningOptions options, int threads, CancellationToken cancellation)
     {
         int[] fold = Tuner.Folds(y, options.Folds, options.Seed);
         var p = new double[y.Length];

@@ -22,7 +22,7 @@ internal sealed class EmbeddingSource
         UsesAgeGender = FaceNetClassifier.UsesAgeGender(b);
         var files = FaceModelsFolder.Hashes(recipe.ModelsFolder, Embedder.WeightFiles(UsesResNet, UsesAgeGender, Framing));
         // The caches training reads: images as they are (no reframing, no mirror).
-        string pre = Embedder.PreprocessingKey(Framing, mirror: false, reframe: null);
+        string pre = Embedder.PreprocessingKey(Framing, mirror: false, distortion: null);
         if (UsesResNet) ResNetCacheKey = Embedder.ResNetCacheKey(Features, pre);
         if (UsesAgeGender) AgeGenderCacheKey = Embedder.AgeGenderCacheKey(pre);
         string identity = string.Join('+', new[] { ResNetCacheKey, AgeGenderCacheKey }.OfType<string>()) + "\n"

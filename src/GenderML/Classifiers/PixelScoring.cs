@@ -8,7 +8,7 @@ namespace GenderML.Classifiers;
 /// <summary>
 /// Evaluation input of pixel models (<see cref="PixelClassifier.ScoreUncalibrated"/>): a dataset's samples from the pixel cache,
 /// or,
-/// reframed, decoded, reframed and preprocessed in memory (a reframed image is not worth caching).
+/// reframed or stressed, decoded, distorted and preprocessed in memory (a distorted image is not worth caching).
 /// </summary>
 internal static class PixelScoring
 {
@@ -26,9 +26,9 @@ internal static class PixelScoring
         PixelCache? cache = null;
         try
         {
-            if (options.Reframe is { } factor)
+            if (InputDistortion.Of(options) is { } distortion)
             {
-                (samples, items) = Reframed(dataset, preprocessing, factor, options.Threads, skipped, cancellation);
+                (samples, items) = Distorted(dataset, preprocessing, distortion, options.Threads, skipped, cancellation);
             }
             else
             {
@@ -51,8 +51,8 @@ internal static class PixelScoring
         }
     }
 
-    private static (SampleSource, IReadOnlyList<DatasetItem>) Reframed(Dataset dataset, PreprocessOptions o,
-        double factor, int threads, List<SkippedSample> skipped, CancellationToken cancellation)
+    private static (SampleSource, IReadOnlyList<DatasetItem>) Distorted(Dataset dataset, PreprocessOptions o,
+        InputDistortion distortion, int threads, List<SkippedSample> skipped, CancellationToken cancellation)
     {
         var items = dataset.Items;
         string[] paths = [.. items.Select(i => i.Path)];
@@ -67,7 +67,7 @@ internal static class PixelScoring
         for (int start = 0; start < items.Count; start += Block)
         {
             var block = Enumerable.Range(start, Math.Min(Block, items.Count - start)).ToList();
-            var reframed = CachedFileInput.Load(paths, block, factor, errors, parallel);
+            var reframed = CachedFileInput.Load(paths, block, distortion, errors, parallel);
             int[] ok = [.. Enumerable.Range(0, block.Count).Where(k => reframed[k] is not null)];
             byte[] samples = ImageSample.WriteAll([.. ok.Select(k => reframed[k]!)], o);
             for (int j = 0; j < ok.Length; j++)

@@ -24,6 +24,13 @@ public enum TransferHead
 
     /// <summary>Gradient-boosted trees (FastTree-style, <see cref="TransferRecipe.Boosting"/>) on the embeddings.</summary>
     Gbdt,
+
+    /// <summary>
+    /// Fusion backbone only: a logistic head that starts at face-api's shipped gender head (weight 1 on its logit, 0 on
+    /// every other feature) and is penalised for straying from it (<see cref="TransferRecipe.AnchorPenalties"/>),
+    /// optionally fitted to targets mixed with the shipped head's probabilities (<see cref="TransferRecipe.Distillation"/>).
+    /// </summary>
+    Anchored,
 }
 
 /// <summary>
@@ -38,7 +45,7 @@ public enum TransferHead
 public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecipe
 {
     /// <inheritdoc/>
-    public override string Kind => KindOf(Backbone);
+    public override string Kind => Head == TransferHead.Anchored && Backbone == TransferBackbone.Fusion ? "transfer" : KindOf(Backbone);
 
     /// <summary>The head. Default logistic regression.</summary>
     public TransferHead Head { get; init; } = TransferHead.Logistic;
@@ -48,6 +55,26 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
 
     /// <summary>Inverse L2 strengths tried for the logistic head; the one with the best validation log-loss is kept.</summary>
     public IReadOnlyList<double> CValues { get; init; } = [0.01, 0.1, 1.0];
+
+    /// <summary>
+    /// Strengths λ of the <see cref="TransferHead.Anchored"/> head's pull toward the shipped head,
+    /// (λ/2)·‖(w, b) − (w₀, b₀)‖² beside the mean log-loss; the one with the best validation log-loss is kept (the first without a validation part).
+    /// </summary>
+    public IReadOnlyList<double> AnchorPenalties { get; init; } = [0.1, 0.03, 0.01];
+
+    /// <summary>
+    /// The weight α in [0, 1] of the shipped head's P(male) in the <see cref="TransferHead.Anchored"/> head's training
+    /// targets, (1 − α)·label + α·P(male): 0 fits the labels alone. Default 0.
+    /// </summary>
+    public double Distillation { get; init; }
+
+    /// <summary>
+    /// When true, training images whose label looks wrong are left out before the head is fitted: every training image is
+    /// scored by a logistic model on the same features fitted to the other folds (<see cref="LabelScreening"/>'s folds,
+    /// C and threshold, <see cref="LabelScreeningOptions"/>), and those that give their label a probability below the
+    /// threshold are dropped (their count is in the training notes). The validation part is kept as it is.
+    /// </summary>
+    public bool ExcludeSuspects { get; init; }
 
     /// <summary>
     /// The framing of <see cref="ClassifierRecipe.Preprocessing"/> with this recipe's <see cref="ModelsFolder"/>
@@ -76,9 +103,14 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// <see cref="FineTune"/>, the face ResNet's prefix from the prefix cache and the last stage trained as the head.
     /// </summary>
     internal override TrainingResult FitStages(Training.TrainingSplit split, Training.TrainingOptions options,
-        IProgress<Training.TrainingProgress>? progress, CancellationToken cancellation) => FineTune is null
-        ? Transfer.TransferTrainer.Fit(this, split.Train, split.Validation, options, cancellation, progress)
-        : Transfer.FineTuneTrainer.Fit(this, split.Train, split.Validation, options, progress, cancellation);
+        IProgress<Training.TrainingProgress>? progress, CancellationToken cancellation)
+    {
+        if (FineTune is not null && (ExcludeSuspects || Head == TransferHead.Anchored))
+            throw new ArgumentException("TransferRecipe.FineTune trains its own head on every image: it takes neither ExcludeSuspects nor the anchored head");
+        return FineTune is null
+            ? Transfer.TransferTrainer.Fit(this, split.Train, split.Validation, options, cancellation, progress)
+            : Transfer.FineTuneTrainer.Fit(this, split.Train, split.Validation, options, progress, cancellation);
+    }
 
     /// <summary>
     /// When set (face ResNet backbone, logistic head only), the last residual stage is fine-tuned with the head instead of
@@ -99,20 +131,24 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
     /// <summary>
     /// Whether predictions average the embeddings of each image and its mirror image (test-time augmentation: for the
     /// logistic head the mean of the two logits); training uses the images as they are. It doubles the network passes of
-    /// prediction only. Null: on for the face ResNet, off for the other backbones (docs/BENCHMARKS.md).
+    /// prediction only. Null: on for the face ResNet and the anchored head (as <c>pretrained</c>), off otherwise
+    /// (docs/BENCHMARKS.md).
     /// </summary>
     public bool? Mirror { get; init; }
 
     /// <summary><see cref="Mirror"/>, or the backbone's default when it is null.</summary>
-    public bool EffectiveMirror => Mirror ?? Backbone == TransferBackbone.FaceResNet;
+    public bool EffectiveMirror => Mirror ?? (Backbone == TransferBackbone.FaceResNet || Head == TransferHead.Anchored);
 
     /// <summary>A folder of face-api weights to read instead of the packaged ones; null (the default): those.</summary>
     public string? ModelsFolder { get; init; }
 
-    /// <summary>The model kind of a backbone: <c>transfer</c>, <c>transfer-xception</c> or <c>transfer-fusion</c>.</summary>
+    /// <summary>
+    /// The model kind of a backbone's plain heads: <c>transfer-resnet</c>, <c>transfer-xception</c> or <c>transfer-fusion</c>
+    /// (the anchored head on the fusion backbone is <c>transfer</c>).
+    /// </summary>
     public static string KindOf(TransferBackbone backbone) => backbone switch
     {
-        TransferBackbone.FaceResNet => "transfer",
+        TransferBackbone.FaceResNet => "transfer-resnet",
         TransferBackbone.Xception => "transfer-xception",
         _ => "transfer-fusion",
     };

@@ -17,7 +17,7 @@ public static partial class Evaluator
     /// <exception cref="InvalidDataException">No image of <paramref name="dataset"/> could be scored, or the model gave a
     /// P(male) that is not a probability.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ModelEvaluationOptions.Reframe"/> is not in (0,
-    /// 1].</exception>
+    /// 1], or <see cref="ModelEvaluationOptions.Stress"/> is not an <see cref="ImageStress"/>.</exception>
     public static EvaluationReport Evaluate(IGenderClassifier classifier, Dataset dataset,
         ModelEvaluationOptions? options = null, CancellationToken cancellation = default)
     {
@@ -29,6 +29,8 @@ public static partial class Evaluator
             throw new ArgumentOutOfRangeException(nameof(options), factor,
                 "ModelEvaluationOptions.Reframe must be in (0, 1]");
         }
+        if (options.Stress is { } stress && !Enum.IsDefined(stress))
+            throw new ArgumentOutOfRangeException(nameof(options), stress, "ModelEvaluationOptions.Stress is not an ImageStress");
         var scores = classifier is IDatasetScorer scorer
             ? scorer.Score(dataset, options, cancellation)
             : ScoreImages(classifier, dataset, options, cancellation);
@@ -37,9 +39,13 @@ public static partial class Evaluator
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).Concat(scores.Skipped).ToList();
         CheckUsable(dataset, items, scores.PMale, skipped);
         int[] labels = [.. items.Select(i => i.Label)];
+        IReadOnlyList<SampleGroups>? groups = options.GroupBy == ModelEvaluationOptions.EstimatedAge
+            ? [.. GroupsOf(items, null) ?? [], new SampleGroups(ModelEvaluationOptions.EstimatedAge,
+                EstimatedAgeGroups.Of(items, options, cancellation))]
+            : GroupsOf(items, options.GroupBy);
         var report = Evaluate(labels, scores.PMale, new EvaluationOptions
         {
-            Skipped = skipped, Groups = GroupsOf(items, options.GroupBy), Abstain = options.Abstain, Seed = options.Seed,
+            Skipped = skipped, Groups = groups, Abstain = options.Abstain, Seed = options.Seed,
         });
         double? before = null;
         if (scores.Uncalibrated is { } raw)
@@ -86,7 +92,7 @@ public static partial class Evaluator
     }
 
     /// <summary>
-    /// Any classifier: the files decoded (and reframed) a block at a time and given to <see
+    /// Any classifier: the files decoded (and distorted) a block at a time and given to <see
     /// cref="IGenderClassifier.Predict(IReadOnlyList{Image})"/>.
     /// </summary>
     private static DatasetScores ScoreImages(IGenderClassifier classifier, Dataset dataset,
@@ -101,7 +107,7 @@ public static partial class Evaluator
             MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellation,
         };
         var all = Enumerable.Range(0, items.Count).ToList();
-        CachedFileInput.ForEachChunk(paths, all, options.Reframe, errors, parallel, (indices, images) =>
+        CachedFileInput.ForEachChunk(paths, all, InputDistortion.Of(options), errors, parallel, (indices, images) =>
         {
             var predictions = classifier.Predict(images);
             for (int k = 0; k < indices.Length; k++)

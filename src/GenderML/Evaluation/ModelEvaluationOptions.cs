@@ -13,11 +13,23 @@ public sealed record ModelEvaluationOptions
     public double? Reframe { get; init; }
 
     /// <summary>
-    /// A metadata key to break accuracy down by as well (e.g. <c>age</c> for UTKFace's exact ages); null for none. The
-    /// groups the data names itself (<see cref="Data.DatasetItem.Groups"/>: UTKFace's age bands and ethnic groups, …)
-    /// are always broken down.
+    /// When set, every image is degraded by this stress test (<see cref="ImageStress"/>) after any
+    /// <see cref="Reframe"/>, so the report says how the model holds up on gray, dark, compressed or blurred faces.
+    /// </summary>
+    public ImageStress? Stress { get; init; }
+
+    /// <summary>
+    /// A metadata key to break accuracy down by as well (e.g. <c>age</c> for UTKFace's exact ages), or
+    /// <see cref="EstimatedAge"/>; null for none. The groups the data names itself (<see cref="Data.DatasetItem.Groups"/>:
+    /// UTKFace's age bands and ethnic groups, …) are always broken down.
     /// </summary>
     public string? GroupBy { get; init; }
+
+    /// <summary>
+    /// The <see cref="GroupBy"/> key of groups derived from the images: the age band of face-api's age estimate (under 20,
+    /// 20-39, 40-59, 60+) crossed with the label, e.g. <c>women 60+</c>.
+    /// </summary>
+    public const string EstimatedAge = "estimated-age";
 
     /// <summary>When set, the report says how many predictions fall outside this band and how accurate they are.</summary>
     public AbstainBand? Abstain { get; init; }

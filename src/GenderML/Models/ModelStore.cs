@@ -37,7 +37,7 @@ internal static partial class ModelStore
     private static readonly string[] NetworkKinds = ["dense", "cnn2", "cnn3", "vgg", "rnn", "resnet"];
 
     /// <summary>The kinds read through face-api's networks (frozen, or with the last stage fine-tuned).</summary>
-    private static readonly string[] FaceApiKinds = [PretrainedKind, "transfer", "transfer-xception", "transfer-fusion"];
+    private static readonly string[] FaceApiKinds = [PretrainedKind, "transfer", "transfer-resnet", "transfer-xception", "transfer-fusion"];
 
     /// <summary>Every kind this store reads.</summary>
     public static IEnumerable<string> Kinds => ["logreg", "gbdt", .. NetworkKinds, .. FaceApiKinds.Skip(1)];

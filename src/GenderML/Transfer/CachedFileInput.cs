@@ -39,22 +39,22 @@ internal static class CachedFileInput
     /// reason in <paramref name="errors"/>. Cancellation is checked before each chunk; <paramref name="computed"/> hears
     /// (done, to do) after each.
     /// </summary>
-    public static void ForEachChunk(IReadOnlyList<string> paths, List<int> todo, double? reframe, string?[] errors, ParallelOptions parallel,
+    public static void ForEachChunk(IReadOnlyList<string> paths, List<int> todo, InputDistortion? distortion, string?[] errors, ParallelOptions parallel,
         Action<int[], Image[]> run, Action<int, int>? computed)
     {
         for (int start = 0; start < todo.Count; start += ChunkSize)
         {
             parallel.CancellationToken.ThrowIfCancellationRequested();
             var chunk = todo.GetRange(start, Math.Min(ChunkSize, todo.Count - start));
-            var images = Load(paths, chunk, reframe, errors, parallel);
+            var images = Load(paths, chunk, distortion, errors, parallel);
             int[] good = [.. Enumerable.Range(0, chunk.Count).Where(k => images[k] is not null)];
             run([.. good.Select(k => chunk[k])], [.. good.Select(k => images[k]!)]);
             computed?.Invoke(start + chunk.Count, todo.Count);
         }
     }
 
-    /// <summary>The images of <paramref name="chunk"/> (indices into <paramref name="paths"/>), reframed by <paramref name="reframe"/> when it is below 1.</summary>
-    public static Image?[] Load(IReadOnlyList<string> paths, List<int> chunk, double? reframe, string?[] errors, ParallelOptions parallel)
+    /// <summary>The images of <paramref name="chunk"/> (indices into <paramref name="paths"/>), distorted by <paramref name="distortion"/> when set.</summary>
+    public static Image?[] Load(IReadOnlyList<string> paths, List<int> chunk, InputDistortion? distortion, string?[] errors, ParallelOptions parallel)
     {
         var images = new Image?[chunk.Count];
         Parallel.For(0, chunk.Count, parallel, k =>
@@ -63,7 +63,7 @@ internal static class CachedFileInput
             try
             {
                 var image = Image.Load(paths[i]);
-                images[k] = reframe is { } f and < 1 ? Reframing.Reframe(image, f) : image;
+                images[k] = distortion is null ? image : distortion.Apply(image);
             }
             catch (Exception e) when (e is ImageLoadException or IOException or UnauthorizedAccessException)
             {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenderML.Classifiers;
+using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 
@@ -123,12 +124,12 @@ internal sealed class Embedder
         return result;
     }
 
-    /// <summary>The cache key suffix for this preprocessing: the framing (<see cref="FaceFraming.Key"/>), mirror and reframe factor.</summary>
-    public string PreprocessingKey(double? reframe) => PreprocessingKey(_framing, Mirror, reframe);
+    /// <summary>The cache key suffix for this preprocessing: the framing (<see cref="FaceFraming.Key"/>), mirror and distortion.</summary>
+    public string PreprocessingKey(InputDistortion? distortion) => PreprocessingKey(_framing, Mirror, distortion);
 
-    /// <summary>The cache key suffix of an embedder with <paramref name="framing"/>, <paramref name="mirror"/> and <paramref name="reframe"/>.</summary>
-    public static string PreprocessingKey(FaceFraming? framing, bool mirror, double? reframe) => string.Create(CultureInfo.InvariantCulture,
-        $"{framing?.Key ?? "whole"}{(mirror ? "-mirror" : "")}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}");
+    /// <summary>The cache key suffix of an embedder with <paramref name="framing"/>, <paramref name="mirror"/> and <paramref name="distortion"/>.</summary>
+    public static string PreprocessingKey(FaceFraming? framing, bool mirror, InputDistortion? distortion) =>
+        $"{framing?.Key ?? "whole"}{(mirror ? "-mirror" : "")}{distortion?.Key}";
 
     /// <summary>The name of the face ResNet's embedding cache for <paramref name="features"/> after the preprocessing <paramref name="pre"/>.</summary>
     public static string ResNetCacheKey(FaceResNetFeatures features, string pre) =>
@@ -138,14 +139,14 @@ internal sealed class Embedder
     public static string AgeGenderCacheKey(string pre) => string.Create(CultureInfo.InvariantCulture, $"agegender{AgeGenderLength}-{pre}");
 
     /// <summary>
-    /// The embeddings of image files, from the caches when present; the rest are decoded (and reframed by
-    /// <paramref name="reframe"/> when set), embedded in chunks and added to the caches. Unreadable files get null and a reason.
+    /// The embeddings of image files, from the caches when present; the rest are decoded (and distorted by
+    /// <paramref name="distortion"/> when set), embedded in chunks and added to the caches. Unreadable files get null and a reason.
     /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
     /// </summary>
-    public (float[]? ResNet, float[]? AgeGender)[] EmbedFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe,
+    public (float[]? ResNet, float[]? AgeGender)[] EmbedFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion,
         string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default, Action<int, int>? computed = null)
     {
-        string pre = PreprocessingKey(reframe);
+        string pre = PreprocessingKey(distortion);
         int resnetLength = ResNetLength(_resnetFeatures);
         var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, ResNetCacheKey(_resnetFeatures, pre), resnetLength);
         var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, AgeGenderCacheKey(pre), AgeGenderLength);
@@ -162,7 +163,7 @@ internal sealed class Embedder
             if (ok) { result[i] = (r, a); hits++; }
             else todo.Add(i);
         }
-        CachedFileInput.ForEachChunk(paths, todo, reframe, errors, parallel, (files, images) =>
+        CachedFileInput.ForEachChunk(paths, todo, distortion, errors, parallel, (files, images) =>
         {
             var embedded = Embed(images, out int missing);
             noFace += missing;

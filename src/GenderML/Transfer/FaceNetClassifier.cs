@@ -162,10 +162,10 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
     }
 
     /// <summary>P(male) of image files through the embedding cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
-    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors,
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion, string?[] errors,
         out EmbeddingStats stats, CancellationToken cancellation = default)
     {
-        var embedded = _embedder.EmbedFiles(paths, cacheFolder, reframe, errors, out stats, cancellation);
+        var embedded = _embedder.EmbedFiles(paths, cacheFolder, distortion, errors, out stats, cancellation);
         var p = new float[paths.Count];
         for (int i = 0; i < p.Length; i++) p[i] = errors[i] is null ? Probability(embedded[i]) : float.NaN;
         return p;
@@ -176,7 +176,7 @@ internal sealed class FaceNetClassifier : TrainedClassifier, IPhotoModel
     {
         var items = dataset.Items;
         var errors = new string?[items.Count];
-        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
+        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), InputDistortion.Of(options),
             errors, out var stats, cancellation);
         return DatasetScores.Kept(items, p, errors, [stats.Note("embeddings", Framing is not null)]);
     }

@@ -58,12 +58,12 @@ internal sealed class FineTunedClassifier : TrainedClassifier
     }
 
     /// <summary>P(male) of image files through the prefix cache; unreadable files get NaN and a reason in <paramref name="errors"/>.</summary>
-    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, string?[] errors,
+    public float[] ProbabilitiesOfFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion, string?[] errors,
         out EmbeddingStats stats, CancellationToken cancellation = default)
     {
         lock (Network)
         {
-            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, reframe, Network.FlipTest, errors, out stats, cancellation);
+            var (plain, mirrored) = _runner.Value.RunFiles(paths, cacheFolder, distortion, Network.FlipTest, errors, out stats, cancellation);
             var ok = Enumerable.Range(0, paths.Count).Where(i => errors[i] is null).ToArray();
             var p = Network.Probabilities([.. ok.Select(i => plain[i]!)], mirrored is null ? null : [.. ok.Select(i => mirrored[i]!)]);
             var result = new float[paths.Count];
@@ -78,7 +78,7 @@ internal sealed class FineTunedClassifier : TrainedClassifier
     {
         var items = dataset.Items;
         var errors = new string?[items.Count];
-        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), options.Reframe,
+        float[] p = ProbabilitiesOfFiles([.. items.Select(i => i.Path)], options.CacheFolder ?? PixelCacheOptions.DefaultFolder(), InputDistortion.Of(options),
             errors, out var stats, cancellation);
         return DatasetScores.Kept(items, p, errors, [stats.Note("prefixes", Framing is not null)]);
     }

@@ -38,14 +38,15 @@ internal sealed class MlpHead
         return 1 / (1 + Math.Exp(-logit));
     }
 
-    public static MlpHead Fit(float[] x, int[] y, int d, float[] xv, int[] yv, int seed, int threads, CancellationToken cancellation,
-        IProgress<Training.TrainingProgress>? progress = null)
+    /// <summary>Trains the head on the n × <paramref name="d"/> rows <paramref name="x"/>; <paramref name="run"/> tells the epochs run and the one kept.</summary>
+    public static MlpHead Fit(float[] x, int[] y, int d, float[] xv, int[] yv, int seed, int threads, out Training.EpochLoop.Result run,
+        CancellationToken cancellation, IProgress<Training.TrainingProgress>? progress = null)
     {
         var network = Build(d, seed);
         network.SetCompute(new ComputeOptions { Threads = Math.Max(1, threads) });
         const int Epochs = 40;
         var optimizer = new Adam(network.Parameters(), new AdamOptions(LearningRate: 1e-3));
-        new Training.EpochLoop
+        run = new Training.EpochLoop
         {
             Network = network,
             Step = new BinaryTrainingStep(network, optimizer),

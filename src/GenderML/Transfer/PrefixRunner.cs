@@ -1,5 +1,6 @@
 using System.Globalization;
 using GenderML.Data;
+using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
 
@@ -30,8 +31,8 @@ internal sealed class PrefixRunner
     public static IEnumerable<string> WeightFiles(FaceFraming? framing) => Embedder.WeightFiles(true, false, framing);
 
     /// <summary>The cache key of this preprocessing (as the embedding cache's) and view.</summary>
-    public string Key(double? reframe, bool mirror) => string.Create(CultureInfo.InvariantCulture,
-        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{_framing?.Key ?? "whole"}{(reframe is { } f and < 1 ? $"-reframe{f:0.###}" : "")}{(mirror ? "-mirror" : "")}");
+    public string Key(InputDistortion? distortion, bool mirror) => string.Create(CultureInfo.InvariantCulture,
+        $"faceresnet-{FineTuneNetwork.PrefixEnd}-{_framing?.Key ?? "whole"}{distortion?.Key}{(mirror ? "-mirror" : "")}");
 
     /// <summary>
     /// The prefixes of in-memory images and (with <paramref name="mirror"/>) of their mirrors; <paramref name="found"/>, when
@@ -72,20 +73,20 @@ internal sealed class PrefixRunner
 
     /// <summary>
     /// The prefixes of image files (and of their mirrors), from the caches when present; the rest are decoded (and
-    /// reframed by <paramref name="reframe"/>), run in chunks and appended to the caches. Unreadable files get null and a reason.
+    /// distorted by <paramref name="distortion"/>), run in chunks and appended to the caches. Unreadable files get null and a reason.
     /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
     /// </summary>
-    public (Half[]?[] Plain, Half[]?[]? Mirrored) RunFiles(IReadOnlyList<string> paths, string cacheFolder, double? reframe, bool mirror,
+    public (Half[]?[] Plain, Half[]?[]? Mirrored) RunFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion, bool mirror,
         string?[] errors, out EmbeddingStats stats, CancellationToken cancellation, Action<int, int>? computed = null)
     {
-        var plainCache = new PrefixCache(cacheFolder, Key(reframe, false), FineTuneNetwork.PrefixLength);
-        var mirrorCache = mirror ? new PrefixCache(cacheFolder, Key(reframe, true), FineTuneNetwork.PrefixLength) : null;
+        var plainCache = new PrefixCache(cacheFolder, Key(distortion, false), FineTuneNetwork.PrefixLength);
+        var mirrorCache = mirror ? new PrefixCache(cacheFolder, Key(distortion, true), FineTuneNetwork.PrefixLength) : null;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
         var hashes = CachedFileInput.Hash(paths, errors, parallel);
         var todo = Enumerable.Range(0, paths.Count)
             .Where(i => hashes[i] is { } h && !(plainCache.Contains(h) && (mirrorCache is null || mirrorCache.Contains(h)))).ToList();
         int hits = hashes.Count(h => h is not null) - todo.Count, noFace = 0;
-        CachedFileInput.ForEachChunk(paths, todo, reframe, errors, parallel, (files, images) =>
+        CachedFileInput.ForEachChunk(paths, todo, distortion, errors, parallel, (files, images) =>
         {
             var (p, m) = Run(images, mirror, out int missing);
             noFace += missing;

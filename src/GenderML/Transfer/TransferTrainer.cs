@@ -39,10 +39,12 @@ internal static class TransferTrainer
         var (mean, std) = Standardisation(x, n, d);
         Standardise(x, mean, std);
         Standardise(xv, mean, std);
+        string hygiene = "";
+        if (recipe.ExcludeSuspects) (x, y, n, hygiene) = SuspectExclusion.Apply(x, y, d, o.Seed, o.Threads, cancellation);
 
         if (recipe.Head == TransferHead.Mlp)
         {
-            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, cancellation, progress);
+            var mlp = MlpHead.Fit(x, y, d, xv, yv, o.Seed, o.Threads, out var run, cancellation, progress);
             var pm = new float[nv];
             for (int i = 0; i < nv; i++) pm[i] = (float)mlp.Probability(xv.AsSpan(i * d, d));
             var mlpReport = nv > 0 ? Evaluator.Evaluate(yv, pm) : null;
@@ -51,7 +53,7 @@ internal static class TransferTrainer
                 Kind = recipe.Kind,
                 Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, MLP {d}→{MlpHead.Hidden}→1 (ReLU, Adam)"),
                 Preprocessing = FaceNetClassifier.Preprocessing(b),
-                Training = new TrainingSummary(40, 40, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
+                Training = new TrainingSummary(run.EpochsRun, run.BestEpoch, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", string.Create(CultureInfo.InvariantCulture,
                     $"backbone={b}; head=mlp; detectFaces={framing?.Photos == true}")),
                 Metrics = mlpReport is null ? new Dictionary<string, double>() : Trainer.MetricsOf(mlpReport),
             };
@@ -79,9 +81,16 @@ internal static class TransferTrainer
             return new TrainingResult(new FaceNetClassifier(treeInfo, b, framing, folder, files, mean, std, null, o.Threads, trees: trees, mirror: recipe.EffectiveMirror, resnetFeatures: r), treeReport, skipped);
         }
 
-        var cs = nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
-        var (best, bestC, _) = Heads.LogisticHead.Fit(x, n, d, y, recipe.CValues, new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } },
-            nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, null, cancellation);
+        bool anchored = recipe.Head == TransferHead.Anchored;
+        if (anchored && b != TransferBackbone.Fusion)
+            throw new ArgumentException($"the anchored head reads the shipped gender logit of the Fusion backbone, not {b}", nameof(recipe));
+        var cs = anchored ? nv > 0 ? recipe.AnchorPenalties : [recipe.AnchorPenalties[0]]
+            : nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
+        var (best, bestC, _) = anchored
+            ? AnchoredHead.FitBest(x, y, d, mean, std, recipe.AnchorPenalties, recipe.Distillation, o.Threads,
+                nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, cancellation)
+            : Heads.LogisticHead.Fit(x, n, d, y, recipe.CValues, new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } },
+                nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, null, cancellation);
         EvaluationReport? report = null;
         if (nv > 0)
         {
@@ -90,11 +99,13 @@ internal static class TransferTrainer
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; head=logistic; C={bestC} (of {string.Join(",", cs)}); canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}");
+            $"backbone={b}; {(anchored ? $"head=anchored; penalty={bestC} (of {string.Join(",", cs)}); distillation={recipe.Distillation}; distance from the shipped head={AnchoredHead.Distance(best, mean, std)}" : $"head=logistic; C={bestC} (of {string.Join(",", cs)})")}{hygiene}; canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
-            Architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
+            Architecture = anchored
+                ? string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic head anchored at the shipped gender head (penalty {bestC} on the distance, distillation {recipe.Distillation})")
+                : string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
             Preprocessing = FaceNetClassifier.Preprocessing(b),
             Training = new TrainingSummary(best.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),

@@ -124,17 +124,18 @@ public sealed class CanonicalFramingTests : IDisposable
         string folder = FaceApiFixture.ModelsFolder;
         FaceFraming Canonical(double margin, int size = FaceFraming.DefaultDetectorSize) => FaceFraming.Canonical(margin, size, folder, 1);
         Assert.Equal("canon0.1-retry-large", new Embedder(folder, null, true, Canonical(0.1, FaceFraming.LegacyDetectorSize), 1).PreprocessingKey(null));
-        Assert.Equal("canon0-tiny224-retry-large-reframe0.7", new Embedder(folder, null, true, Canonical(0), 1).PreprocessingKey(0.7));
+        Assert.Equal("canon0-tiny224-retry-large-reframe0.7", new Embedder(folder, null, true, Canonical(0), 1).PreprocessingKey(new InputDistortion(0.7, null)));
         Assert.Equal("canon0-tiny224-retry-large-mirror", new Embedder(folder, null, true, Canonical(0), 1, mirror: true).PreprocessingKey(null));
         Assert.Equal("photo0.1", new Embedder(folder, null, true, FaceFraming.ForPhotos(0.1, folder, 1), 1).PreprocessingKey(null));
-        Assert.Equal("whole", new Embedder(folder, null, true, null, 1).PreprocessingKey(1));
+        Assert.Equal("whole", new Embedder(folder, null, true, null, 1).PreprocessingKey(null));
     }
 
     [Fact]
-    public void PresetDetectorSize_Is160ForTheFaceResNet_224Otherwise()
+    public void PresetDetectorSize_Is160ForTransferResNet_224Otherwise()
     {
         static FaceFraming Of(string name) => Assert.IsType<FaceFraming>(ClassifierPresets.Create(name).Preprocessing.Framing);
-        Assert.Equal((160, 0.0, FramingEdge.Clip), (Of("transfer").DetectorSize, Of("transfer").Margin, Of("transfer").Edge));
+        Assert.Equal((160, 0.0, FramingEdge.Clip), (Of("transfer-resnet").DetectorSize, Of("transfer-resnet").Margin, Of("transfer-resnet").Edge));
+        Assert.Equal(224, Of("transfer").DetectorSize);
         Assert.Equal(224, Of("transfer-xception").DetectorSize);
         Assert.Equal(224, Of("transfer-fusion").DetectorSize);
     }

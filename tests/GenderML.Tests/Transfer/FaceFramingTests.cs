@@ -139,7 +139,7 @@ public sealed class FaceFramingTests : IDisposable
         Assert.Equal((-0.1, 224, FramingEdge.Extend, "faces-0.1-tiny224-large"), (pixels.Margin, pixels.DetectorSize, pixels.Edge, pixels.Key));
         var canonical = FaceFraming.Canonical(modelsFolder: m);
         Assert.Equal((0.0, 224, FramingEdge.Clip, "canon0-tiny224-retry-large"), (canonical.Margin, canonical.DetectorSize, canonical.Edge, canonical.Key));
-        var transfer = ((TransferRecipe)ClassifierPresets.Create("transfer") with { ModelsFolder = m }).Framing(1)!;
+        var transfer = ((TransferRecipe)ClassifierPresets.Create("transfer-resnet") with { ModelsFolder = m }).Framing(1)!;
         Assert.Equal((0.0, 160, FramingEdge.Clip, "canon0-retry-large"), (transfer.Margin, transfer.DetectorSize, transfer.Edge, transfer.Key));
         Assert.Null(new TransferRecipe(TransferBackbone.FaceResNet).Framing(1));
         Assert.Throws<ArgumentOutOfRangeException>(() => new FaceFraming(0, 100, FramingEdge.Clip, m));

@@ -4,7 +4,7 @@ using GenderML.Tests.FaceApi;
 
 namespace GenderML.Tests.Transfer;
 
-/// <summary><c>genderml train --model transfer --fine-tune</c> end to end on the ten golden faces, and its usage errors (in-process, console captured).</summary>
+/// <summary><c>genderml train --model transfer-resnet --fine-tune</c> end to end on the ten golden faces, and its usage errors (in-process, console captured).</summary>
 [Collection("Console")]
 public sealed class FineTuneCliTests : IDisposable
 {
@@ -16,9 +16,9 @@ public sealed class FineTuneCliTests : IDisposable
 
     [Theory]
     [InlineData("Transfer-xception-fine-tune", "--model", "transfer-xception", "--fine-tune")]
-    [InlineData("options-without-flag", "--model", "transfer", "--fine-tune-epochs", "2")]
-    [InlineData("bad-flips", "--model", "transfer", "--fine-tune", "--fine-tune-flips", "sideways")]
-    [InlineData("mlp-head", "--model", "transfer", "--fine-tune", "--head", "mlp")]
+    [InlineData("options-without-flag", "--model", "transfer-resnet", "--fine-tune-epochs", "2")]
+    [InlineData("bad-flips", "--model", "transfer-resnet", "--fine-tune", "--fine-tune-flips", "sideways")]
+    [InlineData("mlp-head", "--model", "transfer-resnet", "--fine-tune", "--head", "mlp")]
     public void BadFineTuneOptions_AreUsageErrors(string name, params string[] args)
     {
         var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, name + ".zip"), .. args]);
@@ -29,8 +29,13 @@ public sealed class FineTuneCliTests : IDisposable
     [Theory]
     [InlineData("bad-readout", "--resnet-features", "--model", "transfer", "--resnet-features", "pixels")]
     [InlineData("xception-readout", "--resnet-features", "--model", "transfer-xception", "--resnet-features", "stages")]
-    [InlineData("fine-tune-readout", "--resnet-features", "--model", "transfer", "--fine-tune", "--resnet-features", "descriptor")]
-    [InlineData("fine-tune-mirror", "--fine-tune-flips", "--model", "transfer", "--fine-tune", "--no-mirror")]
+    [InlineData("fine-tune-readout", "--resnet-features", "--model", "transfer-resnet", "--fine-tune", "--resnet-features", "descriptor")]
+    [InlineData("fine-tune-mirror", "--fine-tune-flips", "--model", "transfer-resnet", "--fine-tune", "--no-mirror")]
+    [InlineData("anchored-resnet", "--head anchored", "--model", "transfer-resnet", "--head", "anchored")]
+    [InlineData("anchored-c", "--anchor-penalty", "--model", "transfer", "--c", "0.1")]
+    [InlineData("penalty-logreg", "--head anchored", "--model", "transfer-fusion", "--anchor-penalty", "0.1")]
+    [InlineData("suspects-both", "--keep-suspects", "--model", "transfer", "--exclude-suspects", "--keep-suspects")]
+    [InlineData("stress-pixels", "--exclude-suspects", "--model", "cnn2", "--exclude-suspects")]
     public void BadTransferReadoutOptions_AreUsageErrors(string name, string named, params string[] args)
     {
         var (code, _, err) = Run(["train", "--data", _fixture.Data, "--out", Path.Combine(_fixture.Root, name + ".zip"), .. args]);
@@ -52,7 +57,7 @@ public sealed class FineTuneCliTests : IDisposable
     public void TrainFineTune_ThenEvaluate_Runs()
     {
         string model = Path.Combine(_fixture.Root, "ft.zip");
-        var (code, stdout, stderr) = Run("train", "--model", "transfer", "--fine-tune", "--fine-tune-epochs", "1", "--fine-tune-batch", "4",
+        var (code, stdout, stderr) = Run("train", "--model", "transfer-resnet", "--fine-tune", "--fine-tune-epochs", "1", "--fine-tune-batch", "4",
             "--data", _fixture.Data, "--out", model, "--cache", _fixture.Cache, "--threads", "2", "--quiet");
         Assert.True(code == 0, stderr);
         Assert.Contains("fineTune", stderr, StringComparison.Ordinal);

@@ -180,7 +180,7 @@ public sealed class FineTuneTests : IDisposable
         string path = Path.Combine(_fixture.Root, "tuned.zip");
         result.Classifier.Save(path);
         var loaded = GenderClassifier.Load(path, threads: 2);
-        Assert.Equal("transfer", loaded.Info.Kind);
+        Assert.Equal("transfer-resnet", loaded.Info.Kind);
         Assert.IsType<FineTunedClassifier>(loaded);
         var after = loaded.Predict(images);
         Assert.Equal(before.Select(p => p.ProbabilityMale), after.Select(p => p.ProbabilityMale));

@@ -62,11 +62,12 @@ public sealed class TransferTests : IDisposable
     }
 
     [Theory]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Logistic)]
     [InlineData(TransferBackbone.Fusion, "transfer-fusion", TransferHead.Logistic)]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Mlp)]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Gbdt)]
-    [InlineData(TransferBackbone.FaceResNet, "transfer", TransferHead.Logistic, FaceResNetFeatures.Descriptor)]
+    [InlineData(TransferBackbone.Fusion, "transfer", TransferHead.Anchored)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Mlp)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Gbdt)]
+    [InlineData(TransferBackbone.FaceResNet, "transfer-resnet", TransferHead.Logistic, FaceResNetFeatures.Descriptor)]
     public void Transfer_TrainSaveLoad_PredictsTheSameBits(TransferBackbone backbone, string kind, TransferHead head, FaceResNetFeatures? features = null)
     {
         var result = TrainTransfer(backbone, head, features);
@@ -209,7 +210,7 @@ public sealed class TransferTests : IDisposable
         File.Copy(files[0], copy);
         embedder.EmbedFiles([copy], _fixture.Cache, null, new string?[1], out var renamed);
         Assert.Equal(new EmbeddingStats(1, 0, 0), renamed);
-        embedder.EmbedFiles([copy], _fixture.Cache, 0.7, new string?[1], out var reframed);
+        embedder.EmbedFiles([copy], _fixture.Cache, new InputDistortion(0.7, null), new string?[1], out var reframed);
         Assert.Equal(new EmbeddingStats(0, 1, 0), reframed);
     }
 
