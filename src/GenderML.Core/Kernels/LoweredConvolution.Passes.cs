@@ -46,26 +46,31 @@ internal static unsafe partial class LoweredConvolution
             else
                 for (int i = 0; i < count; i++) Im2Col.Lower(g, first + i * imageStride, cpg, col + i * ohw, cols);
             float* w = ops.Weight + (long)gi * opg * k;
-            // Several images whose planes hold whole register blocks: the GEMM writes them in place.
+            // Several images whose planes hold whole register blocks: the GEMM writes them in place, and applies
+            // bias, residual and ReLU to each register block as it leaves it.
             bool inPlace = count == 1 || ohw % 32 == 0;
             float* y = inPlace ? ops.Output + ((long)n0 * g.OutChannels + gi * opg) * ohw : temp;
             int ldy = inPlace ? ohw : cols;
             int segment = count > 1 && inPlace ? ohw : 0;
+            var epilogue = inPlace ? Epilogue(ops).FromRow(gi * opg) : default;
             GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, col, cols, y, ldy, false, threads,
-                implicitB ? packer : null, segment, (long)g.OutChannels * ohw);
+                implicitB ? packer : null, segment, (long)g.OutChannels * ohw, epilogue);
             if (!inPlace)
             {
                 for (int i = 0; i < count; i++)
                 for (int o = 0; o < opg; o++)
-                    new ReadOnlySpan<float>(temp + (long)o * cols + i * ohw, ohw)
-                        .CopyTo(new Span<float>(ops.Output + (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw, ohw));
+                {
+                    long at = (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw;
+                    ConvEpilogue.Row(temp + (long)o * cols + i * ohw, ops.Residual == null ? null : ops.Residual + at,
+                        ops.Output + at, ops.Bias == null ? 0f : ops.Bias[gi * opg + o], ops.Bias != null, ops.Relu, ohw);
+                }
             }
         }
-        if (ops.Bias != null)
-            for (int i = 0; i < count; i++)
-            for (int o = 0; o < g.OutChannels; o++)
-                KernelMath.AddScalar(new Span<float>(ops.Output + ((long)(n0 + i) * g.OutChannels + o) * ohw, ohw), ops.Bias[o]);
     }
+
+    /// <summary>The forward pass's epilogue for C = the output (row i = output channel i).</summary>
+    private static ConvEpilogue Epilogue(in ConvOperands ops) =>
+        new(ops.Bias, ops.Residual != null, ops.Residual == null ? 0 : (nint)(ops.Residual - ops.Output), ops.Relu);
 
     private static void BackwardInputChunk(in ConvOperands ops, int chunk, int per, int threads)
     {
