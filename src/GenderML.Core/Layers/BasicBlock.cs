@@ -32,6 +32,10 @@ public sealed class BasicBlock : Layer
     /// <summary>True when the shortcut is a projection rather than the identity.</summary>
     public bool HasProjection => _downsample is not null;
 
+    /// <summary>The block's parts in forward order (conv1, bn1, conv2, bn2) and the projection shortcut, if any.</summary>
+    internal (Conv2d Conv1, BatchNorm2d Bn1, Conv2d Conv2, BatchNorm2d Bn2, Sequential? Downsample) Parts =>
+        (_conv1, _bn1, _conv2, _bn2, _downsample);
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {

@@ -23,6 +23,9 @@ internal sealed class NeuralNetworkClassifier : PixelClassifier
 
     public NetworkSpec Spec { get; }
 
+    /// <summary>The trained network, in evaluation mode (read by the ONNX export).</summary>
+    internal Layer Network => _network;
+
     public override ClassifierInfo Info { get; }
 
     /// <summary>The network's named tensors (weights and batch-norm statistics).</summary>

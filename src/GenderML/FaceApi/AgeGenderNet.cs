@@ -34,6 +34,9 @@ internal sealed class AgeGenderNet
             options.Compute);
     }
 
+    /// <summary>The backbone and the two dense outputs (age; gender logits [male, female]).</summary>
+    internal (TinyXception Backbone, Dense Age, Dense Gender) Parts => (_backbone, _age, _gender);
+
     /// <summary>Loads <c>age_gender_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
     /// <exception cref="FileNotFoundException">A weights folder was given and lacks a weight file.</exception>
     /// <exception cref="InvalidDataException">A weight file is altered.</exception>

@@ -37,6 +37,9 @@ internal sealed class FaceRecognitionNet
         if (options.Compute is { } compute) _fc.SetCompute(compute);
     }
 
+    /// <summary>The ResNet (through the last block) and the 256→128 descriptor layer.</summary>
+    internal (FaceResNet ResNet, Dense Descriptor) Parts => (_resnet, _fc);
+
     /// <summary>Loads <c>face_recognition_model</c> from <paramref name="options"/>' folder (sha256-checked).</summary>
     /// <exception cref="FileNotFoundException">A weights folder was given and lacks a weight file.</exception>
     /// <exception cref="InvalidDataException">A weight file is altered.</exception>

@@ -49,6 +49,10 @@ internal sealed class FaceResidualBlock : Layer
     /// <summary>Whether dlib's scale layers are folded into the convs (no <c>scale1</c>, <c>scale2</c>).</summary>
     public bool FoldedScale => _affine1 is null;
 
+    /// <summary>The block's parts: the two convs and, in the trainable form, the two scale layers.</summary>
+    internal (Conv2d Conv1, ChannelAffine? Scale1, Conv2d Conv2, ChannelAffine? Scale2) Parts =>
+        (_conv1, _affine1, _conv2, _affine2);
+
     /// <summary>
     /// Sets the weights from face-api's <c>P/conv1</c> and <c>P/conv2</c> tensors (<c>conv/filters</c>,
     /// <c>conv/bias</c>, <c>scale/weights</c>, <c>scale/biases</c>); folded: <c>W'[o] = W[o]·s[o]</c>,

@@ -42,6 +42,9 @@ internal sealed class TinyFaceDetectorNet
         _taps = [.. steps.Select(s => s.Tap)];
     }
 
+    /// <summary>The layers, N×3×S×S normalised input → N×25×(S/32)×(S/32).</summary>
+    internal Sequential Layers => _layers;
+
     /// <summary>N×3×S×S normalised input → N×25×(S/32)×(S/32) raw output.</summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
         => TfjsLayers.ForwardTapped(_layers, _taps, x, tap);

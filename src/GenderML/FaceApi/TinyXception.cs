@@ -32,6 +32,9 @@ internal sealed class TinyXception
         _taps = [.. steps.Select(s => s.Tap)];
     }
 
+    /// <summary>The layers, N×3×112×112 normalised input → N×512×7×7.</summary>
+    internal Sequential Layers => _layers;
+
     /// <summary>N×3×112×112 normalised input → N×512×7×7; <paramref name="tap"/> sees each stage (golden names).</summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
         => TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
