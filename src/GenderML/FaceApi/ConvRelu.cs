@@ -15,6 +15,9 @@ internal sealed class ConvRelu : Layer
     /// <summary>Wraps <paramref name="conv"/> (its parameters keep their names under <c>conv</c>).</summary>
     public ConvRelu(Conv2d conv) => _conv = AddChild("conv", conv);
 
+    /// <summary>The convolution.</summary>
+    public Conv2d Conv => _conv;
+
     public override Tensor Forward(Tensor input)
         => Training ? _relu.Forward(_conv.Forward(input)) : _conv.ForwardFused(input, null, relu: true);
 
