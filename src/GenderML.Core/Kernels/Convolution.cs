@@ -2,7 +2,8 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>2-D convolution (cross-correlation, as in PyTorch and TensorFlow) over NCHW batches: forward and both backward passes.</summary>
 /// <remarks>
-/// Depthwise convolutions (one input and one output channel per group) run a direct kernel; everything else is
+/// Depthwise convolutions (one input and one output channel per group) run a direct kernel; so do the forward
+/// passes of stride-1 convolutions on few channels (reading the padded image, nothing packed); everything else is
 /// lowered to SGEMM through im2col, a few images at a time. Work is split into parts fixed by the geometry, so
 /// results are bit-identical whatever <see cref="ComputeOptions.Threads"/> is.
 /// </remarks>
@@ -40,6 +41,7 @@ public static partial class Convolution
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
+            else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
     }
