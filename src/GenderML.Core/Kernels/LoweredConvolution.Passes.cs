@@ -42,7 +42,10 @@ internal static unsafe partial class LoweredConvolution
         for (int gi = 0; gi < g.Groups; gi++)
         {
             float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
+            // One image under a plain 1×1 kernel: its C/G × HW planes are the column matrix already.
+            float* b = col;
             if (implicitB) packer.Set(PaddedChunk.Fill(g, first, imageStride, cpg, count, PaddedSlot), g);
+            else if (count == 1 && IsPlainPointwise(g)) b = first;
             else
                 for (int i = 0; i < count; i++) Im2Col.Lower(g, first + i * imageStride, cpg, col + i * ohw, cols);
             float* w = ops.Weight + (long)gi * opg * k;
@@ -53,7 +56,7 @@ internal static unsafe partial class LoweredConvolution
             int ldy = inPlace ? ohw : cols;
             int segment = count > 1 && inPlace ? ohw : 0;
             var epilogue = inPlace ? Epilogue(ops).FromRow(gi * opg) : default;
-            GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, col, cols, y, ldy, false, threads,
+            GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, b, cols, y, ldy, false, threads,
                 implicitB ? packer : null, segment, (long)g.OutChannels * ohw, epilogue);
             if (!inPlace)
             {
@@ -67,6 +70,11 @@ internal static unsafe partial class LoweredConvolution
             }
         }
     }
+
+    /// <summary>A 1×1 kernel, stride 1, no padding: output pixel p of channel o reads input pixel p only.</summary>
+    private static bool IsPlainPointwise(in ConvGeometry g) =>
+        g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1
+        && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
 
     /// <summary>The forward pass's epilogue for C = the output (row i = output channel i).</summary>
     private static ConvEpilogue Epilogue(in ConvOperands ops) =>
