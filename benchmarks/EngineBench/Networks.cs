@@ -53,8 +53,8 @@ internal static class Networks
             return x =>
             {
                 var pooled = mean.Forward(backbone.Forward(x));
-                age.Forward(pooled);
-                return softmax.Forward(gender.Forward(pooled));
+                softmax.Forward(gender.Forward(pooled));
+                return age.Forward(pooled); // the graph's first output, compared with ORT's
             };
         }
         return new BenchNetwork("agegender-112", 3, 112, Ours, OnnxExport.FaceApiNetwork(FaceApiNetwork.AgeGender, models),

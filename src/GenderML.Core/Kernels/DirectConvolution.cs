@@ -66,7 +66,7 @@ internal static unsafe class DirectConvolution
             offsets[p++] = g.StrideHeight == 1 ? c * plane + i * pw + j
                 : ((c * 2 + (i & 1)) * 2 + (j & 1)) * plane + (i >> 1) * pw + (j >> 1);
         // Bands of output rows: the whole image when there are enough images for the threads, else a few per image.
-        int bands = g.Batch >= 2 * threads ? 1 : Math.Min(g.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
+        int bands = threads <= 1 || g.Batch >= 2 * threads ? 1 : Math.Min(g.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
         var work = Work.Rent();
         work.Set(ops, isa, a, offsets, bands);
         int items = g.Batch * bands;
