@@ -31,7 +31,8 @@ internal readonly unsafe struct ConvEpilogue(float* bias, bool hasResidual, nint
     public bool IsEmpty => Bias == null && !HasResidual && !Relu;
 
     /// <summary>This epilogue for the rows from <paramref name="firstRow"/> on (a group's output channels).</summary>
-    public ConvEpilogue FromRow(int firstRow) => new(Bias == null ? null : Bias + firstRow, HasResidual, ResidualDelta, Relu);
+    public ConvEpilogue FromRow(int firstRow) =>
+        new(Bias == null ? null : Bias + firstRow, HasResidual, ResidualDelta, Relu);
 
     /// <summary>Applies the epilogue in place to <paramref name="rows"/>×<paramref name="cols"/> of C starting at
     /// row <paramref name="row"/> (whose bias is <c>Bias[row]</c>).</summary>
@@ -40,7 +41,8 @@ internal readonly unsafe struct ConvEpilogue(float* bias, bool hasResidual, nint
         for (int r = 0; r < rows; r++)
         {
             float* y = c + r * ldc;
-            Row(y, HasResidual ? y + ResidualDelta : null, y, Bias == null ? 0f : Bias[row + r], Bias != null, Relu, cols);
+            float bias = Bias == null ? 0f : Bias[row + r];
+            Row(y, HasResidual ? y + ResidualDelta : null, y, bias, Bias != null, Relu, cols);
         }
     }
 

@@ -7,9 +7,9 @@ namespace GenderML.Core.Kernels;
 /// <c>c·plane + i·PW + j + q</c>: for 32 consecutive q that is 32 consecutive floats, so each K step of the
 /// microkernel loads its B row from the image through one offset (<c>offsets[p]</c>) and nothing is packed.
 /// Stride 2: the padded image is split by row and column parity into four half-size planes per channel
-/// (space-to-depth, width W2 = ⌈PW/2⌉), where tap (i, j) of output (y, x) is at row y + i/2, column x + j/2 of plane
-/// (i mod 2, j mod 2): the stride-1 scheme again, with <c>q = y·W2 + x</c>. Positions with x ≥ OW are computed and
-/// dropped. The register blocks land in a scratch C that is copied out row by row through the
+/// (space-to-depth, width W2 = ⌈PW/2⌉), where tap (i, j) of output (y, x) is at row y + i/2, column x + j/2 of
+/// plane (i mod 2, j mod 2): the stride-1 scheme again, with <c>q = y·W2 + x</c>. Positions with x ≥ OW are
+/// computed and dropped. The register blocks land in a scratch C that is copied out row by row through the
 /// <see cref="ConvEpilogue"/>.
 /// </summary>
 /// <remarks>
@@ -18,17 +18,20 @@ namespace GenderML.Core.Kernels;
 /// </remarks>
 internal static unsafe class DirectConvolution
 {
-    /// <summary>Scratch slots: the padded image (slot 6, as the lowered path), C (slot 3), packed weights (calling thread, slot 7).</summary>
+    /// <summary>Scratch slots: the padded image (slot 6, as the lowered path), C (slot 3), packed weights (calling
+    /// thread, slot 7).</summary>
     private const int PaddedSlot = 6, CSlot = 3, WeightSlot = 7;
 
-    /// <summary>Largest input channel count taken: above it im2col's packing is a small part of the GEMM's time.</summary>
+    /// <summary>Largest input channel count taken: above it im2col's packing is a small part of the GEMM's time.
+    /// </summary>
     public const int MaxInChannels = 64;
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>.</summary>
     public static bool Handles(in ConvGeometry g) =>
         g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 && g.KernelWidth <= 16 && g.KernelHeight <= 16
         && g.InChannels <= MaxInChannels && g.OutChannels >= 8
-        && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.InChannels >= 8) || (g.StrideHeight == 2 && g.StrideWidth == 2));
+        && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.InChannels >= 8)
+            || (g.StrideHeight == 2 && g.StrideWidth == 2));
 
     /// <summary>Width of a row of the (sub-)planes the kernel reads, and floats per (sub-)plane.</summary>
     private static (int RowWidth, int Plane) PlaneOf(in ConvGeometry g)
@@ -66,7 +69,8 @@ internal static unsafe class DirectConvolution
             offsets[p++] = g.StrideHeight == 1 ? c * plane + i * pw + j
                 : ((c * 2 + (i & 1)) * 2 + (j & 1)) * plane + (i >> 1) * pw + (j >> 1);
         // Bands of output rows: the whole image when there are enough images for the threads, else a few per image.
-        int bands = threads <= 1 || g.Batch >= 2 * threads ? 1 : Math.Min(g.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
+        int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
+            : Math.Min(g.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
         var work = Work.Rent();
         work.Set(ops, isa, a, offsets, bands);
         int items = g.Batch * bands;
@@ -126,7 +130,8 @@ internal static unsafe class DirectConvolution
             int mPadded = (oc + mr - 1) / mr * mr;
             long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
             float* image = ops.Input + n * imageStride;
-            float* padded = g.StrideHeight == 1 ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
+            float* padded = g.StrideHeight == 1
+                ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
                 : SpaceToDepth(g, image);
             int q0 = y0 * pw, cols = (y1 - y0) * pw, ldc = (cols + nr - 1) / nr * nr;
             float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc);
@@ -142,8 +147,9 @@ internal static unsafe class DirectConvolution
                 for (int y = y0; y < y1; y++)
                 {
                     long row = at + (long)y * ow;
-                    ConvEpilogue.Row(c + (long)o * ldc + (y - y0) * pw, ops.Residual == null ? null : ops.Residual + row,
-                        ops.Output + row, bias, ops.Bias != null, ops.Relu, ow);
+                    float* residual = ops.Residual == null ? null : ops.Residual + row;
+                    ConvEpilogue.Row(c + (long)o * ldc + (y - y0) * pw, residual, ops.Output + row, bias,
+                        ops.Bias != null, ops.Relu, ow);
                 }
             }
         }
