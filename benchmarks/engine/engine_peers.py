@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Peer figures for `genderml bench engine`: numpy (SGEMM) and PyTorch (SGEMM and the two training benchmarks).
+"""Peer figures for `genderml bench engine`: numpy (SGEMM) and PyTorch (SGEMM and training steps of the product's
+cnn2, cnn3 and resnet, the architectures `bench engine` trains, at its batch of 64).
 
 Prints {"numpy": {"sgemm": [...]}, "pytorch": {"sgemm": [...], "train": [...]}} with the same fields as
 `genderml bench engine --json`. Each thread count runs in a fresh subprocess so that OpenBLAS and OpenMP pick it
@@ -56,13 +57,22 @@ def child(threads, do_sgemm, do_train):
     if do_train:
         torch.manual_seed(1)
 
-        def cnn2():
+        # The product's networks (src/GenderML/Classifiers/NetworkFactory.cs), layer for layer, as `bench engine`
+        # trains them: batch 64, AdamW (lr 2e-3, no weight decay, as AdamOptions), BCE with logits, training mode (dropout and batch statistics on).
+        def cnn2():  # 50x50 gray: (50-2)/2=24, (24-2)/2=11
             return nn.Sequential(
                 nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
                 nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
                 nn.Flatten(), nn.Linear(64 * 11 * 11, 128), nn.ReLU(), nn.Linear(128, 1))
 
-        class Block(nn.Module):
+        def cnn3():  # 50x50 gray: 25, 12, 6
+            return nn.Sequential(
+                nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Conv2d(64, 128, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                nn.Dropout(0.25), nn.Flatten(), nn.Linear(128 * 6 * 6, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 1))
+
+        class Block(nn.Module):  # Core's BasicBlock: 3x3 convs without bias, BN, 1x1 projection when the shape changes
             def __init__(self, cin, cout, stride):
                 super().__init__()
                 self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
@@ -78,21 +88,19 @@ def child(threads, do_sgemm, do_train):
                 y = self.bn2(self.conv2(y))
                 return F.relu(y + (x if self.downsample is None else self.downsample(x)))
 
-        def resnet18():
-            layers = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
-            cin = 64
-            for stage, width in enumerate([64, 128, 256, 512]):
-                for b in range(2):
-                    layers.append(Block(cin, width, 2 if b == 0 and stage > 0 else 1))
-                    cin = width
-            layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1)]
-            return nn.Sequential(*layers)
+        def resnet():  # the `resnet` preset on 64x64 RGB: ConvBN(32)+ReLU, blocks 32, 64/2, 128/2, 256/2, mean, Dense(1)
+            return nn.Sequential(
+                nn.Conv2d(3, 32, 3, 1, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU(),
+                Block(32, 32, 1), Block(32, 64, 2), Block(64, 128, 2), Block(128, 256, 2),
+                nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(256, 1))
 
-        for name, make, batch, shape in [("cnn2-50-gray", cnn2, 256, (256, 1, 50, 50)),
-                                         ("resnet18-64-rgb", resnet18, 64, (64, 3, 64, 64))]:
+        batch = 64
+        for name, make, shape in [("cnn2-50-gray", cnn2, (batch, 1, 50, 50)),
+                                  ("cnn3-50-gray", cnn3, (batch, 1, 50, 50)),
+                                  ("resnet-64-rgb", resnet, (batch, 3, 64, 64))]:
             net = make()
             net.train()
-            opt = torch.optim.Adam(net.parameters(), lr=1e-4)
+            opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=0)
             loss_fn = nn.BCEWithLogitsLoss()
             x = torch.rand(shape)
             y = (torch.arange(batch) % 2).float().reshape(batch, 1)

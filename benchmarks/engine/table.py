@@ -23,7 +23,7 @@ for r in ours["sgemm"]:
 print()
 pt = {(r["network"], r["threads"]): r for r in peers["pytorch"]["train"]}
 nan = float("nan")
-print("| training (Adam, BCE) | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch | GenderML CPU ms/step | PyTorch CPU ms/step | PyTorch CPU / ours |")
+print("| training (AdamW, BCE) | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch | GenderML CPU ms/step | PyTorch CPU ms/step | PyTorch CPU / ours |")
 print("|---|---|---|---|---|---|---|---|---|")
 for r in ours["train"]:
     p = pt.get((r["network"], r["threads"]), {})

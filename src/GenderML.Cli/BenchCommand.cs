@@ -54,13 +54,13 @@ internal static class BenchCommand
         {
             var r = BenchEngine.InferNetwork(network, threads);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"infer {r.Network} batch={r.Batch} threads={threads}: {r.ImagesPerSecond:F1} images/s"));
+                $"infer {r.Network} batch={r.Batch} threads={threads}: {r.ImagesPerSecond:F1} images/s, {r.CpuMillisecondsPerBatch:F0} CPU ms per batch"));
             infer.Add(r);
         }
         foreach (int t in threads == Environment.ProcessorCount ? new[] { 1, threads }.Distinct() : [threads])
         {
             var r = BenchEngine.Infer(modelsFolder, t);
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"infer {r.Network} batch={r.Batch} threads={t}: {r.ImagesPerSecond:F1} images/s"));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"infer {r.Network} batch={r.Batch} threads={t}: {r.ImagesPerSecond:F1} images/s, {r.CpuMillisecondsPerBatch:F0} CPU ms per batch"));
             infer.Add(r);
         }
         if (json) Console.WriteLine(ToJson(sgemm, train, infer, allocated));
@@ -90,7 +90,7 @@ internal static class BenchCommand
         {
             var r = infer[i];
             if (i > 0) sb.Append(", ");
-            sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}}}");
+            sb.Append(ci, $"{{\"network\": \"{r.Network}\", \"batch\": {r.Batch}, \"threads\": {r.Threads}, \"imagesPerSecond\": {r.ImagesPerSecond:F1}, \"cpuMillisecondsPerBatch\": {r.CpuMillisecondsPerBatch:F1}}}");
         }
         sb.Append(ci, $"], \"allocatedBytesPerStep\": {allocated}}}");
         return sb.ToString();

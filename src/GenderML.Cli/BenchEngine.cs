@@ -22,7 +22,7 @@ internal static class BenchEngine
     public static readonly (int M, int N, int K)[] SgemmShapes =
         [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048), (64, 2304 * 8, 576)];
 
-    public readonly record struct InferResult(string Network, int Batch, int Threads, double ImagesPerSecond);
+    public readonly record struct InferResult(string Network, int Batch, int Threads, double ImagesPerSecond, double CpuMillisecondsPerBatch);
 
     /// <summary>
     /// The product's networks trained: cnn2, cnn3 and resnet as their presets build them (<see cref="NetworkSpec"/>,
@@ -80,8 +80,8 @@ internal static class BenchEngine
         net.SetTraining(false);
         var x = RandomInput(shape, 3);
         for (int i = 0; i < 3; i++) net.Forward(x);
-        double seconds = MedianSeconds(() => net.Forward(x), minRepeats: 7, minSeconds: 2, out _);
-        return new InferResult(network, batch, threads, batch / seconds);
+        double seconds = MedianSeconds(() => net.Forward(x), minRepeats: 7, minSeconds: 2, out double cpu);
+        return new InferResult(network, batch, threads, batch / seconds, cpu * 1000);
     }
 
     private static (Layer Network, int[] Shape) Build(string network, int batch)
@@ -128,8 +128,8 @@ internal static class BenchEngine
         }
         var net = FaceRecognitionNet.Load(new FaceModelOptions(modelsFolder) { Compute = new ComputeOptions { Threads = threads }, BatchSize = batch });
         for (int i = 0; i < 3; i++) net.ComputeDescriptors(images); // warm-up: lets the JIT reach its optimised code first
-        double seconds = MedianSeconds(() => net.ComputeDescriptors(images), minRepeats: 7, minSeconds: 3, out _);
-        return new InferResult("faceresnet-150", batch, threads, batch / seconds);
+        double seconds = MedianSeconds(() => net.ComputeDescriptors(images), minRepeats: 7, minSeconds: 3, out double cpu);
+        return new InferResult("faceresnet-150", batch, threads, batch / seconds, cpu * 1000);
     }
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>2-D convolution (cross-correlation, as in PyTorch and TensorFlow) over NCHW batches: forward and both backward passes.</summary>
 /// <remarks>
-/// Depthwise convolutions (one input and one output channel per group) run a direct kernel; everything else is
+/// Depthwise convolutions (one input and one output channel per group) run a direct kernel; so do the forward
+/// passes of stride-1 convolutions on few channels (reading the padded image, nothing packed); everything else is
 /// lowered to SGEMM through im2col, a few images at a time. Work is split into parts fixed by the geometry, so
 /// results are bit-identical whatever <see cref="ComputeOptions.Threads"/> is.
 /// </remarks>
@@ -10,19 +11,37 @@ public static partial class Convolution
 {
     /// <summary><c>output[n,o,y,x] = bias[o] + Σ_{c,i,j} input[n, g·C/G + c, y·sh − pt + i, x·sw − pl + j] · weight[o,c,i,j]</c>, zero outside the input. <paramref name="bias"/> may be empty.</summary>
     /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
-    public static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, ComputeOptions? options = null)
+    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> output, ComputeOptions? options = null)
+        => Forward(g, input, weight, bias, default, relu: false, output, options);
+
+    /// <summary>
+    /// The convolution with its epilogue fused: <c>output = act(conv(input, weight) + bias[o] + residual)</c>, where
+    /// <c>act</c> is <c>max(·, 0)</c> when <paramref name="relu"/> is set and the identity otherwise.
+    /// <paramref name="bias"/> and <paramref name="residual"/> (shaped like the output) may be empty. The result
+    /// equals the convolution followed by separate bias, residual-add and ReLU passes, bit for bit.
+    /// </summary>
+    /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
+    public static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options = null)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
         CheckLength("weight", weight.Length, g.WeightLength);
         CheckBias(bias.Length, g);
         CheckLength("output", output.Length, g.OutputLength);
+        if (!residual.IsEmpty) CheckLength("residual", residual.Length, g.OutputLength);
         if (g.OutputLength == 0) return;
         int threads = Threads(options);
-        fixed (float* x = input, w = weight, b = bias, y = output)
+        fixed (float* x = input, w = weight, b = bias, y = output, r = residual)
         {
-            var ops = new ConvOperands(g, x, w, bias.IsEmpty ? null : b, y);
-            if (IsDepthwise(g)) DepthwiseConvolution.Forward(ops, threads);
+            var ops = new ConvOperands(g, x, w, bias.IsEmpty ? null : b, y, residual: residual.IsEmpty ? null : r, relu: relu);
+            if (IsDepthwise(g))
+            {
+                DepthwiseConvolution.Forward(ops, threads);
+                if (ops.Residual != null || relu)
+                    ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
+            }
+            else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
     }
@@ -117,9 +136,16 @@ internal enum ConvLowering
     Implicit,
 }
 
-/// <summary>The pointers of one convolution call. <c>Input</c> is x or ∂x, <c>Weight</c> w or ∂w, <c>Bias</c> b or ∂b (null when absent), <c>Output</c> y or ∂y.</summary>
-internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output, ConvLowering lowering = ConvLowering.Auto)
+/// <summary>
+/// The pointers of one convolution call. <c>Input</c> is x or ∂x, <c>Weight</c> w or ∂w, <c>Bias</c> b or ∂b (null
+/// when absent), <c>Output</c> y or ∂y; the forward pass adds <c>Residual</c> (shaped like y, or null) and applies the
+/// ReLU when <c>Relu</c> is set.
+/// </summary>
+internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output,
+    ConvLowering lowering = ConvLowering.Auto, float* residual = null, bool relu = false)
 {
+    public readonly float* Residual = residual;
+    public readonly bool Relu = relu;
     public readonly ConvGeometry G = g;
     public readonly ConvLowering Lowering = lowering;
     public readonly float* Input = input;

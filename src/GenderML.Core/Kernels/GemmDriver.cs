@@ -36,16 +36,19 @@ internal static unsafe class GemmDriver
     /// of 32, so no register block straddles two segments), C's columns come in segments of that many, segment s
     /// starting <paramref name="cSegmentStride"/>·s floats after the first: element (i, j) is at
     /// <c>c[i·ldc + (j / cSegment)·cSegmentStride + j % cSegment]</c> — a batch of NCHW images written in place.
+    /// A non-empty <paramref name="epilogue"/> is applied to each register block of C after its last K step (row i
+    /// takes bias[i]).
     /// </summary>
     public static void Run(GemmBlocking blocking, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads, GemmBPacker? packer = null,
-        int cSegment = 0, long cSegmentStride = 0)
+        int cSegment = 0, long cSegmentStride = 0, ConvEpilogue epilogue = default)
     {
         if (m == 0 || n == 0) return;
         if (cSegment > 0 && cSegment % 32 != 0)
             throw new InvalidOperationException($"GemmDriver: column segments of {cSegment} are not a multiple of 32");
         if (k == 0)
         {
+            if (!epilogue.IsEmpty) throw new InvalidOperationException("GemmDriver: an epilogue needs k > 0");
             if (!accumulate)
                 for (int i = 0; i < m; i++)
                     for (int j = 0; j < n; j += cSegment > 0 ? cSegment : n)
@@ -56,7 +59,7 @@ internal static unsafe class GemmDriver
         bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
         int targetTiles = parallel ? TilesPerThread * threads : 1;
         var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, targetTiles, packer,
-            cSegment, cSegmentStride);
+            cSegment, cSegmentStride, epilogue);
         int tiles = problem.TileCount;
         if (!parallel || tiles == 1)
         {
@@ -103,11 +106,13 @@ internal static unsafe class GemmDriver
         private readonly GemmBPacker? _packer;
         private readonly int _cSegment;
         private readonly long _cSegmentStride;
+        private readonly ConvEpilogue _epilogue;
 
         public GemmProblem(GemmBlocking bk, bool transA, bool transB, int m, int n, int k,
             float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int targetTiles, GemmBPacker? packer,
-            int cSegment, long cSegmentStride)
+            int cSegment, long cSegmentStride, ConvEpilogue epilogue)
         {
+            _epilogue = epilogue;
             _bk = bk; _transA = transA; _transB = transB; _accumulate = accumulate;
             _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
             _packer = packer;
@@ -149,6 +154,7 @@ internal static unsafe class GemmDriver
             {
                 int kc = Math.Min(bk.KC, _k - p0);
                 bool add = _accumulate || p0 > 0;
+                bool last = p0 + kc >= _k && !_epilogue.IsEmpty;
                 for (int ic = 0; ic < mt; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, mt - ic);
@@ -179,6 +185,7 @@ internal static unsafe class GemmDriver
                                 Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false);
                                 MergeEdge(edge, bk.NR, cTile, _ldc, rows, cols, add);
                             }
+                            if (last) _epilogue.ApplyTile(cTile, _ldc, i0 + ic + ir, rows, cols);
                         }
                     }
                 }

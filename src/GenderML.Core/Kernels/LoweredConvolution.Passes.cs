@@ -42,30 +42,43 @@ internal static unsafe partial class LoweredConvolution
         for (int gi = 0; gi < g.Groups; gi++)
         {
             float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
+            // One image under a plain 1×1 kernel: its C/G × HW planes are the column matrix already.
+            float* b = col;
             if (implicitB) packer.Set(PaddedChunk.Fill(g, first, imageStride, cpg, count, PaddedSlot), g);
+            else if (count == 1 && IsPlainPointwise(g)) b = first;
             else
                 for (int i = 0; i < count; i++) Im2Col.Lower(g, first + i * imageStride, cpg, col + i * ohw, cols);
             float* w = ops.Weight + (long)gi * opg * k;
-            // Several images whose planes hold whole register blocks: the GEMM writes them in place.
+            // Several images whose planes hold whole register blocks: the GEMM writes them in place, and applies
+            // bias, residual and ReLU to each register block as it leaves it.
             bool inPlace = count == 1 || ohw % 32 == 0;
             float* y = inPlace ? ops.Output + ((long)n0 * g.OutChannels + gi * opg) * ohw : temp;
             int ldy = inPlace ? ohw : cols;
             int segment = count > 1 && inPlace ? ohw : 0;
-            GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, col, cols, y, ldy, false, threads,
-                implicitB ? packer : null, segment, (long)g.OutChannels * ohw);
+            var epilogue = inPlace ? Epilogue(ops).FromRow(gi * opg) : default;
+            GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, b, cols, y, ldy, false, threads,
+                implicitB ? packer : null, segment, (long)g.OutChannels * ohw, epilogue);
             if (!inPlace)
             {
                 for (int i = 0; i < count; i++)
                 for (int o = 0; o < opg; o++)
-                    new ReadOnlySpan<float>(temp + (long)o * cols + i * ohw, ohw)
-                        .CopyTo(new Span<float>(ops.Output + (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw, ohw));
+                {
+                    long at = (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw;
+                    ConvEpilogue.Row(temp + (long)o * cols + i * ohw, ops.Residual == null ? null : ops.Residual + at,
+                        ops.Output + at, ops.Bias == null ? 0f : ops.Bias[gi * opg + o], ops.Bias != null, ops.Relu, ohw);
+                }
             }
         }
-        if (ops.Bias != null)
-            for (int i = 0; i < count; i++)
-            for (int o = 0; o < g.OutChannels; o++)
-                KernelMath.AddScalar(new Span<float>(ops.Output + ((long)(n0 + i) * g.OutChannels + o) * ohw, ohw), ops.Bias[o]);
     }
+
+    /// <summary>A 1×1 kernel, stride 1, no padding: output pixel p of channel o reads input pixel p only.</summary>
+    private static bool IsPlainPointwise(in ConvGeometry g) =>
+        g.KernelHeight == 1 && g.KernelWidth == 1 && g.StrideHeight == 1 && g.StrideWidth == 1
+        && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0;
+
+    /// <summary>The forward pass's epilogue for C = the output (row i = output channel i).</summary>
+    private static ConvEpilogue Epilogue(in ConvOperands ops) =>
+        new(ops.Bias, ops.Residual != null, ops.Residual == null ? 0 : (nint)(ops.Residual - ops.Output), ops.Relu);
 
     private static void BackwardInputChunk(in ConvOperands ops, int chunk, int per, int threads)
     {

@@ -14,6 +14,7 @@ public sealed class Conv2d : Layer
     private Tensor? _input, _output, _gradInput;
     private ConvGeometry _geometry;
     private Ops.SingleChannelConvWeightGrad? _singleChannel;
+    private bool _fused;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -87,7 +88,24 @@ public sealed class Conv2d : Layer
     }
 
     /// <inheritdoc/>
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Run(input, null, relu: false);
+
+    /// <summary>
+    /// The forward pass with its epilogue fused into the convolution's output pass:
+    /// <c>y = act(conv(x) + b + residual)</c>, <c>act</c> the ReLU when <paramref name="relu"/> is set, else the
+    /// identity; <paramref name="residual"/> (null for none) is shaped like the output. For inference:
+    /// <see cref="Backward"/> does not follow it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input does not fit, or the residual is not shaped like the output.</exception>
+    public Tensor ForwardFused(Tensor input, Tensor? residual, bool relu)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var output = Run(input, residual, relu);
+        _fused = residual is not null || relu;
+        return output;
+    }
+
+    private Tensor Run(Tensor input, Tensor? residual, bool relu)
     {
         string name = Name.Length > 0 ? Name : "Conv2d";
         TensorBuffers.RequireRank(input, 4, name, "N×{0}×H×W", InChannels);
@@ -96,10 +114,15 @@ public sealed class Conv2d : Layer
         var g = GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
         if (g.OutHeight <= 0 || g.OutWidth <= 0)
             throw new ArgumentException($"{name}: a {KernelSize}×{KernelSize} kernel does not fit {input} with padding {Padding}", nameof(input));
+        if (residual is not null && (residual.Rank != 4 || residual.Dim(0) != g.Batch || residual.Dim(1) != OutChannels
+            || residual.Dim(2) != g.OutHeight || residual.Dim(3) != g.OutWidth))
+            throw new ArgumentException($"{name}: the residual {residual} is not shaped like the output ({g.Batch}×{OutChannels}×{g.OutHeight}×{g.OutWidth})", nameof(residual));
         _geometry = g;
         _input = input;
+        _fused = false;
         var output = TensorBuffers.Ensure(ref _output, g.Batch, OutChannels, g.OutHeight, g.OutWidth);
-        Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data, output.Data, Compute);
+        Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
+            residual is null ? default : residual.Data, relu, output.Data, Compute);
         return output;
     }
 
@@ -107,6 +130,7 @@ public sealed class Conv2d : Layer
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = _input ?? throw new InvalidOperationException("Conv2d.Backward before Forward");
+        if (_fused) throw new InvalidOperationException("Conv2d.Backward after ForwardFused: run Forward when training");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
         if (InputGradientNeeded) Convolution.BackwardInput(_geometry, gradOutput.Data, _weight.Value.Data, gradInput.Data, Compute);
         else gradInput.Clear();

@@ -18,7 +18,7 @@ internal sealed class FaceResidualBlock : Layer
     private readonly ChannelAffine? _affine1, _affine2;
     private readonly ReLU _relu1 = new();
     private readonly AvgPool2d? _pool;
-    private Tensor? _output, _gradBranch, _gradPooled, _gradInput;
+    private Tensor? _output, _shortcut, _gradBranch, _gradPooled, _gradInput;
     private int _branchHeight, _branchWidth;
 
     /// <summary>Creates the block with random weights; <paramref name="foldedScale"/> leaves out the scale layers.
@@ -81,6 +81,7 @@ internal sealed class FaceResidualBlock : Layer
 
     public override Tensor Forward(Tensor input)
     {
+        if (!Training && FoldedScale) return ForwardFused(input);
         var a1 = _conv1.Forward(input);
         if (_affine1 is not null) a1 = _affine1.Forward(a1);
         var branch = _conv2.Forward(_relu1.Forward(a1));
@@ -93,21 +94,64 @@ internal sealed class FaceResidualBlock : Layer
             return sum;
         }
         var pooled = _pool.Forward(input);
-        int n = input.Dim(0), ph = pooled.Dim(2), pw = pooled.Dim(3), bh = branch.Dim(2), bw = branch.Dim(3);
-        (_branchHeight, _branchWidth) = (bh, bw);
+        var y = Ensure(ref _output, input.Dim(0), OutChannels, pooled.Dim(2), pooled.Dim(3));
+        (_branchHeight, _branchWidth) = (branch.Dim(2), branch.Dim(3));
+        Combine(pooled, branch, y);
+        return y;
+    }
+
+    /// <summary>
+    /// Inference with the scale layers folded: each conv's bias, the ReLU after c1, and the shortcut add and ReLU
+    /// after c2 run in the convolutions' output pass (<see cref="Conv2d.ForwardFused"/>).
+    /// </summary>
+    private Tensor ForwardFused(Tensor input)
+    {
+        var a1 = _conv1.ForwardFused(input, null, relu: true);
+        if (_pool is null) return _conv2.ForwardFused(a1, input, relu: true);
+        var pooled = _pool.Forward(input);
+        int n = input.Dim(0), ph = pooled.Dim(2), pw = pooled.Dim(3);
+        if (a1.Dim(2) == ph && a1.Dim(3) == pw)
+        {
+            // The shortcut [pool(x), 0] is shaped like conv2's output: add it there.
+            var shortcut = Ensure(ref _shortcut, n, OutChannels, ph, pw);
+            int inPlane = InChannels * ph * pw, outPlane = OutChannels * ph * pw;
+            for (int b = 0; b < n; b++)
+            {
+                pooled.Data.AsSpan(b * inPlane, inPlane).CopyTo(shortcut.Data.AsSpan(b * outPlane));
+                shortcut.Data.AsSpan(b * outPlane + inPlane, outPlane - inPlane).Clear();
+            }
+            return _conv2.ForwardFused(a1, shortcut, relu: true);
+        }
+        var branch = _conv2.Forward(a1);
+        var y = Ensure(ref _output, n, OutChannels, ph, pw);
+        Combine(pooled, branch, y);
+        return y;
+    }
+
+    /// <summary>
+    /// <c>y = relu([pooled, 0] + branch zero-padded bottom/right)</c>, a row at a time: the branch part of a row
+    /// vectorised, the padding columns and the appended channels copied.
+    /// </summary>
+    private void Combine(Tensor pooled, Tensor branch, Tensor y)
+    {
+        int n = y.Dim(0), ph = y.Dim(2), pw = y.Dim(3), bh = branch.Dim(2), bw = branch.Dim(3);
         if (bh > ph || bw > pw)
             throw new ArgumentException($"{Name}: the conv branch {branch} is larger than the shortcut {pooled}");
-        var y = Ensure(ref _output, n, OutChannels, ph, pw);
+        float[] p = pooled.Data, o = branch.Data, d = y.Data;
         for (int b = 0; b < n; b++)
         for (int c = 0; c < OutChannels; c++)
         for (int r = 0; r < ph; r++)
-        for (int q = 0; q < pw; q++)
         {
-            float pv = c < InChannels ? pooled.Data[((b * InChannels + c) * ph + r) * pw + q] : 0f;
-            float ov = r < bh && q < bw ? branch.Data[((b * OutChannels + c) * bh + r) * bw + q] : 0f;
-            y.Data[((b * OutChannels + c) * ph + r) * pw + q] = MathF.Max(pv + ov, 0f);
+            var dst = d.AsSpan(((b * OutChannels + c) * ph + r) * pw, pw);
+            if (c < InChannels) p.AsSpan(((b * InChannels + c) * ph + r) * pw, pw).CopyTo(dst);
+            else dst.Clear();
+            if (r < bh)
+            {
+                var head = dst[..bw];
+                TensorPrimitives.Add(head, o.AsSpan(((b * OutChannels + c) * bh + r) * bw, bw), head);
+            }
+            TensorPrimitives.Max(dst, 0f, dst);
         }
-        return y;
     }
 
     public override Tensor Backward(Tensor gradOutput)

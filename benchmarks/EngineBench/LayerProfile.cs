@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using GenderML.Core;
+using GenderML.Core.Layers;
+
+/// <summary>
+/// Where the time goes, per layer: ours layer by layer through the network's top-level steps (median of the runs,
+/// calling thread's CPU time and wall time), and ONNX Runtime's own profiler (per-node kernel wall time, the
+/// fastest of the runs after warm-up), each as a markdown table.
+/// </summary>
+internal static class LayerProfile
+{
+    public static void Run(BenchNetwork net, int threads, int batch, int runs)
+    {
+        var random = new Random(7);
+        var raw = new Tensor(batch, net.Channels, net.Side, net.Side);
+        for (int i = 0; i < raw.Length; i++) raw.Data[i] = random.Next(256);
+        var x = new Tensor(batch, net.Channels, net.Side, net.Side);
+        net.Normalize(raw, x);
+        var layers = net.Layers(threads).Layers;
+        var cpu = new List<double>[layers.Count];
+        var wall = new List<double>[layers.Count];
+        var shapes = new string[layers.Count];
+        for (int i = 0; i < layers.Count; i++) (cpu[i], wall[i]) = ([], []);
+        for (int r = 0; r < runs + 2; r++)
+        {
+            var t = x;
+            for (int i = 0; i < layers.Count; i++)
+            {
+                double c0 = CpuClock.ThreadSeconds();
+                long w0 = Stopwatch.GetTimestamp();
+                t = layers[i].Forward(t);
+                if (r < 2) continue;
+                wall[i].Add(Stopwatch.GetElapsedTime(w0).TotalMilliseconds);
+                cpu[i].Add((CpuClock.ThreadSeconds() - c0) * 1000);
+                shapes[i] = t.ToString();
+            }
+        }
+        var ci = CultureInfo.InvariantCulture;
+        Console.WriteLine($"ours: {net.Name}, batch {batch}, {threads} thread(s), median of {runs} runs (ms per batch)");
+        Console.WriteLine("| step | layer | output | thread CPU ms | wall ms |");
+        Console.WriteLine("|---|---|---|---|---|");
+        double totalCpu = 0, totalWall = 0;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            double c = Median(cpu[i]), w = Median(wall[i]);
+            totalCpu += c;
+            totalWall += w;
+            Console.WriteLine(string.Create(ci, $"| {i} | {layers[i].GetType().Name} | {shapes[i]} | {c:F2} | {w:F2} |"));
+        }
+        Console.WriteLine(string.Create(ci, $"| | total | | {totalCpu:F2} | {totalWall:F2} |"));
+        Console.WriteLine();
+        OrtProfile(net, threads, batch, runs, raw);
+    }
+
+    private static void OrtProfile(BenchNetwork net, int threads, int batch, int runs, Tensor raw)
+    {
+        string prefix = Path.Combine(Path.GetTempPath(), $"enginebench-ort-{Environment.ProcessId}");
+        string path;
+        using (var ort = new OrtPeer(net.Onnx, threads, batch, raw.Data, [batch, net.Channels, net.Side, net.Side], spinning: false, prefix))
+        {
+            for (int r = 0; r < runs + 2; r++) ort.Run();
+            path = ort.EndProfiling();
+        }
+        // Chrome-trace events; node kernels have cat "Node" and names "<node>_kernel_time". The first two runs warm up.
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        File.Delete(path);
+        var order = new List<string>();
+        var sums = new Dictionary<string, (string Op, string Shape, double Us, int Count)>();
+        // Node times are wall times: the minimum over the runs is the least disturbed by other tenants.
+        int runIndex = -1;
+        foreach (var e in doc.RootElement.EnumerateArray())
+        {
+            if (e.GetProperty("cat").GetString() == "Session" && e.GetProperty("name").GetString() == "model_run") continue;
+            if (e.GetProperty("cat").GetString() != "Node") continue;
+            string name = e.GetProperty("name").GetString()!;
+            if (!name.EndsWith("_kernel_time", StringComparison.Ordinal)) continue;
+            name = name[..^"_kernel_time".Length];
+            if (order.Count > 0 && name == order[0]) runIndex++;
+            if (order.Count == 0) runIndex = 0;
+            if (!sums.ContainsKey(name)) order.Add(name);
+            if (runIndex < 2) { sums.TryAdd(name, ("", "", 0, 0)); continue; }
+            var args = e.GetProperty("args");
+            string op = args.TryGetProperty("op_name", out var o) ? o.GetString()! : "";
+            string shape = args.TryGetProperty("output_type_shape", out var s) ? s.ToString() : "";
+            var old = sums[name];
+            double dur = e.GetProperty("dur").GetDouble();
+            sums[name] = (op, shape.Length > 60 ? shape[..60] : shape, old.Count == 0 ? dur : Math.Min(old.Us, dur), old.Count + 1);
+        }
+        var ci = CultureInfo.InvariantCulture;
+        Console.WriteLine($"ONNX Runtime: {net.Name}, batch {batch}, {threads} thread(s), fastest of {runs} runs per node (ms per batch, kernel wall time)");
+        Console.WriteLine("| node | op | ms |");
+        Console.WriteLine("|---|---|---|");
+        double total = 0;
+        foreach (string name in order)
+        {
+            var (op, _, us, count) = sums[name];
+            if (count == 0) continue;
+            total += us / 1000;
+            Console.WriteLine(string.Create(ci, $"| {name} | {op} | {us / 1000:F2} |"));
+        }
+        Console.WriteLine(string.Create(ci, $"| total | | {total:F2} |"));
+    }
+
+    private static double Median(List<double> v)
+    {
+        v.Sort();
+        return v.Count == 0 ? 0 : v[v.Count / 2];
+    }
+}

@@ -1,0 +1,66 @@
+// The engine against its inference peer, ONNX Runtime 1.32 (a benchmark dependency only), on the product's networks.
+//   infer   [--networks a,b] [--threads 1,2] [--batch 32,1] [--rounds 7] [--spinning 0|1] [--models DIR]
+//           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
+//   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--models DIR]
+//           per-layer times of ours (thread CPU time) and ORT's per-node profile, as markdown tables
+//   after-training [--threads 2] [--rounds 9]
+//           the face ResNet's 1-thread CPU time fresh, then after training steps on N threads (try DOTNET_TieredPGO=0)
+// Networks: faceresnet-150, agegender-112, tinydetector-416, cnn3-50-gray. The training peer (PyTorch) is
+// benchmarks/engine/engine_peers.py.
+using System.Globalization;
+
+var inv = CultureInfo.InvariantCulture;
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: EngineBench infer|profile [options]");
+    return 2;
+}
+var opts = new Dictionary<string, string>(StringComparer.Ordinal);
+for (int i = 1; i + 1 < args.Length; i += 2) opts[args[i]] = args[i + 1];
+string models = opts.GetValueOrDefault("--models") ?? FindModels();
+int[] Ints(string name, string fallback) => [.. (opts.GetValueOrDefault(name) ?? fallback).Split(',').Select(s => int.Parse(s, inv))];
+
+switch (args[0])
+{
+    case "infer":
+    {
+        string[] names = (opts.GetValueOrDefault("--networks") ?? string.Join(",", Networks.Names)).Split(',');
+        int rounds = Ints("--rounds", "7")[0];
+        bool spinning = Ints("--spinning", "0")[0] != 0;
+        var rows = new List<string>();
+        foreach (string name in names)
+        {
+            var net = Networks.Build(name, models);
+            foreach (int t in Ints("--threads", "1,2"))
+            foreach (int b in Ints("--batch", "32,1"))
+            {
+                var r = InferPeers.Run(net, t, b, rounds, spinning);
+                Console.WriteLine(InferPeers.Json(r));
+                rows.Add(InferPeers.Row(r));
+            }
+        }
+        Console.WriteLine();
+        Console.WriteLine("| network | threads | batch | ours img/CPU-s | ORT img/CPU-s | ratio (CPU) | ours img/s | ORT img/s | ratio (wall) |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+        rows.ForEach(Console.WriteLine);
+        return 0;
+    }
+    case "profile":
+        LayerProfile.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "faceresnet-150", models),
+            Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0]);
+        return 0;
+    case "after-training":
+        AfterTraining.Run(Networks.Build("faceresnet-150", models), Ints("--threads", "2")[0], Ints("--rounds", "9")[0]);
+        return 0;
+    default:
+        Console.Error.WriteLine($"unknown command {args[0]}");
+        return 2;
+}
+
+static string FindModels()
+{
+    foreach (string start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "GenderML.sln"))) return Path.Combine(dir.FullName, "models", "face-api");
+    throw new DirectoryNotFoundException("no GenderML.sln above the benchmark; pass --models DIR");
+}

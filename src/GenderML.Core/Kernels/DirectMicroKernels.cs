@@ -1,0 +1,110 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GenderML.Core.Kernels;
+
+/// <summary>
+/// The register blocks of <see cref="DirectConvolution"/>: C[0..MR, 0..NR] = Σ_p A[:, p] ⊗ B[p, :], A a packed
+/// sliver (MR values per K step), B row p the NR floats at <c>b + offsets[p]</c> (read from the padded image, never
+/// packed). C is stored, not added to.
+/// </summary>
+internal static unsafe class DirectMicroKernels
+{
+    public static void Run(GemmIsa isa, int k, float* a, float* b, int* offsets, float* c, nint ldc)
+    {
+        switch (isa)
+        {
+            case GemmIsa.Avx512:
+                Avx512Kernel8x32(k, a, b, offsets, c, ldc);
+                break;
+            case GemmIsa.Avx2:
+                Avx2Kernel4x16(k, a, b, offsets, c, ldc);
+                break;
+            default:
+                ScalarKernel4x8(k, a, b, offsets, c, ldc);
+                break;
+        }
+    }
+
+    /// <summary>8 rows × 32 columns, AVX-512: per K step two B loads, eight broadcasts, sixteen FMAs.</summary>
+    public static void Avx512Kernel8x32(int k, float* a, float* b, int* offsets, float* c, nint ldc)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
+        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + offsets[p];
+            Vector512<float> b0 = Vector512.Load(bp), b1 = Vector512.Load(bp + 16);
+            Vector512<float> a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00); c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            Vector512<float> a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10); c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            Vector512<float> a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20); c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            Vector512<float> a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30); c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            Vector512<float> a4 = Vector512.Create(a[4]);
+            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40); c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
+            Vector512<float> a5 = Vector512.Create(a[5]);
+            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50); c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
+            Vector512<float> a6 = Vector512.Create(a[6]);
+            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60); c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
+            Vector512<float> a7 = Vector512.Create(a[7]);
+            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70); c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
+            a += 8;
+        }
+        c00.Store(c); c01.Store(c + 16); c += ldc;
+        c10.Store(c); c11.Store(c + 16); c += ldc;
+        c20.Store(c); c21.Store(c + 16); c += ldc;
+        c30.Store(c); c31.Store(c + 16); c += ldc;
+        c40.Store(c); c41.Store(c + 16); c += ldc;
+        c50.Store(c); c51.Store(c + 16); c += ldc;
+        c60.Store(c); c61.Store(c + 16); c += ldc;
+        c70.Store(c); c71.Store(c + 16);
+    }
+
+    /// <summary>4 rows × 16 columns, AVX2 with FMA.</summary>
+    public static void Avx2Kernel4x16(int k, float* a, float* b, int* offsets, float* c, nint ldc)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<float> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + offsets[p];
+            Vector256<float> b0 = Vector256.Load(bp), b1 = Vector256.Load(bp + 8);
+            Vector256<float> a0 = Vector256.Create(a[0]);
+            c00 = Fma.MultiplyAdd(a0, b0, c00); c01 = Fma.MultiplyAdd(a0, b1, c01);
+            Vector256<float> a1 = Vector256.Create(a[1]);
+            c10 = Fma.MultiplyAdd(a1, b0, c10); c11 = Fma.MultiplyAdd(a1, b1, c11);
+            Vector256<float> a2 = Vector256.Create(a[2]);
+            c20 = Fma.MultiplyAdd(a2, b0, c20); c21 = Fma.MultiplyAdd(a2, b1, c21);
+            Vector256<float> a3 = Vector256.Create(a[3]);
+            c30 = Fma.MultiplyAdd(a3, b0, c30); c31 = Fma.MultiplyAdd(a3, b1, c31);
+            a += 4;
+        }
+        c00.Store(c); c01.Store(c + 8); c += ldc;
+        c10.Store(c); c11.Store(c + 8); c += ldc;
+        c20.Store(c); c21.Store(c + 8); c += ldc;
+        c30.Store(c); c31.Store(c + 8);
+    }
+
+    /// <summary>4 rows × 8 columns in plain loops (fused multiply-add per element, as the vector kernels).</summary>
+    public static void ScalarKernel4x8(int k, float* a, float* b, int* offsets, float* c, nint ldc)
+    {
+        float* acc = stackalloc float[32];
+        for (int i = 0; i < 32; i++) acc[i] = 0f;
+        for (int p = 0; p < k; p++)
+        {
+            float* bp = b + offsets[p];
+            for (int r = 0; r < 4; r++)
+            for (int j = 0; j < 8; j++)
+                acc[r * 8 + j] = MathF.FusedMultiplyAdd(a[r], bp[j], acc[r * 8 + j]);
+            a += 4;
+        }
+        for (int r = 0; r < 4; r++)
+        for (int j = 0; j < 8; j++)
+            c[r * ldc + j] = acc[r * 8 + j];
+    }
+}

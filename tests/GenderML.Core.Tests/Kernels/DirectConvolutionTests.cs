@@ -1,0 +1,69 @@
+using GenderML.Core.Kernels;
+
+namespace GenderML.Core.Tests.Kernels;
+
+/// <summary><see cref="DirectConvolution"/> against the reference convolution, on every instruction set the machine
+/// runs, with the fused epilogue, over shapes with remainders in every blocked dimension.</summary>
+public sealed class DirectConvolutionTests
+{
+    public static TheoryData<int> Isas()
+    {
+        var data = new TheoryData<int>();
+        foreach (var isa in Enum.GetValues<GemmIsa>())
+            if (GemmBlocking.IsSupported(isa)) data.Add((int)isa);
+        return data;
+    }
+
+    private static readonly ConvGeometry[] Shapes =
+    [
+        new(2, 32, 35, 35, 32, 3, 3, 1, 1, 1, 1, 1, 1),   // the face ResNet's 32-channel blocks
+        new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1),   // 64-channel blocks, one image in bands
+        new(3, 8, 1, 1, 9, 3, 3, 1, 1, 1, 1, 1, 1),       // 1×1 image, 9 output channels (row remainder)
+        new(2, 16, 8, 8, 33, 3, 3, 1, 1, 0, 0, 1, 1),     // TensorFlow 'same' (odd pad bottom/right), 33 channels
+        new(1, 12, 7, 20, 16, 3, 2, 1, 1, 2, 0, 1, 1),    // 3×2 kernel, asymmetric padding
+        new(2, 8, 11, 5, 8, 5, 5, 1, 1, 2, 2, 2, 2),      // 5×5
+        new(2, 24, 6, 6, 17, 3, 3, 1, 1, 0, 0, 0, 0),     // valid
+        new(2, 3, 41, 40, 32, 7, 7, 2, 2, 0, 0, 0, 0),    // stride 2: the face ResNet's stem, smaller
+        new(3, 32, 35, 35, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // stride 2: a downsampling block's first conv
+        new(1, 5, 9, 8, 8, 3, 3, 2, 2, 1, 0, 1, 1),       // stride 2, asymmetric padding, odd sizes
+        new(2, 4, 10, 11, 12, 4, 4, 2, 2, 1, 1, 2, 1),    // stride 2, even kernel
+        new(1, 3, 2, 2, 8, 2, 2, 2, 2, 0, 0, 0, 0),       // stride 2, one output pixel
+    ];
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void MatchesReference(int isaIndex)
+    {
+        var isa = (GemmIsa)isaIndex;
+        foreach (var g in Shapes)
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Assert.True(DirectConvolution.Handles(g), g.ToString());
+            var x = KernelAssert.Random(g.InputLength, 1);
+            var w = KernelAssert.Random(g.WeightLength, 2);
+            var b = KernelAssert.Random(g.OutChannels, 3);
+            var residual = KernelAssert.Random(g.OutputLength, 4);
+            var expected = new float[g.OutputLength];
+            ConvolutionReference.Forward(g, x, w, b, expected);
+            for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
+            var actual = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, py = actual, pr = residual)
+                DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true), threads, isa);
+            int reduce = g.InChannels * g.KernelHeight * g.KernelWidth;
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(reduce)), $"{isa} {g} threads={threads}");
+        }
+    }
+
+    [Fact]
+    public unsafe void OneAndTwoThreadsAreBitIdentical()
+    {
+        var g = new ConvGeometry(1, 32, 13, 13, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        var x = KernelAssert.Random(g.InputLength, 5);
+        var w = KernelAssert.Random(g.WeightLength, 6);
+        var one = new float[g.OutputLength];
+        var two = new float[g.OutputLength];
+        Convolution.Forward(g, x, w, [], one, ComputeOptions.SingleThreaded);
+        Convolution.Forward(g, x, w, [], two, new ComputeOptions { Threads = 2 });
+        KernelAssert.BitIdentical(one, two, g.ToString());
+    }
+}
