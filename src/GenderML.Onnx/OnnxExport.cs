@@ -57,8 +57,19 @@ public static class OnnxExport
             default:
                 throw new NotSupportedException($"{kind}: a {classifier.GetType().Name} cannot be exported to ONNX; the models GenderML trains and loads (ClassifierPresets.Names, pretrained) can");
         }
+        // The model's calibration (ClassifierInfo.Calibration), as Predict applies it: σ(scale·logit + offset), the logit
+        // of a probability output clipped to [ε, 1 − ε] first.
+        var calibration = classifier.Info.Calibration;
+        if (!calibration.IsIdentity)
+        {
+            if (probability is { } raw) logit = ClassifierGraphs.Logit(g, raw, (float)ProbabilityCalibration.Epsilon);
+            logit = g.Add(g.Binary("Mul", logit, g.Scalar("calibration_scale", (float)calibration.Scale)),
+                g.Scalar("calibration_offset", (float)calibration.Offset));
+            probability = null;
+            meta.Set("calibration", calibration.Describe());
+        }
         g.Output("logit", logit);
-        meta.Output("logit", "N×1 log-odds of male");
+        meta.Output("logit", "N×1 log-odds of male (calibrated when the model is)");
         g.Output("probability", probability ?? g.Sigmoid(logit));
         meta.Output("probability", "N×1 P(male): the probability that the face is perceived as male");
         if (age is { } a)

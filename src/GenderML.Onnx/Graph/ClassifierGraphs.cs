@@ -133,7 +133,7 @@ internal static class ClassifierGraphs
     }
 
     /// <summary><c>ln(p / (1 − p))</c> of a probability, clipped to [ε, 1 − ε] first when ε &gt; 0.</summary>
-    private static OnnxValue Logit(OnnxGraph g, OnnxValue p, float epsilon)
+    internal static OnnxValue Logit(OnnxGraph g, OnnxValue p, float epsilon)
     {
         if (epsilon > 0)
             p = g.Node("Clip", [p.Name, g.Scalar("eps", epsilon).Name, g.Scalar("one_minus_eps", 1 - epsilon).Name], p.Shape);

@@ -14,7 +14,8 @@ internal static class TrainingFinish
     public static TrainingResult Calibrate(ClassifierRecipe recipe, TrainingResult fitted, TrainingSplit split, TrainingOptions options,
         CancellationToken cancellation)
     {
-        var classifier = (TrainedClassifier)fitted.Classifier;
+        // A model another assembly trains (ExtensionRecipe) brings its own probabilities: ML.NET's trainers calibrate.
+        if (fitted.Classifier is not TrainedClassifier classifier) return fitted;
         var scores = fitted.HeldOut;
         string source = fitted.HeldOutSource;
         var validation = split.Validation;

@@ -30,10 +30,10 @@ public sealed class BatchEmbeddingsTests : IDisposable
         var rows = BatchOutput.Open(embeddings).ReadRows().ToList();
         List<string> batchNotes = [], oneMachineNotes = [];
         var recipe = Recipe(Path.Combine(_faces.Root, "cache-batch"), batchNotes);
-        var embedder = new Embedder(null, recipe.EffectiveResNetFeatures, false, recipe.Framing(2), 2);
+        var embedder = recipe.TrainingEmbedder(recipe.Framing(2), 2);
         var errors = new string?[rows.Count];
         var direct = embedder.EmbedFiles([.. rows.Select(r => input.FileOf(r.Path))], Path.Combine(_faces.Root, "cache-direct"), null, errors, out _);
-        for (int i = 0; i < rows.Count; i++) Assert.Equal(direct[i].ResNet, rows[i].Embedding);
+        for (int i = 0; i < rows.Count; i++) Assert.Equal([.. direct[i].ResNet ?? [], .. direct[i].AgeGender ?? []], rows[i].Embedding!);
 
         Assert.Equal(30, BatchEmbeddings.Import(BatchOutput.Open(embeddings), recipe, data, recipe.Training.CacheFolder));
         var fromBatch = Trainer.Fit(recipe, data);
