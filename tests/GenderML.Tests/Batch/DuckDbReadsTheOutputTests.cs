@@ -52,7 +52,7 @@ public sealed class DuckDbReadsTheOutputTests : IDisposable
         }
         var embeddings = BatchOutput.Open(embedded).ReadRows().ToList();
         string embeddingParts = Path.Combine(embedded, "part-*.parquet");
-        long length = embeddings[0].Embedding!.Length;   // the default transfer preset's: face ResNet stage means + age/gender features
+        long length = embeddings[0].Embedding!.Count;   // the default transfer preset's: face ResNet stage means + age/gender features
         Assert.Equal(length, Count(db, $"SELECT min(len(embedding)) FROM read_parquet('{embeddingParts}')"));
         Assert.Equal(length, Count(db, $"SELECT max(len(embedding)) FROM read_parquet('{embeddingParts}')"));
         var first = embeddings[0];
