@@ -49,7 +49,7 @@ internal static class MultiScale
                 var t0 = DateTime.UtcNow;
                 var paths = p.Set.Items.Select(i => i.Path).ToList();
                 var errors = new string?[paths.Count];
-                var images = CachedFileInput.Load(paths, [.. Enumerable.Range(0, paths.Count)], p.Reframe is { } f ? new InputDistortion(f, null) : null, errors, new ParallelOptions { MaxDegreeOfParallelism = threads });
+                var images = FileImages.Load(paths, [.. Enumerable.Range(0, paths.Count)], p.Reframe is { } f ? new InputDistortion(f, null) : null, errors, new ParallelOptions { MaxDegreeOfParallelism = threads });
                 int noFace = 0;
                 var frames = framing.Frame([.. images.Select(i => i!)], ref noFace).Select(f => f!).ToList();
                 feats[p.Name] = (Features(net, frames), Features(net, [.. frames.Select(f => f.FlipHorizontal())]), [.. p.Set.Items.Select(i => i.Label)]);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using GenderML.Batch.Processors;
 using GenderML.Classifiers;
@@ -75,20 +76,21 @@ public static class BatchEmbeddings
                 $"(e.g. {paths[missing[0]]}); run batch embed over the same images"));
 
         string folder = cacheFolder ?? PixelCacheOptions.DefaultFolder();
-        var resnet = source.ResNetCacheKey is { } rk ? new EmbeddingCache(folder, rk, source.ResNetLength) : null;
-        var ageGender = source.AgeGenderCacheKey is { } ak ? new EmbeddingCache(folder, ak, Embedder.AgeGenderLength) : null;
-        var newResNet = new List<(string, float[])>();
-        var newAgeGender = new List<(string, float[])>();
-        int imported = 0;
-        foreach (string hash in hashes.OfType<string>().Distinct(StringComparer.Ordinal))
+        using var cache = CachedFeatures.Open(folder, Embedder.CacheKey(source.ResNetCacheKey, source.AgeGenderCacheKey), FeatureElement.Float32, source.Length);
+        // The one fill step of the cache, with the job's embeddings as the computation: files already cached stay as
+        // they are, the others get the job's values (or its "no face found"), keyed by identity and content like any other.
+        var lookup = cache.Fill(paths, (items, bytes, values, errors) =>
         {
-            if (byHash[hash] is not { } e) continue;
-            imported++;
-            if (resnet is not null) newResNet.Add((hash, e[..source.ResNetLength]));
-            if (ageGender is not null) newAgeGender.Add((hash, e[source.ResNetLength..]));
-        }
-        resnet?.Add(newResNet);
-        ageGender?.Add(newAgeGender);
+            var floats = MemoryMarshal.Cast<byte, float>(values.AsSpan());
+            for (int k = 0; k < items.Count; k++)
+            {
+                if (!byHash.TryGetValue(Convert.ToHexStringLower(SHA256.HashData(bytes[k])), out var e))
+                    errors[k] = "changed since the batch job ran: not in its embeddings";
+                else if (e is null) errors[k] = "no face found";
+                else e.CopyTo(floats.Slice(k * source.Length, source.Length));
+            }
+        }, new FeatureFillOptions());
+        int imported = lookup.Offsets.Count(o => o >= 0);
         return imported;
     }
 }

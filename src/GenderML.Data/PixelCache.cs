@@ -1,4 +1,3 @@
-using System.IO.Hashing;
 using System.IO.MemoryMappedFiles;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,40 +5,42 @@ using System.Text;
 namespace GenderML.Data;
 
 /// <summary>
-/// The preprocessed uint8 samples of a dataset in one memory-mapped file, so a second run does not decode again.
-/// Sample i is <see cref="PreprocessOptions.BytesPerImage"/> bytes at <c>4096 + i·BytesPerImage</c>; an index after
-/// the samples records each file's path, length, mtime and content hash. Pixels are never copied into managed memory
-/// by the cache itself: 200,000 gray 50×50 samples are a 500 MB file the OS pages in and out.
+/// The preprocessed uint8 samples of a dataset in one memory-mapped cache file, so a second run does not decode again.
+/// Sample i belongs to <c>dataset.Items[i]</c>; each file's sample is recorded with its path, length, mtime and content
+/// hash. Pixels are never copied into managed memory by the cache itself: 200,000 gray 50×50 samples are a 500 MB file
+/// the OS pages in and out.
 /// </summary>
 /// <remarks>
-/// <see cref="Open"/> keys the file by the dataset root, its splits and the settings (<see cref="PreprocessOptions.Key"/>). It is
-/// used as it is when every file still has the recorded length and mtime; otherwise it is rebuilt, copying the
-/// samples of unchanged files (same stamp, or same content hash after a touch or a move) and decoding only the rest,
-/// on all cores in fixed chunks, so the result never depends on timing. The new file is written beside the old one and
-/// renamed over it; the header is written last.
+/// <see cref="Open"/> keys the file by the dataset root, its splits and the settings (<see cref="PreprocessOptions.Key"/>).
+/// Unchanged files (same length and mtime, sample passing its checksum) are read as they are; a touched or moved file
+/// whose content is unchanged reuses its sample; the rest are decoded on all cores in fixed chunks (so the result never
+/// depends on timing) and appended to the file a chunk at a time, so a cancelled or killed build keeps what it finished.
 /// </remarks>
 public sealed unsafe partial class PixelCache : IDisposable
 {
-    private readonly MemoryMappedFile _file;
-    private readonly MemoryMappedViewAccessor _view;
+    private readonly MemoryMappedFile? _file;
+    private readonly MemoryMappedViewAccessor? _view;
     private readonly byte* _base;
-    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle _handle;
-    private readonly Header _header;
-    private readonly Entry[] _entries;
+    private readonly long[] _offsets;
+    private readonly byte[] _zeros;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _reader;
     private bool _disposed;
 
-    private PixelCache(string path, PreprocessOptions options, MemoryMappedFile file, MemoryMappedViewAccessor view, byte* pointer, Header header, Entry[] entries)
+    private PixelCache(string path, PreprocessOptions options, FeatureLookup lookup, IReadOnlyList<string> paths)
     {
         FilePath = path;
         Options = options;
-        _file = file;
-        _view = view;
-        _base = pointer;
-        _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        _header = header;
-        _entries = entries;
-        Failed = [.. entries.Where(e => e.Error is not null).Select(e => new SkippedFile(e.Path, SkipKind.Corrupt, e.Error!))];
-        Stats = new PixelCacheStats(path, true, entries.Length, 0, Failed.Count);
+        _offsets = lookup.Offsets;
+        _zeros = new byte[options.BytesPerImage];
+        Failed = [.. lookup.Errors.Select((e, i) => (e, i)).Where(x => x.e is not null).Select(x => new SkippedFile(paths[x.i], SkipKind.Corrupt, x.e!))];
+        Stats = new PixelCacheStats(path, lookup.Hit, lookup.Hit ? 0 : lookup.Reused, lookup.Computed, Failed.Count);
+        if (!_offsets.Any(o => o >= 0)) return;
+        _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
+        _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        byte* p = null;
+        _view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
+        _base = p + _view.PointerOffset;
+        _reader = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
 
     /// <summary>The cache file.</summary>
@@ -49,24 +50,28 @@ public sealed unsafe partial class PixelCache : IDisposable
     public PreprocessOptions Options { get; }
 
     /// <summary>The number of samples: one a dataset item, in item order.</summary>
-    public int Count => _header.Count;
+    public int Count => _offsets.Length;
 
     /// <summary>What opening did: hit, or how many samples were reused and decoded.</summary>
-    public PixelCacheStats Stats { get; private set; }
+    public PixelCacheStats Stats { get; }
 
     /// <summary>The items that could not be decoded, with the reason; their samples are all zero.</summary>
     public IReadOnlyList<SkippedFile> Failed { get; }
 
     /// <summary>True when item <paramref name="index"/> decoded (its sample holds its pixels).</summary>
-    public bool IsDecoded(int index) => _entries[index].Error is null;
+    public bool IsDecoded(int index) => _offsets[index] >= 0;
+
+    /// <summary>Where the sample of item <paramref name="index"/> is in <see cref="FilePath"/>; -1 when it failed.</summary>
+    internal long SampleOffset(int index) => _offsets[index];
 
     /// <summary>The N×N sample of item <paramref name="index"/> (row-major, channels interleaved), read from the mapped file.</summary>
     /// <remarks>The span is valid until the cache is disposed.</remarks>
     public ReadOnlySpan<byte> GetPixels(int index)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if ((uint)index >= (uint)_header.Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"the cache holds {_header.Count} samples");
-        return new ReadOnlySpan<byte>(_base + _header.PixelsOffset + (long)index * _header.BytesPerImage, _header.BytesPerImage);
+        if ((uint)index >= (uint)_offsets.Length) throw new ArgumentOutOfRangeException(nameof(index), index, $"the cache holds {_offsets.Length} samples");
+        long at = _offsets[index];
+        return at < 0 ? _zeros : new ReadOnlySpan<byte>(_base + at, _zeros.Length);
     }
 
     /// <summary>
@@ -78,13 +83,18 @@ public sealed unsafe partial class PixelCache : IDisposable
     public void ReadPixels(int index, Span<byte> destination)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if ((uint)index >= (uint)_header.Count) throw new ArgumentOutOfRangeException(nameof(index), index, $"the cache holds {_header.Count} samples");
-        int per = _header.BytesPerImage;
+        if ((uint)index >= (uint)_offsets.Length) throw new ArgumentOutOfRangeException(nameof(index), index, $"the cache holds {_offsets.Length} samples");
+        int per = _zeros.Length;
         if (destination.Length < per) throw new ArgumentException($"a sample needs {per} bytes", nameof(destination));
-        long offset = _header.PixelsOffset + (long)index * per;
+        long offset = _offsets[index];
+        if (offset < 0)
+        {
+            destination[..per].Clear();
+            return;
+        }
         for (int done = 0; done < per;)
         {
-            int read = RandomAccess.Read(_handle, destination[done..per], offset + done);
+            int read = RandomAccess.Read(_reader!, destination[done..per], offset + done);
             if (read <= 0) throw new IOException($"{FilePath}: the cache file ends inside sample {index}; delete it to rebuild");
             done += read;
         }
@@ -93,7 +103,7 @@ public sealed unsafe partial class PixelCache : IDisposable
     /// <summary>Copies the samples of <paramref name="indices"/>, in order, into <paramref name="destination"/> (a batch for <see cref="PixelTensor"/>).</summary>
     public void CopyBatch(ReadOnlySpan<int> indices, Span<byte> destination)
     {
-        int per = _header.BytesPerImage;
+        int per = _zeros.Length;
         if (destination.Length < (long)indices.Length * per) throw new ArgumentException($"{indices.Length} samples need {(long)indices.Length * per} bytes", nameof(destination));
         for (int k = 0; k < indices.Length; k++) GetPixels(indices[k]).CopyTo(destination.Slice(k * per, per));
     }
@@ -113,116 +123,29 @@ public sealed unsafe partial class PixelCache : IDisposable
         string folder = cacheOptions.WritableFolder();
         string file = Path.Combine(folder, FileName(dataset.Root, options, dataset.Splits));
         string[] paths = [.. dataset.Items.Select(i => i.Path)];
+        using var cache = new FeatureCache(file, FeatureElement.UInt8, options.BytesPerImage, options.Key, cacheOptions.Warnings);
+        var fill = new FeatureFillOptions
+        {
+            Threads = cacheOptions.Threads,
+            ChunkSize = BlockItems,
+            Cancellation = cacheOptions.Cancellation,
+            Progress = cacheOptions.Progress,
+        };
         int threads = ParallelChunks.Threads(cacheOptions.Threads);
-
-        PixelCache? old = TryMap(file, options, cacheOptions.Warnings);
-        bool[]? corrupt = old?.FindCorruptSamples(threads);
-        if (corrupt is not null && corrupt.Count(c => c) is var bad and > 0)
-            cacheOptions.Warnings?.Invoke($"{file}: {bad} cached sample(s) fail their checksum (the file was changed on disk); decoding them again");
-        else if (old is not null && old.Matches(paths, threads)) return old;
-        try
-        {
-            var (reused, decoded) = Build(file, paths, options, old, corrupt, threads, cacheOptions.Cancellation, cacheOptions.Progress);
-            var cache = TryMap(file, options, null) ?? throw new IOException($"{file}: the cache just written cannot be read back");
-            cache.Stats = new PixelCacheStats(file, false, reused, decoded, cache.Failed.Count);
-            return cache;
-        }
-        finally
-        {
-            old?.Dispose();
-        }
+        var lookup = cache.Fill(paths, (items, bytes, values, errors) => Decode(paths, items, bytes, options, values, errors, threads, cacheOptions.Cancellation), fill);
+        return new PixelCache(file, options, lookup, paths);
     }
 
     /// <summary>
-    /// <c>{root folder name}-{16 hex digits of SHA-256(root, splits, settings)}-{settings}.gmlpx</c>: the train and the test
-    /// split of one folder get files of their own, so using one does not rebuild the other's.
+    /// <c>{root folder name}-{16 hex digits of SHA-256(root, splits, settings)}-{settings}.gmlfc</c>: the train and the
+    /// test split of one folder get files of their own, so using one does not rebuild the other's.
     /// </summary>
     internal static string FileName(string root, PreprocessOptions options, IEnumerable<string>? splits = null)
     {
         string name = new(Path.GetFileName(Path.TrimEndingDirectorySeparator(root)).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_').ToArray());
         string splitKey = string.Join(",", (splits ?? []).Order(StringComparer.Ordinal));
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root + "\n" + splitKey + "\n" + options.Key)))[..16];
-        return $"{(name.Length == 0 ? "root" : name)}-{hash}-{options.Key}.gmlpx";
-    }
-
-    /// <summary>True when the entries are exactly <paramref name="paths"/>, in order, and every file still has its recorded stamp.</summary>
-    private bool Matches(string[] paths, int threads)
-    {
-        if (_entries.Length != paths.Length) return false;
-        for (int i = 0; i < paths.Length; i++)
-            if (!string.Equals(_entries[i].Path, paths[i], StringComparison.Ordinal)) return false;
-        int changed = 0;
-        const int chunk = 512;
-        ParallelChunks.For(paths.Length, chunk, threads, (start, end) =>
-        {
-            if (Volatile.Read(ref changed) != 0) return;
-            var stamps = new (long Length, long MtimeTicks)[end - start];
-            FileStamp.OfMany(paths.AsSpan(start, end - start), stamps);
-            for (int i = start; i < end; i++)
-                if (stamps[i - start].Length != _entries[i].Length || stamps[i - start].MtimeTicks != _entries[i].MtimeTicks)
-                    Interlocked.Exchange(ref changed, 1);
-        });
-        return changed == 0;
-    }
-
-    /// <summary>True for each sample whose bytes fail the checksum recorded in the index (checked on all threads).</summary>
-    private bool[]? FindCorruptSamples(int threads)
-    {
-        var corrupt = new bool[_entries.Length];
-        int any = 0;
-        ParallelChunks.For(_entries.Length, 1024, threads, (start, end) =>
-        {
-            for (int i = start; i < end; i++)
-                if (XxHash64.HashToUInt64(GetPixels(i)) != _entries[i].SampleChecksum)
-                    (corrupt[i], any) = (true, 1);
-        });
-        return any == 0 ? null : corrupt;
-    }
-
-    /// <summary>
-    /// The cache in <paramref name="file"/>, or null when there is none, it is of another version or settings (rebuilt
-    /// quietly), or it is damaged (rebuilt, with a note to <paramref name="warnings"/>).
-    /// </summary>
-    private static PixelCache? TryMap(string file, PreprocessOptions options, Action<string>? warnings)
-    {
-        if (!File.Exists(file)) return null;
-        MemoryMappedFile? mmf = null;
-        MemoryMappedViewAccessor? view = null;
-        bool acquired = false;
-        try
-        {
-            long length = new FileInfo(file).Length;
-            if (length < HeaderSize) return null;
-            mmf = MemoryMappedFile.CreateFromFile(file, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
-            view = mmf.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-            byte* p = null;
-            view.SafeMemoryMappedViewHandle.AcquirePointer(ref p);
-            acquired = true;
-            p += view.PointerOffset;
-            var header = ReadHeader(new ReadOnlySpan<byte>(p, HeaderSize), options, length);
-            if (header is null)
-            {
-                Release();
-                return null; // another version or settings: rebuilt from scratch
-            }
-            if (header.IndexLength > int.MaxValue) throw new InvalidDataException("its index is too large");
-            var entries = ReadIndex(new ReadOnlySpan<byte>(p + header.IndexOffset, (int)header.IndexLength), header.Count, header.IndexChecksum);
-            return new PixelCache(file, options, mmf, view, p, header, entries);
-        }
-        catch (Exception e) when (e is not (OutOfMemoryException or OperationCanceledException))
-        {
-            // Whatever is wrong with a cache file, it is only a cache: rebuilt from scratch, never fatal.
-            Release();
-            warnings?.Invoke($"{file}: the cache file is damaged ({e.Message}); building it again");
-            return null;
-        }
-
-        void Release()
-        {
-            if (acquired) view!.SafeMemoryMappedViewHandle.ReleasePointer();
-            view?.Dispose();
-            mmf?.Dispose();
-        }
+        return $"{(name.Length == 0 ? "root" : name)}-{hash}-{options.Key}.gmlfc";
     }
 
     /// <summary>Unmaps the file.</summary>
@@ -230,9 +153,12 @@ public sealed unsafe partial class PixelCache : IDisposable
     {
         if (_disposed) return;
         _disposed = true;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
-        _handle.Dispose();
+        if (_view is not null)
+        {
+            _view.SafeMemoryMappedViewHandle.ReleasePointer();
+            _view.Dispose();
+        }
+        _file?.Dispose();
+        _reader?.Dispose();
     }
 }

@@ -80,14 +80,16 @@ public sealed partial class HardeningTests
         var d = Dataset.Load(t.Root, TestLabels.Options);
         byte[][] good;
         string file;
+        long sample2;
         using (var c = PixelCache.Open(d, Gray8, options))
         {
             good = [.. Enumerable.Range(0, c.Count).Select(i => c.GetPixels(i).ToArray())];
             file = c.FilePath;
+            sample2 = c.SampleOffset(2);
         }
         using (var stream = new FileStream(file, FileMode.Open, FileAccess.Write))
         {
-            stream.Position = PixelCache.HeaderSize + 2 * Gray8.BytesPerImage + 5; // inside sample 2, same file size
+            stream.Position = sample2 + 5; // inside sample 2, same file size
             stream.Write([0x55, 0xAA, 0x55, 0xAA, 0x55, 0xAA, 0x55, 0xAA]);
         }
         using (var c = PixelCache.Open(d, Gray8, options))
@@ -108,10 +110,14 @@ public sealed partial class HardeningTests
         string dir = CacheOf(t, out var options, warnings);
         var d = Dataset.Load(t.Root, TestLabels.Options);
         string file;
-        using (var c = PixelCache.Open(d, Gray8, options)) file = c.FilePath;
+        long index;
+        using (var c = PixelCache.Open(d, Gray8, options))
+        {
+            file = c.FilePath;
+            index = Enumerable.Range(0, c.Count).Max(c.SampleOffset) + Gray8.BytesPerImage; // the values block ends, the index starts
+        }
         byte[] bytes = File.ReadAllBytes(file);
-        int index = PixelCache.HeaderSize + d.Items.Count * Gray8.BytesPerImage;
-        for (int i = index; i < index + 12; i++) bytes[i] = 0xFF; // the first path's length prefix and text
+        for (long i = index; i < index + 12; i++) bytes[i] = 0xFF; // the first path's length prefix and text
         File.WriteAllBytes(file, bytes);
         for (int run = 0; run < 2; run++)
         {

@@ -187,27 +187,6 @@ public sealed class PixelCacheTests
     }
 
     [Fact]
-    public void ABuild_RemovesTheHalfWrittenFilesOfKilledProcesses_ButNotOfLiveOnes()
-    {
-        var (t, cacheDir) = MakeSet();
-        using var _ = t;
-        var d = Dataset.Load(t.Root, TestLabels.Options);
-        Directory.CreateDirectory(cacheDir);
-        string name = PixelCache.FileName(d.Root, Gray8, d.Splits);
-        string dead = Path.Combine(cacheDir, $"{name}.{int.MaxValue - 7}.{Guid.NewGuid():N}.tmp");
-        string live = Path.Combine(cacheDir, $"{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        string other = Path.Combine(cacheDir, $"other.gmlpx.{int.MaxValue - 7}.{Guid.NewGuid():N}.tmp");
-        foreach (string f in new[] { dead, live, other }) File.WriteAllBytes(f, new byte[10]);
-
-        using (PixelCache.Open(d, Gray8, new PixelCacheOptions { Folder = cacheDir })) { }
-
-        Assert.False(File.Exists(dead));
-        Assert.True(File.Exists(live));
-        Assert.True(File.Exists(other));   // another cache's leftovers are its own build's business
-        Directory.Delete(cacheDir, true);
-    }
-
-    [Fact]
     public void CancellingWhileFraming_StopsBeforeTheNextBatch()
     {
         using var t = new TempTree();
@@ -279,13 +258,13 @@ public sealed class FileStampTests
 public sealed class PixelCacheEdgeTests
 {
     [Fact]
-    public void EmptyDataset_BuildsAndHits()
+    public void EmptyDataset_OpensWithNothingToDo()
     {
         using var t = new TempTree();
         var d = Dataset.FromFolder(t.Root, TestLabels.Options);
         var options = new PixelCacheOptions { Folder = t["cache"] };
-        using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.Equal((0, false), (c.Count, c.Stats.Hit));
-        using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.True(c.Stats.Hit);
+        for (int run = 0; run < 2; run++)
+            using (var c = PixelCache.Open(d, new PreprocessOptions { Size = 4 }, options)) Assert.Equal((0, true, 0), (c.Count, c.Stats.Hit, c.Stats.Decoded));
     }
 
     [Fact]
@@ -298,7 +277,7 @@ public sealed class PixelCacheEdgeTests
         Assert.NotEqual(PixelCache.FileName("/data/faces", o, ["train"]), PixelCache.FileName("/data/faces", o, ["test"]));
         Assert.Equal(PixelCache.FileName("/data/faces", o, ["test", "train"]), PixelCache.FileName("/data/faces", o, ["train", "test"]));
         Assert.StartsWith("faces-", PixelCache.FileName("/data/faces", o));
-        Assert.EndsWith("-50px-gray8-stretch.gmlpx", PixelCache.FileName("/data/faces", o));
+        Assert.EndsWith("-50px-gray8-stretch.gmlfc", PixelCache.FileName("/data/faces", o));
     }
 
 }

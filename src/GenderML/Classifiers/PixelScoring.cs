@@ -67,7 +67,7 @@ internal static class PixelScoring
         for (int start = 0; start < items.Count; start += Block)
         {
             var block = Enumerable.Range(start, Math.Min(Block, items.Count - start)).ToList();
-            var reframed = CachedFileInput.Load(paths, block, distortion, errors, parallel);
+            var reframed = FileImages.Load(paths, block, distortion, errors, parallel);
             int[] ok = [.. Enumerable.Range(0, block.Count).Where(k => reframed[k] is not null)];
             byte[] samples = ImageSample.WriteAll([.. ok.Select(k => reframed[k]!)], o);
             for (int j = 0; j < ok.Length; j++)

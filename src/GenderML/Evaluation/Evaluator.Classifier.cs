@@ -107,7 +107,7 @@ public static partial class Evaluator
             MaxDegreeOfParallelism = Math.Max(1, options.Threads), CancellationToken = cancellation,
         };
         var all = Enumerable.Range(0, items.Count).ToList();
-        CachedFileInput.ForEachChunk(paths, all, InputDistortion.Of(options), errors, parallel, (indices, images) =>
+        FileImages.ForEachChunk(paths, all, InputDistortion.Of(options), errors, parallel, (indices, images) =>
         {
             var predictions = classifier.Predict(images);
             for (int k = 0; k < indices.Length; k++)

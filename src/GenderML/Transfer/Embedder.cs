@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using GenderML.Classifiers;
+using GenderML.Data;
 using GenderML.Evaluation;
 using GenderML.FaceApi;
 using GenderML.Imaging;
@@ -139,52 +141,53 @@ internal sealed class Embedder
     public static string AgeGenderCacheKey(string pre) => string.Create(CultureInfo.InvariantCulture, $"agegender{AgeGenderLength}-{pre}");
 
     /// <summary>
-    /// The embeddings of image files, from the caches when present; the rest are decoded (and distorted by
-    /// <paramref name="distortion"/> when set), embedded in chunks and added to the caches. Unreadable files get null and a reason.
-    /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
+    /// The name of the embedding cache of the networks in use: the face ResNet's and the age/gender net's keys
+    /// (<see cref="ResNetCacheKey"/>, <see cref="AgeGenderCacheKey"/>; null when not in use) joined by '+'; each file's
+    /// values are the two embeddings in that order.
+    /// </summary>
+    public static string CacheKey(string? resnetKey, string? ageGenderKey) => string.Join('+', new[] { resnetKey, ageGenderKey }.OfType<string>());
+
+    /// <summary>
+    /// The embeddings of image files, from the feature cache when present; the rest are decoded (and distorted by
+    /// <paramref name="distortion"/> when set), embedded in chunks and appended to the cache. Files that fail get null and a
+    /// reason. <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
     /// </summary>
     public (float[]? ResNet, float[]? AgeGender)[] EmbedFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion,
         string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default, Action<int, int>? computed = null)
     {
         string pre = PreprocessingKey(distortion);
-        int resnetLength = ResNetLength(_resnetFeatures);
-        var resnetCache = _resnet is null ? null : new EmbeddingCache(cacheFolder, ResNetCacheKey(_resnetFeatures, pre), resnetLength);
-        var agCache = _ageGender is null ? null : new EmbeddingCache(cacheFolder, AgeGenderCacheKey(pre), AgeGenderLength);
-        var result = new (float[]? ResNet, float[]? AgeGender)[paths.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
-        var hashes = CachedFileInput.Hash(paths, errors, parallel);
-        var todo = new List<int>();
-        int hits = 0, noFace = 0;
-        for (int i = 0; i < paths.Count; i++)
-        {
-            if (hashes[i] is not { } h) continue;
-            float[]? r = null, a = null;
-            bool ok = (resnetCache is null || resnetCache.TryGet(h, out r!)) && (agCache is null || agCache.TryGet(h, out a!));
-            if (ok) { result[i] = (r, a); hits++; }
-            else todo.Add(i);
-        }
-        CachedFileInput.ForEachChunk(paths, todo, distortion, errors, parallel, (files, images) =>
+        int resnetLength = _resnet is null ? 0 : ResNetLength(_resnetFeatures), agLength = _ageGender is null ? 0 : AgeGenderLength;
+        string key = CacheKey(_resnet is null ? null : ResNetCacheKey(_resnetFeatures, pre), _ageGender is null ? null : AgeGenderCacheKey(pre));
+        using var cache = CachedFeatures.Open(cacheFolder, key, FeatureElement.Float32, resnetLength + agLength);
+        int noFace = 0;
+        var lookup = CachedFeatures.Fill(cache, paths, distortion, _threads, cancellation, computed, (images, values, failed) =>
         {
             var embedded = Embed(images, out int missing);
             noFace += missing;
-            var newResNet = new List<(string, float[])>();
-            var newAg = new List<(string, float[])>();
-            for (int g = 0; g < files.Length; g++)
+            var floats = MemoryMarshal.Cast<byte, float>(values.AsSpan());
+            for (int g = 0; g < images.Length; g++)
             {
-                int i = files[g];
                 if (embedded[g].ResNet is null && embedded[g].AgeGender is null)
                 {
-                    errors[i] = "no face found";
+                    failed[g] = "no face found";
                     continue;
                 }
-                result[i] = embedded[g];
-                if (embedded[g].ResNet is { } r) newResNet.Add((hashes[i]!, r));
-                if (embedded[g].AgeGender is { } a) newAg.Add((hashes[i]!, a));
+                embedded[g].ResNet?.CopyTo(floats.Slice(g * (resnetLength + agLength), resnetLength));
+                embedded[g].AgeGender?.CopyTo(floats.Slice(g * (resnetLength + agLength) + resnetLength, agLength));
             }
-            resnetCache?.Add(newResNet);
-            agCache?.Add(newAg);
-        }, computed);
-        stats = new EmbeddingStats(hits, todo.Count, noFace);
+        });
+        var result = new (float[]? ResNet, float[]? AgeGender)[paths.Count];
+        for (int i = 0; i < paths.Count; i++)
+        {
+            if (lookup.Offsets[i] < 0)
+            {
+                errors[i] ??= lookup.Errors[i];
+                continue;
+            }
+            float[] v = cache.ReadSingles(lookup.Offsets[i]);
+            result[i] = (resnetLength == 0 ? null : v[..resnetLength], agLength == 0 ? null : v[resnetLength..]);
+        }
+        stats = new EmbeddingStats(lookup.Reused, lookup.Computed, noFace);
         return result;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using GenderML.Data;
 using GenderML.Evaluation;
 using GenderML.FaceApi;
@@ -72,30 +73,43 @@ internal sealed class PrefixRunner
     }
 
     /// <summary>
-    /// The prefixes of image files (and of their mirrors), from the caches when present; the rest are decoded (and
-    /// distorted by <paramref name="distortion"/>), run in chunks and appended to the caches. Unreadable files get null and a reason.
+    /// The prefixes of image files (and of their mirrors), from the feature cache when present; the rest are decoded (and
+    /// distorted by <paramref name="distortion"/>), run in chunks and appended to the cache (a file's values: its prefix,
+    /// then with <paramref name="mirror"/> its mirror's). Files that fail get null and a reason.
     /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
     /// </summary>
     public (Half[]?[] Plain, Half[]?[]? Mirrored) RunFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion, bool mirror,
         string?[] errors, out EmbeddingStats stats, CancellationToken cancellation, Action<int, int>? computed = null)
     {
-        var plainCache = new PrefixCache(cacheFolder, Key(distortion, false), FineTuneNetwork.PrefixLength);
-        var mirrorCache = mirror ? new PrefixCache(cacheFolder, Key(distortion, true), FineTuneNetwork.PrefixLength) : null;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _threads, CancellationToken = cancellation };
-        var hashes = CachedFileInput.Hash(paths, errors, parallel);
-        var todo = Enumerable.Range(0, paths.Count)
-            .Where(i => hashes[i] is { } h && !(plainCache.Contains(h) && (mirrorCache is null || mirrorCache.Contains(h)))).ToList();
-        int hits = hashes.Count(h => h is not null) - todo.Count, noFace = 0;
-        CachedFileInput.ForEachChunk(paths, todo, distortion, errors, parallel, (files, images) =>
+        const int Length = FineTuneNetwork.PrefixLength;
+        using var cache = CachedFeatures.Open(cacheFolder, Key(distortion, mirror), FeatureElement.Float16, mirror ? 2 * Length : Length);
+        int noFace = 0;
+        var lookup = CachedFeatures.Fill(cache, paths, distortion, _threads, cancellation, computed, (images, values, _) =>
         {
             var (p, m) = Run(images, mirror, out int missing);
             noFace += missing;
-            plainCache.Add([.. files.Select((i, g) => (hashes[i]!, p[g]))]);
-            mirrorCache?.Add([.. files.Select((i, g) => (hashes[i]!, m![g]))]);
-        }, computed);
-        stats = new EmbeddingStats(hits, todo.Count, noFace);
-        var plain = plainCache.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);
-        var mirrored = mirrorCache?.Read([.. hashes.Select((h, i) => errors[i] is null ? h : null)]);
+            var halves = MemoryMarshal.Cast<byte, Half>(values.AsSpan());
+            int per = cache.ValuesPerSample;
+            for (int g = 0; g < images.Length; g++)
+            {
+                p[g].CopyTo(halves.Slice(g * per, Length));
+                if (m is not null) m[g].CopyTo(halves.Slice(g * per + Length, Length));
+            }
+        });
+        var plain = new Half[]?[paths.Count];
+        var mirrored = mirror ? new Half[]?[paths.Count] : null;
+        for (int i = 0; i < paths.Count; i++)
+        {
+            if (lookup.Offsets[i] < 0)
+            {
+                errors[i] ??= lookup.Errors[i];
+                continue;
+            }
+            Half[] v = cache.ReadHalves(lookup.Offsets[i]);
+            plain[i] = mirror ? v[..Length] : v;
+            if (mirrored is not null) mirrored[i] = v[Length..];
+        }
+        stats = new EmbeddingStats(lookup.Reused, lookup.Computed, noFace);
         return (plain, mirrored);
     }
 }

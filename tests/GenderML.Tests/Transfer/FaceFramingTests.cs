@@ -50,7 +50,7 @@ public sealed class FaceFramingTests : IDisposable
         var result = Trainer.Fit(recipe, _fixture.Dataset, null,
             new Training.TrainingOptions { Epochs = 1, ValidationFraction = 0, CacheFolder = _fixture.Cache, Threads = 2 });
         Assert.Empty(result.Skipped);
-        Assert.Single(Directory.GetFiles(_fixture.Cache, "*faces0.1-tiny224-large.gmlpx"));
+        Assert.Single(Directory.GetFiles(_fixture.Cache, "*faces0.1-tiny224-large.gmlfc"));
         string path = Path.Combine(_fixture.Root, "framed.zip");
         result.Classifier.Save(path);
 

@@ -196,7 +196,7 @@ public sealed class TransferTests : IDisposable
     }
 
     [Fact]
-    public void EmbeddingCache_MissThenHit_SameEmbeddings_NewFileIsAMiss()
+    public void Embeddings_InTheFeatureCache_MissThenHit_SameEmbeddings_NewFileIsAMiss()
     {
         var embedder = new Embedder(FaceApiFixture.ModelsFolder, resnet: FaceResNetFeatures.Descriptor, ageGender: false, framing: null, threads: 2);
         string[] files = _fixture.Files;

@@ -1,35 +1,15 @@
-using System.Security.Cryptography;
 using GenderML.Evaluation;
 using GenderML.Imaging;
 
 namespace GenderML.Transfer;
 
 /// <summary>
-/// The two file steps shared by the disk caches of network outputs (<see cref="Embedder"/>, <see cref="PrefixRunner"/>):
-/// content hashes as cache keys, and decoding the files the caches lack. A file that fails gets its reason in
-/// <c>errors</c> and a null result; nothing is dropped silently.
+/// Image files decoded a chunk at a time for the networks that score them without a cache (evaluation under input
+/// distortions, reframed pixel models). A file that fails gets its reason in <c>errors</c> and a null result; nothing is
+/// dropped silently.
 /// </summary>
-internal static class CachedFileInput
+internal static class FileImages
 {
-    /// <summary>The lowercase hex SHA-256 of each file's content.</summary>
-    public static string?[] Hash(IReadOnlyList<string> paths, string?[] errors, ParallelOptions parallel)
-    {
-        var hashes = new string?[paths.Count];
-        Parallel.For(0, paths.Count, parallel, i =>
-        {
-            try
-            {
-                using var stream = File.OpenRead(paths[i]);
-                hashes[i] = Convert.ToHexStringLower(SHA256.HashData(stream));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                errors[i] = e.Message;
-            }
-        });
-        return hashes;
-    }
-
     /// <summary>The number of files decoded and run through a network at a time.</summary>
     public const int ChunkSize = 256;
 
