@@ -73,20 +73,34 @@ internal sealed partial class FeatureCache
             if (missing.Count == 0) return Lookup(found, hit: true, reused: paths.Count, computed: 0);
             var readErrors = new string?[paths.Count];
             int reused = paths.Count - missing.Count, computed = 0;
-            for (int start = 0; start < missing.Count; start += options.ChunkSize)
+            for (int start = 0; start < missing.Count;)
             {
                 options.Cancellation.ThrowIfCancellationRequested();
-                var chunk = missing.GetRange(start, Math.Min(options.ChunkSize, missing.Count - start));
+                var chunk = NextChunk(missing, start, stamps, options.ChunkSize);
                 var (r, c) = FillChunk(paths, stamps, chunk, found, readErrors, compute, threads);
                 reused += r;
                 computed += c;
                 options.Progress?.Report(paths.Count - missing.Count + start + chunk.Count);
                 options.Computed?.Invoke(start + chunk.Count, missing.Count);
+                start += chunk.Count;
             }
             var lookup = Lookup(found, hit: false, reused, computed);
             for (int i = 0; i < paths.Count; i++) lookup.Errors[i] ??= readErrors[i];
             return lookup;
         }
+    }
+
+    /// <summary>The most files a chunk reads into memory at once, in bytes (a chunk of large photos is cut short).</summary>
+    private const long ChunkBytes = 256L << 20;
+
+    /// <summary>The next chunk of <paramref name="missing"/> from <paramref name="start"/>: up to <paramref name="size"/> files and <see cref="ChunkBytes"/>.</summary>
+    private static List<int> NextChunk(List<int> missing, int start, (long Length, long MtimeTicks)[] stamps, int size)
+    {
+        int end = start;
+        long bytes = 0;
+        while (end < missing.Count && end - start < size && (end == start || bytes + Math.Max(0, stamps[missing[end]].Length) <= ChunkBytes))
+            bytes += Math.Max(0, stamps[missing[end++]].Length);
+        return missing.GetRange(start, end - start);
     }
 
     private static FeatureLookup Lookup(FeatureEntry?[] found, bool hit, int reused, int computed) => new(

@@ -33,7 +33,7 @@ public sealed unsafe partial class PixelCache : IDisposable
         _offsets = lookup.Offsets;
         _zeros = new byte[options.BytesPerImage];
         Failed = [.. lookup.Errors.Select((e, i) => (e, i)).Where(x => x.e is not null).Select(x => new SkippedFile(paths[x.i], SkipKind.Corrupt, x.e!))];
-        Stats = new PixelCacheStats(path, lookup.Hit, lookup.Hit ? 0 : lookup.Reused, lookup.Computed, Failed.Count);
+        Stats = new PixelCacheStats(path, lookup.Hit, lookup.Reused, lookup.Computed, Failed.Count);
         if (!_offsets.Any(o => o >= 0)) return;
         _file = MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, MemoryMappedFileAccess.Read);
         _view = _file.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);

@@ -150,15 +150,17 @@ internal sealed class Embedder
     /// <summary>
     /// The embeddings of image files, from the feature cache when present; the rest are decoded (and distorted by
     /// <paramref name="distortion"/> when set), embedded in chunks and appended to the cache. Files that fail get null and a
-    /// reason. <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
+    /// reason. <paramref name="computed"/> hears (done, to do) after every chunk of cache misses; <paramref name="warnings"/>
+    /// hears what was wrong with the cache file (then recomputed).
     /// </summary>
     public (float[]? ResNet, float[]? AgeGender)[] EmbedFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion,
-        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default, Action<int, int>? computed = null)
+        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation = default, Action<int, int>? computed = null,
+        Action<string>? warnings = null)
     {
         string pre = PreprocessingKey(distortion);
         int resnetLength = _resnet is null ? 0 : ResNetLength(_resnetFeatures), agLength = _ageGender is null ? 0 : AgeGenderLength;
         string key = CacheKey(_resnet is null ? null : ResNetCacheKey(_resnetFeatures, pre), _ageGender is null ? null : AgeGenderCacheKey(pre));
-        using var cache = CachedFeatures.Open(cacheFolder, key, FeatureElement.Float32, resnetLength + agLength);
+        using var cache = CachedFeatures.Open(cacheFolder, key, FeatureElement.Float32, resnetLength + agLength, warnings);
         int noFace = 0;
         var lookup = CachedFeatures.Fill(cache, paths, distortion, _threads, cancellation, computed, (images, values, failed) =>
         {

@@ -38,10 +38,10 @@ internal static class FineTuneTrainer
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
         bool mirror = ft.FlipTrain || ft.FlipTest;
-        var tr = Prefixes(runner, train, cacheFolder, mirror, skipped, cancellation, progress);
+        var tr = Prefixes(runner, train, cacheFolder, mirror, skipped, cancellation, progress, o.Notes);
         if (tr.Y.Count(l => l == 0) == 0 || tr.Y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
-        var va = validation is { Items.Count: > 0 } ? Prefixes(runner, validation, cacheFolder, mirror, skipped, cancellation, progress) : new([], null, [], new(0, 0, 0));
+        var va = validation is { Items.Count: > 0 } ? Prefixes(runner, validation, cacheFolder, mirror, skipped, cancellation, progress, o.Notes) : new([], null, [], new(0, 0, 0));
         // Cache facts go to the notes, not into the saved options (the model's bytes must not depend on the cache's state).
         o.Notes?.Invoke("training " + tr.Stats.Note("prefixes", framing is not null));
         if (va.Y.Length > 0) o.Notes?.Invoke("validation " + va.Stats.Note("prefixes", framing is not null));
@@ -75,12 +75,12 @@ internal static class FineTuneTrainer
     internal sealed record Part(Half[][] Plain, Half[][]? Mirrored, int[] Y, EmbeddingStats Stats);
 
     private static Part Prefixes(PrefixRunner runner, Dataset data, string cacheFolder, bool mirror, List<SkippedFile> skipped, CancellationToken cancellation,
-        IProgress<TrainingProgress>? progress)
+        IProgress<TrainingProgress>? progress, Action<string>? notes)
     {
         var items = data.Items;
         var errors = new string?[items.Count];
         var (plain, mirrored) = runner.RunFiles([.. items.Select(i => i.Path)], cacheFolder, null, mirror, errors, out var stats, cancellation,
-            TrainingProgress.EmbeddingPass(progress));
+            TrainingProgress.EmbeddingPass(progress), notes);
         var keep = new List<int>();
         for (int i = 0; i < items.Count; i++)
         {

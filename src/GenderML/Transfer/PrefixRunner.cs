@@ -76,13 +76,14 @@ internal sealed class PrefixRunner
     /// The prefixes of image files (and of their mirrors), from the feature cache when present; the rest are decoded (and
     /// distorted by <paramref name="distortion"/>), run in chunks and appended to the cache (a file's values: its prefix,
     /// then with <paramref name="mirror"/> its mirror's). Files that fail get null and a reason.
-    /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses.
+    /// <paramref name="computed"/> hears (done, to do) after every chunk of cache misses; <paramref name="warnings"/> hears
+    /// what was wrong with the cache file (then recomputed).
     /// </summary>
     public (Half[]?[] Plain, Half[]?[]? Mirrored) RunFiles(IReadOnlyList<string> paths, string cacheFolder, InputDistortion? distortion, bool mirror,
-        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation, Action<int, int>? computed = null)
+        string?[] errors, out EmbeddingStats stats, CancellationToken cancellation, Action<int, int>? computed = null, Action<string>? warnings = null)
     {
         const int Length = FineTuneNetwork.PrefixLength;
-        using var cache = CachedFeatures.Open(cacheFolder, Key(distortion, mirror), FeatureElement.Float16, mirror ? 2 * Length : Length);
+        using var cache = CachedFeatures.Open(cacheFolder, Key(distortion, mirror), FeatureElement.Float16, mirror ? 2 * Length : Length, warnings);
         int noFace = 0;
         var lookup = CachedFeatures.Fill(cache, paths, distortion, _threads, cancellation, computed, (images, values, _) =>
         {

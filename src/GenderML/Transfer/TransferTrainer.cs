@@ -26,10 +26,10 @@ internal static class TransferTrainer
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
 
-        var (x, y, trainStats) = Embed(embedder, train, b, r, cacheFolder, skipped, cancellation, progress);
+        var (x, y, trainStats) = Embed(embedder, train, b, r, cacheFolder, skipped, cancellation, progress, o.Notes);
         if (y.Count(l => l == 0) == 0 || y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
-        var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation, progress) : ([], [], null);
+        var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation, progress, o.Notes) : ([], [], null);
         // How the cache served this run is a fact of the run, not of the model: it goes to the notes, never into the
         // saved options, so the same recipe and seed write the same bytes with a cold or a warm cache.
         o.Notes?.Invoke("training " + trainStats.Note("embeddings", framing is not null));
@@ -123,12 +123,12 @@ internal static class TransferTrainer
         $"frozen face-api {b} embeddings ({d} features{(FaceNetClassifier.UsesResNet(b) ? r == FaceResNetFeatures.StageMeans ? "; face ResNet: channel means of the final map, conv256_2 and conv128_2" : "; face ResNet: 128-d descriptor" : "")}{(mirror ? "; predictions average the image and its mirror" : "")})");
 
     private static (float[] X, int[] Y, EmbeddingStats Stats) Embed(Embedder embedder, Dataset data, TransferBackbone b, FaceResNetFeatures r, string cacheFolder,
-        List<SkippedFile> skipped, CancellationToken cancellation, IProgress<TrainingProgress>? progress)
+        List<SkippedFile> skipped, CancellationToken cancellation, IProgress<TrainingProgress>? progress, Action<string>? notes)
     {
         var items = data.Items;
         var errors = new string?[items.Count];
         var embedded = embedder.EmbedFiles([.. items.Select(i => i.Path)], cacheFolder, null, errors, out var stats, cancellation,
-            TrainingProgress.EmbeddingPass(progress));
+            TrainingProgress.EmbeddingPass(progress), notes);
         int d = FaceNetClassifier.FeatureLength(b, r);
         var rows = new List<float>(items.Count * d);
         var labels = new List<int>(items.Count);
