@@ -140,6 +140,32 @@ public sealed class FeatureCacheTests
     }
 
     [Fact]
+    public void CancelledFill_KeepsTheChunksItAppended()
+    {
+        var (t, paths, file) = Files(6);
+        using var _ = t;
+        using var cancel = new CancellationTokenSource();
+        var c = new Counting();
+        using (var cache = Cache(file))
+        {
+            void CancelAfterFirst(IReadOnlyList<int> items, byte[][] bytes, byte[] values, string?[] errors)
+            {
+                c.Compute(items, bytes, values, errors);
+                cancel.Cancel();
+            }
+            Assert.Throws<OperationCanceledException>(() =>
+                cache.Fill(paths, CancelAfterFirst, new FeatureFillOptions { ChunkSize = 2, Cancellation = cancel.Token }));
+        }
+        using (var cache = Cache(file))
+        {
+            var lookup = Fill(cache, paths, c, chunk: 2);
+            Assert.Equal((2, 4), (lookup.Reused, lookup.Computed));
+            AssertValues(cache, lookup, paths);
+        }
+        Assert.Equal(6, c.Files);
+    }
+
+    [Fact]
     public void DamagedHeader_IsRebuilt_WithOneWarning_AndForeignSettingsQuietly()
     {
         var (t, paths, file) = Files(3);

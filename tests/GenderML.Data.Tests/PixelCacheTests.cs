@@ -49,6 +49,27 @@ public sealed class PixelCacheTests
     }
 
     [Fact]
+    public void ConcurrentOpens_DecodeEachFileOnce_AndAllSeeTheSamePixels()
+    {
+        var (t, cacheDir) = MakeSet(6);
+        using var _ = t;
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        var options = new PixelCacheOptions { Folder = cacheDir, Threads = 1 };
+        var seen = new byte[4][][];
+        int decoded = 0;
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, r =>
+        {
+            using var c = PixelCache.Open(d, Gray8, options);
+            Interlocked.Add(ref decoded, c.Stats.Decoded);
+            seen[r] = [.. Enumerable.Range(0, c.Count).Select(i => c.GetPixels(i).ToArray())];
+        });
+        Assert.Equal(d.Items.Count, decoded);
+        for (int r = 1; r < 4; r++)
+            for (int i = 0; i < d.Items.Count; i++) Assert.Equal(seen[0][i], seen[r][i]);
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
     public void ReadPixels_GivesTheMappedSample_AndChecksItsArguments()
     {
         var (t, cacheDir) = MakeSet();
