@@ -126,7 +126,7 @@ internal sealed partial class FeatureCache
             found[i] = ByIdentity(paths[i], stamps[i]);
             if (found[i] is { Offset: >= 0 } e) candidates.Add(e);
         }
-        corrupt = Verify([.. candidates.DistinctBy(e => e.Offset)], threads);
+        corrupt = Verify(candidates, threads);
         int missing = 0;
         for (int i = 0; i < paths.Count; i++)
         {
@@ -164,11 +164,13 @@ internal sealed partial class FeatureCache
         });
         var reused = new List<FeatureEntry>();
         var todo = new List<int>();   // positions in chunk
+        Verify([.. Enumerable.Range(0, chunk.Count).Where(k => bytes[k] is not null).Select(k => ByContent(hashes[k])).OfType<FeatureEntry>()
+            .Where(e => e.Offset >= 0).DistinctBy(e => e.Offset)], threads);
         for (int k = 0; k < chunk.Count; k++)
         {
             if (bytes[k] is null) continue;
             int i = chunk[k];
-            if (ByContent(hashes[k]) is { } same && (same.Offset < 0 || Verify([same], 1) == 0))
+            if (ByContent(hashes[k]) is { } same)
             {
                 found[i] = same with { Path = paths[i], Length = stamps[i].Length, MtimeTicks = stamps[i].MtimeTicks };
                 reused.Add(found[i]!);

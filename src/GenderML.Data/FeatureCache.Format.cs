@@ -107,22 +107,44 @@ internal sealed partial class FeatureCache
     }
 
     /// <summary>The entries of an index whose checksum passed; values offsets must lie in [<paramref name="valuesStart"/>, <paramref name="valuesEnd"/>).</summary>
-    private List<FeatureEntry> ReadIndex(byte[] bytes, int count, long valuesStart, long valuesEnd)
+    /// <exception cref="InvalidDataException">An entry runs past the index or points outside the values.</exception>
+    private List<FeatureEntry> ReadIndex(ReadOnlySpan<byte> s, int count, long valuesStart, long valuesEnd)
     {
         var entries = new List<FeatureEntry>(count);
-        using var r = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        int at = 0;
         for (int i = 0; i < count; i++)
         {
-            string path = r.ReadString();
-            long length = r.ReadInt64(), mtime = r.ReadInt64();
-            var hash = BinaryPrimitives.ReadUInt128LittleEndian(r.ReadBytes(16));
-            string error = r.ReadString();
-            long offset = r.ReadInt64();
-            ulong checksum = r.ReadUInt64();
+            string path = ReadString(s, ref at);
+            if (at + 32 > s.Length) throw new InvalidDataException($"entry {i} runs past the index");
+            long length = BinaryPrimitives.ReadInt64LittleEndian(s[at..]), mtime = BinaryPrimitives.ReadInt64LittleEndian(s[(at + 8)..]);
+            var hash = BinaryPrimitives.ReadUInt128LittleEndian(s[(at + 16)..]);
+            at += 32;
+            string error = ReadString(s, ref at);
+            if (at + 16 > s.Length) throw new InvalidDataException($"entry {i} runs past the index");
+            long offset = BinaryPrimitives.ReadInt64LittleEndian(s[at..]);
+            ulong checksum = BinaryPrimitives.ReadUInt64LittleEndian(s[(at + 8)..]);
+            at += 16;
             bool ok = error.Length > 0 ? offset == -1 : offset >= valuesStart && offset + SampleBytes <= valuesEnd;
             if (!ok) throw new InvalidDataException($"entry {i} points outside the file");
             entries.Add(new FeatureEntry(path, length, mtime, hash, error.Length == 0 ? null : error, offset, checksum));
         }
         return entries;
+    }
+
+    /// <summary>A string as <see cref="BinaryWriter.Write(string)"/> writes it: a 7-bit-encoded byte length, then UTF-8.</summary>
+    private static string ReadString(ReadOnlySpan<byte> s, ref int at)
+    {
+        int length = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            if (at >= s.Length || shift > 28) throw new InvalidDataException("a string length runs past the index");
+            byte b = s[at++];
+            length |= (b & 0x7F) << shift;
+            if (b < 0x80) break;
+        }
+        if (length < 0 || at + length > s.Length) throw new InvalidDataException("a string runs past the index");
+        string text = length == 0 ? "" : Encoding.UTF8.GetString(s.Slice(at, length));
+        at += length;
+        return text;
     }
 }
