@@ -14,8 +14,9 @@ namespace GenderML.Data;
 /// Recovery: a damaged or foreign header makes a new file (a damaged one with a warning); a damaged segment ends the
 /// readable part there (later segments are dropped with a warning and recomputed); a damaged index drops that
 /// segment's entries (warning); values that fail their xxHash64 are recomputed (warning). Writers hold an exclusive
-/// lock (<c>.locks/{name}.lock</c> beside the file), readers a shared one while they read the index; values already
-/// appended are never rewritten, so a reader may keep the file mapped while another process appends.
+/// lock (<c>.locks/{name}.lock</c> beside the file) while they compute and append, so a second process filling the same
+/// file waits and then finds the first one's values; readers hold a shared one while they read the index. Values
+/// already appended are never rewritten, so a reader may keep the file mapped while another process appends.
 /// </remarks>
 internal sealed partial class FeatureCache : IDisposable
 {

@@ -10,14 +10,14 @@ public sealed record PixelCacheOptions
     public int Threads { get; init; }
 
     /// <summary>
-    /// Stops a build (within a chunk of images) with an <see cref="OperationCanceledException"/>; the half-written file is
-    /// removed and the previous cache file, if any, is left as it was.
+    /// Stops a build (within a chunk of images) with an <see cref="OperationCanceledException"/>; the chunks of samples
+    /// already appended to the cache file stay there, so the next open decodes only the rest.
     /// </summary>
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>
-    /// Hears what went wrong with the cache file that was rebuilt rather than failing: a damaged header or index, or
-    /// samples whose checksum fails (the file was changed on disk).
+    /// Hears what went wrong with the cache file that was repaired rather than failing: a damaged header, a segment cut
+    /// short or with a damaged index, or samples whose checksum fails (the file was changed on disk).
     /// </summary>
     public Action<string>? Warnings { get; init; }
 
