@@ -23,7 +23,9 @@ internal sealed record FeatureFillOptions
     /// <summary>Checked before each chunk; what was appended before stays in the cache.</summary>
     public CancellationToken Cancellation { get; init; }
 
-    /// <summary>Hears how many of the files are ready (found or computed) after each chunk; silent when nothing was missing.</summary>
+    /// <summary>
+    /// Hears how many of the files are ready (found or computed) after each chunk; silent when nothing was missing.
+    /// </summary>
     public IProgress<int>? Progress { get; init; }
 
     /// <summary>Hears (missing files done, missing files) after each chunk.</summary>
@@ -34,7 +36,8 @@ internal sealed record FeatureFillOptions
 /// <param name="Offsets">Per file, the offset of its values in the cache file; -1 when it failed.</param>
 /// <param name="Errors">Per file, why it failed (null when it has values).</param>
 /// <param name="Hit">True when every file was found unchanged and nothing was appended.</param>
-/// <param name="Reused">Files whose values were in the cache (same identity, or same content after a touch or a move).</param>
+/// <param name="Reused">Files whose values were in the cache (same identity, or same content after a touch or a
+/// move).</param>
 /// <param name="Computed">Files read and computed now (failures included).</param>
 internal sealed record FeatureLookup(long[] Offsets, string?[] Errors, bool Hit, int Reused, int Computed);
 
@@ -90,10 +93,15 @@ internal sealed partial class FeatureCache
         }
     }
 
-    /// <summary>The most files a chunk reads into memory at once, in bytes (a chunk of large photos is cut short).</summary>
+    /// <summary>
+    /// The most files a chunk reads into memory at once, in bytes (a chunk of large photos is cut short).
+    /// </summary>
     private const long ChunkBytes = 256L << 20;
 
-    /// <summary>The next chunk of <paramref name="missing"/> from <paramref name="start"/>: up to <paramref name="size"/> files and <see cref="ChunkBytes"/>.</summary>
+    /// <summary>
+    /// The next chunk of <paramref name="missing"/> from <paramref name="start"/>: up to <paramref name="size"/> files
+    /// and <see cref="ChunkBytes"/>.
+    /// </summary>
     private static List<int> NextChunk(List<int> missing, int start, (long Length, long MtimeTicks)[] stamps, int size)
     {
         int end = start;
@@ -136,7 +144,10 @@ internal sealed partial class FeatureCache
         return missing;
     }
 
-    /// <summary>Reads and hashes the files of <paramref name="chunk"/>, reuses what the cache has by content, computes the rest and appends one segment.</summary>
+    /// <summary>
+    /// Reads and hashes the files of <paramref name="chunk"/>, reuses what the cache has by content, computes the rest
+    /// and appends one segment.
+    /// </summary>
     private (int Reused, int Computed) FillChunk(IReadOnlyList<string> paths, (long Length, long MtimeTicks)[] stamps, List<int> chunk,
         FeatureEntry?[] found, string?[] readErrors, FeatureCompute compute, int threads)
     {

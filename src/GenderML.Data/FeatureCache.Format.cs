@@ -43,7 +43,8 @@ internal sealed partial class FeatureCache
 
     /// <summary>
     /// Reads the header: <see cref="HeaderKind.Valid"/> (with its length) for this version, element type, length and
-    /// settings; <see cref="HeaderKind.Foreign"/> for another version or settings; <see cref="HeaderKind.Damaged"/> otherwise.
+    /// settings; <see cref="HeaderKind.Foreign"/> for another version or settings; <see cref="HeaderKind.Damaged"/>
+    /// otherwise.
     /// </summary>
     private HeaderKind ReadHeader(Microsoft.Win32.SafeHandles.SafeFileHandle handle, long fileLength, out long headerLength)
     {
@@ -63,7 +64,9 @@ internal sealed partial class FeatureCache
         return HeaderKind.Valid;
     }
 
-    /// <summary>A whole segment: header, <paramref name="values"/>, and the index of <paramref name="entries"/>.</summary>
+    /// <summary>
+    /// A whole segment: header, <paramref name="values"/>, and the index of <paramref name="entries"/>.
+    /// </summary>
     private static byte[] WriteSegment(ReadOnlySpan<byte> values, IReadOnlyList<FeatureEntry> entries)
     {
         using var ms = new MemoryStream();
@@ -96,7 +99,9 @@ internal sealed partial class FeatureCache
         return b;
     }
 
-    /// <summary>The segment header at the start of <paramref name="s"/>, or null when it is not one (damaged).</summary>
+    /// <summary>
+    /// The segment header at the start of <paramref name="s"/>, or null when it is not one (damaged).
+    /// </summary>
     private static (long ValuesLength, long IndexLength, int Count, ulong IndexChecksum)? ReadSegmentHeader(ReadOnlySpan<byte> s)
     {
         if (!s[..8].SequenceEqual(SegmentMagic) || BinaryPrimitives.ReadUInt64LittleEndian(s[40..]) != XxHash64.HashToUInt64(s[..40])) return null;
@@ -106,7 +111,10 @@ internal sealed partial class FeatureCache
         return (values, index, count, BinaryPrimitives.ReadUInt64LittleEndian(s[32..]));
     }
 
-    /// <summary>The entries of an index whose checksum passed; values offsets must lie in [<paramref name="valuesStart"/>, <paramref name="valuesEnd"/>).</summary>
+    /// <summary>
+    /// The entries of an index whose checksum passed; values offsets must lie in [<paramref name="valuesStart"/>,
+    /// <paramref name="valuesEnd"/>).
+    /// </summary>
     /// <exception cref="InvalidDataException">An entry runs past the index or points outside the values.</exception>
     private List<FeatureEntry> ReadIndex(ReadOnlySpan<byte> s, int count, long valuesStart, long valuesEnd)
     {
@@ -131,7 +139,9 @@ internal sealed partial class FeatureCache
         return entries;
     }
 
-    /// <summary>A string as <see cref="BinaryWriter.Write(string)"/> writes it: a 7-bit-encoded byte length, then UTF-8.</summary>
+    /// <summary>
+    /// A string as <see cref="BinaryWriter.Write(string)"/> writes it: a 7-bit-encoded byte length, then UTF-8.
+    /// </summary>
     private static string ReadString(ReadOnlySpan<byte> s, ref int at)
     {
         int length = 0;

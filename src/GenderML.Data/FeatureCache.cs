@@ -31,7 +31,10 @@ internal sealed partial class FeatureCache : IDisposable
     private bool _rebuild;    // the file exists but cannot be appended to
     private bool _byHashBuilt;
 
-    /// <summary>A cache in <paramref name="file"/> of <paramref name="valuesPerSample"/> values of <paramref name="element"/> per file.</summary>
+    /// <summary>
+    /// A cache in <paramref name="file"/> of <paramref name="valuesPerSample"/> values of <paramref name="element"/>
+    /// per file.
+    /// </summary>
     public FeatureCache(string file, FeatureElement element, int valuesPerSample, string settingsKey, Action<string>? warnings)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(valuesPerSample);
@@ -51,7 +54,9 @@ internal sealed partial class FeatureCache : IDisposable
     /// <summary>Values per file.</summary>
     public int ValuesPerSample { get; }
 
-    /// <summary>The identity of the computation (preprocessing, extractor): a file of another key is not used.</summary>
+    /// <summary>
+    /// The identity of the computation (preprocessing, extractor): a file of another key is not used.
+    /// </summary>
     public string SettingsKey { get; }
 
     /// <summary>Bytes of one file's values.</summary>
@@ -130,12 +135,16 @@ internal sealed partial class FeatureCache : IDisposable
         if (_byHashBuilt && e.Hash != default) _byHash[e.Hash] = e;
     }
 
-    /// <summary>The entry recorded for <paramref name="path"/> when the file still has <paramref name="stamp"/>, else null.</summary>
+    /// <summary>
+    /// The entry recorded for <paramref name="path"/> when the file still has <paramref name="stamp"/>, else null.
+    /// </summary>
     private FeatureEntry? ByIdentity(string path, (long Length, long MtimeTicks) stamp) =>
         stamp.Length >= 0 && _byPath.TryGetValue(path, out var e) && e.Length == stamp.Length && e.MtimeTicks == stamp.MtimeTicks
         && (_corrupt.Count == 0 || !_corrupt.Contains(e.Offset)) ? e : null;
 
-    /// <summary>The entry recorded for the content <paramref name="hash"/>, unless its values failed their checksum.</summary>
+    /// <summary>
+    /// The entry recorded for the content <paramref name="hash"/>, unless its values failed their checksum.
+    /// </summary>
     private FeatureEntry? ByContent(UInt128 hash)
     {
         if (!_byHashBuilt)
@@ -148,7 +157,10 @@ internal sealed partial class FeatureCache : IDisposable
         return _byHash.TryGetValue(hash, out var e) && !_corrupt.Contains(e.Offset) ? e : null;
     }
 
-    /// <summary>Reads the values at <paramref name="offset"/> (an entry's <see cref="FeatureEntry.Offset"/>) into <paramref name="destination"/>; safe from any thread.</summary>
+    /// <summary>
+    /// Reads the values at <paramref name="offset"/> (an entry's <see cref="FeatureEntry.Offset"/>) into <paramref
+    /// name="destination"/>; safe from any thread.
+    /// </summary>
     public void ReadValues(long offset, Span<byte> destination)
     {
         var handle = Reader();
@@ -231,7 +243,9 @@ internal sealed partial class FeatureCache : IDisposable
         return bad;
     }
 
-    /// <summary>Takes the cache's lock: shared for reading the index, exclusive for appending; waits for a holder to finish.</summary>
+    /// <summary>
+    /// Takes the cache's lock: shared for reading the index, exclusive for appending; waits for a holder to finish.
+    /// </summary>
     private FileStream Lock(bool exclusive, CancellationToken cancellation)
     {
         string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(FilePath))!, ".locks");
@@ -255,7 +269,8 @@ internal sealed partial class FeatureCache : IDisposable
 
     /// <summary>
     /// Appends one segment: <paramref name="values"/>, and an index of <paramref name="computed"/> (offsets relative to
-    /// <paramref name="values"/>, -1 for an error) and <paramref name="reused"/> (offsets of values already in the file).
+    /// <paramref name="values"/>, -1 for an error) and <paramref name="reused"/> (offsets of values already in the
+    /// file).
     /// </summary>
     private void Append(ReadOnlySpan<byte> values, List<FeatureEntry> computed, List<FeatureEntry> reused)
     {

@@ -1,7 +1,8 @@
 namespace GenderML.Data;
 
 /// <summary>
-/// One file in a <see cref="FeatureCache"/>: its identity (path, length, mtime), the first 16 bytes of the SHA-256 of its
+/// One file in a <see cref="FeatureCache"/>: its identity (path, length, mtime), the first 16 bytes of the SHA-256 of
+/// its
 /// content, and either the error that stopped it or where its values are in the cache file and their xxHash64.
 /// </summary>
 internal sealed record FeatureEntry(string Path, long Length, long MtimeTicks, UInt128 Hash, string? Error, long Offset, ulong Checksum)

@@ -9,7 +9,8 @@ public sealed partial class PixelCache
 
     /// <summary>
     /// The samples of the files <paramref name="items"/> (indices into <paramref name="paths"/>) from their
-    /// <paramref name="bytes"/>, decoded on <paramref name="threads"/> threads in fixed chunks; with a framing, the decoded
+    /// <paramref name="bytes"/>, decoded on <paramref name="threads"/> threads in fixed chunks; with a framing, the
+    /// decoded
     /// images are framed a batch at a time afterwards (a detector runs its own threads).
     /// </summary>
     private static void Decode(string[] paths, IReadOnlyList<int> items, byte[][] bytes, PreprocessOptions options, byte[] values, string?[] errors,
@@ -26,7 +27,10 @@ public sealed partial class PixelCache
         if (unframed is not null) FrameBlock(options, unframed, values, per, cancellation);
     }
 
-    /// <summary>Decodes one file into <paramref name="destination"/> (or, with a framing, into <paramref name="unframed"/>[<paramref name="slot"/>]); the error if it fails.</summary>
+    /// <summary>
+    /// Decodes one file into <paramref name="destination"/> (or, with a framing, into <paramref
+    /// name="unframed"/>[<paramref name="slot"/>]); the error if it fails.
+    /// </summary>
     private static string? DecodeOne(string path, byte[] bytes, PreprocessOptions options, Span<byte> destination, Image?[]? unframed, int slot)
     {
         try
@@ -45,7 +49,10 @@ public sealed partial class PixelCache
         }
     }
 
-    /// <summary>Frames the images decoded into <paramref name="unframed"/> (slot k is sample k of <paramref name="block"/>) and writes their samples.</summary>
+    /// <summary>
+    /// Frames the images decoded into <paramref name="unframed"/> (slot k is sample k of <paramref name="block"/>) and
+    /// writes their samples.
+    /// </summary>
     private static void FrameBlock(PreprocessOptions options, Image?[] unframed, byte[] block, int per, CancellationToken cancellation)
     {
         const int Batch = 64;

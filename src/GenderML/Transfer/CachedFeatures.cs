@@ -14,13 +14,18 @@ internal static class CachedFeatures
     /// <summary>The number of files decoded and run through a network at a time (one segment of the cache).</summary>
     public const int ChunkSize = 256;
 
-    /// <summary>The cache of <paramref name="length"/> values of <paramref name="element"/> per file for the computation <paramref name="key"/>.</summary>
+    /// <summary>
+    /// The cache of <paramref name="length"/> values of <paramref name="element"/> per file for the computation
+    /// <paramref name="key"/>.
+    /// </summary>
     public static FeatureCache Open(string cacheFolder, string key, FeatureElement element, int length, Action<string>? warnings = null) =>
         new(Path.Combine(cacheFolder, "features", key + ".gmlfc"), element, length, key, warnings);
 
     /// <summary>
-    /// The values of every file of <paramref name="paths"/>: from <paramref name="cache"/>, else decoded (and distorted by
-    /// <paramref name="distortion"/>) and handed, the readable images of a chunk at a time, to <paramref name="run"/>, which
+    /// The values of every file of <paramref name="paths"/>: from <paramref name="cache"/>, else decoded (and distorted
+    /// by
+    /// <paramref name="distortion"/>) and handed, the readable images of a chunk at a time, to <paramref name="run"/>,
+    /// which
     /// writes each image's values (<see cref="FeatureCache.SampleBytes"/> bytes per image) or its error.
     /// </summary>
     public static FeatureLookup Fill(FeatureCache cache, IReadOnlyList<string> paths, InputDistortion? distortion, int threads,
