@@ -251,7 +251,7 @@ internal sealed partial class FeatureCache : IDisposable
         string folder = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(FilePath))!, ".locks");
         Directory.CreateDirectory(folder);
         string path = Path.Combine(folder, Path.GetFileName(FilePath) + ".lock");
-        while (true)
+        for (bool told = false; ; told = true)
         {
             try
             {
@@ -261,6 +261,7 @@ internal sealed partial class FeatureCache : IDisposable
             }
             catch (IOException) when (File.Exists(path))
             {
+                if (!told) _warnings?.Invoke($"{FilePath}: another process or thread is filling this cache; waiting for it");
                 cancellation.ThrowIfCancellationRequested();
                 Thread.Sleep(20); // another process or thread holds it
             }
