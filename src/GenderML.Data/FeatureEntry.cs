@@ -2,8 +2,7 @@ namespace GenderML.Data;
 
 /// <summary>
 /// One file in a <see cref="FeatureCache"/>: its identity (path, length, mtime), the first 16 bytes of the SHA-256 of
-/// its
-/// content, and either the error that stopped it or where its values are in the cache file and their xxHash64.
+/// its content, and either the error that stopped it or where its values are in the cache file and their xxHash64.
 /// </summary>
 internal sealed record FeatureEntry(string Path, long Length, long MtimeTicks, UInt128 Hash, string? Error, long Offset, ulong Checksum)
 {
@@ -14,8 +13,4 @@ internal sealed record FeatureEntry(string Path, long Length, long MtimeTicks, U
         System.Security.Cryptography.SHA256.HashData(bytes, h);
         return System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(h);
     }
-
-    /// <summary>The content key of a file whose SHA-256 is given as hex digits (at least 32 of them).</summary>
-    public static UInt128 ContentHash(string sha256Hex) =>
-        System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(Convert.FromHexString(sha256Hex.AsSpan(0, 32)));
 }
