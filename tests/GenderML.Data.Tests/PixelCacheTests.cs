@@ -70,6 +70,30 @@ public sealed class PixelCacheTests
     }
 
     [Fact]
+    public void AnOpenCache_StaysValid_WhileTheSameFileIsAppendedTo()
+    {
+        var (t, cacheDir) = MakeSet();
+        using var _ = t;
+        var options = new PixelCacheOptions { Folder = cacheDir };
+        var d = Dataset.Load(t.Root, TestLabels.Options);
+        using var first = PixelCache.Open(d, Gray8, options);
+        byte[][] before = [.. Enumerable.Range(0, first.Count).Select(i => first.GetPixels(i).ToArray())];
+        t.Add("female/added.png", TinyImages.Png(11, 9, 77));
+        var d2 = Dataset.Load(t.Root, TestLabels.Options);
+        using (var second = PixelCache.Open(d2, Gray8, options))
+        {
+            Assert.Equal(first.FilePath, second.FilePath);
+            Assert.Equal((6, 1), (second.Stats.Reused, second.Stats.Decoded));
+            int added = d2.Items.ToList().FindIndex(i => i.Path.EndsWith("added.png", StringComparison.Ordinal));
+            var expected = new byte[Gray8.BytesPerImage];
+            Preprocessor.Load(d2.Items[added].Path, Gray8, expected);
+            Assert.Equal(expected, second.GetPixels(added).ToArray());
+        }
+        for (int i = 0; i < first.Count; i++) Assert.Equal(before[i], first.GetPixels(i).ToArray());
+        Directory.Delete(cacheDir, true);
+    }
+
+    [Fact]
     public void ReadPixels_GivesTheMappedSample_AndChecksItsArguments()
     {
         var (t, cacheDir) = MakeSet();
