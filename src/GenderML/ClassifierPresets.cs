@@ -48,7 +48,8 @@ public static class ClassifierPresets
     /// 0.5, 0.65 or 0.8 with the pull 0.1, 0.03 or 0.01, the pair whose worst estimated-age × label group loses least to the
     /// shipped head on the validation part) on the training images whose label the out-of-fold screen does not doubt
     /// (<see cref="TransferRecipe.ExcludeSuspects"/>),
-    /// averaged with the mirror image as <c>pretrained</c> is; <c>transfer-resnet</c> is a logistic head
+    /// averaged with the mirror image as <c>pretrained</c> is, and calibrated by <see cref="CalibrationMethod.SidedPower"/>
+    /// (it is sure of the women and hesitant on men, as the shipped head is); <c>transfer-resnet</c> is a logistic head
     /// on the face ResNet's stage means alone.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="name"/> is not one of <see cref="Names"/>.</exception>
@@ -110,6 +111,7 @@ public static class ClassifierPresets
             ResNetFeatures = anchored ? FaceResNetFeatures.StageMeans : null,
             Distillations = anchored ? AnchoredDistillations : [0],
             ExcludeSuspects = anchored,
+            Calibration = anchored ? CalibrationMethod.SidedPower : CalibrationMethod.Temperature,
             Preprocessing = new PreprocessOptions
             {
                 Size = backbone == TransferBackbone.Xception ? 112 : 150,
