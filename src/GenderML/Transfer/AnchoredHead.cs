@@ -166,7 +166,7 @@ internal static class AnchoredHead
             var (n, balance) = tally.GetValueOrDefault(key);
             tally[key] = (n + 1, balance + (shipped ? 1 : 0) - (ours ? 1 : 0));
         }
-        return tally.Values.Select(t => (double)t.Balance / t.N).DefaultIfEmpty(0).Max() is var worst && worst > 0 ? worst : 0;
+        return Math.Max(0, tally.Values.Select(t => (double)t.Balance / t.N).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>The distance from the anchor, ‖(w, b) − (w₀, b₀)‖, for the training notes.</summary>
