@@ -42,7 +42,7 @@ internal sealed class ModelOptions
     private readonly Option<double?> _lr = Number("--lr", "X", "peak learning rate (gbdt: the trees' learning rate)",
         x => x > 0, "a positive number");
     private readonly Option<string> _calibration = Choice("--calibration",
-        "how P(male) is calibrated on held-out scores (default: the model's, temperature)", "temperature", "platt", "none");
+        "how P(male) is calibrated on held-out scores (default: the model's, temperature; sided-power for transfer)", "temperature", "platt", "sided-power", "none");
     private readonly Option<int?> _seed = Int("--seed", "N", "the seed of every random choice", int.MinValue);
     private readonly Option<int?> _threads = Threads();
     private readonly Option<string> _cache = Text("--cache", "DIR",
@@ -62,7 +62,7 @@ internal sealed class ModelOptions
     private readonly Option<double?> _anchorPenalty = Number("--anchor-penalty", "L",
         "--head anchored: the pull toward the shipped head (preset: the best of 0.1, 0.03, 0.01 on the validation part)", x => x > 0, "a positive number");
     private readonly Option<double?> _distillation = Number("--distillation", "A",
-        "--head anchored: weight of the shipped head's P(male) in the training targets (preset 0)", x => x >= 0 && x <= 1, "a weight in [0, 1]");
+        "--head anchored: weight of the shipped head's P(male) in the training targets (preset for transfer: the best of 0.5, 0.65, 0.8 on the validation part; otherwise 0)", x => x >= 0 && x <= 1, "a weight in [0, 1]");
     private readonly Option<bool> _excludeSuspects = Flag("--exclude-suspects",
         "leave out training images whose label an out-of-fold model finds unlikely (as data screen; transfer models; preset for transfer)");
     private readonly Option<bool> _keepSuspects = Flag("--keep-suspects",
@@ -143,6 +143,7 @@ internal sealed class ModelOptions
             {
                 null => null,
                 "platt" => CalibrationMethod.Platt,
+                "sided-power" => CalibrationMethod.SidedPower,
                 "none" => CalibrationMethod.None,
                 _ => CalibrationMethod.Temperature,
             },

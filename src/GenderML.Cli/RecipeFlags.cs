@@ -174,7 +174,7 @@ internal sealed record RecipeFlags
             Mirror = NoMirror ? false : recipe.Mirror,
             CValues = C is { } c ? [c] : recipe.CValues,
             AnchorPenalties = AnchorPenalty is { } l ? [l] : recipe.AnchorPenalties,
-            Distillation = Distillation ?? recipe.Distillation,
+            Distillations = Distillation is { } a ? [a] : recipe.Distillations,
             ExcludeSuspects = ExcludeSuspects || (recipe.ExcludeSuspects && !KeepSuspects),
         };
         if (ExcludeSuspects && KeepSuspects) throw new UsageException("--exclude-suspects and --keep-suspects exclude each other");

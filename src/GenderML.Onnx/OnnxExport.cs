@@ -57,14 +57,26 @@ public static class OnnxExport
             default:
                 throw new NotSupportedException($"{kind}: a {classifier.GetType().Name} cannot be exported to ONNX; the models GenderML trains and loads (ClassifierPresets.Names, pretrained) can");
         }
-        // The model's calibration (ClassifierInfo.Calibration), as Predict applies it: σ(scale·logit + offset), the logit
-        // of a probability output clipped to [ε, 1 − ε] first.
+        // The model's calibration (ClassifierInfo.Calibration), as Predict applies it: σ(scale·logit + offset) or the sided
+        // power map, the logit of a probability output clipped to [ε, 1 − ε] first.
         var calibration = classifier.Info.Calibration;
         if (!calibration.IsIdentity)
         {
             if (probability is { } raw) logit = ClassifierGraphs.Logit(g, raw, (float)ProbabilityCalibration.Epsilon);
-            logit = g.Add(g.Binary("Mul", logit, g.Scalar("calibration_scale", (float)calibration.Scale)),
-                g.Scalar("calibration_offset", (float)calibration.Offset));
+            if (calibration.IsSided)
+            {
+                // Sided power scaling: a₊·z^γ₊ for z ≥ 0, −a₋·|z|^γ₋ below.
+                var magnitude = g.Unary("Abs", logit);
+                var upper = g.Binary("Mul", g.Binary("Pow", magnitude, g.Scalar("calibration_power", (float)(calibration.Power ?? 1))),
+                    g.Scalar("calibration_scale", (float)calibration.Scale));
+                var lower = g.Binary("Mul", g.Binary("Pow", magnitude, g.Scalar("calibration_lower_power", (float)(calibration.LowerPower ?? calibration.Power ?? 1))),
+                    g.Scalar("calibration_lower_scale", -(float)(calibration.LowerScale ?? calibration.Scale)));
+                var below = g.Binary("Less", logit, g.Scalar("calibration_zero", 0));
+                logit = g.Add(g.Node("Where", [below.Name, lower.Name, upper.Name], logit.Shape), g.Scalar("calibration_offset", (float)calibration.Offset));
+            }
+            else
+                logit = g.Add(g.Binary("Mul", logit, g.Scalar("calibration_scale", (float)calibration.Scale)),
+                    g.Scalar("calibration_offset", (float)calibration.Offset));
             probability = null;
             meta.Set("calibration", calibration.Describe());
         }

@@ -69,6 +69,18 @@ public sealed class PixelModelParityTests : IDisposable
     }
 
     [Fact]
+    public void SidedPowerCalibration_MatchesInOnnxRuntime()
+    {
+        var preprocessing = new PreprocessOptions { Size = 16, Format = PixelFormat.Gray8 };
+        var model = (TrainedClassifier)Train(new LogisticRegressionRecipe { Preprocessing = preprocessing, C = 1 });
+        var sided = new ProbabilityCalibration
+        {
+            Method = CalibrationMethod.SidedPower, Scale = 2, Power = 0.7, LowerScale = 0.5, LowerPower = 1.5, Source = "test", Count = 1,
+        };
+        AssertParity(model.WithInfo(model.Info with { Calibration = sided }), preprocessing);
+    }
+
+    [Fact]
     public void AClassifierGenderMLDidNotMake_IsRefused_NamingItsKind()
     {
         var e = Assert.Throws<NotSupportedException>(() => OnnxExport.ToBytes(new Elsewhere()));

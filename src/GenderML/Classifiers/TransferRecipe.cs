@@ -28,7 +28,7 @@ public enum TransferHead
     /// <summary>
     /// Fusion backbone only: a logistic head that starts at face-api's shipped gender head (weight 1 on its logit, 0 on
     /// every other feature) and is penalised for straying from it (<see cref="TransferRecipe.AnchorPenalties"/>),
-    /// optionally fitted to targets mixed with the shipped head's probabilities (<see cref="TransferRecipe.Distillation"/>).
+    /// optionally fitted to targets mixed with the shipped head's probabilities (<see cref="TransferRecipe.Distillations"/>).
     /// </summary>
     Anchored,
 }
@@ -58,15 +58,18 @@ public sealed record TransferRecipe(TransferBackbone Backbone) : ClassifierRecip
 
     /// <summary>
     /// Strengths λ of the <see cref="TransferHead.Anchored"/> head's pull toward the shipped head,
-    /// (λ/2)·‖(w, b) − (w₀, b₀)‖² beside the mean log-loss; the one with the best validation log-loss is kept (the first without a validation part).
+    /// (λ/2)·‖(w, b) − (w₀, b₀)‖² beside the mean log-loss; tried with each of <see cref="Distillations"/>, the pair is
+    /// chosen on the validation part (the first of each without one): the least loss of the worst group (label × face-api's
+    /// age-estimate band: under 20, 20–39, 40–59, 60+) to the shipped head, then the lowest log-loss.
     /// </summary>
     public IReadOnlyList<double> AnchorPenalties { get; init; } = [0.1, 0.03, 0.01];
 
     /// <summary>
-    /// The weight α in [0, 1] of the shipped head's P(male) in the <see cref="TransferHead.Anchored"/> head's training
-    /// targets, (1 − α)·label + α·P(male): 0 fits the labels alone. Default 0.
+    /// The weights α in [0, 1] tried (with each of <see cref="AnchorPenalties"/>) for the shipped head's P(male) in the
+    /// <see cref="TransferHead.Anchored"/> head's training targets, (1 − α)·label + α·P(male), that P(male) first
+    /// temperature-scaled to fit the training labels: 0 fits the labels alone. Default [0].
     /// </summary>
-    public double Distillation { get; init; }
+    public IReadOnlyList<double> Distillations { get; init; } = [0];
 
     /// <summary>
     /// When true, training images whose label looks wrong are left out before the head is fitted: every training image is

@@ -123,14 +123,14 @@ internal static partial class ModelStore
         Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    /// <summary>The <c>calibration.json</c> entry: a finite, positive scale and a finite offset.</summary>
+    /// <summary>The <c>calibration.json</c> entry: a finite, positive scale, a finite offset, and finite positive powers and lower scale where given.</summary>
     private static ProbabilityCalibration ReadCalibration(string path, byte[] bytes)
     {
         var c = JsonSerializer.Deserialize<ProbabilityCalibration>(bytes, CalibrationJson)
             ?? throw new ModelFormatException(path, $"{CalibrationEntry} is null");
-        if (!(double.IsFinite(c.Scale) && c.Scale > 0 && double.IsFinite(c.Offset)))
+        if (!(double.IsFinite(c.Scale) && c.Scale > 0 && double.IsFinite(c.Offset)) || new[] { c.Power, c.LowerScale, c.LowerPower }.Any(v => v is { } x && !(double.IsFinite(x) && x > 0)))
             throw new ModelFormatException(path, string.Create(CultureInfo.InvariantCulture,
-                $"{CalibrationEntry}: scale {c.Scale} and offset {c.Offset} must be finite, the scale positive"));
+                $"{CalibrationEntry}: scale {c.Scale} and offset {c.Offset} must be finite, the scale (and any power or lower scale) positive"));
         return c;
     }
 

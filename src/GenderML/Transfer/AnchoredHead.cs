@@ -9,8 +9,9 @@ namespace GenderML.Transfer;
 /// pulled back toward it. The anchor is w₀ = std_logit·e_last, b₀ = mean_logit, so w₀·z + b₀ is the shipped logit
 /// itself; the fit minimises
 /// <c>(1/Σcᵢ)·Σᵢ cᵢ·CE(tᵢ, σ(w·zᵢ + b)) + (λ/2)·(‖w − w₀‖² + (b − b₀)²)</c> with soft targets
-/// <c>tᵢ = (1 − α)·yᵢ + α·p₀ᵢ</c> (α: distillation toward the shipped head's P(male) p₀ᵢ) and per-image weights cᵢ.
-/// λ → ∞ gives the shipped head back; λ → 0, α = 0 a plain logistic regression.
+/// <c>tᵢ = (1 − α)·yᵢ + α·p₀ᵢ</c> (α: distillation toward the shipped head's P(male) p₀ᵢ = σ(k·sᵢ), its logit sᵢ scaled by
+/// the temperature k fitted to the training labels, so that the teacher speaks on the data's scale) and per-image
+/// weights cᵢ. λ → ∞ gives the shipped head back; λ → 0, α = 0 a plain logistic regression.
 /// </summary>
 internal static class AnchoredHead
 {
@@ -28,10 +29,10 @@ internal static class AnchoredHead
     /// last feature.
     /// </summary>
     public static LogisticModel Fit(float[] z, int[] y, double[]? weights, int d, float[] mean, float[] std, double lambda, double distillation,
-        int threads, CancellationToken cancellation)
+        int threads, CancellationToken cancellation, double teacherScale = 1)
     {
         var (w0, b0) = Anchor(mean, std);
-        var t = Targets(z, y, d, mean, std, distillation);
+        var t = Targets(z, y, d, mean, std, distillation, teacherScale);
         var start = new double[d + 1];
         w0.CopyTo(start, 0);
         start[d] = b0;
@@ -47,28 +48,51 @@ internal static class AnchoredHead
     }
 
     /// <summary>
-    /// Fits each of <paramref name="penalties"/> in turn and keeps the one of lowest <paramref name="validationLoss"/>;
-    /// without validation, the first.
+    /// Fits every pair of <paramref name="penalties"/> × <paramref name="distillations"/> and keeps the one of lowest
+    /// <paramref name="validation"/> score, compared as (worst group's loss to the shipped head, then log-loss); without
+    /// validation, the first pair. The teacher's temperature is fitted once to the training labels (<see cref="TeacherScale"/>).
     /// </summary>
-    public static Heads.LogisticHead.Fitted FitBest(float[] z, int[] y, int d, float[] mean, float[] std, IReadOnlyList<double> penalties,
-        double distillation, int threads, Func<LogisticModel, double>? validationLoss, CancellationToken cancellation)
+    public static Selection FitBest(float[] z, int[] y, int d, float[] mean, float[] std, IReadOnlyList<double> penalties,
+        IReadOnlyList<double> distillations, int threads, Func<LogisticModel, (double GroupLoss, double LogLoss)>? validation,
+        CancellationToken cancellation)
     {
-        Heads.LogisticHead.Fitted? best = null;
-        foreach (double lambda in validationLoss is null ? penalties.Take(1) : penalties)
-        {
-            var model = Fit(z, y, null, d, mean, std, lambda, distillation, threads, cancellation);
-            double loss = validationLoss?.Invoke(model) ?? 0;
-            if (best is null || loss < best.ValidationLoss) best = new Heads.LogisticHead.Fitted(model, lambda, loss);
-        }
+        double k = distillations.Any(a => a > 0) ? TeacherScale(z, y, d, mean, std) : 1;
+        Selection? best = null;
+        foreach (double alpha in validation is null ? distillations.Take(1) : distillations)
+            foreach (double lambda in validation is null ? penalties.Take(1) : penalties)
+            {
+                var model = Fit(z, y, null, d, mean, std, lambda, alpha, threads, cancellation, k);
+                var (groupLoss, logLoss) = validation?.Invoke(model) ?? (0, 0);
+                if (best is null || groupLoss < best.GroupLoss || (groupLoss == best.GroupLoss && logLoss < best.LogLoss))
+                    best = new Selection(model, lambda, alpha, k, groupLoss, logLoss);
+            }
         return best!;
     }
 
-    /// <summary>The training targets (1 − α)·yᵢ + α·p₀ᵢ, p₀ᵢ the shipped head's P(male) read back from the last feature.</summary>
-    public static double[] Targets(float[] z, int[] y, int d, float[] mean, float[] std, double distillation)
+    /// <summary>The pair <see cref="FitBest"/> kept, with its validation scores and the teacher's scale k.</summary>
+    public sealed record Selection(LogisticModel Model, double Penalty, double Distillation, double TeacherScale, double GroupLoss, double LogLoss);
+
+    /// <summary>
+    /// The scale k (1 / temperature) that makes σ(k·s) of the shipped logit s (the last feature) fit the labels
+    /// <paramref name="y"/> best in log-loss: the shipped net is under-confident on face crops like these, and distilling
+    /// toward its raw probabilities would make the head so too.
+    /// </summary>
+    public static double TeacherScale(float[] z, int[] y, int d, float[] mean, float[] std)
+    {
+        var p = new float[y.Length];
+        for (int i = 0; i < p.Length; i++) p[i] = (float)Sigmoid(z[i * d + d - 1] * std[^1] + mean[^1]);
+        return Training.CalibrationFit.Fit(CalibrationMethod.Temperature, y, p, "training").Scale;
+    }
+
+    /// <summary>
+    /// The training targets (1 − α)·yᵢ + α·p₀ᵢ, p₀ᵢ = σ(k·sᵢ) the shipped head's P(male) at scale k
+    /// (<paramref name="teacherScale"/>), its logit sᵢ read back from the last feature.
+    /// </summary>
+    public static double[] Targets(float[] z, int[] y, int d, float[] mean, float[] std, double distillation, double teacherScale = 1)
     {
         var t = new double[y.Length];
         for (int i = 0; i < t.Length; i++)
-            t[i] = (1 - distillation) * y[i] + distillation * Sigmoid(z[i * d + d - 1] * std[^1] + mean[^1]);
+            t[i] = (1 - distillation) * y[i] + distillation * Sigmoid(teacherScale * (z[i * d + d - 1] * std[^1] + mean[^1]));
         return t;
     }
 
@@ -123,6 +147,26 @@ internal static class AnchoredHead
             }
             return value;
         };
+    }
+
+    /// <summary>
+    /// How much the worst group of the validation rows loses to the shipped head: over the groups of label × estimated-age
+    /// band (<see cref="Evaluation.EstimatedAgeGroups.Band"/> of <paramref name="ages"/>, the shipped net's estimates), the
+    /// largest (shipped head's accuracy − the model's) in the group, 0 when no group loses; rows are the standardised n × d
+    /// <paramref name="z"/> with labels <paramref name="y"/>.
+    /// </summary>
+    public static double WorstGroupLoss(LogisticModel model, float[] z, int[] y, float[] ages, int d, float[] mean, float[] std)
+    {
+        var tally = new Dictionary<(int, string), (int N, int Balance)>();
+        for (int i = 0; i < y.Length; i++)
+        {
+            var row = z.AsSpan(i * d, d);
+            bool shipped = (row[^1] * std[^1] + mean[^1] > 0 ? 1 : 0) == y[i], ours = (model.PredictProbability(row) > 0.5 ? 1 : 0) == y[i];
+            var key = (y[i], Evaluation.EstimatedAgeGroups.Band(ages[i]));
+            var (n, balance) = tally.GetValueOrDefault(key);
+            tally[key] = (n + 1, balance + (shipped ? 1 : 0) - (ours ? 1 : 0));
+        }
+        return Math.Max(0, tally.Values.Select(t => (double)t.Balance / t.N).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>The distance from the anchor, ‖(w, b) − (w₀, b₀)‖, for the training notes.</summary>

@@ -26,10 +26,10 @@ internal static class TransferTrainer
         string cacheFolder = o.CacheFolder ?? PixelCacheOptions.DefaultFolder();
         var skipped = train.Skipped.Concat(validation?.Skipped ?? []).DistinctBy(s => s.Path, StringComparer.Ordinal).ToList();
 
-        var (x, y, trainStats) = Embed(embedder, train, b, r, cacheFolder, skipped, cancellation, progress, o.Notes);
+        var (x, y, _, trainStats) = Embed(embedder, train, b, r, cacheFolder, skipped, cancellation, progress, o.Notes);
         if (y.Count(l => l == 0) == 0 || y.Count(l => l == 1) == 0)
             throw new ArgumentException("training needs images of both classes", nameof(train));
-        var (xv, yv, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation, progress, o.Notes) : ([], [], null);
+        var (xv, yv, agesV, validationStats) = validation is { Items.Count: > 0 } ? Embed(embedder, validation, b, r, cacheFolder, skipped, cancellation, progress, o.Notes) : ([], [], [], null);
         // How the cache served this run is a fact of the run, not of the model: it goes to the notes, never into the
         // saved options, so the same recipe and seed write the same bytes with a cold or a warm cache.
         o.Notes?.Invoke("training " + trainStats.Note("embeddings", framing is not null));
@@ -82,15 +82,34 @@ internal static class TransferTrainer
         }
 
         bool anchored = recipe.Head == TransferHead.Anchored;
+        string architecture;
         if (anchored && b != TransferBackbone.Fusion)
             throw new ArgumentException($"the anchored head reads the shipped gender logit of the Fusion backbone, not {b}", nameof(recipe));
         var cs = anchored ? nv > 0 ? recipe.AnchorPenalties : [recipe.AnchorPenalties[0]]
             : nv > 0 ? recipe.CValues : [recipe.CValues[recipe.CValues.Count / 2]];
-        var (best, bestC, _) = anchored
-            ? AnchoredHead.FitBest(x, y, d, mean, std, recipe.AnchorPenalties, recipe.Distillation, o.Threads,
-                nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, cancellation)
-            : Heads.LogisticHead.Fit(x, n, d, y, recipe.CValues, new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } },
+        LogisticModel best;
+        double bestC;
+        string headNote;
+        if (anchored)
+        {
+            var pick = AnchoredHead.FitBest(x, y, d, mean, std, recipe.AnchorPenalties, recipe.Distillations, o.Threads,
+                nv > 0 ? m => (AnchoredHead.WorstGroupLoss(m, xv, yv, agesV, d, mean, std), Heads.LogisticHead.LogLoss(m, xv, yv, d)) : null, cancellation);
+            (best, bestC) = (pick.Model, pick.Penalty);
+            var alphas = nv > 0 ? recipe.Distillations : [recipe.Distillations[0]];
+            headNote = string.Create(CultureInfo.InvariantCulture,
+                $"head=anchored; penalty={bestC} (of {string.Join(",", cs)}); distillation={pick.Distillation} (of {string.Join(",", alphas)}); teacher temperature={1 / pick.TeacherScale:0.###}; " +
+                $"{(nv > 0 ? $"worst validation group's loss to the shipped head={pick.GroupLoss:0.####}; " : "")}distance from the shipped head={AnchoredHead.Distance(best, mean, std)}");
+            architecture = string.Create(CultureInfo.InvariantCulture,
+                $"{readout}, standardised, logistic head anchored at the shipped gender head (penalty {bestC} on the distance, distillation {pick.Distillation} toward it at temperature {1 / pick.TeacherScale:0.###})");
+        }
+        else
+        {
+            var fitted = Heads.LogisticHead.Fit(x, n, d, y, recipe.CValues, new LogisticRegressionOptions { MaxIterations = 1000, Compute = new ComputeOptions { Threads = o.Threads } },
                 nv > 0 ? m => Heads.LogisticHead.LogLoss(m, xv, yv, d) : null, null, cancellation);
+            (best, bestC) = (fitted.Model, fitted.C);
+            headNote = string.Create(CultureInfo.InvariantCulture, $"head=logistic; C={bestC} (of {string.Join(",", cs)})");
+            architecture = string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})");
+        }
         EvaluationReport? report = null;
         if (nv > 0)
         {
@@ -99,13 +118,11 @@ internal static class TransferTrainer
             report = Evaluator.Evaluate(yv, p);
         }
         string stats = string.Create(CultureInfo.InvariantCulture,
-            $"backbone={b}; {(anchored ? $"head=anchored; penalty={bestC} (of {string.Join(",", cs)}); distillation={recipe.Distillation}; distance from the shipped head={AnchoredHead.Distance(best, mean, std)}" : $"head=logistic; C={bestC} (of {string.Join(",", cs)})")}{hygiene}; canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}");
+            $"backbone={b}; {headNote}{hygiene}; canonicalMargin={Margin(framing)}; detectFaces={framing?.Photos == true}");
         var info = new ClassifierInfo
         {
             Kind = recipe.Kind,
-            Architecture = anchored
-                ? string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic head anchored at the shipped gender head (penalty {bestC} on the distance, distillation {recipe.Distillation})")
-                : string.Create(CultureInfo.InvariantCulture, $"{readout}, standardised, logistic regression (L2, C = {bestC})"),
+            Architecture = architecture,
             Preprocessing = FaceNetClassifier.Preprocessing(b),
             Training = new TrainingSummary(best.Fit?.Iterations ?? 0, best.Fit?.Iterations ?? 0, clock.Elapsed.TotalSeconds, n, nv, o.Seed, "", stats),
             Metrics = report is null ? new Dictionary<string, double>() : Trainer.MetricsOf(report),
@@ -122,7 +139,8 @@ internal static class TransferTrainer
     private static string Readout(TransferBackbone b, FaceResNetFeatures r, int d, bool mirror) => string.Create(CultureInfo.InvariantCulture,
         $"frozen face-api {b} embeddings ({d} features{(FaceNetClassifier.UsesResNet(b) ? r == FaceResNetFeatures.StageMeans ? "; face ResNet: channel means of the final map, conv256_2 and conv128_2" : "; face ResNet: 128-d descriptor" : "")}{(mirror ? "; predictions average the image and its mirror" : "")})");
 
-    private static (float[] X, int[] Y, EmbeddingStats Stats) Embed(Embedder embedder, Dataset data, TransferBackbone b, FaceResNetFeatures r, string cacheFolder,
+    /// <summary>The feature rows, labels and (age/gender net in use; NaN otherwise) the shipped net's age estimate of each usable item.</summary>
+    private static (float[] X, int[] Y, float[] Ages, EmbeddingStats Stats) Embed(Embedder embedder, Dataset data, TransferBackbone b, FaceResNetFeatures r, string cacheFolder,
         List<SkippedFile> skipped, CancellationToken cancellation, IProgress<TrainingProgress>? progress, Action<string>? notes)
     {
         var items = data.Items;
@@ -132,13 +150,15 @@ internal static class TransferTrainer
         int d = FaceNetClassifier.FeatureLength(b, r);
         var rows = new List<float>(items.Count * d);
         var labels = new List<int>(items.Count);
+        var ages = new List<float>(items.Count);
         for (int i = 0; i < items.Count; i++)
         {
             if (errors[i] is { } reason) { skipped.Add(new SkippedFile(items[i].Path, reason == "no face found" ? SkipKind.Unreadable : SkipKind.Corrupt, reason)); continue; }
             rows.AddRange(FaceNetClassifier.Features(b, r, embedded[i]));
             labels.Add(items[i].Label);
+            ages.Add(embedded[i].AgeGender is { } a ? a[FaceApi.AgeGenderNet.FeatureLength + 1] : float.NaN);
         }
-        return ([.. rows], [.. labels], stats);
+        return ([.. rows], [.. labels], [.. ages], stats);
     }
 
     internal static (float[] Mean, float[] Std) Standardisation(float[] x, int n, int d)

@@ -45,6 +45,48 @@ public sealed class CalibrationFitTests
     }
 
     [Fact]
+    public void SidedPower_recovers_a_map_of_its_own_on_each_side_and_keeps_every_label()
+    {
+        // The model's logit z is uniform in [−4, 4]; the truth is σ(2·z^0.7) above 0 and σ(−0.5·|z|^1.5) below.
+        var random = new Random(4);
+        const int N = 40000;
+        var labels = new int[N];
+        var p = new float[N];
+        for (int i = 0; i < N; i++)
+        {
+            double z = random.NextDouble() * 8 - 4, truth = z >= 0 ? 2 * Math.Pow(z, 0.7) : -0.5 * Math.Pow(-z, 1.5);
+            labels[i] = random.NextDouble() < 1 / (1 + Math.Exp(-truth)) ? 1 : 0;
+            p[i] = (float)(1 / (1 + Math.Exp(-z)));
+        }
+        var c = CalibrationFit.Fit(CalibrationMethod.SidedPower, labels, p, "validation");
+        Assert.Equal(CalibrationMethod.SidedPower, c.Method);
+        Assert.InRange(c.Scale, 1.8, 2.2);
+        Assert.InRange(c.Power!.Value, 0.6, 0.8);
+        Assert.InRange(c.LowerScale!.Value, 0.4, 0.6);
+        Assert.InRange(c.LowerPower!.Value, 1.35, 1.65);
+        Assert.Equal(0, c.Offset);
+        Assert.True(c.EceAfter < 0.015 && c.EceBefore > 0.05, $"ECE {c.EceBefore} → {c.EceAfter}");
+        Assert.False(c.IsIdentity);
+        for (int i = 0; i < p.Length; i++) Assert.Equal(p[i] > 0.5f, c.Apply(p[i]) > 0.5f);
+        Assert.Contains("|z|^", c.Describe(), StringComparison.Ordinal);
+        // A map of the other methods writes none of the sided fields (saved models stay as they were).
+        var json = System.Text.Json.JsonSerializer.Serialize(CalibrationFit.Fit(CalibrationMethod.Temperature, labels, p, "validation"));
+        Assert.DoesNotContain("Power", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("LowerScale", json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SidedPower_falls_back_to_the_temperature_on_a_side_of_one_class()
+    {
+        // Every score above 0 is a man: that side cannot be fitted on its own and takes the overall temperature.
+        var (labels, p) = Scores(4000, 2, 0, seed: 5);
+        for (int i = 0; i < p.Length; i++) if (p[i] >= 0.5f) labels[i] = 1;
+        var c = CalibrationFit.Fit(CalibrationMethod.SidedPower, labels, p, "validation");
+        var t = CalibrationFit.Fit(CalibrationMethod.Temperature, labels, p, "validation");
+        Assert.Equal((t.Scale, 1.0), (c.Scale, c.Power!.Value));
+    }
+
+    [Fact]
     public void None_one_class_or_no_samples_give_the_identity()
     {
         var (labels, p) = Scores(100, 2, 0, seed: 3);

@@ -68,6 +68,51 @@ public sealed class AnchoredHeadTests
     }
 
     [Fact]
+    public void TeacherScale_SharpensAnUnderConfidentShippedLogit()
+    {
+        // Labels follow the last feature's sign exactly, so σ(s) of the raw logit is too soft: the fitted scale is above 1.
+        var (z, _, mean, std) = Data(2000, 3, 6);
+        int[] y = [.. Enumerable.Range(0, 2000).Select(i => z[i * 3 + 2] * std[^1] + mean[^1] > 0 ? 1 : 0)];
+        Assert.True(AnchoredHead.TeacherScale(z, y, 3, mean, std) > 1.5);
+        // At scale 1 the targets are the raw σ(s); at a larger scale they move toward the labels.
+        var soft = AnchoredHead.Targets(z, y, 3, mean, std, 1);
+        var sharp = AnchoredHead.Targets(z, y, 3, mean, std, 1, teacherScale: 3);
+        for (int i = 0; i < 50; i++) Assert.True(Math.Abs(sharp[i] - y[i]) <= Math.Abs(soft[i] - y[i]) + 1e-12);
+    }
+
+    [Fact]
+    public void WorstGroupLoss_IsTheLargestShareOfAGroupTheShippedHeadGetsRightAndTheModelWrong()
+    {
+        // Four rows, d = 2; the shipped logit (last feature, mean 0, std 1) is right on all of them.
+        float[] z = [0, -2, 0, -2, 0, 2, 0, 2];
+        int[] y = [0, 0, 1, 1];
+        float[] ages = [10, 30, 30, 30], mean = [0, 0], std = [1, 1];
+        var shipped = new LogisticModel([0f, 1f], 0);
+        Assert.Equal(0, AnchoredHead.WorstGroupLoss(shipped, z, y, ages, 2, mean, std));
+        // Calling everyone a man loses the one woman under 20 (all of her group) and the woman 20–39.
+        var male = new LogisticModel([0f, 0f], 5);
+        Assert.Equal(1, AnchoredHead.WorstGroupLoss(male, z, y, ages, 2, mean, std));
+        // Calling everyone a woman, with the men in two groups of one (20–39, 60+), loses each of them whole.
+        var female = new LogisticModel([0f, 0f], -5);
+        Assert.Equal(1, AnchoredHead.WorstGroupLoss(female, z, y, [10, 30, 30, 70], 2, mean, std));
+    }
+
+    [Fact]
+    public void FitBest_ChoosesTheLeastGroupLoss_BeforeTheLowestLogLoss()
+    {
+        var (z, y, mean, std) = Data(300, 4, 7);
+        int call = 0;
+        // Pairs in order (α outer, λ inner): the second has a worse log-loss but no group loss, so it is kept.
+        var pick = AnchoredHead.FitBest(z, y, 4, mean, std, [1.0, 0.1], [0.0, 0.5], threads: 1,
+            _ => call++ == 1 ? (0, 9) : (0.25, 0.1), CancellationToken.None);
+        Assert.Equal(4, call);
+        Assert.Equal((0.1, 0.0), (pick.Penalty, pick.Distillation));
+        Assert.True(pick.TeacherScale > 0);
+        var first = AnchoredHead.FitBest(z, y, 4, mean, std, [1.0, 0.1], [0.0, 0.5], threads: 1, null, CancellationToken.None);
+        Assert.Equal((1.0, 0.0), (first.Penalty, first.Distillation));
+    }
+
+    [Fact]
     public void SuspectExclusion_DropsMostFlippedLabels_AndFewOthers()
     {
         const int N = 3000;
