@@ -86,7 +86,17 @@ internal static unsafe class Depthwise3x3
         float bias = ops.Bias == null ? 0f : ops.Bias[c];
         long outPlane = (long)plane * oh * ow;
         float* tail = stackalloc float[16];
-        for (int y = y0; y < y1; y++, dst += ow)
+        int y = y0;
+        if (isa == GemmIsa.Avx512 && s == 1)
+            for (; y + 4 <= y1; y += 4, dst += 4 * ow)
+            {
+                Avx512Rows4(pad + (long)(y - y0) * pitch, pitch, k, bias, dst, ow, y + 4 < y1 && rounded - ow <= ow, tail);
+                if (ops.Residual != null || ops.Relu)
+                    for (int t = 0; t < 4; t++)
+                        ConvEpilogue.Row(dst + t * ow, ops.Residual == null ? null : ops.Residual + outPlane + (long)(y + t) * ow,
+                            dst + t * ow, 0f, hasBias: false, ops.Relu, ow);
+            }
+        for (; y < y1; y++, dst += ow)
         {
             float* r0 = pad + (long)(y - y0) * s * pitch, r1 = r0 + pitch, r2 = r1 + pitch;
             // A row's last vector may run on into the next row, which is written after it; never the last row's.
@@ -161,6 +171,73 @@ internal static unsafe class Depthwise3x3
                 ConvEpilogue.Row(dst, ops.Residual == null ? null : ops.Residual + outPlane + (long)y * ow, dst, 0f,
                     hasBias: false, ops.Relu, ow);
         }
+    }
+
+    /// <summary>
+    /// Four output rows of a stride-1 plane from the six padded rows at <paramref name="pad"/>: each input vector is
+    /// loaded once for the (up to three) rows it feeds, four independent accumulator chains, each in tap order. The
+    /// column runs go from last to first, so a run-on store past a row's end lands where the next row's first run is
+    /// stored afterwards; the fourth row runs on only when <paramref name="runOnLast"/> (a later row follows).
+    /// </summary>
+    private static void Avx512Rows4(float* pad, nint pitch, float* k, float bias, float* dst, int ow, bool runOnLast,
+        float* tail)
+    {
+        var b = Vector512.Create(bias);
+        Vector512<float> w0 = Vector512.Create(k[0]), w1 = Vector512.Create(k[1]), w2 = Vector512.Create(k[2]);
+        Vector512<float> w3 = Vector512.Create(k[3]), w4 = Vector512.Create(k[4]), w5 = Vector512.Create(k[5]);
+        Vector512<float> w6 = Vector512.Create(k[6]), w7 = Vector512.Create(k[7]), w8 = Vector512.Create(k[8]);
+        int last = (ow - 1) & ~15;
+        // The last run writes up to 15 floats past the row: into the next row, if it is that long.
+        bool runOn = last + 16 - ow <= ow;
+        for (int q = last; q >= 0; q -= 16)
+        {
+            float* p = pad + q;
+            Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b;
+            // Padded row i feeds output row i − t through kernel row t.
+            var x0 = Vector512.Load(p); var x1 = Vector512.Load(p + 1); var x2 = Vector512.Load(p + 2);
+            a0 = Avx512F.FusedMultiplyAdd(w0, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w1, x1, a0); a0 = Avx512F.FusedMultiplyAdd(w2, x2, a0);
+            p += pitch;
+            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            a0 = Avx512F.FusedMultiplyAdd(w3, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w4, x1, a0); a0 = Avx512F.FusedMultiplyAdd(w5, x2, a0);
+            a1 = Avx512F.FusedMultiplyAdd(w0, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w1, x1, a1); a1 = Avx512F.FusedMultiplyAdd(w2, x2, a1);
+            p += pitch;
+            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            a0 = Avx512F.FusedMultiplyAdd(w6, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w7, x1, a0); a0 = Avx512F.FusedMultiplyAdd(w8, x2, a0);
+            a1 = Avx512F.FusedMultiplyAdd(w3, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w4, x1, a1); a1 = Avx512F.FusedMultiplyAdd(w5, x2, a1);
+            a2 = Avx512F.FusedMultiplyAdd(w0, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w1, x1, a2); a2 = Avx512F.FusedMultiplyAdd(w2, x2, a2);
+            p += pitch;
+            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            a1 = Avx512F.FusedMultiplyAdd(w6, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w7, x1, a1); a1 = Avx512F.FusedMultiplyAdd(w8, x2, a1);
+            a2 = Avx512F.FusedMultiplyAdd(w3, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w4, x1, a2); a2 = Avx512F.FusedMultiplyAdd(w5, x2, a2);
+            a3 = Avx512F.FusedMultiplyAdd(w0, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w1, x1, a3); a3 = Avx512F.FusedMultiplyAdd(w2, x2, a3);
+            p += pitch;
+            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            a2 = Avx512F.FusedMultiplyAdd(w6, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w7, x1, a2); a2 = Avx512F.FusedMultiplyAdd(w8, x2, a2);
+            a3 = Avx512F.FusedMultiplyAdd(w3, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w4, x1, a3); a3 = Avx512F.FusedMultiplyAdd(w5, x2, a3);
+            p += pitch;
+            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            a3 = Avx512F.FusedMultiplyAdd(w6, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w7, x1, a3); a3 = Avx512F.FusedMultiplyAdd(w8, x2, a3);
+            if (q + 16 <= ow || runOn)
+            {
+                a0.Store(dst + q);
+                a1.Store(dst + ow + q);
+                a2.Store(dst + 2 * ow + q);
+            }
+            else
+            {
+                StoreTail(a0, dst + q, ow - q, tail);
+                StoreTail(a1, dst + ow + q, ow - q, tail);
+                StoreTail(a2, dst + 2 * ow + q, ow - q, tail);
+            }
+            if (q + 16 <= ow || (runOn && runOnLast)) a3.Store(dst + 3 * ow + q);
+            else StoreTail(a3, dst + 3 * ow + q, ow - q, tail);
+        }
+    }
+
+    private static void StoreTail(Vector512<float> v, float* dst, int count, float* tail)
+    {
+        v.Store(tail);
+        new ReadOnlySpan<float>(tail, count).CopyTo(new Span<float>(dst, count));
     }
 
     /// <summary>One plane per item; one instance per calling thread, reused.</summary>
