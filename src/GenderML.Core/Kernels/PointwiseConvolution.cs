@@ -25,12 +25,15 @@ internal static unsafe class PointwiseConvolution
 
     public static void Forward(in ConvOperands ops, int threads) => Forward(ops, threads, GemmBlocking.BestIsa);
 
-    /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has).</summary>
-    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa)
+    /// <summary>
+    /// The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has), with the weights
+    /// as <see cref="PackWeights"/> left them in <paramref name="packed"/>, or packed here when it is null.
+    /// </summary>
+    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa, float* packed = null)
     {
         var g = ops.G;
         int nr = DirectConvolution.Block(isa).NR, hw = g.OutHeight * g.OutWidth;
-        Pack(g, ops.Weight, isa, hw, out float* a, out int* offsets);
+        Pack(g, ops.Weight, isa, hw, packed, out float* a, out int* offsets);
         int blocks = (hw + nr - 1) / nr;
         int parts = threads <= 1 || g.Batch >= 2 * threads ? 1 : Math.Min(blocks, (2 * threads + g.Batch - 1) / g.Batch);
         var work = Work.Rent();
@@ -45,21 +48,47 @@ internal static unsafe class PointwiseConvolution
         finally { Work.Return(work); }
     }
 
-    /// <summary>
-    /// The weights packed for <paramref name="isa"/> in this thread's scratch: slivers of MR output channels, K steps
-    /// of MR values (zero past OC); then the offsets of the K rows of B in the map (c·<paramref name="pitch"/>) and in
-    /// the edge block's copy (c·NR). Valid until the next call on this thread.
-    /// </summary>
-    internal static void Pack(in ConvGeometry g, float* weight, GemmIsa isa, int pitch, out float* a, out int* offsets)
+    /// <summary>Floats <see cref="PackWeights"/> writes for <paramref name="g"/> on <paramref name="isa"/>.</summary>
+    public static int PackedLength(in ConvGeometry g, GemmIsa isa)
     {
-        var (mr, nr) = DirectConvolution.Block(isa);
-        int k = g.InChannels, mPadded = (g.OutChannels + mr - 1) / mr * mr;
-        a = NativeScratch.Get(WeightSlot, (long)mPadded * k + 2L * k);
+        int mr = DirectConvolution.Block(isa).MR;
+        return (g.OutChannels + mr - 1) / mr * mr * g.InChannels;
+    }
+
+    /// <summary>
+    /// <c>a[(o / MR)·K·MR + p·MR + o % MR] = w[o, p]</c>, zero for o ≥ OC: slivers of MR output channels, K steps of
+    /// MR values, as the register blocks of <paramref name="isa"/> read them. A frozen layer does this once.
+    /// </summary>
+    public static void PackWeights(in ConvGeometry g, float* weight, GemmIsa isa, float* a)
+    {
+        int mr = DirectConvolution.Block(isa).MR, k = g.InChannels, mPadded = (g.OutChannels + mr - 1) / mr * mr;
         for (int o0 = 0; o0 < mPadded; o0 += mr)
-        for (int p = 0; p < k; p++)
         for (int r = 0; r < mr; r++)
-            a[(long)o0 * k + p * mr + r] = o0 + r < g.OutChannels ? weight[(long)(o0 + r) * k + p] : 0f;
-        offsets = (int*)(a + (long)mPadded * k);
+        {
+            float* dst = a + (long)o0 * k + r;
+            if (o0 + r >= g.OutChannels)
+            {
+                for (int p = 0; p < k; p++) dst[p * mr] = 0f;
+                continue;
+            }
+            float* src = weight + (long)(o0 + r) * k;
+            for (int p = 0; p < k; p++) dst[p * mr] = src[p];
+        }
+    }
+
+    /// <summary>
+    /// The packed weights (<paramref name="packed"/>, or packed into this thread's scratch when null), then in scratch
+    /// the offsets of the K rows of B in the map (c·<paramref name="pitch"/>) and in the edge block's copy (c·NR).
+    /// Valid until the next call on this thread.
+    /// </summary>
+    internal static void Pack(in ConvGeometry g, float* weight, GemmIsa isa, int pitch, float* packed, out float* a,
+        out int* offsets)
+    {
+        int nr = DirectConvolution.Block(isa).NR, k = g.InChannels, length = packed == null ? PackedLength(g, isa) : 0;
+        float* scratch = NativeScratch.Get(WeightSlot, length + 2L * k);
+        a = packed;
+        if (a == null) PackWeights(g, weight, isa, a = scratch);
+        offsets = (int*)(scratch + length);
         for (int p = 0; p < k; p++)
         {
             offsets[p] = p * pitch;

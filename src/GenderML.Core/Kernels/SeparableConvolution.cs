@@ -16,14 +16,20 @@ internal static unsafe class SeparableConvolution
     /// <paramref name="depthwise"/>: the depthwise operands (input x, its weights; output unused);
     /// <paramref name="pointwise"/>: the 1×1 operands (input unused; weights, bias, residual, ReLU, output).
     /// </summary>
-    public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads)
-        => Forward(depthwise, reluInput, pointwise, threads, GemmBlocking.BestIsa);
+    public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads,
+        float* packed = null)
+        => Forward(depthwise, reluInput, pointwise, threads, GemmBlocking.BestIsa, packed);
 
-    /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has).</summary>
-    public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads, GemmIsa isa)
+    /// <summary>
+    /// The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has), with the
+    /// pointwise weights as <see cref="PointwiseConvolution.PackWeights"/> left them in <paramref name="packed"/>, or
+    /// packed here when it is null.
+    /// </summary>
+    public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads,
+        GemmIsa isa, float* packed = null)
     {
         PointwiseConvolution.Pack(pointwise.G, pointwise.Weight, isa, BandRows(depthwise.G) * depthwise.G.OutWidth,
-            out float* a, out int* offsets);
+            packed, out float* a, out int* offsets);
         var job = Job.Rent();
         job.Set(depthwise, reluInput, pointwise, isa, a, offsets);
         try { WorkerPool.Run(job, depthwise.G.Batch, threads); }

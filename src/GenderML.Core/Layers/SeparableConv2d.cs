@@ -10,6 +10,7 @@ public sealed class SeparableConv2d : Layer
 {
     private readonly Conv2d _depthwise, _pointwise;
     private Tensor? _inferenceDepthwise, _inferenceOutput;
+    private float[]? _packed;
     private bool _fused;
 
     /// <summary>Creates the pair, weights drawn from <paramref name="random"/>.</summary>
@@ -37,6 +38,8 @@ public sealed class SeparableConv2d : Layer
     /// <c>act</c> the ReLU when <paramref name="relu"/> is set; the input's ReLU is taken as the depthwise kernel
     /// reads the input, the rest in the pointwise convolution's output pass. <see cref="Backward"/> does not follow it.
     /// </summary>
+    /// <remarks>Frozen pointwise weights (not <see cref="Parameter.Trainable"/>) are packed for the GEMM once and kept
+    /// until they are made trainable again.</remarks>
     internal Tensor ForwardInference(Tensor input, bool reluInput, Tensor? residual, bool relu)
     {
         string name = Name.Length > 0 ? Name : "SeparableConv2d";
@@ -44,18 +47,15 @@ public sealed class SeparableConv2d : Layer
         if (input.Dim(1) != _depthwise.InChannels)
             throw new ArgumentException($"{name}: expects {_depthwise.InChannels} channels, got {input}", nameof(input));
         var g = _depthwise.GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
-        bool fast = Depthwise3x3.Handles(g) && g.OutHeight > 0 && g.OutWidth > 0;
-        if (fast && (Compute.Threads <= 1 || g.Batch >= Compute.Threads))
+        Tensor output;
+        if (Depthwise3x3.Handles(g) && g.OutHeight > 0 && g.OutWidth > 0)
         {
-            var separable = RunSeparable(g, input, reluInput, residual, relu);
-            _fused = true;
-            return separable;
-        }
-        Tensor depthwise;
-        if (fast)
-        {
-            depthwise = TensorBuffers.Ensure(ref _inferenceDepthwise, g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
-            RunDepthwise(g, input, depthwise, reluInput);
+            var pg = _pointwise.GeometryFor(g.Batch, g.OutHeight, g.OutWidth);
+            if (residual is not null && (residual.Rank != 4 || residual.Dim(0) != pg.Batch || residual.Dim(1) != pg.OutChannels
+                || residual.Dim(2) != pg.OutHeight || residual.Dim(3) != pg.OutWidth))
+                throw new ArgumentException($"{name}: the residual {residual} is not shaped like the output ({pg.Batch}×{pg.OutChannels}×{pg.OutHeight}×{pg.OutWidth})", nameof(residual));
+            output = TensorBuffers.Ensure(ref _inferenceOutput, pg.Batch, pg.OutChannels, pg.OutHeight, pg.OutWidth);
+            Run(g, pg, input, reluInput, residual, relu, output);
         }
         else
         {
@@ -65,31 +65,48 @@ public sealed class SeparableConv2d : Layer
                 Ops.Elementwise.Relu(input.Data, activated.Data);
                 input = activated;
             }
-            depthwise = _depthwise.Forward(input);
+            output = _pointwise.ForwardFused(_depthwise.Forward(input), residual, relu);
         }
-        var output = _pointwise.ForwardFused(depthwise, residual, relu);
         _fused = true;
         return output;
     }
 
-    /// <summary>Both convolutions an image at a time (<see cref="SeparableConvolution"/>).</summary>
-    private unsafe Tensor RunSeparable(in ConvGeometry g, Tensor input, bool reluInput, Tensor? residual, bool relu)
+    /// <summary>
+    /// Both convolutions: an image band at a time (<see cref="SeparableConvolution"/>) when there are images enough for
+    /// the threads, else the depthwise kernel over the batch, then the pointwise one.
+    /// </summary>
+    private unsafe void Run(in ConvGeometry g, in ConvGeometry pg, Tensor input, bool reluInput, Tensor? residual,
+        bool relu, Tensor output)
     {
-        var pg = _pointwise.GeometryFor(g.Batch, g.OutHeight, g.OutWidth);
-        if (residual is not null && (residual.Rank != 4 || residual.Length != pg.OutputLength || residual.Dim(1) != pg.OutChannels))
-            throw new ArgumentException($"{(Name.Length > 0 ? Name : "SeparableConv2d")}: the residual {residual} is not shaped like the output", nameof(residual));
-        var output = TensorBuffers.Ensure(ref _inferenceOutput, g.Batch, pg.OutChannels, pg.OutHeight, pg.OutWidth);
+        var isa = GemmBlocking.BestIsa;
+        int threads = Compute.Threads;
+        float[]? packed = PackedWeights(pg, isa);
+        bool banded = threads <= 1 || g.Batch >= threads;
+        var mid = banded ? null : TensorBuffers.Ensure(ref _inferenceDepthwise, g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
         fixed (float* x = input.Data, dw = _depthwise.Weight.Value.Data, pw = _pointwise.Weight.Value.Data,
-            b = _pointwise.Bias!.Value.Data, r = residual is null ? null : residual.Data, y = output.Data)
-            SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput,
-                new ConvOperands(pg, null, pw, b, y, residual: r, relu: relu), Compute.Threads);
-        return output;
+            b = _pointwise.Bias!.Value.Data, r = residual is null ? null : residual.Data, y = output.Data,
+            a = packed, m = mid is null ? null : mid.Data)
+        {
+            var pointwise = new ConvOperands(pg, m, pw, b, y, residual: r, relu: relu);
+            if (banded)
+            {
+                SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput, pointwise, threads, isa, a);
+                return;
+            }
+            Depthwise3x3.Forward(new ConvOperands(g, x, dw, null, m), reluInput, threads, isa);
+            PointwiseConvolution.Forward(pointwise, threads, isa, a);
+        }
     }
 
-    private unsafe void RunDepthwise(in ConvGeometry g, Tensor input, Tensor output, bool reluInput)
+    /// <summary>The pointwise weights packed once while they are frozen; null while they are trainable.</summary>
+    private unsafe float[]? PackedWeights(in ConvGeometry pg, GemmIsa isa)
     {
-        fixed (float* x = input.Data, w = _depthwise.Weight.Value.Data, y = output.Data)
-            Depthwise3x3.Forward(new ConvOperands(g, x, w, null, y), reluInput, Compute.Threads);
+        if (_pointwise.Weight.Trainable) return _packed = null;
+        if (_packed is not null) return _packed;
+        var packed = GC.AllocateUninitializedArray<float>(PointwiseConvolution.PackedLength(pg, isa), pinned: true);
+        fixed (float* w = _pointwise.Weight.Value.Data, a = packed)
+            PointwiseConvolution.PackWeights(pg, w, isa, a);
+        return _packed = packed;
     }
 
     /// <inheritdoc/>

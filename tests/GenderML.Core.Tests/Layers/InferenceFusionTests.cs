@@ -69,6 +69,28 @@ public sealed class InferenceFusionTests
         Assert.Equal(fused.Data, again.Data);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void FrozenPointwiseWeightsArePackedOnceAndRepackedAfterTraining(int threads)
+    {
+        var sep = new SeparableConv2d(8, 16, 3, new Random(1), 1, ConvPadding.Same);
+        var chain = new Sequential(sep);
+        chain.SetTraining(false);
+        chain.SetCompute(new ComputeOptions { Threads = threads });
+        var x = Input(1, 8, 9, 4);
+        var trainable = chain.Forward(x).Clone();
+        foreach (var p in chain.Parameters()) p.Trainable = false;
+        Assert.Equal(trainable.Data, chain.Forward(x).Data);
+        Assert.Equal(trainable.Data, chain.Forward(x).Data);
+        // Made trainable and changed, the weights are read afresh.
+        foreach (var p in chain.Parameters()) p.Trainable = true;
+        sep.Pointwise.Weight.Value.Data[0] += 1f;
+        var changed = chain.Forward(x);
+        Assert.NotEqual(trainable.Data, changed.Data);
+        Assert.Equal(sep.Forward(x).Data, changed.Data);
+    }
+
     [Fact]
     public void NoBackwardAfterAFusedSeparableConvolution()
     {
