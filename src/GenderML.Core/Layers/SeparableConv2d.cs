@@ -72,6 +72,41 @@ public sealed class SeparableConv2d : Layer
     }
 
     /// <summary>
+    /// Inference of this convolution, then a leaky ReLU of slope <paramref name="negativeSlope"/> ≥ 0, then
+    /// <paramref name="pool"/>, pooled band by band while the convolution's output is in cache (the activation commutes
+    /// with the maximum, so it runs on the pooled values): for a 2×2, stride-2 pool padded only after, with images
+    /// enough for the threads, on AVX-512. Null when that does not apply (nothing is computed then).
+    /// </summary>
+    internal Tensor? ForwardInferencePooled(Tensor input, bool reluInput, MaxPool2d pool, float negativeSlope)
+    {
+        if (!System.Runtime.Intrinsics.X86.Avx512F.IsSupported || pool.KernelSize != 2 || pool.Stride != 2
+            || negativeSlope < 0f || input.Rank != 4 || input.Dim(1) != _depthwise.InChannels)
+            return null;
+        var g = _depthwise.GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
+        if (!Depthwise3x3.Handles(g) || g.OutHeight <= 0 || g.OutWidth <= 0) return null;
+        if (Compute.Threads > 1 && g.Batch < Compute.Threads) return null;
+        var (top, bottom) = pool.Padding.Resolve(g.OutHeight, 2, 2, vertical: true);
+        var (left, right) = pool.Padding.Resolve(g.OutWidth, 2, 2, vertical: false);
+        if (top != 0 || left != 0 || bottom > 1 || right > 1) return null;
+        int ph = (g.OutHeight + bottom - 2) / 2 + 1, pw = (g.OutWidth + right - 2) / 2 + 1;
+        if (ph <= 0 || pw <= 0) return null;
+        var pg = _pointwise.GeometryFor(g.Batch, g.OutHeight, g.OutWidth);
+        var output = TensorBuffers.Ensure(ref _inferenceOutput, g.Batch, pg.OutChannels, ph, pw);
+        var isa = GemmBlocking.BestIsa;
+        float[]? packed = PackedWeights(pg, isa);
+        unsafe
+        {
+            fixed (float* x = input.Data, dw = _depthwise.Weight.Value.Data, w = _pointwise.Weight.Value.Data,
+                b = _pointwise.Bias!.Value.Data, y = output.Data, a = packed)
+                SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput,
+                    new ConvOperands(pg, null, w, b, null), Compute.Threads, isa, a,
+                    new SeparablePool(y, ph, pw, bottom, right, negativeSlope));
+        }
+        _fused = true;
+        return output;
+    }
+
+    /// <summary>
     /// Both convolutions: an image band at a time (<see cref="SeparableConvolution"/>) when there are images enough for
     /// the threads, else the depthwise kernel over the batch, then the pointwise one.
     /// </summary>

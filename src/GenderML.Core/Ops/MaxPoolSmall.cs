@@ -22,6 +22,14 @@ internal static unsafe class MaxPoolSmall
     /// <summary>Writes each window's maximum, for planes [start, end).</summary>
     public static void Forward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
     {
+        fixed (float* src = input, dst = output)
+            Forward(g, src, dst, (long)g.OutHeight * g.OutWidth, start, end);
+    }
+
+    /// <summary>Planes [start, end) from <paramref name="src0"/> (planes of H×W) to <paramref name="dst0"/>, whose
+    /// planes are <paramref name="dstPlane"/> floats apart.</summary>
+    public static void Forward(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    {
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride;
         // The row buffer: PadLeft −∞, the row, then −∞ for every read past it (two 16-lane loads beyond the last run).
         int length = g.PadLeft + w + 2 * 16 + 16 + 2;
@@ -29,10 +37,9 @@ internal static unsafe class MaxPoolSmall
         new Span<float>(row, length).Fill(float.NegativeInfinity);
         float* tail = stackalloc float[16];
         float* mid = row + g.PadLeft;
-        fixed (float* src0 = input, dst0 = output)
-            for (int p = start; p < end; p++)
+        for (int p = start; p < end; p++)
             {
-                float* src = src0 + (long)p * h * w, dst = dst0 + (long)p * oh * ow;
+                float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
                 for (int oy = 0; oy < oh; oy++, dst += ow)
                 {
                     int y0 = Math.Max(0, oy * s - g.PadTop), y1 = Math.Min(h, oy * s - g.PadTop + k);

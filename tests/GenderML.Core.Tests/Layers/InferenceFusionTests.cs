@@ -29,7 +29,8 @@ public sealed class InferenceFusionTests
         return sum;
     }
 
-    public static TheoryData<string> Chains() => ["xception-main", "xception-reduction", "detector", "conv-relu", "tail-relu"];
+    public static TheoryData<string> Chains() =>
+        ["xception-main", "xception-reduction", "detector", "detector-pooled", "detector-bands", "conv-relu", "tail-relu"];
 
     private static Layer Build(string name, Random r) => name switch
     {
@@ -47,6 +48,13 @@ public sealed class InferenceFusionTests
         "detector" => new Sequential(new Conv2d(8, 8, 3, r), new LeakyReLU(0.1f), new MaxPool2d(2, 2, ConvPadding.Same),
             new SeparableConv2d(8, 16, 3, r, 1, ConvPadding.Symmetric(1)), new LeakyReLU(0.1f),
             new MaxPool2d(2, 1, ConvPadding.Same)),
+        // A separable convolution, leaky ReLU and 2×2/2 'same' pool (pooled band by band), on an odd size.
+        "detector-pooled" => new Sequential(new ReLU(), new SeparableConv2d(8, 16, 3, r, 1, ConvPadding.Symmetric(1)),
+            new LeakyReLU(0.1f), new MaxPool2d(2, 2, ConvPadding.Same)),
+        // The same with 64 channels on 41×41: bands of 8 rows, the last one a single row.
+        "detector-bands" => new Sequential(new Conv2d(8, 64, 1, r),
+            new SeparableConv2d(64, 24, 3, r, 1, ConvPadding.Symmetric(1)), new LeakyReLU(0.1f),
+            new MaxPool2d(2, 2, ConvPadding.Same)),
         "conv-relu" => new Sequential(new Conv2d(8, 16, 3, r, 2, ConvPadding.Same), new ReLU(), new Conv2d(16, 4, 1, r)),
         // A residual whose main branch ends in a ReLU: the add cannot go into the convolution.
         "tail-relu" => new Residual(new Sequential(new SeparableConv2d(8, 8, 3, r, 1, ConvPadding.Same), new ReLU())),
@@ -59,7 +67,7 @@ public sealed class InferenceFusionTests
     {
         var layer = Build(chain, new Random(1));
         layer.SetTraining(false);
-        var x = Input(2, 8, 11, 2);
+        var x = Input(2, 8, chain == "detector-bands" ? 41 : 11, 2);
         var expected = OneByOne(layer, x);
         var fused = layer.Forward(x);
         Assert.Equal(expected.ShapeArray(), fused.ShapeArray());
