@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace GenderML.Core.Kernels;
 
 /// <summary>
@@ -17,6 +20,8 @@ internal static unsafe class PointwiseConvolution
     /// <summary>Scratch slots: packed weights and offsets (calling thread, slot 7), the gathered map of a strided
     /// convolution (slot 6), the edge block's B and C (slot 3).</summary>
     private const int WeightSlot = 7, GatherSlot = 6, EdgeSlot = 3;
+
+    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 1×1, ungrouped, unpadded.</summary>
     public static bool Handles(in ConvGeometry g) =>
@@ -100,10 +105,11 @@ internal static unsafe class PointwiseConvolution
     /// Columns [<paramref name="col0"/>, <paramref name="col0"/> + <paramref name="count"/>) of image
     /// <paramref name="n"/>'s output, from the input map whose column <paramref name="col0"/> of channel c is at
     /// <c>x + c·pitch</c> (<see cref="Pack"/>'s offsets made for that pitch): register blocks stored in place, edge
-    /// blocks through scratch.
+    /// blocks through scratch. <paramref name="readPast"/>: every row of the map may be read NR floats past
+    /// <paramref name="count"/> (values there are computed and dropped), so the edge block is not copied.
     /// </summary>
     internal static void Columns(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, float* x, int pitch, int n,
-        int col0, int count)
+        int col0, int count, bool readPast = false)
     {
         var g = ops.G;
         var (mr, nr) = DirectConvolution.Block(isa);
@@ -121,7 +127,7 @@ internal static unsafe class PointwiseConvolution
                 edgeB = NativeScratch.Get(EdgeSlot, (long)k * nr + (long)mr * nr);
                 edgeC = edgeB + (long)k * nr;
             }
-            if (cols < nr)
+            if (cols < nr && !readPast)
             {
                 // The map's last columns: copy them (zero-filled to NR) so no read runs past the input.
                 for (int p = 0; p < k; p++)
@@ -172,7 +178,11 @@ internal static unsafe class PointwiseConvolution
         {
             float* src = image + ((long)c * h + (long)y * g.StrideHeight) * w;
             float* dst = map + ((long)c * oh + y) * ow;
-            for (int q = 0; q < ow; q++) dst[q] = src[q * g.StrideWidth];
+            int q = 0;
+            if (g.StrideWidth == 2 && Avx512F.IsSupported)
+                for (; 2 * q + 32 <= w && q + 16 <= ow; q += 16)
+                    Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * q), Evens, Vector512.Load(src + 2 * q + 16)).Store(dst + q);
+            for (; q < ow; q++) dst[q] = src[q * g.StrideWidth];
         }
         return map;
     }

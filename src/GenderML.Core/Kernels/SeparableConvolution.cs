@@ -53,7 +53,8 @@ internal static unsafe class SeparableConvolution
         bool pooling = pool.Output != null;
         int c = g.InChannels, oc = pw.G.OutChannels, oh = g.OutHeight, ow = g.OutWidth, band = BandRows(g, pooling);
         int pitch = band * ow;
-        float* map = NativeScratch.Get(DepthwiseSlot, (long)c * pitch);
+        // NR floats of slack: the pointwise kernel's edge block reads that far past the band.
+        float* map = NativeScratch.Get(DepthwiseSlot, (long)c * pitch + 64);
         float* sep = pooling ? NativeScratch.Get(BandSlot, (long)oc * pitch) : null;
         var one = new ConvOperands(g with { Batch = 1 }, dw.Input + (long)n * c * g.InHeight * g.InWidth, dw.Weight,
             null, null);
@@ -63,13 +64,13 @@ internal static unsafe class SeparableConvolution
             for (int plane = 0; plane < c; plane++) Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
             if (!pooling)
             {
-                PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow);
+                PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow, readPast: true);
                 continue;
             }
             // The band as an image of its own in scratch, then pooled into its rows of the output.
             var bandOps = new ConvOperands(pw.G with { Batch = 1, InHeight = rows, InWidth = ow }, null, pw.Weight,
                 pw.Bias, sep);
-            PointwiseConvolution.Columns(bandOps, isa, a, offsets, map, pitch, 0, 0, rows * ow);
+            PointwiseConvolution.Columns(bandOps, isa, a, offsets, map, pitch, 0, 0, rows * ow, readPast: true);
             var pg = new Ops.PoolGeometry(oc, rows, ow, 2, 2, 0, 0, y1 == oh ? pool.PadBottom : 0, pool.PadRight);
             long outPlane = (long)pool.Height * pool.Width;
             float* dst = pool.Output + (long)n * oc * outPlane + (long)(y0 / 2) * pool.Width;
