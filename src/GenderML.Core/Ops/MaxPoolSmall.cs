@@ -37,13 +37,19 @@ internal static unsafe class MaxPoolSmall
         new Span<float>(row, length).Fill(float.NegativeInfinity);
         float* tail = stackalloc float[16];
         float* mid = row + g.PadLeft;
+        // Output rows may run on into the next row (written after them) when planes are packed; never the last one.
+        bool runOn = dstPlane == (long)oh * ow && ((ow + 15) & ~15) - ow <= ow;
         for (int p = start; p < end; p++)
             {
                 float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
                 for (int oy = 0; oy < oh; oy++, dst += ow)
                 {
                     int y0 = Math.Max(0, oy * s - g.PadTop), y1 = Math.Min(h, oy * s - g.PadTop + k);
-                    RowMax(src + (long)y0 * w, w, y1 - y0, mid);
+                    // A row may be read a vector past its end when 16 more floats of these planes follow it; what
+                    // that writes past the row in the buffer is set back to −∞.
+                    bool readOn = (long)(h - y1) * w + (long)(end - 1 - p) * h * w >= 16;
+                    int done = RowMax(src + (long)y0 * w, w, y1 - y0, mid, readOn);
+                    if (done > w) new Span<float>(mid + w, done - w).Fill(float.NegativeInfinity);
                     for (int x = 0; x < ow; x += 16)
                     {
                         Vector512<float> m;
@@ -62,7 +68,7 @@ internal static unsafe class MaxPoolSmall
                                 m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(c, Evens, d));
                             }
                         }
-                        if (x + 16 <= ow) m.Store(dst + x);
+                        if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) m.Store(dst + x);
                         else
                         {
                             m.Store(tail);
@@ -73,11 +79,14 @@ internal static unsafe class MaxPoolSmall
             }
     }
 
-    /// <summary><c>dst[i] = max over the <paramref name="rows"/> rows from <paramref name="src"/> of row[i]</c>.</summary>
-    private static void RowMax(float* src, int w, int rows, float* dst)
+    /// <summary>
+    /// <c>dst[i] = max over the <paramref name="rows"/> rows from <paramref name="src"/> of row[i]</c>; with
+    /// <paramref name="readOn"/>, the last run is a whole vector reaching past the row. Returns how far dst was written.
+    /// </summary>
+    private static int RowMax(float* src, int w, int rows, float* dst, bool readOn)
     {
         int i = 0;
-        for (; i <= w - 16; i += 16)
+        for (; i <= w - 16 || (readOn && i < w); i += 16)
         {
             var m = Vector512.Load(src + i);
             for (int r = 1; r < rows; r++) m = Vector512.Max(m, Vector512.Load(src + r * w + i));
@@ -89,5 +98,6 @@ internal static unsafe class MaxPoolSmall
             for (int r = 1; r < rows; r++) m = MathF.Max(m, src[r * w + i]);
             dst[i] = m;
         }
+        return i;
     }
 }
