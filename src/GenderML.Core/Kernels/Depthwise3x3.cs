@@ -40,7 +40,8 @@ internal static unsafe class Depthwise3x3
 
     /// <summary>Plane <paramref name="plane"/> (image · C + channel) of the output.</summary>
     private static void Plane(in ConvOperands ops, bool reluInput, GemmIsa isa, int plane)
-        => Rows(ops, reluInput, isa, plane, 0, ops.G.OutHeight, ops.Output + (long)plane * ops.G.OutHeight * ops.G.OutWidth);
+        => Rows(ops, reluInput, isa, plane, 0, ops.G.OutHeight,
+            ops.Output + (long)plane * ops.G.OutHeight * ops.G.OutWidth);
 
     /// <summary>
     /// Rows [<paramref name="y0"/>, <paramref name="y1"/>) of output plane <paramref name="plane"/> (image · C +
@@ -50,7 +51,8 @@ internal static unsafe class Depthwise3x3
     internal static void Rows(in ConvOperands ops, bool reluInput, GemmIsa isa, int plane, int y0, int y1, float* dst)
     {
         var g = ops.G;
-        int s = g.StrideHeight, h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth, c = plane % g.InChannels;
+        int s = g.StrideHeight, h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
+        int c = plane % g.InChannels;
         int pw = w + g.PadLeft + g.PadRight, lanes = Lanes(isa);
         int rounded = (ow + lanes - 1) / lanes * lanes;
         // Row width of the scratch (each half's, for stride 2): room for the last vector's taps, 16-float aligned.
@@ -90,10 +92,12 @@ internal static unsafe class Depthwise3x3
         if (isa == GemmIsa.Avx512 && s == 1)
             for (; y + 4 <= y1; y += 4, dst += 4 * ow)
             {
-                Avx512Rows4(pad + (long)(y - y0) * pitch, pitch, k, bias, dst, ow, y + 4 < y1 && rounded - ow <= ow, tail);
+                Avx512Rows4(pad + (long)(y - y0) * pitch, pitch, k, bias, dst, ow,
+                    y + 4 < y1 && rounded - ow <= ow, tail);
                 if (ops.Residual != null || ops.Relu)
                     for (int t = 0; t < 4; t++)
-                        ConvEpilogue.Row(dst + t * ow, ops.Residual == null ? null : ops.Residual + outPlane + (long)(y + t) * ow,
+                        ConvEpilogue.Row(dst + t * ow,
+                            ops.Residual == null ? null : ops.Residual + outPlane + (long)(y + t) * ow,
                             dst + t * ow, 0f, hasBias: false, ops.Relu, ow);
             }
         for (; y < y1; y++, dst += ow)
@@ -195,28 +199,40 @@ internal static unsafe class Depthwise3x3
             Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b;
             // Padded row i feeds output row i − t through kernel row t.
             var x0 = Vector512.Load(p); var x1 = Vector512.Load(p + 1); var x2 = Vector512.Load(p + 2);
-            a0 = Avx512F.FusedMultiplyAdd(w0, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w1, x1, a0); a0 = Avx512F.FusedMultiplyAdd(w2, x2, a0);
+            a0 = Avx512F.FusedMultiplyAdd(w0, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w1, x1, a0);
+            a0 = Avx512F.FusedMultiplyAdd(w2, x2, a0);
             p += pitch;
             x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
-            a0 = Avx512F.FusedMultiplyAdd(w3, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w4, x1, a0); a0 = Avx512F.FusedMultiplyAdd(w5, x2, a0);
-            a1 = Avx512F.FusedMultiplyAdd(w0, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w1, x1, a1); a1 = Avx512F.FusedMultiplyAdd(w2, x2, a1);
+            a0 = Avx512F.FusedMultiplyAdd(w3, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w4, x1, a0);
+            a0 = Avx512F.FusedMultiplyAdd(w5, x2, a0);
+            a1 = Avx512F.FusedMultiplyAdd(w0, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w1, x1, a1);
+            a1 = Avx512F.FusedMultiplyAdd(w2, x2, a1);
             p += pitch;
             x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
-            a0 = Avx512F.FusedMultiplyAdd(w6, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w7, x1, a0); a0 = Avx512F.FusedMultiplyAdd(w8, x2, a0);
-            a1 = Avx512F.FusedMultiplyAdd(w3, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w4, x1, a1); a1 = Avx512F.FusedMultiplyAdd(w5, x2, a1);
-            a2 = Avx512F.FusedMultiplyAdd(w0, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w1, x1, a2); a2 = Avx512F.FusedMultiplyAdd(w2, x2, a2);
+            a0 = Avx512F.FusedMultiplyAdd(w6, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w7, x1, a0);
+            a0 = Avx512F.FusedMultiplyAdd(w8, x2, a0);
+            a1 = Avx512F.FusedMultiplyAdd(w3, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w4, x1, a1);
+            a1 = Avx512F.FusedMultiplyAdd(w5, x2, a1);
+            a2 = Avx512F.FusedMultiplyAdd(w0, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w1, x1, a2);
+            a2 = Avx512F.FusedMultiplyAdd(w2, x2, a2);
             p += pitch;
             x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
-            a1 = Avx512F.FusedMultiplyAdd(w6, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w7, x1, a1); a1 = Avx512F.FusedMultiplyAdd(w8, x2, a1);
-            a2 = Avx512F.FusedMultiplyAdd(w3, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w4, x1, a2); a2 = Avx512F.FusedMultiplyAdd(w5, x2, a2);
-            a3 = Avx512F.FusedMultiplyAdd(w0, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w1, x1, a3); a3 = Avx512F.FusedMultiplyAdd(w2, x2, a3);
+            a1 = Avx512F.FusedMultiplyAdd(w6, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w7, x1, a1);
+            a1 = Avx512F.FusedMultiplyAdd(w8, x2, a1);
+            a2 = Avx512F.FusedMultiplyAdd(w3, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w4, x1, a2);
+            a2 = Avx512F.FusedMultiplyAdd(w5, x2, a2);
+            a3 = Avx512F.FusedMultiplyAdd(w0, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w1, x1, a3);
+            a3 = Avx512F.FusedMultiplyAdd(w2, x2, a3);
             p += pitch;
             x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
-            a2 = Avx512F.FusedMultiplyAdd(w6, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w7, x1, a2); a2 = Avx512F.FusedMultiplyAdd(w8, x2, a2);
-            a3 = Avx512F.FusedMultiplyAdd(w3, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w4, x1, a3); a3 = Avx512F.FusedMultiplyAdd(w5, x2, a3);
+            a2 = Avx512F.FusedMultiplyAdd(w6, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w7, x1, a2);
+            a2 = Avx512F.FusedMultiplyAdd(w8, x2, a2);
+            a3 = Avx512F.FusedMultiplyAdd(w3, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w4, x1, a3);
+            a3 = Avx512F.FusedMultiplyAdd(w5, x2, a3);
             p += pitch;
             x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
-            a3 = Avx512F.FusedMultiplyAdd(w6, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w7, x1, a3); a3 = Avx512F.FusedMultiplyAdd(w8, x2, a3);
+            a3 = Avx512F.FusedMultiplyAdd(w6, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w7, x1, a3);
+            a3 = Avx512F.FusedMultiplyAdd(w8, x2, a3);
             if (q + 16 <= ow || runOn)
             {
                 a0.Store(dst + q);

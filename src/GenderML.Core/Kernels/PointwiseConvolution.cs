@@ -40,7 +40,8 @@ internal static unsafe class PointwiseConvolution
         int nr = DirectConvolution.Block(isa).NR, hw = g.OutHeight * g.OutWidth;
         Pack(g, ops.Weight, isa, hw, packed, out float* a, out int* offsets);
         int blocks = (hw + nr - 1) / nr;
-        int parts = threads <= 1 || g.Batch >= 2 * threads ? 1 : Math.Min(blocks, (2 * threads + g.Batch - 1) / g.Batch);
+        int parts = threads <= 1 || g.Batch >= 2 * threads ? 1
+            : Math.Min(blocks, (2 * threads + g.Batch - 1) / g.Batch);
         var work = Work.Rent();
         work.Set(ops, isa, a, offsets, parts);
         int items = g.Batch * parts;
@@ -132,7 +133,8 @@ internal static unsafe class PointwiseConvolution
                 // The map's last columns: copy them (zero-filled to NR) so no read runs past the input.
                 for (int p = 0; p < k; p++)
                 {
-                    new ReadOnlySpan<float>(x + (long)p * pitch + jr, cols).CopyTo(new Span<float>(edgeB + (long)p * nr, nr));
+                    new ReadOnlySpan<float>(x + (long)p * pitch + jr, cols)
+                        .CopyTo(new Span<float>(edgeB + (long)p * nr, nr));
                     new Span<float>(edgeB + (long)p * nr + cols, nr - cols).Clear();
                 }
                 b = edgeB;
@@ -181,7 +183,8 @@ internal static unsafe class PointwiseConvolution
             int q = 0;
             if (g.StrideWidth == 2 && Avx512F.IsSupported)
                 for (; 2 * q + 32 <= w && q + 16 <= ow; q += 16)
-                    Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * q), Evens, Vector512.Load(src + 2 * q + 16)).Store(dst + q);
+                    Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * q), Evens, Vector512.Load(src + 2 * q + 16))
+                        .Store(dst + q);
             for (; q < ow; q++) dst[q] = src[q * g.StrideWidth];
         }
         return map;

@@ -56,7 +56,8 @@ internal static unsafe class PointwiseMicroKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual, bool relu)
+    private static void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual,
+        bool relu)
     {
         if (bias != null)
         {

@@ -46,8 +46,8 @@ internal static unsafe class SeparableConvolution
         return even && rows < g.OutHeight ? Math.Max(2, rows & ~1) : rows;
     }
 
-    private static void Image(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a, int* offsets,
-        in SeparablePool pool, int n)
+    private static void Image(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a,
+        int* offsets, in SeparablePool pool, int n)
     {
         var g = dw.G;
         bool pooling = pool.Output != null;
@@ -61,7 +61,8 @@ internal static unsafe class SeparableConvolution
         for (int y0 = 0; y0 < oh; y0 += band)
         {
             int y1 = Math.Min(oh, y0 + band), rows = y1 - y0;
-            for (int plane = 0; plane < c; plane++) Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
+            for (int plane = 0; plane < c; plane++)
+                Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
             if (!pooling)
             {
                 PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow, readPast: true);

@@ -56,7 +56,9 @@ public sealed class Residual : Layer
                 || main.Dim(2) != g.OutHeight || main.Dim(3) != g.OutWidth)
             {
                 string name = Name.Length > 0 ? Name : "Residual";
-                throw new ArgumentException($"{name}: main branch gives {main}, shortcut {g.Batch}×{conv.OutChannels}×{g.OutHeight}×{g.OutWidth}", nameof(input));
+                throw new ArgumentException(
+                    $"{name}: main branch gives {main}, shortcut {g.Batch}×{conv.OutChannels}×{g.OutHeight}×{g.OutWidth}",
+                    nameof(input));
             }
             return conv.ForwardFused(input, main, relu: false);
         }

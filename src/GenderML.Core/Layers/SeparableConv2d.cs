@@ -45,15 +45,18 @@ public sealed class SeparableConv2d : Layer
         string name = Name.Length > 0 ? Name : "SeparableConv2d";
         TensorBuffers.RequireRank(input, 4, name, "N×{0}×H×W", _depthwise.InChannels);
         if (input.Dim(1) != _depthwise.InChannels)
-            throw new ArgumentException($"{name}: expects {_depthwise.InChannels} channels, got {input}", nameof(input));
+            throw new ArgumentException($"{name}: expects {_depthwise.InChannels} channels, got {input}",
+                nameof(input));
         var g = _depthwise.GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
         Tensor output;
         if (Depthwise3x3.Handles(g) && g.OutHeight > 0 && g.OutWidth > 0)
         {
             var pg = _pointwise.GeometryFor(g.Batch, g.OutHeight, g.OutWidth);
-            if (residual is not null && (residual.Rank != 4 || residual.Dim(0) != pg.Batch || residual.Dim(1) != pg.OutChannels
-                || residual.Dim(2) != pg.OutHeight || residual.Dim(3) != pg.OutWidth))
-                throw new ArgumentException($"{name}: the residual {residual} is not shaped like the output ({pg.Batch}×{pg.OutChannels}×{pg.OutHeight}×{pg.OutWidth})", nameof(residual));
+            if (residual is not null && (residual.Rank != 4 || residual.Dim(0) != pg.Batch
+                || residual.Dim(1) != pg.OutChannels || residual.Dim(2) != pg.OutHeight
+                || residual.Dim(3) != pg.OutWidth))
+                throw new ArgumentException($"{name}: the residual {residual} is not shaped like the output "
+                    + $"({pg.Batch}×{pg.OutChannels}×{pg.OutHeight}×{pg.OutWidth})", nameof(residual));
             output = TensorBuffers.Ensure(ref _inferenceOutput, pg.Batch, pg.OutChannels, pg.OutHeight, pg.OutWidth);
             Run(g, pg, input, reluInput, residual, relu, output);
         }
@@ -117,7 +120,8 @@ public sealed class SeparableConv2d : Layer
         int threads = Compute.Threads;
         float[]? packed = PackedWeights(pg, isa);
         bool banded = threads <= 1 || g.Batch >= threads;
-        var mid = banded ? null : TensorBuffers.Ensure(ref _inferenceDepthwise, g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+        var mid = banded ? null
+            : TensorBuffers.Ensure(ref _inferenceDepthwise, g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
         fixed (float* x = input.Data, dw = _depthwise.Weight.Value.Data, pw = _pointwise.Weight.Value.Data,
             b = _pointwise.Bias!.Value.Data, r = residual is null ? null : residual.Data, y = output.Data,
             a = packed, m = mid is null ? null : mid.Data)
@@ -125,7 +129,8 @@ public sealed class SeparableConv2d : Layer
             var pointwise = new ConvOperands(pg, m, pw, b, y, residual: r, relu: relu);
             if (banded)
             {
-                SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput, pointwise, threads, isa, a);
+                SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput, pointwise, threads,
+                    isa, a);
                 return;
             }
             Depthwise3x3.Forward(new ConvOperands(g, x, dw, null, m), reluInput, threads, isa);
@@ -147,7 +152,9 @@ public sealed class SeparableConv2d : Layer
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
-        if (_fused) throw new InvalidOperationException("SeparableConv2d.Backward after an inference pass: run Forward in training mode");
+        if (_fused)
+            throw new InvalidOperationException(
+                "SeparableConv2d.Backward after an inference pass: run Forward in training mode");
         return _depthwise.Backward(_pointwise.Backward(gradOutput));
     }
 }

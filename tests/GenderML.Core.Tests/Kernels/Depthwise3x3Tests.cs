@@ -35,7 +35,8 @@ public sealed class Depthwise3x3Tests
             var b = KernelAssert.Random(g.OutChannels, 3);
             var residual = KernelAssert.Random(g.OutputLength, 4);
             var expected = new float[g.OutputLength];
-            ConvolutionReference.Forward(g, fused ? x.Select(v => MathF.Max(v, 0f)).ToArray() : x, w, fused ? b : [], expected);
+            var input = fused ? x.Select(v => MathF.Max(v, 0f)).ToArray() : x;
+            ConvolutionReference.Forward(g, input, w, fused ? b : [], expected);
             if (fused)
                 for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
             var actual = Enumerable.Repeat(float.NaN, g.OutputLength).ToArray();

@@ -44,7 +44,8 @@ public sealed class PointwiseConvolutionTests
             fixed (float* px = x, pw = w, pb = b, py = actual, pr = residual)
                 PointwiseConvolution.Forward(fused ? new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true)
                     : new ConvOperands(g, px, pw, null, py), threads, isa);
-            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(g.InChannels)), $"{isa} {g} threads={threads} fused={fused}");
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(g.InChannels)),
+                $"{isa} {g} threads={threads} fused={fused}");
         }
     }
 

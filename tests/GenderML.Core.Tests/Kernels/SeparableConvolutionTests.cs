@@ -38,7 +38,8 @@ public sealed class SeparableConvolutionTests
             fixed (float* px = x, pdw = dw, ppw = pw, pb = b, pr = residual, py = actual)
                 SeparableConvolution.Forward(new ConvOperands(dg, px, pdw, null, null), fused,
                     new ConvOperands(pg, null, ppw, pb, py, residual: fused ? pr : null, relu: fused), threads: 2, isa);
-            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(dg.OutChannels * 9)), $"{isa} {dg} → {oc} fused={fused}");
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(dg.OutChannels * 9)),
+                $"{isa} {dg} → {oc} fused={fused}");
         }
     }
 }
