@@ -11,14 +11,14 @@ using GenderML.Core.Layers;
 /// </summary>
 internal static class LayerProfile
 {
-    public static void Run(BenchNetwork net, int threads, int batch, int runs)
+    public static void Run(BenchNetwork net, int threads, int batch, int runs, bool deep = false)
     {
         var random = new Random(7);
         var raw = new Tensor(batch, net.Channels, net.Side, net.Side);
         for (int i = 0; i < raw.Length; i++) raw.Data[i] = random.Next(256);
         var x = new Tensor(batch, net.Channels, net.Side, net.Side);
         net.Normalize(raw, x);
-        var layers = net.Layers(threads).Layers;
+        var layers = deep ? Leaves(net.Layers(threads)) : net.Layers(threads).Layers;
         var cpu = new List<double>[layers.Count];
         var wall = new List<double>[layers.Count];
         var shapes = new string[layers.Count];
@@ -47,7 +47,7 @@ internal static class LayerProfile
             double c = Median(cpu[i]), w = Median(wall[i]);
             totalCpu += c;
             totalWall += w;
-            Console.WriteLine(string.Create(ci, $"| {i} | {layers[i].GetType().Name} | {shapes[i]} | {c:F2} | {w:F2} |"));
+            Console.WriteLine(string.Create(ci, $"| {i} | {Describe(layers[i])} | {shapes[i]} | {c:F2} | {w:F2} |"));
         }
         Console.WriteLine(string.Create(ci, $"| | total | | {totalCpu:F2} | {totalWall:F2} |"));
         Console.WriteLine();
@@ -102,6 +102,77 @@ internal static class LayerProfile
         }
         Console.WriteLine(string.Create(ci, $"| total | | {total:F2} |"));
     }
+
+    /// <summary>
+    /// The network as a flat list of steps whose chained forward passes equal its forward pass: sequences unrolled
+    /// except for the neighbours evaluation mode fuses (ReLU + separable conv + ReLU, conv + ReLU, separable conv +
+    /// leaky ReLU + max pool, leaky ReLU + max pool: one step each), a residual connection as its main branch then one step that runs the shortcut on the
+    /// saved input and adds (the add is fused into a convolution in the network itself).
+    /// </summary>
+    private static List<Layer> Leaves(Layer layer)
+    {
+        var steps = new List<Layer>();
+        void Add(Layer l)
+        {
+            switch (l)
+            {
+                case Sequential s:
+                    for (int i = 0; i < s.Layers.Count; i++)
+                    {
+                        // The neighbours evaluation mode fuses run as one step, in a chain of their own.
+                        int end = i;
+                        if (s.Layers[i] is ReLU && i + 1 < s.Layers.Count && s.Layers[i + 1] is SeparableConv2d) end++;
+                        if (s.Layers[end] is SeparableConv2d && end + 2 < s.Layers.Count && s.Layers[end + 1] is LeakyReLU
+                            && s.Layers[end + 2] is MaxPool2d) end += 2;
+                        else if (s.Layers[end] is SeparableConv2d or Conv2d && end + 1 < s.Layers.Count && s.Layers[end + 1] is ReLU) end++;
+                        else if (s.Layers[end] is LeakyReLU && end + 1 < s.Layers.Count && s.Layers[end + 1] is MaxPool2d) end++;
+                        if (end == i && s.Layers[i] is not SeparableConv2d) Add(s.Layers[i]);
+                        else
+                        {
+                            var compute = s.Layers[i].Compute;
+                            var group = new Sequential([.. s.Layers.Skip(i).Take(end - i + 1)]);
+                            group.SetCompute(compute);
+                            group.SetTraining(false);
+                            steps.Add(group);
+                        }
+                        i = end;
+                    }
+                    break;
+                case Residual r:
+                    var save = new SaveInput();
+                    steps.Add(save);
+                    Add(r.Main);
+                    steps.Add(new AddShortcut(save, r.Shortcut));
+                    break;
+                default: steps.Add(l); break;
+            }
+        }
+        Add(layer);
+        return steps;
+    }
+
+    private sealed class SaveInput : Layer
+    {
+        public Tensor? Saved;
+        public override Tensor Forward(Tensor input) => Saved = input;
+        public override Tensor Backward(Tensor gradOutput) => gradOutput;
+    }
+
+    private sealed class AddShortcut(SaveInput save, Layer? shortcut) : Layer
+    {
+        private Tensor? _out;
+        public override Tensor Forward(Tensor input)
+        {
+            var s = shortcut is null ? save.Saved! : shortcut.Forward(save.Saved!);
+            _out ??= new Tensor(input.Shape.ToArray());
+            System.Numerics.Tensors.TensorPrimitives.Add(input.Data, s.Data, _out.Data);
+            return _out;
+        }
+        public override Tensor Backward(Tensor gradOutput) => gradOutput;
+    }
+
+    private static string Describe(Layer layer) => layer is Sequential s && s.Name.Length == 0
+        ? string.Join(" + ", s.Layers.Select(l => l.GetType().Name)) : layer.GetType().Name;
 
     private static double Median(List<double> v)
     {

@@ -1,8 +1,8 @@
 // The engine against its inference peer, ONNX Runtime 1.32 (a benchmark dependency only), on the product's networks.
 //   infer   [--networks a,b] [--threads 1,2] [--batch 32,1] [--rounds 7] [--spinning 0|1] [--models DIR]
 //           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
-//   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--models DIR]
-//           per-layer times of ours (thread CPU time) and ORT's per-node profile, as markdown tables
+//   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--deep 0|1] [--models DIR]
+//           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
 //   after-training [--threads 2] [--rounds 9]
 //           the face ResNet's 1-thread CPU time fresh, then after training steps on N threads (try DOTNET_TieredPGO=0)
 // Networks: faceresnet-150, agegender-112, tinydetector-416, cnn3-50-gray. The training peer (PyTorch) is
@@ -47,7 +47,8 @@ switch (args[0])
     }
     case "profile":
         LayerProfile.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "faceresnet-150", models),
-            Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0]);
+            Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0],
+            Ints("--deep", "0")[0] != 0);
         return 0;
     case "after-training":
         AfterTraining.Run(Networks.Build("faceresnet-150", models), Ints("--threads", "2")[0], Ints("--rounds", "9")[0]);

@@ -35,12 +35,14 @@ public static partial class Convolution
         fixed (float* x = input, w = weight, b = bias, y = output, r = residual)
         {
             var ops = new ConvOperands(g, x, w, bias.IsEmpty ? null : b, y, residual: residual.IsEmpty ? null : r, relu: relu);
-            if (IsDepthwise(g))
+            if (IsDepthwise(g) && Depthwise3x3.Handles(g)) Depthwise3x3.Forward(ops, reluInput: false, threads);
+            else if (IsDepthwise(g))
             {
                 DepthwiseConvolution.Forward(ops, threads);
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
+            else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }

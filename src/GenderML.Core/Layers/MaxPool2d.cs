@@ -45,6 +45,17 @@ public sealed class MaxPool2d : Layer
         return output;
     }
 
+    /// <summary>
+    /// Inference of the pool after a leaky ReLU of slope <paramref name="negativeSlope"/> ≥ 0: the activation is
+    /// non-decreasing, so it commutes with the maximum and runs on the pooled output, bit for bit the same.
+    /// </summary>
+    internal Tensor ForwardAfterLeakyRelu(Tensor input, float negativeSlope)
+    {
+        var output = Forward(input);
+        Elementwise.LeakyRelu(output.Data, negativeSlope, output.Data);
+        return output;
+    }
+
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {

@@ -29,6 +29,7 @@ public sealed class Residual : Layer
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
+        if (!Training && FusedForward(input) is { } fused) return fused;
         var main = _main.Forward(input);
         var shortcut = _shortcut is null ? input : _shortcut.Forward(input);
         if (!main.Shape.SequenceEqual(shortcut.Shape))
@@ -38,6 +39,39 @@ public sealed class Residual : Layer
         }
         var output = TensorBuffers.EnsureLike(ref _output, main);
         TensorPrimitives.Add(main.Data, shortcut.Data, output.Data);
+        return output;
+    }
+
+    /// <summary>
+    /// Inference with the add in a convolution's output pass: a convolution shortcut adds the main branch's output;
+    /// an identity shortcut is added by the main branch's last convolution. Null when neither applies.
+    /// </summary>
+    private Tensor? FusedForward(Tensor input)
+    {
+        if (_shortcut is Conv2d conv)
+        {
+            var main = _main.Forward(input);
+            var g = conv.GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
+            if (main.Rank != 4 || main.Dim(0) != g.Batch || main.Dim(1) != conv.OutChannels
+                || main.Dim(2) != g.OutHeight || main.Dim(3) != g.OutWidth)
+            {
+                string name = Name.Length > 0 ? Name : "Residual";
+                throw new ArgumentException(
+                    $"{name}: main branch gives {main}, shortcut {g.Batch}×{conv.OutChannels}×{g.OutHeight}×{g.OutWidth}",
+                    nameof(input));
+            }
+            return conv.ForwardFused(input, main, relu: false);
+        }
+        if (_shortcut is not null || _main is not Sequential chain) return null;
+        var y = InferenceFusion.Forward(chain.Layers, input, input, out bool added);
+        if (added) return y;
+        if (!y.Shape.SequenceEqual(input.Shape))
+        {
+            string name = Name.Length > 0 ? Name : "Residual";
+            throw new ArgumentException($"{name}: main branch gives {y}, shortcut {input}", nameof(input));
+        }
+        var output = TensorBuffers.EnsureLike(ref _output, y);
+        TensorPrimitives.Add(y.Data, input.Data, output.Data);
         return output;
     }
 

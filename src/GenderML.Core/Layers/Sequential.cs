@@ -1,6 +1,10 @@
 namespace GenderML.Core.Layers;
 
-/// <summary>Layers applied one after another; child <c>i</c>'s parameters are named <c>"i.weight"</c> and so on.</summary>
+/// <summary>
+/// Layers applied one after another; child <c>i</c>'s parameters are named <c>"i.weight"</c> and so on. In evaluation
+/// mode neighbours are fused where the numbers stay the same (a ReLU into the convolution before or after it, a leaky
+/// ReLU past the max pool after it); such a pass is for inference only.
+/// </summary>
 public sealed class Sequential : Layer
 {
     private readonly List<Layer> _layers = [];
@@ -27,6 +31,7 @@ public sealed class Sequential : Layer
     {
         var x = input;
         if (_layers.Count > 0) _layers[0].InputGradientNeeded = InputGradientNeeded;
+        if (!Training) return InferenceFusion.Forward(_layers, x, null, out _);
         for (int i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x);
         return x;
     }

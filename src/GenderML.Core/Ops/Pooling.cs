@@ -30,10 +30,12 @@ internal readonly record struct PoolGeometry(int Planes, int InHeight, int InWid
 /// <summary>Max and average pooling loops, forward and backward side by side.</summary>
 internal static class Pooling
 {
-    /// <summary>Writes each window's maximum, for planes [start, end): the 2×2 kernel or the separable one.</summary>
+    /// <summary>Writes each window's maximum, for planes [start, end): the 2×2 kernel, the small-window one or the
+    /// separable one.</summary>
     public static void MaxForward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
     {
         if (g.IsPlain2x2) MaxPool2x2.Forward(input, output, g.InHeight, g.InWidth, start, end);
+        else if (MaxPoolSmall.Handles(g)) MaxPoolSmall.Forward(g, input, output, start, end);
         else MaxPoolRows.Forward(g, input, output, start, end);
     }
 

@@ -1,0 +1,135 @@
+namespace GenderML.Core.Kernels;
+
+/// <summary>
+/// Forward of a depthwise 3×3 convolution (<see cref="Depthwise3x3"/>) followed by a 1×1 one
+/// (<see cref="PointwiseConvolution"/>), an image at a time in bands of output rows: the depthwise output of one band
+/// goes to the thread's scratch, where the pointwise GEMM reads it while it is still in cache, instead of a
+/// batch-sized tensor written to memory and read back. Each value is computed exactly as by the two kernels in turn.
+/// </summary>
+/// <remarks>Work items are images, so this pays when there are at least as many images as threads; the caller runs
+/// the two kernels in turn otherwise. With a <see cref="SeparablePool"/>, each band's output goes to scratch instead
+/// and is max-pooled 2×2/2 (<see cref="Ops.MaxPoolSmall"/>) and leaky-ReLU'd into the pooled output while in cache;
+/// bands then hold an even number of rows, so no pooling window straddles two.</remarks>
+internal static unsafe class SeparableConvolution
+{
+    private const int DepthwiseSlot = 5, BandSlot = 4;
+
+    /// <summary>
+    /// <paramref name="depthwise"/>: the depthwise operands (input x, its weights; output unused);
+    /// <paramref name="pointwise"/>: the 1×1 operands (input unused; weights, bias, residual, ReLU, output).
+    /// </summary>
+    public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads,
+        float* packed = null, SeparablePool pool = default)
+        => Forward(depthwise, reluInput, pointwise, threads, GemmBlocking.BestIsa, packed, pool);
+
+    /// <summary>
+    /// The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has), with the
+    /// pointwise weights as <see cref="PointwiseConvolution.PackWeights"/> left them in <paramref name="packed"/>, or
+    /// packed here when it is null.
+    /// </summary>
+    public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads,
+        GemmIsa isa, float* packed = null, SeparablePool pool = default)
+    {
+        PointwiseConvolution.Pack(pointwise.G, pointwise.Weight, isa,
+            BandRows(depthwise.G, pool.Output != null) * depthwise.G.OutWidth, packed, out float* a, out int* offsets);
+        var job = Job.Rent();
+        job.Set(depthwise, reluInput, pointwise, isa, a, offsets, pool);
+        try { WorkerPool.Run(job, depthwise.G.Batch, threads); }
+        finally { Job.Return(job); }
+    }
+
+    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) about 96 KB, so it stays in L2; even
+    /// when the band is pooled (unless it is the whole image).</summary>
+    private static int BandRows(in ConvGeometry g, bool even)
+    {
+        int rows = Math.Clamp(96 * 1024 / (4 * g.InChannels * g.OutWidth), 1, g.OutHeight);
+        return even && rows < g.OutHeight ? Math.Max(2, rows & ~1) : rows;
+    }
+
+    private static void Image(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a,
+        int* offsets, in SeparablePool pool, int n)
+    {
+        var g = dw.G;
+        bool pooling = pool.Output != null;
+        int c = g.InChannels, oc = pw.G.OutChannels, oh = g.OutHeight, ow = g.OutWidth, band = BandRows(g, pooling);
+        int pitch = band * ow;
+        // NR floats of slack: the pointwise kernel's edge block reads that far past the band.
+        float* map = NativeScratch.Get(DepthwiseSlot, (long)c * pitch + 64);
+        float* sep = pooling ? NativeScratch.Get(BandSlot, (long)oc * pitch) : null;
+        var one = new ConvOperands(g with { Batch = 1 }, dw.Input + (long)n * c * g.InHeight * g.InWidth, dw.Weight,
+            null, null);
+        for (int y0 = 0; y0 < oh; y0 += band)
+        {
+            int y1 = Math.Min(oh, y0 + band), rows = y1 - y0;
+            for (int plane = 0; plane < c; plane++)
+                Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
+            if (!pooling)
+            {
+                PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow, readPast: true);
+                continue;
+            }
+            // The band as an image of its own in scratch, then pooled into its rows of the output.
+            var bandOps = new ConvOperands(pw.G with { Batch = 1, InHeight = rows, InWidth = ow }, null, pw.Weight,
+                pw.Bias, sep);
+            PointwiseConvolution.Columns(bandOps, isa, a, offsets, map, pitch, 0, 0, rows * ow, readPast: true);
+            var pg = new Ops.PoolGeometry(oc, rows, ow, 2, 2, 0, 0, y1 == oh ? pool.PadBottom : 0, pool.PadRight);
+            long outPlane = (long)pool.Height * pool.Width;
+            float* dst = pool.Output + (long)n * oc * outPlane + (long)(y0 / 2) * pool.Width;
+            Ops.MaxPoolSmall.Forward(pg, sep, dst, outPlane, 0, oc);
+            int length = pg.OutHeight * pool.Width;
+            for (int o = 0; o < oc; o++)
+            {
+                var pooled = new Span<float>(dst + o * outPlane, length);
+                Ops.Elementwise.LeakyRelu(pooled, pool.NegativeSlope, pooled);
+            }
+        }
+    }
+
+    /// <summary>One image per item; one instance per calling thread, reused.</summary>
+    private sealed class Job : ParallelJob
+    {
+        [ThreadStatic] private static Job? t_cached;
+        private ConvOperands _dw, _pw;
+        private bool _reluInput;
+        private GemmIsa _isa;
+        private float* _a;
+        private int* _offsets;
+        private SeparablePool _pool;
+
+        public static Job Rent()
+        {
+            var job = t_cached ?? new Job();
+            t_cached = null;
+            return job;
+        }
+
+        public static void Return(Job job) => t_cached = job;
+
+        public void Set(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a, int* offsets,
+            in SeparablePool pool)
+        {
+            _pool = pool;
+            _dw = dw;
+            _reluInput = reluInput;
+            _pw = pw;
+            _isa = isa;
+            _a = a;
+            _offsets = offsets;
+        }
+
+        public override void Execute(int item) => Image(_dw, _reluInput, _pw, _isa, _a, _offsets, _pool, item);
+    }
+}
+
+/// <summary>
+/// A 2×2, stride-2 max pool (no padding before, <see cref="PadBottom"/> and <see cref="PadRight"/> after, at most 1)
+/// then a leaky ReLU of slope <see cref="NegativeSlope"/> ≥ 0, applied to a separable convolution's output, written
+/// to <see cref="Output"/> (N × OC × <see cref="Height"/> × <see cref="Width"/>). The default pools nothing.
+/// </summary>
+internal readonly unsafe struct SeparablePool(float* output, int height, int width, int padBottom, int padRight,
+    float negativeSlope)
+{
+    public readonly float* Output = output;
+    public readonly int Height = height, Width = width, PadBottom = padBottom, PadRight = padRight;
+    public readonly float NegativeSlope = negativeSlope;
+}

@@ -1,0 +1,103 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace GenderML.Core.Ops;
+
+/// <summary>
+/// Max pooling with 2×2 or 3×3 windows, stride 1 or 2, any padding smaller than the window, on AVX-512: for each output
+/// row, the element-wise maximum of the window's input rows goes into a row buffer bordered by −∞ (the padding, which
+/// never wins); then 16 outputs at a time are the maximum of the window's K shifted loads (stride 1), or of the even and
+/// odd lanes of two pairs of loads, split by permutes (stride 2). Exact, so equal to
+/// <see cref="Pooling.MaxForwardReference"/> (the naive twin) bit for bit.
+/// </summary>
+internal static unsafe class MaxPoolSmall
+{
+    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+
+    /// <summary>Whether this kernel takes <paramref name="g"/> on this machine.</summary>
+    public static bool Handles(in PoolGeometry g) =>
+        Avx512F.IsSupported && (g.Kernel == 2 || g.Kernel == 3) && (g.Stride == 1 || g.Stride == 2) && g.InWidth <= 4096;
+
+    /// <summary>Writes each window's maximum, for planes [start, end).</summary>
+    public static void Forward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
+    {
+        fixed (float* src = input, dst = output)
+            Forward(g, src, dst, (long)g.OutHeight * g.OutWidth, start, end);
+    }
+
+    /// <summary>Planes [start, end) from <paramref name="src0"/> (planes of H×W) to <paramref name="dst0"/>, whose
+    /// planes are <paramref name="dstPlane"/> floats apart.</summary>
+    public static void Forward(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    {
+        int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride;
+        // The row buffer: PadLeft −∞, the row, then −∞ for every read past it (two 16-lane loads beyond the last run).
+        int length = g.PadLeft + w + 2 * 16 + 16 + 2;
+        float* row = stackalloc float[length];
+        new Span<float>(row, length).Fill(float.NegativeInfinity);
+        float* tail = stackalloc float[16];
+        float* mid = row + g.PadLeft;
+        // Output rows may run on into the next row (written after them) when planes are packed; never the last one.
+        bool runOn = dstPlane == (long)oh * ow && ((ow + 15) & ~15) - ow <= ow;
+        for (int p = start; p < end; p++)
+            {
+                float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
+                for (int oy = 0; oy < oh; oy++, dst += ow)
+                {
+                    int y0 = Math.Max(0, oy * s - g.PadTop), y1 = Math.Min(h, oy * s - g.PadTop + k);
+                    // A row may be read a vector past its end when 16 more floats of these planes follow it; what
+                    // that writes past the row in the buffer is set back to −∞.
+                    bool readOn = (long)(h - y1) * w + (long)(end - 1 - p) * h * w >= 16;
+                    int done = RowMax(src + (long)y0 * w, w, y1 - y0, mid, readOn);
+                    if (done > w) new Span<float>(mid + w, done - w).Fill(float.NegativeInfinity);
+                    for (int x = 0; x < ow; x += 16)
+                    {
+                        Vector512<float> m;
+                        if (s == 1)
+                        {
+                            m = Vector512.Max(Vector512.Load(row + x), Vector512.Load(row + x + 1));
+                            if (k == 3) m = Vector512.Max(m, Vector512.Load(row + x + 2));
+                        }
+                        else
+                        {
+                            Vector512<float> a = Vector512.Load(row + 2 * x), b = Vector512.Load(row + 2 * x + 16);
+                            m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
+                            if (k == 3)
+                            {
+                                Vector512<float> c = Vector512.Load(row + 2 * x + 2), d = Vector512.Load(row + 2 * x + 18);
+                                m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(c, Evens, d));
+                            }
+                        }
+                        if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) m.Store(dst + x);
+                        else
+                        {
+                            m.Store(tail);
+                            new ReadOnlySpan<float>(tail, ow - x).CopyTo(new Span<float>(dst + x, ow - x));
+                        }
+                    }
+                }
+            }
+    }
+
+    /// <summary>
+    /// <c>dst[i] = max over the <paramref name="rows"/> rows from <paramref name="src"/> of row[i]</c>; with
+    /// <paramref name="readOn"/>, the last run is a whole vector reaching past the row. Returns how far dst was written.
+    /// </summary>
+    private static int RowMax(float* src, int w, int rows, float* dst, bool readOn)
+    {
+        int i = 0;
+        for (; i <= w - 16 || (readOn && i < w); i += 16)
+        {
+            var m = Vector512.Load(src + i);
+            for (int r = 1; r < rows; r++) m = Vector512.Max(m, Vector512.Load(src + r * w + i));
+            m.Store(dst + i);
+        }
+        for (; i < w; i++)
+        {
+            float m = src[i];
+            for (int r = 1; r < rows; r++) m = MathF.Max(m, src[r * w + i]);
+            dst[i] = m;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,64 @@
+using GenderML.Core.Kernels;
+
+namespace GenderML.Core.Tests.Kernels;
+
+/// <summary><see cref="PointwiseConvolution"/> against the reference convolution, on every instruction set the
+/// machine runs, with the fused epilogue, over shapes with remainders in every blocked dimension.</summary>
+public sealed class PointwiseConvolutionTests
+{
+    public static TheoryData<int> Isas() => DirectConvolutionTests.Isas();
+
+    private static readonly ConvGeometry[] Shapes =
+    [
+        new(2, 32, 14, 14, 64, 1, 1),                   // TinyXception's pointwise convs, smaller
+        new(1, 128, 7, 7, 256, 1, 1),                   // 49 pixels: one full column block and an edge
+        new(3, 16, 5, 7, 25, 1, 1),                     // 25 output channels (row remainder), 35 pixels
+        new(2, 3, 1, 1, 9, 1, 1),                       // one pixel, few channels
+        new(1, 7, 33, 1, 8, 1, 1),                      // one column
+        new(2, 64, 8, 8, 17, 1, 1),                     // 64 pixels: two full blocks of 32
+        new(2, 32, 56, 56, 64, 1, 1, 2, 2),             // stride 2: the reduction blocks' expansion conv
+        new(1, 5, 13, 11, 12, 1, 1, 2, 2),              // stride 2 on odd sizes
+        new(1, 4, 9, 10, 8, 1, 1, 3, 2),                // unequal strides
+    ];
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void MatchesReference(int isaIndex)
+    {
+        var isa = (GemmIsa)isaIndex;
+        foreach (var g in Shapes)
+        foreach (int threads in new[] { 1, 2 })
+        foreach (bool fused in new[] { false, true })
+        {
+            Assert.True(PointwiseConvolution.Handles(g), g.ToString());
+            var x = KernelAssert.Random(g.InputLength, 1);
+            var w = KernelAssert.Random(g.WeightLength, 2);
+            var b = KernelAssert.Random(g.OutChannels, 3);
+            var residual = KernelAssert.Random(g.OutputLength, 4);
+            var expected = new float[g.OutputLength];
+            ConvolutionReference.Forward(g, x, w, fused ? b : [], expected);
+            if (fused)
+                for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
+            // The output is pre-filled: every value must be written.
+            var actual = Enumerable.Repeat(float.NaN, g.OutputLength).ToArray();
+            fixed (float* px = x, pw = w, pb = b, py = actual, pr = residual)
+                PointwiseConvolution.Forward(fused ? new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true)
+                    : new ConvOperands(g, px, pw, null, py), threads, isa);
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(g.InChannels)),
+                $"{isa} {g} threads={threads} fused={fused}");
+        }
+    }
+
+    [Fact]
+    public void OneAndTwoThreadsAreBitIdentical()
+    {
+        var g = new ConvGeometry(1, 64, 13, 13, 40, 1, 1);
+        var x = KernelAssert.Random(g.InputLength, 5);
+        var w = KernelAssert.Random(g.WeightLength, 6);
+        var one = new float[g.OutputLength];
+        var two = new float[g.OutputLength];
+        Convolution.Forward(g, x, w, [], one, ComputeOptions.SingleThreaded);
+        Convolution.Forward(g, x, w, [], two, new ComputeOptions { Threads = 2 });
+        KernelAssert.BitIdentical(one, two, g.ToString());
+    }
+}
