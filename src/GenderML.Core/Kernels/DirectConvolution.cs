@@ -56,11 +56,21 @@ internal static unsafe class DirectConvolution
         var g = ops.G;
         var (mr, _) = Block(isa);
         int k = g.InChannels * g.KernelHeight * g.KernelWidth, mPadded = (g.OutChannels + mr - 1) / mr * mr;
-        // Weights packed once per call: slivers of MR output channels, K steps of MR values (zero rows past OC),
-        // then the K offsets into the padded image.
-        float* a = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
-        PackWeights(ops.Weight, g.OutChannels, k, mr, a);
-        int* offsets = (int*)(a + (long)mPadded * k);
+        // Weights packed per call, unless the layer keeps them packed: slivers of MR output channels, K steps of MR
+        // values (zero rows past OC); then the K offsets into the padded image.
+        float* a, scratch;
+        if (ops.Packed is { } packed)
+        {
+            a = packed.Direct(ops.Weight, g, mr);
+            scratch = NativeScratch.Get(WeightSlot, k);
+        }
+        else
+        {
+            a = scratch = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
+            PackWeights(ops.Weight, g.OutChannels, k, mr, a);
+            scratch += (long)mPadded * k;
+        }
+        int* offsets = (int*)scratch;
         var (pw, plane) = PlaneOf(g);
         int p = 0;
         for (int c = 0; c < g.InChannels; c++)
@@ -84,7 +94,7 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary><c>a[(o / MR)·K·MR + p·MR + o % MR] = w[o, p]</c>, zero for o ≥ OC.</summary>
-    private static void PackWeights(float* w, int oc, int k, int mr, float* a)
+    internal static void PackWeights(float* w, int oc, int k, int mr, float* a)
     {
         int mPadded = (oc + mr - 1) / mr * mr;
         for (int o0 = 0; o0 < mPadded; o0 += mr)
