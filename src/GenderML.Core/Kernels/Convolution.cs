@@ -27,7 +27,7 @@ public static partial class Convolution
 
     /// <summary>As above, reading the weights from <paramref name="packed"/> (packed there on first use) when it is given.</summary>
     internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedConvWeights? packed)
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
@@ -147,10 +147,10 @@ internal enum ConvLowering
 /// ReLU when <c>Relu</c> is set.
 /// </summary>
 internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output,
-    ConvLowering lowering = ConvLowering.Auto, float* residual = null, bool relu = false, PackedConvWeights? packed = null)
+    ConvLowering lowering = ConvLowering.Auto, float* residual = null, bool relu = false, PackedWeights? packed = null)
 {
     /// <summary>The forward pass's weights packed once (a frozen layer's), or null to pack them per call.</summary>
-    public readonly PackedConvWeights? Packed = packed;
+    public readonly PackedWeights? Packed = packed;
     public readonly float* Residual = residual;
     public readonly bool Relu = relu;
     public readonly ConvGeometry G = g;

@@ -38,8 +38,8 @@ internal static unsafe class GemmDriver
     /// <c>c[i·ldc + (j / cSegment)·cSegmentStride + j % cSegment]</c> — a batch of NCHW images written in place.
     /// A non-empty <paramref name="epilogue"/> is applied to each register block of C after its last K step (row i
     /// takes bias[i]). A non-null <paramref name="packedA"/> is A already packed for <paramref name="blocking"/> (see
-    /// <see cref="PackedConvWeights.Gemm"/>); A itself is then not read. Likewise <paramref name="packedB"/> for B
-    /// (see <see cref="PackedConvWeights.GemmTransposed"/>).
+    /// <see cref="PackedWeights.Gemm"/>); A itself is then not read. Likewise <paramref name="packedB"/> for B
+    /// (see <see cref="PackedWeights.GemmTransposed(float*, in ConvGeometry, in GemmBlocking)"/>).
     /// </summary>
     public static void Run(GemmBlocking blocking, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads, GemmBPacker? packer = null,

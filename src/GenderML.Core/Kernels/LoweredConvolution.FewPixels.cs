@@ -37,7 +37,7 @@ internal static unsafe partial class LoweredConvolution
             for (int i = 0; i < count; i++) Im2Col.Lower(g, first + i * imageStride, cpg, col + i * ohw, cols);
             float* w = ops.Weight + (long)gi * opg * k;
             GemmDriver.Run(bk, true, true, cols, opg, k, col, cols, w, k, yt, opg, false, threads,
-                packedB: packedB == null ? null : packedB + gi * PackedConvWeights.TransposedGroupLength(g, bk));
+                packedB: packedB == null ? null : packedB + gi * PackedWeights.TransposedGroupLength(g, bk));
             for (int j = 0; j < cols; j++)
             for (int o = 0; o < opg; o++)
                 y[(long)o * cols + j] = yt[(long)j * opg + o];

@@ -20,7 +20,7 @@ public sealed class Conv2d : Layer
     private ConvGeometry _geometry;
     private Ops.SingleChannelConvWeightGrad? _singleChannel;
     private bool _fused;
-    private PackedConvWeights? _packed;
+    private PackedWeights? _packed;
     private int _packedVersion;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
@@ -134,16 +134,7 @@ public sealed class Conv2d : Layer
     }
 
     /// <summary>The packed weights when the layer may keep them (frozen, evaluation mode), else null.</summary>
-    private PackedConvWeights? PackedWeights()
-    {
-        if (Training || _weight.Trainable) return null;
-        if (_packed is null || _packedVersion != _weight.Version)
-        {
-            (_packed ??= new()).Invalidate();
-            _packedVersion = _weight.Version;
-        }
-        return _packed;
-    }
+    private PackedWeights? PackedWeights() => Kernels.PackedWeights.ForFrozen(ref _packed, ref _packedVersion, Training, _weight);
 
     /// <inheritdoc/>
     private protected override void TrainingChanged() => _packed = null;

@@ -3,13 +3,14 @@ using System.Runtime.InteropServices;
 namespace GenderML.Core.Kernels;
 
 /// <summary>
-/// A convolution's weights packed once into the layouts its forward kernels read — the GEMM's A slivers (every
-/// group, every K block) and the direct kernel's slivers — instead of on every call. The owner (a frozen layer in
+/// A layer's weights packed once into the layouts its forward kernels read — a convolution's GEMM A slivers (every
+/// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct kernel's slivers — instead
+/// of on every call. The owner (a frozen layer in
 /// evaluation mode) calls <see cref="Invalidate"/> whenever the weights may have changed; the kernels pack on first
 /// use after that. The packed values are the ones the kernels would pack themselves, so results do not change.
 /// </summary>
 /// <remarks>Packing happens on the calling thread before any worker runs; workers only read.</remarks>
-internal sealed unsafe class PackedConvWeights
+internal sealed unsafe class PackedWeights
 {
     private float* _gemm;
     private long _gemmCapacity;
@@ -28,6 +29,21 @@ internal sealed unsafe class PackedConvWeights
     private int _directMr;
     private ConvGeometry _directShape;
     private bool _directValid;
+
+    /// <summary>
+    /// The packed copy a layer may use for <paramref name="weight"/>: null unless the layer is in evaluation mode and
+    /// the weight is frozen; invalidated when the weight's <see cref="Parameter.Trainable"/> was set since it was packed.
+    /// </summary>
+    public static PackedWeights? ForFrozen(ref PackedWeights? packed, ref int version, bool training, Parameter weight)
+    {
+        if (training || weight.Trainable) return null;
+        if (packed is null || version != weight.Version)
+        {
+            (packed ??= new()).Invalidate();
+            version = weight.Version;
+        }
+        return packed;
+    }
 
     /// <summary>Forgets the packed copies; the next call packs the weights again.</summary>
     public void Invalidate() => _gemmValid = _transposedValid = _directValid = false;
@@ -62,7 +78,7 @@ internal sealed unsafe class PackedConvWeights
     public float* GemmTransposed(float* weight, in ConvGeometry g, in GemmBlocking blocking)
     {
         if (_transposedValid && _transposedBlocking == blocking && SameWeights(_transposedShape, g)) return _transposed;
-        _transposed = Ensure(_transposed, ref _transposedCapacity, (long)g.Groups * TransposedGroupLength(g, blocking));
+        _transposed = Ensure(_transposed, ref _transposedCapacity, g.Groups * TransposedGroupLength(g, blocking));
         int opg = g.OutChannelsPerGroup, k = g.InChannelsPerGroup * g.KernelHeight * g.KernelWidth, nr = blocking.NR;
         long nPadded = (opg + nr - 1) / nr * nr;
         for (int gi = 0; gi < g.Groups; gi++)
@@ -83,11 +99,18 @@ internal sealed unsafe class PackedConvWeights
     public float* PackedGemm(in ConvGeometry g, in GemmBlocking blocking) =>
         _gemmValid && _gemmBlocking == blocking && SameWeights(_gemmShape, g) ? _gemm : null;
 
-    /// <summary>What <see cref="GemmTransposed"/> packed for these weights and blocking, or null if it has not (reads only).</summary>
+    /// <summary>What <see cref="GemmTransposed(float*, in ConvGeometry, in GemmBlocking)"/> packed for these weights and blocking, or null if it has not (reads only).</summary>
     public float* PackedGemmTransposed(in ConvGeometry g, in GemmBlocking blocking) =>
         _transposedValid && _transposedBlocking == blocking && SameWeights(_transposedShape, g) ? _transposed : null;
 
-    /// <summary>Floats per group of <see cref="GemmTransposed"/>.</summary>
+    /// <summary>
+    /// A dense layer's weights W (<paramref name="rows"/> × <paramref name="k"/>, row-major) packed as the B = Wᵀ of
+    /// <c>y = x·Wᵀ</c>, laid out as <see cref="GemmTransposed(float*, in ConvGeometry, in GemmBlocking)"/> lays out one group.
+    /// </summary>
+    public float* GemmTransposed(float* weight, int rows, int k, in GemmBlocking blocking) =>
+        GemmTransposed(weight, new ConvGeometry(1, k, 1, 1, rows, 1, 1, 1, 1, 0, 0, 0, 0), blocking);
+
+    /// <summary>Floats per group of <see cref="GemmTransposed(float*, in ConvGeometry, in GemmBlocking)"/>.</summary>
     public static long TransposedGroupLength(in ConvGeometry g, in GemmBlocking blocking) =>
         (long)g.InChannelsPerGroup * g.KernelHeight * g.KernelWidth * ((g.OutChannelsPerGroup + blocking.NR - 1) / blocking.NR * blocking.NR);
 
@@ -116,7 +139,7 @@ internal sealed unsafe class PackedConvWeights
         return (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
     }
 
-    ~PackedConvWeights()
+    ~PackedWeights()
     {
         if (_gemm != null) NativeMemory.AlignedFree(_gemm);
         if (_transposed != null) NativeMemory.AlignedFree(_transposed);

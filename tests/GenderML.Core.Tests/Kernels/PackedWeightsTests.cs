@@ -4,11 +4,12 @@ using GenderML.Core.Layers;
 namespace GenderML.Core.Tests.Kernels;
 
 /// <summary>
-/// <see cref="PackedConvWeights"/>: the forward pass with weights packed once equals the pass that packs them per call,
-/// bit for bit, on the GEMM and the direct paths, across batches, image sizes and threads; <see cref="Conv2d"/> keeps the
-/// packed copy only for frozen weights in evaluation mode and drops it when the flag or the mode is set.
+/// <see cref="PackedWeights"/>: the forward pass with weights packed once equals the pass that packs them per call,
+/// bit for bit, on the GEMM and the direct paths, across batches, image sizes and threads; <see cref="Conv2d"/> and
+/// <see cref="Dense"/> keep the packed copy only for frozen weights in evaluation mode and drop it when the flag or the
+/// mode is set.
 /// </summary>
-public sealed class PackedConvWeightsTests
+public sealed class PackedWeightsTests
 {
     private static readonly ConvGeometry[] Shapes =
     [
@@ -31,7 +32,7 @@ public sealed class PackedConvWeightsTests
             var options = new ComputeOptions { Threads = threads };
             var w = KernelAssert.Random(g.WeightLength, 2);
             var b = KernelAssert.Random(g.OutChannels, 3);
-            var packed = new PackedConvWeights();
+            var packed = new PackedWeights();
             // Two image sizes and two batches with the same packed weights.
             foreach (var shape in new[] { g, g with { Batch = g.Batch + 1, InHeight = g.InHeight + 3 }, g })
             {
@@ -84,7 +85,7 @@ public sealed class PackedConvWeightsTests
         var g = Shapes[0];
         var x = KernelAssert.Random(g.InputLength, 1);
         var w = KernelAssert.Random(g.WeightLength, 2);
-        var packed = new PackedConvWeights();
+        var packed = new PackedWeights();
         var first = new float[g.OutputLength];
         Convolution.Forward(g, x, w, [], [], false, first, null, packed);
         for (int i = 0; i < w.Length; i++) w[i] *= 0.5f;
@@ -124,6 +125,28 @@ public sealed class PackedConvWeightsTests
         conv.Forward(x);
         Scale(conv.Weight.Value.Data, 3f);
         Assert.Equal(Expected(conv, x), conv.Forward(x).Data);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 2)]
+    public void FrozenDenseEqualsPackedPerCall(int batch, int threads)
+    {
+        var dense = new Dense(300, 70, new Random(1));
+        dense.SetCompute(new ComputeOptions { Threads = threads });
+        dense.SetTraining(false);
+        var x = new Tensor(batch, 300);
+        KernelAssert.Random(x.Length, 5).CopyTo(x.Data, 0);
+        var expected = dense.Forward(x).Clone();
+        dense.Weight.Trainable = false;
+        KernelAssert.BitIdentical(expected.Data, dense.Forward(x).Data, "frozen");
+        KernelAssert.BitIdentical(expected.Data, dense.Forward(x).Data, "frozen, packed before");
+        dense.Weight.Trainable = false;
+        Scale(dense.Weight.Value.Data, 0.5f);
+        dense.Weight.Trainable = true;
+        var changed = dense.Forward(x).Clone();
+        dense.Weight.Trainable = false;
+        KernelAssert.BitIdentical(changed.Data, dense.Forward(x).Data, "frozen after a change");
     }
 
     private static void Scale(float[] data, float factor)
