@@ -1,9 +1,14 @@
 namespace GenderML.Core.Layers;
 
 /// <summary>Layers applied one after another; child <c>i</c>'s parameters are named <c>"i.weight"</c> and so on.</summary>
+/// <remarks>
+/// In evaluation mode a <see cref="Conv2d"/> followed by a <see cref="ReLU"/> runs as one pass
+/// (<see cref="Conv2d.ForwardFused"/>): <see cref="Backward"/> does not follow such a forward pass.
+/// </remarks>
 public sealed class Sequential : Layer
 {
     private readonly List<Layer> _layers = [];
+    private bool _fused;
 
     /// <summary>Chains <paramref name="layers"/>, named 0, 1, 2, ….</summary>
     public Sequential(params Layer[] layers)
@@ -27,7 +32,17 @@ public sealed class Sequential : Layer
     {
         var x = input;
         if (_layers.Count > 0) _layers[0].InputGradientNeeded = InputGradientNeeded;
-        for (int i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x);
+        _fused = false;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (_layers[i] is Conv2d { Training: false } conv && i + 1 < _layers.Count && _layers[i + 1] is ReLU { Training: false })
+            {
+                x = conv.ForwardFused(x, null, relu: true);
+                _fused = true;
+                i++;
+            }
+            else x = _layers[i].Forward(x);
+        }
         return x;
     }
 
@@ -35,6 +50,7 @@ public sealed class Sequential : Layer
     public override Tensor Backward(Tensor gradOutput)
     {
         var g = gradOutput;
+        if (_fused) throw new InvalidOperationException("Sequential.Backward after an evaluation-mode forward pass (convolution and ReLU fused): run Forward in training mode");
         for (int i = _layers.Count - 1; i >= 0; i--) g = _layers[i].Backward(g);
         return g;
     }
