@@ -74,7 +74,8 @@ internal static class Networks
             t => Load(t).Layers, Means(InputNormalization.TinyYoloMeans));
     }
 
-    /// <summary>The product's cnn3 on 50×50 gray (random weights, seed 1), as its preset builds it.</summary>
+    /// <summary>The product's cnn3 on 50×50 gray (random weights, seed 1), as its preset builds it and its classifier
+    /// runs it (evaluation mode, weights frozen).</summary>
     private static BenchNetwork Cnn3()
     {
         var spec = new NetworkSpec(NetworkPreset.Cnn3, 1, 50, 0);
@@ -82,6 +83,7 @@ internal static class Networks
         {
             var net = spec.Build(seed: 1).Network;
             net.SetTraining(false);
+            foreach (var p in net.Parameters()) p.Trainable = false;
             net.SetCompute(new ComputeOptions { Threads = threads });
             return net;
         }

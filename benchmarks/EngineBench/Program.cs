@@ -1,5 +1,5 @@
 // The engine against its inference peer, ONNX Runtime 1.32 (a benchmark dependency only), on the product's networks.
-//   infer   [--networks a,b] [--threads 1,2] [--batch 32,1] [--rounds 7] [--spinning 0|1] [--models DIR]
+//   infer   [--networks a,b] [--threads 1,2] [--batch 32,1] [--rounds 7] [--spinning 0|1] [--pool-spin-us 50] [--models DIR]
 //           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
 //   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--deep 0|1] [--models DIR]
 //           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
@@ -8,6 +8,7 @@
 // Networks: faceresnet-150, agegender-112, tinydetector-416, cnn3-50-gray. The training peer (PyTorch) is
 // benchmarks/engine/engine_peers.py.
 using System.Globalization;
+using GenderML.Core;
 
 var inv = CultureInfo.InvariantCulture;
 if (args.Length == 0)
@@ -27,6 +28,13 @@ switch (args[0])
         string[] names = (opts.GetValueOrDefault("--networks") ?? string.Join(",", Networks.Names)).Split(',');
         int rounds = Ints("--rounds", "7")[0];
         bool spinning = Ints("--spinning", "0")[0] != 0;
+        if (opts.GetValueOrDefault("--pool-spin-us") is { } spinUs)
+        {
+            // The kernel worker pool's spin before blocking (internal; µs): 0 blocks at once, as before issue 15's pool.
+            var pool = typeof(ComputeOptions).Assembly.GetType("GenderML.Core.Kernels.WorkerPool", throwOnError: true)!;
+            pool.GetProperty("SpinMicroseconds", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+                .SetValue(null, int.Parse(spinUs, inv));
+        }
         var rows = new List<string>();
         foreach (string name in names)
         {

@@ -21,8 +21,13 @@ public static partial class Convolution
     /// equals the convolution followed by separate bias, residual-add and ReLU passes, bit for bit.
     /// </summary>
     /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
-    public static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options = null)
+        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null);
+
+    /// <summary>As above, reading the weights from <paramref name="packed"/> (packed there on first use) when it is given.</summary>
+    internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
@@ -34,7 +39,7 @@ public static partial class Convolution
         int threads = Threads(options);
         fixed (float* x = input, w = weight, b = bias, y = output, r = residual)
         {
-            var ops = new ConvOperands(g, x, w, bias.IsEmpty ? null : b, y, residual: residual.IsEmpty ? null : r, relu: relu);
+            var ops = new ConvOperands(g, x, w, bias.IsEmpty ? null : b, y, residual: residual.IsEmpty ? null : r, relu: relu, packed: packed);
             if (IsDepthwise(g) && Depthwise3x3.Handles(g)) Depthwise3x3.Forward(ops, reluInput: false, threads);
             else if (IsDepthwise(g))
             {
@@ -144,8 +149,10 @@ internal enum ConvLowering
 /// ReLU when <c>Relu</c> is set.
 /// </summary>
 internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output,
-    ConvLowering lowering = ConvLowering.Auto, float* residual = null, bool relu = false)
+    ConvLowering lowering = ConvLowering.Auto, float* residual = null, bool relu = false, PackedWeights? packed = null)
 {
+    /// <summary>The forward pass's weights packed once (a frozen layer's), or null to pack them per call.</summary>
+    public readonly PackedWeights? Packed = packed;
     public readonly float* Residual = residual;
     public readonly bool Relu = relu;
     public readonly ConvGeometry G = g;

@@ -30,7 +30,7 @@ internal static unsafe class DirectConvolution
     public static bool Handles(in ConvGeometry g) =>
         g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 && g.KernelWidth <= 16 && g.KernelHeight <= 16
         && g.InChannels <= MaxInChannels && g.OutChannels >= 8
-        && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.InChannels >= 8)
+        && ((g.StrideHeight == 1 && g.StrideWidth == 1)
             || (g.StrideHeight == 2 && g.StrideWidth == 2));
 
     /// <summary>Width of a row of the (sub-)planes the kernel reads, and floats per (sub-)plane.</summary>
@@ -56,11 +56,21 @@ internal static unsafe class DirectConvolution
         var g = ops.G;
         var (mr, _) = Block(isa);
         int k = g.InChannels * g.KernelHeight * g.KernelWidth, mPadded = (g.OutChannels + mr - 1) / mr * mr;
-        // Weights packed once per call: slivers of MR output channels, K steps of MR values (zero rows past OC),
-        // then the K offsets into the padded image.
-        float* a = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
-        PackWeights(ops.Weight, g.OutChannels, k, mr, a);
-        int* offsets = (int*)(a + (long)mPadded * k);
+        // Weights packed per call, unless the layer keeps them packed: slivers of MR output channels, K steps of MR
+        // values (zero rows past OC); then the K offsets into the padded image.
+        float* a, scratch;
+        if (ops.Packed is { } packed)
+        {
+            a = packed.Direct(ops.Weight, g, mr);
+            scratch = NativeScratch.Get(WeightSlot, k);
+        }
+        else
+        {
+            a = scratch = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
+            PackWeights(ops.Weight, g.OutChannels, k, mr, a);
+            scratch += (long)mPadded * k;
+        }
+        int* offsets = (int*)scratch;
         var (pw, plane) = PlaneOf(g);
         int p = 0;
         for (int c = 0; c < g.InChannels; c++)
@@ -71,8 +81,12 @@ internal static unsafe class DirectConvolution
         // Bands of output rows: the whole image when there are enough images for the threads, else a few per image.
         int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
             : Math.Min(g.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
+        // Several bands per image: pad (or split) every image once here, not once per band.
+        float* prepadded = null;
+        long paddedImage = 0;
+        if (bands > 1) prepadded = PadAll(g, ops.Input, out paddedImage);
         var work = Work.Rent();
-        work.Set(ops, isa, a, offsets, bands);
+        work.Set(ops, isa, a, offsets, bands, prepadded, paddedImage);
         int items = g.Batch * bands;
         try
         {
@@ -84,7 +98,7 @@ internal static unsafe class DirectConvolution
     }
 
     /// <summary><c>a[(o / MR)·K·MR + p·MR + o % MR] = w[o, p]</c>, zero for o ≥ OC.</summary>
-    private static void PackWeights(float* w, int oc, int k, int mr, float* a)
+    internal static void PackWeights(float* w, int oc, int k, int mr, float* a)
     {
         int mPadded = (oc + mr - 1) / mr * mr;
         for (int o0 = 0; o0 < mPadded; o0 += mr)
@@ -102,6 +116,8 @@ internal static unsafe class DirectConvolution
         private float* a;
         private int* offsets;
         private int bands;
+        private float* prepadded;
+        private long paddedImage;
 
         public static Work Rent()
         {
@@ -112,9 +128,10 @@ internal static unsafe class DirectConvolution
 
         public static void Return(Work work) => t_cached = work;
 
-        public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands)
+        public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands, float* prepadded, long paddedImage)
         {
             this.ops = ops; this.isa = isa; this.a = a; this.offsets = offsets; this.bands = bands;
+            this.prepadded = prepadded; this.paddedImage = paddedImage;
         }
 
         public override void Execute(int item)
@@ -130,8 +147,8 @@ internal static unsafe class DirectConvolution
             int mPadded = (oc + mr - 1) / mr * mr;
             long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
             float* image = ops.Input + n * imageStride;
-            float* padded = g.StrideHeight == 1
-                ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
+            float* padded = prepadded != null ? prepadded + n * paddedImage
+                : g.StrideHeight == 1 ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
                 : SpaceToDepth(g, image);
             int q0 = y0 * pw, cols = (y1 - y0) * pw, ldc = (cols + nr - 1) / nr * nr;
             float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc);
@@ -162,10 +179,38 @@ internal static unsafe class DirectConvolution
     /// </summary>
     internal static float* SpaceToDepth(in ConvGeometry g, float* image)
     {
+        var (_, plane) = PlaneOf(g);
+        long total = (long)g.InChannels * 4 * plane;
+        float* d = NativeScratch.Get(PaddedSlot, total + PaddedChunk.Slack);
+        SpaceToDepth(g, image, d);
+        return d;
+    }
+
+    /// <summary>Every image of the batch padded (stride 1) or split into parity planes (stride 2), one after another in
+    /// scratch slot 6 of this thread; <paramref name="imageLength"/> is the floats per image.</summary>
+    private static float* PadAll(in ConvGeometry g, float* input, out long imageLength)
+    {
+        long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
+        if (g.StrideHeight == 1)
+        {
+            var chunk = PaddedChunk.Fill(g, input, imageStride, g.InChannels, g.Batch, PaddedSlot);
+            imageLength = chunk.ImageLength;
+            return chunk.Data;
+        }
+        var (_, plane) = PlaneOf(g);
+        long total = (long)g.InChannels * 4 * plane;
+        float* d = NativeScratch.Get(PaddedSlot, total * g.Batch + PaddedChunk.Slack);
+        for (int n = 0; n < g.Batch; n++) SpaceToDepth(g, input + n * imageStride, d + n * total);
+        imageLength = total;
+        return d;
+    }
+
+    /// <summary>Writes one image's parity planes (see <see cref="SpaceToDepth(in ConvGeometry, float*)"/>) to <paramref name="d"/>, then <see cref="PaddedChunk.Slack"/> zeros.</summary>
+    private static void SpaceToDepth(in ConvGeometry g, float* image, float* d)
+    {
         var (w2, plane) = PlaneOf(g);
         int h2 = plane / w2, h = g.InHeight, w = g.InWidth, pt = g.PadTop, pl = g.PadLeft;
         long total = (long)g.InChannels * 4 * plane;
-        float* d = NativeScratch.Get(PaddedSlot, total + PaddedChunk.Slack);
         for (int c = 0; c < g.InChannels; c++)
         for (int a = 0; a < 2; a++)
         for (int b = 0; b < 2; b++)
@@ -190,6 +235,5 @@ internal static unsafe class DirectConvolution
             }
         }
         new Span<float>(d + total, PaddedChunk.Slack).Clear();
-        return d;
     }
 }

@@ -37,11 +37,13 @@ internal static unsafe class GemmDriver
     /// starting <paramref name="cSegmentStride"/>·s floats after the first: element (i, j) is at
     /// <c>c[i·ldc + (j / cSegment)·cSegmentStride + j % cSegment]</c> — a batch of NCHW images written in place.
     /// A non-empty <paramref name="epilogue"/> is applied to each register block of C after its last K step (row i
-    /// takes bias[i]).
+    /// takes bias[i]). A non-null <paramref name="packedA"/> is A already packed for <paramref name="blocking"/> (see
+    /// <see cref="PackedWeights.Gemm"/>); A itself is then not read. Likewise <paramref name="packedB"/> for B
+    /// (see <see cref="PackedWeights.GemmTransposed(float*, in ConvGeometry, in GemmBlocking)"/>).
     /// </summary>
     public static void Run(GemmBlocking blocking, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads, GemmBPacker? packer = null,
-        int cSegment = 0, long cSegmentStride = 0, ConvEpilogue epilogue = default)
+        int cSegment = 0, long cSegmentStride = 0, ConvEpilogue epilogue = default, float* packedA = null, float* packedB = null)
     {
         if (m == 0 || n == 0) return;
         if (cSegment > 0 && cSegment % 32 != 0)
@@ -59,7 +61,7 @@ internal static unsafe class GemmDriver
         bool parallel = threads > 1 && (long)m * n * k >= ParallelThreshold;
         int targetTiles = parallel ? TilesPerThread * threads : 1;
         var problem = new GemmProblem(blocking, transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate, targetTiles, packer,
-            cSegment, cSegmentStride, epilogue);
+            cSegment, cSegmentStride, epilogue, packedA, packedB);
         int tiles = problem.TileCount;
         if (!parallel || tiles == 1)
         {
@@ -107,12 +109,15 @@ internal static unsafe class GemmDriver
         private readonly int _cSegment;
         private readonly long _cSegmentStride;
         private readonly ConvEpilogue _epilogue;
+        private readonly float* _packedA, _packedB;
 
         public GemmProblem(GemmBlocking bk, bool transA, bool transB, int m, int n, int k,
             float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int targetTiles, GemmBPacker? packer,
-            int cSegment, long cSegmentStride, ConvEpilogue epilogue)
+            int cSegment, long cSegmentStride, ConvEpilogue epilogue, float* packedA, float* packedB)
         {
             _epilogue = epilogue;
+            _packedA = packedA;
+            _packedB = packedB;
             _bk = bk; _transA = transA; _transB = transB; _accumulate = accumulate;
             _m = m; _n = n; _k = k; _a = a; _b = b; _c = c; _lda = lda; _ldb = ldb; _ldc = ldc;
             _packer = packer;
@@ -147,8 +152,10 @@ internal static unsafe class GemmDriver
             int mt = Math.Min(_tileRows, _m - i0), nt = Math.Min(_tileCols, _n - j0);
             int mcStep = RoundUp(CeilDiv(mt, CeilDiv(mt, bk.MC)), bk.MR);
             int kcMax = Math.Min(bk.KC, _k);
-            float* aPack = NativeScratch.Get(0, (long)mcStep * kcMax);
-            float* bPack = NativeScratch.Get(1, (long)RoundUp(nt, bk.NR) * kcMax);
+            float* aPack = _packedA != null ? null : NativeScratch.Get(0, (long)mcStep * kcMax);
+            long mPadded = RoundUp(_m, bk.MR);
+            float* bPack = _packedB != null ? null : NativeScratch.Get(1, (long)RoundUp(nt, bk.NR) * kcMax);
+            long nPadded = RoundUp(_n, bk.NR);
             float* edge = NativeScratch.Get(2, bk.MR * bk.NR);
             for (int p0 = 0; p0 < _k; p0 += bk.KC)
             {
@@ -158,13 +165,15 @@ internal static unsafe class GemmDriver
                 for (int ic = 0; ic < mt; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, mt - ic);
-                    GemmPacking.PackA(_transA, _a, _lda, i0 + ic, mc, p0, kc, bk.MR, aPack);
+                    float* aBlock = aPack;
+                    if (_packedA != null) aBlock = _packedA + p0 * mPadded + (long)(i0 + ic) * kc;
+                    else GemmPacking.PackA(_transA, _a, _lda, i0 + ic, mc, p0, kc, bk.MR, aPack);
                     for (int jr = 0; jr < nt; jr += bk.NR)
                     {
-                        float* bSliver = bPack + (long)jr * kc;
+                        float* bSliver = _packedB != null ? _packedB + p0 * nPadded + (long)(j0 + jr) * kc : bPack + (long)jr * kc;
                         int cols = Math.Min(bk.NR, nt - jr);
                         // Pack each B sliver just before its first use, while it is hot in L1.
-                        if (ic == 0)
+                        if (ic == 0 && _packedB == null)
                         {
                             if (_packer is null) GemmPacking.PackBSliver(_transB, _b, _ldb, p0, kc, j0 + jr, cols, bk.NR, bSliver);
                             else _packer.PackSliver(p0, kc, j0 + jr, cols, bk.NR, bSliver);
@@ -173,7 +182,7 @@ internal static unsafe class GemmDriver
                         float* cColumn = _c + (_cSegment == 0 ? j : (long)(j / _cSegment) * _cSegmentStride + j % _cSegment);
                         for (int ir = 0; ir < mc; ir += bk.MR)
                         {
-                            float* aSliver = aPack + (long)ir * kc;
+                            float* aSliver = aBlock + (long)ir * kc;
                             int rows = Math.Min(bk.MR, mc - ir);
                             float* cTile = cColumn + (long)(i0 + ic + ir) * _ldc;
                             if (rows == bk.MR && cols == bk.NR)

@@ -32,6 +32,11 @@ internal static unsafe partial class LoweredConvolution
     {
         var g = ops.G;
         int n0 = chunk * per, count = Math.Min(per, g.Batch - n0);
+        if (Transposed(g, count * g.OutHeight * g.OutWidth, GemmBlocking.For(GemmBlocking.BestIsa)))
+        {
+            ForwardChunkTransposed(ops, n0, count, threads);
+            return;
+        }
         int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
         int k = cpg * g.KernelHeight * g.KernelWidth;
         long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
@@ -39,6 +44,9 @@ internal static unsafe partial class LoweredConvolution
         bool implicitB = ImplicitForward(ops);
         var packer = Im2ColPacker.ForThisThread;
         float* col = implicitB ? null : NativeScratch.Get(3, (long)k * cols);
+        var blocking = GemmBlocking.For(GemmBlocking.BestIsa);
+        float* packedA = ops.Packed is { } packed ? packed.PackedGemm(g, blocking) : null;
+        long packedGroup = (long)(opg + blocking.MR - 1) / blocking.MR * blocking.MR * k;
         for (int gi = 0; gi < g.Groups; gi++)
         {
             float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
@@ -56,8 +64,9 @@ internal static unsafe partial class LoweredConvolution
             int ldy = inPlace ? ohw : cols;
             int segment = count > 1 && inPlace ? ohw : 0;
             var epilogue = inPlace ? Epilogue(ops).FromRow(gi * opg) : default;
-            GemmDriver.Run(GemmBlocking.For(GemmBlocking.BestIsa), false, false, opg, cols, k, w, k, b, cols, y, ldy, false, threads,
-                implicitB ? packer : null, segment, (long)g.OutChannels * ohw, epilogue);
+            GemmDriver.Run(blocking, false, false, opg, cols, k, w, k, b, cols, y, ldy, false, threads,
+                implicitB ? packer : null, segment, (long)g.OutChannels * ohw, epilogue,
+                packedA == null ? null : packedA + gi * packedGroup);
             if (!inPlace)
             {
                 for (int i = 0; i < count; i++)

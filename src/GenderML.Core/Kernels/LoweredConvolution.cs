@@ -122,6 +122,14 @@ internal static unsafe partial class LoweredConvolution
             per = (g.Batch + Math.Min(threads, g.Batch) - 1) / Math.Min(threads, g.Batch);
             chunks = (g.Batch + per - 1) / per;
         }
+        if (pass == Pass.Forward && ops.Packed is { } packed)
+        {
+            // Weights kept packed are packed here, on the calling thread, in the layout of the first chunk; the
+            // chunks only read them (a last chunk that needs the other layout packs its own).
+            var blocking = GemmBlocking.For(GemmBlocking.BestIsa);
+            if (Transposed(g, Math.Min(per, g.Batch) * g.OutHeight * g.OutWidth, blocking)) packed.GemmTransposed(ops.Weight, g, blocking);
+            else packed.Gemm(ops.Weight, g, blocking);
+        }
         if (chunks < threads || threads <= 1)
         {
             for (int ch = 0; ch < chunks; ch++) RunChunk(pass, ops, ch, per, threads);

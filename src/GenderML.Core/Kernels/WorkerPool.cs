@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace GenderML.Core.Kernels;
 
 /// <summary>A unit of parallel work: items 0…count−1, each independent of the others.</summary>
@@ -13,20 +15,35 @@ internal abstract class ParallelJob
 /// The caller's thread works too. Nested or concurrent calls run serially on the calling thread,
 /// and so does any call asking for one thread. Allocation-free once the workers exist.
 /// </summary>
+/// <remarks>
+/// A worker that runs out of work spins for up to <see cref="SpinMicroseconds"/> before it blocks, and so does the
+/// caller waiting for the last items: a single image's network makes dozens of short parallel calls, and waking a
+/// blocked thread costs a scheduler round each time. The caller waits only for items that were claimed, never for a
+/// worker that has not woken up yet; a worker that wakes late finds the items taken and goes back to waiting.
+/// </remarks>
 internal static class WorkerPool
 {
     private const int MaxWorkers = 63;
-    private static readonly Thread?[] s_workers = new Thread?[MaxWorkers];
-    private static readonly SemaphoreSlim s_start = new(0);
-    // A semaphore, not a ManualResetEventSlim: that one allocates its lock object the first time a wait blocks,
-    // which may be long after warm-up.
+
+    /// <summary>How long an idle worker, or the caller waiting for the last items, spins before it blocks.</summary>
+    internal static int SpinMicroseconds { get; set; } = 50;
+
+    private const int Awake = 0, Sleeping = 1;
+
+    private static readonly Worker?[] s_workers = new Worker?[MaxWorkers];
     private static readonly SemaphoreSlim s_done = new(0);
     private static int s_busy;
     private static int s_workerCount;
+
+    // The current job, published under a sequence lock: s_claim's high 32 bits are the generation (odd while a job is
+    // being published), its low 32 bits the next unclaimed item. A worker reads the generation, then the fields, and
+    // claims an item with a compare-exchange on s_claim, which fails if a newer job has started since.
+    private static long s_claim;
     private static ParallelJob? s_job;
-    private static int s_next;
     private static int s_count;
-    private static int s_pending;
+    private static int s_helpers;
+    private static int s_completed;
+    private static int s_callerState;
     private static Exception? s_error;
 
     /// <summary>Runs <paramref name="job"/> for every item in [0, <paramref name="count"/>) on up to <paramref name="threads"/> threads.</summary>
@@ -41,14 +58,24 @@ internal static class WorkerPool
         try
         {
             EnsureWorkers(helpers);
+            int generation = unchecked(Generation(Volatile.Read(ref s_claim)) + 1);
+            Interlocked.Exchange(ref s_claim, (long)generation << 32);          // odd: publishing
             s_job = job;
-            s_error = null;
-            s_next = 0;
             s_count = count;
-            s_pending = helpers;
-            s_start.Release(helpers);
-            Drain();
-            s_done.Wait();
+            s_helpers = helpers;
+            s_error = null;
+            s_completed = 0;
+            s_callerState = Awake;
+            generation = unchecked(generation + 1);
+            Interlocked.Exchange(ref s_claim, (long)generation << 32);          // even: items 0… open
+            for (int w = 0; w < helpers; w++)
+            {
+                var worker = s_workers[w]!;
+                if (Interlocked.CompareExchange(ref worker.State, Awake, Sleeping) == Sleeping) worker.Wake.Release();
+            }
+            int done = Drain(generation, job, count);
+            if (done > 0) Interlocked.Add(ref s_completed, done);
+            WaitForCompletion(count);
             s_job = null;
             if (s_error is { } error) throw new AggregateException(error);
         }
@@ -58,34 +85,110 @@ internal static class WorkerPool
         }
     }
 
-    private static void Drain()
+    /// <summary>Claims and runs items of the job of <paramref name="generation"/> until none are left; returns how many it ran.</summary>
+    private static int Drain(int generation, ParallelJob job, int count)
     {
-        var job = s_job!;
-        int i;
-        while ((i = Interlocked.Increment(ref s_next) - 1) < s_count)
+        int done = 0;
+        while (true)
         {
-            try { job.Execute(i); }
+            long claim = Volatile.Read(ref s_claim);
+            int next = (int)claim;
+            if (Generation(claim) != generation || next >= count) return done;
+            if (Interlocked.CompareExchange(ref s_claim, claim + 1, claim) != claim) continue;
+            try { job.Execute(next); }
             catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
+            done++;
         }
     }
+
+    /// <summary>The caller, its own share done: spins, then blocks, until every item has completed.</summary>
+    private static void WaitForCompletion(int count)
+    {
+        long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+        while (Volatile.Read(ref s_completed) != count)
+        {
+            if (Stopwatch.GetTimestamp() < deadline)
+            {
+                Thread.SpinWait(20);
+                continue;
+            }
+            Interlocked.Exchange(ref s_callerState, Sleeping);
+            if (Volatile.Read(ref s_completed) == count
+                && Interlocked.CompareExchange(ref s_callerState, Awake, Sleeping) == Sleeping) return;
+            // A worker saw the caller asleep and will release (or has released) the semaphore: take that release.
+            s_done.Wait();
+        }
+    }
+
+    private static int Generation(long claim) => (int)(claim >> 32);
+
+    private static long SpinTicks => Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
     private static void EnsureWorkers(int helpers)
     {
         while (s_workerCount < helpers)
         {
-            var thread = new Thread(WorkerLoop) { IsBackground = true, Name = "GenderML kernel worker" };
-            s_workers[s_workerCount++] = thread;
-            thread.Start();
+            var worker = new Worker(s_workerCount);
+            s_workers[s_workerCount++] = worker;
+            new Thread(worker.Loop) { IsBackground = true, Name = "GenderML kernel worker" }.Start();
         }
     }
 
-    private static void WorkerLoop()
+    private sealed class Worker(int index)
     {
-        while (true)
+        public readonly SemaphoreSlim Wake = new(0);
+        public int State = Awake;
+        private readonly int _index = index;
+
+        public void Loop()
         {
-            s_start.Wait();
-            Drain();
-            if (Interlocked.Decrement(ref s_pending) == 0) s_done.Release();
+            int seen = 0;
+            while (true)
+            {
+                if (TryWork(ref seen)) continue;
+                if (Spin(seen)) continue;
+                Interlocked.Exchange(ref State, Sleeping);
+                if (HasWork(seen) && Interlocked.CompareExchange(ref State, Awake, Sleeping) == Sleeping) continue;
+                // Asleep (or the caller already took us out of the sleeping state and releases Wake for us).
+                Wake.Wait();
+            }
+        }
+
+        /// <summary>Whether a job newer than <paramref name="seen"/> that this worker may join is open.</summary>
+        private bool HasWork(int seen)
+        {
+            int generation = Generation(Volatile.Read(ref s_claim));
+            return generation != seen && (generation & 1) == 0 && _index < Volatile.Read(ref s_helpers);
+        }
+
+        private bool Spin(int seen)
+        {
+            long deadline = Stopwatch.GetTimestamp() + SpinTicks;
+            do
+            {
+                if (HasWork(seen)) return true;
+                Thread.SpinWait(20);
+            }
+            while (Stopwatch.GetTimestamp() < deadline);
+            return false;
+        }
+
+        /// <summary>Joins the open job, if there is one this worker has not joined yet; returns whether it found one.</summary>
+        private bool TryWork(ref int seen)
+        {
+            int generation = Generation(Volatile.Read(ref s_claim));
+            if (generation == seen || (generation & 1) != 0) return false;
+            var job = Volatile.Read(ref s_job);
+            int count = Volatile.Read(ref s_count), helpers = Volatile.Read(ref s_helpers);
+            // The fields belong to this generation only if no newer job has begun publishing since s_claim was read.
+            if (Generation(Volatile.Read(ref s_claim)) != generation) return true;
+            seen = generation;
+            if (job is null || _index >= helpers) return false;
+            int done = Drain(generation, job, count);
+            if (done > 0 && Interlocked.Add(ref s_completed, done) == count
+                && Interlocked.CompareExchange(ref s_callerState, Awake, Sleeping) == Sleeping)
+                s_done.Release();
+            return true;
         }
     }
 }

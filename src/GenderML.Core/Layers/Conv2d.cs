@@ -7,6 +7,11 @@ namespace GenderML.Core.Layers;
 /// <c>y[n,o,y,x] = b[o] + Σ_{c,i,j} x[n, g·C/G + c, y·s − pad + i, x·s − pad + j] · W[o,c,i,j]</c>
 /// with zeros outside the input; weights OutChannels×(InChannels/Groups)×KH×KW as in PyTorch.
 /// </summary>
+/// <remarks>
+/// In evaluation mode with its weight frozen (<see cref="Parameter.Trainable"/> false), the layer packs the weights
+/// for its kernels on the first call and reuses them; setting <see cref="Parameter.Trainable"/> or switching the mode
+/// drops the packed copy.
+/// </remarks>
 public sealed class Conv2d : Layer
 {
     private readonly Parameter _weight;
@@ -15,6 +20,8 @@ public sealed class Conv2d : Layer
     private ConvGeometry _geometry;
     private Ops.SingleChannelConvWeightGrad? _singleChannel;
     private bool _fused;
+    private PackedWeights? _packed;
+    private int _packedVersion;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -122,9 +129,15 @@ public sealed class Conv2d : Layer
         _fused = false;
         var output = TensorBuffers.Ensure(ref _output, g.Batch, OutChannels, g.OutHeight, g.OutWidth);
         Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
-            residual is null ? default : residual.Data, relu, output.Data, Compute);
+            residual is null ? default : residual.Data, relu, output.Data, Compute, PackedWeights());
         return output;
     }
+
+    /// <summary>The packed weights when the layer may keep them (frozen, evaluation mode), else null.</summary>
+    private PackedWeights? PackedWeights() => Kernels.PackedWeights.ForFrozen(ref _packed, ref _packedVersion, Training, _weight);
+
+    /// <inheritdoc/>
+    private protected override void TrainingChanged() => _packed = null;
 
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)

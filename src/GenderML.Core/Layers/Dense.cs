@@ -3,11 +3,18 @@ using GenderML.Core.Kernels;
 namespace GenderML.Core.Layers;
 
 /// <summary>A fully connected layer: <c>y[n,o] = b[o] + Σ_i x[n,i] · W[o,i]</c> on an N×InFeatures batch (PyTorch's <c>Linear</c>).</summary>
+/// <remarks>
+/// In evaluation mode with its weight frozen (<see cref="Parameter.Trainable"/> false), the layer packs the weights
+/// for the GEMM on the first call and reuses them; setting <see cref="Parameter.Trainable"/> or switching the mode
+/// drops the packed copy.
+/// </remarks>
 public sealed class Dense : Layer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
     private Tensor? _input, _output, _gradInput;
+    private PackedWeights? _packed;
+    private int _packedVersion;
 
     /// <summary>Creates the layer with PyTorch's default initialisation, U(±1/√InFeatures), drawn from <paramref name="random"/>.</summary>
     public Dense(int inFeatures, int outFeatures, Random random, bool bias = true)
@@ -50,7 +57,8 @@ public sealed class Dense : Layer
         int n = input.Dim(0);
         _input = input;
         var output = TensorBuffers.Ensure(ref _output, n, OutFeatures);
-        Gemm.Multiply(false, true, n, OutFeatures, InFeatures, input.Data, InFeatures, _weight.Value.Data, InFeatures, output.Data, OutFeatures, false, Compute);
+        if (PackedWeights.ForFrozen(ref _packed, ref _packedVersion, Training, _weight) is { } packed) MultiplyPacked(packed, input, output);
+        else Gemm.Multiply(false, true, n, OutFeatures, InFeatures, input.Data, InFeatures, _weight.Value.Data, InFeatures, output.Data, OutFeatures, false, Compute);
         if (_bias is not null)
         {
             var b = _bias.Value.Data.AsSpan();
@@ -59,6 +67,18 @@ public sealed class Dense : Layer
         }
         return output;
     }
+
+    /// <summary><c>y = x·Wᵀ</c> with Wᵀ packed once (frozen weights, evaluation mode): the same products as <see cref="Gemm.Multiply"/>.</summary>
+    private unsafe void MultiplyPacked(PackedWeights packed, Tensor input, Tensor output)
+    {
+        var blocking = GemmBlocking.For(GemmBlocking.BestIsa);
+        fixed (float* x = input.Data, w = _weight.Value.Data, y = output.Data)
+            GemmDriver.Run(blocking, false, true, input.Dim(0), OutFeatures, InFeatures, x, InFeatures, w, InFeatures, y, OutFeatures,
+                false, Compute.Threads, packedB: packed.GemmTransposed(w, OutFeatures, InFeatures, blocking));
+    }
+
+    /// <inheritdoc/>
+    private protected override void TrainingChanged() => _packed = null;
 
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)

@@ -70,8 +70,12 @@ public abstract class Layer
     public void SetTraining(bool training)
     {
         Training = training;
+        TrainingChanged();
         foreach (var (_, c) in _children) c.SetTraining(training);
     }
+
+    /// <summary>Called after <see cref="SetTraining"/> sets <see cref="Training"/>: drop what was cached for the other mode.</summary>
+    private protected virtual void TrainingChanged() { }
 
     /// <summary>Sets the threads this layer and its children may use.</summary>
     public void SetCompute(ComputeOptions options)

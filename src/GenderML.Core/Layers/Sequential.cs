@@ -8,6 +8,7 @@ namespace GenderML.Core.Layers;
 public sealed class Sequential : Layer
 {
     private readonly List<Layer> _layers = [];
+    private bool _inference;
 
     /// <summary>Chains <paramref name="layers"/>, named 0, 1, 2, ….</summary>
     public Sequential(params Layer[] layers)
@@ -31,7 +32,8 @@ public sealed class Sequential : Layer
     {
         var x = input;
         if (_layers.Count > 0) _layers[0].InputGradientNeeded = InputGradientNeeded;
-        if (!Training) return InferenceFusion.Forward(_layers, x, null, out _);
+        _inference = !Training;
+        if (_inference) return InferenceFusion.Forward(_layers, x, null, out _);
         for (int i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x);
         return x;
     }
@@ -40,6 +42,7 @@ public sealed class Sequential : Layer
     public override Tensor Backward(Tensor gradOutput)
     {
         var g = gradOutput;
+        if (_inference) throw new InvalidOperationException("Sequential.Backward after an evaluation-mode forward pass (neighbouring layers fused): run Forward in training mode");
         for (int i = _layers.Count - 1; i >= 0; i--) g = _layers[i].Backward(g);
         return g;
     }

@@ -22,8 +22,25 @@ public sealed class Parameter
     /// <summary>∂loss/∂value, accumulated by backward passes until <see cref="ZeroGradient"/>.</summary>
     public Tensor Gradient { get; }
 
-    /// <summary>When false, optimizers leave this parameter alone (a frozen backbone).</summary>
-    public bool Trainable { get; set; } = true;
+    /// <summary>
+    /// When false, optimizers leave this parameter alone (a frozen backbone), and a layer in evaluation mode may keep
+    /// a copy of it packed for its kernels: change a frozen parameter's values only after setting this flag again or
+    /// switching the layer's mode, either of which drops such copies.
+    /// </summary>
+    public bool Trainable
+    {
+        get => _trainable;
+        set
+        {
+            _trainable = value;
+            Version++;
+        }
+    }
+
+    private bool _trainable = true;
+
+    /// <summary>Changes each time <see cref="Trainable"/> is set: packed copies made under another version are stale.</summary>
+    internal int Version { get; private set; }
 
     /// <summary>Sets the gradient to zero.</summary>
     public void ZeroGradient() => Gradient.Clear();

@@ -18,6 +18,8 @@ internal sealed class NeuralNetworkClassifier : PixelClassifier
         Info = info;
         _network.SetCompute(new ComputeOptions { Threads = Math.Max(1, threads) });
         _network.SetTraining(false);
+        // A trained classifier only predicts: frozen weights let its layers keep them packed for their kernels.
+        foreach (var p in _network.Parameters()) p.Trainable = false;
         _builder = spec.CreateBatchBuilder(threads);
     }
 

@@ -1,0 +1,55 @@
+namespace GenderML.Core.Kernels;
+
+/// <summary>
+/// The forward pass for chunks of few output pixels and many output channels (a single image's 4×4 or 2×2 maps at
+/// 256 channels): there the GEMM's NR-wide register blocks would run mostly over padding along the pixels. Computed
+/// transposed instead — Yᵀ (pixels × channels) = colᵀ · Wᵀ, the channels along the register blocks' NR columns —
+/// then transposed back through the <see cref="ConvEpilogue"/>. Each output is the same sum in the same order as on
+/// the usual path (the microkernels' multiply-adds only swap operands), so results are bit-identical.
+/// </summary>
+internal static unsafe partial class LoweredConvolution
+{
+    /// <summary>Scratch slots of the transposed path: Yᵀ, and Y (this thread).</summary>
+    private const int TransposedSlot = 4, UntransposedSlot = 5;
+
+    /// <summary>Whether a forward chunk of <paramref name="cols"/> output pixels runs transposed: at least 20% less padded work.</summary>
+    internal static bool Transposed(in ConvGeometry g, int cols, in GemmBlocking bk)
+    {
+        long opg = g.OutChannelsPerGroup;
+        long usual = RoundUp(opg, bk.MR) * RoundUp(cols, bk.NR), transposed = RoundUp(cols, bk.MR) * RoundUp(opg, bk.NR);
+        return transposed * 5 < usual * 4;
+    }
+
+    private static void ForwardChunkTransposed(in ConvOperands ops, int n0, int count, int threads)
+    {
+        var g = ops.G;
+        var bk = GemmBlocking.For(GemmBlocking.BestIsa);
+        int ohw = g.OutHeight * g.OutWidth, cols = count * ohw, cpg = g.InChannelsPerGroup, opg = g.OutChannelsPerGroup;
+        int k = cpg * g.KernelHeight * g.KernelWidth;
+        long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
+        float* col = NativeScratch.Get(3, (long)k * cols);
+        float* yt = NativeScratch.Get(TransposedSlot, (long)cols * opg);
+        float* y = NativeScratch.Get(UntransposedSlot, (long)opg * cols);
+        float* packedB = ops.Packed is { } packed ? packed.PackedGemmTransposed(g, bk) : null;
+        for (int gi = 0; gi < g.Groups; gi++)
+        {
+            float* first = ops.Input + (long)n0 * imageStride + (long)gi * cpg * g.InHeight * g.InWidth;
+            for (int i = 0; i < count; i++) Im2Col.Lower(g, first + i * imageStride, cpg, col + i * ohw, cols);
+            float* w = ops.Weight + (long)gi * opg * k;
+            GemmDriver.Run(bk, true, true, cols, opg, k, col, cols, w, k, yt, opg, false, threads,
+                packedB: packedB == null ? null : packedB + gi * PackedWeights.TransposedGroupLength(g, bk));
+            for (int j = 0; j < cols; j++)
+            for (int o = 0; o < opg; o++)
+                y[(long)o * cols + j] = yt[(long)j * opg + o];
+            for (int i = 0; i < count; i++)
+            for (int o = 0; o < opg; o++)
+            {
+                long at = (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw;
+                ConvEpilogue.Row(y + (long)o * cols + i * ohw, ops.Residual == null ? null : ops.Residual + at,
+                    ops.Output + at, ops.Bias == null ? 0f : ops.Bias[gi * opg + o], ops.Bias != null, ops.Relu, ohw);
+            }
+        }
+    }
+
+    private static long RoundUp(long x, int multiple) => (x + multiple - 1) / multiple * multiple;
+}
