@@ -57,7 +57,7 @@ internal static class TrainProfile
             var t = x;
             for (int i = 0; i < n; i++)
             {
-                t = layers[i].Forward(t);
+                t = net.ForwardAt(i, t); // with the Sequential's fusions of neighbouring layers
                 shapes[i] = t.ToString();
                 Lap(fwd[i]);
             }

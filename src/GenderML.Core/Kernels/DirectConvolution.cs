@@ -30,7 +30,7 @@ internal static unsafe class DirectConvolution
     public static bool Handles(in ConvGeometry g) =>
         g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 && g.KernelWidth <= 16 && g.KernelHeight <= 16
         && g.InChannels <= MaxInChannels && g.OutChannels >= 8
-        && ((g.StrideHeight == 1 && g.StrideWidth == 1 && g.InChannels >= 8)
+        && ((g.StrideHeight == 1 && g.StrideWidth == 1)
             || (g.StrideHeight == 2 && g.StrideWidth == 2));
 
     /// <summary>Width of a row of the (sub-)planes the kernel reads, and floats per (sub-)plane.</summary>
