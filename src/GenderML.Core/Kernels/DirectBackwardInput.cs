@@ -12,8 +12,8 @@ namespace GenderML.Core.Kernels;
 /// <remarks>Bit-identical for any thread count, as the direct forward pass.</remarks>
 internal static unsafe class DirectBackwardInput
 {
-    [ThreadStatic] private static float* t_flipped;
-    [ThreadStatic] private static long t_capacity;
+    /// <summary>The flipped weights: a buffer per calling thread that only grows (freed with its thread).</summary>
+    [ThreadStatic] private static FlippedBuffer? t_flipped;
 
     /// <summary>The transposed geometry when this kernel takes ∂X of <paramref name="g"/>, else null.</summary>
     public static ConvGeometry? Transposed(in ConvGeometry g) =>
@@ -30,12 +30,24 @@ internal static unsafe class DirectBackwardInput
 
     private static float* Flipped(long floats)
     {
-        if (t_capacity < floats)
+        var buffer = t_flipped ??= new FlippedBuffer();
+        if (buffer.Capacity < floats)
         {
-            if (t_flipped != null) NativeMemory.AlignedFree(t_flipped);
-            t_flipped = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-            t_capacity = floats;
+            if (buffer.Data != null) NativeMemory.AlignedFree(buffer.Data);
+            buffer.Data = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
+            buffer.Capacity = floats;
         }
-        return t_flipped;
+        return buffer.Data;
+    }
+
+    private sealed class FlippedBuffer
+    {
+        public float* Data;
+        public long Capacity;
+
+        ~FlippedBuffer()
+        {
+            if (Data != null) NativeMemory.AlignedFree(Data);
+        }
     }
 }
