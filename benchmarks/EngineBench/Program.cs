@@ -3,6 +3,10 @@
 //           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
 //   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--deep 0|1] [--models DIR]
 //           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
+//   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15]
+//           a training step per top-level layer, forward and backward apart (process CPU time)
+//   conv-passes [--filter cnn2] [--threads 1] [--runs 9]
+//           forward, ∂input and ∂weight of the training networks' convolutions apart (batch 64)
 //   after-training [--threads 2] [--rounds 9]
 //           the face ResNet's 1-thread CPU time fresh, then after training steps on N threads (try DOTNET_TieredPGO=0)
 // Networks: faceresnet-150, agegender-112, tinydetector-416, cnn3-50-gray. The training peer (PyTorch) is
@@ -57,6 +61,12 @@ switch (args[0])
         LayerProfile.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "faceresnet-150", models),
             Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0],
             Ints("--deep", "0")[0] != 0);
+        return 0;
+    case "train-profile":
+        TrainProfile.Run(opts.GetValueOrDefault("--network") ?? "cnn2-50-gray", Ints("--threads", "1")[0], Ints("--batch", "64")[0], Ints("--runs", "15")[0]);
+        return 0;
+    case "conv-passes":
+        ConvPasses.Run(opts.GetValueOrDefault("--filter") ?? "", Ints("--threads", "1")[0], Ints("--runs", "9")[0]);
         return 0;
     case "after-training":
         AfterTraining.Run(Networks.Build("faceresnet-150", models), Ints("--threads", "2")[0], Ints("--rounds", "9")[0]);

@@ -72,6 +72,7 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, dx, w, null, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardInput(ops, threads);
+            else if (DirectBackwardInput.Transposed(g) is { } gt) DirectBackwardInput.Run(ops, gt, threads, GemmBlocking.BestIsa);
             else LoweredConvolution.BackwardInput(ops, threads);
         }
     }
@@ -91,6 +92,7 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, x, dw, gradBias.IsEmpty ? null : db, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardWeight(ops, threads);
+            else if (DirectWeightGradient.Handles(g)) DirectWeightGradient.Run(ops, threads, GemmBlocking.BestIsa);
             else LoweredConvolution.BackwardWeight(ops, threads);
         }
     }

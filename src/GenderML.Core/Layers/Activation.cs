@@ -7,6 +7,7 @@ public abstract class Activation : Layer
     private readonly Ops.PartitionedLoop _loop = new();
     private readonly Action<int, int> _applyPart, _derivePart;
     private Tensor? _input, _output, _gradInput, _gradOutput;
+    private Tensor? _passedThrough;
 
     /// <summary>Creates the layer.</summary>
     protected Activation()
@@ -19,7 +20,8 @@ public abstract class Activation : Layer
         _derivePart = (start, end) =>
         {
             var (from, length) = Range(start, end, _input!.Length);
-            Derive(_input.Data.AsSpan(from, length), _output!.Data.AsSpan(from, length), _gradOutput!.Data.AsSpan(from, length), _gradInput!.Data.AsSpan(from, length));
+            var output = _passedThrough ?? _output!;
+            Derive(_input.Data.AsSpan(from, length), output.Data.AsSpan(from, length), _gradOutput!.Data.AsSpan(from, length), _gradInput!.Data.AsSpan(from, length));
         };
     }
 
@@ -33,6 +35,7 @@ public abstract class Activation : Layer
     public sealed override Tensor Forward(Tensor input)
     {
         _input = input;
+        _passedThrough = null;
         var output = TensorBuffers.EnsureLike(ref _output, input);
         _loop.Run(_applyPart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
         return output;
@@ -42,12 +45,29 @@ public abstract class Activation : Layer
     public sealed override Tensor Backward(Tensor gradOutput)
     {
         var input = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward before Forward");
+        if (BackwardDoneByNext) return gradOutput;
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
         _gradOutput = gradOutput;
         _loop.Run(_derivePart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
         _gradOutput = null;
         return gradInput;
     }
+
+    /// <summary>
+    /// Forward for an input that is this activation's output already (the layer before applied it in its own
+    /// output pass, where the activation is idempotent): returns <paramref name="rectified"/> itself, and
+    /// <see cref="Backward"/> derives from it.
+    /// </summary>
+    private protected Tensor PassThrough(Tensor rectified)
+    {
+        _input = rectified;
+        _passedThrough = rectified;
+        return rectified;
+    }
+
+    /// <summary>Set by the parent when the next layer's backward pass applies this activation's derivative too
+    /// (<see cref="MaxPool2d"/> after a ReLU): <see cref="Backward"/> then returns its gradient unchanged.</summary>
+    internal bool BackwardDoneByNext { get; set; }
 
     /// <summary>Writes <c>f(x)</c> into <paramref name="y"/>.</summary>
     private protected abstract void Apply(ReadOnlySpan<float> x, Span<float> y);

@@ -112,6 +112,17 @@ public sealed class Conv2d : Layer
         return output;
     }
 
+    /// <summary>
+    /// The forward pass with a ReLU in its output pass, for training too: <see cref="Backward"/> then takes the
+    /// gradient with respect to the convolution's output before the ReLU, which the ReLU layer after it computes from
+    /// this output (<see cref="ReLU.ForwardRectified"/>).
+    /// </summary>
+    internal Tensor ForwardRelu(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Run(input, null, relu: true);
+    }
+
     private Tensor Run(Tensor input, Tensor? residual, bool relu)
     {
         string name = Name.Length > 0 ? Name : "Conv2d";

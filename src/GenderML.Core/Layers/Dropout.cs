@@ -39,11 +39,36 @@ public sealed class Dropout : Layer
         var mask = TensorBuffers.EnsureArray(ref _mask, n);
         if (!FreezeMask || fresh)
         {
-            float scale = 1f / (1f - P);
-            for (int i = 0; i < n; i++) mask[i] = _random.NextSingle() >= P ? scale : 0f;
+            FillMask(mask.AsSpan(0, n), P, 1f / (1f - P), (ulong)_random.NextInt64());
         }
         System.Numerics.Tensors.TensorPrimitives.Multiply(input.Data, mask.AsSpan(0, n), output.Data);
         return output;
+    }
+
+    /// <summary>
+    /// <c>mask[i] = u_i ≥ p ? scale : 0</c> with u_i uniform on [0, 1) in steps of 2⁻²⁴: two per output of a
+    /// SplitMix64 stream started at <paramref name="seed"/> (one draw of the layer's generator per pass, rather than
+    /// one per element).
+    /// </summary>
+    internal static void FillMask(Span<float> mask, float p, float scale, ulong seed)
+    {
+        const float Unit = 1f / (1 << 24);
+        ulong state = seed;
+        int i = 0;
+        for (; i + 1 < mask.Length; i += 2)
+        {
+            ulong z = Mix(state += 0x9E3779B97F4A7C15UL);
+            mask[i] = (z >> 40) * Unit >= p ? scale : 0f;
+            mask[i + 1] = ((z >> 8) & 0xFFFFFF) * Unit >= p ? scale : 0f;
+        }
+        if (i < mask.Length) mask[i] = (Mix(state + 0x9E3779B97F4A7C15UL) >> 40) * Unit >= p ? scale : 0f;
+    }
+
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     /// <inheritdoc/>

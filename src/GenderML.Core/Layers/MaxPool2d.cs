@@ -10,7 +10,7 @@ public sealed class MaxPool2d : Layer
 {
     private readonly PartitionedLoop _loop = new();
     private readonly Action<int, int> _forwardPart, _backwardPart;
-    private Tensor? _input, _output, _gradInput, _gradOutput;
+    private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput;
     private PoolGeometry _geometry;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to the kernel size and padding to none.</summary>
@@ -56,12 +56,27 @@ public sealed class MaxPool2d : Layer
         return output;
     }
 
+    /// <summary>
+    /// Set by the parent when the input is a ReLU's output whose derivative this pass applies (the ReLU's
+    /// backward returns its gradient unchanged): a window's gradient goes to its maximum only when that is above 0,
+    /// which is the ReLU's derivative at the only input that receives a gradient.
+    /// </summary>
+    internal bool RectifiedInput { get; set; }
+
+    /// <summary><c>g'[i] = output[i] &gt; 0 ? g[i] : 0</c>.</summary>
+    private Tensor MaskRectified(Tensor gradOutput)
+    {
+        var masked = TensorBuffers.EnsureLike(ref _maskedGradOutput, gradOutput);
+        Elementwise.ReluBackward(_output!.Data.AsSpan(0, gradOutput.Length), gradOutput.Data, masked.Data);
+        return masked;
+    }
+
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        _gradOutput = gradOutput;
+        _gradOutput = RectifiedInput ? MaskRectified(gradOutput) : gradOutput;
         _loop.Run(_backwardPart, _geometry.Planes, Compute.Threads, minItemsPerPart: 8);
         _gradOutput = null;
         return gradInput;

@@ -5,6 +5,10 @@ namespace GenderML.Core.Layers;
 /// <summary><c>y = max(x, 0)</c>; the gradient at 0 is taken as 0.</summary>
 public sealed class ReLU : Activation
 {
+    /// <summary>Forward for an input the layer before rectified already (a convolution with the ReLU in its
+    /// epilogue): no pass, the input is the output.</summary>
+    internal Tensor ForwardRectified(Tensor rectified) => PassThrough(rectified);
+
     private protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Relu(x, y);
 
     private protected override void Derive(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)

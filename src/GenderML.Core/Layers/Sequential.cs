@@ -3,7 +3,8 @@ namespace GenderML.Core.Layers;
 /// <summary>
 /// Layers applied one after another; child <c>i</c>'s parameters are named <c>"i.weight"</c> and so on. In evaluation
 /// mode neighbours are fused where the numbers stay the same (a ReLU into the convolution before or after it, a leaky
-/// ReLU past the max pool after it); such a pass is for inference only.
+/// ReLU past the max pool after it); such a pass is for inference only. Training mode fuses too, bit for bit
+/// (<see cref="ForwardAt"/>).
 /// </summary>
 public sealed class Sequential : Layer
 {
@@ -34,8 +35,27 @@ public sealed class Sequential : Layer
         if (_layers.Count > 0) _layers[0].InputGradientNeeded = InputGradientNeeded;
         _inference = !Training;
         if (_inference) return InferenceFusion.Forward(_layers, x, null, out _);
-        for (int i = 0; i < _layers.Count; i++) x = _layers[i].Forward(x);
+        for (int i = 0; i < _layers.Count; i++) x = ForwardAt(i, x);
         return x;
+    }
+
+    /// <summary>
+    /// Layer <paramref name="i"/>'s forward pass, with the fusions of neighbouring layers: a convolution followed by
+    /// a ReLU runs the ReLU in its output pass (the ReLU then passes its input on); a ReLU followed by a max pool leaves
+    /// its derivative to the pool's backward pass. Results are those of the layers one by one, bit for bit.
+    /// </summary>
+    internal Tensor ForwardAt(int i, Tensor x)
+    {
+        var layer = _layers[i];
+        if (layer is ReLU relu)
+        {
+            bool intoPool = i + 1 < _layers.Count && _layers[i + 1] is MaxPool2d;
+            relu.BackwardDoneByNext = intoPool;
+            if (intoPool) ((MaxPool2d)_layers[i + 1]).RectifiedInput = true;
+            return i > 0 && _layers[i - 1] is Conv2d ? relu.ForwardRectified(x) : relu.Forward(x);
+        }
+        if (layer is MaxPool2d pool && (i == 0 || _layers[i - 1] is not ReLU)) pool.RectifiedInput = false;
+        return layer is Conv2d conv && i + 1 < _layers.Count && _layers[i + 1] is ReLU ? conv.ForwardRelu(x) : layer.Forward(x);
     }
 
     /// <inheritdoc/>

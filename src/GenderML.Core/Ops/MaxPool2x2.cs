@@ -53,7 +53,15 @@ internal static class MaxPool2x2
     {
         int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
         int rounded = (ow + 15) & ~15;
-        if ((height & 1) != 0 || (width & 1) != 0) gradInput.Slice(start * plane, (end - start) * plane).Clear();
+        // Every input of a window is written below; only an odd last row and column belong to none.
+        if ((height & 1) != 0 || (width & 1) != 0)
+            for (int p = start; p < end; p++)
+            {
+                var planeGrad = gradInput.Slice(p * plane, plane);
+                if ((width & 1) != 0)
+                    for (int r = 0; r < 2 * oh; r++) planeGrad[r * width + width - 1] = 0f;
+                if ((height & 1) != 0) planeGrad.Slice((height - 1) * width, width).Clear();
+            }
         ref float src = ref MemoryMarshal.GetReference(input);
         ref float dst = ref MemoryMarshal.GetReference(gradInput);
         ref float outRef = ref MemoryMarshal.GetReference(output);

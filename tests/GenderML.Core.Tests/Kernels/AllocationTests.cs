@@ -20,12 +20,18 @@ public sealed class AllocationTests
         var y = new float[g.OutputLength];
         var gw = new float[g.WeightLength];
         var bias = new float[g.OutChannels];
+        var big = new ConvGeometry(8, 4, 40, 40, 8, 3, 3, 1, 1, 1, 1, 1, 1); // ∂W by the direct kernel
+        Assert.True(DirectWeightGradient.Handles(big));
+        var bx = KernelAssert.Random(big.InputLength, 5);
+        var by = KernelAssert.Random(big.OutputLength, 6);
+        var bw = new float[big.WeightLength];
         void Step(ComputeOptions options)
         {
             Gemm.Multiply(false, true, 200, 250, 300, a, 300, b, 300, c, 250, false, options);
             Convolution.Forward(g, x, w, bias, y, options);
             Convolution.BackwardInput(g, y, w, x, options);
             Convolution.BackwardWeight(g, x, y, gw, bias, options);
+            Convolution.BackwardWeight(big, bx, by, bw, bias.AsSpan(0, 8), options);
             Convolution.Forward(dw, x.AsSpan(0, dw.InputLength), w.AsSpan(0, dw.WeightLength), bias.AsSpan(0, 16), y.AsSpan(0, dw.OutputLength), options);
         }
         // Which items the calling thread runs varies from call to call, and a call made while another test holds the

@@ -23,6 +23,8 @@ public sealed class DirectConvolutionTests
         new(1, 12, 7, 20, 16, 3, 2, 1, 1, 2, 0, 1, 1),    // 3×2 kernel, asymmetric padding
         new(2, 8, 11, 5, 8, 5, 5, 1, 1, 2, 2, 2, 2),      // 5×5
         new(2, 24, 6, 6, 17, 3, 3, 1, 1, 0, 0, 0, 0),     // valid
+        new(3, 1, 50, 50, 32, 3, 3, 1, 1, 0, 0, 0, 0),    // one input channel: cnn2's first convolution
+        new(2, 1, 9, 10, 8, 3, 3, 1, 1, 1, 1, 1, 1),      // one input channel, padded
         new(2, 3, 41, 40, 32, 7, 7, 2, 2, 0, 0, 0, 0),    // stride 2: the face ResNet's stem, smaller
         new(3, 32, 35, 35, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // stride 2: a downsampling block's first conv
         new(1, 5, 9, 8, 8, 3, 3, 2, 2, 1, 0, 1, 1),       // stride 2, asymmetric padding, odd sizes

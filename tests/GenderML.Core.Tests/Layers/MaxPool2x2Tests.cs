@@ -45,6 +45,8 @@ public sealed class MaxPool2x2Tests
             expectedGx[at] += gy.Data[o];
         }
         Assert.Equal(expectedGx, gx.Data);
+        pool.Backward(gy).AsSpan().Fill(float.NaN); // the reused buffer's uncovered row and column must be cleared again
+        Assert.Equal(expectedGx, pool.Backward(gy).Data);
     }
 
     [Fact]

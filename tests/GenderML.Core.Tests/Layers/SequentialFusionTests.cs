@@ -1,36 +1,70 @@
+using GenderML.Core.Tests.Kernels;
 using GenderML.Core.Layers;
 
 namespace GenderML.Core.Tests.Layers;
 
 /// <summary>
-/// <see cref="Sequential"/> in evaluation mode runs a <see cref="Conv2d"/> and the <see cref="ReLU"/> after it as one
-/// fused pass: the same values, bit for bit, as the two layers one after the other; no backward pass after it; training
-/// mode unchanged.
+/// <see cref="Sequential"/>'s fusions of neighbouring layers (a ReLU in the convolution's output pass, a ReLU's
+/// derivative in the max pool's backward pass) give the bits of the layers run one by one, forward and backward,
+/// and keep the network's gradients right.
 /// </summary>
 public sealed class SequentialFusionTests
 {
-    private static Sequential Network() => new(
-        new Conv2d(1, 8, 3, new Random(1), padding: ConvPadding.Symmetric(1)), new ReLU(), new MaxPool2d(2),
-        new Conv2d(8, 16, 3, new Random(2)), new ReLU(), new Flatten(), new Dense(16 * 2 * 2, 3, new Random(3)), new ReLU());
+    private static Sequential Net(int seed)
+    {
+        var random = new Random(seed);
+        return new Sequential(
+            new Conv2d(1, 8, 3, random), new ReLU(), new MaxPool2d(2),
+            new Conv2d(8, 16, 3, random, padding: ConvPadding.Symmetric(1)), new ReLU(), new MaxPool2d(2),
+            new Conv2d(16, 8, 3, random, padding: ConvPadding.Symmetric(1)), new ReLU(),
+            new Flatten(), new Dense(8 * 5 * 5, 6, random), new ReLU(), new Dense(6, 1, random));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void FusedStepEqualsTheLayersOneByOne(int threads)
+    {
+        var fused = Net(3);
+        var plain = Net(3);
+        fused.SetCompute(new ComputeOptions { Threads = threads });
+        plain.SetCompute(new ComputeOptions { Threads = threads });
+        var x = GradCheck.Uniform(4, 3, 1, 22, 22);
+        var dy = GradCheck.Uniform(5, 3, 1);
+        for (int round = 0; round < 2; round++) // twice: the flags and buffers of the first step must not leak into the second
+        {
+            fused.ZeroGradients();
+            plain.ZeroGradients();
+            var yFused = fused.Forward(x).Clone();
+            var t = x;
+            foreach (var layer in plain.Layers) t = layer.Forward(t);
+            KernelAssert.BitIdentical(t.Data, yFused.Data, "output");
+            var dxFused = fused.Backward(dy).Clone();
+            var g = dy;
+            for (int i = plain.Layers.Count - 1; i >= 0; i--) g = plain.Layers[i].Backward(g);
+            KernelAssert.BitIdentical(g.Data, dxFused.Data, "input gradient");
+            var pf = fused.Parameters();
+            var pp = plain.Parameters();
+            for (int k = 0; k < pf.Count; k++)
+                KernelAssert.BitIdentical(pp[k].Gradient.Data, pf[k].Gradient.Data, pf[k].Name);
+        }
+    }
 
     [Fact]
-    public void EvaluationModeFusesConvolutionAndRelu()
-    {
-        var x = new Tensor(2, 1, 8, 8);
-        var random = new Random(4);
-        for (int i = 0; i < x.Length; i++) x.Data[i] = random.NextSingle() - 0.5f;
-        var net = Network();
-        net.SetTraining(false);
-        var fused = net.Forward(x).Clone();
-        var step = x;
-        foreach (var layer in net.Layers) step = layer.Forward(step);
-        Assert.Equal(step.Data, fused.Data);
-        net.Forward(x);
-        Assert.Throws<InvalidOperationException>(() => net.Backward(fused));
+    public void FusedNetworkPassesTheGradientCheck()
+        => GradCheck.Check(Net(7), GradCheck.AwayFromZero(8, 2, 1, 22, 22), eps: 1e-3f, maxFailures: 2);
 
-        net.SetTraining(true);
-        var trained = net.Forward(x);
-        Assert.Equal(step.Data, trained.Data);
-        net.Backward(trained);
+    [Fact]
+    public void DropoutMaskKeepsTheRateAndTheSeed()
+    {
+        var a = new float[100_001];
+        var b = new float[100_001];
+        Dropout.FillMask(a, 0.3f, 2f, 12345);
+        Dropout.FillMask(b, 0.3f, 2f, 12345);
+        Assert.Equal(a, b);
+        Assert.All(a, v => Assert.True(v == 0f || v == 2f));
+        Assert.InRange(a.Count(v => v != 0f) / (double)a.Length, 0.695, 0.705);
+        Dropout.FillMask(b, 0.3f, 2f, 12346);
+        Assert.NotEqual(a, b);
     }
 }
