@@ -13,7 +13,8 @@ internal abstract class ParallelJob
 /// A small persistent pool of worker threads. <see cref="Run"/> hands out the items of a job through one
 /// atomic counter, so which thread runs an item varies but each item's result does not.
 /// The caller's thread works too. Nested or concurrent calls run serially on the calling thread,
-/// and so does any call asking for one thread. Allocation-free once the workers exist.
+/// and so does any call asking for one thread; either way every item runs and the first error reaches the caller
+/// after them, wrapped in an <see cref="AggregateException"/>. Allocation-free once the workers exist.
 /// </summary>
 /// <remarks>
 /// A worker that runs out of work spins for up to <see cref="SpinMicroseconds"/> before it blocks, and so does the
@@ -52,7 +53,7 @@ internal static class WorkerPool
         int helpers = Math.Min(Math.Min(threads, count) - 1, MaxWorkers);
         if (helpers <= 0 || Interlocked.CompareExchange(ref s_busy, 1, 0) != 0)
         {
-            for (int i = 0; i < count; i++) job.Execute(i);
+            RunSerially(job, count);
             return;
         }
         try
@@ -83,6 +84,18 @@ internal static class WorkerPool
         {
             Volatile.Write(ref s_busy, 0);
         }
+    }
+
+    /// <summary>Every item on the calling thread, with the parallel path's error rule: all items run, the first error is thrown after them.</summary>
+    private static void RunSerially(ParallelJob job, int count)
+    {
+        Exception? error = null;
+        for (int i = 0; i < count; i++)
+        {
+            try { job.Execute(i); }
+            catch (Exception e) { error ??= e; }
+        }
+        if (error is not null) throw new AggregateException(error);
     }
 
     /// <summary>Claims and runs items of the job of <paramref name="generation"/> until none are left; returns how many it ran.</summary>
