@@ -21,8 +21,14 @@ public static partial class Convolution
     /// equals the convolution followed by separate bias, residual-add and ReLU passes, bit for bit.
     /// </summary>
     /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
-    public static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options = null)
+        => Forward(g, input, weight, bias, residual, relu, output, options, winograd: null);
+
+    /// <summary>As above; <paramref name="winograd"/> keeps a layer's transformed weights between calls (null:
+    /// transformed per call when the Winograd kernel runs).</summary>
+    internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, WinogradWeights? winograd)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
@@ -41,6 +47,7 @@ public static partial class Convolution
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
+            else if (WinogradConvolution.Handles(g)) WinogradConvolution.Forward(ops, threads, winograd);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }

@@ -15,6 +15,7 @@ public sealed class Conv2d : Layer
     private ConvGeometry _geometry;
     private Ops.SingleChannelConvWeightGrad? _singleChannel;
     private bool _fused;
+    private WinogradWeights? _winograd;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -122,7 +123,7 @@ public sealed class Conv2d : Layer
         _fused = false;
         var output = TensorBuffers.Ensure(ref _output, g.Batch, OutChannels, g.OutHeight, g.OutWidth);
         Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
-            residual is null ? default : residual.Data, relu, output.Data, Compute);
+            residual is null ? default : residual.Data, relu, output.Data, Compute, Training ? null : _winograd ??= new());
         return output;
     }
 
