@@ -6,7 +6,8 @@ using GenderML.Core.Kernels;
 /// The forward kernels side by side on the face ResNet's 3×3 stride-1 layers (and a few more shapes): direct or
 /// im2col-lowered (whichever the dispatch picks without Winograd) against Winograd F(2×2, 3×3) with cached weights,
 /// in alternating rounds, process CPU milliseconds per call (median over rounds); also the largest difference from the
-/// reference convolution relative to the output's largest magnitude.
+/// reference convolution relative to the output's largest magnitude. For the training shapes (batch 64), the input
+/// gradient too (Winograd weights transformed per call, as training does).
 /// </summary>
 internal static unsafe partial class WinogradBench
 {
@@ -54,6 +55,25 @@ internal static unsafe partial class WinogradBench
                 var (o, wi) = Alternate(other, wino, rounds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {name} | {t} | {(direct ? "direct" : "lowered")} | {o:F3} | {wi:F3} | {o / wi:F2}× | {errWino:E1} / {errOther:E1} |"));
+                if (!WinogradConvolution.HandlesBackwardInput(g) || g.Batch < 64) continue;
+                // The input gradient, as training runs it: the lowered pass against Winograd with the flip folded in.
+                var dy = Fill(g.OutputLength, 4);
+                var dx = new float[g.InputLength];
+                var dxExpected = new float[g.InputLength];
+                ConvolutionReference.BackwardInput(g, dy, w, dxExpected);
+                fixed (float* pdy = dy, pdx = dx)
+                {
+                    var back = new ConvOperands(g, pdx, pw, null, pdy);
+                    Action lowered = () => LoweredConvolution.BackwardInput(back, t);
+                    Action winoBack = () => WinogradConvolution.BackwardInput(back, t);
+                    lowered();
+                    errOther = RelError(dxExpected, dx);
+                    winoBack();
+                    errWino = RelError(dxExpected, dx);
+                    var (lo, wb) = Alternate(lowered, winoBack, rounds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} ∂X | {t} | lowered | {lo:F3} | {wb:F3} | {lo / wb:F2}× | {errWino:E1} / {errOther:E1} |"));
+                }
             }
         }
     }

@@ -72,6 +72,7 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, dx, w, null, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardInput(ops, threads);
+            else if (WinogradConvolution.HandlesBackwardInput(g)) WinogradConvolution.BackwardInput(ops, threads);
             else LoweredConvolution.BackwardInput(ops, threads);
         }
     }

@@ -21,9 +21,11 @@ internal static unsafe class WinogradTransforms
 
     /// <summary>
     /// <c>u[ξ][o / MR][c][o % MR] = (G w[o, c] Gᵀ)[ξ]</c>, zero for o ≥ OC: each point's OC×C matrix packed in slivers
-    /// of <paramref name="mr"/> rows, as the GEMM microkernels read A. OC rounded up to MR rows per point.
+    /// of <paramref name="mr"/> rows, as the GEMM microkernels read A. OC rounded up to MR rows per point. With
+    /// <paramref name="flipped"/>, the kernel of (o, c) is that of (c, o) in <paramref name="w"/> (stored C×OC×3×3)
+    /// turned by 180°: the weights of the stride-1 input gradient.
     /// </summary>
-    public static void TransformWeights(float* w, int oc, int c, int mr, float* u)
+    public static void TransformWeights(float* w, int oc, int c, int mr, float* u, bool flipped = false)
     {
         int ocPad = (oc + mr - 1) / mr * mr;
         long pointStride = (long)ocPad * c;
@@ -37,11 +39,11 @@ internal static unsafe class WinogradTransforms
                 for (int p = 0; p < Points; p++) u[p * pointStride + at] = 0f;
                 continue;
             }
-            float* g = w + ((long)o * c + ci) * 9;
-            // t = G g (4×3), then u = t Gᵀ (4×4).
+            float* g = w + (flipped ? (long)ci * oc + o : (long)o * c + ci) * 9;
+            // t = G g (4×3), then u = t Gᵀ (4×4); g[r][k] is g[2 − r][2 − k] when flipped.
             for (int k = 0; k < 3; k++)
             {
-                float g0 = g[k], g1 = g[3 + k], g2 = g[6 + k];
+                float g0 = flipped ? g[8 - k] : g[k], g1 = flipped ? g[5 - k] : g[3 + k], g2 = flipped ? g[2 - k] : g[6 + k];
                 t[k] = g0;
                 t[3 + k] = 0.5f * (g0 + g1 + g2);
                 t[6 + k] = 0.5f * (g0 - g1 + g2);

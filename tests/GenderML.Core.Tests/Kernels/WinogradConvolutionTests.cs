@@ -22,8 +22,8 @@ public sealed class WinogradConvolutionTests
         new(16, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1),  // 256-channel blocks: items span images
         new(6, 16, 6, 9, 33, 3, 3, 1, 1, 0, 0, 1, 1),     // TensorFlow 'same' (pad bottom/right), 33 channels
         new(3, 24, 11, 20, 17, 3, 3, 1, 1, 2, 0, 0, 2),   // asymmetric padding, 17 output channels
-        new(11, 20, 7, 5, 16, 3, 3, 1, 1, 0, 0, 0, 0),     // valid, odd output 5×3
-        new(70, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1),    // 1×1 maps: one tile per image, many images
+        new(11, 20, 7, 7, 16, 3, 3, 1, 1, 0, 0, 0, 0),     // valid, odd output 5×5
+        new(70, 16, 2, 2, 16, 3, 3, 1, 1, 1, 1, 1, 1),    // 2×2 maps: one tile per image, many images
         new(1, 16, 41, 29, 24, 3, 3, 1, 1, 1, 1, 1, 1),   // one image in several items
     ];
 
@@ -51,6 +51,28 @@ public sealed class WinogradConvolutionTests
             int reduce = g.InChannels * 9;
             KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(reduce)), $"{isa} {g} threads={threads}");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void InputGradientMatchesReference(int isaIndex)
+    {
+        var isa = (GemmIsa)isaIndex;
+        foreach (var g in Shapes)
+        foreach (int threads in new[] { 1, 2 })
+        {
+            if (!WinogradConvolution.HandlesBackwardInput(g)) continue;
+            var dy = KernelAssert.Random(g.OutputLength, 11);
+            var w = KernelAssert.Random(g.WeightLength, 12);
+            var expected = new float[g.InputLength];
+            ConvolutionReference.BackwardInput(g, dy, w, expected);
+            var actual = new float[g.InputLength];
+            fixed (float* pdy = dy, pw = w, pdx = actual)
+                WinogradConvolution.BackwardInput(new ConvOperands(g, pdx, pw, null, pdy), threads, isa);
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(g.OutChannels * 9)), $"{isa} {g} threads={threads}");
+        }
+        Assert.True(WinogradConvolution.HandlesBackwardInput(Shapes[0]));
+        Assert.False(WinogradConvolution.HandlesBackwardInput(new(32, 64, 17, 17, 64, 3, 3, 1, 1, 3, 3, 3, 3)));
     }
 
     [Fact]
@@ -95,6 +117,8 @@ public sealed class WinogradConvolutionTests
         Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 5, 5, 1, 1, 2, 2, 2, 2)));  // 5×5
         Assert.False(WinogradConvolution.Handles(new(32, 8, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)));   // few channels
         Assert.False(WinogradConvolution.Handles(new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)));   // 4 tiles
+        Assert.False(WinogradConvolution.Handles(new(32, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1)));  // 9 of 16 used
+        Assert.False(WinogradConvolution.Handles(new(90, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1)));    // 1 of 4 used
         Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2))); // groups
     }
 }
