@@ -26,23 +26,27 @@ internal static unsafe class WinogradConvolution
     /// <summary>Fewest tiles over the batch: below it the GEMMs' columns are mostly padding.</summary>
     private const int MinTiles = 64;
 
+    /// <summary>Fewest tiles when the weights are transformed per call: below it the transform (≈ 1.5 ms for 256×256
+    /// channels) costs more than the multiplications saved.</summary>
+    private const int MinTilesUncached = 512;
+
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 3×3, stride 1, one group, enough
     /// channels for the GEMMs, enough tiles to fill their columns, and tiles at least 2/3 covered by the output (a
     /// 3×3 map needs four 2×2 tiles for 9 outputs: 1.3× fewer multiplications instead of 2.25×, lost to the
-    /// transforms).</summary>
-    public static bool Handles(in ConvGeometry g)
+    /// transforms). <paramref name="cached"/>: the transformed weights are kept between calls.</summary>
+    public static bool Handles(in ConvGeometry g, bool cached)
     {
         if (g.Groups != 1 || g.KernelHeight != 3 || g.KernelWidth != 3 || g.StrideHeight != 1 || g.StrideWidth != 1
             || g.InChannels < 16 || g.OutChannels < 16 || g.PadLeft > 2 || g.PadTop > 2)
             return false;
         long tiles = (long)((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2);
-        return g.Batch * tiles >= MinTiles && 3L * g.OutHeight * g.OutWidth >= 2 * 4 * tiles;
+        return g.Batch * tiles >= (cached ? MinTiles : MinTilesUncached) && 3L * g.OutHeight * g.OutWidth >= 2 * 4 * tiles;
     }
 
     /// <summary>Whether <see cref="BackwardInput(in ConvOperands, int)"/> takes ∂X of <paramref name="g"/>.</summary>
     public static bool HandlesBackwardInput(in ConvGeometry g) =>
         g.StrideHeight == 1 && g.StrideWidth == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
-        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2 && Handles(Transposed(g));
+        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2 && Handles(Transposed(g), cached: false);
 
     /// <summary>The geometry of ∂X = conv(∂Y, W turned by 180° with in/out channels swapped), stride 1.</summary>
     private static ConvGeometry Transposed(in ConvGeometry g) =>

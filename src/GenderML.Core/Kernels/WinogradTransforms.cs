@@ -28,35 +28,43 @@ internal static unsafe class WinogradTransforms
     public static void TransformWeights(float* w, int oc, int c, int mr, float* u, bool flipped = false)
     {
         int ocPad = (oc + mr - 1) / mr * mr;
-        long pointStride = (long)ocPad * c;
-        float* t = stackalloc float[12];
+        long ps = (long)ocPad * c;
         for (int o = 0; o < ocPad; o++)
         for (int ci = 0; ci < c; ci++)
         {
-            long at = (long)(o / mr) * c * mr + (long)ci * mr + o % mr;
+            float* d = u + (long)(o / mr) * c * mr + (long)ci * mr + o % mr;
             if (o >= oc)
             {
-                for (int p = 0; p < Points; p++) u[p * pointStride + at] = 0f;
+                for (int p = 0; p < Points; p++) d[p * ps] = 0f;
                 continue;
             }
             float* g = w + (flipped ? (long)ci * oc + o : (long)o * c + ci) * 9;
-            // t = G g (4×3), then u = t Gᵀ (4×4); g[r][k] is g[2 − r][2 − k] when flipped.
-            for (int k = 0; k < 3; k++)
+            float g00, g01, g02, g10, g11, g12, g20, g21, g22;
+            if (flipped)
             {
-                float g0 = flipped ? g[8 - k] : g[k], g1 = flipped ? g[5 - k] : g[3 + k], g2 = flipped ? g[2 - k] : g[6 + k];
-                t[k] = g0;
-                t[3 + k] = 0.5f * (g0 + g1 + g2);
-                t[6 + k] = 0.5f * (g0 - g1 + g2);
-                t[9 + k] = g2;
+                (g00, g01, g02, g10, g11, g12) = (g[8], g[7], g[6], g[5], g[4], g[3]);
+                (g20, g21, g22) = (g[2], g[1], g[0]);
             }
-            for (int i = 0; i < 4; i++)
+            else
             {
-                float r0 = t[3 * i], r1 = t[3 * i + 1], r2 = t[3 * i + 2];
-                u[(4 * i + 0) * pointStride + at] = r0;
-                u[(4 * i + 1) * pointStride + at] = 0.5f * (r0 + r1 + r2);
-                u[(4 * i + 2) * pointStride + at] = 0.5f * (r0 - r1 + r2);
-                u[(4 * i + 3) * pointStride + at] = r2;
+                (g00, g01, g02, g10, g11, g12) = (g[0], g[1], g[2], g[3], g[4], g[5]);
+                (g20, g21, g22) = (g[6], g[7], g[8]);
             }
+            // t = G g (4×3), then u = t Gᵀ (4×4).
+            float t10 = 0.5f * (g00 + g10 + g20), t11 = 0.5f * (g01 + g11 + g21), t12 = 0.5f * (g02 + g12 + g22);
+            float t20 = 0.5f * (g00 - g10 + g20), t21 = 0.5f * (g01 - g11 + g21), t22 = 0.5f * (g02 - g12 + g22);
+            Row(d, ps, g00, g01, g02);
+            Row(d + 4 * ps, ps, t10, t11, t12);
+            Row(d + 8 * ps, ps, t20, t21, t22);
+            Row(d + 12 * ps, ps, g20, g21, g22);
+        }
+
+        static void Row(float* d, long ps, float r0, float r1, float r2)
+        {
+            d[0] = r0;
+            d[ps] = 0.5f * (r0 + r1 + r2);
+            d[2 * ps] = 0.5f * (r0 - r1 + r2);
+            d[3 * ps] = r2;
         }
     }
 

@@ -36,7 +36,7 @@ public sealed class WinogradConvolutionTests
         foreach (int threads in new[] { 1, 2 })
         foreach (bool cached in new[] { false, true })
         {
-            Assert.True(WinogradConvolution.Handles(g), g.ToString());
+            Assert.True(WinogradConvolution.Handles(g, cached: true), g.ToString());
             var x = KernelAssert.Random(g.InputLength, 1);
             var w = KernelAssert.Random(g.WeightLength, 2);
             var b = KernelAssert.Random(g.OutChannels, 3);
@@ -61,7 +61,6 @@ public sealed class WinogradConvolutionTests
         foreach (var g in Shapes)
         foreach (int threads in new[] { 1, 2 })
         {
-            if (!WinogradConvolution.HandlesBackwardInput(g)) continue;
             var dy = KernelAssert.Random(g.OutputLength, 11);
             var w = KernelAssert.Random(g.WeightLength, 12);
             var expected = new float[g.InputLength];
@@ -78,8 +77,8 @@ public sealed class WinogradConvolutionTests
     [Fact]
     public void OneAndTwoThreadsAreBitIdentical()
     {
-        var g = new ConvGeometry(3, 32, 13, 13, 32, 3, 3, 1, 1, 1, 1, 1, 1);
-        Assert.True(WinogradConvolution.Handles(g));
+        var g = new ConvGeometry(11, 32, 13, 13, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        Assert.True(WinogradConvolution.Handles(g, cached: false));
         var x = KernelAssert.Random(g.InputLength, 5);
         var w = KernelAssert.Random(g.WeightLength, 6);
         var one = new float[g.OutputLength];
@@ -113,12 +112,15 @@ public sealed class WinogradConvolutionTests
     [Fact]
     public void ShapesItDoesNotTake()
     {
-        Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 2, 2, 1, 1, 1, 1)));  // stride 2
-        Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 5, 5, 1, 1, 2, 2, 2, 2)));  // 5×5
-        Assert.False(WinogradConvolution.Handles(new(32, 8, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)));   // few channels
-        Assert.False(WinogradConvolution.Handles(new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)));   // 4 tiles
-        Assert.False(WinogradConvolution.Handles(new(32, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1)));  // 9 of 16 used
-        Assert.False(WinogradConvolution.Handles(new(90, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1)));    // 1 of 4 used
-        Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2))); // groups
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 64, 17, 17, 64, 3, 3, 2, 2, 1, 1, 1, 1)));  // stride 2
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 64, 17, 17, 64, 5, 5, 1, 1, 2, 2, 2, 2)));  // 5×5
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 8, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)));   // few channels
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)));   // 4 tiles
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1)));  // 9 of 16 used
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(90, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1)));    // 1 of 4 used
+        // Weights transformed per call: only with many tiles.
+        Assert.False(WinogradConvolution.Handles(cached: false, g: new(32, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)));
+        Assert.True(WinogradConvolution.Handles(cached: false, g: new(64, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1)));
+        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2))); // groups
     }
 }
