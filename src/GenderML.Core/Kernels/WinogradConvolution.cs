@@ -26,8 +26,8 @@ internal static unsafe class WinogradConvolution
     /// <summary>Fewest tiles over the batch: below it the GEMMs' columns are mostly padding.</summary>
     private const int MinTiles = 64;
 
-    /// <summary>Fewest tiles when the weights are transformed per call: below it the transform (≈ 1.5 ms for 256×256
-    /// channels) costs more than the multiplications saved.</summary>
+    /// <summary>Fewest tiles when the weights are transformed per call: below it the transform costs more than the
+    /// multiplications saved (docs/BENCHMARKS.md, Winograd).</summary>
     private const int MinTilesUncached = 512;
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 3×3, stride 1, one group, enough
@@ -40,13 +40,15 @@ internal static unsafe class WinogradConvolution
             || g.InChannels < 16 || g.OutChannels < 16 || g.PadLeft > 2 || g.PadTop > 2)
             return false;
         long tiles = (long)((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2);
-        return g.Batch * tiles >= (cached ? MinTiles : MinTilesUncached) && 3L * g.OutHeight * g.OutWidth >= 2 * 4 * tiles;
+        return g.Batch * tiles >= (cached ? MinTiles : MinTilesUncached)
+            && 3L * g.OutHeight * g.OutWidth >= 2 * 4 * tiles;
     }
 
     /// <summary>Whether <see cref="BackwardInput(in ConvOperands, int)"/> takes ∂X of <paramref name="g"/>.</summary>
     public static bool HandlesBackwardInput(in ConvGeometry g) =>
         g.StrideHeight == 1 && g.StrideWidth == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
-        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2 && Handles(Transposed(g), cached: false);
+        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2
+        && Handles(Transposed(g), cached: false);
 
     /// <summary>The geometry of ∂X = conv(∂Y, W turned by 180° with in/out channels swapped), stride 1.</summary>
     private static ConvGeometry Transposed(in ConvGeometry g) =>
@@ -55,13 +57,15 @@ internal static unsafe class WinogradConvolution
 
     /// <summary>∂X (<c>ops.Input</c>) from ∂Y (<c>ops.Output</c>) as that forward convolution, the flip folded into
     /// the weight transform.</summary>
-    public static void BackwardInput(in ConvOperands ops, int threads) => BackwardInput(ops, threads, GemmBlocking.BestIsa);
+    public static void BackwardInput(in ConvOperands ops, int threads) =>
+        BackwardInput(ops, threads, GemmBlocking.BestIsa);
 
     public static void BackwardInput(in ConvOperands ops, int threads, GemmIsa isa)
     {
         var t = Transposed(ops.G);
         var (mr, _) = DirectConvolution.Block(isa);
-        float* u = NativeScratch.Get(WeightSlot, (long)WinogradTransforms.Points * RoundUp(t.OutChannels, mr) * t.InChannels);
+        long length = (long)WinogradTransforms.Points * RoundUp(t.OutChannels, mr) * t.InChannels;
+        float* u = NativeScratch.Get(WeightSlot, length);
         WinogradTransforms.TransformWeights(ops.Weight, t.OutChannels, t.InChannels, mr, u, flipped: true);
         Run(new ConvOperands(t, ops.Output, ops.Weight, null, ops.Input), threads, isa, u);
     }

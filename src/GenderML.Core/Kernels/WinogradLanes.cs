@@ -25,7 +25,8 @@ internal unsafe interface IWinogradLanes<TV> where TV : struct
     /// <summary><c>a·s</c> for a constant <paramref name="s"/>.</summary>
     static abstract TV Scale(TV a, float s);
 
-    /// <summary>From the 2·Width floats at <paramref name="p"/>: <c>even[i] = p[2i]</c>, <c>odd[i] = p[2i + 1]</c>.</summary>
+    /// <summary>From the 2·Width floats at <paramref name="p"/>: <c>even[i] = p[2i]</c>, <c>odd[i] = p[2i + 1]</c>.
+    /// </summary>
     static abstract void LoadDeinterleaved(float* p, out TV even, out TV odd);
 
     /// <summary>Writes 2·Width floats: <c>p[2i] = even[i]</c>, <c>p[2i + 1] = odd[i]</c>.</summary>
@@ -35,10 +36,14 @@ internal unsafe interface IWinogradLanes<TV> where TV : struct
 /// <summary>16 lanes, AVX-512.</summary>
 internal readonly unsafe struct WinogradLanes512 : IWinogradLanes<Vector512<float>>
 {
-    private static readonly Vector512<int> EvenIndex = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> OddIndex = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    private static readonly Vector512<int> LowIndex = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    private static readonly Vector512<int> HighIndex = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+    private static readonly Vector512<int> EvenIndex =
+        Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> OddIndex =
+        Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    private static readonly Vector512<int> LowIndex =
+        Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+    private static readonly Vector512<int> HighIndex =
+        Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 
     public static int Width => 16;
 

@@ -158,13 +158,17 @@ internal static unsafe class WinogradTransforms
         {
             float* p = m + t;
             // Aᵀ m: s0 = m0 + m1 + m2, s1 = m1 − m2 − m3 (rows of the 4×4 point matrix).
-            TV m00 = TL.Load(p), m01 = TL.Load(p + pointStride), m02 = TL.Load(p + 2 * pointStride), m03 = TL.Load(p + 3 * pointStride);
+            TV m00 = TL.Load(p), m01 = TL.Load(p + pointStride);
+            TV m02 = TL.Load(p + 2 * pointStride), m03 = TL.Load(p + 3 * pointStride);
             p += 4 * pointStride;
-            TV m10 = TL.Load(p), m11 = TL.Load(p + pointStride), m12 = TL.Load(p + 2 * pointStride), m13 = TL.Load(p + 3 * pointStride);
+            TV m10 = TL.Load(p), m11 = TL.Load(p + pointStride);
+            TV m12 = TL.Load(p + 2 * pointStride), m13 = TL.Load(p + 3 * pointStride);
             p += 4 * pointStride;
-            TV m20 = TL.Load(p), m21 = TL.Load(p + pointStride), m22 = TL.Load(p + 2 * pointStride), m23 = TL.Load(p + 3 * pointStride);
+            TV m20 = TL.Load(p), m21 = TL.Load(p + pointStride);
+            TV m22 = TL.Load(p + 2 * pointStride), m23 = TL.Load(p + 3 * pointStride);
             p += 4 * pointStride;
-            TV m30 = TL.Load(p), m31 = TL.Load(p + pointStride), m32 = TL.Load(p + 2 * pointStride), m33 = TL.Load(p + 3 * pointStride);
+            TV m30 = TL.Load(p), m31 = TL.Load(p + pointStride);
+            TV m32 = TL.Load(p + 2 * pointStride), m33 = TL.Load(p + 3 * pointStride);
             TV s00 = TL.Add(TL.Add(m00, m10), m20), s01 = TL.Add(TL.Add(m01, m11), m21);
             TV s02 = TL.Add(TL.Add(m02, m12), m22), s03 = TL.Add(TL.Add(m03, m13), m23);
             TV s10 = TL.Sub(TL.Sub(m10, m20), m30), s11 = TL.Sub(TL.Sub(m11, m21), m31);

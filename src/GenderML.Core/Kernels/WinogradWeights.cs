@@ -23,7 +23,8 @@ internal sealed unsafe class WinogradWeights
             if (_source.Length != length) _source = new float[length];
             current.CopyTo(_source);
             long packed = (long)WinogradTransforms.Points * ((oc + mr - 1) / mr * mr) * c;
-            if (_packed.Length != packed) _packed = GC.AllocateUninitializedArray<float>(checked((int)packed), pinned: true);
+            if (_packed.Length != packed)
+                _packed = GC.AllocateUninitializedArray<float>(checked((int)packed), pinned: true);
             (_outChannels, _inChannels, _mr) = (oc, c, mr);
             fixed (float* u = _packed) WinogradTransforms.TransformWeights(weight, oc, c, mr, u);
         }

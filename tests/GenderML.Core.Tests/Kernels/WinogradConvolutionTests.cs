@@ -68,7 +68,8 @@ public sealed class WinogradConvolutionTests
             var actual = new float[g.InputLength];
             fixed (float* pdy = dy, pw = w, pdx = actual)
                 WinogradConvolution.BackwardInput(new ConvOperands(g, pdx, pw, null, pdy), threads, isa);
-            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(g.OutChannels * 9)), $"{isa} {g} threads={threads}");
+            float tol = 1e-5f * (1 + MathF.Sqrt(g.OutChannels * 9));
+            KernelAssert.Close(expected, actual, tol, $"{isa} {g} threads={threads}");
         }
         Assert.True(WinogradConvolution.HandlesBackwardInput(Shapes[0]));
         Assert.False(WinogradConvolution.HandlesBackwardInput(new(32, 64, 17, 17, 64, 3, 3, 1, 1, 3, 3, 3, 3)));
@@ -112,15 +113,15 @@ public sealed class WinogradConvolutionTests
     [Fact]
     public void ShapesItDoesNotTake()
     {
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 64, 17, 17, 64, 3, 3, 2, 2, 1, 1, 1, 1)));  // stride 2
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 64, 17, 17, 64, 5, 5, 1, 1, 2, 2, 2, 2)));  // 5×5
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 8, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)));   // few channels
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)));   // 4 tiles
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1)));  // 9 of 16 used
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(90, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1)));    // 1 of 4 used
+        Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 2, 2, 1, 1, 1, 1), true));  // stride 2
+        Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 5, 5, 1, 1, 2, 2, 2, 2), true));  // 5×5
+        Assert.False(WinogradConvolution.Handles(new(32, 8, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1), true)); // few channels
+        Assert.False(WinogradConvolution.Handles(new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1), true));   // 4 tiles
+        Assert.False(WinogradConvolution.Handles(new(32, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1), true)); // 9 of 16 used
+        Assert.False(WinogradConvolution.Handles(new(90, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1), true)); // 1 of 4
         // Weights transformed per call: only with many tiles.
-        Assert.False(WinogradConvolution.Handles(cached: false, g: new(32, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)));
-        Assert.True(WinogradConvolution.Handles(cached: false, g: new(64, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1)));
-        Assert.False(WinogradConvolution.Handles(cached: true, g: new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2))); // groups
+        Assert.False(WinogradConvolution.Handles(new(32, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1), false));
+        Assert.True(WinogradConvolution.Handles(new(64, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1), false));
+        Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2), true)); // groups
     }
 }
