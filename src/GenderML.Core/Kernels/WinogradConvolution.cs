@@ -187,7 +187,7 @@ internal static unsafe class WinogradConvolution
             float* v = NativeScratch.Get(VSlot, (long)points * c * ldv);
             // V[c][ξ][lane] and M[o][ξ][lane]: a channel's 16 points together, so that the transforms of one channel
             // stay in L1; the GEMM of point ξ reads rows of V and writes rows of M 16 rows apart. Lanes past the
-            // tiles hold finite leftovers that only reach columns of M that are never read.
+            // tiles hold leftovers that only reach columns of M that are never read (each column's sum is its own).
             float* m = NativeScratch.Get(MSlot, (long)points * ocPad * lanesPadded + 64);
             int mRow = points * lanesPadded;
             int twRound = RoundUp(tw, p.Width) + 8, ow = g.OutWidth, oh = g.OutHeight;
