@@ -23,25 +23,27 @@ internal static unsafe class WinogradConvolution
     /// <summary>Floats of V and M a work item aims for (about 768 KB, within a 1 MB L2).</summary>
     private const int ItemFloats = 192 * 1024;
 
-    /// <summary>Fewest tiles over the batch: below it the GEMMs' columns are mostly padding.</summary>
-    private const int MinTiles = 64;
+    /// <summary>Fewest tiles per image with cached weights: an 8×8 map (16) is in, a 4×4 map (4) is out. Per image, not
+    /// per batch, so that an image's result does not depend on the batch it comes in.</summary>
+    private const int MinTiles = 16;
 
-    /// <summary>Fewest tiles when the weights are transformed per call: below it the transform costs more than the
-    /// multiplications saved (docs/BENCHMARKS.md, Winograd).</summary>
-    private const int MinTilesUncached = 512;
+    /// <summary>Fewest tiles per image when the weights are transformed per call (training): below it the transform
+    /// costs more than the multiplications saved at the batch sizes training uses (docs/BENCHMARKS.md, Winograd).
+    /// </summary>
+    private const int MinTilesUncached = 64;
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 3×3, stride 1, one group, enough
-    /// channels for the GEMMs, enough tiles to fill their columns, and tiles at least 2/3 covered by the output (a
-    /// 3×3 map needs four 2×2 tiles for 9 outputs: 1.3× fewer multiplications instead of 2.25×, lost to the
-    /// transforms). <paramref name="cached"/>: the transformed weights are kept between calls.</summary>
+    /// channels for the GEMMs, enough tiles per image to fill their columns, and tiles at least 2/3 covered by the
+    /// output (a 3×3 map needs four 2×2 tiles for 9 outputs: 1.3× fewer multiplications instead of 2.25×, lost to
+    /// the transforms). <paramref name="cached"/>: the transformed weights are kept between calls. The batch size
+    /// plays no part.</summary>
     public static bool Handles(in ConvGeometry g, bool cached)
     {
         if (g.Groups != 1 || g.KernelHeight != 3 || g.KernelWidth != 3 || g.StrideHeight != 1 || g.StrideWidth != 1
             || g.InChannels < 16 || g.OutChannels < 16 || g.PadLeft > 2 || g.PadTop > 2)
             return false;
         long tiles = (long)((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2);
-        return g.Batch * tiles >= (cached ? MinTiles : MinTilesUncached)
-            && 3L * g.OutHeight * g.OutWidth >= 2 * 4 * tiles;
+        return tiles >= (cached ? MinTiles : MinTilesUncached) && 3L * g.OutHeight * g.OutWidth >= 2 * 4 * tiles;
     }
 
     /// <summary>Whether <see cref="BackwardInput(in ConvOperands, int)"/> takes ∂X of <paramref name="g"/>.</summary>

@@ -36,7 +36,6 @@ public sealed class WinogradConvolutionTests
         foreach (int threads in new[] { 1, 2 })
         foreach (bool cached in new[] { false, true })
         {
-            Assert.True(WinogradConvolution.Handles(g, cached: true), g.ToString());
             var x = KernelAssert.Random(g.InputLength, 1);
             var w = KernelAssert.Random(g.WeightLength, 2);
             var b = KernelAssert.Random(g.OutChannels, 3);
@@ -78,7 +77,7 @@ public sealed class WinogradConvolutionTests
     [Fact]
     public void OneAndTwoThreadsAreBitIdentical()
     {
-        var g = new ConvGeometry(11, 32, 13, 13, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        var g = new ConvGeometry(3, 32, 16, 16, 32, 3, 3, 1, 1, 1, 1, 1, 1);
         Assert.True(WinogradConvolution.Handles(g, cached: false));
         var x = KernelAssert.Random(g.InputLength, 5);
         var w = KernelAssert.Random(g.WeightLength, 6);
@@ -111,17 +110,33 @@ public sealed class WinogradConvolutionTests
     }
 
     [Fact]
+    public void AnImagesResultDoesNotDependOnItsBatch()
+    {
+        var one = new ConvGeometry(1, 32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        var three = one with { Batch = 3 };
+        Assert.True(WinogradConvolution.Handles(one, cached: true));
+        var x = KernelAssert.Random(three.InputLength, 9);
+        var w = KernelAssert.Random(three.WeightLength, 10);
+        var batch = new float[three.OutputLength];
+        var alone = new float[one.OutputLength];
+        var cache = new WinogradWeights();
+        Convolution.Forward(three, x, w, [], default, false, batch, null, cache);
+        Convolution.Forward(one, x.AsSpan(one.InputLength, one.InputLength), w, [], default, false, alone, null, cache);
+        KernelAssert.BitIdentical(alone, batch.AsSpan(one.OutputLength, one.OutputLength), "image 1 of 3 vs alone");
+    }
+
+    [Fact]
     public void ShapesItDoesNotTake()
     {
         Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 2, 2, 1, 1, 1, 1), true));  // stride 2
         Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 5, 5, 1, 1, 2, 2, 2, 2), true));  // 5×5
         Assert.False(WinogradConvolution.Handles(new(32, 8, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1), true)); // few channels
-        Assert.False(WinogradConvolution.Handles(new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1), true));   // 4 tiles
-        Assert.False(WinogradConvolution.Handles(new(32, 256, 3, 3, 256, 3, 3, 1, 1, 1, 1, 1, 1), true)); // 9 of 16 used
-        Assert.False(WinogradConvolution.Handles(new(90, 16, 1, 1, 16, 3, 3, 1, 1, 1, 1, 1, 1), true)); // 1 of 4
-        // Weights transformed per call: only with many tiles.
-        Assert.False(WinogradConvolution.Handles(new(32, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1), false));
-        Assert.True(WinogradConvolution.Handles(new(64, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1), false));
+        Assert.False(WinogradConvolution.Handles(new(32, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1), true));  // 4 tiles
+        Assert.False(WinogradConvolution.Handles(new(32, 256, 5, 5, 256, 3, 3, 1, 1, 1, 1, 1, 1), true)); // 9 tiles
         Assert.False(WinogradConvolution.Handles(new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2), true)); // groups
+        // Whatever the batch; weights transformed per call: from 64 tiles per image.
+        Assert.True(WinogradConvolution.Handles(new(1, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1), true));
+        Assert.False(WinogradConvolution.Handles(new(64, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1), false));
+        Assert.True(WinogradConvolution.Handles(new(1, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1), false));
     }
 }
