@@ -1,6 +1,7 @@
 // SGEMM throughput of GenderML.Core's Gemm: median GFLOP/s over timed repetitions after warm-up.
 // Usage: KernelBench [--threads 1,2] [--shapes MxNxK,...] [--seconds S] [--tune MR,MC,KC,NC] [--cpu] [--conv] [--micro MR]
 // --conv prints "conv LAYER threads forwardMs backwardInputMs backwardWeightMs" for the benchmark networks' layers.
+// --winograd ROUNDS (after --threads) prints a table: Winograd against the other forward kernels, 3×3 stride-1 layers.
 // Prints one line per (shape, threads): "sgemm M N K threads gflops".
 using System.Diagnostics;
 using System.Globalization;
@@ -38,6 +39,9 @@ for (int i = 0; i < args.Length; i++)
         case "--conv":
             runConv = true;
             break;
+        case "--winograd":
+            WinogradBench.Run(threadCounts, int.Parse(args[++i], inv));
+            return 0;
         case "--micro":
             MicroKernel(int.Parse(args[++i], inv));
             return 0;

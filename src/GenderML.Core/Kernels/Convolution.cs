@@ -23,11 +23,15 @@ public static partial class Convolution
     /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
     public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options = null)
-        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null);
+        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null, winograd: null);
 
-    /// <summary>As above, reading the weights from <paramref name="packed"/> (packed there on first use) when it is given.</summary>
+    /// <summary>
+    /// As above, reading the weights from <paramref name="packed"/> (packed there on first use) when it is given;
+    /// <paramref name="winograd"/> keeps a layer's transformed weights between calls (null: transformed per call when
+    /// the Winograd kernel runs).
+    /// </summary>
     internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed)
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, WinogradWeights? winograd = null)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
@@ -47,6 +51,7 @@ public static partial class Convolution
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
+            else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
             else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
@@ -72,6 +77,7 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, dx, w, null, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardInput(ops, threads);
+            else if (WinogradConvolution.HandlesBackwardInput(g)) WinogradConvolution.BackwardInput(ops, threads);
             else if (DirectBackwardInput.Transposed(g) is { } gt) DirectBackwardInput.Run(ops, gt, threads, GemmBlocking.BestIsa);
             else LoweredConvolution.BackwardInput(ops, threads);
         }

@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using GenderML.Core.Kernels;
+
+/// <summary>
+/// The forward kernels side by side on the face ResNet's 3×3 stride-1 layers (and a few more shapes): direct or
+/// im2col-lowered (whichever the dispatch picks without Winograd) against Winograd F(2×2, 3×3) with cached weights,
+/// in alternating rounds, process CPU milliseconds per call (median over rounds); also the largest difference from the
+/// reference convolution relative to the output's largest magnitude. For the training shapes (batch 64), the input
+/// gradient too (Winograd weights transformed per call, as training does).
+/// </summary>
+internal static unsafe partial class WinogradBench
+{
+    private static readonly (string Name, ConvGeometry G)[] Layers =
+    [
+        ("face.32@35", new(32, 32, 35, 35, 32, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face.64@17", new(32, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face.128@8", new(32, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face.256@4", new(32, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face1.32@35", new(1, 32, 35, 35, 32, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face1.64@17", new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face1.128@8", new(1, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face4.128@8", new(4, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face4.256@4", new(4, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face16.256@4", new(16, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("cnn2.conv2", new(64, 32, 24, 24, 64, 3, 3)),
+        ("r18.layer1", new(64, 64, 16, 16, 64, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("r18.layer3", new(64, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
+    ];
+
+    public static void Run(int[] threadCounts, int rounds)
+    {
+        Console.WriteLine("| layer | threads | other kernel | other CPU ms | Winograd CPU ms | speed-up | max rel. error W / other |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---|");
+        foreach (var (name, g) in Layers)
+        {
+            var x = Fill(g.InputLength, 1);
+            var w = Fill(g.WeightLength, 2);
+            var b = Fill(g.OutChannels, 3);
+            var y = new float[g.OutputLength];
+            var expected = new float[g.OutputLength];
+            ConvolutionReference.Forward(g, x, w, b, expected);
+            var cache = new WinogradWeights();
+            bool direct = DirectConvolution.Handles(g);
+            fixed (float* px = x, pw = w, pb = b, py = y)
+            foreach (int t in threadCounts)
+            {
+                var ops = new ConvOperands(g, px, pw, pb, py);
+                Action other = direct ? () => DirectConvolution.Forward(ops, t) : () => LoweredConvolution.Forward(ops, t);
+                Action wino = () => WinogradConvolution.Forward(ops, t, cache);
+                other();
+                double errOther = RelError(expected, y);
+                wino();
+                double errWino = RelError(expected, y);
+                var (o, wi) = Alternate(other, wino, rounds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} | {t} | {(direct ? "direct" : "lowered")} | {o:F3} | {wi:F3} | {o / wi:F2}× | {errWino:E1} / {errOther:E1} |"));
+                if (!WinogradConvolution.HandlesBackwardInput(g) || g.Batch < 64) continue;
+                // The input gradient, as training runs it: the lowered pass against Winograd with the flip folded in.
+                var dy = Fill(g.OutputLength, 4);
+                var dx = new float[g.InputLength];
+                var dxExpected = new float[g.InputLength];
+                ConvolutionReference.BackwardInput(g, dy, w, dxExpected);
+                fixed (float* pdy = dy, pdx = dx)
+                {
+                    var back = new ConvOperands(g, pdx, pw, null, pdy);
+                    Action lowered = () => LoweredConvolution.BackwardInput(back, t);
+                    Action winoBack = () => WinogradConvolution.BackwardInput(back, t);
+                    lowered();
+                    errOther = RelError(dxExpected, dx);
+                    winoBack();
+                    errWino = RelError(dxExpected, dx);
+                    var (lo, wb) = Alternate(lowered, winoBack, rounds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} ∂X | {t} | lowered | {lo:F3} | {wb:F3} | {lo / wb:F2}× | {errWino:E1} / {errOther:E1} |"));
+                }
+            }
+        }
+    }
+
+    private static (double, double) Alternate(Action a, Action b, int rounds)
+    {
+        for (int i = 0; i < 3; i++) { a(); b(); }
+        var ta = new List<double>();
+        var tb = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            ta.Add(Time(a));
+            tb.Add(Time(b));
+        }
+        ta.Sort();
+        tb.Sort();
+        return (ta[ta.Count / 2], tb[tb.Count / 2]);
+    }
+
+    /// <summary>Process CPU ms per call over ≥ 0.15 CPU-s of calls.</summary>
+    private static double Time(Action run)
+    {
+        double start = ProcessSeconds(), now;
+        int calls = 0;
+        do { run(); calls++; } while ((now = ProcessSeconds()) - start < 0.15);
+        return (now - start) * 1e3 / calls;
+    }
+
+    private static double RelError(float[] expected, float[] actual)
+    {
+        double max = 0, scale = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(expected[i] - actual[i]));
+            scale = Math.Max(scale, Math.Abs(expected[i]));
+        }
+        return max / scale;
+    }
+
+    private static float[] Fill(int length, int seed)
+    {
+        var rng = new Random(seed);
+        var data = new float[length];
+        for (int i = 0; i < data.Length; i++) data[i] = (float)rng.NextDouble() - 0.5f;
+        return data;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGetTime(int clock, out TimeSpec time);
+
+    private static double ProcessSeconds()
+    {
+        if (ClockGetTime(2, out var t) != 0) throw new InvalidOperationException("clock_gettime failed");
+        return t.Seconds + t.Nanoseconds * 1e-9;
+    }
+}
