@@ -13,7 +13,8 @@ internal sealed class PredictProcessor : BatchProcessor
     private readonly IGenderClassifier _classifier;
     private readonly FacePhotoClassifier? _photos;
 
-    private PredictProcessor(IGenderClassifier classifier, FacePhotoClassifier? photos, string model, string hash) : base(model, hash)
+    private PredictProcessor(IGenderClassifier classifier, FacePhotoClassifier? photos, string model, string hash)
+        : base(model, hash)
     {
         _classifier = classifier;
         _photos = photos;

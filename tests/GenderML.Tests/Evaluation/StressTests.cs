@@ -114,7 +114,10 @@ public sealed class StressTests : IDisposable
         {
             Groups = new Dictionary<string, string> { ["glasses"] = i % 2 == 0 ? "yes" : "no" },
         }).ToList();
-        var options = new ModelEvaluationOptions { CacheFolder = fixture.Cache, Threads = 2, GroupBy = ModelEvaluationOptions.EstimatedAge };
+        var options = new ModelEvaluationOptions
+        {
+            CacheFolder = fixture.Cache, Threads = 2, GroupBy = ModelEvaluationOptions.EstimatedAge,
+        };
         var facets = Evaluator.GroupsOf(items, options, CancellationToken.None)!;
         Assert.Equal(["glasses", ModelEvaluationOptions.EstimatedAge], facets.Select(f => f.Facet));
         Assert.Equal(EstimatedAgeGroups.Of(items, options, CancellationToken.None), facets[1].Keys);
