@@ -8,13 +8,15 @@ namespace GenderML.Batch.Processors;
 /// The work of one batch kind on a chunk of images: fills each row whose file was read (status <see cref="BatchRow.Ok"/>)
 /// or sets its status to the reason it failed. One instance per task; the model is loaded once.
 /// </summary>
-internal abstract class BatchProcessor
+/// <param name="model">The model's name, as written in every row.</param>
+/// <param name="modelHash">The hash that identifies the model's weights and settings.</param>
+internal abstract class BatchProcessor(string model, string modelHash)
 {
     /// <summary>The model's name, as written in every row.</summary>
-    public abstract string Model { get; }
+    public string Model { get; } = model;
 
     /// <summary>The hash that identifies the model's weights and settings.</summary>
-    public abstract string ModelHash { get; }
+    public string ModelHash { get; } = modelHash;
 
     /// <summary>Processes <paramref name="rows"/> (their files in <paramref name="files"/>).</summary>
     public abstract void Process(IReadOnlyList<BatchRow> rows, IReadOnlyList<string> files, int threads);

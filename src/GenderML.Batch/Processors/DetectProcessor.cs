@@ -6,12 +6,8 @@ namespace GenderML.Batch.Processors;
 
 /// <summary><see cref="BatchKind.Detect"/>: every face face-api's SSD or tiny detector finds, as <c>predict --detect-faces</c>
 /// finds them (default detector options).</summary>
-internal sealed class DetectProcessor(FaceDetector detector, string model, string hash) : BatchProcessor
+internal sealed class DetectProcessor(FaceDetector detector, string model, string hash) : BatchProcessor(model, hash)
 {
-    public override string Model => model;
-
-    public override string ModelHash => hash;
-
     public static DetectProcessor Load(BatchOptions options, int threads)
     {
         var kind = options.Model switch

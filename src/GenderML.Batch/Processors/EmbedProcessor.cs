@@ -13,16 +13,7 @@ internal sealed class EmbedProcessor : BatchProcessor
 {
     private readonly Embedder _embedder;
 
-    private EmbedProcessor(Embedder embedder, string model, string hash)
-    {
-        _embedder = embedder;
-        Model = model;
-        ModelHash = hash;
-    }
-
-    public override string Model { get; }
-
-    public override string ModelHash { get; }
+    private EmbedProcessor(Embedder embedder, string model, string hash) : base(model, hash) => _embedder = embedder;
 
     public static EmbedProcessor Load(BatchOptions options, int threads)
     {

@@ -14,16 +14,11 @@ internal sealed class PredictProcessor : BatchProcessor
     private readonly FacePhotoClassifier? _photos;
 
     private PredictProcessor(IGenderClassifier classifier, FacePhotoClassifier? photos, string model, string hash)
+        : base(model, hash)
     {
         _classifier = classifier;
         _photos = photos;
-        Model = model;
-        ModelHash = hash;
     }
-
-    public override string Model { get; }
-
-    public override string ModelHash { get; }
 
     public static PredictProcessor Load(BatchOptions options, int threads)
     {

@@ -39,10 +39,7 @@ public static partial class Evaluator
         var skipped = dataset.Skipped.Select(s => new SkippedSample(s.Path, s.Reason)).Concat(scores.Skipped).ToList();
         CheckUsable(dataset, items, scores.PMale, skipped);
         int[] labels = [.. items.Select(i => i.Label)];
-        IReadOnlyList<SampleGroups>? groups = options.GroupBy == ModelEvaluationOptions.EstimatedAge
-            ? [.. GroupsOf(items, null) ?? [], new SampleGroups(ModelEvaluationOptions.EstimatedAge,
-                EstimatedAgeGroups.Of(items, options, cancellation))]
-            : GroupsOf(items, options.GroupBy);
+        var groups = GroupsOf(items, options, cancellation);
         var report = Evaluate(labels, scores.PMale, new EvaluationOptions
         {
             Skipped = skipped, Groups = groups, Abstain = options.Abstain, Seed = options.Seed,

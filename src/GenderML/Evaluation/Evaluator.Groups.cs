@@ -20,6 +20,23 @@ public static partial class Evaluator
         return result.Count > 0 ? result : null;
     }
 
+    /// <summary>
+    /// The facets an evaluation of <paramref name="items"/> reports: those of
+    /// <see cref="GroupsOf(IReadOnlyList{DatasetItem}, string?)"/> for <see cref="ModelEvaluationOptions.GroupBy"/>;
+    /// for <see cref="ModelEvaluationOptions.EstimatedAge"/>, the data's own facets followed by the estimated
+    /// age band × label of each image (<see cref="EstimatedAgeGroups"/>).
+    /// </summary>
+    internal static IReadOnlyList<SampleGroups>? GroupsOf(IReadOnlyList<DatasetItem> items, ModelEvaluationOptions options,
+        CancellationToken cancellation) =>
+        options.GroupBy == ModelEvaluationOptions.EstimatedAge
+            ?
+            [
+                .. GroupsOf(items, null) ?? [],
+                new SampleGroups(ModelEvaluationOptions.EstimatedAge,
+                    EstimatedAgeGroups.Of(items, options, cancellation)),
+            ]
+            : GroupsOf(items, options.GroupBy);
+
     private static GroupBreakdown Breakdown(ReadOnlySpan<int> labels, ReadOnlySpan<double> pMale, SampleGroups facet, EvaluationOptions o)
     {
         var members = new SortedDictionary<string, List<int>>(StringComparer.Ordinal);

@@ -107,6 +107,27 @@ public sealed class StressTests : IDisposable
     }
 
     [Fact]
+    public void GroupsOf_EstimatedAge_FollowsTheDatasOwnFacets_OtherKeysAsBefore()
+    {
+        using var fixture = new TransferFixture();
+        var items = fixture.Dataset.Items.Select((item, i) => item with
+        {
+            Groups = new Dictionary<string, string> { ["glasses"] = i % 2 == 0 ? "yes" : "no" },
+        }).ToList();
+        var options = new ModelEvaluationOptions
+        {
+            CacheFolder = fixture.Cache, Threads = 2, GroupBy = ModelEvaluationOptions.EstimatedAge,
+        };
+        var facets = Evaluator.GroupsOf(items, options, CancellationToken.None)!;
+        Assert.Equal(["glasses", ModelEvaluationOptions.EstimatedAge], facets.Select(f => f.Facet));
+        Assert.Equal(EstimatedAgeGroups.Of(items, options, CancellationToken.None), facets[1].Keys);
+
+        var plain = Evaluator.GroupsOf(items, options with { GroupBy = null }, CancellationToken.None)!;
+        Assert.Equal(Evaluator.GroupsOf(items, null)!.Select(f => f.Facet), plain.Select(f => f.Facet));
+        Assert.Equal(["glasses"], plain.Select(f => f.Facet));
+    }
+
+    [Fact]
     public void Cli_UnknownStress_IsAUsageError()
     {
         var (code, _, err) = GenderML.Tests.Cli.CliRunner.Run("evaluate", "--model", "pretrained", "--data", _faces.Root, "--stress", "gray,fog");
