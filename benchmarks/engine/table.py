@@ -38,7 +38,8 @@ if len(sys.argv) > 3 and ours.get("infer"):
     print("| inference | batch | threads | GenderML images/s | PyTorch images/s | ours / PyTorch |")
     print("|---|---|---|---|---|---|")
     for r in ours["infer"]:
-        ips = face.get(r["threads"], {}).get("imagesPerSecond")
+        # the PyTorch inference peer is the face ResNet only (faceresnet_peer.py); other networks have no peer row
+        ips = face.get(r["threads"], {}).get("imagesPerSecond") if r["network"] == "faceresnet-150" else None
         print(f"| {r['network']} | {r['batch']} | {r['threads']} | {r['imagesPerSecond']:.1f} | {ips or nan:.1f} | "
               f"{r['imagesPerSecond'] / ips if ips else nan:.2f}× |")
     print()
