@@ -42,7 +42,7 @@ internal sealed class ModelOptions
     private readonly Option<double?> _lr = Number("--lr", "X", "peak learning rate (gbdt: the trees' learning rate)",
         x => x > 0, "a positive number");
     private readonly Option<string> _calibration = Choice("--calibration",
-        "how P(male) is calibrated on held-out scores (default: the model's, temperature; sided-power for transfer)", "temperature", "platt", "sided-power", "none");
+        "how P(male) is calibrated on held-out scores (default: the model's, temperature; sided-power for transfer and dense; none for logreg)", "temperature", "platt", "sided-power", "none");
     private readonly Option<int?> _seed = Int("--seed", "N", "the seed of every random choice", int.MinValue);
     private readonly Option<int?> _threads = Threads();
     private readonly Option<string> _cache = Text("--cache", "DIR",

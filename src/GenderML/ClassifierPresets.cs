@@ -40,7 +40,9 @@ public static class ClassifierPresets
     /// <see cref="AugmentationOptions.Mild"/>, the others 12 epochs at 2e-3; <c>logreg</c> and <c>gbdt</c> hold no
     /// validation part out: <c>gbdt</c> is calibrated on out-of-fold scores, and <c>logreg</c>, whose log-loss fit on all
     /// of its data is its own calibration, is left uncalibrated (folds trained on less data over-soften it:
-    /// docs/BENCHMARKS.md). The transfer models frame with <see cref="FaceFraming.Canonical"/> at
+    /// docs/BENCHMARKS.md); <c>dense</c>, under-confident at middling scores and right at the extremes (an S-shaped
+    /// reliability curve that one temperature cannot straighten), is calibrated by <see cref="CalibrationMethod.SidedPower"/>,
+    /// every other network by temperature. The transfer models frame with <see cref="FaceFraming.Canonical"/> at
     /// <see cref="FaceApiCanonicalMargin"/>, the detector at 160 px for <c>transfer-resnet</c> and 224 px for the others.
     /// <c>transfer</c> is the fusion backbone (face ResNet stage means, Xception features, the shipped gender logit) with
     /// the <see cref="TransferHead.Anchored"/> head: face-api's shipped gender head plus a correction penalised for
@@ -72,7 +74,7 @@ public static class ClassifierPresets
             {
                 Boosting = new Trees.GradientBoostingOptions { Trees = 100, Leaves = 20, LearningRate = 0.2 },
             },
-            "dense" => new NeuralNetworkRecipe(NetworkPreset.Dense),
+            "dense" => new NeuralNetworkRecipe(NetworkPreset.Dense) { Calibration = CalibrationMethod.SidedPower },
             "cnn2" => new NeuralNetworkRecipe(NetworkPreset.Cnn2),
             "cnn3" => new NeuralNetworkRecipe(NetworkPreset.Cnn3),
             "vgg" => new NeuralNetworkRecipe(NetworkPreset.SmallerVgg),
