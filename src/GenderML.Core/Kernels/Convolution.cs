@@ -56,6 +56,9 @@ public static partial class Convolution
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
+        // The kernels read native memory that these objects own (and free when collected or finalized).
+        GC.KeepAlive(packed);
+        GC.KeepAlive(winograd);
     }
 
     /// <summary>∂L/∂input from ∂L/∂output: overwrites <paramref name="gradInput"/>.</summary>

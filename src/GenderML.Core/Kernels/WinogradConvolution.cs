@@ -90,6 +90,9 @@ internal static unsafe class WinogradConvolution
             WinogradTransforms.TransformWeights(ops.Weight, oc, c, mr, u);
         }
         Run(ops, threads, isa, u);
+        // u points into the cache's pinned array: a caller that passed a temporary cache must not see it collected
+        // (and the array freed) while the kernel still reads it.
+        GC.KeepAlive(cache);
     }
 
     /// <summary>The convolution of <paramref name="ops"/> with weights already transformed into <paramref name="u"/>.
