@@ -6,13 +6,7 @@ namespace GenderML.Core.Tests.Kernels;
 /// machine runs, with the fused epilogue, over shapes with remainders in tiles, lanes and register blocks.</summary>
 public sealed class WinogradConvolutionTests
 {
-    public static TheoryData<int> Isas()
-    {
-        var data = new TheoryData<int>();
-        foreach (var isa in Enum.GetValues<GemmIsa>())
-            if (GemmBlocking.IsSupported(isa)) data.Add((int)isa);
-        return data;
-    }
+    public static TheoryData<int> Isas() => GemmTests.Isas();
 
     private static readonly ConvGeometry[] Shapes =
     [
