@@ -61,27 +61,13 @@ internal static unsafe class Depthwise3x3
         int pitch = s * width;
         // Scratch row r holds padded row y0·s + r.
         int first = y0 * s, rows = (y1 - 1 - y0) * s + 3;
-        float* pad = NativeScratch.Get(PaddedSlot, (long)rows * pitch);
-        new Span<float>(pad, rows * pitch).Clear();
+        // 16 floats of slack: the vector copy's last store may run one float past the last row.
+        float* pad = NativeScratch.Get(PaddedSlot, (long)rows * pitch + 16);
         float* x = ops.Input + (long)plane * h * w;
-        int iyStart = Math.Max(0, first - g.PadTop), iyEnd = Math.Min(h, first + rows - g.PadTop);
-        for (int iy = iyStart; iy < iyEnd; iy++)
-        {
-            float* src = x + (long)iy * w, row = pad + (long)(iy + g.PadTop - first) * pitch;
-            if (s == 1)
-            {
-                var to = new Span<float>(row + g.PadLeft, w);
-                if (reluInput) Ops.Elementwise.Relu(new ReadOnlySpan<float>(src, w), to);
-                else new ReadOnlySpan<float>(src, w).CopyTo(to);
-                continue;
-            }
-            for (int ix = 0; ix < w; ix++)
-            {
-                int pc = ix + g.PadLeft;
-                float v = src[ix];
-                row[(pc & 1) * width + (pc >> 1)] = reluInput ? MathF.Max(v, 0f) : v;
-            }
-        }
+        if (isa == GemmIsa.Avx512 && s == 1 && g.PadLeft == 1)
+            Avx512PadRows(x, h, w, first - g.PadTop, rows, pad, width, reluInput);
+        else
+            PadRows(g, x, first, rows, pad, width, reluInput);
         // Tap j's column offset from output x in a padded row (stride 2: even half, odd half, even half + 1).
         int c0 = 0, c1 = s == 1 ? 1 : width, c2 = s == 1 ? 2 : 1;
         float* k = ops.Weight + (long)c * 9;
@@ -93,7 +79,7 @@ internal static unsafe class Depthwise3x3
             for (; y + 4 <= y1; y += 4, dst += 4 * ow)
             {
                 Avx512Rows4(pad + (long)(y - y0) * pitch, pitch, k, bias, dst, ow,
-                    y + 4 < y1 && rounded - ow <= ow, tail);
+                    y + 4 < y1 && rounded - ow <= ow);
                 if (ops.Residual != null || ops.Relu)
                     for (int t = 0; t < 4; t++)
                         ConvEpilogue.Row(dst + t * ow,
@@ -124,11 +110,7 @@ internal static unsafe class Depthwise3x3
                     acc = Avx512F.FusedMultiplyAdd(w7, Vector512.Load(r2 + c1 + q), acc);
                     acc = Avx512F.FusedMultiplyAdd(w8, Vector512.Load(r2 + c2 + q), acc);
                     if (q + 16 <= ow || runOn) acc.Store(dst + q);
-                    else
-                    {
-                        acc.Store(tail);
-                        new ReadOnlySpan<float>(tail, ow - q).CopyTo(new Span<float>(dst + q, ow - q));
-                    }
+                    else StoreTail(acc, dst + q, ow - q);
                 }
             }
             else if (isa == GemmIsa.Avx2)
@@ -177,14 +159,76 @@ internal static unsafe class Depthwise3x3
         }
     }
 
+    /// <summary>Padded rows [<paramref name="first"/>, + <paramref name="rows"/>) of the plane at <paramref name="x"/>
+    /// into the scratch, <paramref name="width"/> floats a row (stride 2: each row's even then odd columns, two
+    /// halves of that width), zero outside the input.</summary>
+    private static void PadRows(in ConvGeometry g, float* x, int first, int rows, float* pad, int width,
+        bool reluInput)
+    {
+        int s = g.StrideHeight, h = g.InHeight, w = g.InWidth, pitch = s * width;
+        new Span<float>(pad, rows * pitch).Clear();
+        int iyStart = Math.Max(0, first - g.PadTop), iyEnd = Math.Min(h, first + rows - g.PadTop);
+        for (int iy = iyStart; iy < iyEnd; iy++)
+        {
+            float* src = x + (long)iy * w, row = pad + (long)(iy + g.PadTop - first) * pitch;
+            if (s == 1)
+            {
+                var to = new Span<float>(row + g.PadLeft, w);
+                if (reluInput) Ops.Elementwise.Relu(new ReadOnlySpan<float>(src, w), to);
+                else new ReadOnlySpan<float>(src, w).CopyTo(to);
+                continue;
+            }
+            for (int ix = 0; ix < w; ix++)
+            {
+                int pc = ix + g.PadLeft;
+                float v = src[ix];
+                row[(pc & 1) * width + (pc >> 1)] = reluInput ? MathF.Max(v, 0f) : v;
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PadRows"/> for stride 1 with one column of padding on the left, AVX-512: scratch row r holds input row
+    /// <paramref name="iy0"/> + r from column 1, zeros around it (a row of zeros above or below the input), copied in
+    /// vectors (the last one masked, so nothing past the row is read), ReLU'd on the way.
+    /// </summary>
+    private static void Avx512PadRows(float* x, int h, int w, int iy0, int rows, float* pad, int width, bool reluInput)
+    {
+        int full = (w - 1) >> 4;
+        var restMask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(w - 16 * full)).AsSingle();
+        for (int r = 0; r < rows; r++)
+        {
+            float* row = pad + (long)r * width;
+            int iy = iy0 + r;
+            if (iy < 0 || iy >= h)
+            {
+                for (int v = 0; v < width; v += 16) Vector512<float>.Zero.Store(row + v);
+                continue;
+            }
+            float* src = x + (long)iy * w;
+            // The columns past the input are zero: the masked lanes of the last vector, and (the width being a
+            // multiple of 16 at least w + 2) the last 16 floats of the row.
+            Vector512<float>.Zero.Store(row + width - 16);
+            row[0] = 0f;
+            for (int v = 0; v < full; v++)
+            {
+                var value = Vector512.Load(src + 16 * v);
+                if (reluInput) value = Vector512.Max(value, Vector512<float>.Zero);
+                value.Store(row + 1 + 16 * v);
+            }
+            var last = Avx512F.MaskLoad(src + 16 * full, restMask, Vector512<float>.Zero);
+            if (reluInput) last = Vector512.Max(last, Vector512<float>.Zero);
+            last.Store(row + 1 + 16 * full);
+        }
+    }
+
     /// <summary>
     /// Four output rows of a stride-1 plane from the six padded rows at <paramref name="pad"/>: each input vector is
     /// loaded once for the (up to three) rows it feeds, four independent accumulator chains, each in tap order. The
     /// column runs go from last to first, so a run-on store past a row's end lands where the next row's first run is
     /// stored afterwards; the fourth row runs on only when <paramref name="runOnLast"/> (a later row follows).
     /// </summary>
-    private static void Avx512Rows4(float* pad, nint pitch, float* k, float bias, float* dst, int ow, bool runOnLast,
-        float* tail)
+    private static void Avx512Rows4(float* pad, nint pitch, float* k, float bias, float* dst, int ow, bool runOnLast)
     {
         var b = Vector512.Create(bias);
         Vector512<float> w0 = Vector512.Create(k[0]), w1 = Vector512.Create(k[1]), w2 = Vector512.Create(k[2]);
@@ -241,20 +285,18 @@ internal static unsafe class Depthwise3x3
             }
             else
             {
-                StoreTail(a0, dst + q, ow - q, tail);
-                StoreTail(a1, dst + ow + q, ow - q, tail);
-                StoreTail(a2, dst + 2 * ow + q, ow - q, tail);
+                StoreTail(a0, dst + q, ow - q);
+                StoreTail(a1, dst + ow + q, ow - q);
+                StoreTail(a2, dst + 2 * ow + q, ow - q);
             }
             if (q + 16 <= ow || (runOn && runOnLast)) a3.Store(dst + 3 * ow + q);
-            else StoreTail(a3, dst + 3 * ow + q, ow - q, tail);
+            else StoreTail(a3, dst + 3 * ow + q, ow - q);
         }
     }
 
-    private static void StoreTail(Vector512<float> v, float* dst, int count, float* tail)
-    {
-        v.Store(tail);
-        new ReadOnlySpan<float>(tail, count).CopyTo(new Span<float>(dst, count));
-    }
+    /// <summary>The first <paramref name="count"/> (&lt; 16) lanes of <paramref name="v"/>.</summary>
+    private static void StoreTail(Vector512<float> v, float* dst, int count) =>
+        Avx512F.MaskStore(dst, Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle(), v);
 
     /// <summary>One plane per item; one instance per calling thread, reused.</summary>
     private sealed class Job : ParallelJob

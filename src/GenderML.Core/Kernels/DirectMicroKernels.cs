@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -26,8 +27,15 @@ internal static unsafe class DirectMicroKernels
         }
     }
 
-    /// <summary>8 rows × 32 columns, AVX-512: per K step two B loads, eight broadcasts, sixteen FMAs.</summary>
-    public static void Avx512Kernel8x32(int k, float* a, float* b, int* offsets, float* c, nint ldc)
+    /// <summary>
+    /// 8 rows × 32 columns, AVX-512: per K step two B loads, eight broadcasts, sixteen FMAs. With an epilogue
+    /// (<paramref name="bias"/>: 8 values; <paramref name="residual"/>: same row stride as C; either may be null) it is
+    /// applied in registers before the block's only store, <c>act(Σ + bias[r] + residual[r, j])</c> in
+    /// <see cref="ConvEpilogue.Row"/>'s order (same bits): for the 1×1 convolutions, whose K is short, where a separate
+    /// pass over each block costs as much as its K steps.
+    /// </summary>
+    public static void Avx512Kernel8x32(int k, float* a, float* b, int* offsets, float* c, nint ldc,
+        float* bias = null, float* residual = null, bool relu = false)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -55,14 +63,39 @@ internal static unsafe class DirectMicroKernels
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70); c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
             a += 8;
         }
-        c00.Store(c); c01.Store(c + 16); c += ldc;
-        c10.Store(c); c11.Store(c + 16); c += ldc;
-        c20.Store(c); c21.Store(c + 16); c += ldc;
-        c30.Store(c); c31.Store(c + 16); c += ldc;
-        c40.Store(c); c41.Store(c + 16); c += ldc;
-        c50.Store(c); c51.Store(c + 16); c += ldc;
-        c60.Store(c); c61.Store(c + 16); c += ldc;
-        c70.Store(c); c71.Store(c + 16);
+        Store(c00, c01, c, 0, bias, residual, relu);
+        Store(c10, c11, c + ldc, 1, bias, residual == null ? null : residual + ldc, relu);
+        Store(c20, c21, c + 2 * ldc, 2, bias, residual == null ? null : residual + 2 * ldc, relu);
+        Store(c30, c31, c + 3 * ldc, 3, bias, residual == null ? null : residual + 3 * ldc, relu);
+        Store(c40, c41, c + 4 * ldc, 4, bias, residual == null ? null : residual + 4 * ldc, relu);
+        Store(c50, c51, c + 5 * ldc, 5, bias, residual == null ? null : residual + 5 * ldc, relu);
+        Store(c60, c61, c + 6 * ldc, 6, bias, residual == null ? null : residual + 6 * ldc, relu);
+        Store(c70, c71, c + 7 * ldc, 7, bias, residual == null ? null : residual + 7 * ldc, relu);
+    }
+
+    /// <summary>Row <paramref name="row"/> of an 8×32 block, its epilogue (if any) applied first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual,
+        bool relu)
+    {
+        if (bias != null)
+        {
+            var b = Vector512.Create(bias[row]);
+            v0 += b;
+            v1 += b;
+        }
+        if (residual != null)
+        {
+            v0 += Vector512.Load(residual);
+            v1 += Vector512.Load(residual + 16);
+        }
+        if (relu)
+        {
+            v0 = Vector512.Max(v0, Vector512<float>.Zero);
+            v1 = Vector512.Max(v1, Vector512<float>.Zero);
+        }
+        v0.Store(c);
+        v1.Store(c + 16);
     }
 
     /// <summary>4 rows × 16 columns, AVX2 with FMA.</summary>

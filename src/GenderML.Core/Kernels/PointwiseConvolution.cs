@@ -147,7 +147,7 @@ internal static unsafe class PointwiseConvolution
                 if (inPlace && isa == GemmIsa.Avx512)
                 {
                     // The epilogue in registers.
-                    PointwiseMicroKernel.Avx512Kernel8x32(k, a + (long)ir * k, b, off, y, hw,
+                    DirectMicroKernels.Avx512Kernel8x32(k, a + (long)ir * k, b, off, y, hw,
                         ops.Bias == null ? null : ops.Bias + ir,
                         ops.Residual == null ? null : ops.Residual + image + (long)ir * hw + jr, ops.Relu);
                     continue;

@@ -31,20 +31,27 @@ internal static unsafe class SeparableConvolution
         GemmIsa isa, float* packed = null, SeparablePool pool = default)
     {
         PointwiseConvolution.Pack(pointwise.G, pointwise.Weight, isa,
-            BandRows(depthwise.G, pool.Output != null) * depthwise.G.OutWidth, packed, out float* a, out int* offsets);
+            Pitch(depthwise.G, BandRows(depthwise.G, pool.Output != null)), packed, out float* a, out int* offsets);
         var job = Job.Rent();
         job.Set(depthwise, reluInput, pointwise, isa, a, offsets, pool);
         try { WorkerPool.Run(job, depthwise.G.Batch, threads); }
         finally { Job.Return(job); }
     }
 
-    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) about 96 KB, so it stays in L2; even
-    /// when the band is pooled (unless it is the whole image).</summary>
+    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) about 96 KB, so it stays in L2; a
+    /// whole number of 32-column register blocks when that still leaves a band (no edge block per band); even when the
+    /// band is pooled (unless it is the whole image).</summary>
     private static int BandRows(in ConvGeometry g, bool even)
     {
-        int rows = Math.Clamp(96 * 1024 / (4 * g.InChannels * g.OutWidth), 1, g.OutHeight);
-        return even && rows < g.OutHeight ? Math.Max(2, rows & ~1) : rows;
+        int ow = g.OutWidth, oh = g.OutHeight, rows = Math.Clamp(96 * 1024 / (4 * g.InChannels * ow), 1, oh);
+        int step = 32 / (int)System.Numerics.BigInteger.GreatestCommonDivisor(ow, 32);
+        if (rows < oh && rows >= step) rows = rows / step * step;
+        return even && rows < oh ? Math.Max(2, rows & ~1) : rows;
     }
+
+    /// <summary>Floats between channels of a band's depthwise output: rows·OW rounded up to a 64-byte line, so the
+    /// pointwise kernel's vector loads do not straddle cache lines.</summary>
+    private static int Pitch(in ConvGeometry g, int rows) => (rows * g.OutWidth + 15) & ~15;
 
     private static void Image(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a,
         int* offsets, in SeparablePool pool, int n)
@@ -52,7 +59,7 @@ internal static unsafe class SeparableConvolution
         var g = dw.G;
         bool pooling = pool.Output != null;
         int c = g.InChannels, oc = pw.G.OutChannels, oh = g.OutHeight, ow = g.OutWidth, band = BandRows(g, pooling);
-        int pitch = band * ow;
+        int pitch = Pitch(g, band);
         // NR floats of slack: the pointwise kernel's edge block reads that far past the band.
         float* map = NativeScratch.Get(DepthwiseSlot, (long)c * pitch + 64);
         float* sep = pooling ? NativeScratch.Get(BandSlot, (long)oc * pitch) : null;

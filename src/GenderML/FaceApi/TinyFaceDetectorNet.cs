@@ -20,6 +20,7 @@ internal sealed class TinyFaceDetectorNet
 
     private readonly Sequential _layers;
     private readonly string?[] _taps;
+    private readonly ImageChunks _chunks;
 
     public TinyFaceDetectorNet(WeightMap w, ComputeOptions? compute = null)
     {
@@ -40,6 +41,7 @@ internal sealed class TinyFaceDetectorNet
         steps.Add((conv8, "conv8 (raw output)"));
         _layers = TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute);
         _taps = [.. steps.Select(s => s.Tap)];
+        _chunks = new ImageChunks(_layers);
     }
 
     /// <summary>The layers, N×3×S×S normalised input → N×25×(S/32)×(S/32).</summary>
@@ -47,7 +49,7 @@ internal sealed class TinyFaceDetectorNet
 
     /// <summary>N×3×S×S normalised input → N×25×(S/32)×(S/32) raw output.</summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
-        => TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
+        => tap is null ? _chunks.Forward(x) : TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
 
     /// <summary>
     /// Boxes of one image (item <paramref name="item"/> of the output) whose objectness exceeds the threshold,

@@ -12,6 +12,7 @@ internal sealed class TinyXception
 {
     private readonly Sequential _layers;
     private readonly string?[] _taps;
+    private readonly ImageChunks _chunks;
 
     public TinyXception(WeightMap w, ComputeOptions? compute)
     {
@@ -30,6 +31,7 @@ internal sealed class TinyXception
         };
         _layers = TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute);
         _taps = [.. steps.Select(s => s.Tap)];
+        _chunks = new ImageChunks(_layers);
     }
 
     /// <summary>The layers, N×3×112×112 normalised input → N×512×7×7.</summary>
@@ -37,7 +39,7 @@ internal sealed class TinyXception
 
     /// <summary>N×3×112×112 normalised input → N×512×7×7; <paramref name="tap"/> sees each stage (golden names).</summary>
     public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
-        => TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
+        => tap is null ? _chunks.Forward(x) : TfjsLayers.ForwardTapped(_layers, _taps, x, tap);
 
     /// <summary><c>maxPool3×3/2(sep1(relu(sep0(act(x))))) + conv1×1/2(x)</c>; the shortcut takes x before the ReLU.</summary>
     private static Residual Reduction(WeightMap w, string p, int cin, int cout, bool activateInput)
