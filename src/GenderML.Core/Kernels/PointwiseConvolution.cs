@@ -37,7 +37,10 @@ internal static unsafe class PointwiseConvolution
     public static void Forward(in ConvOperands ops, int threads, GemmIsa isa, float* packed = null)
     {
         var g = ops.G;
-        int nr = DirectConvolution.Block(isa).NR, hw = g.OutHeight * g.OutWidth;
+        var (mr, nr) = DirectConvolution.Block(isa);
+        int hw = g.OutHeight * g.OutWidth;
+        // A frozen layer's cache: the direct kernel's slivers are this kernel's layout for a 1×1 convolution.
+        if (packed == null && ops.Packed is { } cache) packed = cache.Direct(ops.Weight, g, mr);
         Pack(g, ops.Weight, isa, hw, packed, out float* a, out int* offsets);
         int blocks = (hw + nr - 1) / nr;
         int parts = threads <= 1 || g.Batch >= 2 * threads ? 1
@@ -65,22 +68,8 @@ internal static unsafe class PointwiseConvolution
     /// <c>a[(o / MR)·K·MR + p·MR + o % MR] = w[o, p]</c>, zero for o ≥ OC: slivers of MR output channels, K steps of
     /// MR values, as the register blocks of <paramref name="isa"/> read them. A frozen layer does this once.
     /// </summary>
-    public static void PackWeights(in ConvGeometry g, float* weight, GemmIsa isa, float* a)
-    {
-        int mr = DirectConvolution.Block(isa).MR, k = g.InChannels, mPadded = (g.OutChannels + mr - 1) / mr * mr;
-        for (int o0 = 0; o0 < mPadded; o0 += mr)
-        for (int r = 0; r < mr; r++)
-        {
-            float* dst = a + (long)o0 * k + r;
-            if (o0 + r >= g.OutChannels)
-            {
-                for (int p = 0; p < k; p++) dst[p * mr] = 0f;
-                continue;
-            }
-            float* src = weight + (long)(o0 + r) * k;
-            for (int p = 0; p < k; p++) dst[p * mr] = src[p];
-        }
-    }
+    public static void PackWeights(in ConvGeometry g, float* weight, GemmIsa isa, float* a) =>
+        DirectConvolution.PackWeights(weight, g.OutChannels, g.InChannels, DirectConvolution.Block(isa).MR, a);
 
     /// <summary>
     /// The packed weights (<paramref name="packed"/>, or packed into this thread's scratch when null), then in scratch
@@ -182,9 +171,24 @@ internal static unsafe class PointwiseConvolution
             float* dst = map + ((long)c * oh + y) * ow;
             int q = 0;
             if (g.StrideWidth == 2 && Avx512F.IsSupported)
+            {
                 for (; 2 * q + 32 <= w && q + 16 <= ow; q += 16)
                     Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * q), Evens, Vector512.Load(src + 2 * q + 16))
                         .Store(dst + q);
+                if (q < ow)
+                {
+                    // The rest of the row through masks: nothing read past the row, nothing written past the output.
+                    var lanes = Vector512<int>.Indices;
+                    int left = w - 2 * q;
+                    var lo = Avx512F.MaskLoad(src + 2 * q, Vector512.LessThan(lanes, Vector512.Create(left)).AsSingle(),
+                        Vector512<float>.Zero);
+                    var hi = Avx512F.MaskLoad(src + 2 * q + 16,
+                        Vector512.LessThan(lanes, Vector512.Create(left - 16)).AsSingle(), Vector512<float>.Zero);
+                    Avx512F.MaskStore(dst + q, Vector512.LessThan(lanes, Vector512.Create(ow - q)).AsSingle(),
+                        Avx512F.PermuteVar16x32x2(lo, Evens, hi));
+                    q = ow;
+                }
+            }
             for (; q < ow; q++) dst[q] = src[q * g.StrideWidth];
         }
         return map;

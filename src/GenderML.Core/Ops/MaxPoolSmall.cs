@@ -35,7 +35,6 @@ internal static unsafe class MaxPoolSmall
         int length = g.PadLeft + w + 2 * 16 + 16 + 2;
         float* row = stackalloc float[length];
         new Span<float>(row, length).Fill(float.NegativeInfinity);
-        float* tail = stackalloc float[16];
         float* mid = row + g.PadLeft;
         // Output rows may run on into the next row (written after them) when planes are packed; never the last one.
         bool runOn = dstPlane == (long)oh * ow && ((ow + 15) & ~15) - ow <= ow;
@@ -47,9 +46,7 @@ internal static unsafe class MaxPoolSmall
                     int y0 = Math.Max(0, oy * s - g.PadTop), y1 = Math.Min(h, oy * s - g.PadTop + k);
                     // A row may be read a vector past its end when 16 more floats of these planes follow it; what
                     // that writes past the row in the buffer is set back to −∞.
-                    bool readOn = (long)(h - y1) * w + (long)(end - 1 - p) * h * w >= 16;
-                    int done = RowMax(src + (long)y0 * w, w, y1 - y0, mid, readOn);
-                    if (done > w) new Span<float>(mid + w, done - w).Fill(float.NegativeInfinity);
+                    RowMax(src + (long)y0 * w, w, y1 - y0, mid);
                     for (int x = 0; x < ow; x += 16)
                     {
                         Vector512<float> m;
@@ -69,35 +66,36 @@ internal static unsafe class MaxPoolSmall
                             }
                         }
                         if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) m.Store(dst + x);
-                        else
-                        {
-                            m.Store(tail);
-                            new ReadOnlySpan<float>(tail, ow - x).CopyTo(new Span<float>(dst + x, ow - x));
-                        }
+                        else Avx512F.MaskStore(dst + x, FirstLanes(ow - x), m);
                     }
                 }
             }
     }
 
     /// <summary>
-    /// <c>dst[i] = max over the <paramref name="rows"/> rows from <paramref name="src"/> of row[i]</c>; with
-    /// <paramref name="readOn"/>, the last run is a whole vector reaching past the row. Returns how far dst was written.
+    /// <c>dst[i] = max over the <paramref name="rows"/> rows from <paramref name="src"/> of row[i]</c> for i &lt; w, the
+    /// last run masked (nothing read past the row), −∞ in its lanes past w.
     /// </summary>
-    private static int RowMax(float* src, int w, int rows, float* dst, bool readOn)
+    private static void RowMax(float* src, int w, int rows, float* dst)
     {
         int i = 0;
-        for (; i <= w - 16 || (readOn && i < w); i += 16)
+        for (; i <= w - 16; i += 16)
         {
             var m = Vector512.Load(src + i);
             for (int r = 1; r < rows; r++) m = Vector512.Max(m, Vector512.Load(src + r * w + i));
             m.Store(dst + i);
         }
-        for (; i < w; i++)
+        if (i < w)
         {
-            float m = src[i];
-            for (int r = 1; r < rows; r++) m = MathF.Max(m, src[r * w + i]);
-            dst[i] = m;
+            var mask = FirstLanes(w - i);
+            var low = Vector512.Create(float.NegativeInfinity);
+            var m = Avx512F.MaskLoad(src + i, mask, low);
+            for (int r = 1; r < rows; r++) m = Vector512.Max(m, Avx512F.MaskLoad(src + r * w + i, mask, low));
+            m.Store(dst + i);
         }
-        return i;
     }
+
+    /// <summary>A mask of the first <paramref name="count"/> lanes.</summary>
+    private static Vector512<float> FirstLanes(int count) =>
+        Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(count)).AsSingle();
 }

@@ -18,6 +18,7 @@ public sealed class PointwiseConvolutionTests
         new(2, 64, 8, 8, 17, 1, 1),                     // 64 pixels: two full blocks of 32
         new(2, 32, 56, 56, 64, 1, 1, 2, 2),             // stride 2: the reduction blocks' expansion conv
         new(1, 5, 13, 11, 12, 1, 1, 2, 2),              // stride 2 on odd sizes
+        new(2, 9, 14, 14, 16, 1, 1, 2, 2),              // stride 2 on rows shorter than a vector pair
         new(1, 4, 9, 10, 8, 1, 1, 3, 2),                // unequal strides
     ];
 
@@ -60,5 +61,26 @@ public sealed class PointwiseConvolutionTests
         Convolution.Forward(g, x, w, [], one, ComputeOptions.SingleThreaded);
         Convolution.Forward(g, x, w, [], two, new ComputeOptions { Threads = 2 });
         KernelAssert.BitIdentical(one, two, g.ToString());
+    }
+
+    [Fact]
+    public unsafe void TheLayersPackedCacheGivesTheSameBits()
+    {
+        // A frozen Conv2d hands its PackedWeights; the direct kernel's slivers are this kernel's layout.
+        var g = new ConvGeometry(2, 64, 14, 14, 40, 1, 1, 2, 2);
+        var x = KernelAssert.Random(g.InputLength, 7);
+        var w = KernelAssert.Random(g.WeightLength, 8);
+        var b = KernelAssert.Random(g.OutChannels, 9);
+        var plain = new float[g.OutputLength];
+        var cached = new float[g.OutputLength];
+        var packed = new PackedWeights();
+        fixed (float* px = x, pw = w, pb = b, p0 = plain, p1 = cached)
+        {
+            PointwiseConvolution.Forward(new ConvOperands(g, px, pw, pb, p0), 1);
+            for (int i = 0; i < 2; i++)
+                PointwiseConvolution.Forward(new ConvOperands(g, px, pw, pb, p1, packed: packed), 1);
+        }
+        GC.KeepAlive(packed);
+        KernelAssert.BitIdentical(plain, cached, g.ToString());
     }
 }
