@@ -2,12 +2,12 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>
 /// Forward of a depthwise 3×3 convolution (<see cref="Depthwise3x3"/>) followed by a 1×1 one
-/// (<see cref="PointwiseConvolution"/>), an image at a time in bands of output rows: the depthwise output of one band
+/// (<see cref="PointwiseConvolution"/>) in bands of an image's output rows: the depthwise output of one band
 /// goes to the thread's scratch, where the pointwise GEMM reads it while it is still in cache, instead of a
 /// batch-sized tensor written to memory and read back. Each value is computed exactly as by the two kernels in turn.
 /// </summary>
-/// <remarks>Work items are images, so this pays when there are at least as many images as threads; the caller runs
-/// the two kernels in turn otherwise. With a <see cref="SeparablePool"/>, each band's output goes to scratch instead
+/// <remarks>Work items are (image, band); with fewer images than threads the bands are cut smaller, so every thread
+/// has one. Band sizes do not change any value. With a <see cref="SeparablePool"/>, each band's output goes to scratch instead
 /// and is max-pooled 2×2/2 (<see cref="Ops.MaxPoolSmall"/>) and leaky-ReLU'd into the pooled output while in cache;
 /// bands then hold an even number of rows, so no pooling window straddles two.</remarks>
 internal static unsafe class SeparableConvolution
@@ -30,21 +30,29 @@ internal static unsafe class SeparableConvolution
     public static void Forward(in ConvOperands depthwise, bool reluInput, in ConvOperands pointwise, int threads,
         GemmIsa isa, float* packed = null, SeparablePool pool = default)
     {
-        PointwiseConvolution.Pack(pointwise.G, pointwise.Weight, isa,
-            Pitch(depthwise.G, BandRows(depthwise.G, pool.Output != null)), packed, out float* a, out int* offsets);
+        var g = depthwise.G;
+        int band = BandRows(g, pool.Output != null, threads), bands = (g.OutHeight + band - 1) / band;
+        PointwiseConvolution.Pack(pointwise.G, pointwise.Weight, isa, Pitch(g, band), packed, out float* a,
+            out int* offsets);
         var job = Job.Rent();
-        job.Set(depthwise, reluInput, pointwise, isa, a, offsets, pool);
-        try { WorkerPool.Run(job, depthwise.G.Batch, threads); }
+        job.Set(depthwise, reluInput, pointwise, isa, a, offsets, pool, band, bands);
+        try { WorkerPool.Run(job, g.Batch * bands, threads); }
         finally { Job.Return(job); }
     }
 
-    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) about 96 KB, so it stays in L2; a
-    /// whole number of 32-column register blocks when that still leaves a band (no edge block per band); even when the
-    /// band is pooled (unless it is the whole image).</summary>
-    private static int BandRows(in ConvGeometry g, bool even)
+    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) about 96 KB, so it stays in L2, and
+    /// bands enough for every thread when images are fewer; a whole number of 32-column register blocks when that
+    /// still leaves a band (no edge block per band); even when the band is pooled (unless it is the whole image).
+    /// </summary>
+    private static int BandRows(in ConvGeometry g, bool even, int threads)
     {
         int ow = g.OutWidth, oh = g.OutHeight, rows = Math.Clamp(96 * 1024 / (4 * g.InChannels * ow), 1, oh);
-        int step = 32 / (int)System.Numerics.BigInteger.GreatestCommonDivisor(ow, 32);
+        if (g.Batch < threads)
+        {
+            int perImage = (threads + g.Batch - 1) / g.Batch;
+            rows = Math.Min(rows, Math.Max(even ? 2 : 1, (oh + perImage - 1) / perImage));
+        }
+        int step = 32 >> Math.Min(System.Numerics.BitOperations.TrailingZeroCount(ow), 5);
         if (rows < oh && rows >= step) rows = rows / step * step;
         return even && rows < oh ? Math.Max(2, rows & ~1) : rows;
     }
@@ -53,46 +61,45 @@ internal static unsafe class SeparableConvolution
     /// pointwise kernel's vector loads do not straddle cache lines.</summary>
     private static int Pitch(in ConvGeometry g, int rows) => (rows * g.OutWidth + 15) & ~15;
 
-    private static void Image(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a,
-        int* offsets, in SeparablePool pool, int n)
+    /// <summary>Band <paramref name="index"/> (<paramref name="band"/> output rows) of image <paramref name="n"/>.
+    /// </summary>
+    private static void Band(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a,
+        int* offsets, in SeparablePool pool, int band, int n, int index)
     {
         var g = dw.G;
         bool pooling = pool.Output != null;
-        int c = g.InChannels, oc = pw.G.OutChannels, oh = g.OutHeight, ow = g.OutWidth, band = BandRows(g, pooling);
+        int c = g.InChannels, oc = pw.G.OutChannels, oh = g.OutHeight, ow = g.OutWidth;
         int pitch = Pitch(g, band);
         // NR floats of slack: the pointwise kernel's edge block reads that far past the band.
         float* map = NativeScratch.Get(DepthwiseSlot, (long)c * pitch + 64);
         float* sep = pooling ? NativeScratch.Get(BandSlot, (long)oc * pitch) : null;
         var one = new ConvOperands(g with { Batch = 1 }, dw.Input + (long)n * c * g.InHeight * g.InWidth, dw.Weight,
             null, null);
-        for (int y0 = 0; y0 < oh; y0 += band)
+        int y0 = index * band, y1 = Math.Min(oh, y0 + band), rows = y1 - y0;
+        for (int plane = 0; plane < c; plane++)
+            Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
+        if (!pooling)
         {
-            int y1 = Math.Min(oh, y0 + band), rows = y1 - y0;
-            for (int plane = 0; plane < c; plane++)
-                Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
-            if (!pooling)
-            {
-                PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow, readPast: true);
-                continue;
-            }
-            // The band as an image of its own in scratch, then pooled into its rows of the output.
-            var bandOps = new ConvOperands(pw.G with { Batch = 1, InHeight = rows, InWidth = ow }, null, pw.Weight,
-                pw.Bias, sep);
-            PointwiseConvolution.Columns(bandOps, isa, a, offsets, map, pitch, 0, 0, rows * ow, readPast: true);
-            var pg = new Ops.PoolGeometry(oc, rows, ow, 2, 2, 0, 0, y1 == oh ? pool.PadBottom : 0, pool.PadRight);
-            long outPlane = (long)pool.Height * pool.Width;
-            float* dst = pool.Output + (long)n * oc * outPlane + (long)(y0 / 2) * pool.Width;
-            Ops.MaxPoolSmall.Forward(pg, sep, dst, outPlane, 0, oc);
-            int length = pg.OutHeight * pool.Width;
-            for (int o = 0; o < oc; o++)
-            {
-                var pooled = new Span<float>(dst + o * outPlane, length);
-                Ops.Elementwise.LeakyRelu(pooled, pool.NegativeSlope, pooled);
-            }
+            PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow, readPast: true);
+            return;
+        }
+        // The band as an image of its own in scratch, then pooled into its rows of the output.
+        var bandOps = new ConvOperands(pw.G with { Batch = 1, InHeight = rows, InWidth = ow }, null, pw.Weight,
+            pw.Bias, sep);
+        PointwiseConvolution.Columns(bandOps, isa, a, offsets, map, pitch, 0, 0, rows * ow, readPast: true);
+        var pg = new Ops.PoolGeometry(oc, rows, ow, 2, 2, 0, 0, y1 == oh ? pool.PadBottom : 0, pool.PadRight);
+        long outPlane = (long)pool.Height * pool.Width;
+        float* dst = pool.Output + (long)n * oc * outPlane + (long)(y0 / 2) * pool.Width;
+        Ops.MaxPoolSmall.Forward(pg, sep, dst, outPlane, 0, oc);
+        int length = pg.OutHeight * pool.Width;
+        for (int o = 0; o < oc; o++)
+        {
+            var pooled = new Span<float>(dst + o * outPlane, length);
+            Ops.Elementwise.LeakyRelu(pooled, pool.NegativeSlope, pooled);
         }
     }
 
-    /// <summary>One image per item; one instance per calling thread, reused.</summary>
+    /// <summary>One (image, band) per item; one instance per calling thread, reused.</summary>
     private sealed class Job : ParallelJob
     {
         [ThreadStatic] private static Job? t_cached;
@@ -102,6 +109,7 @@ internal static unsafe class SeparableConvolution
         private float* _a;
         private int* _offsets;
         private SeparablePool _pool;
+        private int _band, _bands;
 
         public static Job Rent()
         {
@@ -113,9 +121,11 @@ internal static unsafe class SeparableConvolution
         public static void Return(Job job) => t_cached = job;
 
         public void Set(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a, int* offsets,
-            in SeparablePool pool)
+            in SeparablePool pool, int band, int bands)
         {
             _pool = pool;
+            _band = band;
+            _bands = bands;
             _dw = dw;
             _reluInput = reluInput;
             _pw = pw;
@@ -124,7 +134,8 @@ internal static unsafe class SeparableConvolution
             _offsets = offsets;
         }
 
-        public override void Execute(int item) => Image(_dw, _reluInput, _pw, _isa, _a, _offsets, _pool, item);
+        public override void Execute(int item) =>
+            Band(_dw, _reluInput, _pw, _isa, _a, _offsets, _pool, _band, item / _bands, item % _bands);
     }
 }
 

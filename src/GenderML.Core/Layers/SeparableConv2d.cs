@@ -77,8 +77,7 @@ public sealed class SeparableConv2d : Layer
     /// <summary>
     /// Inference of this convolution, then a leaky ReLU of slope <paramref name="negativeSlope"/> ≥ 0, then
     /// <paramref name="pool"/>, pooled band by band while the convolution's output is in cache (the activation commutes
-    /// with the maximum, so it runs on the pooled values): for a 2×2, stride-2 pool padded only after, with images
-    /// enough for the threads, on AVX-512. Null when that does not apply (nothing is computed then).
+    /// with the maximum, so it runs on the pooled values): for a 2×2, stride-2 pool padded only after, on AVX-512. Null when that does not apply (nothing is computed then).
     /// </summary>
     internal Tensor? ForwardInferencePooled(Tensor input, bool reluInput, MaxPool2d pool, float negativeSlope)
     {
@@ -87,7 +86,6 @@ public sealed class SeparableConv2d : Layer
             return null;
         var g = _depthwise.GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
         if (!Depthwise3x3.Handles(g) || g.OutHeight <= 0 || g.OutWidth <= 0) return null;
-        if (Compute.Threads > 1 && g.Batch < Compute.Threads) return null;
         var (top, bottom) = pool.Padding.Resolve(g.OutHeight, 2, 2, vertical: true);
         var (left, right) = pool.Padding.Resolve(g.OutWidth, 2, 2, vertical: false);
         if (top != 0 || left != 0 || bottom > 1 || right > 1) return null;
@@ -109,33 +107,17 @@ public sealed class SeparableConv2d : Layer
         return output;
     }
 
-    /// <summary>
-    /// Both convolutions: an image band at a time (<see cref="SeparableConvolution"/>) when there are images enough for
-    /// the threads, else the depthwise kernel over the batch, then the pointwise one.
-    /// </summary>
+    /// <summary>Both convolutions a band of an image at a time (<see cref="SeparableConvolution"/>).</summary>
     private unsafe void Run(in ConvGeometry g, in ConvGeometry pg, Tensor input, bool reluInput, Tensor? residual,
         bool relu, Tensor output)
     {
         var isa = GemmBlocking.BestIsa;
-        int threads = Compute.Threads;
         float[]? packed = PackedWeights(pg, isa);
-        bool banded = threads <= 1 || g.Batch >= threads;
-        var mid = banded ? null
-            : TensorBuffers.Ensure(ref _inferenceDepthwise, g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
         fixed (float* x = input.Data, dw = _depthwise.Weight.Value.Data, pw = _pointwise.Weight.Value.Data,
             b = _pointwise.Bias!.Value.Data, r = residual is null ? null : residual.Data, y = output.Data,
-            a = packed, m = mid is null ? null : mid.Data)
-        {
-            var pointwise = new ConvOperands(pg, m, pw, b, y, residual: r, relu: relu);
-            if (banded)
-            {
-                SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput, pointwise, threads,
-                    isa, a);
-                return;
-            }
-            Depthwise3x3.Forward(new ConvOperands(g, x, dw, null, m), reluInput, threads, isa);
-            PointwiseConvolution.Forward(pointwise, threads, isa, a);
-        }
+            a = packed)
+            SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput,
+                new ConvOperands(pg, null, pw, b, y, residual: r, relu: relu), Compute.Threads, isa, a);
     }
 
     /// <summary>The pointwise weights packed once while they are frozen; null while they are trainable.</summary>

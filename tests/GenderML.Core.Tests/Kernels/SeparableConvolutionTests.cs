@@ -42,4 +42,30 @@ public sealed class SeparableConvolutionTests
                 $"{isa} {dg} → {oc} fused={fused}");
         }
     }
+
+    [Fact]
+    public unsafe void BandsCutForTheThreadsGiveTheSameBits()
+    {
+        // One image on 1, 2 and 3 threads: bands of different sizes, pooled (13 rows: the last band odd) and not.
+        var dg = new ConvGeometry(1, 16, 13, 26, 16, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 16);
+        var pg = new ConvGeometry(1, 16, 13, 26, 24, 1, 1);
+        var x = KernelAssert.Random(dg.InputLength, 6);
+        var dw = KernelAssert.Random(dg.WeightLength, 7);
+        var pw = KernelAssert.Random(pg.WeightLength, 8);
+        var b = KernelAssert.Random(24, 9);
+        foreach (bool pooled in new[] { false, true })
+        {
+            float[]? first = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var y = new float[pooled ? 24 * 7 * 13 : pg.OutputLength];
+                fixed (float* px = x, pdw = dw, ppw = pw, pb = b, py = y)
+                    SeparableConvolution.Forward(new ConvOperands(dg, px, pdw, null, null), false,
+                        new ConvOperands(pg, null, ppw, pb, pooled ? null : py), threads,
+                        pool: pooled ? new SeparablePool(py, 7, 13, 1, 0, 0.1f) : default);
+                if (first is null) first = y;
+                else KernelAssert.BitIdentical(first, y, $"pooled={pooled} threads={threads}");
+            }
+        }
+    }
 }
