@@ -40,29 +40,41 @@ internal static unsafe class Depthwise3x3
 
     /// <summary>Plane <paramref name="plane"/> (image · C + channel) of the output.</summary>
     private static void Plane(in ConvOperands ops, bool reluInput, GemmIsa isa, int plane)
-        => Rows(ops, reluInput, isa, plane, 0, ops.G.OutHeight,
-            ops.Output + (long)plane * ops.G.OutHeight * ops.G.OutWidth);
+        => Rows(ops, reluInput, isa, plane, plane + 1, 0, ops.G.OutHeight,
+            ops.Output + (long)plane * ops.G.OutHeight * ops.G.OutWidth, 0);
 
     /// <summary>
-    /// Rows [<paramref name="y0"/>, <paramref name="y1"/>) of output plane <paramref name="plane"/> (image · C +
-    /// channel), written one after another from <paramref name="dst"/>; the epilogue's residual is read at the
+    /// Rows [<paramref name="y0"/>, <paramref name="y1"/>) of output planes [<paramref name="plane0"/>,
+    /// <paramref name="plane1"/>) (image · C + channel), each plane's rows written one after another from
+    /// <paramref name="dst"/> + (plane − plane0)·<paramref name="dstPitch"/>; the epilogue's residual is read at the
     /// rows' place in the output.
     /// </summary>
-    internal static void Rows(in ConvOperands ops, bool reluInput, GemmIsa isa, int plane, int y0, int y1, float* dst)
+    internal static void Rows(in ConvOperands ops, bool reluInput, GemmIsa isa, int plane0, int plane1, int y0, int y1,
+        float* dst, long dstPitch)
     {
         var g = ops.G;
-        int s = g.StrideHeight, h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
-        int c = plane % g.InChannels;
+        int s = g.StrideHeight, w = g.InWidth, ow = g.OutWidth;
         int pw = w + g.PadLeft + g.PadRight, lanes = Lanes(isa);
         int rounded = (ow + lanes - 1) / lanes * lanes;
         // Row width of the scratch (each half's, for stride 2): room for the last vector's taps, 16-float aligned.
         int width = s == 1 ? Math.Max(pw, rounded + 2) : Math.Max((pw + 1) / 2, rounded + 1);
         width = (width + 15) & ~15;
-        int pitch = s * width;
-        // Scratch row r holds padded row y0·s + r.
-        int first = y0 * s, rows = (y1 - 1 - y0) * s + 3;
-        // 16 floats of slack: the vector copy's last store may run one float past the last row.
-        float* pad = NativeScratch.Get(PaddedSlot, (long)rows * pitch + 16);
+        // Scratch row r holds padded row y0·s + r; 16 floats of slack: the vector copy's last store may run one
+        // float past the last row.
+        float* pad = NativeScratch.Get(PaddedSlot, (long)((y1 - 1 - y0) * s + 3) * s * width + 16);
+        for (int plane = plane0; plane < plane1; plane++)
+            PlaneRows(ops, reluInput, isa, plane, y0, y1, dst + (plane - plane0) * dstPitch, pad, width);
+    }
+
+    /// <summary>One plane's rows for <see cref="Rows"/>, through the padded scratch at <paramref name="pad"/>
+    /// (<paramref name="width"/> floats a row, or a half-row for stride 2).</summary>
+    private static void PlaneRows(in ConvOperands ops, bool reluInput, GemmIsa isa, int plane, int y0, int y1,
+        float* dst, float* pad, int width)
+    {
+        var g = ops.G;
+        int s = g.StrideHeight, h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
+        int c = plane % g.InChannels, lanes = Lanes(isa), rounded = (ow + lanes - 1) / lanes * lanes;
+        int pitch = s * width, first = y0 * s, rows = (y1 - 1 - y0) * s + 3;
         float* x = ops.Input + (long)plane * h * w;
         if (isa == GemmIsa.Avx512 && s == 1 && g.PadLeft == 1)
             Avx512PadRows(x, h, w, first - g.PadTop, rows, pad, width, reluInput);
@@ -73,7 +85,6 @@ internal static unsafe class Depthwise3x3
         float* k = ops.Weight + (long)c * 9;
         float bias = ops.Bias == null ? 0f : ops.Bias[c];
         long outPlane = (long)plane * oh * ow;
-        float* tail = stackalloc float[16];
         int y = y0;
         if (isa == GemmIsa.Avx512 && s == 1)
             for (; y + 4 <= y1; y += 4, dst += 4 * ow)
@@ -132,10 +143,7 @@ internal static unsafe class Depthwise3x3
                     acc = Fma.MultiplyAdd(w8, Vector256.Load(r2 + c2 + q), acc);
                     if (q + 8 <= ow || runOn) acc.Store(dst + q);
                     else
-                    {
-                        acc.Store(tail);
-                        new ReadOnlySpan<float>(tail, ow - q).CopyTo(new Span<float>(dst + q, ow - q));
-                    }
+                        for (int t = 0; t < ow - q; t++) dst[q + t] = acc.GetElement(t);
                 }
             }
             else

@@ -14,6 +14,10 @@ internal static unsafe class SeparableConvolution
 {
     private const int DepthwiseSlot = 5, BandSlot = 4;
 
+    /// <summary>Bytes of depthwise output per band: well inside a core's L2 (1 MB here), and a 14×14 map of 256
+    /// channels in one band.</summary>
+    private const int BandBytes = 384 * 1024;
+
     /// <summary>
     /// <paramref name="depthwise"/>: the depthwise operands (input x, its weights; output unused);
     /// <paramref name="pointwise"/>: the 1×1 operands (input unused; weights, bias, residual, ReLU, output).
@@ -40,18 +44,21 @@ internal static unsafe class SeparableConvolution
         finally { Job.Return(job); }
     }
 
-    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) about 96 KB, so it stays in L2, and
-    /// bands enough for every thread when images are fewer; a whole number of 32-column register blocks when that
-    /// still leaves a band (no edge block per band); even when the band is pooled (unless it is the whole image).
-    /// </summary>
+    /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) at most about
+    /// <see cref="BandBytes"/>, bands enough for every thread when images are fewer, all about the same size; a whole
+    /// number of 32-column register blocks when that still leaves a band (no edge block per band); even when the band
+    /// is pooled (unless it is the whole image).</summary>
     private static int BandRows(in ConvGeometry g, bool even, int threads)
     {
-        int ow = g.OutWidth, oh = g.OutHeight, rows = Math.Clamp(96 * 1024 / (4 * g.InChannels * ow), 1, oh);
+        int ow = g.OutWidth, oh = g.OutHeight, rows = Math.Clamp(BandBytes / (4 * g.InChannels * ow), 1, oh);
         if (g.Batch < threads)
         {
             int perImage = (threads + g.Batch - 1) / g.Batch;
             rows = Math.Min(rows, Math.Max(even ? 2 : 1, (oh + perImage - 1) / perImage));
         }
+        // Bands of about equal size: no short band left over.
+        int bands = (oh + rows - 1) / rows;
+        rows = (oh + bands - 1) / bands;
         int step = 32 >> Math.Min(System.Numerics.BitOperations.TrailingZeroCount(ow), 5);
         if (rows < oh && rows >= step) rows = rows / step * step;
         return even && rows < oh ? Math.Max(2, rows & ~1) : rows;
@@ -76,8 +83,7 @@ internal static unsafe class SeparableConvolution
         var one = new ConvOperands(g with { Batch = 1 }, dw.Input + (long)n * c * g.InHeight * g.InWidth, dw.Weight,
             null, null);
         int y0 = index * band, y1 = Math.Min(oh, y0 + band), rows = y1 - y0;
-        for (int plane = 0; plane < c; plane++)
-            Depthwise3x3.Rows(one, reluInput, isa, plane, y0, y1, map + (long)plane * pitch);
+        Depthwise3x3.Rows(one, reluInput, isa, 0, c, y0, y1, map, pitch);
         if (!pooling)
         {
             PointwiseConvolution.Columns(pw, isa, a, offsets, map, pitch, n, y0 * ow, rows * ow, readPast: true);
