@@ -50,10 +50,13 @@ internal static unsafe class MaxPoolSmall
                     for (int x = 0; x < ow; x += 16)
                     {
                         Vector512<float> m;
+                        // Only loads at the row buffer's store addresses (shifted windows come from valignd), so
+                        // every load is forwarded from the store that wrote it.
                         if (s == 1)
                         {
-                            m = Vector512.Max(Vector512.Load(row + x), Vector512.Load(row + x + 1));
-                            if (k == 3) m = Vector512.Max(m, Vector512.Load(row + x + 2));
+                            Vector512<float> a = Vector512.Load(row + x), n = Vector512.Load(row + x + 16);
+                            m = Vector512.Max(a, Shift1(n, a));
+                            if (k == 3) m = Vector512.Max(m, Shift2(n, a));
                         }
                         else
                         {
@@ -61,8 +64,8 @@ internal static unsafe class MaxPoolSmall
                             m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
                             if (k == 3)
                             {
-                                Vector512<float> c = Vector512.Load(row + 2 * x + 2), d = Vector512.Load(row + 2 * x + 18);
-                                m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(c, Evens, d));
+                                var n = Vector512.Load(row + 2 * x + 32);
+                                m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), Evens, Shift2(n, b)));
                             }
                         }
                         if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) m.Store(dst + x);
@@ -94,6 +97,14 @@ internal static unsafe class MaxPoolSmall
             m.Store(dst + i);
         }
     }
+
+    /// <summary>The 16 floats one past <paramref name="low"/>'s first, <paramref name="high"/> following it.</summary>
+    private static Vector512<float> Shift1(Vector512<float> high, Vector512<float> low) =>
+        Avx512F.AlignRight32(high.AsUInt32(), low.AsUInt32(), 1).AsSingle();
+
+    /// <summary>The 16 floats two past <paramref name="low"/>'s first, <paramref name="high"/> following it.</summary>
+    private static Vector512<float> Shift2(Vector512<float> high, Vector512<float> low) =>
+        Avx512F.AlignRight32(high.AsUInt32(), low.AsUInt32(), 2).AsSingle();
 
     /// <summary>A mask of the first <paramref name="count"/> lanes.</summary>
     private static Vector512<float> FirstLanes(int count) =>
