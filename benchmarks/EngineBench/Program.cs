@@ -3,6 +3,8 @@
 //           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
 //   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--deep 0|1] [--models DIR]
 //           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
+//   separable [--runs 200]
+//           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread)
 //   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15]
 //           a training step per top-level layer, forward and backward apart (process CPU time)
 //   conv-passes [--filter cnn2] [--threads 1] [--runs 9]
@@ -61,6 +63,9 @@ switch (args[0])
         LayerProfile.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "faceresnet-150", models),
             Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0],
             Ints("--deep", "0")[0] != 0);
+        return 0;
+    case "separable":
+        SeparableLayers.Run(Ints("--runs", "200")[0]);
         return 0;
     case "train-profile":
         TrainProfile.Run(opts.GetValueOrDefault("--network") ?? "cnn2-50-gray", Ints("--threads", "1")[0], Ints("--batch", "64")[0], Ints("--runs", "15")[0]);
