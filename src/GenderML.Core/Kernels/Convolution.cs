@@ -23,15 +23,16 @@ public static partial class Convolution
     /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
     public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options = null)
-        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null, winograd: null);
+        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null, winograd: false);
 
     /// <summary>
-    /// As above, reading the weights from <paramref name="packed"/> (packed there on first use) when it is given;
-    /// <paramref name="winograd"/> keeps a layer's transformed weights between calls (null: transformed per call when
-    /// the Winograd kernel runs).
+    /// As above, reading the weights from <paramref name="packed"/> (packed there on first use, Winograd's transformed
+    /// weights too) when it is given. <paramref name="winograd"/>: an evaluation-mode call, which takes the Winograd
+    /// kernel from fewer tiles per image (its weights transformed once when <paramref name="packed"/> is given, else per
+    /// call), so that the kernel chosen does not depend on whether the weights are frozen.
     /// </summary>
     internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, WinogradWeights? winograd = null)
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, bool winograd = false)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
@@ -51,14 +52,14 @@ public static partial class Convolution
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
-            else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
-            else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
+            else if (WinogradConvolution.Handles(g, winograd)) WinogradConvolution.Forward(ops, threads);
+            else if (PointwiseConvolution.Handles(g))
+                PointwiseConvolution.Forward(ops, threads, GemmBlocking.BestIsa, packed is null ? null : packed.Pointwise(w, g, GemmBlocking.BestIsa));
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
-        // The kernels read native memory that these objects own (and free when collected or finalized).
+        // The kernels read native memory that this object owns (and frees when finalized).
         GC.KeepAlive(packed);
-        GC.KeepAlive(winograd);
     }
 
     /// <summary>∂L/∂input from ∂L/∂output: overwrites <paramref name="gradInput"/>.</summary>
