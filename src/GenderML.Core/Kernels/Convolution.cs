@@ -23,16 +23,16 @@ public static partial class Convolution
     /// <exception cref="ArgumentException">The geometry is inconsistent or a span is shorter than the geometry needs.</exception>
     public static void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options = null)
-        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null, winograd: false);
+        => Forward(g, input, weight, bias, residual, relu, output, options, packed: null, winograd: null);
 
     /// <summary>
     /// As above, reading the weights from <paramref name="packed"/> (packed there on first use, Winograd's transformed
-    /// weights too) when it is given. <paramref name="winograd"/>: an evaluation-mode call, which takes the Winograd
-    /// kernel from fewer tiles per image (its weights transformed once when <paramref name="packed"/> is given, else per
-    /// call), so that the kernel chosen does not depend on whether the weights are frozen.
+    /// weights too) when it is given. A non-null <paramref name="winograd"/> marks an evaluation-mode call, which takes
+    /// the Winograd kernel from fewer tiles per image, whether the weights are frozen or not; it keeps the transformed
+    /// weights of trainable weights between calls (when <paramref name="packed"/> is null).
     /// </summary>
     internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
-        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, bool winograd = false)
+        ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, WinogradWeights? winograd = null)
     {
         Validate(g);
         CheckLength("input", input.Length, g.InputLength);
@@ -52,14 +52,15 @@ public static partial class Convolution
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
-            else if (WinogradConvolution.Handles(g, winograd)) WinogradConvolution.Forward(ops, threads);
+            else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
             else if (PointwiseConvolution.Handles(g))
                 PointwiseConvolution.Forward(ops, threads, GemmBlocking.BestIsa, packed is null ? null : packed.Pointwise(w, g, GemmBlocking.BestIsa));
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
-        // The kernels read native memory that this object owns (and frees when finalized).
+        // The kernels read memory these objects own (and free when finalized or collected).
         GC.KeepAlive(packed);
+        GC.KeepAlive(winograd);
     }
 
     /// <summary>∂L/∂input from ∂L/∂output: overwrites <paramref name="gradInput"/>.</summary>

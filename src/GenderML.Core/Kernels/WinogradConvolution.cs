@@ -23,8 +23,10 @@ internal static unsafe class WinogradConvolution
     /// <summary>Floats of V and M a work item aims for (about 768 KB, within a 1 MB L2).</summary>
     private const int ItemFloats = 192 * 1024;
 
-    /// <summary>Fewest tiles per image with cached weights: an 8×8 map (16) is in, a 4×4 map (4) is out. Per image, not
-    /// per batch, so that an image's result does not depend on the batch it comes in.</summary>
+    /// <summary>Fewest tiles per image with cached weights: an 8×8 map (16) is in, a 4×4 map (4) is out (alone, its
+    /// transformed weights, 16/9 of the weights, are read from memory for few multiplications: slower than the lowered
+    /// kernel in a whole network). Per image, not per batch, so that an image's result does not depend on the batch it
+    /// comes in.</summary>
     private const int MinTiles = 16;
 
     /// <summary>Fewest tiles per image when the weights are transformed per call (training): below it the transform
@@ -72,25 +74,30 @@ internal static unsafe class WinogradConvolution
         Run(new ConvOperands(t, ops.Output, ops.Weight, null, ops.Input), threads, isa, u, plan);
     }
 
-    public static void Forward(in ConvOperands ops, int threads) => Forward(ops, threads, GemmBlocking.BestIsa);
+    public static void Forward(in ConvOperands ops, int threads, WinogradWeights? cache = null) =>
+        Forward(ops, threads, GemmBlocking.BestIsa, cache);
 
     /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has), with the
-    /// transformed weights kept in <c>ops.Packed</c> when it is given, else transformed per call.</summary>
-    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa)
+    /// transformed weights kept in <c>ops.Packed</c> when it is given (frozen weights), else in
+    /// <paramref name="cache"/> when it is given (compared with the weights on each call), else transformed per call.
+    /// </summary>
+    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa, WinogradWeights? cache = null)
     {
         var g = ops.G;
         var plan = new Plan(g, isa, threads);
         int oc = g.OutChannels, c = g.InChannels, block = plan.WeightBlock;
         float* u;
         if (ops.Packed is { } packed) u = packed.Winograd(ops.Weight, g, block, plan.Transposed);
+        else if (cache is not null) u = cache.Get(ops.Weight, oc, c, block);
         else
         {
             u = NativeScratch.Get(WeightSlot, (long)WinogradTransforms.Points * RoundUp(oc, block) * c);
             WinogradTransforms.TransformWeights(ops.Weight, oc, c, block, u);
         }
         Run(ops, threads, isa, u, plan);
-        // u points into native memory the packed weights free when finalized.
+        // u points into memory the packed weights or the cache free when finalized or collected.
         GC.KeepAlive(ops.Packed);
+        GC.KeepAlive(cache);
     }
 
     /// <summary>Whether the forward pass of <paramref name="g"/> on <paramref name="isa"/> runs its GEMMs transposed.</summary>

@@ -22,6 +22,7 @@ public sealed class Conv2d : Layer
     private bool _fused;
     private PackedWeights? _packed;
     private int _packedVersion;
+    private WinogradWeights? _winograd;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -140,7 +141,7 @@ public sealed class Conv2d : Layer
         _fused = false;
         var output = TensorBuffers.Ensure(ref _output, g.Batch, OutChannels, g.OutHeight, g.OutWidth);
         Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
-            residual is null ? default : residual.Data, relu, output.Data, Compute, PackedWeights(), winograd: !Training);
+            residual is null ? default : residual.Data, relu, output.Data, Compute, PackedWeights(), Training ? null : _winograd ??= new());
         return output;
     }
 

@@ -158,8 +158,8 @@ public sealed class PackedWeightsTests
     {
         var g = conv.GeometryFor(x.Dim(0), x.Dim(2), x.Dim(3));
         var y = new float[g.OutputLength];
-        // Evaluation mode: the layer then takes Winograd from fewer tiles, so shapes Winograd takes run it here too.
-        Convolution.Forward(g, x.Data, conv.Weight.Value.Data, conv.Bias!.Value.Data, default, false, y, null, winograd: true);
+        // A fresh Winograd cache: the layer in evaluation mode keeps one, so shapes Winograd takes run it here too.
+        Convolution.Forward(g, x.Data, conv.Weight.Value.Data, conv.Bias!.Value.Data, default, false, y, null, winograd: new WinogradWeights());
         return y;
     }
 }

@@ -28,7 +28,7 @@ public sealed class WinogradConvolutionTests
         var isa = (GemmIsa)isaIndex;
         foreach (var g in Shapes)
         foreach (int threads in new[] { 1, 2 })
-        foreach (bool cached in new[] { false, true })
+        foreach (int cached in new[] { 0, 1, 2 })   // weights transformed per call, packed once, compared per call
         {
             var x = KernelAssert.Random(g.InputLength, 1);
             var w = KernelAssert.Random(g.WeightLength, 2);
@@ -40,7 +40,7 @@ public sealed class WinogradConvolutionTests
             var actual = new float[g.OutputLength];
             fixed (float* px = x, pw = w, pb = b, py = actual, pr = residual)
                 WinogradConvolution.Forward(new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true,
-                    packed: cached ? new PackedWeights() : null), threads, isa);
+                    packed: cached == 1 ? new PackedWeights() : null), threads, isa, cached == 2 ? new WinogradWeights() : null);
             int reduce = g.InChannels * 9;
             KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(reduce)), $"{isa} {g} threads={threads}");
         }
@@ -83,7 +83,28 @@ public sealed class WinogradConvolutionTests
     }
 
     [Fact]
-    public unsafe void CachedWeightsFollowInvalidation()
+    public unsafe void CachedWeightsFollowChangesToTheWeights()
+    {
+        var g = new ConvGeometry(4, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1);
+        var x = KernelAssert.Random(g.InputLength, 7);
+        var w = KernelAssert.Random(g.WeightLength, 8);
+        var cache = new WinogradWeights();
+        var first = new float[g.OutputLength];
+        var second = new float[g.OutputLength];
+        var expected = new float[g.OutputLength];
+        fixed (float* px = x, pw = w, p1 = first, p2 = second)
+        {
+            WinogradConvolution.Forward(new ConvOperands(g, px, pw, null, p1), 1, GemmBlocking.BestIsa, cache);
+            w[17] += 0.5f;   // as a training step or a load into the same tensor would
+            WinogradConvolution.Forward(new ConvOperands(g, px, pw, null, p2), 1, GemmBlocking.BestIsa, cache);
+        }
+        ConvolutionReference.Forward(g, x, w, [], expected);
+        KernelAssert.Close(expected, second, 1e-5f * (1 + MathF.Sqrt(16 * 9)), "after the change");
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public unsafe void PackedWeightsFollowInvalidation()
     {
         var g = new ConvGeometry(4, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1);
         var x = KernelAssert.Random(g.InputLength, 7);
@@ -115,8 +136,8 @@ public sealed class WinogradConvolutionTests
         var batch = new float[three.OutputLength];
         var alone = new float[one.OutputLength];
         var cache = new PackedWeights();
-        Convolution.Forward(three, x, w, [], default, false, batch, null, cache, winograd: true);
-        Convolution.Forward(one, x.AsSpan(one.InputLength, one.InputLength), w, [], default, false, alone, null, cache, winograd: true);
+        Convolution.Forward(three, x, w, [], default, false, batch, null, cache, new WinogradWeights());
+        Convolution.Forward(one, x.AsSpan(one.InputLength, one.InputLength), w, [], default, false, alone, null, cache, new WinogradWeights());
         KernelAssert.BitIdentical(alone, batch.AsSpan(one.OutputLength, one.OutputLength), "image 1 of 3 vs alone");
     }
 
@@ -133,10 +154,11 @@ public sealed class WinogradConvolutionTests
             new(1, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1),  // the face ResNet's 128-channel blocks
             new(1, 40, 7, 7, 48, 3, 3, 1, 1, 1, 1, 1, 1),    // odd map: half tiles; channels not a multiple of NR
             new(1, 24, 8, 8, 20, 3, 3, 1, 1, 0, 0, 2, 2),    // asymmetric padding, fewer channels than NR
+            new(1, 64, 4, 4, 64, 3, 3, 1, 1, 1, 1, 1, 1),    // 4×4 map: 4 tiles
         ];
-        // With 16 tiles against NR = 32 columns, AVX-512 runs all three transposed; AVX2 (NR = 16) and scalar code
-        // none (the single image is then checked against the batch all the same).
-        Assert.Equal(isa == GemmIsa.Avx512 ? singles.Length : 0,
+        // AVX-512 (NR = 32) runs all four transposed; AVX2 (NR = 16) and scalar code (NR = 8) the 4×4 map (the other
+        // single images are checked against the batch all the same).
+        Assert.Equal(isa == GemmIsa.Avx512 ? singles.Length : 1,
             singles.Count(g => WinogradConvolution.RunsTransposed(g, isa)));
         foreach (var one in singles)
         {
