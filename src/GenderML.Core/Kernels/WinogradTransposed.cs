@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+
 namespace GenderML.Core.Kernels;
 
 /// <summary>
@@ -49,8 +51,13 @@ internal static unsafe class WinogradTransposed
             for (int t0 = 0; t0 < lanesPadded; t0 += mr)
             {
                 float* dst = a + (long)t0 * c, src = v + x * pointStride + t0;
-                for (int k = 0; k < c; k++, dst += mr, src += channelStride)
-                    for (int r = 0; r < mr; r++) dst[r] = src[r];
+                if (mr == 8)
+                    for (int k = 0; k < c; k++, dst += 8, src += channelStride) Vector256.Store(Vector256.Load(src), dst);
+                else if (mr == 4)
+                    for (int k = 0; k < c; k++, dst += 4, src += channelStride) Vector128.Store(Vector128.Load(src), dst);
+                else
+                    for (int k = 0; k < c; k++, dst += mr, src += channelStride)
+                        for (int r = 0; r < mr; r++) dst[r] = src[r];
             }
             float* b = ut + (long)x * c * ocPadded;
             for (int j = o0; j < o1; j += nr)
