@@ -5,8 +5,9 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// A layer's weights packed once into the layouts its forward kernels read — a convolution's GEMM A slivers (every
 /// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct kernel's slivers, the
-/// Winograd kernel's transformed weights (both layouts), the pointwise kernel's slivers — instead of on every call. The owner (a frozen layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever
-/// the weights may have changed; the kernels pack on first use after that. The packed values are the ones the kernels
+/// Winograd kernel's transformed weights (both layouts), the pointwise kernel's slivers — instead of on every call.
+/// The owner (a frozen layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the weights may
+/// have changed (nothing is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels
 /// would pack themselves, so results do not change.
 /// </summary>
 /// <remarks>Packing happens on the calling thread before any worker runs; workers only read.</remarks>

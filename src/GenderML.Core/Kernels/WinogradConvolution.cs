@@ -305,6 +305,7 @@ internal static unsafe class WinogradConvolution
                 }
             }
         }
+
         /// <summary>Mᵀ = Vᵀ·Uᵀ and the output transform across channels (<see cref="WinogradTransposed"/>) for the rows of
         /// tiles [r0, r1) and the output channels [o0, o1), then the epilogue as on the usual path.</summary>
         private void TransposedOutput<TV, TL>(float* v, int ldv, int c, int lanes, int r0, int r1, int o0, int o1)
