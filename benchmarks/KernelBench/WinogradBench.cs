@@ -4,7 +4,7 @@ using GenderML.Core.Kernels;
 
 /// <summary>
 /// The forward kernels side by side on the face ResNet's 3×3 stride-1 layers (and a few more shapes): direct or
-/// im2col-lowered (whichever the dispatch picks without Winograd) against Winograd F(2×2, 3×3) with cached weights,
+/// im2col-lowered (whichever the dispatch picks without Winograd) against Winograd F(2×2, 3×3), weights packed or transformed once for both,
 /// in alternating rounds, process CPU milliseconds per call (median over rounds); also the largest difference from the
 /// reference convolution relative to the output's largest magnitude. For the training shapes (batch 64), the input
 /// gradient too (Winograd weights transformed per call, as training does).
@@ -21,6 +21,7 @@ internal static unsafe partial class WinogradBench
         ("face1.64@17", new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1)),
         ("face1.128@8", new(1, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
         ("face4.128@8", new(4, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("face1.256@4", new(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
         ("face4.256@4", new(4, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
         ("face16.256@4", new(16, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
         ("cnn2.conv2", new(64, 32, 24, 24, 64, 3, 3)),
@@ -40,14 +41,15 @@ internal static unsafe partial class WinogradBench
             var y = new float[g.OutputLength];
             var expected = new float[g.OutputLength];
             ConvolutionReference.Forward(g, x, w, b, expected);
-            var cache = new WinogradWeights();
+            PackedWeights otherCache = new(), cache = new();
             bool direct = DirectConvolution.Handles(g);
             fixed (float* px = x, pw = w, pb = b, py = y)
             foreach (int t in threadCounts)
             {
-                var ops = new ConvOperands(g, px, pw, pb, py);
+                var ops = new ConvOperands(g, px, pw, pb, py, packed: otherCache);
+                var winoOps = new ConvOperands(g, px, pw, pb, py, packed: cache);
                 Action other = direct ? () => DirectConvolution.Forward(ops, t) : () => LoweredConvolution.Forward(ops, t);
-                Action wino = () => WinogradConvolution.Forward(ops, t, cache);
+                Action wino = () => WinogradConvolution.Forward(winoOps, t);
                 other();
                 double errOther = RelError(expected, y);
                 wino();

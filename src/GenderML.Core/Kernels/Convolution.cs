@@ -26,9 +26,10 @@ public static partial class Convolution
         => Forward(g, input, weight, bias, residual, relu, output, options, packed: null, winograd: null);
 
     /// <summary>
-    /// As above, reading the weights from <paramref name="packed"/> (packed there on first use) when it is given;
-    /// <paramref name="winograd"/> keeps a layer's transformed weights between calls (null: transformed per call when
-    /// the Winograd kernel runs).
+    /// As above, reading the weights from <paramref name="packed"/> (packed there on first use, Winograd's transformed
+    /// weights too) when it is given. A non-null <paramref name="winograd"/> marks an evaluation-mode call, which takes
+    /// the Winograd kernel from fewer tiles per image, whether the weights are frozen or not; it keeps the transformed
+    /// weights of trainable weights between calls (when <paramref name="packed"/> is null).
     /// </summary>
     internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, WinogradWeights? winograd = null)
@@ -56,7 +57,7 @@ public static partial class Convolution
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
-        // The kernels read native memory that these objects own (and free when collected or finalized).
+        // The kernels read memory these objects own (and free when finalized or collected).
         GC.KeepAlive(packed);
         GC.KeepAlive(winograd);
     }

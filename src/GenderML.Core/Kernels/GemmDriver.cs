@@ -187,11 +187,11 @@ internal static unsafe class GemmDriver
                             float* cTile = cColumn + (long)(i0 + ic + ir) * _ldc;
                             if (rows == bk.MR && cols == bk.NR)
                             {
-                                Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add);
+                                Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add, _packedB != null);
                             }
                             else
                             {
-                                Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false);
+                                Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false, _packedB != null);
                                 MergeEdge(edge, bk.NR, cTile, _ldc, rows, cols, add);
                             }
                             if (last) _epilogue.ApplyTile(cTile, _ldc, i0 + ic + ir, rows, cols);
@@ -201,10 +201,14 @@ internal static unsafe class GemmDriver
             }
         }
 
-        private static void Kernel(in GemmBlocking bk, int kc, float* a, float* b, float* c, nint ldc, bool add)
+        /// <summary>One register block; <paramref name="streamB"/>: B is weights packed once, read from memory.</summary>
+        private static void Kernel(in GemmBlocking bk, int kc, float* a, float* b, float* c, nint ldc, bool add, bool streamB)
         {
             switch (bk.Isa)
             {
+                case GemmIsa.Avx512 when bk.MR == 8 && streamB:
+                    GemmStreamingKernels.Avx512Kernel8x32(kc, a, b, c, ldc, add);
+                    break;
                 case GemmIsa.Avx512 when bk.MR == 12:
                     GemmMicroKernels.Avx512Kernel12x32(kc, a, b, c, ldc, add);
                     break;

@@ -4,13 +4,14 @@ namespace GenderML.Core.Kernels;
 /// The forward pass for chunks of few output pixels and many output channels (a single image's 4×4 or 2×2 maps at
 /// 256 channels): there the GEMM's NR-wide register blocks would run mostly over padding along the pixels. Computed
 /// transposed instead — Yᵀ (pixels × channels) = colᵀ · Wᵀ, the channels along the register blocks' NR columns —
-/// then transposed back through the <see cref="ConvEpilogue"/>. Each output is the same sum in the same order as on
-/// the usual path (the microkernels' multiply-adds only swap operands), so results are bit-identical.
+/// then read back transposed by the epilogue (bias, residual, ReLU) as it writes the output. Each output is the same
+/// sum in the same order as on the usual path (the microkernels' multiply-adds only swap operands), and the epilogue's
+/// additions are those of <see cref="ConvEpilogue.Row"/>, so results are bit-identical.
 /// </summary>
 internal static unsafe partial class LoweredConvolution
 {
-    /// <summary>Scratch slots of the transposed path: Yᵀ, and Y (this thread).</summary>
-    private const int TransposedSlot = 4, UntransposedSlot = 5;
+    /// <summary>Scratch slot of the transposed path: Yᵀ (this thread).</summary>
+    private const int TransposedSlot = 4;
 
     /// <summary>Whether a forward chunk of <paramref name="cols"/> output pixels runs transposed: at least 20% less padded work.</summary>
     internal static bool Transposed(in ConvGeometry g, int cols, in GemmBlocking bk)
@@ -29,7 +30,6 @@ internal static unsafe partial class LoweredConvolution
         long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
         float* col = NativeScratch.Get(3, (long)k * cols);
         float* yt = NativeScratch.Get(TransposedSlot, (long)cols * opg);
-        float* y = NativeScratch.Get(UntransposedSlot, (long)opg * cols);
         float* packedB = ops.Packed is { } packed ? packed.PackedGemmTransposed(g, bk) : null;
         for (int gi = 0; gi < g.Groups; gi++)
         {
@@ -38,16 +38,28 @@ internal static unsafe partial class LoweredConvolution
             float* w = ops.Weight + (long)gi * opg * k;
             GemmDriver.Run(bk, true, true, cols, opg, k, col, cols, w, k, yt, opg, false, threads,
                 packedB: packedB == null ? null : packedB + gi * PackedWeights.TransposedGroupLength(g, bk));
-            for (int j = 0; j < cols; j++)
-            for (int o = 0; o < opg; o++)
-                y[(long)o * cols + j] = yt[(long)j * opg + o];
             for (int i = 0; i < count; i++)
             for (int o = 0; o < opg; o++)
             {
                 long at = (((long)(n0 + i) * g.OutChannels) + gi * opg + o) * ohw;
-                ConvEpilogue.Row(y + (long)o * cols + i * ohw, ops.Residual == null ? null : ops.Residual + at,
+                EpilogueStrided(yt + (long)i * ohw * opg + o, opg, ops.Residual == null ? null : ops.Residual + at,
                     ops.Output + at, ops.Bias == null ? 0f : ops.Bias[gi * opg + o], ops.Bias != null, ops.Relu, ohw);
             }
+        }
+    }
+
+    /// <summary><c>dst[j] = act(src[j·stride] + bias + residual[j])</c> for j &lt; <paramref name="n"/>, in the order of
+    /// <see cref="ConvEpilogue.Row"/>'s additions.</summary>
+    private static void EpilogueStrided(float* src, int stride, float* residual, float* dst, float bias, bool hasBias,
+        bool relu, int n)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            float v = src[(long)j * stride];
+            if (hasBias) v += bias;
+            if (residual != null) v += residual[j];
+            if (relu) v = MathF.Max(v, 0f);
+            dst[j] = v;
         }
     }
 

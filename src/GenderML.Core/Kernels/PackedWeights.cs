@@ -4,9 +4,10 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>
 /// A layer's weights packed once into the layouts its forward kernels read — a convolution's GEMM A slivers (every
-/// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct kernel's slivers — instead
-/// of on every call. The owner (a frozen layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever
-/// the weights may have changed; the kernels pack on first use after that. The packed values are the ones the kernels
+/// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct and pointwise kernels' slivers, the
+/// Winograd kernel's transformed weights (both layouts) — instead of on every call.
+/// The owner (a frozen layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the weights may
+/// have changed (nothing is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels
 /// would pack themselves, so results do not change.
 /// </summary>
 /// <remarks>Packing happens on the calling thread before any worker runs; workers only read.</remarks>
@@ -30,6 +31,8 @@ internal sealed unsafe class PackedWeights
     private ConvGeometry _directShape;
     private bool _directValid;
 
+    private readonly Slot _winograd = new(), _winogradTransposed = new();
+
     /// <summary>
     /// The packed copy a layer may use for <paramref name="weight"/>: null unless the layer is in evaluation mode and
     /// the weight is frozen; invalidated when the weight's <see cref="Parameter.Trainable"/> was set since it was packed.
@@ -46,7 +49,11 @@ internal sealed unsafe class PackedWeights
     }
 
     /// <summary>Forgets the packed copies; the next call packs the weights again.</summary>
-    public void Invalidate() => _gemmValid = _transposedValid = _directValid = false;
+    public void Invalidate()
+    {
+        _gemmValid = _transposedValid = _directValid = false;
+        _winograd.Valid = _winogradTransposed.Valid = false;
+    }
 
     /// <summary>
     /// The weights packed as <see cref="GemmDriver"/>'s A for <paramref name="blocking"/>: group gi's OC/G × K matrix
@@ -126,6 +133,23 @@ internal sealed unsafe class PackedWeights
         return _direct;
     }
 
+    /// <summary>
+    /// The 3×3 weights (OC×C×3×3) in Winograd form as <see cref="WinogradTransforms.TransformWeights"/> writes them for
+    /// slivers of <paramref name="block"/> rows: <paramref name="block"/> = MR for the usual GEMM (U·V), or OC rounded
+    /// up to NR for the transposed one (Vᵀ·Uᵀ: point ξ's C×OC matrix, channels contiguous). The two layouts are kept
+    /// apart, since one layer may run both (a batch, then a single image).
+    /// </summary>
+    public float* Winograd(float* weight, in ConvGeometry g, int block, bool transposed)
+    {
+        var slot = transposed ? _winogradTransposed : _winograd;
+        if (slot.Valid && slot.Block == block && SameWeights(slot.Shape, g)) return slot.Data;
+        long length = (long)WinogradTransforms.Points * ((g.OutChannels + block - 1) / block * block) * g.InChannels;
+        slot.Data = Ensure(slot.Data, ref slot.Capacity, length);
+        WinogradTransforms.TransformWeights(weight, g.OutChannels, g.InChannels, block, slot.Data);
+        (slot.Block, slot.Shape, slot.Valid) = (block, g, true);
+        return slot.Data;
+    }
+
     /// <summary>Whether two geometries have the same weight tensor shape (batch and image size do not matter).</summary>
     private static bool SameWeights(in ConvGeometry a, in ConvGeometry b) =>
         a.OutChannels == b.OutChannels && a.InChannels == b.InChannels && a.Groups == b.Groups
@@ -144,5 +168,17 @@ internal sealed unsafe class PackedWeights
         if (_gemm != null) NativeMemory.AlignedFree(_gemm);
         if (_transposed != null) NativeMemory.AlignedFree(_transposed);
         if (_direct != null) NativeMemory.AlignedFree(_direct);
+        foreach (var slot in new[] { _winograd, _winogradTransposed })
+            if (slot.Data != null) NativeMemory.AlignedFree(slot.Data);
+    }
+
+    /// <summary>One packed layout: its buffer, what it was packed for, and whether it is current.</summary>
+    private sealed class Slot
+    {
+        public float* Data;
+        public long Capacity;
+        public int Block;
+        public ConvGeometry Shape;
+        public bool Valid;
     }
 }

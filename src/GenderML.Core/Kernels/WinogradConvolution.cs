@@ -16,15 +16,17 @@ namespace GenderML.Core.Kernels;
 /// </remarks>
 internal static unsafe class WinogradConvolution
 {
-    /// <summary>Scratch slots: V (3), M (6), split rows and staging (2), weights when no cache is given (calling
-    /// thread, 5).</summary>
-    private const int VSlot = 3, MSlot = 6, RowSlot = 2, WeightSlot = 5;
+    /// <summary>Scratch slots: V (3), M or Mᵀ (6), split rows and staging (2), the transposed path's staging (4),
+    /// weights when no cache is given (calling thread, 5).</summary>
+    private const int VSlot = 3, MSlot = 6, RowSlot = 2, StageSlot = 4, WeightSlot = 5;
 
     /// <summary>Floats of V and M a work item aims for (about 768 KB, within a 1 MB L2).</summary>
     private const int ItemFloats = 192 * 1024;
 
-    /// <summary>Fewest tiles per image with cached weights: an 8×8 map (16) is in, a 4×4 map (4) is out. Per image, not
-    /// per batch, so that an image's result does not depend on the batch it comes in.</summary>
+    /// <summary>Fewest tiles per image with cached weights: an 8×8 map (16) is in, a 4×4 map (4) is out (alone, its
+    /// transformed weights, 16/9 of the weights, are read from memory for few multiplications: slower than the lowered
+    /// kernel in a whole network). Per image, not per batch, so that an image's result does not depend on the batch it
+    /// comes in.</summary>
     private const int MinTiles = 16;
 
     /// <summary>Fewest tiles per image when the weights are transformed per call (training): below it the transform
@@ -65,42 +67,46 @@ internal static unsafe class WinogradConvolution
     public static void BackwardInput(in ConvOperands ops, int threads, GemmIsa isa)
     {
         var t = Transposed(ops.G);
-        var (mr, _) = DirectConvolution.Block(isa);
-        long length = (long)WinogradTransforms.Points * RoundUp(t.OutChannels, mr) * t.InChannels;
+        var plan = new Plan(t, isa, threads);
+        long length = (long)WinogradTransforms.Points * RoundUp(t.OutChannels, plan.WeightBlock) * t.InChannels;
         float* u = NativeScratch.Get(WeightSlot, length);
-        WinogradTransforms.TransformWeights(ops.Weight, t.OutChannels, t.InChannels, mr, u, flipped: true);
-        Run(new ConvOperands(t, ops.Output, ops.Weight, null, ops.Input), threads, isa, u);
+        WinogradTransforms.TransformWeights(ops.Weight, t.OutChannels, t.InChannels, plan.WeightBlock, u, flipped: true);
+        Run(new ConvOperands(t, ops.Output, ops.Weight, null, ops.Input), threads, isa, u, plan);
     }
 
-    public static void Forward(in ConvOperands ops, int threads, WinogradWeights? cache) =>
+    public static void Forward(in ConvOperands ops, int threads, WinogradWeights? cache = null) =>
         Forward(ops, threads, GemmBlocking.BestIsa, cache);
 
-    /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has).
-    /// <paramref name="cache"/> keeps the transformed weights between calls; null transforms them per call.</summary>
-    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa, WinogradWeights? cache)
+    /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has), with the
+    /// transformed weights kept in <c>ops.Packed</c> when it is given (frozen weights), else in
+    /// <paramref name="cache"/> when it is given (compared with the weights on each call), else transformed per call.
+    /// </summary>
+    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa, WinogradWeights? cache = null)
     {
         var g = ops.G;
-        var (mr, _) = DirectConvolution.Block(isa);
-        int oc = g.OutChannels, c = g.InChannels, ocPad = (oc + mr - 1) / mr * mr;
+        var plan = new Plan(g, isa, threads);
+        int oc = g.OutChannels, c = g.InChannels, block = plan.WeightBlock;
         float* u;
-        if (cache is not null) u = cache.Get(ops.Weight, oc, c, mr);
+        if (ops.Packed is { } packed) u = packed.Winograd(ops.Weight, g, block, plan.Transposed);
+        else if (cache is not null) u = cache.Get(ops.Weight, oc, c, block);
         else
         {
-            u = NativeScratch.Get(WeightSlot, (long)WinogradTransforms.Points * ocPad * c);
-            WinogradTransforms.TransformWeights(ops.Weight, oc, c, mr, u);
+            u = NativeScratch.Get(WeightSlot, (long)WinogradTransforms.Points * RoundUp(oc, block) * c);
+            WinogradTransforms.TransformWeights(ops.Weight, oc, c, block, u);
         }
-        Run(ops, threads, isa, u);
-        // u points into the cache's pinned array: a caller that passed a temporary cache must not see it collected
-        // (and the array freed) while the kernel still reads it.
+        Run(ops, threads, isa, u, plan);
+        // u points into memory the packed weights or the cache free when finalized or collected.
+        GC.KeepAlive(ops.Packed);
         GC.KeepAlive(cache);
     }
 
-    /// <summary>The convolution of <paramref name="ops"/> with weights already transformed into <paramref name="u"/>.
-    /// </summary>
-    private static void Run(in ConvOperands ops, int threads, GemmIsa isa, float* u)
+    /// <summary>Whether the forward pass of <paramref name="g"/> on <paramref name="isa"/> runs its GEMMs transposed.</summary>
+    internal static bool RunsTransposed(in ConvGeometry g, GemmIsa isa) => new Plan(g, isa, 1).Transposed;
+
+    /// <summary>The convolution of <paramref name="ops"/> with weights already transformed into <paramref name="u"/>
+    /// (for <see cref="Plan.WeightBlock"/>).</summary>
+    private static void Run(in ConvOperands ops, int threads, GemmIsa isa, float* u, in Plan plan)
     {
-        var g = ops.G;
-        var plan = new Plan(g, isa);
         var work = Work.Rent();
         work.Set(ops, isa, u, plan);
         try
@@ -112,13 +118,25 @@ internal static unsafe class WinogradConvolution
         finally { Work.Return(work); }
     }
 
-    /// <summary>Tiles, blocks and buffer strides of one call.</summary>
+    /// <summary>Tiles, blocks and buffer strides of one call. An item is a block of rows of tiles and a part of the
+    /// output channels: the channels are split only when the row blocks are too few for the threads (one image), each
+    /// part transforming the block's input again (cheap next to its GEMMs).</summary>
     private readonly struct Plan
     {
         public readonly int TilesHigh, TilesWide, TileRows, RowsPerItem, Items, Width, Nr;
         public readonly int SplitRowStride;
 
-        public Plan(in ConvGeometry g, GemmIsa isa)
+        /// <summary>Whether the GEMMs run transposed (<see cref="WinogradTransposed"/>).</summary>
+        public readonly bool Transposed;
+
+        /// <summary>Parts of the output channels, and the channels of a unit they are split by (MR, or NR transposed).
+        /// </summary>
+        public readonly int Parts, Unit;
+
+        /// <summary>Rows of the weight slivers: MR, or OC rounded up to NR when transposed.</summary>
+        public readonly int WeightBlock;
+
+        public Plan(in ConvGeometry g, GemmIsa isa, int threads)
         {
             Width = isa switch { GemmIsa.Avx512 => 16, GemmIsa.Avx2 => 8, _ => 1 };
             Nr = DirectConvolution.Block(isa).NR;
@@ -137,7 +155,14 @@ internal static unsafe class WinogradConvolution
                 if (waste < bestWaste - 1e-9) (best, bestWaste) = (rows, waste);
             }
             RowsPerItem = best;
-            Items = (TileRows + RowsPerItem - 1) / RowsPerItem;
+            int rowItems = (TileRows + RowsPerItem - 1) / RowsPerItem;
+            var (mr, nr) = DirectConvolution.Block(isa);
+            Transposed = WinogradTransposed.Chosen(RowsPerItem * TilesWide, g.OutChannels, isa);
+            Unit = Transposed ? nr : mr;
+            WeightBlock = Transposed ? RoundUp(g.OutChannels, nr) : mr;
+            int units = (g.OutChannels + Unit - 1) / Unit;
+            Parts = threads > 1 && rowItems < threads ? Math.Min(units, (threads + rowItems - 1) / rowItems) : 1;
+            Items = rowItems * Parts;
             // Column-split rows: TW + 1 values read per row of tiles, whole vectors, one more for the shifted loads.
             SplitRowStride = RoundUp(TilesWide + 1, Width) + Width;
         }
@@ -185,8 +210,10 @@ internal static unsafe class WinogradConvolution
             var p = plan;
             const int points = WinogradTransforms.Points;
             var (mr, nr) = DirectConvolution.Block(isa);
-            int c = g.InChannels, oc = g.OutChannels, ocPad = (oc + mr - 1) / mr * mr;
-            int r0 = item * p.RowsPerItem, r1 = Math.Min(r0 + p.RowsPerItem, p.TileRows);
+            int c = g.InChannels, oc = g.OutChannels, ocPad = RoundUp(oc, p.WeightBlock);
+            int part = item % p.Parts, units = (oc + p.Unit - 1) / p.Unit;
+            int o0 = units * part / p.Parts * p.Unit, o1 = units * (part + 1) / p.Parts * p.Unit;
+            int r0 = item / p.Parts * p.RowsPerItem, r1 = Math.Min(r0 + p.RowsPerItem, p.TileRows);
             int tw = p.TilesWide, th = p.TilesHigh, lanes = (r1 - r0) * tw, lanesPadded = RoundUp(lanes, nr);
             int ldv = RoundUp(lanesPadded + p.Width, 16);
             float* v = NativeScratch.Get(VSlot, (long)points * c * ldv);
@@ -233,18 +260,24 @@ internal static unsafe class WinogradConvolution
                 }
             }
 
+            if (p.Transposed)
+            {
+                TransposedOutput<TV, TL>(v, ldv, c, lanes, r0, r1, o0, o1);
+                return;
+            }
+
             // M[ξ] = U[ξ]·V[ξ]: OC×C times C×lanes, for the 16 points.
             for (int x = 0; x < points; x++)
             {
                 float* a = u + (long)x * ocPad * c, b = v + x * vPoint, cm = m + (long)x * lanesPadded;
                 for (int jr = 0; jr < lanesPadded; jr += nr)
-                for (int ir = 0; ir < ocPad; ir += mr)
+                for (int ir = o0; ir < o1; ir += mr)
                     DirectMicroKernels.Run(isa, c, a + (long)ir * c, b + jr, offsets, cm + (long)ir * mRow + jr, mRow);
             }
 
             // Output transform into a staging copy of the rows of each image (in order, so that whole-vector stores
             // past a row's end are overwritten by the next row), then the epilogue over those rows in one pass.
-            for (int o = 0; o < oc; o++)
+            for (int o = o0; o < Math.Min(o1, oc); o++)
             {
                 float bias = ops.Bias == null ? 0f : ops.Bias[o];
                 float* mo = m + (long)o * mRow;
@@ -268,6 +301,36 @@ internal static unsafe class WinogradConvolution
                     long at = (((long)n * oc + o) * oh + y0) * ow;
                     ConvEpilogue.Row(staging, ops.Residual == null ? null : ops.Residual + at, ops.Output + at, bias,
                         ops.Bias != null, ops.Relu, (y1 - y0) * ow);
+                    r = end;
+                }
+            }
+        }
+
+        /// <summary>Mᵀ = Vᵀ·Uᵀ and the output transform across channels (<see cref="WinogradTransposed"/>) for the rows of
+        /// tiles [r0, r1) and the output channels [o0, o1), then the epilogue as on the usual path.</summary>
+        private void TransposedOutput<TV, TL>(float* v, int ldv, int c, int lanes, int r0, int r1, int o0, int o1)
+            where TV : struct where TL : struct, IWinogradLanes<TV>
+        {
+            var g = ops.G;
+            var p = plan;
+            const int points = WinogradTransforms.Points;
+            int oc = g.OutChannels, ocPad = p.WeightBlock, ow = g.OutWidth, oh = g.OutHeight, th = p.TilesHigh;
+            float* scratch = NativeScratch.Get(MSlot, WinogradTransposed.ScratchLength(lanes, c, ocPad, isa));
+            float* mt = WinogradTransposed.Multiply(isa, v, (long)points * ldv, ldv, c, lanes, u, ocPad, o0, o1, scratch);
+            long stageStride = 2L * (r1 - r0) * ow;
+            float* stage = NativeScratch.Get(StageSlot, ocPad * stageStride + 64);
+            WinogradTransposed.Output<TV, TL>(mt, ocPad, lanes, p.TilesWide, ow, o0, o1, stage, stageStride);
+            for (int o = o0; o < Math.Min(o1, oc); o++)
+            {
+                float bias = ops.Bias == null ? 0f : ops.Bias[o];
+                for (int r = r0; r < r1;)
+                {
+                    int n = r / th, ty0 = r % th, end = Math.Min(r1, (n + 1) * th), ty1 = ty0 + (end - r) - 1;
+                    int y0 = 2 * ty0, y1 = Math.Min(oh, 2 * ty1 + 2);
+                    long at = (((long)n * oc + o) * oh + y0) * ow;
+                    ConvEpilogue.Row(stage + o * stageStride + 2L * (r - r0) * ow,
+                        ops.Residual == null ? null : ops.Residual + at, ops.Output + at, bias, ops.Bias != null,
+                        ops.Relu, (y1 - y0) * ow);
                     r = end;
                 }
             }

@@ -1,9 +1,10 @@
 namespace GenderML.Core.Kernels;
 
 /// <summary>
-/// A layer's 3×3 weights in Winograd form (<see cref="WinogradTransforms.TransformWeights"/>), kept between calls:
-/// rebuilt only when the weights differ from the copy it was built from (compared in full each call, so any
-/// change — a training step, a load into the same tensor — is seen), or when the register block changes.
+/// A layer's 3×3 weights in Winograd form (<see cref="WinogradTransforms.TransformWeights"/>) kept between calls while
+/// they may still change — trainable weights in evaluation mode (validation during training): rebuilt only when the
+/// weights differ from the copy it was built from (compared in full each call, so a training step is seen), or when
+/// the block changes. Frozen weights are kept by <see cref="PackedWeights.Winograd"/> instead, compared never.
 /// Allocates only when it rebuilds. Not for concurrent calls.
 /// </summary>
 internal sealed unsafe class WinogradWeights
@@ -12,8 +13,9 @@ internal sealed unsafe class WinogradWeights
     private float[] _packed = [];
     private int _outChannels, _inChannels, _mr;
 
-    /// <summary>The transformed weights of <paramref name="weight"/> (OC×C×3×3) packed for <paramref name="mr"/>
-    /// rows, built now if they are not current. The pointer stays valid until the next call.</summary>
+    /// <summary>The transformed weights of <paramref name="weight"/> (OC×C×3×3) packed for slivers of
+    /// <paramref name="mr"/> rows, built now if they are not current. The pointer stays valid until the next call.
+    /// </summary>
     public float* Get(float* weight, int oc, int c, int mr)
     {
         long length = (long)oc * c * 9;

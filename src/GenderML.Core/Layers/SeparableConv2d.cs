@@ -10,7 +10,8 @@ public sealed class SeparableConv2d : Layer
 {
     private readonly Conv2d _depthwise, _pointwise;
     private Tensor? _inferenceDepthwise, _inferenceOutput;
-    private float[]? _packed;
+    private PackedWeights? _packed;
+    private int _packedVersion;
     private bool _fused;
 
     /// <summary>Creates the pair, weights drawn from <paramref name="random"/>.</summary>
@@ -94,15 +95,16 @@ public sealed class SeparableConv2d : Layer
         var pg = _pointwise.GeometryFor(g.Batch, g.OutHeight, g.OutWidth);
         var output = TensorBuffers.Ensure(ref _inferenceOutput, g.Batch, pg.OutChannels, ph, pw);
         var isa = GemmBlocking.BestIsa;
-        float[]? packed = PackedWeights(pg, isa);
+        var packed = Kernels.PackedWeights.ForFrozen(ref _packed, ref _packedVersion, false, _pointwise.Weight);
         unsafe
         {
             fixed (float* x = input.Data, dw = _depthwise.Weight.Value.Data, w = _pointwise.Weight.Value.Data,
-                b = _pointwise.Bias!.Value.Data, y = output.Data, a = packed)
+                b = _pointwise.Bias!.Value.Data, y = output.Data)
                 SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput,
-                    new ConvOperands(pg, null, w, b, null), Compute.Threads, isa, a,
-                    new SeparablePool(y, ph, pw, bottom, right, negativeSlope));
+                    new ConvOperands(pg, null, w, b, null), Compute.Threads, isa,
+                    packed is null ? null : packed.Direct(w, pg, DirectConvolution.Block(isa).MR), new SeparablePool(y, ph, pw, bottom, right, negativeSlope));
         }
+        GC.KeepAlive(packed);
         _fused = true;
         return output;
     }
@@ -112,23 +114,14 @@ public sealed class SeparableConv2d : Layer
         bool relu, Tensor output)
     {
         var isa = GemmBlocking.BestIsa;
-        float[]? packed = PackedWeights(pg, isa);
+        var packed = Kernels.PackedWeights.ForFrozen(ref _packed, ref _packedVersion, false, _pointwise.Weight);
         fixed (float* x = input.Data, dw = _depthwise.Weight.Value.Data, pw = _pointwise.Weight.Value.Data,
-            b = _pointwise.Bias!.Value.Data, r = residual is null ? null : residual.Data, y = output.Data,
-            a = packed)
+            b = _pointwise.Bias!.Value.Data, r = residual is null ? null : residual.Data, y = output.Data)
             SeparableConvolution.Forward(new ConvOperands(g, x, dw, null, null), reluInput,
-                new ConvOperands(pg, null, pw, b, y, residual: r, relu: relu), Compute.Threads, isa, a);
-    }
-
-    /// <summary>The pointwise weights packed once while they are frozen; null while they are trainable.</summary>
-    private unsafe float[]? PackedWeights(in ConvGeometry pg, GemmIsa isa)
-    {
-        if (_pointwise.Weight.Trainable) return _packed = null;
-        if (_packed is not null) return _packed;
-        var packed = GC.AllocateUninitializedArray<float>(PointwiseConvolution.PackedLength(pg, isa), pinned: true);
-        fixed (float* w = _pointwise.Weight.Value.Data, a = packed)
-            PointwiseConvolution.PackWeights(pg, w, isa, a);
-        return _packed = packed;
+                new ConvOperands(pg, null, pw, b, y, residual: r, relu: relu), Compute.Threads, isa,
+                packed is null ? null : packed.Direct(pw, pg, DirectConvolution.Block(isa).MR));
+        // The kernels read native memory the packed weights free when finalized.
+        GC.KeepAlive(packed);
     }
 
     /// <inheritdoc/>

@@ -28,7 +28,7 @@ public sealed class WinogradConvolutionTests
         var isa = (GemmIsa)isaIndex;
         foreach (var g in Shapes)
         foreach (int threads in new[] { 1, 2 })
-        foreach (bool cached in new[] { false, true })
+        foreach (int cached in new[] { 0, 1, 2 })   // weights transformed per call, packed once, compared per call
         {
             var x = KernelAssert.Random(g.InputLength, 1);
             var w = KernelAssert.Random(g.WeightLength, 2);
@@ -39,8 +39,8 @@ public sealed class WinogradConvolutionTests
             for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
             var actual = new float[g.OutputLength];
             fixed (float* px = x, pw = w, pb = b, py = actual, pr = residual)
-                WinogradConvolution.Forward(new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true), threads, isa,
-                    cached ? new WinogradWeights() : null);
+                WinogradConvolution.Forward(new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true,
+                    packed: cached == 1 ? new PackedWeights() : null), threads, isa, cached == 2 ? new WinogradWeights() : null);
             int reduce = g.InChannels * 9;
             KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(reduce)), $"{isa} {g} threads={threads}");
         }
@@ -104,6 +104,28 @@ public sealed class WinogradConvolutionTests
     }
 
     [Fact]
+    public unsafe void PackedWeightsFollowInvalidation()
+    {
+        var g = new ConvGeometry(4, 16, 8, 8, 16, 3, 3, 1, 1, 1, 1, 1, 1);
+        var x = KernelAssert.Random(g.InputLength, 7);
+        var w = KernelAssert.Random(g.WeightLength, 8);
+        var cache = new PackedWeights();
+        var first = new float[g.OutputLength];
+        var second = new float[g.OutputLength];
+        var expected = new float[g.OutputLength];
+        fixed (float* px = x, pw = w, p1 = first, p2 = second)
+        {
+            WinogradConvolution.Forward(new ConvOperands(g, px, pw, null, p1, packed: cache), 1, GemmBlocking.BestIsa);
+            w[17] += 0.5f;   // as a load into the same tensor would, after which the owner invalidates
+            cache.Invalidate();
+            WinogradConvolution.Forward(new ConvOperands(g, px, pw, null, p2, packed: cache), 1, GemmBlocking.BestIsa);
+        }
+        ConvolutionReference.Forward(g, x, w, [], expected);
+        KernelAssert.Close(expected, second, 1e-5f * (1 + MathF.Sqrt(16 * 9)), "after the change");
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
     public void AnImagesResultDoesNotDependOnItsBatch()
     {
         var one = new ConvGeometry(1, 32, 8, 8, 32, 3, 3, 1, 1, 1, 1, 1, 1);
@@ -113,10 +135,59 @@ public sealed class WinogradConvolutionTests
         var w = KernelAssert.Random(three.WeightLength, 10);
         var batch = new float[three.OutputLength];
         var alone = new float[one.OutputLength];
-        var cache = new WinogradWeights();
-        Convolution.Forward(three, x, w, [], default, false, batch, null, winograd: cache);
-        Convolution.Forward(one, x.AsSpan(one.InputLength, one.InputLength), w, [], default, false, alone, null, winograd: cache);
+        var cache = new PackedWeights();
+        Convolution.Forward(three, x, w, [], default, false, batch, null, cache, new WinogradWeights());
+        Convolution.Forward(one, x.AsSpan(one.InputLength, one.InputLength), w, [], default, false, alone, null, cache, new WinogradWeights());
         KernelAssert.BitIdentical(alone, batch.AsSpan(one.OutputLength, one.OutputLength), "image 1 of 3 vs alone");
+    }
+
+    /// <summary>Few tiles per block run the GEMMs transposed; an image alone (transposed) gives what it gives inside a
+    /// large batch (the usual GEMMs), bit for bit, on every instruction set, with 1 and 2 threads (which split the
+    /// output channels of a single image).</summary>
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void TransposedEqualsUsualPath(int isaIndex)
+    {
+        var isa = (GemmIsa)isaIndex;
+        ConvGeometry[] singles =
+        [
+            new(1, 128, 8, 8, 128, 3, 3, 1, 1, 1, 1, 1, 1),  // the face ResNet's 128-channel blocks
+            new(1, 40, 7, 7, 48, 3, 3, 1, 1, 1, 1, 1, 1),    // odd map: half tiles; channels not a multiple of NR
+            new(1, 24, 8, 8, 20, 3, 3, 1, 1, 0, 0, 2, 2),    // asymmetric padding, fewer channels than NR
+            new(1, 64, 4, 4, 64, 3, 3, 1, 1, 1, 1, 1, 1),    // 4×4 map: 4 tiles
+        ];
+        // AVX-512 (NR = 32) runs all four transposed; AVX2 (NR = 16) and scalar code (NR = 8) the 4×4 map (the other
+        // single images are checked against the batch all the same).
+        Assert.Equal(isa == GemmIsa.Avx512 ? singles.Length : 1,
+            singles.Count(g => WinogradConvolution.RunsTransposed(g, isa)));
+        foreach (var one in singles)
+        {
+            var many = one with { Batch = 40 };
+            Assert.False(WinogradConvolution.RunsTransposed(many, isa), $"{many}");
+            var x = KernelAssert.Random(many.InputLength, 21);
+            var w = KernelAssert.Random(many.WeightLength, 22);
+            var b = KernelAssert.Random(many.OutChannels, 23);
+            var residual = KernelAssert.Random(many.OutputLength, 24);
+            var batch = new float[many.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, py = batch, pr = residual)
+                WinogradConvolution.Forward(new ConvOperands(many, px, pw, pb, py, residual: pr, relu: true), 1, isa);
+            var expected = new float[many.OutputLength];
+            ConvolutionReference.Forward(many, x, w, b, expected);
+            for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
+            KernelAssert.Close(expected, batch, 1e-5f * (1 + MathF.Sqrt(one.InChannels * 9)), $"{isa} {many}");
+            foreach (int image in new[] { 0, 17, 39 })
+            foreach (int threads in new[] { 1, 2 })
+            foreach (bool cached in new[] { false, true })
+            {
+                var alone = new float[one.OutputLength];
+                fixed (float* px = x, pw = w, pb = b, py = alone, pr = residual)
+                    WinogradConvolution.Forward(new ConvOperands(one, px + image * one.InputLength, pw, pb, py,
+                        residual: pr + image * one.OutputLength, relu: true,
+                        packed: cached ? new PackedWeights() : null), threads, isa);
+                KernelAssert.BitIdentical(batch.AsSpan(image * one.OutputLength, one.OutputLength), alone,
+                    $"{isa} {one} image {image} threads={threads} cached={cached}");
+            }
+        }
     }
 
     [Fact]
