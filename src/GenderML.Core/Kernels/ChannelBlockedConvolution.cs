@@ -14,7 +14,7 @@ namespace GenderML.Core.Kernels;
 /// Each output value is the FMA chain over (c, i, j) in order from zero, then the epilogue: the same bits as
 /// <see cref="DirectConvolution"/>, so the dispatch may pick either. Work items are (image, block of 64 channels).
 /// </remarks>
-internal static unsafe class ChannelBlockedConvolution
+internal static unsafe partial class ChannelBlockedConvolution
 {
     /// <summary>Output channels per block (lanes of four vectors) and output pixels per register block.</summary>
     private const int OB = 64, PX = 6;

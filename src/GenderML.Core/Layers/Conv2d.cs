@@ -157,7 +157,7 @@ public sealed class Conv2d : Layer
         var (top, bottom) = pool.Padding.Resolve(g.OutHeight, pool.KernelSize, pool.Stride, vertical: true);
         var (left, right) = pool.Padding.Resolve(g.OutWidth, pool.KernelSize, pool.Stride, vertical: false);
         var p = new Ops.PoolGeometry(g.Batch * OutChannels, g.OutHeight, g.OutWidth, pool.KernelSize, pool.Stride, top, left, bottom, right);
-        if (p.OutHeight <= 0 || p.OutWidth <= 0 || !DirectConvolution.HandlesPooled(g, p)) return null;
+        if (p.OutHeight <= 0 || p.OutWidth <= 0 || !Convolution.HandlesPooled(g, p)) return null;
         var output = TensorBuffers.Ensure(ref _pooled, g.Batch, OutChannels, p.OutHeight, p.OutWidth);
         _geometry = g;
         _input = input;

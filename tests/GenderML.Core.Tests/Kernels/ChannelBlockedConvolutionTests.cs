@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics.X86;
 using GenderML.Core.Kernels;
+using GenderML.Core.Ops;
 
 namespace GenderML.Core.Tests.Kernels;
 
@@ -41,6 +42,39 @@ public sealed class ChannelBlockedConvolutionTests
             int reduce = g.InChannels * g.KernelHeight * g.KernelWidth;
             KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(reduce)), $"{g} threads={threads}");
             KernelAssert.BitIdentical(direct, actual, $"{g} threads={threads}");
+        }
+    }
+
+    private static readonly (ConvGeometry Conv, int Kernel, int Stride)[] PooledShapes =
+    [
+        (new(2, 3, 150, 150, 32, 7, 7, 2, 2, 0, 0, 0, 0), 3, 2), // the face ResNet's stem and pool
+        (new(1, 3, 53, 49, 32, 3, 3, 2, 2, 0, 0, 0, 0), 3, 2),   // 3×3, 24 wide, an odd pooled width
+        (new(3, 1, 31, 26, 32, 4, 4, 2, 2, 0, 0, 0, 0), 2, 2),   // one input channel, 2×2 pool
+        (new(1, 5, 21, 25, 32, 3, 3, 2, 2, 0, 0, 0, 0), 3, 1),   // stride-1 pool
+    ];
+
+    [Fact]
+    public unsafe void PooledMatchesDirectConvolutionThenPool()
+    {
+        if (!Avx512F.IsSupported) return;
+        foreach (var (g, kernel, stride) in PooledShapes)
+        foreach (bool relu in new[] { true, false })
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var pool = new PoolGeometry(g.Batch * g.OutChannels, g.OutHeight, g.OutWidth, kernel, stride, 0, 0, 0, 0);
+            Assert.True(ChannelBlockedConvolution.HandlesPooled(g, pool), g.ToString());
+            var x = KernelAssert.Random(g.InputLength, 1);
+            var w = KernelAssert.Random(g.WeightLength, 2);
+            var b = KernelAssert.Random(g.OutChannels, 3);
+            var conv = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, py = conv)
+                DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: relu), 1, GemmIsa.Avx512);
+            var expected = new float[pool.Planes * pool.OutHeight * pool.OutWidth];
+            Pooling.MaxForwardReference(pool, conv, expected, 0, pool.Planes);
+            var actual = new float[expected.Length];
+            fixed (float* px = x, pw = w, pb = b, py = actual)
+                ChannelBlockedConvolution.ForwardPooled(new ConvOperands(g, px, pw, pb, null, relu: relu), pool, py, threads);
+            KernelAssert.BitIdentical(expected, actual, $"{g} pool {kernel}/{stride} relu={relu} threads={threads}");
         }
     }
 }
