@@ -129,8 +129,9 @@ internal sealed class FaceResidualBlock : Layer
     }
 
     /// <summary>
-    /// <c>y = relu([pooled, 0] + branch zero-padded bottom/right)</c>, a row at a time: the branch part of a row
-    /// vectorised, the padding columns and the appended channels copied.
+    /// <c>y = relu([pooled, 0] + branch zero-padded bottom/right)</c>, a plane at a time: each value is
+    /// <c>max(shortcut + branch, 0)</c> inside the branch and <c>max(shortcut, 0)</c> in its padding, with the shortcut
+    /// 0 in the appended channels.
     /// </summary>
     private void Combine(Tensor pooled, Tensor branch, Tensor y)
     {
@@ -138,19 +139,21 @@ internal sealed class FaceResidualBlock : Layer
         if (bh > ph || bw > pw)
             throw new ArgumentException($"{Name}: the conv branch {branch} is larger than the shortcut {pooled}");
         float[] p = pooled.Data, o = branch.Data, d = y.Data;
+        int plane = ph * pw, branchPlane = bh * bw;
         for (int b = 0; b < n; b++)
         for (int c = 0; c < OutChannels; c++)
-        for (int r = 0; r < ph; r++)
         {
-            var dst = d.AsSpan(((b * OutChannels + c) * ph + r) * pw, pw);
-            if (c < InChannels) p.AsSpan(((b * InChannels + c) * ph + r) * pw, pw).CopyTo(dst);
+            var dst = d.AsSpan((b * OutChannels + c) * plane, plane);
+            var add = o.AsSpan((b * OutChannels + c) * branchPlane, branchPlane);
+            if (c < InChannels) p.AsSpan((b * InChannels + c) * plane, plane).CopyTo(dst);
             else dst.Clear();
-            if (r < bh)
+            for (int r = 0; r < ph; r++)
+            for (int q = 0; q < pw; q++)
             {
-                var head = dst[..bw];
-                TensorPrimitives.Add(head, o.AsSpan(((b * OutChannels + c) * bh + r) * bw, bw), head);
+                float v = dst[r * pw + q];
+                if (r < bh && q < bw) v += add[r * bw + q];
+                dst[r * pw + q] = MathF.Max(v, 0f);
             }
-            TensorPrimitives.Max(dst, 0f, dst);
         }
     }
 
