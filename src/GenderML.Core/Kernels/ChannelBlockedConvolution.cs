@@ -19,6 +19,9 @@ internal static unsafe partial class ChannelBlockedConvolution
     /// <summary>Output channels per block (lanes of four vectors) and output pixels per register block.</summary>
     private const int OB = 64, PX = 6;
 
+    /// <summary>Taps per K chunk (rounded down to whole input channels): 64 × 64 weights, 16 KB, stay in L1.</summary>
+    private const int ChunkTaps = 64;
+
     /// <summary>Scratch slots: packed weights and tap offsets (calling thread), the pixel-major tile and a gathered row
     /// (each worker).</summary>
     private const int WeightSlot = 7, TileSlot = 3, RowSlot = 4;
@@ -95,13 +98,20 @@ internal static unsafe partial class ChannelBlockedConvolution
             float* tile = NativeScratch.Get(TileSlot, (long)(rounded + PX) * OB);
             float* w = a + (long)ob * k * OB;
             int w2 = 2 * g.InWidth;
-            for (int q = 0; q < ohw; q += PX)
+            // K in chunks whose weights stay in L1 (the accumulators go through the tile between chunks: the same
+            // FMA chain, so the same bits).
+            int chunk = Math.Max(1, ChunkTaps / (g.KernelHeight * g.KernelWidth)) * g.KernelHeight * g.KernelWidth;
+            for (int p0 = 0; p0 < k; p0 += chunk)
             {
-                // The block's input corners; pixels past the end repeat the last one (their rows are not read).
-                float* x0 = image + Corner(Math.Min(q, ohw - 1), ow, w2), x1 = image + Corner(Math.Min(q + 1, ohw - 1), ow, w2);
-                float* x2 = image + Corner(Math.Min(q + 2, ohw - 1), ow, w2), x3 = image + Corner(Math.Min(q + 3, ohw - 1), ow, w2);
-                float* x4 = image + Corner(Math.Min(q + 4, ohw - 1), ow, w2), x5 = image + Corner(Math.Min(q + 5, ohw - 1), ow, w2);
-                Kernel64x6(k, w, x0, x1, x2, x3, x4, x5, offsets, tile + (long)q * OB);
+                int taps = Math.Min(chunk, k - p0);
+                for (int q = 0; q < ohw; q += PX)
+                {
+                    // The block's input corners; pixels past the end repeat the last one (their rows are not read).
+                    float* x0 = image + Corner(Math.Min(q, ohw - 1), ow, w2), x1 = image + Corner(Math.Min(q + 1, ohw - 1), ow, w2);
+                    float* x2 = image + Corner(Math.Min(q + 2, ohw - 1), ow, w2), x3 = image + Corner(Math.Min(q + 3, ohw - 1), ow, w2);
+                    float* x4 = image + Corner(Math.Min(q + 4, ohw - 1), ow, w2), x5 = image + Corner(Math.Min(q + 5, ohw - 1), ow, w2);
+                    Kernel64x6(taps, w + (long)p0 * OB, x0, x1, x2, x3, x4, x5, offsets + p0, tile + (long)q * OB, p0 > 0);
+                }
             }
             // Channel by channel: gather its plane from the tile (64 floats apart), then the epilogue.
             float* row = NativeScratch.Get(RowSlot, rounded);
@@ -122,10 +132,10 @@ internal static unsafe partial class ChannelBlockedConvolution
 
     /// <summary>
     /// 64 output channels × 6 pixels: <c>tile[t·64 + v] = Σ_p a[p·64 + v] · x_t[offsets[p]]</c>, per K step four
-    /// weight loads, six broadcasts, 24 FMAs.
+    /// weight loads, six broadcasts, 24 FMAs; with <paramref name="resume"/> the sums start from the tile's values.
     /// </summary>
     private static void Kernel64x6(int k, float* a, float* x0, float* x1, float* x2, float* x3, float* x4, float* x5,
-        int* offsets, float* tile)
+        int* offsets, float* tile, bool resume)
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -133,6 +143,16 @@ internal static unsafe partial class ChannelBlockedConvolution
         Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
         Vector512<float> c40 = default, c41 = default, c42 = default, c43 = default;
         Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
+        if (resume)
+        {
+            float* t = tile;
+            c00 = Vector512.Load(t); c01 = Vector512.Load(t + 16); c02 = Vector512.Load(t + 32); c03 = Vector512.Load(t + 48); t += OB;
+            c10 = Vector512.Load(t); c11 = Vector512.Load(t + 16); c12 = Vector512.Load(t + 32); c13 = Vector512.Load(t + 48); t += OB;
+            c20 = Vector512.Load(t); c21 = Vector512.Load(t + 16); c22 = Vector512.Load(t + 32); c23 = Vector512.Load(t + 48); t += OB;
+            c30 = Vector512.Load(t); c31 = Vector512.Load(t + 16); c32 = Vector512.Load(t + 32); c33 = Vector512.Load(t + 48); t += OB;
+            c40 = Vector512.Load(t); c41 = Vector512.Load(t + 16); c42 = Vector512.Load(t + 32); c43 = Vector512.Load(t + 48); t += OB;
+            c50 = Vector512.Load(t); c51 = Vector512.Load(t + 16); c52 = Vector512.Load(t + 32); c53 = Vector512.Load(t + 48);
+        }
         for (int p = 0; p < k; p++)
         {
             int off = offsets[p];
