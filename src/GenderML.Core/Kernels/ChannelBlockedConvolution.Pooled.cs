@@ -8,7 +8,7 @@ namespace GenderML.Core.Kernels;
 /// A stem's convolution (stride 2, unpadded, few input channels, 32 output channels) with an unpadded max pool in its
 /// output pass, output channels in the vector lanes: a register block is 32 channels (two vectors of weights, packed
 /// K×32) × 12 pixels of one output row, each tap's 12 inputs broadcast from the image at steps of 2. Conv rows land
-/// pixel-major in a scratch tile; as soon as the rows under a pooled row are done, its windows' maxima are taken 16
+/// pixel-major in a ring of K rows (in L1); as soon as the rows under a pooled row are done, its windows' maxima are taken 16
 /// channels at a time, the bias and ReLU applied (non-decreasing, so they commute with the maximum), and each channel's
 /// row gathered out to the NCHW output.
 /// </summary>
@@ -95,7 +95,10 @@ internal static unsafe partial class ChannelBlockedConvolution
             int y0 = py0 * ps, y1 = (py1 - 1) * ps + pk, ow = g.OutWidth, w2 = 2 * g.InWidth;
             int k = g.InChannels * g.KernelHeight * g.KernelWidth;
             float* image = ops.Input + (long)n * g.InChannels * g.InHeight * g.InWidth;
-            float* tile = NativeScratch.Get(TileSlot, (long)(y1 - y0) * ow * StemChannels);
+            // A ring of the last K conv rows (row y in slot y mod K): a pooled row is taken as soon as its last row
+            // is done, and the rows after it never need one K rows back.
+            long rowFloats = (long)ow * StemChannels;
+            float* tile = NativeScratch.Get(TileSlot, pk * rowFloats);
             // The pooled row, pixel-major (then bias and ReLU), and one channel's row gathered from it.
             int rounded = (pw + 7) & ~7;
             float* pooled = NativeScratch.Get(RowSlot, (long)rounded * StemChannels + rounded);
@@ -108,20 +111,19 @@ internal static unsafe partial class ChannelBlockedConvolution
             for (int y = y0; y < y1; y++)
             {
                 float* rowIn = image + (long)y * w2;
-                float* rowTile = tile + (long)(y - y0) * ow * StemChannels;
+                float* rowTile = tile + y % pk * rowFloats;
                 for (int x = 0; x < ow; x += StemPixels)
                     Kernel32x12(k, a, rowIn + 2 * x, offsets, rowTile + x * StemChannels);
                 for (; next < py1 && next * ps + pk - 1 <= y; next++)
                 {
-                    float* top = tile + (long)(next * ps - y0) * ow * StemChannels;
                     for (int px = 0; px < pw; px++)
                     {
-                        float* win = top + px * ps * StemChannels;
+                        float* win = tile + next * ps % pk * rowFloats + px * ps * StemChannels;
                         Vector512<float> m0 = Vector512.Load(win), m1 = Vector512.Load(win + 16);
                         for (int i = 0; i < pk; i++)
                         for (int j = 0; j < pk; j++)
                         {
-                            float* t = win + ((long)i * ow + j) * StemChannels;
+                            float* t = tile + (next * ps + i) % pk * rowFloats + (px * ps + j) * StemChannels;
                             m0 = Vector512.Max(m0, Vector512.Load(t));
                             m1 = Vector512.Max(m1, Vector512.Load(t + 16));
                         }
