@@ -12,12 +12,16 @@ namespace GenderML.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// Each output value is the FMA chain over (c, i, j) in order from zero, then the epilogue: the same bits as
-/// <see cref="DirectConvolution"/>, so the dispatch may pick either. Work items are (image, block of 64 channels).
+/// <see cref="DirectConvolution"/>, so the dispatch may pick either. Work items are (image, block of 64 channels),
+/// split into bands of pixels when there are too few for the threads.
 /// </remarks>
 internal static unsafe partial class ChannelBlockedConvolution
 {
     /// <summary>Output channels per block (lanes of four vectors) and output pixels per register block.</summary>
     private const int OB = 64, PX = 6;
+
+    /// <summary>Fewest output pixels per call (all images) worth packing the weights for.</summary>
+    private const int MinPixels = 256;
 
     /// <summary>Taps per K chunk (rounded down to whole input channels): 64 × 64 weights, 16 KB, stay in L1.</summary>
     private const int ChunkTaps = 64;
@@ -27,9 +31,11 @@ internal static unsafe partial class ChannelBlockedConvolution
     private const int WeightSlot = 7, TileSlot = 3, RowSlot = 4;
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: stride 2, unpadded, 16–64 input
-    /// channels (the weights are packed per call), output channels a multiple of 64, on AVX-512.</summary>
+    /// channels, output channels a multiple of 64, on AVX-512, and at least <see cref="MinPixels"/> output pixels in the
+    /// batch (the weights are packed per call; <see cref="DirectConvolution"/> keeps a frozen layer's).</summary>
     public static bool Handles(in ConvGeometry g) =>
         Avx512F.IsSupported && g.Groups == 1 && g.StrideHeight == 2 && g.StrideWidth == 2
+        && (long)g.Batch * g.OutHeight * g.OutWidth >= MinPixels
         && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0
         && g.InChannels is >= 16 and <= DirectConvolution.MaxInChannels && g.OutChannels % OB == 0
         && g.KernelHeight <= 16 && g.KernelWidth <= 16 && g.OutHeight * g.OutWidth >= PX;
@@ -53,9 +59,13 @@ internal static unsafe partial class ChannelBlockedConvolution
         for (int i = 0; i < g.KernelHeight; i++)
         for (int j = 0; j < g.KernelWidth; j++)
             offsets[at++] = (c * g.InHeight + i) * g.InWidth + j;
+        // Bands of pixel blocks when there are too few (image, channel block) items for the threads.
+        int pixelBlocks = (g.OutHeight * g.OutWidth + PX - 1) / PX;
+        int bands = threads <= 1 || g.Batch * blocks >= 2 * threads ? 1
+            : Math.Min(pixelBlocks, (2 * threads + g.Batch * blocks - 1) / (g.Batch * blocks));
         var work = Work.Rent();
-        work.Set(ops, a, offsets);
-        int items = g.Batch * blocks;
+        work.Set(ops, a, offsets, bands);
+        int items = g.Batch * blocks * bands;
         try
         {
             if (threads <= 1 || items == 1)
@@ -65,13 +75,15 @@ internal static unsafe partial class ChannelBlockedConvolution
         finally { Work.Return(work); }
     }
 
-    /// <summary>One (image, block of 64 output channels) per item; one instance per calling thread, reused.</summary>
+    /// <summary>One (image, block of 64 output channels, band of pixels) per item; one instance per calling thread,
+    /// reused.</summary>
     private sealed class Work : ParallelJob
     {
         [ThreadStatic] private static Work? t_cached;
         private ConvOperands ops;
         private float* a;
         private int* offsets;
+        private int bands;
 
         public static Work Rent()
         {
@@ -82,17 +94,20 @@ internal static unsafe partial class ChannelBlockedConvolution
 
         public static void Return(Work work) => t_cached = work;
 
-        public void Set(in ConvOperands ops, float* a, int* offsets)
+        public void Set(in ConvOperands ops, float* a, int* offsets, int bands)
         {
-            this.ops = ops; this.a = a; this.offsets = offsets;
+            this.ops = ops; this.a = a; this.offsets = offsets; this.bands = bands;
         }
 
         public override void Execute(int item)
         {
             var g = ops.G;
-            int blocks = g.OutChannels / OB, n = item / blocks, ob = item % blocks;
+            int blocks = g.OutChannels / OB, band = item % bands, n = item / bands / blocks, ob = item / bands % blocks;
             int k = g.InChannels * g.KernelHeight * g.KernelWidth, ow = g.OutWidth, ohw = g.OutHeight * ow;
-            int rounded = (ohw + 15) & ~15;
+            int pixelBlocks = (ohw + PX - 1) / PX;
+            int q0 = (int)((long)pixelBlocks * band / bands) * PX, q1 = Math.Min(ohw, (int)((long)pixelBlocks * (band + 1) / bands) * PX);
+            if (q1 <= q0) return;
+            int count = q1 - q0, rounded = (count + 15) & ~15;
             float* image = ops.Input + (long)n * g.InChannels * g.InHeight * g.InWidth;
             // Rows up to the last register block's and the last gather's.
             float* tile = NativeScratch.Get(TileSlot, (long)(rounded + PX) * OB);
@@ -104,13 +119,13 @@ internal static unsafe partial class ChannelBlockedConvolution
             for (int p0 = 0; p0 < k; p0 += chunk)
             {
                 int taps = Math.Min(chunk, k - p0);
-                for (int q = 0; q < ohw; q += PX)
+                for (int q = q0; q < q1; q += PX)
                 {
                     // The block's input corners; pixels past the end repeat the last one (their rows are not read).
                     float* x0 = image + Corner(Math.Min(q, ohw - 1), ow, w2), x1 = image + Corner(Math.Min(q + 1, ohw - 1), ow, w2);
                     float* x2 = image + Corner(Math.Min(q + 2, ohw - 1), ow, w2), x3 = image + Corner(Math.Min(q + 3, ohw - 1), ow, w2);
                     float* x4 = image + Corner(Math.Min(q + 4, ohw - 1), ow, w2), x5 = image + Corner(Math.Min(q + 5, ohw - 1), ow, w2);
-                    Kernel64x6(taps, w + (long)p0 * OB, x0, x1, x2, x3, x4, x5, offsets + p0, tile + (long)q * OB, p0 > 0);
+                    Kernel64x6(taps, w + (long)p0 * OB, x0, x1, x2, x3, x4, x5, offsets + p0, tile + (long)(q - q0) * OB, p0 > 0);
                 }
             }
             // Channel by channel: gather its plane from the tile (64 floats apart), then the epilogue.
@@ -119,11 +134,11 @@ internal static unsafe partial class ChannelBlockedConvolution
             for (int v = 0; v < OB; v++)
             {
                 int o = ob * OB + v;
-                for (int q = 0; q < ohw; q += 8)
+                for (int q = 0; q < count; q += 8)
                     Avx2.GatherVector256(tile + (long)q * OB + v, lanes, 4).Store(row + q);
-                long outAt = ((long)n * g.OutChannels + o) * ohw;
+                long outAt = ((long)n * g.OutChannels + o) * ohw + q0;
                 ConvEpilogue.Row(row, ops.Residual == null ? null : ops.Residual + outAt, ops.Output + outAt,
-                    ops.Bias == null ? 0f : ops.Bias[o], ops.Bias != null, ops.Relu, ohw);
+                    ops.Bias == null ? 0f : ops.Bias[o], ops.Bias != null, ops.Relu, count);
             }
         }
 

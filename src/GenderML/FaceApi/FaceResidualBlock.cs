@@ -112,14 +112,12 @@ internal sealed class FaceResidualBlock : Layer
         int n = input.Dim(0), ph = pooled.Dim(2), pw = pooled.Dim(3);
         if (a1.Dim(2) == ph && a1.Dim(3) == pw)
         {
-            // The shortcut [pool(x), 0] is shaped like conv2's output: add it there.
+            // The shortcut [pool(x), 0] is shaped like conv2's output: add it there. Its appended channels are zero
+            // from allocation and never written.
             var shortcut = Ensure(ref _shortcut, n, OutChannels, ph, pw);
             int inPlane = InChannels * ph * pw, outPlane = OutChannels * ph * pw;
             for (int b = 0; b < n; b++)
-            {
                 pooled.Data.AsSpan(b * inPlane, inPlane).CopyTo(shortcut.Data.AsSpan(b * outPlane));
-                shortcut.Data.AsSpan(b * outPlane + inPlane, outPlane - inPlane).Clear();
-            }
             return _conv2.ForwardFused(a1, shortcut, relu: true);
         }
         var branch = _conv2.Forward(a1);

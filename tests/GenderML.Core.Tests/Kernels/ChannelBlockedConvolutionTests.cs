@@ -12,9 +12,10 @@ public sealed class ChannelBlockedConvolutionTests
     private static readonly ConvGeometry[] Shapes =
     [
         new(3, 32, 35, 35, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // the face ResNet's conv64_down
-        new(2, 64, 17, 17, 128, 3, 3, 2, 2, 0, 0, 0, 0),  // conv128_down
-        new(1, 16, 10, 9, 64, 3, 3, 2, 2, 0, 0, 0, 0),    // 4×4 outputs: the last register block partly past the end
-        new(2, 20, 12, 13, 128, 2, 4, 2, 2, 0, 0, 0, 0),  // 2×4 kernel
+        new(4, 64, 17, 17, 128, 3, 3, 2, 2, 0, 0, 0, 0),  // conv128_down
+        new(16, 16, 10, 9, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // 4×4 outputs: the last register block partly past the end
+        new(1, 16, 36, 37, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // one image, in bands of pixels on 2 threads
+        new(9, 20, 12, 13, 128, 2, 4, 2, 2, 0, 0, 0, 0),  // 2×4 kernel
     ];
 
     [Fact]
