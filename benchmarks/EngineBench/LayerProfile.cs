@@ -106,8 +106,9 @@ internal static class LayerProfile
     /// <summary>
     /// The network as a flat list of steps whose chained forward passes equal its forward pass: sequences unrolled
     /// except for the neighbours evaluation mode fuses (ReLU + separable conv + ReLU, conv + ReLU, separable conv +
-    /// leaky ReLU + max pool, leaky ReLU + max pool, conv (+ ReLU) + max pool: one step each), a residual connection as its main branch then one step that runs the shortcut on the
-    /// saved input and adds (the add is fused into a convolution in the network itself).
+    /// leaky ReLU + max pool, leaky ReLU + max pool, conv (+ ReLU) + max pool: one step each), a residual connection as
+    /// its main branch then one step that runs the shortcut on the saved input and adds (the add is fused into a
+    /// convolution in the network itself).
     /// </summary>
     private static List<Layer> Leaves(Layer layer)
     {
