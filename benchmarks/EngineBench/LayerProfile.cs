@@ -106,8 +106,9 @@ internal static class LayerProfile
     /// <summary>
     /// The network as a flat list of steps whose chained forward passes equal its forward pass: sequences unrolled
     /// except for the neighbours evaluation mode fuses (ReLU + separable conv + ReLU, conv + ReLU, separable conv +
-    /// leaky ReLU + max pool, leaky ReLU + max pool: one step each), a residual connection as its main branch then one step that runs the shortcut on the
-    /// saved input and adds (the add is fused into a convolution in the network itself).
+    /// leaky ReLU + max pool, leaky ReLU + max pool, conv (+ ReLU) + max pool: one step each), a residual connection as
+    /// its main branch then one step that runs the shortcut on the saved input and adds (the add is fused into a
+    /// convolution in the network itself).
     /// </summary>
     private static List<Layer> Leaves(Layer layer)
     {
@@ -126,6 +127,7 @@ internal static class LayerProfile
                             && s.Layers[end + 2] is MaxPool2d) end += 2;
                         else if (s.Layers[end] is SeparableConv2d or Conv2d && end + 1 < s.Layers.Count && s.Layers[end + 1] is ReLU) end++;
                         else if (s.Layers[end] is LeakyReLU && end + 1 < s.Layers.Count && s.Layers[end + 1] is MaxPool2d) end++;
+                        if (s.Layers[i] is Conv2d && end + 1 < s.Layers.Count && s.Layers[end + 1] is MaxPool2d) end++;
                         if (end == i && s.Layers[i] is not SeparableConv2d) Add(s.Layers[i]);
                         else
                         {

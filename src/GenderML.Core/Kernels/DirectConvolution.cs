@@ -16,7 +16,7 @@ namespace GenderML.Core.Kernels;
 /// Each output value is the sum over (c, i, j) in order with one accumulator chain, whatever the thread count or the
 /// split of the work, so results are bit-identical across threads. Work items are (image, band of output rows).
 /// </remarks>
-internal static unsafe class DirectConvolution
+internal static unsafe partial class DirectConvolution
 {
     /// <summary>Scratch slots: the padded image (slot 6, as the lowered path), C (slot 3), packed weights (calling
     /// thread, slot 7).</summary>
@@ -228,6 +228,13 @@ internal static unsafe class DirectConvolution
                     continue;
                 }
                 float* srcRow = src + (long)iy * w;
+                // Both column parities of the row at once (b = 1 takes the row from the b = 0 pass).
+                if (b == 0 && SpaceToDepthRow.Takes(w2))
+                {
+                    SpaceToDepthRow.Split(srcRow, w, pl, row, row + plane, w2);
+                    continue;
+                }
+                if (b == 1 && SpaceToDepthRow.Takes(w2)) continue;
                 for (int u = 0; u < w2; u++)
                 {
                     int ix = 2 * u + b - pl;

@@ -16,7 +16,7 @@ public sealed class Conv2d : Layer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
-    private Tensor? _input, _output, _gradInput;
+    private Tensor? _input, _output, _gradInput, _pooled;
     private ConvGeometry _geometry;
     private Ops.SingleChannelConvWeightGrad? _singleChannel;
     private bool _fused;
@@ -143,6 +143,28 @@ public sealed class Conv2d : Layer
         Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
             residual is null ? default : residual.Data, relu, output.Data, Compute, PackedWeights(), Training ? null : _winograd ??= new());
         return output;
+    }
+
+    /// <summary>
+    /// Inference of <c>pool(act(conv(x) + b))</c> in one pass, the convolution's output never written (the pool's
+    /// output is this layer's); null, with nothing run, when no kernel fuses the two for this input.
+    /// </summary>
+    internal Tensor? ForwardPooled(Tensor input, bool relu, MaxPool2d pool)
+    {
+        if (Training || input.Rank != 4 || input.Dim(1) != InChannels) return null;
+        var g = GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
+        if (g.OutHeight <= 0 || g.OutWidth <= 0) return null;
+        var (top, bottom) = pool.Padding.Resolve(g.OutHeight, pool.KernelSize, pool.Stride, vertical: true);
+        var (left, right) = pool.Padding.Resolve(g.OutWidth, pool.KernelSize, pool.Stride, vertical: false);
+        var p = new Ops.PoolGeometry(g.Batch * OutChannels, g.OutHeight, g.OutWidth, pool.KernelSize, pool.Stride, top, left, bottom, right);
+        if (p.OutHeight <= 0 || p.OutWidth <= 0 || !Convolution.HandlesPooled(g, p)) return null;
+        var output = TensorBuffers.Ensure(ref _pooled, g.Batch, OutChannels, p.OutHeight, p.OutWidth);
+        _geometry = g;
+        _input = input;
+        _fused = true;
+        bool done = Convolution.TryForwardPooled(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
+            relu, p, output.Data, Compute, PackedWeights());
+        return done ? output : null;
     }
 
     /// <summary>The packed weights when the layer may keep them (frozen, evaluation mode), else null.</summary>

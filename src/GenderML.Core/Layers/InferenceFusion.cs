@@ -5,8 +5,8 @@ namespace GenderML.Core.Layers;
 /// over memory: a ReLU before a separable convolution is taken as its depthwise kernel reads the input; a ReLU after a
 /// convolution or separable convolution runs in its output pass; a leaky ReLU (slope ≥ 0) before a max pool runs on
 /// the pooled output (it commutes with the maximum), and a separable convolution before both is pooled band by band
-/// while its output is in cache; a residual to add after the last layer goes into that layer's
-/// output pass when it is a convolution. Everything else runs as it is.
+/// while its output is in cache, as is a convolution (with or without a ReLU) before a max pool; a residual to add
+/// after the last layer goes into that layer's output pass when it is a convolution. Everything else runs as it is.
 /// </summary>
 internal static class InferenceFusion
 {
@@ -32,6 +32,15 @@ internal static class InferenceFusion
             {
                 x = y;
                 i += 2;
+                continue;
+            }
+            // A convolution (and its ReLU) before a max pool: pooled in the convolution's output pass.
+            int poolAt = reluAfter ? i + 2 : i + 1;
+            if (layer is Conv2d pooling && add is null && poolAt < count && layers[poolAt] is MaxPool2d poolNext
+                && pooling.ForwardPooled(x, reluAfter, poolNext) is { } z)
+            {
+                x = z;
+                i = poolAt;
                 continue;
             }
             switch (layer)

@@ -98,8 +98,15 @@ internal static class Pooling
         return (Math.Max(y0, 0), Math.Min(y0 + g.Kernel, g.InHeight), Math.Max(x0, 0), Math.Min(x0 + g.Kernel, g.InWidth));
     }
 
-    /// <summary>Writes each window's mean.</summary>
+    /// <summary>Writes each window's mean: the 2×2 kernel or the naive loop.</summary>
     public static void AvgForward(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> input, Span<float> output, int start, int end)
+    {
+        if (g.IsPlain2x2) AvgPool2x2.Forward(input, output, g.InHeight, g.InWidth, start, end);
+        else AvgForwardReference(g, countIncludePad, input, output, start, end);
+    }
+
+    /// <summary>Writes each window's mean, window by window (the naive twin).</summary>
+    public static void AvgForwardReference(in PoolGeometry g, bool countIncludePad, ReadOnlySpan<float> input, Span<float> output, int start, int end)
     {
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;
         for (int p = start; p < end; p++)

@@ -73,8 +73,6 @@ internal static class LayerWriter
             }
             case FaceResidualBlock fb:
                 return FaceBlock(g, fb, x);
-            case ConvRelu cr:
-                return g.Relu(Write(g, cr.Conv, x));
             default:
                 throw new NotSupportedException($"{hint}: the ONNX export has no mapping for a {layer.GetType().Name} layer");
         }

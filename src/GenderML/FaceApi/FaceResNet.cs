@@ -56,8 +56,9 @@ internal sealed class FaceResNet
         const string s = "conv32_down/";
         var stem = TfjsLayers.Conv(w, s + "conv/filters", s + "conv/bias", 7, 3, 32, 2, ConvPadding.Valid);
         TfjsLayers.FoldScale(stem, w.Vector(s + "scale/weights", 32), w.Vector(s + "scale/biases", 32));
-        var layers = new List<Layer> { new ConvRelu(stem), new MaxPool2d(3, 2, ConvPadding.Valid) };
-        var taps = new List<string?> { StemTap, PoolTap };
+        // Conv, ReLU, pool: evaluation mode runs the three as one pass (InferenceFusion).
+        var layers = new List<Layer> { stem, new ReLU(), new MaxPool2d(3, 2, ConvPadding.Valid) };
+        var taps = new List<string?> { null, StemTap, PoolTap };
         for (int i = 0; i < end; i++)
         {
             var (name, cin, cout, down) = Blocks[i];

@@ -112,14 +112,12 @@ internal sealed class FaceResidualBlock : Layer
         int n = input.Dim(0), ph = pooled.Dim(2), pw = pooled.Dim(3);
         if (a1.Dim(2) == ph && a1.Dim(3) == pw)
         {
-            // The shortcut [pool(x), 0] is shaped like conv2's output: add it there.
+            // The shortcut [pool(x), 0] is shaped like conv2's output: add it there. Its appended channels are zero
+            // from allocation and never written.
             var shortcut = Ensure(ref _shortcut, n, OutChannels, ph, pw);
             int inPlane = InChannels * ph * pw, outPlane = OutChannels * ph * pw;
             for (int b = 0; b < n; b++)
-            {
                 pooled.Data.AsSpan(b * inPlane, inPlane).CopyTo(shortcut.Data.AsSpan(b * outPlane));
-                shortcut.Data.AsSpan(b * outPlane + inPlane, outPlane - inPlane).Clear();
-            }
             return _conv2.ForwardFused(a1, shortcut, relu: true);
         }
         var branch = _conv2.Forward(a1);
@@ -129,8 +127,9 @@ internal sealed class FaceResidualBlock : Layer
     }
 
     /// <summary>
-    /// <c>y = relu([pooled, 0] + branch zero-padded bottom/right)</c>, a row at a time: the branch part of a row
-    /// vectorised, the padding columns and the appended channels copied.
+    /// <c>y = relu([pooled, 0] + branch zero-padded bottom/right)</c>, a plane at a time: each value is
+    /// <c>max(shortcut + branch, 0)</c> inside the branch and <c>max(shortcut, 0)</c> in its padding, with the shortcut
+    /// 0 in the appended channels.
     /// </summary>
     private void Combine(Tensor pooled, Tensor branch, Tensor y)
     {
@@ -138,19 +137,21 @@ internal sealed class FaceResidualBlock : Layer
         if (bh > ph || bw > pw)
             throw new ArgumentException($"{Name}: the conv branch {branch} is larger than the shortcut {pooled}");
         float[] p = pooled.Data, o = branch.Data, d = y.Data;
+        int plane = ph * pw, branchPlane = bh * bw;
         for (int b = 0; b < n; b++)
         for (int c = 0; c < OutChannels; c++)
-        for (int r = 0; r < ph; r++)
         {
-            var dst = d.AsSpan(((b * OutChannels + c) * ph + r) * pw, pw);
-            if (c < InChannels) p.AsSpan(((b * InChannels + c) * ph + r) * pw, pw).CopyTo(dst);
+            var dst = d.AsSpan((b * OutChannels + c) * plane, plane);
+            var add = o.AsSpan((b * OutChannels + c) * branchPlane, branchPlane);
+            if (c < InChannels) p.AsSpan((b * InChannels + c) * plane, plane).CopyTo(dst);
             else dst.Clear();
-            if (r < bh)
+            for (int r = 0; r < ph; r++)
+            for (int q = 0; q < pw; q++)
             {
-                var head = dst[..bw];
-                TensorPrimitives.Add(head, o.AsSpan(((b * OutChannels + c) * bh + r) * bw, bw), head);
+                float v = dst[r * pw + q];
+                if (r < bh && q < bw) v += add[r * bw + q];
+                dst[r * pw + q] = MathF.Max(v, 0f);
             }
-            TensorPrimitives.Max(dst, 0f, dst);
         }
     }
 

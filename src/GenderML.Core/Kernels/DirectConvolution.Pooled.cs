@@ -1,0 +1,213 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using GenderML.Core.Ops;
+
+namespace GenderML.Core.Kernels;
+
+/// <summary>
+/// The direct convolution with an unpadded K×K, stride-S max pool (K ≤ 3, S ≤ 2) in its output pass:
+/// <c>pool(act(conv(x) + b))</c> without writing the convolution's output. The register blocks run over an image's
+/// columns as in <see cref="Forward(in ConvOperands, int, GemmIsa)"/>; as soon as the rows under a pooled row are done,
+/// that row is pooled from the scratch C while it is in cache. The bias and the ReLU are applied after the maximum
+/// (both are non-decreasing, so they commute with it: the same bits as conv, bias, ReLU, then the pool).
+/// </summary>
+internal static unsafe partial class DirectConvolution
+{
+    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+
+    /// <summary>Whether <see cref="ForwardPooled(in ConvOperands, in PoolGeometry, float*, int, GemmIsa)"/> takes the
+    /// convolution <paramref name="g"/> (when the plain dispatch picks this kernel for it) followed by the pool
+    /// <paramref name="pool"/> of its output.</summary>
+    public static bool HandlesPooled(in ConvGeometry g, in PoolGeometry pool) =>
+        Handles(g) && !WinogradConvolution.Handles(g, cached: true) && !PointwiseConvolution.Handles(g)
+        && pool.Kernel is 2 or 3 && pool.Stride is 1 or 2
+        && pool.PadTop == 0 && pool.PadLeft == 0 && pool.PadBottom == 0 && pool.PadRight == 0
+        && pool.InHeight == g.OutHeight && pool.InWidth == g.OutWidth && pool.Planes == g.Batch * g.OutChannels
+        && pool.OutHeight > 0 && pool.OutWidth is > 0 and <= 1024;
+
+    public static void ForwardPooled(in ConvOperands ops, in PoolGeometry pool, float* output, int threads)
+        => ForwardPooled(ops, pool, output, threads, GemmBlocking.BestIsa);
+
+    /// <summary>
+    /// Writes <c>pool(act(conv(x) + b))</c> (N×OC×PH×PW) to <paramref name="output"/>; <c>ops.Output</c> and
+    /// <c>ops.Residual</c> are not used.
+    /// </summary>
+    public static void ForwardPooled(in ConvOperands ops, in PoolGeometry pool, float* output, int threads, GemmIsa isa)
+    {
+        var g = ops.G;
+        var (mr, _) = Block(isa);
+        int k = g.InChannels * g.KernelHeight * g.KernelWidth, mPadded = (g.OutChannels + mr - 1) / mr * mr;
+        float* a, scratch;
+        if (ops.Packed is { } packed)
+        {
+            a = packed.Direct(ops.Weight, g, mr);
+            scratch = NativeScratch.Get(WeightSlot, k);
+        }
+        else
+        {
+            a = scratch = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
+            PackWeights(ops.Weight, g.OutChannels, k, mr, a);
+            scratch += (long)mPadded * k;
+        }
+        int* offsets = (int*)scratch;
+        var (pw, plane) = PlaneOf(g);
+        int p = 0;
+        for (int c = 0; c < g.InChannels; c++)
+        for (int i = 0; i < g.KernelHeight; i++)
+        for (int j = 0; j < g.KernelWidth; j++)
+            offsets[p++] = g.StrideHeight == 1 ? c * plane + i * pw + j
+                : ((c * 2 + (i & 1)) * 2 + (j & 1)) * plane + (i >> 1) * pw + (j >> 1);
+        // Bands of pooled rows (their convolution rows overlap by K − S rows, computed in both).
+        int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
+            : Math.Min(pool.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
+        float* prepadded = null;
+        long paddedImage = 0;
+        if (bands > 1) prepadded = PadAll(g, ops.Input, out paddedImage);
+        var work = PooledWork.Rent();
+        work.Set(ops, pool, output, isa, a, offsets, bands, prepadded, paddedImage);
+        int items = g.Batch * bands;
+        try
+        {
+            if (threads <= 1 || items == 1)
+                for (int item = 0; item < items; item++) work.Execute(item);
+            else WorkerPool.Run(work, items, threads);
+        }
+        finally { PooledWork.Return(work); }
+    }
+
+    /// <summary>One (image, band of pooled rows) per item; one instance per calling thread, reused.</summary>
+    private sealed class PooledWork : ParallelJob
+    {
+        [ThreadStatic] private static PooledWork? t_cached;
+        private ConvOperands ops;
+        private PoolGeometry pool;
+        private float* output;
+        private GemmIsa isa;
+        private float* a;
+        private int* offsets;
+        private int bands;
+        private float* prepadded;
+        private long paddedImage;
+
+        public static PooledWork Rent()
+        {
+            var work = t_cached ?? new PooledWork();
+            t_cached = null;
+            return work;
+        }
+
+        public static void Return(PooledWork work) => t_cached = work;
+
+        public void Set(in ConvOperands ops, in PoolGeometry pool, float* output, GemmIsa isa, float* a, int* offsets,
+            int bands, float* prepadded, long paddedImage)
+        {
+            this.ops = ops; this.pool = pool; this.output = output; this.isa = isa; this.a = a; this.offsets = offsets;
+            this.bands = bands; this.prepadded = prepadded; this.paddedImage = paddedImage;
+        }
+
+        public override void Execute(int item)
+        {
+            var g = ops.G;
+            int n = item / bands, band = item % bands;
+            int ph = pool.OutHeight, pk = pool.Kernel, ps = pool.Stride;
+            int py0 = (int)((long)ph * band / bands), py1 = (int)((long)ph * (band + 1) / bands);
+            if (py1 <= py0) return;
+            // The convolution rows under pooled rows [py0, py1).
+            int y0 = py0 * ps, y1 = (py1 - 1) * ps + pk;
+            var (pw, _) = PlaneOf(g);
+            var (mr, nr) = Block(isa);
+            int k = g.InChannels * g.KernelHeight * g.KernelWidth, oc = g.OutChannels, ow = g.OutWidth;
+            int mPadded = (oc + mr - 1) / mr * mr;
+            long imageStride = (long)g.InChannels * g.InHeight * g.InWidth;
+            float* image = ops.Input + n * imageStride;
+            float* padded = prepadded != null ? prepadded + n * paddedImage
+                : g.StrideHeight == 1 ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
+                : SpaceToDepth(g, image);
+            int cols = (y1 - y0) * pw, ldc = (cols + nr - 1) / nr * nr;
+            // 16 floats of slack: a pooled row's vector loads may run past the last row of the last channel.
+            float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc + 16);
+            float* b = padded + y0 * pw;
+            long outPlane = (long)ph * pool.OutWidth;
+            float* outImage = output + (long)n * oc * outPlane;
+            int next = py0;
+            int vectors = (pool.OutWidth + 15) >> 4;
+            float* rowMax = stackalloc float[32 * vectors + 48];
+            float* tail = stackalloc float[16];
+            for (int jr = 0; jr < cols; jr += nr)
+            {
+                for (int ir = 0; ir < mPadded; ir += mr)
+                    DirectMicroKernels.Run(isa, k, a + (long)ir * k, b + jr, offsets, c + (long)ir * ldc + jr, ldc);
+                // Pool every row whose window rows are done.
+                int done = Math.Min(jr + nr, cols);
+                for (; next < py1 && (next * ps + pk - 1 - y0) * pw + ow <= done; next++)
+                {
+                    float* rows = c + (next * ps - y0) * pw;
+                    for (int o = 0; o < oc; o++)
+                        PoolRow(rows + (long)o * ldc, pw, ow, pool, ops.Bias == null ? 0f : ops.Bias[o], ops.Relu,
+                            outImage + o * outPlane + (long)next * pool.OutWidth, isa == GemmIsa.Avx512, rowMax, tail);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// One pooled row from the K convolution rows at <paramref name="rows"/> (<paramref name="pitch"/> floats apart,
+    /// <paramref name="width"/> valid): <c>dst[x] = act(max_{i,j} rows[i·pitch + x·S + j] + bias)</c>; the vector
+    /// path's buffers: <paramref name="m"/> 32·⌈PW/16⌉ + 48 floats, <paramref name="tail"/> 16.
+    /// </summary>
+    internal static void PoolRow(float* rows, int pitch, int width, in PoolGeometry pool, float bias, bool relu, float* dst, bool vector,
+        float* m, float* tail)
+    {
+        int k = pool.Kernel, s = pool.Stride, pwOut = pool.OutWidth;
+        if (!vector || !Avx512F.IsSupported)
+        {
+            for (int x = 0; x < pwOut; x++)
+            {
+                float best = float.NegativeInfinity;
+                for (int i = 0; i < k; i++)
+                for (int j = 0; j < k; j++)
+                    best = MathF.Max(best, rows[i * pitch + x * s + j]);
+                float v = best + bias;
+                dst[x] = relu ? MathF.Max(v, 0f) : v;
+            }
+            return;
+        }
+        // The vertical maximum of the K rows, 16 columns at a time (lanes past the row are never used), then the
+        // horizontal one: stride 1 from shifted loads, stride 2 from the even and odd lanes of pairs of loads.
+        for (int x = 0; x < width; x += 16)
+        {
+            var v = Vector512.Load(rows + x);
+            for (int i = 1; i < k; i++) v = Vector512.Max(v, Vector512.Load(rows + i * pitch + x));
+            v.Store(m + x);
+        }
+        var biasV = Vector512.Create(bias);
+        for (int x = 0; x < pwOut; x += 16)
+        {
+            Vector512<float> r;
+            if (s == 1)
+            {
+                r = Vector512.Max(Vector512.Load(m + x), Vector512.Load(m + x + 1));
+                if (k == 3) r = Vector512.Max(r, Vector512.Load(m + x + 2));
+            }
+            else
+            {
+                Vector512<float> lo = Vector512.Load(m + 2 * x), hi = Vector512.Load(m + 2 * x + 16);
+                r = Vector512.Max(Avx512F.PermuteVar16x32x2(lo, Evens, hi), Avx512F.PermuteVar16x32x2(lo, Odds, hi));
+                if (k == 3)
+                {
+                    Vector512<float> lo2 = Vector512.Load(m + 2 * x + 2), hi2 = Vector512.Load(m + 2 * x + 18);
+                    r = Vector512.Max(r, Avx512F.PermuteVar16x32x2(lo2, Evens, hi2));
+                }
+            }
+            r += biasV;
+            if (relu) r = Vector512.Max(r, Vector512<float>.Zero);
+            if (x + 16 <= pwOut) r.Store(dst + x);
+            else
+            {
+                r.Store(tail);
+                new ReadOnlySpan<float>(tail, pwOut - x).CopyTo(new Span<float>(dst + x, pwOut - x));
+            }
+        }
+    }
+}

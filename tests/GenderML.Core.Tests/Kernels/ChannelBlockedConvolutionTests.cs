@@ -1,0 +1,81 @@
+using System.Runtime.Intrinsics.X86;
+using GenderML.Core.Kernels;
+using GenderML.Core.Ops;
+
+namespace GenderML.Core.Tests.Kernels;
+
+/// <summary><see cref="ChannelBlockedConvolution"/> (AVX-512 only) against the reference convolution and, bit for bit,
+/// against <see cref="DirectConvolution"/> (the dispatch may pick either), with the fused epilogue, on 1 and 2 threads.
+/// </summary>
+public sealed class ChannelBlockedConvolutionTests
+{
+    private static readonly ConvGeometry[] Shapes =
+    [
+        new(3, 32, 35, 35, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // the face ResNet's conv64_down
+        new(4, 64, 17, 17, 128, 3, 3, 2, 2, 0, 0, 0, 0),  // conv128_down
+        new(16, 16, 10, 9, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // 4×4 outputs: the last register block partly past the end
+        new(1, 16, 36, 37, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // one image, in bands of pixels on 2 threads
+        new(9, 20, 12, 13, 128, 2, 4, 2, 2, 0, 0, 0, 0),  // 2×4 kernel
+    ];
+
+    [Fact]
+    public unsafe void MatchesReferenceAndDirectKernel()
+    {
+        if (!Avx512F.IsSupported) return;
+        foreach (var g in Shapes)
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Assert.True(ChannelBlockedConvolution.Handles(g), g.ToString());
+            var x = KernelAssert.Random(g.InputLength, 1);
+            var w = KernelAssert.Random(g.WeightLength, 2);
+            var b = KernelAssert.Random(g.OutChannels, 3);
+            var residual = KernelAssert.Random(g.OutputLength, 4);
+            var expected = new float[g.OutputLength];
+            ConvolutionReference.Forward(g, x, w, b, expected);
+            for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
+            var direct = new float[g.OutputLength];
+            var actual = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, pd = direct, py = actual, pr = residual)
+            {
+                DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, pd, residual: pr, relu: true), 1, GemmIsa.Avx512);
+                ChannelBlockedConvolution.Forward(new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true), threads);
+            }
+            int reduce = g.InChannels * g.KernelHeight * g.KernelWidth;
+            KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(reduce)), $"{g} threads={threads}");
+            KernelAssert.BitIdentical(direct, actual, $"{g} threads={threads}");
+        }
+    }
+
+    private static readonly (ConvGeometry Conv, int Kernel, int Stride)[] PooledShapes =
+    [
+        (new(2, 3, 150, 150, 32, 7, 7, 2, 2, 0, 0, 0, 0), 3, 2), // the face ResNet's stem and pool
+        (new(1, 3, 53, 49, 32, 3, 3, 2, 2, 0, 0, 0, 0), 3, 2),   // 3×3, 24 wide, an odd pooled width
+        (new(3, 1, 31, 26, 32, 4, 4, 2, 2, 0, 0, 0, 0), 2, 2),   // one input channel, 2×2 pool
+        (new(1, 5, 21, 25, 32, 3, 3, 2, 2, 0, 0, 0, 0), 3, 1),   // stride-1 pool
+    ];
+
+    [Fact]
+    public unsafe void PooledMatchesDirectConvolutionThenPool()
+    {
+        if (!Avx512F.IsSupported) return;
+        foreach (var (g, kernel, stride) in PooledShapes)
+        foreach (bool relu in new[] { true, false })
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var pool = new PoolGeometry(g.Batch * g.OutChannels, g.OutHeight, g.OutWidth, kernel, stride, 0, 0, 0, 0);
+            Assert.True(ChannelBlockedConvolution.HandlesPooled(g, pool), g.ToString());
+            var x = KernelAssert.Random(g.InputLength, 1);
+            var w = KernelAssert.Random(g.WeightLength, 2);
+            var b = KernelAssert.Random(g.OutChannels, 3);
+            var conv = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, py = conv)
+                DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: relu), 1, GemmIsa.Avx512);
+            var expected = new float[pool.Planes * pool.OutHeight * pool.OutWidth];
+            Pooling.MaxForwardReference(pool, conv, expected, 0, pool.Planes);
+            var actual = new float[expected.Length];
+            fixed (float* px = x, pw = w, pb = b, py = actual)
+                ChannelBlockedConvolution.ForwardPooled(new ConvOperands(g, px, pw, pb, null, relu: relu), pool, py, threads);
+            KernelAssert.BitIdentical(expected, actual, $"{g} pool {kernel}/{stride} relu={relu} threads={threads}");
+        }
+    }
+}
