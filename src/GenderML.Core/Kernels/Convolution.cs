@@ -101,6 +101,7 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, x, dw, gradBias.IsEmpty ? null : db, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardWeight(ops, threads);
+            else if (WinogradWeightGradient.Handles(g)) WinogradWeightGradient.Run(ops, threads);
             else if (DirectWeightGradient.Handles(g)) DirectWeightGradient.Run(ops, threads, GemmBlocking.BestIsa);
             else LoweredConvolution.BackwardWeight(ops, threads);
         }
