@@ -12,6 +12,7 @@ public sealed class MaxPool2d : Layer
     private readonly Action<int, int> _forwardPart, _backwardPart;
     private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput;
     private PoolGeometry _geometry;
+    private bool _maskInPass;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to the kernel size and padding to none.</summary>
     public MaxPool2d(int kernelSize, int? stride = null, ConvPadding? padding = null)
@@ -22,7 +23,7 @@ public sealed class MaxPool2d : Layer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         Padding = padding ?? ConvPadding.Valid;
         _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end);
-        _backwardPart = (start, end) => Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end);
+        _backwardPart = (start, end) => Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end, _maskInPass);
     }
 
     /// <summary>Window height and width.</summary>
@@ -76,7 +77,9 @@ public sealed class MaxPool2d : Layer
     {
         var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        _gradOutput = RectifiedInput ? MaskRectified(gradOutput) : gradOutput;
+        // The plain 2×2 pass applies the ReLU's derivative as it routes; other pools mask the gradient first.
+        _maskInPass = RectifiedInput && _geometry.IsPlain2x2;
+        _gradOutput = RectifiedInput && !_maskInPass ? MaskRectified(gradOutput) : gradOutput;
         _loop.Run(_backwardPart, _geometry.Planes, Compute.Threads, minItemsPerPart: 8);
         _gradOutput = null;
         return gradInput;
