@@ -107,6 +107,10 @@ public static partial class Convolution
         }
     }
 
+    /// <summary>Whether <see cref="BackwardWeight"/> runs <paramref name="g"/> on <see cref="DirectWeightGradient"/>.</summary>
+    internal static bool WeightGradientIsDirect(in ConvGeometry g) =>
+        !IsDepthwise(g) && !WinogradWeightGradient.Handles(g) && DirectWeightGradient.Handles(g);
+
     private static bool IsDepthwise(in ConvGeometry g) =>
         g.Groups > 1 && g.InChannelsPerGroup == 1 && g.OutChannelsPerGroup == 1;
 

@@ -13,6 +13,7 @@ public sealed class MaxPool2d : Layer
     private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput;
     private PoolGeometry _geometry;
     private bool _maskInPass;
+    private PoolGradientSource? _source;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to the kernel size and padding to none.</summary>
     public MaxPool2d(int kernelSize, int? stride = null, ConvPadding? padding = null)
@@ -70,6 +71,25 @@ public sealed class MaxPool2d : Layer
         var masked = TensorBuffers.EnsureLike(ref _maskedGradOutput, gradOutput);
         Elementwise.ReluBackward(_output!.Data.AsSpan(0, gradOutput.Length), gradOutput.Data, masked.Data);
         return masked;
+    }
+
+    /// <summary>
+    /// Whether <see cref="GradientSource"/> can stand for <see cref="Backward"/>: a plain 2×2 pool after a ReLU whose
+    /// derivative it applies, whose last forward pass read <paramref name="input"/>.
+    /// </summary>
+    internal bool RoutesRectified(Tensor input) =>
+        RectifiedInput && ReferenceEquals(_input, input) && _geometry.IsPlain2x2 && _output is not null;
+
+    /// <summary>The input gradient <see cref="Backward"/> would return, produced a few images at a time on request
+    /// (<see cref="RoutesRectified"/> must hold); valid until the next forward pass.</summary>
+    internal PoolGradientSource GradientSource(Tensor gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
+        if (gradOutput.Length != _output!.Length || input.Dim(1) * input.Dim(0) != _geometry.Planes)
+            throw new ArgumentException($"MaxPool2d: the gradient {gradOutput} does not match the output {_output}", nameof(gradOutput));
+        var source = _source ??= new PoolGradientSource();
+        source.Set(_geometry, input.Dim(1), input.Data, _output.Data, gradOutput.Data, rectified: true);
+        return source;
     }
 
     /// <inheritdoc/>
