@@ -32,11 +32,12 @@ internal static unsafe class WinogradWeightGradient
     /// <summary>Channel padding of the channels-last copies (one 8-lane vector).</summary>
     private const int Lanes = 8;
 
-    /// <summary>Whether this kernel takes ∂W of <paramref name="g"/>: the shapes on which the forward pass runs
-    /// Winograd with weights transformed per call (<see cref="WinogradConvolution.Handles"/>), on AVX-512 (where it
-    /// measured faster than the direct weight gradient).</summary>
+    /// <summary>Whether this kernel takes ∂W of <paramref name="g"/>: on AVX-512 (where it measured faster than the
+    /// direct and lowered weight gradients), the shapes on which the forward pass runs Winograd with cached weights
+    /// (<see cref="WinogradConvolution.Handles"/>; from 16 tiles per image): ∂W transforms no weights per call, only
+    /// its 16 sums back.</summary>
     public static bool Handles(in ConvGeometry g) =>
-        GemmBlocking.BestIsa == GemmIsa.Avx512 && WinogradConvolution.Handles(g, cached: false);
+        GemmBlocking.BestIsa == GemmIsa.Avx512 && WinogradConvolution.Handles(g, cached: true);
 
     /// <summary>Adds ∂W into <c>ops.Weight</c> and ∂b into <c>ops.Bias</c> (when not null); <c>ops.Input</c> is X,
     /// <c>ops.Output</c> ∂Y.</summary>
