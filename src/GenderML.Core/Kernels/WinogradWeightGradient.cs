@@ -24,7 +24,7 @@ internal static unsafe class WinogradWeightGradient
 
     /// <summary>Scratch slots: channels-last X and ∂Y (2), packed V (3), ∂M (6), block sums (4) per worker; partial
     /// sums (caller, 5).</summary>
-    private const int RowSlot = 2, VSlot = 3, MSlot = 6, CSlot = 4, PartialSlot = 5;
+    private const int ChannelsLastSlot = 2, VSlot = 3, MSlot = 6, CSlot = 4, PartialSlot = 5;
 
     /// <summary>Tiles a block aims for (whole images; at least one): V and ∂M of one point stay in L2.</summary>
     private const int BlockTiles = 256;
@@ -163,7 +163,7 @@ internal static unsafe class WinogradWeightGradient
             int n0 = (int)((long)g.Batch * item / p.Partials), n1 = (int)((long)g.Batch * (item + 1) / p.Partials);
             int perBlock = Math.Min(p.ImagesPerBlock, n1 - n0), maxLanes = perBlock * p.Tiles;
             long xImage = (long)p.XRows * p.XCols * p.CPad, yImage = (long)p.YRows * p.YCols * p.OcPad8;
-            float* xt = NativeScratch.Get(RowSlot, perBlock * (xImage + yImage) + maxLanes + 16);
+            float* xt = NativeScratch.Get(ChannelsLastSlot, perBlock * (xImage + yImage) + maxLanes + 16);
             float* yt = xt + perBlock * xImage;
             int* offsets = (int*)(yt + perBlock * yImage);
             // Positions past the input or output and channels past C or OC are never written: zero once.
