@@ -65,10 +65,12 @@ internal static class TrainProfile
             loss.Compute(t, y, gradient);
             Lap(lossTimes);
             var g = gradient;
-            for (int i = n - 1; i >= 0; i--)
+            for (int i = n - 1; i >= 0;)
             {
-                g = layers[i].Backward(g);
+                int next = net.BackwardAt(i, ref g); // with the Sequential's fusions: a fused pass's time is in its last layer's row
                 Lap(bwd[i]);
+                for (int k = next + 1; k < i; k++) if (keep) bwd[k].Add(0);
+                i = next;
             }
             optimizer.Step();
             double end = Lap(step);

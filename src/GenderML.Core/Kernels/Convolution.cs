@@ -103,10 +103,15 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, x, dw, gradBias.IsEmpty ? null : db, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardWeight(ops, threads);
+            else if (WinogradWeightGradient.Handles(g)) WinogradWeightGradient.Run(ops, threads);
             else if (DirectWeightGradient.Handles(g)) DirectWeightGradient.Run(ops, threads, GemmBlocking.BestIsa);
             else LoweredConvolution.BackwardWeight(ops, threads);
         }
     }
+
+    /// <summary>Whether <see cref="BackwardWeight"/> runs <paramref name="g"/> on <see cref="DirectWeightGradient"/>.</summary>
+    internal static bool WeightGradientIsDirect(in ConvGeometry g) =>
+        !IsDepthwise(g) && !WinogradWeightGradient.Handles(g) && DirectWeightGradient.Handles(g);
 
     private static bool IsDepthwise(in ConvGeometry g) =>
         g.Groups > 1 && g.InChannelsPerGroup == 1 && g.OutChannelsPerGroup == 1;

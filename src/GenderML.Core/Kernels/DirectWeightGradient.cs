@@ -29,6 +29,13 @@ internal static unsafe class DirectWeightGradient
     /// <summary>Floats of padded input per group of images (they stay in L2 while every block reads them).</summary>
     private const long GroupFloats = 1 << 17;
 
+    /// <summary>Floats of ∂Y' per group of images at most (a gradient routed from a max pool a group at a time stays
+    /// in L2: <see cref="IGradientSource"/>).</summary>
+    private const long GradientFloats = 1 << 18;
+
+    /// <summary>Images per group (before clamping to the range), from the floats of padded input and of ∂Y' per image.</summary>
+    private static long Group(long imageX, long imageDy) => Math.Min(GroupFloats / imageX, GradientFloats / imageDy);
+
     /// <summary>Whether this kernel takes ∂W of <paramref name="g"/>: stride 1, one group, a kernel of more than one
     /// tap, and shapes where it measured faster than the lowered path.</summary>
     public static bool Handles(in ConvGeometry g) =>
@@ -48,7 +55,7 @@ internal static unsafe class DirectWeightGradient
     {
         int pw = g.InWidth + g.PadLeft + g.PadRight, ph = g.InHeight + g.PadTop + g.PadBottom;
         long imageX = (long)g.InChannels * ph * pw;
-        long group = Math.Clamp(GroupFloats / imageX, 1, Math.Max(1, g.Batch / MaxPartials));
+        long group = Math.Clamp(Group(imageX, (long)g.OutChannels * Positions(g, pw)), 1, Math.Max(1, g.Batch / MaxPartials));
         return group * (Positions(g, pw) / Lanes);
     }
 
@@ -62,7 +69,11 @@ internal static unsafe class DirectWeightGradient
 
     /// <summary>Adds ∂W into <c>ops.Weight</c> and ∂b into <c>ops.Bias</c> (when not null); <c>ops.Input</c> is X,
     /// <c>ops.Output</c> ∂Y.</summary>
-    public static void Run(in ConvOperands ops, int threads, GemmIsa isa)
+    public static void Run(in ConvOperands ops, int threads, GemmIsa isa) => Run(ops, threads, isa, null);
+
+    /// <summary>As above, with ∂Y produced a group of images at a time by <paramref name="source"/> (null: read from
+    /// <c>ops.Output</c>, which is then not read at all otherwise): the same sums in the same order.</summary>
+    public static void Run(in ConvOperands ops, int threads, GemmIsa isa, IGradientSource? source)
     {
         var g = ops.G;
         if (g.Batch == 0) return;
@@ -70,7 +81,7 @@ internal static unsafe class DirectWeightGradient
         long stride = g.WeightLength + g.OutChannels;
         float* buffers = NativeScratch.Get(PartialSlot, stride * partials);
         var work = Work.Rent();
-        work.Set(ops, isa, partials, buffers);
+        work.Set(ops, isa, partials, buffers, source);
         try
         {
             if (threads <= 1) for (int s = 0; s < partials; s++) work.Execute(s);
@@ -97,6 +108,7 @@ internal static unsafe class DirectWeightGradient
         private GemmIsa _isa;
         private int _partials;
         private float* _buffers;
+        private IGradientSource? _source;
 
         public static Work Rent()
         {
@@ -105,11 +117,15 @@ internal static unsafe class DirectWeightGradient
             return work;
         }
 
-        public static void Return(Work work) => t_cached = work;
-
-        public void Set(in ConvOperands ops, GemmIsa isa, int partials, float* buffers)
+        public static void Return(Work work)
         {
-            _ops = ops; _isa = isa; _partials = partials; _buffers = buffers;
+            work._source = null;
+            t_cached = work;
+        }
+
+        public void Set(in ConvOperands ops, GemmIsa isa, int partials, float* buffers, IGradientSource? source)
+        {
+            _ops = ops; _isa = isa; _partials = partials; _buffers = buffers; _source = source;
         }
 
         public override void Execute(int item)
@@ -123,7 +139,7 @@ internal static unsafe class DirectWeightGradient
             int pw = g.InWidth + g.PadLeft + g.PadRight, ph = g.InHeight + g.PadTop + g.PadBottom;
             int q = Positions(g, pw), taps = g.InChannels * g.KernelHeight * g.KernelWidth;
             long imageX = (long)g.InChannels * ph * pw, imageIn = (long)g.InChannels * g.InHeight * g.InWidth;
-            int group = (int)Math.Clamp(GroupFloats / imageX, 1, n1 - n0);
+            int group = (int)Math.Clamp(Group(imageX, (long)g.OutChannels * q), 1, n1 - n0);
             int* offsets = stackalloc int[taps];
             int t = 0;
             for (int c = 0; c < g.InChannels; c++)
@@ -134,7 +150,8 @@ internal static unsafe class DirectWeightGradient
             {
                 int count = Math.Min(group, n1 - n);
                 float* x = PaddedChunk.Fill(g, _ops.Input + n * imageIn, imageIn, g.InChannels, count, XSlot).Data;
-                float* dy = CopyGradOutput(g, _ops.Output, n, count, pw, q, db);
+                float* gradOutput = _source is null ? _ops.Output : _source.Images(n, count) - (long)n * g.OutChannels * g.OutHeight * g.OutWidth;
+                float* dy = CopyGradOutput(g, gradOutput, n, count, pw, q, db);
                 Accumulate(_isa, count, g.OutChannels, taps, q, dy, x, imageX, offsets, dw);
             }
         }
@@ -298,4 +315,12 @@ internal static unsafe class DirectWeightGradient
         dw += ldw;
         dw[0] += Vector256.Sum(a20); dw[1] += Vector256.Sum(a21); dw[2] += Vector256.Sum(a22); dw[3] += Vector256.Sum(a23);
     }
+}
+
+/// <summary>Produces ∂Y of a convolution a few images at a time, for <see cref="DirectWeightGradient"/>.</summary>
+internal unsafe interface IGradientSource
+{
+    /// <summary>∂Y of images n…n+count−1 (count × OC × OH × OW floats), valid until the calling thread's next call;
+    /// called from worker threads.</summary>
+    float* Images(int n, int count);
 }

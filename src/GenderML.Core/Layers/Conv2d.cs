@@ -183,10 +183,42 @@ public sealed class Conv2d : Layer
         else gradInput.Clear();
         if (!_weight.Trainable) return gradInput;
         float[] gradBias = _bias is not null && _bias.Trainable ? _bias.Gradient.Data : [];
-        if (Ops.SingleChannelConvWeightGrad.Handles(_geometry))
+        if (Ops.SingleChannelConvWeightGrad.Handles(_geometry) && !Convolution.WeightGradientIsDirect(_geometry))
             (_singleChannel ??= new()).Run(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data, gradBias, Compute.Threads);
         else
             Convolution.BackwardWeight(_geometry, input.Data, gradOutput.Data, _weight.Gradient.Data, gradBias, Compute);
+        return gradInput;
+    }
+
+    /// <summary>
+    /// Whether <see cref="BackwardThroughPool"/> can stand for this layer's backward pass and the ReLU and
+    /// <paramref name="pool"/> after it: no input gradient needed, trainable weights, the direct weight-gradient
+    /// kernel, and the pool routing a ReLU's derivative from this layer's output.
+    /// </summary>
+    internal bool CanBackwardThroughPool(MaxPool2d pool) =>
+        !InputGradientNeeded && !_fused && _weight.Trainable && _output is not null && _input is not null
+        && Convolution.WeightGradientIsDirect(_geometry) && pool.RoutesRectified(_output);
+
+    /// <summary>
+    /// The backward pass of this layer, the ReLU after it and <paramref name="pool"/> after that in one: ∂W and ∂b
+    /// from the pool's gradient routed a few images at a time into the weight-gradient kernel (the full-size
+    /// gradient is never written); the same bits as the three layers one by one. Returns the (zero) input gradient.
+    /// </summary>
+    internal unsafe Tensor BackwardThroughPool(MaxPool2d pool, Tensor pooledGradient)
+    {
+        if (!CanBackwardThroughPool(pool)) throw new InvalidOperationException("Conv2d.BackwardThroughPool: the layers do not fuse");
+        var input = _input!;
+        var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
+        gradInput.Clear();
+        var source = pool.GradientSource(pooledGradient);
+        float[] gradBias = _bias is not null && _bias.Trainable ? _bias.Gradient.Data : [];
+        try
+        {
+            fixed (float* x = input.Data, dw = _weight.Gradient.Data, db = gradBias)
+                DirectWeightGradient.Run(new ConvOperands(_geometry, x, dw, gradBias.Length == 0 ? null : db, null),
+                    Compute.Threads, GemmBlocking.BestIsa, source);
+        }
+        finally { source.Clear(); }
         return gradInput;
     }
 }

@@ -12,6 +12,8 @@ public sealed class MaxPool2d : Layer
     private readonly Action<int, int> _forwardPart, _backwardPart;
     private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput;
     private PoolGeometry _geometry;
+    private bool _maskInPass;
+    private PoolGradientSource? _source;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to the kernel size and padding to none.</summary>
     public MaxPool2d(int kernelSize, int? stride = null, ConvPadding? padding = null)
@@ -22,7 +24,7 @@ public sealed class MaxPool2d : Layer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         Padding = padding ?? ConvPadding.Valid;
         _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end);
-        _backwardPart = (start, end) => Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end);
+        _backwardPart = (start, end) => Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end, _maskInPass);
     }
 
     /// <summary>Window height and width.</summary>
@@ -71,12 +73,33 @@ public sealed class MaxPool2d : Layer
         return masked;
     }
 
+    /// <summary>
+    /// Whether <see cref="GradientSource"/> can stand for <see cref="Backward"/>: a plain 2×2 pool after a ReLU whose
+    /// derivative it applies, whose last forward pass read <paramref name="input"/>.
+    /// </summary>
+    internal bool RoutesRectified(Tensor input) =>
+        RectifiedInput && ReferenceEquals(_input, input) && _geometry.IsPlain2x2 && _output is not null;
+
+    /// <summary>The input gradient <see cref="Backward"/> would return, produced a few images at a time on request
+    /// (<see cref="RoutesRectified"/> must hold); valid until the next forward pass.</summary>
+    internal PoolGradientSource GradientSource(Tensor gradOutput)
+    {
+        var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
+        if (gradOutput.Length != _output!.Length || input.Dim(1) * input.Dim(0) != _geometry.Planes)
+            throw new ArgumentException($"MaxPool2d: the gradient {gradOutput} does not match the output {_output}", nameof(gradOutput));
+        var source = _source ??= new PoolGradientSource();
+        source.Set(_geometry, input.Dim(1), input.Data, _output.Data, gradOutput.Data, rectified: true);
+        return source;
+    }
+
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
         var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
-        _gradOutput = RectifiedInput ? MaskRectified(gradOutput) : gradOutput;
+        // The plain 2×2 pass applies the ReLU's derivative as it routes; other pools mask the gradient first.
+        _maskInPass = RectifiedInput && _geometry.IsPlain2x2;
+        _gradOutput = RectifiedInput && !_maskInPass ? MaskRectified(gradOutput) : gradOutput;
         _loop.Run(_backwardPart, _geometry.Planes, Compute.Threads, minItemsPerPart: 8);
         _gradOutput = null;
         return gradInput;

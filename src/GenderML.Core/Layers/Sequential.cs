@@ -63,7 +63,24 @@ public sealed class Sequential : Layer
     {
         var g = gradOutput;
         if (_inference) throw new InvalidOperationException("Sequential.Backward after an evaluation-mode forward pass (neighbouring layers fused): run Forward in training mode");
-        for (int i = _layers.Count - 1; i >= 0; i--) g = _layers[i].Backward(g);
+        for (int i = _layers.Count - 1; i >= 0; i = BackwardAt(i, ref g)) { }
         return g;
+    }
+
+    /// <summary>
+    /// Layer <paramref name="i"/>'s backward pass, replacing <paramref name="gradient"/> with the gradient of its
+    /// input; returns the next layer to run. A plain 2×2 max pool after a ReLU after a convolution that needs no input
+    /// gradient runs as one pass of the three (<see cref="Conv2d.BackwardThroughPool"/>), the same bits.
+    /// </summary>
+    internal int BackwardAt(int i, ref Tensor gradient)
+    {
+        if (_layers[i] is MaxPool2d pool && i >= 2 && _layers[i - 1] is ReLU { BackwardDoneByNext: true }
+            && _layers[i - 2] is Conv2d conv && conv.CanBackwardThroughPool(pool))
+        {
+            gradient = conv.BackwardThroughPool(pool, gradient);
+            return i - 3;
+        }
+        gradient = _layers[i].Backward(gradient);
+        return i - 1;
     }
 }

@@ -48,8 +48,10 @@ internal static class MaxPool2x2
         }
     }
 
-    /// <summary>Overwrites the gradient of planes [start, end): each output's gradient goes to the first input of its window (row-major) equal to its maximum.</summary>
-    public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int height, int width, int start, int end)
+    /// <summary>Overwrites the gradient of planes [start, end): each output's gradient goes to the first input of its window (row-major) equal to its maximum.
+    /// With <paramref name="rectified"/>, only where that maximum is above 0 (the derivative of a ReLU before the pool, applied in the same pass).</summary>
+    public static void Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int height, int width, int start, int end,
+        bool rectified = false)
     {
         int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
         int rounded = (ow + 15) & ~15;
@@ -82,6 +84,7 @@ internal static class MaxPool2x2
                 {
                     var m = Vector512.LoadUnsafe(ref outRef, (nuint)(o0 + v));
                     var g = Vector512.LoadUnsafe(ref goRef, (nuint)(o0 + v));
+                    if (rectified) g &= Vector512.GreaterThan(m, Vector512<float>.Zero);
                     var (lo0, lo1) = Route(ref Unsafe.Add(ref src, i0 + 2 * v), ref Unsafe.Add(ref src, i1 + 2 * v),
                         Avx512F.PermuteVar16x32(m, DupLow), Avx512F.PermuteVar16x32(g, DupLow));
                     var (hi0, hi1) = Route(ref Unsafe.Add(ref src, i0 + 2 * v + 16), ref Unsafe.Add(ref src, i1 + 2 * v + 16),
@@ -94,6 +97,7 @@ internal static class MaxPool2x2
             for (; x < ow; x++)
             {
                 float m = Unsafe.Add(ref outRef, o0 + x), g = Unsafe.Add(ref goRef, o0 + x);
+                if (rectified && !(m > 0f)) g = 0f;
                 int a = i0 + 2 * x, c = i1 + 2 * x;
                 bool ta = Unsafe.Add(ref src, a) == m;
                 bool tb = !ta & Unsafe.Add(ref src, a + 1) == m;

@@ -59,12 +59,15 @@ internal static class Pooling
         }
     }
 
-    /// <summary>Overwrites the input gradient of planes [start, end): each output gradient goes to the first input of its window equal to the window's maximum.</summary>
-    public static void MaxBackward(in PoolGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int start, int end)
+    /// <summary>Overwrites the input gradient of planes [start, end): each output gradient goes to the first input of its window equal to the window's maximum.
+    /// <paramref name="rectified"/> (plain 2×2 pools only): only where that maximum is above 0.</summary>
+    public static void MaxBackward(in PoolGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> gradOutput, Span<float> gradInput, int start, int end,
+        bool rectified = false)
     {
+        if (rectified && !g.IsPlain2x2) throw new ArgumentException("Pooling.MaxBackward: the rectified pass is for plain 2×2 pools", nameof(rectified));
         if (g.IsPlain2x2)
         {
-            MaxPool2x2.Backward(input, output, gradOutput, gradInput, g.InHeight, g.InWidth, start, end);
+            MaxPool2x2.Backward(input, output, gradOutput, gradInput, g.InHeight, g.InWidth, start, end, rectified);
             return;
         }
         int oh = g.OutHeight, ow = g.OutWidth, plane = g.InHeight * g.InWidth;

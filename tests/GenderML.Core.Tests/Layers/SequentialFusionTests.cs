@@ -50,6 +50,45 @@ public sealed class SequentialFusionTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void FirstConvolutionTakesItsWeightGradientThroughThePool(int threads)
+    {
+        // cnn2's first layers: no input gradient, so the convolution, ReLU and pool run backward as one pass.
+        Sequential Small(int seed)
+        {
+            var random = new Random(seed);
+            return new Sequential(new Conv2d(1, 8, 3, random), new ReLU(), new MaxPool2d(2), new Flatten(),
+                new Dense(8 * 24 * 24, 1, random));
+        }
+        var fused = Small(5);
+        var plain = Small(5);
+        fused.InputGradientNeeded = false;
+        plain.Layers[0].InputGradientNeeded = false;
+        fused.SetCompute(new ComputeOptions { Threads = threads });
+        plain.SetCompute(new ComputeOptions { Threads = threads });
+        var x = GradCheck.Uniform(6, 9, 1, 50, 50);
+        var dy = GradCheck.Uniform(7, 9, 1);
+        for (int round = 0; round < 2; round++)
+        {
+            fused.ZeroGradients();
+            plain.ZeroGradients();
+            fused.Forward(x);
+            Assert.True(((Conv2d)fused.Layers[0]).CanBackwardThroughPool((MaxPool2d)fused.Layers[2]));
+            var t = x;
+            foreach (var layer in plain.Layers) t = layer.Forward(t);
+            var dxFused = fused.Backward(dy);
+            Assert.All(dxFused.Data, v => Assert.Equal(0f, v));
+            var g = dy;
+            for (int i = plain.Layers.Count - 1; i >= 0; i--) g = plain.Layers[i].Backward(g);
+            var pf = fused.Parameters();
+            var pp = plain.Parameters();
+            for (int k = 0; k < pf.Count; k++)
+                KernelAssert.BitIdentical(pp[k].Gradient.Data, pf[k].Gradient.Data, pf[k].Name);
+        }
+    }
+
     [Fact]
     public void FusedNetworkPassesTheGradientCheck()
         => GradCheck.Check(Net(7), GradCheck.AwayFromZero(8, 2, 1, 22, 22), eps: 1e-3f, maxFailures: 2);

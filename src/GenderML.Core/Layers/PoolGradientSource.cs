@@ -1,0 +1,40 @@
+using GenderML.Core.Kernels;
+using GenderML.Core.Ops;
+
+namespace GenderML.Core.Layers;
+
+/// <summary>
+/// The input gradient of a plain 2×2 <see cref="MaxPool2d"/> (after a ReLU whose derivative it applies) a few images
+/// at a time, into the calling thread's scratch: the convolution before the pool takes its weight gradient from it
+/// without the whole map being written (<see cref="Conv2d"/>, <see cref="Sequential"/>'s fusion). The values are those
+/// of <see cref="MaxPool2d.Backward"/>, bit for bit.
+/// </summary>
+internal sealed unsafe class PoolGradientSource : IGradientSource
+{
+    /// <summary>Worker scratch slot (not one <see cref="DirectWeightGradient"/> uses).</summary>
+    private const int Slot = 4;
+
+    private PoolGeometry _geometry;
+    private int _channels;
+    private float[] _input = [], _output = [], _gradOutput = [];
+    private bool _rectified;
+
+    public void Set(in PoolGeometry geometry, int channels, float[] input, float[] output, float[] gradOutput, bool rectified)
+    {
+        _geometry = geometry; _channels = channels; _input = input; _output = output; _gradOutput = gradOutput;
+        _rectified = rectified;
+    }
+
+    /// <summary>Drops the references to the layer's tensors.</summary>
+    public void Clear() => _input = _output = _gradOutput = [];
+
+    public float* Images(int n, int count)
+    {
+        var g = _geometry;
+        int plane = g.InHeight * g.InWidth, outPlane = g.OutHeight * g.OutWidth, first = n * _channels, planes = count * _channels;
+        float* dst = NativeScratch.Get(Slot, (long)planes * plane);
+        MaxPool2x2.Backward(_input.AsSpan(first * plane), _output.AsSpan(first * outPlane), _gradOutput.AsSpan(first * outPlane),
+            new Span<float>(dst, planes * plane), g.InHeight, g.InWidth, 0, planes, _rectified);
+        return dst;
+    }
+}
