@@ -207,7 +207,7 @@ internal static unsafe class GemmDriver
             switch (bk.Isa)
             {
                 case GemmIsa.Avx512 when bk.MR == 8 && streamB:
-                    GemmStreamingKernels.Avx512Kernel8x32(kc, a, b, c, ldc, add);
+                    GemmMicroKernels.Avx512Kernel8x32<PrefetchStream>(kc, a, b, 32, c, ldc, add);
                     break;
                 case GemmIsa.Avx512 when bk.MR == 12:
                     GemmMicroKernels.Avx512Kernel12x32(kc, a, b, c, ldc, add);

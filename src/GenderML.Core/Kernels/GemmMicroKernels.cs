@@ -13,7 +13,16 @@ namespace GenderML.Core.Kernels;
 internal static unsafe class GemmMicroKernels
 {
     /// <summary>C[0..8, 0..32] (+)= Σ_p A[:, p] ⊗ B[p, :] over packed slivers, AVX-512.</summary>
-    public static void Avx512Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, bool add)
+    public static void Avx512Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, bool add) =>
+        Avx512Kernel8x32<NoPrefetch>(kc, a, b, 32, c, ldc, add);
+
+    /// <summary>
+    /// The 8×32 block with B's rows <paramref name="ldb"/> floats apart, prefetching B as
+    /// <typeparamref name="TPrefetch"/> says (for weights that stream from memory). What it prefetches does not touch
+    /// the arithmetic, so the bits are the same for every <typeparamref name="TPrefetch"/>.
+    /// </summary>
+    public static void Avx512Kernel8x32<TPrefetch>(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool add)
+        where TPrefetch : struct, IBPrefetch
     {
         Sse.Prefetch0(c + 0 * ldc); Sse.Prefetch0(c + 0 * ldc + 16);
         Sse.Prefetch0(c + 1 * ldc); Sse.Prefetch0(c + 1 * ldc + 16);
@@ -33,6 +42,7 @@ internal static unsafe class GemmMicroKernels
         Vector512<float> c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
+            TPrefetch.Ahead(b, ldb);
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
             Vector512<float> a0 = Vector512.Create(a[0]);
             c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00); c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
@@ -50,7 +60,7 @@ internal static unsafe class GemmMicroKernels
             c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60); c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
             Vector512<float> a7 = Vector512.Create(a[7]);
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70); c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
-            a += 8; b += 32;
+            a += 8; b += ldb;
         }
         Store512(c + 0 * ldc, c00, c01, add);
         Store512(c + 1 * ldc, c10, c11, add);

@@ -65,7 +65,8 @@ internal static unsafe class WinogradTransposed
             for (int t0 = 0; t0 < lanesPadded; t0 += mr)
             {
                 float* cm = mt + ((long)t0 * points + x) * ocPadded + j;
-                if (isa == GemmIsa.Avx512) Avx512Kernel8x32(c, a + (long)t0 * c, b + j, ocPadded, cm, ldc);
+                if (isa == GemmIsa.Avx512)
+                    GemmMicroKernels.Avx512Kernel8x32<PrefetchRows>(c, a + (long)t0 * c, b + j, ocPadded, cm, ldc, add: false);
                 else DirectMicroKernels.Run(isa, c, a + (long)t0 * c, b + j, offsets, cm, ldc);
             }
         }
@@ -120,49 +121,6 @@ internal static unsafe class WinogradTransposed
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// <see cref="DirectMicroKernels.Avx512Kernel8x32"/> with B's rows <paramref name="ldb"/> floats apart (the
-    /// transformed weights, read from memory once per call), prefetched 16 rows ahead; the same arithmetic.
-    /// </summary>
-    private static void Avx512Kernel8x32(int k, float* a, float* b, nint ldb, float* c, nint ldc)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
-        Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default;
-        Vector512<float> c60 = default, c61 = default, c70 = default, c71 = default;
-        nint ahead = 16 * ldb;
-        for (int p = 0; p < k; p++)
-        {
-            Sse.Prefetch0(b + ahead); Sse.Prefetch0(b + ahead + 16);
-            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16);
-            Vector512<float> a0 = Vector512.Create(a[0]);
-            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00); c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
-            Vector512<float> a1 = Vector512.Create(a[1]);
-            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10); c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
-            Vector512<float> a2 = Vector512.Create(a[2]);
-            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20); c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
-            Vector512<float> a3 = Vector512.Create(a[3]);
-            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30); c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
-            Vector512<float> a4 = Vector512.Create(a[4]);
-            c40 = Avx512F.FusedMultiplyAdd(a4, b0, c40); c41 = Avx512F.FusedMultiplyAdd(a4, b1, c41);
-            Vector512<float> a5 = Vector512.Create(a[5]);
-            c50 = Avx512F.FusedMultiplyAdd(a5, b0, c50); c51 = Avx512F.FusedMultiplyAdd(a5, b1, c51);
-            Vector512<float> a6 = Vector512.Create(a[6]);
-            c60 = Avx512F.FusedMultiplyAdd(a6, b0, c60); c61 = Avx512F.FusedMultiplyAdd(a6, b1, c61);
-            Vector512<float> a7 = Vector512.Create(a[7]);
-            c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70); c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
-            a += 8; b += ldb;
-        }
-        c00.Store(c); c01.Store(c + 16); c += ldc;
-        c10.Store(c); c11.Store(c + 16); c += ldc;
-        c20.Store(c); c21.Store(c + 16); c += ldc;
-        c30.Store(c); c31.Store(c + 16); c += ldc;
-        c40.Store(c); c41.Store(c + 16); c += ldc;
-        c50.Store(c); c51.Store(c + 16); c += ldc;
-        c60.Store(c); c61.Store(c + 16); c += ldc;
-        c70.Store(c); c71.Store(c + 16);
     }
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;

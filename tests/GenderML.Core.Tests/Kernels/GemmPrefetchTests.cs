@@ -3,10 +3,9 @@ using GenderML.Core.Kernels;
 
 namespace GenderML.Core.Tests.Kernels;
 
-/// <summary><see cref="GemmStreamingKernels"/>: the prefetching register block gives the bits of
-/// <see cref="GemmMicroKernels"/>' block, storing and adding, over K steps that do and do not fill the prefetch
-/// distance.</summary>
-public sealed class GemmStreamingKernelsTests
+/// <summary>The AVX-512 8×32 register block gives the same bits whatever it prefetches of B, storing and adding, over K
+/// steps that do and do not fill the prefetch distance.</summary>
+public sealed class GemmPrefetchTests
 {
     [Fact]
     public unsafe void BitIdenticalToTheUsualKernel()
@@ -23,7 +22,10 @@ public sealed class GemmStreamingKernelsTests
             fixed (float* pa = a, pb = b, pe = expected, pc = actual)
             {
                 GemmMicroKernels.Avx512Kernel8x32(kc, pa, pb, pe, 40, add);
-                GemmStreamingKernels.Avx512Kernel8x32(kc, pa, pb, pc, 40, add);
+                GemmMicroKernels.Avx512Kernel8x32<PrefetchStream>(kc, pa, pb, 32, pc, 40, add);
+                KernelAssert.BitIdentical(expected, actual, $"stream kc={kc} add={add}");
+                start.CopyTo(actual, 0);
+                GemmMicroKernels.Avx512Kernel8x32<PrefetchRows>(kc, pa, pb, 32, pc, 40, add);
             }
             KernelAssert.BitIdentical(expected, actual, $"kc={kc} add={add}");
         }
