@@ -36,28 +36,7 @@ internal static unsafe partial class DirectConvolution
     public static void ForwardPooled(in ConvOperands ops, in PoolGeometry pool, float* output, int threads, GemmIsa isa)
     {
         var g = ops.G;
-        var (mr, _) = Block(isa);
-        int k = g.InChannels * g.KernelHeight * g.KernelWidth, mPadded = (g.OutChannels + mr - 1) / mr * mr;
-        float* a, scratch;
-        if (ops.Packed is { } packed)
-        {
-            a = packed.Direct(ops.Weight, g, mr);
-            scratch = NativeScratch.Get(WeightSlot, k);
-        }
-        else
-        {
-            a = scratch = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
-            PackWeights(ops.Weight, g.OutChannels, k, mr, a);
-            scratch += (long)mPadded * k;
-        }
-        int* offsets = (int*)scratch;
-        var (pw, plane) = PlaneOf(g);
-        int p = 0;
-        for (int c = 0; c < g.InChannels; c++)
-        for (int i = 0; i < g.KernelHeight; i++)
-        for (int j = 0; j < g.KernelWidth; j++)
-            offsets[p++] = g.StrideHeight == 1 ? c * plane + i * pw + j
-                : ((c * 2 + (i & 1)) * 2 + (j & 1)) * plane + (i >> 1) * pw + (j >> 1);
+        WeightsAndOffsets(ops, isa, out float* a, out int* offsets);
         // Bands of pooled rows (their convolution rows overlap by K − S rows, computed in both).
         int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
             : Math.Min(pool.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);

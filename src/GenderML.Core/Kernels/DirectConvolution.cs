@@ -34,6 +34,38 @@ internal static unsafe partial class DirectConvolution
         && ((g.StrideHeight == 1 && g.StrideWidth == 1)
             || (g.StrideHeight == 2 && g.StrideWidth == 2));
 
+    /// <summary>
+    /// The weights packed (the layer's cache, else this thread's scratch): slivers of MR output channels, K steps of MR
+    /// values (zero rows past OC); then in scratch the K offsets of the taps into the padded image (or its parity
+    /// planes at stride 2). Valid until the next call on this thread.
+    /// </summary>
+    private static void WeightsAndOffsets(in ConvOperands ops, GemmIsa isa, out float* a, out int* offsets)
+    {
+        var g = ops.G;
+        var (mr, _) = Block(isa);
+        int k = g.InChannels * g.KernelHeight * g.KernelWidth, mPadded = (g.OutChannels + mr - 1) / mr * mr;
+        float* scratch;
+        if (ops.Packed is { } packed)
+        {
+            a = packed.Direct(ops.Weight, g, mr);
+            scratch = NativeScratch.Get(WeightSlot, k);
+        }
+        else
+        {
+            a = scratch = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
+            PackWeights(ops.Weight, g.OutChannels, k, mr, a);
+            scratch += (long)mPadded * k;
+        }
+        offsets = (int*)scratch;
+        var (pw, plane) = PlaneOf(g);
+        int p = 0;
+        for (int c = 0; c < g.InChannels; c++)
+        for (int i = 0; i < g.KernelHeight; i++)
+        for (int j = 0; j < g.KernelWidth; j++)
+            offsets[p++] = g.StrideHeight == 1 ? c * plane + i * pw + j
+                : ((c * 2 + (i & 1)) * 2 + (j & 1)) * plane + (i >> 1) * pw + (j >> 1);
+    }
+
     /// <summary>Width of a row of the (sub-)planes the kernel reads, and floats per (sub-)plane.</summary>
     private static (int RowWidth, int Plane) PlaneOf(in ConvGeometry g)
     {
@@ -55,30 +87,7 @@ internal static unsafe partial class DirectConvolution
     public static void Forward(in ConvOperands ops, int threads, GemmIsa isa)
     {
         var g = ops.G;
-        var (mr, _) = Block(isa);
-        int k = g.InChannels * g.KernelHeight * g.KernelWidth, mPadded = (g.OutChannels + mr - 1) / mr * mr;
-        // Weights packed per call, unless the layer keeps them packed: slivers of MR output channels, K steps of MR
-        // values (zero rows past OC); then the K offsets into the padded image.
-        float* a, scratch;
-        if (ops.Packed is { } packed)
-        {
-            a = packed.Direct(ops.Weight, g, mr);
-            scratch = NativeScratch.Get(WeightSlot, k);
-        }
-        else
-        {
-            a = scratch = NativeScratch.Get(WeightSlot, (long)mPadded * k + k);
-            PackWeights(ops.Weight, g.OutChannels, k, mr, a);
-            scratch += (long)mPadded * k;
-        }
-        int* offsets = (int*)scratch;
-        var (pw, plane) = PlaneOf(g);
-        int p = 0;
-        for (int c = 0; c < g.InChannels; c++)
-        for (int i = 0; i < g.KernelHeight; i++)
-        for (int j = 0; j < g.KernelWidth; j++)
-            offsets[p++] = g.StrideHeight == 1 ? c * plane + i * pw + j
-                : ((c * 2 + (i & 1)) * 2 + (j & 1)) * plane + (i >> 1) * pw + (j >> 1);
+        WeightsAndOffsets(ops, isa, out float* a, out int* offsets);
         // Bands of output rows: the whole image when there are enough images for the threads, else a few per image.
         int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
             : Math.Min(g.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
