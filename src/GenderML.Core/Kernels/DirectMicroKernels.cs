@@ -73,6 +73,31 @@ internal static unsafe class DirectMicroKernels
         Store(c70, c71, c + 7 * ldc, 7, bias, residual == null ? null : residual + 7 * ldc, relu);
     }
 
+    /// <summary>
+    /// 8 rows × 16 columns, AVX-512: <see cref="Avx512Kernel8x32"/>'s first 16 columns (the same FMA chain per column,
+    /// so the same bits), for edge blocks of at most 16 columns, which the 32-column block would compute at twice the cost.
+    /// </summary>
+    public static void Avx512Kernel8x16(int k, float* a, float* b, int* offsets, float* c, nint ldc)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        Vector512<float> c4 = default, c5 = default, c6 = default, c7 = default;
+        for (int p = 0; p < k; p++)
+        {
+            Vector512<float> b0 = Vector512.Load(b + offsets[p]);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[0]), b0, c0);
+            c1 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[1]), b0, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[2]), b0, c2);
+            c3 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[3]), b0, c3);
+            c4 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[4]), b0, c4);
+            c5 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[5]), b0, c5);
+            c6 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[6]), b0, c6);
+            c7 = Avx512F.FusedMultiplyAdd(Vector512.Create(a[7]), b0, c7);
+            a += 8;
+        }
+        c0.Store(c); c1.Store(c + ldc); c2.Store(c + 2 * ldc); c3.Store(c + 3 * ldc);
+        c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc); c6.Store(c + 6 * ldc); c7.Store(c + 7 * ldc);
+    }
+
     /// <summary>Row <paramref name="row"/> of an 8×32 block, its epilogue (if any) applied first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual,

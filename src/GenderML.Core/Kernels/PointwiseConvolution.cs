@@ -143,7 +143,8 @@ internal static unsafe class PointwiseConvolution
                 }
                 float* c = inPlace ? y : edgeC;
                 nint ldc = inPlace ? hw : nr;
-                DirectMicroKernels.Run(isa, k, a + (long)ir * k, b, off, c, ldc);
+                if (cols <= 16 && isa == GemmIsa.Avx512) DirectMicroKernels.Avx512Kernel8x16(k, a + (long)ir * k, b, off, c, ldc);
+                else DirectMicroKernels.Run(isa, k, a + (long)ir * k, b, off, c, ldc);
                 int rows = Math.Min(mr, oc - ir);
                 for (int r = 0; r < rows; r++)
                 {

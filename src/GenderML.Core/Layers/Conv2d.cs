@@ -12,7 +12,7 @@ namespace GenderML.Core.Layers;
 /// for its kernels on the first call and reuses them; setting <see cref="Parameter.Trainable"/> or switching the mode
 /// drops the packed copy.
 /// </remarks>
-public sealed class Conv2d : Layer
+public sealed partial class Conv2d : Layer
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;

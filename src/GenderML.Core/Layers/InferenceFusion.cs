@@ -50,6 +50,12 @@ internal static class InferenceFusion
                     added |= add is not null;
                     if (reluAfter) i++;
                     break;
+                case Conv2d leakyConv when add is null && i + 2 < count && layers[i + 1] is LeakyReLU convLeaky
+                    && layers[i + 2] is MaxPool2d convPool
+                    && leakyConv.ForwardLeakyPooled(x, convLeaky.NegativeSlope, convPool) is { } convPooled:
+                    x = convPooled;
+                    i += 2;
+                    break;
                 case Conv2d conv when reluAfter || add is not null:
                     x = conv.ForwardFused(x, add, reluAfter);
                     added |= add is not null;

@@ -31,6 +31,11 @@ internal static unsafe class MaxPoolSmall
     public static void Forward(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
     {
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride;
+        if (k == 3 && s == 2 && g.PadTop == 0 && g.PadLeft == 0)
+        {
+            Forward3x3Stride2(g, src0, dst0, dstPlane, start, end);
+            return;
+        }
         // The row buffer: PadLeft −∞, the row, then −∞ for every read past it (two 16-lane loads beyond the last run).
         int length = g.PadLeft + w + 2 * 16 + 16 + 2;
         float* row = stackalloc float[length];
@@ -73,6 +78,50 @@ internal static unsafe class MaxPoolSmall
                     }
                 }
             }
+    }
+
+    /// <summary>
+    /// 3×3, stride 2, no padding above or left (TensorFlow's 'same' on even sizes pads below and right only): the
+    /// column maxima of the window's rows go straight into registers, 16 columns at a time (lanes past the row −∞, as
+    /// the padding), each vector used by two runs of 16 outputs; no row buffer.
+    /// </summary>
+    private static void Forward3x3Stride2(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    {
+        int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
+        for (int p = start; p < end; p++)
+        {
+            float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
+            for (int oy = 0; oy < oh; oy++, dst += ow)
+            {
+                int y0 = 2 * oy, rows = Math.Min(h, y0 + 3) - y0;
+                float* r0 = src + (long)y0 * w;
+                float* r1 = rows > 1 ? r0 + w : r0;
+                float* r2 = rows > 2 ? r0 + 2 * w : r1;
+                var a = ColumnMax(r0, r1, r2, 0, w);
+                for (int x = 0; x < ow; x += 16)
+                {
+                    var b = ColumnMax(r0, r1, r2, 2 * x + 16, w);
+                    var n = ColumnMax(r0, r1, r2, 2 * x + 32, w);
+                    var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
+                    m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), Evens, Shift2(n, b)));
+                    if (x + 16 <= ow) m.Store(dst + x);
+                    else Avx512F.MaskStore(dst + x, FirstLanes(ow - x), m);
+                    a = n;
+                }
+            }
+        }
+    }
+
+    /// <summary>The maximum of three rows at columns [i, i + 16), −∞ in lanes at or past <paramref name="w"/>.</summary>
+    private static Vector512<float> ColumnMax(float* r0, float* r1, float* r2, int i, int w)
+    {
+        if (i + 16 <= w)
+            return Vector512.Max(Vector512.Max(Vector512.Load(r0 + i), Vector512.Load(r1 + i)), Vector512.Load(r2 + i));
+        var low = Vector512.Create(float.NegativeInfinity);
+        if (i >= w) return low;
+        var mask = FirstLanes(w - i);
+        return Vector512.Max(Vector512.Max(Avx512F.MaskLoad(r0 + i, mask, low), Avx512F.MaskLoad(r1 + i, mask, low)),
+            Avx512F.MaskLoad(r2 + i, mask, low));
     }
 
     /// <summary>
