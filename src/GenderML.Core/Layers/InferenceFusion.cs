@@ -3,11 +3,11 @@ namespace GenderML.Core.Layers;
 /// <summary>
 /// Runs a chain of layers in evaluation mode with neighbours fused where that gives the same numbers with fewer passes
 /// over memory: a ReLU before a separable convolution is taken as its depthwise kernel reads the input; a ReLU after a
-/// convolution or separable convolution runs in its output pass; a leaky ReLU (slope ≥ 0) before a max pool runs on
-/// the pooled output (it commutes with the maximum), and a separable convolution before both is pooled band by band
-/// while its output is in cache, as is a convolution before a max pool (with a ReLU or nothing between them, or a
-/// leaky ReLU before a 2×2 pool); a residual to add
-/// after the last layer goes into that layer's output pass when it is a convolution. Everything else runs as it is.
+/// convolution or separable convolution runs in its output pass; a leaky ReLU (slope ≥ 0) before a max pool runs on the
+/// pooled output (it commutes with the maximum), and a separable convolution before both is pooled band by band while
+/// its output is in cache, as is a convolution before a max pool (with a ReLU or nothing between them, or a leaky ReLU
+/// before a 2×2 pool); a residual to add after the last layer goes into that layer's output pass when it is a
+/// convolution. Everything else runs as it is.
 /// </summary>
 internal static class InferenceFusion
 {
