@@ -53,7 +53,7 @@ public static partial class Convolution
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
             else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
-            else if (ChannelBlockedConvolution.Handles(g)) ChannelBlockedConvolution.Forward(ops, threads);
+            else if (ChannelBlockedConvolution.Handles(g, packed is not null)) ChannelBlockedConvolution.Forward(ops, threads);
             else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
