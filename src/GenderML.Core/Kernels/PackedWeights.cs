@@ -33,6 +33,11 @@ internal sealed unsafe class PackedWeights
 
     private readonly Slot _winograd = new(), _winogradTransposed = new();
 
+    private TrimmedTaps? _trimmed;
+
+    /// <summary>The layer's weights without the taps that read only padding (<see cref="TrimmedTaps"/>), made on first use.</summary>
+    public TrimmedTaps Trimmed => _trimmed ??= new();
+
     /// <summary>
     /// The packed copy a layer may use for <paramref name="weight"/>: null unless the layer is in evaluation mode and
     /// the weight is frozen; invalidated when the weight's <see cref="Parameter.Trainable"/> was set since it was packed.
@@ -53,6 +58,7 @@ internal sealed unsafe class PackedWeights
     {
         _gemmValid = _transposedValid = _directValid = false;
         _winograd.Valid = _winogradTransposed.Valid = false;
+        _trimmed?.Invalidate();
     }
 
     /// <summary>
