@@ -118,10 +118,15 @@ public sealed class ChannelBlockedConvolutionTests
                 DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: relu), 1, GemmIsa.Avx512);
             var expected = new float[pool.Planes * pool.OutHeight * pool.OutWidth];
             Pooling.MaxForwardReference(pool, conv, expected, 0, pool.Planes);
-            var actual = new float[expected.Length];
-            fixed (float* px = x, pw = w, pb = b, py = actual)
-                ChannelBlockedConvolution.ForwardPooled(new ConvOperands(g, px, pw, pb, null, relu: relu), pool, py, threads);
-            KernelAssert.BitIdentical(expected, actual, $"{g} pool {kernel}/{stride} relu={relu} threads={threads}");
+            foreach (var packed in new[] { null, new PackedWeights() })
+            {
+                // Packed per call, or a frozen layer's cache (packed on the first call, read on the second).
+                var actual = new float[expected.Length];
+                for (int call = 0; call < (packed is null ? 1 : 2); call++)
+                fixed (float* px = x, pw = w, pb = b, py = actual)
+                    ChannelBlockedConvolution.ForwardPooled(new ConvOperands(g, px, pw, pb, null, relu: relu, packed: packed), pool, py, threads);
+                KernelAssert.BitIdentical(expected, actual, $"{g} pool {kernel}/{stride} relu={relu} threads={threads} cached={packed is not null}");
+            }
         }
     }
 }
