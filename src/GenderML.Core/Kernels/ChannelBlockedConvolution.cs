@@ -38,14 +38,14 @@ internal static unsafe partial class ChannelBlockedConvolution
     /// need at least <see cref="MinPixels"/> output pixels in the batch and at most
     /// <see cref="DirectConvolution.MaxInChannels"/> input channels (so that the dispatch's choice per image is this
     /// kernel or <see cref="DirectConvolution"/>, which give the same bits); a frozen layer's, kept packed, take it
-    /// for any batch, up to <see cref="MaxInChannels"/>.</summary>
+    /// for any batch and output size, up to <see cref="MaxInChannels"/>.</summary>
     public static bool Handles(in ConvGeometry g, bool packed = false) =>
         Avx512F.IsSupported && g.Groups == 1 && g.StrideHeight == 2 && g.StrideWidth == 2
         && (packed || (long)g.Batch * g.OutHeight * g.OutWidth >= MinPixels)
         && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0
         && g.InChannels >= 16 && g.InChannels <= (packed ? MaxInChannels : DirectConvolution.MaxInChannels)
         && g.OutChannels % OB == 0
-        && g.KernelHeight <= 16 && g.KernelWidth <= 16 && g.OutHeight * g.OutWidth >= PX;
+        && g.KernelHeight <= 16 && g.KernelWidth <= 16 && (packed || g.OutHeight * g.OutWidth >= PX);
 
     public static void Forward(in ConvOperands ops, int threads)
     {
@@ -136,6 +136,13 @@ internal static unsafe partial class ChannelBlockedConvolution
                 int taps = Math.Min(chunk, k - p0);
                 for (int q = q0; q < q1; q += PX)
                 {
+                    if (q1 - q <= 2)
+                    {
+                        // One or two pixels left (a map of one or two): one register block each, not six.
+                        for (int t = q; t < q1; t++)
+                            Kernel64x1(taps, w + (long)p0 * OB, image + Corner(t, ow, w2), offsets + p0, tile + (long)(t - q0) * OB, p0 > 0);
+                        break;
+                    }
                     // The block's input corners; pixels past the end repeat the last one (their rows are not read).
                     float* x0 = image + Corner(Math.Min(q, ohw - 1), ow, w2), x1 = image + Corner(Math.Min(q + 1, ohw - 1), ow, w2);
                     float* x2 = image + Corner(Math.Min(q + 2, ohw - 1), ow, w2), x3 = image + Corner(Math.Min(q + 3, ohw - 1), ow, w2);
@@ -158,6 +165,21 @@ internal static unsafe partial class ChannelBlockedConvolution
         }
 
         private static int Corner(int q, int ow, int twoRows) => q / ow * twoRows + 2 * (q % ow);
+    }
+
+    /// <summary>64 output channels × 1 pixel, the same FMA chain per output as <see cref="Kernel64x6"/>.</summary>
+    private static void Kernel64x1(int k, float* a, float* x, int* offsets, float* tile, bool resume)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        if (resume) { c0 = Vector512.Load(tile); c1 = Vector512.Load(tile + 16); c2 = Vector512.Load(tile + 32); c3 = Vector512.Load(tile + 48); }
+        for (int p = 0; p < k; p++)
+        {
+            var b = Vector512.Create(x[offsets[p]]);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a), b, c0); c1 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + 16), b, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + 32), b, c2); c3 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + 48), b, c3);
+            a += OB;
+        }
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
     }
 
     /// <summary>

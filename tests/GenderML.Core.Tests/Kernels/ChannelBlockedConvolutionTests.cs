@@ -51,6 +51,9 @@ public sealed class ChannelBlockedConvolutionTests
         new(1, 64, 17, 17, 128, 3, 3, 2, 2, 0, 0, 0, 0),  // conv128_down, one image (64 pixels)
         new(1, 128, 8, 8, 256, 3, 3, 2, 2, 0, 0, 0, 0),   // conv256_down, one image: 128 input channels
         new(1, 200, 9, 11, 64, 3, 2, 2, 2, 0, 0, 0, 0),   // 200 input channels, 3×2 kernel
+        new(1, 256, 4, 4, 256, 3, 3, 2, 2, 0, 0, 0, 0),   // the last block's first conv: one output pixel
+        new(1, 48, 5, 9, 128, 3, 3, 2, 2, 0, 0, 0, 0),    // 2×4 outputs: a block of 6, then 2 pixels one at a time
+        new(1, 32, 5, 3, 64, 3, 3, 2, 2, 0, 0, 0, 0),     // 2 output pixels
     ];
 
     /// <summary>A frozen layer's cached weights: the kernel is taken for one image and for more input channels than
@@ -75,6 +78,13 @@ public sealed class ChannelBlockedConvolutionTests
                 ChannelBlockedConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: true), 1);
             int reduce = g.InChannels * g.KernelHeight * g.KernelWidth;
             KernelAssert.Close(expected, perCall, 1e-5f * (1 + MathF.Sqrt(reduce)), g.ToString());
+            if (g.InChannels <= DirectConvolution.MaxInChannels)
+            {
+                var direct = new float[g.OutputLength];
+                fixed (float* px = x, pw = w, pb = b, pd = direct)
+                    DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, pd, relu: true), 1, GemmIsa.Avx512);
+                KernelAssert.BitIdentical(direct, perCall, $"{g} against the direct kernel");
+            }
             var packed = new PackedWeights();
             foreach (int threads in new[] { 1, 2 })
             {
