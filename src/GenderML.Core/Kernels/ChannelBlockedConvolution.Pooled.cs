@@ -38,11 +38,18 @@ internal static unsafe partial class ChannelBlockedConvolution
     {
         var g = ops.G;
         int k = g.InChannels * g.KernelHeight * g.KernelWidth;
-        float* a = NativeScratch.Get(WeightSlot, (long)StemChannels * k + k);
-        for (int v = 0; v < StemChannels; v++)
-        for (int p = 0; p < k; p++)
-            a[p * StemChannels + v] = ops.Weight[(long)v * k + p];
-        int* offsets = (int*)(a + (long)StemChannels * k);
+        // a[p][v] = w[v, p]: the direct kernel's one sliver of 32 rows, which a frozen layer's cache keeps.
+        float* scratch = NativeScratch.Get(WeightSlot, (ops.Packed is null ? (long)StemChannels * k : 0) + k), a;
+        if (ops.Packed is { } packed) a = packed.Direct(ops.Weight, g, StemChannels);
+        else
+        {
+            a = scratch;
+            scratch += (long)StemChannels * k;
+            for (int v = 0; v < StemChannels; v++)
+            for (int p = 0; p < k; p++)
+                a[p * StemChannels + v] = ops.Weight[(long)v * k + p];
+        }
+        int* offsets = (int*)scratch;
         int at = 0;
         for (int c = 0; c < g.InChannels; c++)
         for (int i = 0; i < g.KernelHeight; i++)

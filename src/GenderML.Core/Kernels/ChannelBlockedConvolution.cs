@@ -30,30 +30,45 @@ internal static unsafe partial class ChannelBlockedConvolution
     /// (each worker).</summary>
     private const int WeightSlot = 7, TileSlot = 3, RowSlot = 4;
 
-    /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: stride 2, unpadded, 16–64 input
-    /// channels, output channels a multiple of 64, on AVX-512, and at least <see cref="MinPixels"/> output pixels in the
-    /// batch (the weights are packed per call; <see cref="DirectConvolution"/> keeps a frozen layer's).</summary>
-    public static bool Handles(in ConvGeometry g) =>
+    /// <summary>Most input channels (the K chunks keep the weights in L1 whatever C is; the bound keeps the tap offsets small).</summary>
+    public const int MaxInChannels = 256;
+
+    /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: stride 2, unpadded, 16 or more input
+    /// channels, output channels a multiple of 64, on AVX-512. Weights packed per call (<paramref name="packed"/> false)
+    /// need at least <see cref="MinPixels"/> output pixels in the batch and at most
+    /// <see cref="DirectConvolution.MaxInChannels"/> input channels (so that the dispatch's choice per image is this
+    /// kernel or <see cref="DirectConvolution"/>, which give the same bits); a frozen layer's, kept packed, take it
+    /// for any batch and output size, up to <see cref="MaxInChannels"/>.</summary>
+    public static bool Handles(in ConvGeometry g, bool packed = false) =>
         Avx512F.IsSupported && g.Groups == 1 && g.StrideHeight == 2 && g.StrideWidth == 2
-        && (long)g.Batch * g.OutHeight * g.OutWidth >= MinPixels
+        && (packed || (long)g.Batch * g.OutHeight * g.OutWidth >= MinPixels)
         && g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0
-        && g.InChannels is >= 16 and <= DirectConvolution.MaxInChannels && g.OutChannels % OB == 0
-        && g.KernelHeight <= 16 && g.KernelWidth <= 16 && g.OutHeight * g.OutWidth >= PX;
+        && g.InChannels >= 16 && g.InChannels <= (packed ? MaxInChannels : DirectConvolution.MaxInChannels)
+        && g.OutChannels % OB == 0
+        && g.KernelHeight <= 16 && g.KernelWidth <= 16 && (packed || g.OutHeight * g.OutWidth >= PX);
 
     public static void Forward(in ConvOperands ops, int threads)
     {
         var g = ops.G;
         int k = g.InChannels * g.KernelHeight * g.KernelWidth, blocks = g.OutChannels / OB;
-        // a[ob][p][v] = w[ob·64 + v, p]; then the tap offsets c·H·W + i·W + j.
-        float* a = NativeScratch.Get(WeightSlot, (long)g.OutChannels * k + k);
-        for (int ob = 0; ob < blocks; ob++)
-        for (int v = 0; v < OB; v++)
+        // a[ob][p][v] = w[ob·64 + v, p] (the direct kernel's slivers of 64 rows: a frozen layer's cache keeps them);
+        // then the tap offsets c·H·W + i·W + j.
+        float* scratch = NativeScratch.Get(WeightSlot, (ops.Packed is null ? (long)g.OutChannels * k : 0) + k);
+        float* a;
+        if (ops.Packed is { } packed) a = packed.Direct(ops.Weight, g, OB);
+        else
         {
-            float* src = ops.Weight + (long)(ob * OB + v) * k;
-            float* dst = a + (long)ob * k * OB + v;
-            for (int p = 0; p < k; p++) dst[p * OB] = src[p];
+            a = scratch;
+            scratch += (long)g.OutChannels * k;
+            for (int ob = 0; ob < blocks; ob++)
+            for (int v = 0; v < OB; v++)
+            {
+                float* src = ops.Weight + (long)(ob * OB + v) * k;
+                float* dst = a + (long)ob * k * OB + v;
+                for (int p = 0; p < k; p++) dst[p * OB] = src[p];
+            }
         }
-        int* offsets = (int*)(a + (long)g.OutChannels * k);
+        int* offsets = (int*)scratch;
         int at = 0;
         for (int c = 0; c < g.InChannels; c++)
         for (int i = 0; i < g.KernelHeight; i++)
@@ -121,6 +136,13 @@ internal static unsafe partial class ChannelBlockedConvolution
                 int taps = Math.Min(chunk, k - p0);
                 for (int q = q0; q < q1; q += PX)
                 {
+                    if (q1 - q <= 2)
+                    {
+                        // One or two pixels left (a map of one or two): one register block each, not six.
+                        for (int t = q; t < q1; t++)
+                            Kernel64x1(taps, w + (long)p0 * OB, image + Corner(t, ow, w2), offsets + p0, tile + (long)(t - q0) * OB, p0 > 0);
+                        break;
+                    }
                     // The block's input corners; pixels past the end repeat the last one (their rows are not read).
                     float* x0 = image + Corner(Math.Min(q, ohw - 1), ow, w2), x1 = image + Corner(Math.Min(q + 1, ohw - 1), ow, w2);
                     float* x2 = image + Corner(Math.Min(q + 2, ohw - 1), ow, w2), x3 = image + Corner(Math.Min(q + 3, ohw - 1), ow, w2);
@@ -143,6 +165,21 @@ internal static unsafe partial class ChannelBlockedConvolution
         }
 
         private static int Corner(int q, int ow, int twoRows) => q / ow * twoRows + 2 * (q % ow);
+    }
+
+    /// <summary>64 output channels × 1 pixel, the same FMA chain per output as <see cref="Kernel64x6"/>.</summary>
+    private static void Kernel64x1(int k, float* a, float* x, int* offsets, float* tile, bool resume)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default;
+        if (resume) { c0 = Vector512.Load(tile); c1 = Vector512.Load(tile + 16); c2 = Vector512.Load(tile + 32); c3 = Vector512.Load(tile + 48); }
+        for (int p = 0; p < k; p++)
+        {
+            var b = Vector512.Create(x[offsets[p]]);
+            c0 = Avx512F.FusedMultiplyAdd(Vector512.Load(a), b, c0); c1 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + 16), b, c1);
+            c2 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + 32), b, c2); c3 = Avx512F.FusedMultiplyAdd(Vector512.Load(a + 48), b, c3);
+            a += OB;
+        }
+        c0.Store(tile); c1.Store(tile + 16); c2.Store(tile + 32); c3.Store(tile + 48);
     }
 
     /// <summary>

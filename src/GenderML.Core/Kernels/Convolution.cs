@@ -41,6 +41,13 @@ public static partial class Convolution
         CheckLength("output", output.Length, g.OutputLength);
         if (!residual.IsEmpty) CheckLength("residual", residual.Length, g.OutputLength);
         if (g.OutputLength == 0) return;
+        if (packed is not null && TrimmedTaps.Trim(g) is { } trimmed)
+        {
+            // A frozen layer whose kernel reaches past the image on every output pixel: the taps that remain.
+            var taps = packed.Trimmed;
+            Forward(trimmed, input, taps.Weights(weight, g, trimmed), bias, residual, relu, output, options, taps.Packed, winograd);
+            return;
+        }
         int threads = Threads(options);
         fixed (float* x = input, w = weight, b = bias, y = output, r = residual)
         {
@@ -53,7 +60,7 @@ public static partial class Convolution
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
             else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
-            else if (ChannelBlockedConvolution.Handles(g)) ChannelBlockedConvolution.Forward(ops, threads);
+            else if (ChannelBlockedConvolution.Handles(g, packed is not null)) ChannelBlockedConvolution.Forward(ops, threads);
             else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);

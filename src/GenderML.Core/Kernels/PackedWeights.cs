@@ -4,11 +4,12 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>
 /// A layer's weights packed once into the layouts its forward kernels read — a convolution's GEMM A slivers (every
-/// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct and pointwise kernels' slivers, the
-/// Winograd kernel's transformed weights (both layouts) — instead of on every call.
-/// The owner (a frozen layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the weights may
-/// have changed (nothing is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels
-/// would pack themselves, so results do not change.
+/// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct and pointwise kernels'
+/// slivers, the Winograd kernel's transformed weights (both layouts) — instead of on every call. The owner (a frozen
+/// layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the weights may have changed (nothing
+/// is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels would
+/// pack themselves, so results do not change — except through <see cref="Trimmed"/>, whose smaller convolution may add
+/// the same terms in another order (a last-bit difference from the trainable layer).
 /// </summary>
 /// <remarks>Packing happens on the calling thread before any worker runs; workers only read.</remarks>
 internal sealed unsafe class PackedWeights
@@ -33,6 +34,11 @@ internal sealed unsafe class PackedWeights
 
     private readonly Slot _winograd = new(), _winogradTransposed = new();
 
+    private TrimmedTaps? _trimmed;
+
+    /// <summary>The layer's weights without the taps that read only padding (<see cref="TrimmedTaps"/>), made on first use.</summary>
+    public TrimmedTaps Trimmed => _trimmed ??= new();
+
     /// <summary>
     /// The packed copy a layer may use for <paramref name="weight"/>: null unless the layer is in evaluation mode and
     /// the weight is frozen; invalidated when the weight's <see cref="Parameter.Trainable"/> was set since it was packed.
@@ -53,6 +59,7 @@ internal sealed unsafe class PackedWeights
     {
         _gemmValid = _transposedValid = _directValid = false;
         _winograd.Valid = _winogradTransposed.Valid = false;
+        _trimmed?.Invalidate();
     }
 
     /// <summary>

@@ -46,6 +46,62 @@ public sealed class ChannelBlockedConvolutionTests
         }
     }
 
+    private static readonly ConvGeometry[] PackedShapes =
+    [
+        new(1, 64, 17, 17, 128, 3, 3, 2, 2, 0, 0, 0, 0),  // conv128_down, one image (64 pixels)
+        new(1, 128, 8, 8, 256, 3, 3, 2, 2, 0, 0, 0, 0),   // conv256_down, one image: 128 input channels
+        new(1, 200, 9, 11, 64, 3, 2, 2, 2, 0, 0, 0, 0),   // 200 input channels, 3×2 kernel
+        new(1, 256, 4, 4, 256, 3, 3, 2, 2, 0, 0, 0, 0),   // the last block's first conv: one output pixel
+        new(1, 48, 5, 9, 128, 3, 3, 2, 2, 0, 0, 0, 0),    // 2×4 outputs: a block of 6, then 2 pixels one at a time
+        new(1, 32, 5, 3, 64, 3, 3, 2, 2, 0, 0, 0, 0),     // 2 output pixels
+    ];
+
+    /// <summary>A frozen layer's cached weights: the kernel is taken for one image and for more input channels than
+    /// the per-call path; the same bits as packing per call, and an image's bits do not depend on its batch.</summary>
+    [Fact]
+    public unsafe void PackedWeightsGiveTheSameBitsForAnyBatch()
+    {
+        if (!Avx512F.IsSupported) return;
+        foreach (var one in PackedShapes)
+        {
+            Assert.True(ChannelBlockedConvolution.Handles(one, packed: true), one.ToString());
+            var g = new ConvGeometry(3, one.InChannels, one.InHeight, one.InWidth, one.OutChannels, one.KernelHeight,
+                one.KernelWidth, 2, 2, 0, 0, 0, 0);
+            var x = KernelAssert.Random(g.InputLength, 1);
+            var w = KernelAssert.Random(g.WeightLength, 2);
+            var b = KernelAssert.Random(g.OutChannels, 3);
+            var expected = new float[g.OutputLength];
+            ConvolutionReference.Forward(g, x, w, b, expected);
+            for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i], 0f);
+            var perCall = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, py = perCall)
+                ChannelBlockedConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: true), 1);
+            int reduce = g.InChannels * g.KernelHeight * g.KernelWidth;
+            KernelAssert.Close(expected, perCall, 1e-5f * (1 + MathF.Sqrt(reduce)), g.ToString());
+            if (g.InChannels <= DirectConvolution.MaxInChannels)
+            {
+                var direct = new float[g.OutputLength];
+                fixed (float* px = x, pw = w, pb = b, pd = direct)
+                    DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, pd, relu: true), 1, GemmIsa.Avx512);
+                KernelAssert.BitIdentical(direct, perCall, $"{g} against the direct kernel");
+            }
+            var packed = new PackedWeights();
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var batch = new float[g.OutputLength];
+                var single = new float[one.OutputLength];
+                fixed (float* px = x, pw = w, pb = b, py = batch, ps = single)
+                {
+                    ChannelBlockedConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: true, packed: packed), threads);
+                    // The second image alone.
+                    ChannelBlockedConvolution.Forward(new ConvOperands(one, px + one.InputLength, pw, pb, ps, relu: true, packed: packed), threads);
+                }
+                KernelAssert.BitIdentical(perCall, batch, $"{g} threads={threads}");
+                KernelAssert.BitIdentical(perCall.AsSpan(one.OutputLength, one.OutputLength).ToArray(), single, $"{one} threads={threads}");
+            }
+        }
+    }
+
     private static readonly (ConvGeometry Conv, int Kernel, int Stride)[] PooledShapes =
     [
         (new(2, 3, 150, 150, 32, 7, 7, 2, 2, 0, 0, 0, 0), 3, 2), // the face ResNet's stem and pool
@@ -72,10 +128,15 @@ public sealed class ChannelBlockedConvolutionTests
                 DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: relu), 1, GemmIsa.Avx512);
             var expected = new float[pool.Planes * pool.OutHeight * pool.OutWidth];
             Pooling.MaxForwardReference(pool, conv, expected, 0, pool.Planes);
-            var actual = new float[expected.Length];
-            fixed (float* px = x, pw = w, pb = b, py = actual)
-                ChannelBlockedConvolution.ForwardPooled(new ConvOperands(g, px, pw, pb, null, relu: relu), pool, py, threads);
-            KernelAssert.BitIdentical(expected, actual, $"{g} pool {kernel}/{stride} relu={relu} threads={threads}");
+            foreach (var packed in new[] { null, new PackedWeights() })
+            {
+                // Packed per call, or a frozen layer's cache (packed on the first call, read on the second).
+                var actual = new float[expected.Length];
+                for (int call = 0; call < (packed is null ? 1 : 2); call++)
+                fixed (float* px = x, pw = w, pb = b, py = actual)
+                    ChannelBlockedConvolution.ForwardPooled(new ConvOperands(g, px, pw, pb, null, relu: relu, packed: packed), pool, py, threads);
+                KernelAssert.BitIdentical(expected, actual, $"{g} pool {kernel}/{stride} relu={relu} threads={threads} cached={packed is not null}");
+            }
         }
     }
 }
