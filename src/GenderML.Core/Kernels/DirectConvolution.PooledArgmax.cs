@@ -64,6 +64,11 @@ internal static unsafe partial class DirectConvolution
                     y.Store(dst + x);
                     bytes.Store(arg + x);
                 }
+                else if (x + 8 == width) // an 8-window tail (cnn2's 24-wide rows): the low halves
+                {
+                    y.GetLower().Store(dst + x);
+                    *(ulong*)(arg + x) = bytes.AsUInt64().ToScalar();
+                }
                 else
                 {
                     y.Store(tail);

@@ -43,6 +43,12 @@ internal static unsafe class MaxPoolArgmax
                         m = Vector512.Load(output + o0 + x);
                         index = Avx512F.ConvertToVector512Int32(Vector128.Load(argmax + o0 + x));
                     }
+                    else if (n == 8) // an 8-window tail (cnn2's 24-wide rows): half vectors, no buffers
+                    {
+                        g = Vector512.Create(Vector256.Load(gradOutput + o0 + x), Vector256<float>.Zero);
+                        m = Vector512.Create(Vector256.Load(output + o0 + x), Vector256<float>.Zero);
+                        index = Avx512F.ConvertToVector512Int32(Vector128.CreateScalar(*(ulong*)(argmax + o0 + x)).AsByte());
+                    }
                     else
                     {
                         // A row's last, partial step: through buffers, so nothing past the row is read or written.
@@ -68,6 +74,11 @@ internal static unsafe class MaxPoolArgmax
                         r01.Store(row0 + 2 * x + 16);
                         r10.Store(row1 + 2 * x);
                         r11.Store(row1 + 2 * x + 16);
+                    }
+                    else if (n == 8)
+                    {
+                        r00.Store(row0 + 2 * x);
+                        r10.Store(row1 + 2 * x);
                     }
                     else
                     {
