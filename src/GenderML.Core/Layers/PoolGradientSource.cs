@@ -46,6 +46,7 @@ internal sealed unsafe class PoolGradientSource : IGradientSource
         float* dst = NativeScratch.Get(Slot, (long)planes * plane);
         if (_argmax is { } argmax)
         {
+            // MaxPoolArgmax writes plane p at p·plane: shift the base so that plane `first` lands at dst.
             fixed (byte* a = argmax)
             fixed (float* o = _output, go = _gradOutput)
                 MaxPoolArgmax.Backward(a, o, go, dst - (long)first * plane, g.InHeight, g.InWidth, first, first + planes, _rectified);
