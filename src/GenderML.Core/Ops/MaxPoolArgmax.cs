@@ -16,13 +16,14 @@ internal static unsafe class MaxPoolArgmax
     /// <summary>
     /// Overwrites the gradient of planes [start, end) (each <paramref name="height"/>×<paramref name="width"/>, both
     /// even): every output's gradient goes to the input <paramref name="argmax"/> names, zeros elsewhere; with
-    /// <paramref name="rectified"/> only where the output is above 0 (a ReLU's derivative before the pool).
+    /// <paramref name="rectified"/> only where the output is above 0 (a ReLU's derivative before the pool);
+    /// <paramref name="vector"/> false takes the scalar path (tests).
     /// </summary>
     public static void Backward(byte* argmax, float* output, float* gradOutput, float* gradInput, int height, int width,
-        int start, int end, bool rectified)
+        int start, int end, bool rectified, bool vector = true)
     {
         int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
-        bool vector = Avx512F.IsSupported;
+        vector &= Avx512F.IsSupported;
         float* gt = stackalloc float[16], mt = stackalloc float[16], t = stackalloc float[64];
         byte* at = stackalloc byte[16];
         for (int p = start; p < end; p++)

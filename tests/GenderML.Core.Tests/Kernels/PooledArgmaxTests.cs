@@ -52,7 +52,7 @@ public sealed class PooledArgmaxTests
             Array.Fill(got, float.NaN);
             fixed (byte* pa = argmax)
             fixed (float* po = actual, pg = gradOutput, pd = got)
-                MaxPoolArgmax.Backward(pa, po, pg, pd, g.OutHeight, g.OutWidth, 0, pool.Planes, rectified: true);
+                MaxPoolArgmax.Backward(pa, po, pg, pd, g.OutHeight, g.OutWidth, 0, pool.Planes, rectified: true, vector: isa == GemmIsa.Avx512);
             KernelAssert.BitIdentical(want, got, what + " backward");
         }
     }
