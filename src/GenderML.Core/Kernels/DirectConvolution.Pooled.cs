@@ -34,6 +34,11 @@ internal static unsafe partial class DirectConvolution
     /// <c>ops.Residual</c> are not used.
     /// </summary>
     public static void ForwardPooled(in ConvOperands ops, in PoolGeometry pool, float* output, int threads, GemmIsa isa)
+        => ForwardPooled(ops, pool, output, null, threads, isa);
+
+    /// <summary>As above; with <paramref name="argmax"/> (a plain 2×2 pool after a ReLU, not null) each window's
+    /// first maximum is also recorded (<see cref="PoolRowArgmax"/>).</summary>
+    private static void ForwardPooled(in ConvOperands ops, in PoolGeometry pool, float* output, byte* argmax, int threads, GemmIsa isa)
     {
         var g = ops.G;
         WeightsAndOffsets(ops, isa, out float* a, out int* offsets);
@@ -44,7 +49,7 @@ internal static unsafe partial class DirectConvolution
         long paddedImage = 0;
         if (bands > 1) prepadded = PadAll(g, ops.Input, out paddedImage);
         var work = PooledWork.Rent();
-        work.Set(ops, pool, output, isa, a, offsets, bands, prepadded, paddedImage);
+        work.Set(ops, pool, output, argmax, isa, a, offsets, bands, prepadded, paddedImage);
         int items = g.Batch * bands;
         try
         {
@@ -62,6 +67,7 @@ internal static unsafe partial class DirectConvolution
         private ConvOperands ops;
         private PoolGeometry pool;
         private float* output;
+        private byte* argmax;
         private GemmIsa isa;
         private float* a;
         private int* offsets;
@@ -78,10 +84,10 @@ internal static unsafe partial class DirectConvolution
 
         public static void Return(PooledWork work) => t_cached = work;
 
-        public void Set(in ConvOperands ops, in PoolGeometry pool, float* output, GemmIsa isa, float* a, int* offsets,
+        public void Set(in ConvOperands ops, in PoolGeometry pool, float* output, byte* argmax, GemmIsa isa, float* a, int* offsets,
             int bands, float* prepadded, long paddedImage)
         {
-            this.ops = ops; this.pool = pool; this.output = output; this.isa = isa; this.a = a; this.offsets = offsets;
+            this.ops = ops; this.pool = pool; this.output = output; this.argmax = argmax; this.isa = isa; this.a = a; this.offsets = offsets;
             this.bands = bands; this.prepadded = prepadded; this.paddedImage = paddedImage;
         }
 
@@ -104,8 +110,9 @@ internal static unsafe partial class DirectConvolution
                 : g.StrideHeight == 1 ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
                 : SpaceToDepth(g, image);
             int cols = (y1 - y0) * pw, ldc = (cols + nr - 1) / nr * nr;
-            // 16 floats of slack: a pooled row's vector loads may run past the last row of the last channel.
-            float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc + 16);
+            // 32 floats of slack: a pooled row's vector loads may run past the last row of the last channel
+            // (by up to 30 in PoolRowArgmax).
+            float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc + 32);
             float* b = padded + y0 * pw;
             long outPlane = (long)ph * pool.OutWidth;
             float* outImage = output + (long)n * oc * outPlane;
@@ -123,7 +130,13 @@ internal static unsafe partial class DirectConvolution
                 {
                     float* rows = c + (next * ps - y0) * pw;
                     for (int o = 0; o < oc; o++)
-                        PoolRow(rows + (long)o * ldc, pw, ow, pool, ops.Bias == null ? 0f : ops.Bias[o], ops.Relu,
+                        if (argmax != null)
+                        {
+                            long at = (long)n * oc * outPlane + o * outPlane + (long)next * pool.OutWidth;
+                            PoolRowArgmax(rows + (long)o * ldc, pw, pool.OutWidth, ops.Bias == null ? 0f : ops.Bias[o],
+                                output + at, argmax + at, isa == GemmIsa.Avx512);
+                        }
+                        else PoolRow(rows + (long)o * ldc, pw, ow, pool, ops.Bias == null ? 0f : ops.Bias[o], ops.Relu,
                             outImage + o * outPlane + (long)next * pool.OutWidth, isa == GemmIsa.Avx512, rowMax, tail);
                 }
             }

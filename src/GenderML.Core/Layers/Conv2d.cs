@@ -23,6 +23,7 @@ public sealed partial class Conv2d : Layer
     private PackedWeights? _packed;
     private int _packedVersion;
     private WinogradWeights? _winograd;
+    private MaxPool2d? _pooledInto;
 
     /// <summary>Creates a square-kernel convolution with PyTorch's default initialisation drawn from <paramref name="random"/>.</summary>
     /// <param name="inChannels">Input channels.</param>
@@ -139,6 +140,7 @@ public sealed partial class Conv2d : Layer
         _geometry = g;
         _input = input;
         _fused = false;
+        _pooledInto = null;
         var output = TensorBuffers.Ensure(ref _output, g.Batch, OutChannels, g.OutHeight, g.OutWidth);
         Convolution.Forward(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
             residual is null ? default : residual.Data, relu, output.Data, Compute, PackedWeights(), Training ? null : _winograd ??= new());
@@ -162,9 +164,36 @@ public sealed partial class Conv2d : Layer
         _geometry = g;
         _input = input;
         _fused = true;
+        _pooledInto = null;
         bool done = Convolution.TryForwardPooled(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
             relu, p, output.Data, Compute, PackedWeights());
         return done ? output : null;
+    }
+
+    /// <summary>
+    /// Training's <c>pool(relu(conv(x) + b))</c> for this layer, a ReLU and the plain 2×2 <paramref name="pool"/> in
+    /// one pass when this layer needs no input gradient and its backward pass will go through the pool
+    /// (<see cref="BackwardThroughPool"/>): the convolution's output is never written, the pool keeps the index of
+    /// each window's maximum instead. Returns the pool's output, or null (nothing run) when the kernel does not take
+    /// the pair; the same bits as the three layers one by one.
+    /// </summary>
+    internal Tensor? ForwardPooledTraining(Tensor input, MaxPool2d pool)
+    {
+        if (!Training || InputGradientNeeded || !_weight.Trainable || input.Rank != 4 || input.Dim(1) != InChannels) return null;
+        var g = GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
+        if (g.OutHeight <= 0 || g.OutWidth <= 0 || !Convolution.WeightGradientIsDirect(g)) return null;
+        var (top, bottom) = pool.Padding.Resolve(g.OutHeight, pool.KernelSize, pool.Stride, vertical: true);
+        var (left, right) = pool.Padding.Resolve(g.OutWidth, pool.KernelSize, pool.Stride, vertical: false);
+        var p = new Ops.PoolGeometry(g.Batch * OutChannels, g.OutHeight, g.OutWidth, pool.KernelSize, pool.Stride, top, left, bottom, right);
+        if (!DirectConvolution.HandlesPooledArgmax(g, p) || ChannelBlockedConvolution.HandlesPooled(g, p)) return null;
+        var (output, argmax) = pool.PooledBy(this, p, g.Batch, OutChannels);
+        _geometry = g;
+        _input = input;
+        _fused = false;
+        _pooledInto = pool;
+        Convolution.TryForwardPooledArgmax(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data, p,
+            output.Data, argmax, Compute);
+        return output;
     }
 
     /// <summary>The packed weights when the layer may keep them (frozen, evaluation mode), else null.</summary>
@@ -196,8 +225,9 @@ public sealed partial class Conv2d : Layer
     /// kernel, and the pool routing a ReLU's derivative from this layer's output.
     /// </summary>
     internal bool CanBackwardThroughPool(MaxPool2d pool) =>
-        !InputGradientNeeded && !_fused && _weight.Trainable && _output is not null && _input is not null
-        && Convolution.WeightGradientIsDirect(_geometry) && pool.RoutesRectified(_output);
+        !InputGradientNeeded && !_fused && _weight.Trainable && _input is not null && Convolution.WeightGradientIsDirect(_geometry)
+        && (_pooledInto is not null ? ReferenceEquals(_pooledInto, pool) && pool.RoutesPooledBy(this)
+            : _output is not null && pool.RoutesRectified(_output));
 
     /// <summary>
     /// The backward pass of this layer, the ReLU after it and <paramref name="pool"/> after that in one: ∂W and ∂b

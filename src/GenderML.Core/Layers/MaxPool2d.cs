@@ -14,6 +14,11 @@ public sealed class MaxPool2d : Layer
     private PoolGeometry _geometry;
     private bool _maskInPass;
     private PoolGradientSource? _source;
+    // Set when the convolution before this pool ran its pass (conv → ReLU → pool in training): the input was never
+    // written, the index of each window's maximum stands for it.
+    private Conv2d? _pooledBy;
+    private byte[] _argmax = [];
+    private int _batch, _channels;
 
     /// <summary>Creates the layer; <paramref name="stride"/> defaults to the kernel size and padding to none.</summary>
     public MaxPool2d(int kernelSize, int? stride = null, ConvPadding? padding = null)
@@ -24,7 +29,19 @@ public sealed class MaxPool2d : Layer
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         Padding = padding ?? ConvPadding.Valid;
         _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end);
-        _backwardPart = (start, end) => Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end, _maskInPass);
+        _backwardPart = (start, end) => BackwardPart(start, end);
+    }
+
+    private unsafe void BackwardPart(int start, int end)
+    {
+        if (_pooledBy is null)
+        {
+            Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end, _maskInPass);
+            return;
+        }
+        fixed (byte* a = _argmax)
+        fixed (float* o = _output!.Data, go = _gradOutput!.Data, gi = _gradInput!.Data)
+            MaxPoolArgmax.Backward(a, o, go, gi, _geometry.InHeight, _geometry.InWidth, start, end, RectifiedInput);
     }
 
     /// <summary>Window height and width.</summary>
@@ -42,6 +59,7 @@ public sealed class MaxPool2d : Layer
         _geometry = PoolGeometry.For(input, KernelSize, Stride, Padding, "MaxPool2d");
         var g = _geometry;
         _input = input;
+        _pooledBy = null;
         var output = TensorBuffers.Ensure(ref _output, input.Dim(0), input.Dim(1), g.OutHeight, g.OutWidth);
         _loop.Run(_forwardPart, g.Planes, Compute.Threads, minItemsPerPart: 8);
         return output;
@@ -80,10 +98,38 @@ public sealed class MaxPool2d : Layer
     internal bool RoutesRectified(Tensor input) =>
         RectifiedInput && ReferenceEquals(_input, input) && _geometry.IsPlain2x2 && _output is not null;
 
+    /// <summary>
+    /// Readies the layer for <paramref name="producer"/>, the convolution before it (and a ReLU), to run its pass:
+    /// returns the output tensor (N×C×PH×PW for the pool <paramref name="geometry"/>) and the buffer of window
+    /// maxima's indices to fill (<see cref="Conv2d"/>'s training fusion).
+    /// </summary>
+    internal (Tensor Output, byte[] Argmax) PooledBy(Conv2d producer, in PoolGeometry geometry, int batch, int channels)
+    {
+        _geometry = geometry;
+        _input = null;
+        _pooledBy = producer;
+        (_batch, _channels) = (batch, channels);
+        var output = TensorBuffers.Ensure(ref _output, batch, channels, geometry.OutHeight, geometry.OutWidth);
+        if (_argmax.Length != output.Length) _argmax = new byte[output.Length];
+        return (output, _argmax);
+    }
+
+    /// <summary>Whether the last forward pass was <paramref name="producer"/>'s (<see cref="PooledBy"/>) and
+    /// <see cref="GradientSource"/> can stand for <see cref="Backward"/>.</summary>
+    internal bool RoutesPooledBy(Conv2d producer) => RectifiedInput && ReferenceEquals(_pooledBy, producer) && _output is not null;
+
     /// <summary>The input gradient <see cref="Backward"/> would return, produced a few images at a time on request
     /// (<see cref="RoutesRectified"/> must hold); valid until the next forward pass.</summary>
     internal PoolGradientSource GradientSource(Tensor gradOutput)
     {
+        if (_pooledBy is not null)
+        {
+            if (gradOutput.Length != _output!.Length)
+                throw new ArgumentException($"MaxPool2d: the gradient {gradOutput} does not match the output {_output}", nameof(gradOutput));
+            var fused = _source ??= new PoolGradientSource();
+            fused.SetArgmax(_geometry, _channels, _argmax, _output.Data, gradOutput.Data);
+            return fused;
+        }
         var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
         if (gradOutput.Length != _output!.Length || input.Dim(1) * input.Dim(0) != _geometry.Planes)
             throw new ArgumentException($"MaxPool2d: the gradient {gradOutput} does not match the output {_output}", nameof(gradOutput));
@@ -95,8 +141,12 @@ public sealed class MaxPool2d : Layer
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
-        var input = _input ?? throw new InvalidOperationException("MaxPool2d.Backward before Forward");
-        var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
+        if (_pooledBy is null && _input is null) throw new InvalidOperationException("MaxPool2d.Backward before Forward");
+        var gradInput = _pooledBy is not null
+            ? TensorBuffers.Ensure(ref _gradInput, _batch, _channels, _geometry.InHeight, _geometry.InWidth)
+            : TensorBuffers.EnsureLike(ref _gradInput, _input!);
+        if (_pooledBy is not null && gradOutput.Length != _output!.Length)
+            throw new ArgumentException($"MaxPool2d: the gradient {gradOutput} does not match the output {_output}", nameof(gradOutput));
         // The plain 2×2 pass applies the ReLU's derivative as it routes; other pools mask the gradient first.
         _maskInPass = RectifiedInput && _geometry.IsPlain2x2;
         _gradOutput = RectifiedInput && !_maskInPass ? MaskRectified(gradOutput) : gradOutput;

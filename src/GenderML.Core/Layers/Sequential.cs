@@ -10,6 +10,8 @@ public sealed class Sequential : Layer
 {
     private readonly List<Layer> _layers = [];
     private bool _inference;
+    // The max pool whose forward pass (and its ReLU's) the convolution two layers before it ran; −1 for none.
+    private int _pooledAt = -1;
 
     /// <summary>Chains <paramref name="layers"/>, named 0, 1, 2, ….</summary>
     public Sequential(params Layer[] layers)
@@ -42,11 +44,26 @@ public sealed class Sequential : Layer
     /// <summary>
     /// Layer <paramref name="i"/>'s forward pass, with the fusions of neighbouring layers: a convolution followed by
     /// a ReLU runs the ReLU in its output pass (the ReLU then passes its input on); a ReLU followed by a max pool leaves
-    /// its derivative to the pool's backward pass. Results are those of the layers one by one, bit for bit.
+    /// its derivative to the pool's backward pass; a convolution that needs no input gradient, a ReLU and a plain 2×2
+    /// max pool run as one pass (<see cref="Conv2d.ForwardPooledTraining"/>; the ReLU and the pool then pass its
+    /// output on). Results are those of the layers one by one, bit for bit.
     /// </summary>
     internal Tensor ForwardAt(int i, Tensor x)
     {
         var layer = _layers[i];
+        if (_pooledAt >= 0 && (i == _pooledAt - 1 || i == _pooledAt)) return x;
+        if (layer is Conv2d first && i + 2 < _layers.Count && _layers[i + 1] is ReLU reluNext && _layers[i + 2] is MaxPool2d poolNext)
+        {
+            _pooledAt = -1;
+            if (first.ForwardPooledTraining(x, poolNext) is { } pooled)
+            {
+                reluNext.BackwardDoneByNext = true;
+                poolNext.RectifiedInput = true;
+                _pooledAt = i + 2;
+                return pooled;
+            }
+        }
+        else if (layer is Conv2d) _pooledAt = -1;
         if (layer is ReLU relu)
         {
             bool intoPool = i + 1 < _layers.Count && _layers[i + 1] is MaxPool2d;

@@ -74,10 +74,12 @@ public sealed class SequentialFusionTests
         {
             fused.ZeroGradients();
             plain.ZeroGradients();
-            fused.Forward(x);
+            var yFused = fused.Forward(x).Clone();
             Assert.True(((Conv2d)fused.Layers[0]).CanBackwardThroughPool((MaxPool2d)fused.Layers[2]));
+            Assert.True(((MaxPool2d)fused.Layers[2]).RoutesPooledBy((Conv2d)fused.Layers[0]));
             var t = x;
             foreach (var layer in plain.Layers) t = layer.Forward(t);
+            KernelAssert.BitIdentical(t.Data, yFused.Data, "output"); // the forward pass fused too (conv → ReLU → pool)
             var dxFused = fused.Backward(dy);
             Assert.All(dxFused.Data, v => Assert.Equal(0f, v));
             var g = dy;
@@ -87,6 +89,40 @@ public sealed class SequentialFusionTests
             for (int k = 0; k < pf.Count; k++)
                 KernelAssert.BitIdentical(pp[k].Gradient.Data, pf[k].Gradient.Data, pf[k].Name);
         }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void PoolAloneRoutesFromTheIndicesOfAFusedForwardPass(int threads)
+    {
+        // After the training forward pass ran conv → ReLU → pool as one, the pool's own Backward (from the indices of
+        // the window maxima) and the convolution's give the bits of the layers one by one.
+        Sequential Small(int seed)
+        {
+            var random = new Random(seed);
+            return new Sequential(new Conv2d(1, 8, 3, random, padding: ConvPadding.Symmetric(1)), new ReLU(), new MaxPool2d(2));
+        }
+        var fused = Small(11);
+        var plain = Small(11);
+        fused.InputGradientNeeded = false;
+        plain.Layers[0].InputGradientNeeded = false;
+        fused.SetCompute(new ComputeOptions { Threads = threads });
+        plain.SetCompute(new ComputeOptions { Threads = threads });
+        var x = GradCheck.Uniform(12, 5, 1, 50, 46);
+        var dy = GradCheck.Uniform(13, 5, 8, 25, 23);
+        fused.ZeroGradients();
+        plain.ZeroGradients();
+        KernelAssert.BitIdentical(plain.Layers[2].Forward(plain.Layers[1].Forward(plain.Layers[0].Forward(x))).Data, fused.Forward(x).Data, "output");
+        Assert.True(((MaxPool2d)fused.Layers[2]).RoutesPooledBy((Conv2d)fused.Layers[0]));
+        var gPlain = plain.Layers[2].Backward(dy);
+        gPlain = plain.Layers[0].Backward(plain.Layers[1].Backward(gPlain));
+        var gFused = fused.Layers[2].Backward(dy);
+        fused.Layers[0].Backward(gFused); // the pool applied the ReLU's derivative; the ReLU never ran
+        var pf = fused.Parameters();
+        var pp = plain.Parameters();
+        for (int k = 0; k < pf.Count; k++)
+            KernelAssert.BitIdentical(pp[k].Gradient.Data, pf[k].Gradient.Data, pf[k].Name);
     }
 
     [Fact]
