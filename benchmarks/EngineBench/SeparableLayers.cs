@@ -6,7 +6,7 @@ using GenderML.Core.Ops;
 /// <summary>
 /// The age/gender net's kernels one at a time, one image, 1 thread, in steady state (each warmed up for 0.4 s so the
 /// JIT's last tier runs): every separable layer shape (depthwise + pointwise banded, and the two kernels apart), the
-/// 1×1/2 shortcut convolutions with their residual add, the 3×3/2 max pools. Median of 5 × runs, thread CPU µs.
+/// 1×1/2 shortcut convolutions with their residual add, the 3×3/2 max pools, the stem convolution. Median of 5 × runs, thread CPU µs.
 /// </summary>
 internal static unsafe class SeparableLayers
 {
@@ -61,6 +61,18 @@ internal static unsafe class SeparableLayers
             Console.WriteLine(string.Create(ci, $"| shortcut 1×1/2 {c}→{oc} {h}×{h} + add | {shortcut:F1} |"));
             Console.WriteLine(string.Create(ci, $"| max pool 3×3/2 {oc}×{h}×{h} | {pooled:F1} |"));
         }
+        // The stem as the dispatch runs it: 3×3/2 'same' (padded below and right) 3→32 on 112×112 + ReLU, cached weights.
+        var stem = new ConvGeometry(1, 3, 112, 112, 32, 3, 3, 2, 2, 0, 0, 1, 1);
+        float[] sx = Random(stem.InputLength, 10), sw = Random(stem.WeightLength, 11), sb = Random(32, 12);
+        float[] sy = new float[stem.OutputLength];
+        var stemCache = new PackedWeights();
+        fixed (float* px = sx, pw = sw, pb = sb, py = sy)
+        {
+            var ops = new ConvOperands(stem, px, pw, pb, py, relu: true, packed: stemCache);
+            double direct = Time(() => DirectConvolution.Forward(ops, 1), runs);
+            Console.WriteLine(string.Create(ci, $"| stem 3×3/2 3→32 112×112 + ReLU (direct kernel) | {direct:F1} |"));
+        }
+        GC.KeepAlive(stemCache);
     }
 
     private static float[] Random(int length, int seed)
