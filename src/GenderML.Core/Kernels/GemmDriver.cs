@@ -165,10 +165,10 @@ internal static unsafe class GemmDriver
                 for (int ic = 0; ic < mt; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, mt - ic);
-                // Fewer rows than a register block left: their full-width blocks run after the others, a row at a time
-                // across several slivers (AVX-512's 8-row block would compute eight rows for one).
-                int edgeRows = mc % bk.MR;
-                bool wideEdge = edgeRows != 0 && EdgeRows && bk.Isa == GemmIsa.Avx512 && bk.MR == 8;
+                    // Fewer rows than a register block left: their full-width blocks run after the others, a row at a
+                    // time across several slivers (AVX-512's 8-row block would compute eight rows for one).
+                    int edgeRows = mc % bk.MR;
+                    bool wideEdge = edgeRows != 0 && EdgeRows && bk.Isa == GemmIsa.Avx512 && bk.MR == 8;
                     float* aBlock = aPack;
                     if (_packedA != null) aBlock = _packedA + p0 * mPadded + (long)(i0 + ic) * kc;
                     else GemmPacking.PackA(_transA, _a, _lda, i0 + ic, mc, p0, kc, bk.MR, aPack);
