@@ -136,6 +136,13 @@ internal static unsafe partial class ChannelBlockedConvolution
                 int taps = Math.Min(chunk, k - p0);
                 for (int q = q0; q < q1; q += PX)
                 {
+                    if (q1 - q == 3)
+                    {
+                        // Three pixels left (a 3×3 map's last row): a block of three, not six.
+                        Kernel64x3(taps, w + (long)p0 * OB, image + Corner(q, ow, w2), image + Corner(q + 1, ow, w2),
+                            image + Corner(q + 2, ow, w2), offsets + p0, tile + (long)(q - q0) * OB, p0 > 0);
+                        break;
+                    }
                     if (q1 - q <= 2)
                     {
                         // One or two pixels left (a map of one or two): one register block each, not six.
@@ -165,6 +172,39 @@ internal static unsafe partial class ChannelBlockedConvolution
         }
 
         private static int Corner(int q, int ow, int twoRows) => q / ow * twoRows + 2 * (q % ow);
+    }
+
+    /// <summary>64 output channels × 3 pixels, the same FMA chain per output as <see cref="Kernel64x6"/>.</summary>
+    private static void Kernel64x3(int k, float* a, float* x0, float* x1, float* x2, int* offsets, float* tile, bool resume)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        if (resume)
+        {
+            float* t = tile;
+            c00 = Vector512.Load(t); c01 = Vector512.Load(t + 16); c02 = Vector512.Load(t + 32); c03 = Vector512.Load(t + 48); t += OB;
+            c10 = Vector512.Load(t); c11 = Vector512.Load(t + 16); c12 = Vector512.Load(t + 32); c13 = Vector512.Load(t + 48); t += OB;
+            c20 = Vector512.Load(t); c21 = Vector512.Load(t + 16); c22 = Vector512.Load(t + 32); c23 = Vector512.Load(t + 48);
+        }
+        for (int p = 0; p < k; p++)
+        {
+            int off = offsets[p];
+            Vector512<float> w0 = Vector512.Load(a), w1 = Vector512.Load(a + 16), w2 = Vector512.Load(a + 32), w3 = Vector512.Load(a + 48);
+            var b = Vector512.Create(x0[off]);
+            c00 = Avx512F.FusedMultiplyAdd(w0, b, c00); c01 = Avx512F.FusedMultiplyAdd(w1, b, c01);
+            c02 = Avx512F.FusedMultiplyAdd(w2, b, c02); c03 = Avx512F.FusedMultiplyAdd(w3, b, c03);
+            b = Vector512.Create(x1[off]);
+            c10 = Avx512F.FusedMultiplyAdd(w0, b, c10); c11 = Avx512F.FusedMultiplyAdd(w1, b, c11);
+            c12 = Avx512F.FusedMultiplyAdd(w2, b, c12); c13 = Avx512F.FusedMultiplyAdd(w3, b, c13);
+            b = Vector512.Create(x2[off]);
+            c20 = Avx512F.FusedMultiplyAdd(w0, b, c20); c21 = Avx512F.FusedMultiplyAdd(w1, b, c21);
+            c22 = Avx512F.FusedMultiplyAdd(w2, b, c22); c23 = Avx512F.FusedMultiplyAdd(w3, b, c23);
+            a += OB;
+        }
+        c00.Store(tile); c01.Store(tile + 16); c02.Store(tile + 32); c03.Store(tile + 48); tile += OB;
+        c10.Store(tile); c11.Store(tile + 16); c12.Store(tile + 32); c13.Store(tile + 48); tile += OB;
+        c20.Store(tile); c21.Store(tile + 16); c22.Store(tile + 32); c23.Store(tile + 48);
     }
 
     /// <summary>64 output channels × 1 pixel, the same FMA chain per output as <see cref="Kernel64x6"/>.</summary>

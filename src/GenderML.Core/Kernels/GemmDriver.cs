@@ -165,6 +165,10 @@ internal static unsafe class GemmDriver
                 for (int ic = 0; ic < mt; ic += mcStep)
                 {
                     int mc = Math.Min(mcStep, mt - ic);
+                    // Fewer rows than a register block left: their full-width blocks run after the others, a row at a
+                    // time across several slivers (AVX-512's 8-row block would compute eight rows for one).
+                    int edgeRows = mc % bk.MR;
+                    bool wideEdge = edgeRows != 0 && EdgeRows && bk.Isa == GemmIsa.Avx512 && bk.MR == 8;
                     float* aBlock = aPack;
                     if (_packedA != null) aBlock = _packedA + p0 * mPadded + (long)(i0 + ic) * kc;
                     else GemmPacking.PackA(_transA, _a, _lda, i0 + ic, mc, p0, kc, bk.MR, aPack);
@@ -189,6 +193,7 @@ internal static unsafe class GemmDriver
                             {
                                 Kernel(bk, kc, aSliver, bSliver, cTile, _ldc, add, _packedB != null);
                             }
+                            else if (wideEdge && cols == bk.NR) continue; // below, across the slivers
                             else
                             {
                                 Kernel(bk, kc, aSliver, bSliver, edge, bk.NR, add: false, _packedB != null);
@@ -197,7 +202,32 @@ internal static unsafe class GemmDriver
                             if (last) _epilogue.ApplyTile(cTile, _ldc, i0 + ic + ir, rows, cols);
                         }
                     }
+                    if (wideEdge) EdgeRowsAcross(aBlock + (long)(mc - edgeRows) * kc, i0 + ic + mc - edgeRows, edgeRows,
+                        j0, nt / bk.NR * bk.NR, kc, p0, bPack, add, last);
                 }
+            }
+        }
+
+        /// <summary>Rows <paramref name="row"/>.. (<paramref name="rows"/> &lt; MR) of the tile's first
+        /// <paramref name="fullCols"/> columns (whole slivers), four slivers at a time.</summary>
+        private void EdgeRowsAcross(float* aSliver, int row, int rows, int j0, int fullCols, int kc, int p0, float* bPack,
+            bool add, bool last)
+        {
+            const int NR = 32;
+            long nPadded = RoundUp(_n, NR);
+            float** c = stackalloc float*[4];
+            for (int jr = 0; jr < fullCols; jr += 4 * NR)
+            {
+                int slivers = Math.Min(4, (fullCols - jr) / NR);
+                float* b = _packedB != null ? _packedB + p0 * nPadded + (long)(j0 + jr) * kc : bPack + (long)jr * kc;
+                for (int s = 0; s < slivers; s++)
+                {
+                    int j = j0 + jr + s * NR;
+                    c[s] = _c + (_cSegment == 0 ? j : (long)(j / _cSegment) * _cSegmentStride + j % _cSegment) + (long)row * _ldc;
+                }
+                GemmEdgeRows.Avx512(rows, slivers, kc, aSliver, b, (nint)NR * kc, c, _ldc, add);
+                if (last)
+                    for (int s = 0; s < slivers; s++) _epilogue.ApplyTile(c[s], _ldc, row, rows, NR);
             }
         }
 
@@ -237,6 +267,10 @@ internal static unsafe class GemmDriver
             }
         }
     }
+
+    /// <summary>Whether AVX-512 8×32 blocks with fewer rows left run <see cref="GemmEdgeRows"/> (false: the full
+    /// block through an edge tile; tests compare the two).</summary>
+    internal static bool EdgeRows = true;
 
     private static int CeilDiv(int x, int y) => (x + y - 1) / y;
 

@@ -16,6 +16,7 @@ public sealed class ChannelBlockedConvolutionTests
         new(16, 16, 10, 9, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // 4×4 outputs: the last register block partly past the end
         new(1, 16, 36, 37, 64, 3, 3, 2, 2, 0, 0, 0, 0),   // one image, in bands of pixels on 2 threads
         new(9, 20, 12, 13, 128, 2, 4, 2, 2, 0, 0, 0, 0),  // 2×4 kernel
+        new(32, 16, 7, 7, 64, 3, 3, 2, 2, 0, 0, 0, 0),    // 3×3 outputs: a block of 6, then one of 3
     ];
 
     [Fact]
@@ -54,6 +55,7 @@ public sealed class ChannelBlockedConvolutionTests
         new(1, 256, 4, 4, 256, 3, 3, 2, 2, 0, 0, 0, 0),   // the last block's first conv: one output pixel
         new(1, 48, 5, 9, 128, 3, 3, 2, 2, 0, 0, 0, 0),    // 2×4 outputs: a block of 6, then 2 pixels one at a time
         new(1, 32, 5, 3, 64, 3, 3, 2, 2, 0, 0, 0, 0),     // 2 output pixels
+        new(1, 48, 7, 7, 64, 3, 3, 2, 2, 0, 0, 0, 0),     // 3×3 outputs: a block of 6, then one of 3
     ];
 
     /// <summary>A frozen layer's cached weights: the kernel is taken for one image and for more input channels than
