@@ -26,7 +26,7 @@ internal static unsafe partial class DirectConvolution
     {
         if (!ops.Relu || !HandlesPooledArgmax(ops.G, pool))
             throw new ArgumentException("DirectConvolution.ForwardPooledArgmax: needs a ReLU and a plain 2×2 pool of an even output");
-        ForwardPooled(ops, pool, output, argmax, threads, isa);
+        ForwardPooled(ops, pool, output, argmax, float.NaN, threads, isa);
     }
 
     /// <summary>

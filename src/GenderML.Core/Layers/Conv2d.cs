@@ -151,7 +151,7 @@ public sealed partial class Conv2d : Layer
     /// Inference of <c>pool(act(conv(x) + b))</c> in one pass, the convolution's output never written (the pool's
     /// output is this layer's); null, with nothing run, when no kernel fuses the two for this input.
     /// </summary>
-    internal Tensor? ForwardPooled(Tensor input, bool relu, MaxPool2d pool)
+    internal Tensor? ForwardPooled(Tensor input, bool relu, MaxPool2d pool, float leakySlope = float.NaN)
     {
         if (Training || input.Rank != 4 || input.Dim(1) != InChannels) return null;
         var g = GeometryFor(input.Dim(0), input.Dim(2), input.Dim(3));
@@ -166,7 +166,7 @@ public sealed partial class Conv2d : Layer
         _fused = true;
         _pooledInto = null;
         bool done = Convolution.TryForwardPooled(g, input.Data, _weight.Value.Data, _bias is null ? default : _bias.Value.Data,
-            relu, p, output.Data, Compute, PackedWeights());
+            relu, leakySlope, p, output.Data, Compute, PackedWeights());
         return done ? output : null;
     }
 

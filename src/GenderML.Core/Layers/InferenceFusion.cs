@@ -5,8 +5,8 @@ namespace GenderML.Core.Layers;
 /// over memory: a ReLU before a separable convolution is taken as its depthwise kernel reads the input; a ReLU after a
 /// convolution or separable convolution runs in its output pass; a leaky ReLU (slope ≥ 0) before a max pool runs on the
 /// pooled output (it commutes with the maximum), and a separable convolution before both is pooled band by band while
-/// its output is in cache, as is a convolution before a max pool (with a ReLU or nothing between them, or a leaky ReLU
-/// before a 2×2 pool); a residual to add after the last layer goes into that layer's output pass when it is a
+/// its output is in cache, as is a convolution before a max pool (with a ReLU, a leaky ReLU of slope ≥ 0 or nothing
+/// between them); a residual to add after the last layer goes into that layer's output pass when it is a
 /// convolution. Everything else runs as it is.
 /// </summary>
 internal static class InferenceFusion
@@ -35,10 +35,12 @@ internal static class InferenceFusion
                 i += 2;
                 continue;
             }
-            // A convolution (and its ReLU) before a max pool: pooled in the convolution's output pass.
-            int poolAt = reluAfter ? i + 2 : i + 1;
+            // A convolution (and its ReLU or leaky ReLU) before a max pool: pooled in the convolution's output pass.
+            float slope = i + 1 < count && layers[i + 1] is LeakyReLU convLeaky && convLeaky.NegativeSlope >= 0f
+                ? convLeaky.NegativeSlope : float.NaN;
+            int poolAt = reluAfter || !float.IsNaN(slope) ? i + 2 : i + 1;
             if (layer is Conv2d pooling && add is null && poolAt < count && layers[poolAt] is MaxPool2d poolNext
-                && pooling.ForwardPooled(x, reluAfter, poolNext) is { } z)
+                && pooling.ForwardPooled(x, reluAfter, poolNext, slope) is { } z)
             {
                 x = z;
                 i = poolAt;
@@ -50,12 +52,6 @@ internal static class InferenceFusion
                     x = separable.ForwardInference(x, reluInput, add, reluAfter);
                     added |= add is not null;
                     if (reluAfter) i++;
-                    break;
-                case Conv2d leakyConv when add is null && i + 2 < count && layers[i + 1] is LeakyReLU convLeaky
-                    && layers[i + 2] is MaxPool2d convPool
-                    && leakyConv.ForwardLeakyPooled(x, convLeaky.NegativeSlope, convPool) is { } convPooled:
-                    x = convPooled;
-                    i += 2;
                     break;
                 case Conv2d conv when reluAfter || add is not null:
                     x = conv.ForwardFused(x, add, reluAfter);

@@ -43,7 +43,7 @@ public sealed class AllocationTests
             Convolution.BackwardWeight(big, bx, by, bw, bias.AsSpan(0, 8), options);
             Convolution.Forward(dw, x.AsSpan(0, dw.InputLength), w.AsSpan(0, dw.WeightLength), bias.AsSpan(0, 16), y.AsSpan(0, dw.OutputLength), options);
             Convolution.Forward(down, sx.AsSpan(0, down.InputLength), sw.AsSpan(0, down.WeightLength), sb, sy.AsSpan(0, down.OutputLength), options);
-            Convolution.TryForwardPooled(stem, sx.AsSpan(0, stem.InputLength), sw.AsSpan(0, stem.WeightLength), sb.AsSpan(0, 32), relu: true, pool, sy, options, packed: null);
+            Convolution.TryForwardPooled(stem, sx.AsSpan(0, stem.InputLength), sw.AsSpan(0, stem.WeightLength), sb.AsSpan(0, 32), relu: true, float.NaN, pool, sy, options, packed: null);
         }
         // Which items the calling thread runs varies from call to call, and a call made while another test holds the
         // worker pool runs every item on the calling thread. One single-threaded step makes this thread meet every
