@@ -57,7 +57,7 @@ internal static unsafe partial class ChannelBlockedConvolution
             offsets[at++] = (c * g.InHeight + i) * g.InWidth + j;
         int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
             : Math.Min(pool.OutHeight, (2 * threads + g.Batch - 1) / g.Batch);
-        var work = PooledWork.Rent();
+        var work = JobCache<PooledWork>.Rent();
         work.Set(ops, pool, output, a, offsets, bands);
         int items = g.Batch * bands;
         try
@@ -66,26 +66,16 @@ internal static unsafe partial class ChannelBlockedConvolution
                 for (int item = 0; item < items; item++) work.Execute(item);
             else WorkerPool.Run(work, items, threads);
         }
-        finally { PooledWork.Return(work); }
+        finally { JobCache<PooledWork>.Return(work); }
     }
 
     private sealed class PooledWork : ParallelJob
     {
-        [ThreadStatic] private static PooledWork? t_cached;
         private ConvOperands ops;
         private PoolGeometry pool;
         private float* output, a;
         private int* offsets;
         private int bands;
-
-        public static PooledWork Rent()
-        {
-            var work = t_cached ?? new PooledWork();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(PooledWork work) => t_cached = work;
 
         public void Set(in ConvOperands ops, in PoolGeometry pool, float* output, float* a, int* offsets, int bands)
         {

@@ -78,7 +78,7 @@ internal static unsafe partial class ChannelBlockedConvolution
         int pixelBlocks = (g.OutHeight * g.OutWidth + PX - 1) / PX;
         int bands = threads <= 1 || g.Batch * blocks >= 2 * threads ? 1
             : Math.Min(pixelBlocks, (2 * threads + g.Batch * blocks - 1) / (g.Batch * blocks));
-        var work = Work.Rent();
+        var work = JobCache<Work>.Rent();
         work.Set(ops, a, offsets, bands);
         int items = g.Batch * blocks * bands;
         try
@@ -87,27 +87,17 @@ internal static unsafe partial class ChannelBlockedConvolution
                 for (int item = 0; item < items; item++) work.Execute(item);
             else WorkerPool.Run(work, items, threads);
         }
-        finally { Work.Return(work); }
+        finally { JobCache<Work>.Return(work); }
     }
 
     /// <summary>One (image, block of 64 output channels, band of pixels) per item; one instance per calling thread,
     /// reused.</summary>
     private sealed class Work : ParallelJob
     {
-        [ThreadStatic] private static Work? t_cached;
         private ConvOperands ops;
         private float* a;
         private int* offsets;
         private int bands;
-
-        public static Work Rent()
-        {
-            var work = t_cached ?? new Work();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(Work work) => t_cached = work;
 
         public void Set(in ConvOperands ops, float* a, int* offsets, int bands)
         {

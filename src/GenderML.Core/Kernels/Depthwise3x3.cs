@@ -30,10 +30,10 @@ internal static unsafe class Depthwise3x3
     /// the input instead of x.</summary>
     public static void Forward(in ConvOperands ops, bool reluInput, int threads, GemmIsa isa)
     {
-        var job = Job.Rent();
+        var job = JobCache<Job>.Rent();
         job.Set(ops, reluInput, isa);
         try { WorkerPool.Run(job, ops.G.Batch * ops.G.InChannels, threads); }
-        finally { Job.Return(job); }
+        finally { JobCache<Job>.Return(job); }
     }
 
     private static int Lanes(GemmIsa isa) => isa switch { GemmIsa.Avx512 => 16, GemmIsa.Avx2 => 8, _ => 1 };
@@ -309,19 +309,9 @@ internal static unsafe class Depthwise3x3
     /// <summary>One plane per item; one instance per calling thread, reused.</summary>
     private sealed class Job : ParallelJob
     {
-        [ThreadStatic] private static Job? t_cached;
         private ConvOperands _ops;
         private bool _reluInput;
         private GemmIsa _isa;
-
-        public static Job Rent()
-        {
-            var job = t_cached ?? new Job();
-            t_cached = null;
-            return job;
-        }
-
-        public static void Return(Job job) => t_cached = job;
 
         public void Set(in ConvOperands ops, bool reluInput, GemmIsa isa)
         {

@@ -17,10 +17,10 @@ internal static unsafe class DepthwiseConvolution
 
     private static void Run(Pass pass, in ConvOperands ops, int items, int threads)
     {
-        var job = DepthwiseJob.Rent();
+        var job = JobCache<DepthwiseJob>.Rent();
         job.Set(pass, ops);
         try { WorkerPool.Run(job, items, threads); }
-        finally { DepthwiseJob.Return(job); }
+        finally { JobCache<DepthwiseJob>.Return(job); }
     }
 
     private static void ForwardPlane(in ConvOperands ops, int plane)
@@ -117,18 +117,8 @@ internal static unsafe class DepthwiseConvolution
 
     private sealed class DepthwiseJob : ParallelJob
     {
-        [ThreadStatic] private static DepthwiseJob? t_cached;
         private Pass _pass;
         private ConvOperands _ops;
-
-        public static DepthwiseJob Rent()
-        {
-            var job = t_cached ?? new DepthwiseJob();
-            t_cached = null;
-            return job;
-        }
-
-        public static void Return(DepthwiseJob job) => t_cached = job;
 
         public void Set(Pass pass, in ConvOperands ops)
         {

@@ -65,7 +65,7 @@ internal static unsafe partial class DirectConvolution
         float* prepadded = null;
         long paddedImage = 0;
         if (bands > 1) prepadded = PadAll(g, ops.Input, out paddedImage);
-        var work = PooledWork.Rent();
+        var work = JobCache<PooledWork>.Rent();
         work.Set(ops, pool, output, argmax, slope, isa, a, offsets, bands, prepadded, paddedImage);
         int items = g.Batch * bands;
         try
@@ -74,13 +74,12 @@ internal static unsafe partial class DirectConvolution
                 for (int item = 0; item < items; item++) work.Execute(item);
             else WorkerPool.Run(work, items, threads);
         }
-        finally { PooledWork.Return(work); }
+        finally { JobCache<PooledWork>.Return(work); }
     }
 
     /// <summary>One (image, band of pooled rows) per item; one instance per calling thread, reused.</summary>
     private sealed class PooledWork : ParallelJob
     {
-        [ThreadStatic] private static PooledWork? t_cached;
         private ConvOperands ops;
         private PoolGeometry pool;
         private float* output;
@@ -92,15 +91,6 @@ internal static unsafe partial class DirectConvolution
         private int bands;
         private float* prepadded;
         private long paddedImage;
-
-        public static PooledWork Rent()
-        {
-            var work = t_cached ?? new PooledWork();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(PooledWork work) => t_cached = work;
 
         public void Set(in ConvOperands ops, in PoolGeometry pool, float* output, byte* argmax, float slope, GemmIsa isa, float* a, int* offsets,
             int bands, float* prepadded, long paddedImage)

@@ -95,7 +95,7 @@ internal static unsafe partial class DirectConvolution
         float* prepadded = null;
         long paddedImage = 0;
         if (bands > 1) prepadded = PadAll(g, ops.Input, out paddedImage);
-        var work = Work.Rent();
+        var work = JobCache<Work>.Rent();
         work.Set(ops, isa, a, offsets, bands, prepadded, paddedImage);
         int items = g.Batch * bands;
         try
@@ -104,7 +104,7 @@ internal static unsafe partial class DirectConvolution
                 for (int item = 0; item < items; item++) work.Execute(item);
             else WorkerPool.Run(work, items, threads);
         }
-        finally { Work.Return(work); }
+        finally { JobCache<Work>.Return(work); }
     }
 
     /// <summary><c>a[(o / MR)·K·MR + p·MR + o % MR] = w[o, p]</c>, zero for o ≥ OC.</summary>
@@ -120,7 +120,6 @@ internal static unsafe partial class DirectConvolution
     /// <summary>One (image, band of rows) per item; one instance per calling thread, reused.</summary>
     private sealed class Work : ParallelJob
     {
-        [ThreadStatic] private static Work? t_cached;
         private ConvOperands ops;
         private GemmIsa isa;
         private float* a;
@@ -128,15 +127,6 @@ internal static unsafe partial class DirectConvolution
         private int bands;
         private float* prepadded;
         private long paddedImage;
-
-        public static Work Rent()
-        {
-            var work = t_cached ?? new Work();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(Work work) => t_cached = work;
 
         public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands, float* prepadded, long paddedImage)
         {

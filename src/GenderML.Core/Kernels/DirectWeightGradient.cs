@@ -80,14 +80,14 @@ internal static unsafe class DirectWeightGradient
         int partials = Math.Min(MaxPartials, g.Batch);
         long stride = g.WeightLength + g.OutChannels;
         float* buffers = NativeScratch.Get(PartialSlot, stride * partials);
-        var work = Work.Rent();
+        var work = JobCache<Work>.Rent();
         work.Set(ops, isa, partials, buffers, source);
         try
         {
             if (threads <= 1) for (int s = 0; s < partials; s++) work.Execute(s);
             else WorkerPool.Run(work, partials, threads);
         }
-        finally { Work.Return(work); }
+        finally { JobCache<Work>.Return(work); }
         for (int s = 0; s < partials; s++)
         {
             float* part = buffers + s * stride;
@@ -103,25 +103,14 @@ internal static unsafe class DirectWeightGradient
     /// <summary>One image range into its own buffer; one instance per calling thread, reused.</summary>
     private sealed class Work : ParallelJob
     {
-        [ThreadStatic] private static Work? t_cached;
         private ConvOperands _ops;
         private GemmIsa _isa;
         private int _partials;
         private float* _buffers;
         private IGradientSource? _source;
 
-        public static Work Rent()
-        {
-            var work = t_cached ?? new Work();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(Work work)
-        {
-            work._source = null;
-            t_cached = work;
-        }
+        /// <inheritdoc/>
+        protected internal override void Clear() => _source = null;
 
         public void Set(in ConvOperands ops, GemmIsa isa, int partials, float* buffers, IGradientSource? source)
         {

@@ -68,7 +68,7 @@ internal static unsafe class GemmDriver
             for (int t = 0; t < tiles; t++) problem.RunTile(t);
             return;
         }
-        var job = GemmJob.Rent();
+        var job = JobCache<GemmJob>.Rent();
         job.Problem = problem;
         try
         {
@@ -76,23 +76,13 @@ internal static unsafe class GemmDriver
         }
         finally
         {
-            GemmJob.Return(job);
+            JobCache<GemmJob>.Return(job);
         }
     }
 
     private sealed class GemmJob : ParallelJob
     {
-        [ThreadStatic] private static GemmJob? t_cached;
         public GemmProblem Problem;
-
-        public static GemmJob Rent()
-        {
-            var job = t_cached ?? new GemmJob();
-            t_cached = null;
-            return job;
-        }
-
-        public static void Return(GemmJob job) => t_cached = job;
 
         public override void Execute(int item) => Problem.RunTile(item);
     }

@@ -36,10 +36,10 @@ internal static unsafe partial class LoweredConvolution
             if (parts == 1) FlipWeights(g, ops.Weight, flipped, 0, 1);
             else
             {
-                var job = ConvJob.Rent();
+                var job = JobCache<ConvJob>.Rent();
                 job.Set(Pass.FlipWeights, ops, parts, 0, 0, flipped);
                 try { WorkerPool.Run(job, parts, threads); }
-                finally { ConvJob.Return(job); }
+                finally { JobCache<ConvJob>.Return(job); }
             }
             RunChunks(Pass.Forward, new ConvOperands(gt, ops.Output, flipped, null, ops.Input, ops.Lowering), threads);
             return;
@@ -96,10 +96,10 @@ internal static unsafe partial class LoweredConvolution
         }
         long stride = g.WeightLength + g.OutChannels;
         float* buffers = NativeScratch.Get(5, stride * partials);
-        var job = ConvJob.Rent();
+        var job = JobCache<ConvJob>.Rent();
         job.Set(Pass.BackwardWeight, ops, partials, chunks, 0, buffers);
         try { WorkerPool.Run(job, partials, threads); }
-        finally { ConvJob.Return(job); }
+        finally { JobCache<ConvJob>.Return(job); }
         for (int s = 0; s < partials; s++)
         {
             float* part = buffers + s * stride;
@@ -135,10 +135,10 @@ internal static unsafe partial class LoweredConvolution
             for (int ch = 0; ch < chunks; ch++) RunChunk(pass, ops, ch, per, threads);
             return;
         }
-        var job = ConvJob.Rent();
+        var job = JobCache<ConvJob>.Rent();
         job.Set(pass, ops, chunks, chunks, per, null);
         try { WorkerPool.Run(job, chunks, threads); }
-        finally { ConvJob.Return(job); }
+        finally { JobCache<ConvJob>.Return(job); }
     }
 
     private static void RunChunk(Pass pass, in ConvOperands ops, int chunk, int per, int threads)
@@ -181,20 +181,10 @@ internal static unsafe partial class LoweredConvolution
 
     private sealed class ConvJob : ParallelJob
     {
-        [ThreadStatic] private static ConvJob? t_cached;
         private Pass _pass;
         private ConvOperands _ops;
         private int _items, _chunks, _per;
         private float* _buffers;
-
-        public static ConvJob Rent()
-        {
-            var job = t_cached ?? new ConvJob();
-            t_cached = null;
-            return job;
-        }
-
-        public static void Return(ConvJob job) => t_cached = job;
 
         public void Set(Pass pass, in ConvOperands ops, int items, int chunks, int per, float* buffers)
         {

@@ -45,7 +45,7 @@ internal static unsafe class PointwiseConvolution
         int blocks = (hw + nr - 1) / nr;
         int parts = threads <= 1 || g.Batch >= 2 * threads ? 1
             : Math.Min(blocks, (2 * threads + g.Batch - 1) / g.Batch);
-        var work = Work.Rent();
+        var work = JobCache<Work>.Rent();
         work.Set(ops, isa, a, offsets, parts);
         int items = g.Batch * parts;
         try
@@ -54,7 +54,7 @@ internal static unsafe class PointwiseConvolution
                 for (int item = 0; item < items; item++) work.Execute(item);
             else WorkerPool.Run(work, items, threads);
         }
-        finally { Work.Return(work); }
+        finally { JobCache<Work>.Return(work); }
     }
 
     /// <summary>Floats <see cref="PackWeights"/> writes for <paramref name="g"/> on <paramref name="isa"/>.</summary>
@@ -198,21 +198,11 @@ internal static unsafe class PointwiseConvolution
     /// <summary>One (image, run of column blocks) per item; one instance per calling thread, reused.</summary>
     private sealed class Work : ParallelJob
     {
-        [ThreadStatic] private static Work? t_cached;
         private ConvOperands ops;
         private GemmIsa isa;
         private float* a;
         private int* offsets;
         private int parts;
-
-        public static Work Rent()
-        {
-            var work = t_cached ?? new Work();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(Work work) => t_cached = work;
 
         public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int parts)
         {

@@ -38,10 +38,10 @@ internal static unsafe class SeparableConvolution
         int band = BandRows(g, pool.Output != null, threads), bands = (g.OutHeight + band - 1) / band;
         PointwiseConvolution.Pack(pointwise.G, pointwise.Weight, isa, Pitch(g, band), packed, out float* a,
             out int* offsets);
-        var job = Job.Rent();
+        var job = JobCache<Job>.Rent();
         job.Set(depthwise, reluInput, pointwise, isa, a, offsets, pool, band, bands);
         try { WorkerPool.Run(job, g.Batch * bands, threads); }
-        finally { Job.Return(job); }
+        finally { JobCache<Job>.Return(job); }
     }
 
     /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) at most about
@@ -108,7 +108,6 @@ internal static unsafe class SeparableConvolution
     /// <summary>One (image, band) per item; one instance per calling thread, reused.</summary>
     private sealed class Job : ParallelJob
     {
-        [ThreadStatic] private static Job? t_cached;
         private ConvOperands _dw, _pw;
         private bool _reluInput;
         private GemmIsa _isa;
@@ -116,15 +115,6 @@ internal static unsafe class SeparableConvolution
         private int* _offsets;
         private SeparablePool _pool;
         private int _band, _bands;
-
-        public static Job Rent()
-        {
-            var job = t_cached ?? new Job();
-            t_cached = null;
-            return job;
-        }
-
-        public static void Return(Job job) => t_cached = job;
 
         public void Set(in ConvOperands dw, bool reluInput, in ConvOperands pw, GemmIsa isa, float* a, int* offsets,
             in SeparablePool pool, int band, int bands)

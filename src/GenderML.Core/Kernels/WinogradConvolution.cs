@@ -107,7 +107,7 @@ internal static unsafe class WinogradConvolution
     /// (for <see cref="Plan.WeightBlock"/>).</summary>
     private static void Run(in ConvOperands ops, int threads, GemmIsa isa, float* u, in Plan plan)
     {
-        var work = Work.Rent();
+        var work = JobCache<Work>.Rent();
         work.Set(ops, isa, u, plan);
         try
         {
@@ -115,7 +115,7 @@ internal static unsafe class WinogradConvolution
                 for (int item = 0; item < plan.Items; item++) work.Execute(item);
             else WorkerPool.Run(work, plan.Items, threads);
         }
-        finally { Work.Return(work); }
+        finally { JobCache<Work>.Return(work); }
     }
 
     /// <summary>Tiles, blocks and buffer strides of one call. An item is a block of rows of tiles and a part of the
@@ -174,20 +174,10 @@ internal static unsafe class WinogradConvolution
     /// <summary>One block of rows of tiles per item; one instance per calling thread, reused.</summary>
     private sealed class Work : ParallelJob
     {
-        [ThreadStatic] private static Work? t_cached;
         private ConvOperands ops;
         private GemmIsa isa;
         private float* u;
         private Plan plan;
-
-        public static Work Rent()
-        {
-            var work = t_cached ?? new Work();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(Work work) => t_cached = work;
 
         public void Set(in ConvOperands ops, GemmIsa isa, float* u, in Plan plan)
         {

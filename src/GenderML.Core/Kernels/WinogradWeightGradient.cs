@@ -51,7 +51,7 @@ internal static unsafe class WinogradWeightGradient
         var plan = new Plan(g, isa);
         long stride = plan.PartialFloats + g.OutChannels;
         float* buffers = NativeScratch.Get(PartialSlot, stride * plan.Partials);
-        var work = Work.Rent();
+        var work = JobCache<Work>.Rent();
         work.Set(ops, isa, plan, buffers, stride);
         try
         {
@@ -59,7 +59,7 @@ internal static unsafe class WinogradWeightGradient
                 for (int s = 0; s < plan.Partials; s++) work.Execute(s);
             else WorkerPool.Run(work, plan.Partials, threads);
         }
-        finally { Work.Return(work); }
+        finally { JobCache<Work>.Return(work); }
         for (int s = 1; s < plan.Partials; s++)
             KernelMath.AddInPlace(new Span<float>(buffers, (int)stride), new ReadOnlySpan<float>(buffers + s * stride, (int)stride));
         InverseTransform(buffers, g.OutChannels, g.InChannels, plan.OcPad, (long)plan.CPad * plan.OcPad, ops.Weight);
@@ -131,21 +131,11 @@ internal static unsafe class WinogradWeightGradient
     /// <summary>One range of images into its own ∂U; one instance per calling thread, reused.</summary>
     private sealed class Work : ParallelJob
     {
-        [ThreadStatic] private static Work? t_cached;
         private ConvOperands _ops;
         private GemmIsa _isa;
         private Plan _plan;
         private float* _buffers;
         private long _stride;
-
-        public static Work Rent()
-        {
-            var work = t_cached ?? new Work();
-            t_cached = null;
-            return work;
-        }
-
-        public static void Return(Work work) => t_cached = work;
 
         public void Set(in ConvOperands ops, GemmIsa isa, in Plan plan, float* buffers, long stride)
         {

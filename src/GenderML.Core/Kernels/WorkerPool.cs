@@ -7,6 +7,9 @@ internal abstract class ParallelJob
 {
     /// <summary>Does item <paramref name="item"/>; called once per item, on any thread.</summary>
     public abstract void Execute(int item);
+
+    /// <summary>Drops what the job references beyond its call (objects a cached job must not keep alive).</summary>
+    protected internal virtual void Clear() { }
 }
 
 /// <summary>
