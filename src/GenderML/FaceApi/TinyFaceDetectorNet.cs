@@ -24,6 +24,12 @@ internal sealed class TinyFaceDetectorNet
 
     public TinyFaceDetectorNet(WeightMap w, ComputeOptions? compute = null)
     {
+        (_layers, _taps) = Build(w, compute);
+        _chunks = new ImageChunks(_layers, c => Build(w, c).Layers);
+    }
+
+    private static (Sequential Layers, string?[] Taps) Build(WeightMap w, ComputeOptions? compute)
+    {
         var steps = new List<(Layer Layer, string? Tap)>
         {
             (TfjsLayers.Conv(w, "conv0/filters", "conv0/bias", 3, 3, 16, 1, ConvPadding.Valid), null),
@@ -39,9 +45,7 @@ internal sealed class TinyFaceDetectorNet
         }
         var conv8 = TfjsLayers.Conv(w, "conv8/filters", "conv8/bias", 1, 512, 25, 1, ConvPadding.Valid);
         steps.Add((conv8, "conv8 (raw output)"));
-        _layers = TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute);
-        _taps = [.. steps.Select(s => s.Tap)];
-        _chunks = new ImageChunks(_layers);
+        return (TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute), [.. steps.Select(s => s.Tap)]);
     }
 
     /// <summary>The layers, N×3×S×S normalised input → N×25×(S/32)×(S/32).</summary>

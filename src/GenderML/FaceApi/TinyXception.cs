@@ -16,6 +16,12 @@ internal sealed class TinyXception
 
     public TinyXception(WeightMap w, ComputeOptions? compute)
     {
+        (_layers, _taps) = Build(w, compute);
+        _chunks = new ImageChunks(_layers, c => Build(w, c).Layers);
+    }
+
+    private static (Sequential Layers, string?[] Taps) Build(WeightMap w, ComputeOptions? compute)
+    {
         const string In = "entry_flow/conv_in/", E = "entry_flow/reduction_block_";
         var steps = new (Layer Layer, string? Tap)[]
         {
@@ -29,9 +35,7 @@ internal sealed class TinyXception
             (TfjsLayers.Separable(w, "exit_flow/separable_conv", 256, 512, ConvPadding.Same), null),
             (new ReLU(), "exit_flow/separable_conv+relu (bottleneck)"),
         };
-        _layers = TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute);
-        _taps = [.. steps.Select(s => s.Tap)];
-        _chunks = new ImageChunks(_layers);
+        return (TfjsLayers.Frozen(new Sequential([.. steps.Select(s => s.Layer)]), compute), [.. steps.Select(s => s.Tap)]);
     }
 
     /// <summary>The layers, N×3×112×112 normalised input → N×512×7×7.</summary>
