@@ -71,4 +71,16 @@ public sealed class ImageChunksTests
             return x => net.Forward(x);
         }, 128);
     }
+
+    [Fact]
+    public void ABatchAllocatesNothingOnceWarm()
+    {
+        var w = TfjsWeights.Load(FaceApiFixture.ModelsFolder, "age_gender_model");
+        var net = new TinyXception(w, new ComputeOptions { Threads = 2 });
+        Tensor x = RandomBatch(4, 112, 5);
+        for (int i = 0; i < 3; i++) net.Forward(x);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 3; i++) net.Forward(x);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
