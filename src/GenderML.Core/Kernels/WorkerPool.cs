@@ -14,10 +14,8 @@ internal abstract class ParallelJob
 
 /// <summary>
 /// A small persistent pool of worker threads. <see cref="Run"/> hands out the items of a job through one
-/// atomic word, so which thread runs an item varies but each item's result does not.
-/// The caller's thread works too: it takes items from the front (0, 1, …) and the workers from the back, so that
-/// with two threads each keeps to its own end of every job (the same rows or channels of successive layers, the same
-/// part of the weights from call to call) while either still takes what the other has not reached. Nested or concurrent calls run serially on the calling thread,
+/// atomic counter, so which thread runs an item varies but each item's result does not.
+/// The caller's thread works too. Nested or concurrent calls run serially on the calling thread,
 /// and so does any call asking for one thread; either way every item runs and the first error reaches the caller
 /// after them, wrapped in an <see cref="AggregateException"/>. Allocation-free once the workers exist.
 /// </summary>
@@ -31,12 +29,6 @@ internal static class WorkerPool
 {
     private const int MaxWorkers = 63;
 
-    // s_claim: generation (24 bits, odd while a job is being published), then the next item from the front and the
-    // end of the unclaimed items (20 bits each). A job of more items runs in parts of at most MaxItems.
-    private const int ItemBits = 20, GenerationBits = 24;
-    private const int MaxItems = (1 << ItemBits) - 1;
-    private const long ItemMask = MaxItems;
-
     /// <summary>How long an idle worker, or the caller waiting for the last items, spins before it blocks.</summary>
     internal static int SpinMicroseconds { get; set; } = 50;
 
@@ -47,12 +39,12 @@ internal static class WorkerPool
     private static int s_busy;
     private static int s_workerCount;
 
-    // The current job, published under a sequence lock on s_claim's generation. A worker reads the generation, then
-    // the fields, and claims an item with a compare-exchange on s_claim, which fails if a newer job has started since.
+    // The current job, published under a sequence lock: s_claim's high 32 bits are the generation (odd while a job is
+    // being published), its low 32 bits the next unclaimed item. A worker reads the generation, then the fields, and
+    // claims an item with a compare-exchange on s_claim, which fails if a newer job has started since.
     private static long s_claim;
     private static ParallelJob? s_job;
     private static int s_count;
-    private static int s_offset;
     private static int s_helpers;
     private static int s_completed;
     private static int s_callerState;
@@ -70,9 +62,24 @@ internal static class WorkerPool
         try
         {
             EnsureWorkers(helpers);
+            int generation = unchecked(Generation(Volatile.Read(ref s_claim)) + 1);
+            Interlocked.Exchange(ref s_claim, (long)generation << 32);          // odd: publishing
+            s_job = job;
+            s_count = count;
+            s_helpers = helpers;
             s_error = null;
-            for (int offset = 0; offset < count; offset += MaxItems)
-                RunPart(job, offset, Math.Min(MaxItems, count - offset), helpers);
+            s_completed = 0;
+            s_callerState = Awake;
+            generation = unchecked(generation + 1);
+            Interlocked.Exchange(ref s_claim, (long)generation << 32);          // even: items 0… open
+            for (int w = 0; w < helpers; w++)
+            {
+                var worker = s_workers[w]!;
+                if (Interlocked.CompareExchange(ref worker.State, Awake, Sleeping) == Sleeping) worker.Wake.Release();
+            }
+            int done = Drain(generation, job, count);
+            if (done > 0) Interlocked.Add(ref s_completed, done);
+            WaitForCompletion(count);
             s_job = null;
             if (s_error is { } error) throw new AggregateException(error);
         }
@@ -80,29 +87,6 @@ internal static class WorkerPool
         {
             Volatile.Write(ref s_busy, 0);
         }
-    }
-
-    /// <summary>Items [offset, offset + count) of <paramref name="job"/>, the caller's share from the front.</summary>
-    private static void RunPart(ParallelJob job, int offset, int count, int helpers)
-    {
-        int generation = NextGeneration(Generation(Volatile.Read(ref s_claim)));
-        Interlocked.Exchange(ref s_claim, Pack(generation, 0, 0));            // odd: publishing
-        s_job = job;
-        s_count = count;
-        s_offset = offset;
-        s_helpers = helpers;
-        s_completed = 0;
-        s_callerState = Awake;
-        generation = NextGeneration(generation);
-        Interlocked.Exchange(ref s_claim, Pack(generation, 0, count));        // even: items 0…count−1 open
-        for (int w = 0; w < helpers; w++)
-        {
-            var worker = s_workers[w]!;
-            if (Interlocked.CompareExchange(ref worker.State, Awake, Sleeping) == Sleeping) worker.Wake.Release();
-        }
-        int done = Drain(generation, job, offset, fromBack: false);
-        if (done > 0) Interlocked.Add(ref s_completed, done);
-        WaitForCompletion(count);
     }
 
     /// <summary>Every item on the calling thread, with the parallel path's error rule: all items run, the first error is thrown after them.</summary>
@@ -117,22 +101,17 @@ internal static class WorkerPool
         if (error is not null) throw new AggregateException(error);
     }
 
-    /// <summary>
-    /// Claims and runs items of the job of <paramref name="generation"/>, from the front or from the back, until none
-    /// are left; returns how many it ran.
-    /// </summary>
-    private static int Drain(int generation, ParallelJob job, int offset, bool fromBack)
+    /// <summary>Claims and runs items of the job of <paramref name="generation"/> until none are left; returns how many it ran.</summary>
+    private static int Drain(int generation, ParallelJob job, int count)
     {
         int done = 0;
         while (true)
         {
             long claim = Volatile.Read(ref s_claim);
-            int next = (int)((claim >> ItemBits) & ItemMask), end = (int)(claim & ItemMask);
-            if (Generation(claim) != generation || next >= end) return done;
-            int item = fromBack ? end - 1 : next;
-            long claimed = fromBack ? claim - 1 : claim + (1L << ItemBits);
-            if (Interlocked.CompareExchange(ref s_claim, claimed, claim) != claim) continue;
-            try { job.Execute(offset + item); }
+            int next = (int)claim;
+            if (Generation(claim) != generation || next >= count) return done;
+            if (Interlocked.CompareExchange(ref s_claim, claim + 1, claim) != claim) continue;
+            try { job.Execute(next); }
             catch (Exception e) { Interlocked.CompareExchange(ref s_error, e, null); }
             done++;
         }
@@ -157,11 +136,7 @@ internal static class WorkerPool
         }
     }
 
-    private static int Generation(long claim) => (int)((ulong)claim >> (2 * ItemBits));
-
-    private static int NextGeneration(int generation) => (generation + 1) & ((1 << GenerationBits) - 1);
-
-    private static long Pack(int generation, int next, int end) => ((long)generation << (2 * ItemBits)) | ((long)next << ItemBits) | (long)end;
+    private static int Generation(long claim) => (int)(claim >> 32);
 
     private static long SpinTicks => Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
 
@@ -220,12 +195,12 @@ internal static class WorkerPool
             int generation = Generation(Volatile.Read(ref s_claim));
             if (generation == seen || (generation & 1) != 0) return false;
             var job = Volatile.Read(ref s_job);
-            int count = Volatile.Read(ref s_count), offset = Volatile.Read(ref s_offset), helpers = Volatile.Read(ref s_helpers);
+            int count = Volatile.Read(ref s_count), helpers = Volatile.Read(ref s_helpers);
             // The fields belong to this generation only if no newer job has begun publishing since s_claim was read.
             if (Generation(Volatile.Read(ref s_claim)) != generation) return true;
             seen = generation;
             if (job is null || _index >= helpers) return false;
-            int done = Drain(generation, job, offset, fromBack: true);
+            int done = Drain(generation, job, count);
             if (done > 0 && Interlocked.Add(ref s_completed, done) == count
                 && Interlocked.CompareExchange(ref s_callerState, Awake, Sleeping) == Sleeping)
                 s_done.Release();

@@ -58,15 +58,6 @@ public sealed class WorkerPoolTests
         Assert.All(job.Hits, h => Assert.Equal(1, h));
     }
 
-    [Fact]
-    public void AJobOfMoreItemsThanOnePartRunsEveryItemOnce()
-    {
-        // More items than one claim word holds (2^20 − 1): the job runs in parts, every item once.
-        var job = new CountingJob { Hits = new int[(1 << 20) + 37] };
-        WorkerPool.Run(job, job.Hits.Length, 3);
-        Assert.All(job.Hits, h => Assert.Equal(1, h));
-    }
-
     private sealed class NestingJob : ParallelJob
     {
         public readonly CountingJob Inner = new() { Hits = new int[4 * 6] };
