@@ -19,6 +19,9 @@ internal static unsafe class SmallMapConvolution
     private const int Side = 4, PaddedSide = Side + 2, Plane = PaddedSide * PaddedSide, Pixels = Side * Side;
     private const int NR = 32, Half = 16;
 
+    /// <summary>Weight rows (of 64 bytes) the prefetch runs ahead of the kernel: 16 KB.</summary>
+    private const int Distance = 256;
+
     /// <summary>Images at most this many per call (larger batches reuse each weight across images in the GEMM).</summary>
     public const int MaxBatch = 2;
 
@@ -39,7 +42,7 @@ internal static unsafe class SmallMapConvolution
         var g = ops.G;
         var bk = GemmBlocking.For(GemmIsa.Avx512);
         int c = g.InChannels, k = c * 9, oc = g.OutChannels;
-        float* b = ops.Packed!.GemmTransposed(ops.Weight, g, bk);
+        float* b = ops.Packed!.ChannelSlivers(ops.Weight, g, Half);
         float* x = NativeScratch.Get(InputSlot, (long)c * Plane + k);
         int* offsets = (int*)(x + (long)c * Plane);
         for (int ci = 0, kk = 0; ci < c; ci++)
@@ -48,7 +51,7 @@ internal static unsafe class SmallMapConvolution
             offsets[kk++] = ci * Plane + i * PaddedSide + j;
         float* yt = NativeScratch.Get(OutputSlot, (long)Pixels * oc);
         long imageStride = (long)c * g.InHeight * g.InWidth, outStride = (long)oc * Pixels;
-        int slivers = oc / NR;
+        int slivers = oc / Half;
         for (int n = 0; n < g.Batch; n++)
         {
             Pad(g, ops.Input + n * imageStride, x);
@@ -96,25 +99,17 @@ internal static unsafe class SmallMapConvolution
         }
     }
 
-    /// <summary>One image's multiplication: Yᵀ (16 × oc) = colᵀ · Wᵀ over KC blocks, a range of 32-channel slivers.</summary>
+    /// <summary>One image's multiplication: Yᵀ (16 × oc) = colᵀ · Wᵀ over KC blocks, a range of 16-channel slivers.</summary>
     private readonly struct Job(float* x, int* offsets, float* b, float* yt, int k, int oc, int kcMax)
     {
         public void Slivers(int s0, int s1)
         {
-            long nPadded = oc;
-            for (int p0 = 0; p0 < k; p0 += kcMax)
+            for (int s = s0; s < s1; s++)
             {
-                int kc = Math.Min(kcMax, k - p0);
-                bool add = p0 > 0;
-                for (int s = s0; s < s1; s++)
-                {
-                    float* sliver = b + p0 * nPadded + (long)s * NR * kc;
-                    // The next sliver (contiguous: the next one of this block or the first of the next block) is
-                    // prefetched a line per step across both halves, so the stream is spread over both passes.
-                    float* next = sliver + NR * kc;
-                    Block(kc, sliver, NR, offsets + p0, x, yt + s * NR, oc, add, next);
-                    Block(kc, sliver + Half, NR, offsets + p0, x, yt + s * NR + Half, oc, add, next + Half * kc);
-                }
+                float* sliver = b + (long)s * k * Half;
+                for (int p0 = 0; p0 < k; p0 += kcMax)
+                    Block(Math.Min(kcMax, k - p0), sliver + (long)p0 * Half, Half, offsets + p0, x, yt + s * Half, oc,
+                        add: p0 > 0, sliver + (long)(p0 + Distance) * Half);
             }
         }
     }
