@@ -4,7 +4,7 @@ using GenderML.Core.Kernels;
 namespace GenderML.Core.Tests.Kernels;
 
 /// <summary>
-/// <see cref="SmallMapConvolution"/> (frozen 3×3 layers with a 4×4 output, one or two images): bit-identical to the
+/// <see cref="SmallMapConvolution"/> (frozen 3×3 layers with a 4×4 or 3×3 output, one or two images): bit-identical to the
 /// lowered path it replaces — the image alone without the cache, and the same image inside a batch of 40 — on 1 and 2
 /// threads, with and without bias, residual and ReLU, and close to the reference convolution.
 /// </summary>
@@ -16,11 +16,13 @@ public sealed class SmallMapConvolutionTests
     [InlineData(72, 96, 1, 1, 1)]     // K = 648: a short last K block
     [InlineData(96, 64, 2, 1, 1)]
     [InlineData(128, 32, 1, 2, 0)]    // 'same'-style padding all on one side (pad 2 top/left, 0 bottom/right)
-    public void EqualsLoweredPathBitForBit(int channels, int outChannels, int batch, int padBefore, int padAfter)
+    [InlineData(256, 256, 1, 1, 1, 3)] // conv256_down's second conv: a 3×3 map
+    [InlineData(80, 48, 2, 0, 2, 3)]
+    public void EqualsLoweredPathBitForBit(int channels, int outChannels, int batch, int padBefore, int padAfter, int side = 4)
     {
-        var g = new ConvGeometry(batch, channels, 4, 4, outChannels, 3, 3, 1, 1, padBefore, padBefore, padAfter, padAfter);
-        Assert.Equal(4, g.OutHeight);
-        Assert.Equal(4, g.OutWidth);
+        var g = new ConvGeometry(batch, channels, side, side, outChannels, 3, 3, 1, 1, padBefore, padBefore, padAfter, padAfter);
+        Assert.Equal(side, g.OutHeight);
+        Assert.Equal(side, g.OutWidth);
         Assert.Equal(Avx512F.IsSupported && GemmBlocking.BestIsa == GemmIsa.Avx512, SmallMapConvolution.Handles(g, packed: true));
         Assert.False(SmallMapConvolution.Handles(g, packed: false));
         var many = g with { Batch = 40 };
@@ -65,8 +67,10 @@ public sealed class SmallMapConvolutionTests
     {
         var g = new ConvGeometry(1, 256, 4, 4, 256, 3, 3, 1, 1, 1, 1, 1, 1);
         Assert.False(SmallMapConvolution.Handles(g with { InHeight = 5, InWidth = 5 }, packed: true)); // 5×5 output
+        Assert.False(SmallMapConvolution.Handles(g with { InHeight = 2, InWidth = 2 }, packed: true)); // 2×2 output
+        Assert.False(SmallMapConvolution.Handles(g with { InWidth = 3 }, packed: true));               // 4×3 output
         Assert.False(SmallMapConvolution.Handles(g with { InChannels = 64 }, packed: true));           // the direct kernel's
-        Assert.False(SmallMapConvolution.Handles(g with { OutChannels = 48 }, packed: true));          // not whole slivers
+        Assert.False(SmallMapConvolution.Handles(g with { OutChannels = 40 }, packed: true));          // not whole slivers
         Assert.False(SmallMapConvolution.Handles(g with { Groups = 2 }, packed: true));
         Assert.False(SmallMapConvolution.Handles(g with { Batch = 3 }, packed: true));
     }
