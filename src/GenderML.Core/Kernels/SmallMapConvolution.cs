@@ -24,7 +24,7 @@ internal static unsafe class SmallMapConvolution
     /// <summary>Images at most this many per call (larger batches reuse each weight across images in the GEMM).</summary>
     public const int MaxBatch = 2;
 
-    /// <summary>Scratch slots: the padded image and the tap offsets; the transposed output Yᵀ (calling thread).</summary>
+    /// <summary>Scratch slots: the padded image; the transposed output Yᵀ (calling thread).</summary>
     private const int InputSlot = 3, OutputSlot = 4;
 
     public static bool Handles(in ConvGeometry g, bool packed) =>
@@ -42,12 +42,10 @@ internal static unsafe class SmallMapConvolution
         int side = g.OutHeight, padded = side + 2, plane = padded * padded, pixels = side * side;
         int c = g.InChannels, k = c * 9, oc = g.OutChannels;
         float* b = ops.Packed!.ChannelSlivers(ops.Weight, g, Slice);
-        float* x = NativeScratch.Get(InputSlot, (long)c * plane + k);
-        int* offsets = (int*)(x + (long)c * plane);
-        for (int ci = 0, kk = 0; ci < c; ci++)
-        for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-            offsets[kk++] = ci * plane + i * padded + j;
+        float* x = NativeScratch.Get(InputSlot, (long)c * plane);
+        int[] table = Offsets(side, k);
+        fixed (int* offsets = table)
+        {
         float* yt = NativeScratch.Get(OutputSlot, (long)pixels * oc);
         long imageStride = (long)c * g.InHeight * g.InWidth, outStride = (long)oc * pixels;
         int slivers = oc / Slice;
@@ -68,6 +66,21 @@ internal static unsafe class SmallMapConvolution
             long at = n * outStride;
             Epilogue(yt, oc, pixels, ops.Bias, ops.Residual == null ? null : ops.Residual + at, ops.Output + at, ops.Relu);
         }
+        }
+    }
+
+    private static int[]? s_offsets3, s_offsets4;
+
+    /// <summary>The tap offsets into the padded planes, <c>c·(side+2)² + i·(side+2) + j</c> for K index
+    /// <c>c·9 + i·3 + j</c>: at least <paramref name="k"/> of them, made once per map size (and again for more channels).</summary>
+    private static int[] Offsets(int side, int k)
+    {
+        ref int[]? cached = ref side == 4 ? ref s_offsets4 : ref s_offsets3;
+        if (cached is { } known && known.Length >= k) return known;
+        int padded = side + 2, plane = padded * padded;
+        var table = new int[k];
+        for (int kk = 0; kk < k; kk++) table[kk] = kk / 9 * plane + kk % 9 / 3 * padded + kk % 3;
+        return cached = table;
     }
 
     /// <summary>The image into (side + 2)² planes, zero around it.</summary>
@@ -79,7 +92,8 @@ internal static unsafe class SmallMapConvolution
         for (int y = 0; y < h; y++)
         {
             float* src = input + ((long)ci * h + y) * w, dst = x + ci * plane + (y + g.PadTop) * padded + g.PadLeft;
-            for (int j = 0; j < w; j++) dst[j] = src[j];
+            if (w == 4) Vector128.Store(Vector128.Load(src), dst);
+            else for (int j = 0; j < w; j++) dst[j] = src[j];
         }
     }
 
