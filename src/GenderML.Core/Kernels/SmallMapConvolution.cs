@@ -38,21 +38,24 @@ internal static unsafe class SmallMapConvolution
     public static void Forward(in ConvOperands ops, int threads)
     {
         var g = ops.G;
-        var bk = GemmBlocking.For(GemmIsa.Avx512);
-        int side = g.OutHeight, padded = side + 2, plane = padded * padded, pixels = side * side;
-        int c = g.InChannels, k = c * 9, oc = g.OutChannels;
+        fixed (int* offsets = Offsets(g.OutHeight, g.InChannels * 9))
+            Run(ops, offsets, threads);
+    }
+
+    private static void Run(in ConvOperands ops, int* offsets, int threads)
+    {
+        var g = ops.G;
+        int kc = GemmBlocking.For(GemmIsa.Avx512).KC;
+        int side = g.OutHeight, plane = (side + 2) * (side + 2), pixels = side * side;
+        int c = g.InChannels, k = c * 9, oc = g.OutChannels, slivers = oc / Slice;
         float* b = ops.Packed!.ChannelSlivers(ops.Weight, g, Slice);
         float* x = NativeScratch.Get(InputSlot, (long)c * plane);
-        int[] table = Offsets(side, k);
-        fixed (int* offsets = table)
-        {
         float* yt = NativeScratch.Get(OutputSlot, (long)pixels * oc);
         long imageStride = (long)c * g.InHeight * g.InWidth, outStride = (long)oc * pixels;
-        int slivers = oc / Slice;
         for (int n = 0; n < g.Batch; n++)
         {
             Pad(g, ops.Input + n * imageStride, x);
-            var job = new Job(side, x, offsets, b, yt, k, oc, bk.KC);
+            var job = new Job(side, x, offsets, b, yt, k, oc, kc);
             if (threads <= 1 || slivers < 2) job.Slivers(0, slivers);
             else
             {
@@ -65,7 +68,6 @@ internal static unsafe class SmallMapConvolution
             }
             long at = n * outStride;
             Epilogue(yt, oc, pixels, ops.Bias, ops.Residual == null ? null : ops.Residual + at, ops.Output + at, ops.Relu);
-        }
         }
     }
 
@@ -149,8 +151,8 @@ internal static unsafe class SmallMapConvolution
 
     /// <summary>
     /// Yᵀ[p, 0..16] (+)= Σ_kk x[offsets[kk] + d(p)] · b[kk·16 + 0..16] for the 16 pixels p of a 4×4 map (d(p) their
-    /// place in the padded 6×6 plane), one chain from zero per pixel, then added to (or stored in) <paramref name="t"/>; prefetches a
-    /// line of <paramref name="ahead"/> per step.
+    /// place in the padded 6×6 plane), one chain from zero per pixel, then added to (or stored in)
+    /// <paramref name="t"/>; prefetches a line of <paramref name="ahead"/> per step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Block4(int kc, float* b, int* offsets, float* x, float* t, nint ldt, bool add, float* ahead)
