@@ -47,9 +47,9 @@ internal static class LayerProfile
             double c = Median(cpu[i]), w = Median(wall[i]);
             totalCpu += c;
             totalWall += w;
-            Console.WriteLine(string.Create(ci, $"| {i} | {Describe(layers[i])} | {shapes[i]} | {c:F2} | {w:F2} |"));
+            Console.WriteLine(string.Create(ci, $"| {i} | {Describe(layers[i])} | {shapes[i]} | {c:F3} | {w:F3} |"));
         }
-        Console.WriteLine(string.Create(ci, $"| | total | | {totalCpu:F2} | {totalWall:F2} |"));
+        Console.WriteLine(string.Create(ci, $"| | total | | {totalCpu:F3} | {totalWall:F3} |"));
         Console.WriteLine();
         OrtProfile(net, threads, batch, runs, raw);
     }
@@ -98,9 +98,9 @@ internal static class LayerProfile
             var (op, _, us, count) = sums[name];
             if (count == 0) continue;
             total += us / 1000;
-            Console.WriteLine(string.Create(ci, $"| {name} | {op} | {us / 1000:F2} |"));
+            Console.WriteLine(string.Create(ci, $"| {name} | {op} | {us / 1000:F3} |"));
         }
-        Console.WriteLine(string.Create(ci, $"| total | | {total:F2} |"));
+        Console.WriteLine(string.Create(ci, $"| total | | {total:F3} |"));
     }
 
     /// <summary>

@@ -63,6 +63,7 @@ public static partial class Convolution
             else if (ChannelBlockedConvolution.Handles(g, packed is not null)) ChannelBlockedConvolution.Forward(ops, threads);
             else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);
+            else if (SmallMapConvolution.Handles(g, packed is not null)) SmallMapConvolution.Forward(ops, threads);
             else LoweredConvolution.Forward(ops, threads);
         }
         // The kernels read memory these objects own (and free when finalized or collected).

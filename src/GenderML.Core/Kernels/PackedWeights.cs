@@ -32,7 +32,7 @@ internal sealed unsafe class PackedWeights
     private ConvGeometry _directShape;
     private bool _directValid;
 
-    private readonly Slot _winograd = new(), _winogradTransposed = new();
+    private readonly Slot _winograd = new(), _winogradTransposed = new(), _smallMap = new();
 
     private TrimmedTaps? _trimmed;
 
@@ -58,7 +58,7 @@ internal sealed unsafe class PackedWeights
     public void Invalidate()
     {
         _gemmValid = _transposedValid = _directValid = false;
-        _winograd.Valid = _winogradTransposed.Valid = false;
+        _winograd.Valid = _winogradTransposed.Valid = _smallMap.Valid = false;
         _trimmed?.Invalidate();
     }
 
@@ -157,6 +157,26 @@ internal sealed unsafe class PackedWeights
         return slot.Data;
     }
 
+    /// <summary>
+    /// The weights as <see cref="SmallMapConvolution"/> reads them: slivers of <paramref name="block"/> output channels
+    /// (OC a multiple of it), each the whole K × <paramref name="block"/> matrix, row k holding
+    /// <c>w[s·block + v, k]</c> for v &lt; <paramref name="block"/> — one stream in the kernel's order.
+    /// </summary>
+    public float* ChannelSlivers(float* weight, in ConvGeometry g, int block)
+    {
+        var slot = _smallMap;
+        if (slot.Valid && slot.Block == block && SameWeights(slot.Shape, g)) return slot.Data;
+        int oc = g.OutChannels, k = g.InChannelsPerGroup * g.KernelHeight * g.KernelWidth;
+        slot.Data = Ensure(slot.Data, ref slot.Capacity, (long)oc * k);
+        for (int o = 0; o < oc; o++)
+        {
+            float* src = weight + (long)o * k, dst = slot.Data + (long)(o / block) * k * block + o % block;
+            for (int p = 0; p < k; p++) dst[(long)p * block] = src[p];
+        }
+        (slot.Block, slot.Shape, slot.Valid) = (block, g, true);
+        return slot.Data;
+    }
+
     /// <summary>Whether two geometries have the same weight tensor shape (batch and image size do not matter).</summary>
     private static bool SameWeights(in ConvGeometry a, in ConvGeometry b) =>
         a.OutChannels == b.OutChannels && a.InChannels == b.InChannels && a.Groups == b.Groups
@@ -175,7 +195,7 @@ internal sealed unsafe class PackedWeights
         if (_gemm != null) NativeMemory.AlignedFree(_gemm);
         if (_transposed != null) NativeMemory.AlignedFree(_transposed);
         if (_direct != null) NativeMemory.AlignedFree(_direct);
-        foreach (var slot in new[] { _winograd, _winogradTransposed })
+        foreach (var slot in new[] { _winograd, _winogradTransposed, _smallMap })
             if (slot.Data != null) NativeMemory.AlignedFree(slot.Data);
     }
 
