@@ -60,13 +60,7 @@ internal static unsafe partial class ChannelBlockedConvolution
         var work = JobCache<PooledWork>.Rent();
         work.Set(ops, pool, output, a, offsets, bands);
         int items = g.Batch * bands;
-        try
-        {
-            if (threads <= 1 || items == 1)
-                for (int item = 0; item < items; item++) work.Execute(item);
-            else WorkerPool.Run(work, items, threads);
-        }
-        finally { JobCache<PooledWork>.Return(work); }
+        JobCache<PooledWork>.RunAndReturn(work, items, threads);
     }
 
     private sealed class PooledWork : ParallelJob

@@ -81,13 +81,7 @@ internal static unsafe partial class ChannelBlockedConvolution
         var work = JobCache<Work>.Rent();
         work.Set(ops, a, offsets, bands);
         int items = g.Batch * blocks * bands;
-        try
-        {
-            if (threads <= 1 || items == 1)
-                for (int item = 0; item < items; item++) work.Execute(item);
-            else WorkerPool.Run(work, items, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, items, threads);
     }
 
     /// <summary>One (image, block of 64 output channels, band of pixels) per item; one instance per calling thread,

@@ -32,8 +32,7 @@ internal static unsafe class Depthwise3x3
     {
         var job = JobCache<Job>.Rent();
         job.Set(ops, reluInput, isa);
-        try { WorkerPool.Run(job, ops.G.Batch * ops.G.InChannels, threads); }
-        finally { JobCache<Job>.Return(job); }
+        JobCache<Job>.RunAndReturn(job, ops.G.Batch * ops.G.InChannels, threads);
     }
 
     private static int Lanes(GemmIsa isa) => isa switch { GemmIsa.Avx512 => 16, GemmIsa.Avx2 => 8, _ => 1 };

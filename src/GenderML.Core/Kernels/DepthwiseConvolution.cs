@@ -19,8 +19,7 @@ internal static unsafe class DepthwiseConvolution
     {
         var job = JobCache<DepthwiseJob>.Rent();
         job.Set(pass, ops);
-        try { WorkerPool.Run(job, items, threads); }
-        finally { JobCache<DepthwiseJob>.Return(job); }
+        JobCache<DepthwiseJob>.RunAndReturn(job, items, threads);
     }
 
     private static void ForwardPlane(in ConvOperands ops, int plane)

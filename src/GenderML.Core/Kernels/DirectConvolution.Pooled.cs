@@ -68,13 +68,7 @@ internal static unsafe partial class DirectConvolution
         var work = JobCache<PooledWork>.Rent();
         work.Set(ops, pool, output, argmax, slope, isa, a, offsets, bands, prepadded, paddedImage);
         int items = g.Batch * bands;
-        try
-        {
-            if (threads <= 1 || items == 1)
-                for (int item = 0; item < items; item++) work.Execute(item);
-            else WorkerPool.Run(work, items, threads);
-        }
-        finally { JobCache<PooledWork>.Return(work); }
+        JobCache<PooledWork>.RunAndReturn(work, items, threads);
     }
 
     /// <summary>One (image, band of pooled rows) per item; one instance per calling thread, reused.</summary>

@@ -98,13 +98,7 @@ internal static unsafe partial class DirectConvolution
         var work = JobCache<Work>.Rent();
         work.Set(ops, isa, a, offsets, bands, prepadded, paddedImage);
         int items = g.Batch * bands;
-        try
-        {
-            if (threads <= 1 || items == 1)
-                for (int item = 0; item < items; item++) work.Execute(item);
-            else WorkerPool.Run(work, items, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, items, threads);
     }
 
     /// <summary><c>a[(o / MR)·K·MR + p·MR + o % MR] = w[o, p]</c>, zero for o ≥ OC.</summary>

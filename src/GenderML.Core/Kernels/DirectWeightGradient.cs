@@ -82,12 +82,7 @@ internal static unsafe class DirectWeightGradient
         float* buffers = NativeScratch.Get(PartialSlot, stride * partials);
         var work = JobCache<Work>.Rent();
         work.Set(ops, isa, partials, buffers, source);
-        try
-        {
-            if (threads <= 1) for (int s = 0; s < partials; s++) work.Execute(s);
-            else WorkerPool.Run(work, partials, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, partials, threads);
         for (int s = 0; s < partials; s++)
         {
             float* part = buffers + s * stride;

@@ -70,14 +70,7 @@ internal static unsafe class GemmDriver
         }
         var job = JobCache<GemmJob>.Rent();
         job.Problem = problem;
-        try
-        {
-            WorkerPool.Run(job, tiles, threads);
-        }
-        finally
-        {
-            JobCache<GemmJob>.Return(job);
-        }
+        JobCache<GemmJob>.RunAndReturn(job, tiles, threads);
     }
 
     private sealed class GemmJob : ParallelJob

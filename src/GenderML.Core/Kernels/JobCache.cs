@@ -24,4 +24,18 @@ internal static class JobCache<T> where T : ParallelJob, new()
         job.Clear();
         t_cached = job;
     }
+
+    /// <summary>Runs items 0…<paramref name="count"/>−1 of <paramref name="job"/> — on this thread when one thread or
+    /// one item leaves nothing to share, else through <see cref="WorkerPool"/> — then gives it back
+    /// (<see cref="Return"/>), also when an item throws.</summary>
+    public static void RunAndReturn(T job, int count, int threads)
+    {
+        try
+        {
+            if (threads <= 1 || count == 1)
+                for (int item = 0; item < count; item++) job.Execute(item);
+            else WorkerPool.Run(job, count, threads);
+        }
+        finally { Return(job); }
+    }
 }

@@ -38,8 +38,7 @@ internal static unsafe partial class LoweredConvolution
             {
                 var job = JobCache<ConvJob>.Rent();
                 job.Set(Pass.FlipWeights, ops, parts, 0, 0, flipped);
-                try { WorkerPool.Run(job, parts, threads); }
-                finally { JobCache<ConvJob>.Return(job); }
+                JobCache<ConvJob>.RunAndReturn(job, parts, threads);
             }
             RunChunks(Pass.Forward, new ConvOperands(gt, ops.Output, flipped, null, ops.Input, ops.Lowering), threads);
             return;
@@ -98,8 +97,7 @@ internal static unsafe partial class LoweredConvolution
         float* buffers = NativeScratch.Get(5, stride * partials);
         var job = JobCache<ConvJob>.Rent();
         job.Set(Pass.BackwardWeight, ops, partials, chunks, 0, buffers);
-        try { WorkerPool.Run(job, partials, threads); }
-        finally { JobCache<ConvJob>.Return(job); }
+        JobCache<ConvJob>.RunAndReturn(job, partials, threads);
         for (int s = 0; s < partials; s++)
         {
             float* part = buffers + s * stride;
@@ -137,8 +135,7 @@ internal static unsafe partial class LoweredConvolution
         }
         var job = JobCache<ConvJob>.Rent();
         job.Set(pass, ops, chunks, chunks, per, null);
-        try { WorkerPool.Run(job, chunks, threads); }
-        finally { JobCache<ConvJob>.Return(job); }
+        JobCache<ConvJob>.RunAndReturn(job, chunks, threads);
     }
 
     private static void RunChunk(Pass pass, in ConvOperands ops, int chunk, int per, int threads)

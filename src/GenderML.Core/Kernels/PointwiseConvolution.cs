@@ -48,13 +48,7 @@ internal static unsafe class PointwiseConvolution
         var work = JobCache<Work>.Rent();
         work.Set(ops, isa, a, offsets, parts);
         int items = g.Batch * parts;
-        try
-        {
-            if (threads <= 1 || items == 1)
-                for (int item = 0; item < items; item++) work.Execute(item);
-            else WorkerPool.Run(work, items, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, items, threads);
     }
 
     /// <summary>Floats <see cref="PackWeights"/> writes for <paramref name="g"/> on <paramref name="isa"/>.</summary>

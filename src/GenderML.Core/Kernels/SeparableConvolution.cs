@@ -40,8 +40,7 @@ internal static unsafe class SeparableConvolution
             out int* offsets);
         var job = JobCache<Job>.Rent();
         job.Set(depthwise, reluInput, pointwise, isa, a, offsets, pool, band, bands);
-        try { WorkerPool.Run(job, g.Batch * bands, threads); }
-        finally { JobCache<Job>.Return(job); }
+        JobCache<Job>.RunAndReturn(job, g.Batch * bands, threads);
     }
 
     /// <summary>Output rows per band: the band's depthwise output (C × rows × OW) at most about

@@ -63,8 +63,7 @@ internal static unsafe class SmallMapConvolution
                 parallel.Work = job;
                 parallel.Parts = Math.Min(slivers, 2 * threads);
                 parallel.SliverCount = slivers;
-                try { WorkerPool.Run(parallel, parallel.Parts, threads); }
-                finally { JobCache<ParallelSlivers>.Return(parallel); }
+                JobCache<ParallelSlivers>.RunAndReturn(parallel, parallel.Parts, threads);
             }
             long at = n * outStride;
             Epilogue(yt, oc, pixels, ops.Bias, ops.Residual == null ? null : ops.Residual + at, ops.Output + at, ops.Relu);

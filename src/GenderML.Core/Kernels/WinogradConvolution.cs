@@ -109,13 +109,7 @@ internal static unsafe class WinogradConvolution
     {
         var work = JobCache<Work>.Rent();
         work.Set(ops, isa, u, plan);
-        try
-        {
-            if (threads <= 1 || plan.Items == 1)
-                for (int item = 0; item < plan.Items; item++) work.Execute(item);
-            else WorkerPool.Run(work, plan.Items, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, plan.Items, threads);
     }
 
     /// <summary>Tiles, blocks and buffer strides of one call. An item is a block of rows of tiles and a part of the

@@ -53,13 +53,7 @@ internal static unsafe class WinogradWeightGradient
         float* buffers = NativeScratch.Get(PartialSlot, stride * plan.Partials);
         var work = JobCache<Work>.Rent();
         work.Set(ops, isa, plan, buffers, stride);
-        try
-        {
-            if (threads <= 1 || plan.Partials == 1)
-                for (int s = 0; s < plan.Partials; s++) work.Execute(s);
-            else WorkerPool.Run(work, plan.Partials, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, plan.Partials, threads);
         for (int s = 1; s < plan.Partials; s++)
             KernelMath.AddInPlace(new Span<float>(buffers, (int)stride), new ReadOnlySpan<float>(buffers + s * stride, (int)stride));
         InverseTransform(buffers, g.OutChannels, g.InChannels, plan.OcPad, (long)plan.CPad * plan.OcPad, ops.Weight);
