@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using GenderML.Core.Ops;
@@ -15,7 +16,8 @@ namespace GenderML.Core.Kernels;
 /// 9-tap FMA chains per 16 windows and channel, each over the taps in row-major order from zero as
 /// <see cref="DirectConvolution"/>'s register blocks sum them, then <c>+ b</c>, the maximum and its first index as
 /// <see cref="DirectConvolution.PoolRowArgmax"/> forms them: the same bits as
-/// <see cref="DirectConvolution.ForwardPooledArgmax"/>, with no convolution row in memory. One image per work item.
+/// <see cref="DirectConvolution.ForwardPooledArgmax"/> (for inputs without NaN), with no convolution row in memory.
+/// One image per work item.
 /// </remarks>
 internal static unsafe class SingleChannelPooledConvolution
 {
@@ -73,7 +75,6 @@ internal static unsafe class SingleChannelPooledConvolution
             byte* argImage = argmax + (long)n * oc * outPlane;
             float* tail = stackalloc float[16];
             byte* tailArg = stackalloc byte[16];
-            Vector512<int> one = Vector512.Create(1), two = Vector512.Create(2), three = Vector512.Create(3);
             for (int py = 0; py < ph; py++)
             for (int chunk = 0; chunk < chunks; chunk++)
             {
@@ -85,61 +86,92 @@ internal static unsafe class SingleChannelPooledConvolution
                 Vector512<float> f0 = Vector512.Load(er + 1), f1 = Vector512.Load(er + stride + 1), f2 = Vector512.Load(er + 2 * stride + 1), f3 = Vector512.Load(er + 3 * stride + 1);
                 Vector512<float> p0 = Vector512.Load(oRow + 1), p1 = Vector512.Load(oRow + stride + 1), p2 = Vector512.Load(oRow + 2 * stride + 1), p3 = Vector512.Load(oRow + 3 * stride + 1);
                 long at = (long)py * pw + k;
-                for (int o = 0; o < oc; o++)
+                int o = 0;
+                // Two channels at a time: eight independent FMA chains keep both FMA pipes busy (four would wait on
+                // their own latency).
+                for (; o + 2 <= oc; o += 2)
+                {
+                    float* w = wb + (long)o * 144, v = w + 144;
+                    Vector512<float> a = Vector512<float>.Zero, b = a, c = a, d = a, a1 = a, b1 = a, c1 = a, d1 = a;
+                    Tap(w, v, e0, o0, e1, o1, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 16, v + 16, o0, f0, o1, f1, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 32, v + 32, f0, p0, f1, p1, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 48, v + 48, e1, o1, e2, o2, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 64, v + 64, o1, f1, o2, f2, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 80, v + 80, f1, p1, f2, p2, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 96, v + 96, e2, o2, e3, o3, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 112, v + 112, o2, f2, o3, f3, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 128, v + 128, f2, p2, f3, p3, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Pool(a, b, c, d, bb + 16 * o, outImage + o * outPlane + at, argImage + o * outPlane + at, count, tail, tailArg);
+                    Pool(a1, b1, c1, d1, bb + 16 * (o + 1), outImage + (o + 1) * outPlane + at, argImage + (o + 1) * outPlane + at, count, tail, tailArg);
+                }
+                if (o < oc)
                 {
                     float* w = wb + (long)o * 144;
-                    Vector512<float> w0 = Vector512.Load(w), w1 = Vector512.Load(w + 16), w2 = Vector512.Load(w + 32);
-                    // Window inputs: a (row 0, even column), b (row 0, odd), c (row 1, even), d (row 1, odd).
-                    var a = Avx512F.FusedMultiplyAdd(w0, e0, Vector512<float>.Zero);
-                    var b = Avx512F.FusedMultiplyAdd(w0, o0, Vector512<float>.Zero);
-                    var c = Avx512F.FusedMultiplyAdd(w0, e1, Vector512<float>.Zero);
-                    var d = Avx512F.FusedMultiplyAdd(w0, o1, Vector512<float>.Zero);
-                    a = Avx512F.FusedMultiplyAdd(w1, o0, a); b = Avx512F.FusedMultiplyAdd(w1, f0, b);
-                    c = Avx512F.FusedMultiplyAdd(w1, o1, c); d = Avx512F.FusedMultiplyAdd(w1, f1, d);
-                    a = Avx512F.FusedMultiplyAdd(w2, f0, a); b = Avx512F.FusedMultiplyAdd(w2, p0, b);
-                    c = Avx512F.FusedMultiplyAdd(w2, f1, c); d = Avx512F.FusedMultiplyAdd(w2, p1, d);
-                    w0 = Vector512.Load(w + 48); w1 = Vector512.Load(w + 64); w2 = Vector512.Load(w + 80);
-                    a = Avx512F.FusedMultiplyAdd(w0, e1, a); b = Avx512F.FusedMultiplyAdd(w0, o1, b);
-                    c = Avx512F.FusedMultiplyAdd(w0, e2, c); d = Avx512F.FusedMultiplyAdd(w0, o2, d);
-                    a = Avx512F.FusedMultiplyAdd(w1, o1, a); b = Avx512F.FusedMultiplyAdd(w1, f1, b);
-                    c = Avx512F.FusedMultiplyAdd(w1, o2, c); d = Avx512F.FusedMultiplyAdd(w1, f2, d);
-                    a = Avx512F.FusedMultiplyAdd(w2, f1, a); b = Avx512F.FusedMultiplyAdd(w2, p1, b);
-                    c = Avx512F.FusedMultiplyAdd(w2, f2, c); d = Avx512F.FusedMultiplyAdd(w2, p2, d);
-                    w0 = Vector512.Load(w + 96); w1 = Vector512.Load(w + 112); w2 = Vector512.Load(w + 128);
-                    a = Avx512F.FusedMultiplyAdd(w0, e2, a); b = Avx512F.FusedMultiplyAdd(w0, o2, b);
-                    c = Avx512F.FusedMultiplyAdd(w0, e3, c); d = Avx512F.FusedMultiplyAdd(w0, o3, d);
-                    a = Avx512F.FusedMultiplyAdd(w1, o2, a); b = Avx512F.FusedMultiplyAdd(w1, f2, b);
-                    c = Avx512F.FusedMultiplyAdd(w1, o3, c); d = Avx512F.FusedMultiplyAdd(w1, f3, d);
-                    a = Avx512F.FusedMultiplyAdd(w2, f2, a); b = Avx512F.FusedMultiplyAdd(w2, p2, b);
-                    c = Avx512F.FusedMultiplyAdd(w2, f3, c); d = Avx512F.FusedMultiplyAdd(w2, p3, d);
-                    var bias = Vector512.Load(bb + 16 * o);
-                    Vector512<float> ta = a + bias, tb = b + bias, tc = c + bias, td = d + bias;
-                    var m = Vector512.Max(Vector512.Max(ta, tb), Vector512.Max(tc, td));
-                    var index = Vector512.ConditionalSelect(Vector512.Equals(tc, m).AsInt32(), two, three);
-                    index = Vector512.ConditionalSelect(Vector512.Equals(tb, m).AsInt32(), one, index);
-                    index = Vector512.ConditionalSelect(Vector512.Equals(ta, m).AsInt32(), Vector512<int>.Zero, index);
-                    var y = Vector512.Max(m, Vector512<float>.Zero);
-                    var bytes = Avx512F.ConvertToVector128Byte(index);
-                    long dst = o * outPlane + at;
-                    if (count == 16)
-                    {
-                        y.Store(outImage + dst);
-                        bytes.Store(argImage + dst);
-                    }
-                    else if (count == 8) // cnn2's 24-window rows: the low halves
-                    {
-                        y.GetLower().Store(outImage + dst);
-                        *(ulong*)(argImage + dst) = bytes.AsUInt64().ToScalar();
-                    }
-                    else
-                    {
-                        y.Store(tail);
-                        bytes.Store(tailArg);
-                        new ReadOnlySpan<float>(tail, count).CopyTo(new Span<float>(outImage + dst, count));
-                        new ReadOnlySpan<byte>(tailArg, count).CopyTo(new Span<byte>(argImage + dst, count));
-                    }
+                    Vector512<float> a = Vector512<float>.Zero, b = a, c = a, d = a, a1 = a, b1 = a, c1 = a, d1 = a;
+                    Tap(w, w, e0, o0, e1, o1, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 16, w + 16, o0, f0, o1, f1, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 32, w + 32, f0, p0, f1, p1, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 48, w + 48, e1, o1, e2, o2, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 64, w + 64, o1, f1, o2, f2, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 80, w + 80, f1, p1, f2, p2, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 96, w + 96, e2, o2, e3, o3, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 112, w + 112, o2, f2, o3, f3, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Tap(w + 128, w + 128, f2, p2, f3, p3, ref a, ref b, ref c, ref d, ref a1, ref b1, ref c1, ref d1);
+                    Pool(a, b, c, d, bb + 16 * o, outImage + o * outPlane + at, argImage + o * outPlane + at, count, tail, tailArg);
                 }
             }
+        }
+    }
+
+    /// <summary>One tap (i, j) of two channels (weights broadcast at <paramref name="w"/> and <paramref name="v"/>):
+    /// the window inputs a, b (row 2py + i) and c, d (row 2py + 1 + i) read <paramref name="xa"/>, <paramref name="xb"/>,
+    /// <paramref name="xc"/>, <paramref name="xd"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tap(float* w, float* v, Vector512<float> xa, Vector512<float> xb, Vector512<float> xc, Vector512<float> xd,
+        ref Vector512<float> a, ref Vector512<float> b, ref Vector512<float> c, ref Vector512<float> d,
+        ref Vector512<float> a1, ref Vector512<float> b1, ref Vector512<float> c1, ref Vector512<float> d1)
+    {
+        var wv = Vector512.Load(w);
+        var vv = Vector512.Load(v);
+        a = Avx512F.FusedMultiplyAdd(wv, xa, a); a1 = Avx512F.FusedMultiplyAdd(vv, xa, a1);
+        b = Avx512F.FusedMultiplyAdd(wv, xb, b); b1 = Avx512F.FusedMultiplyAdd(vv, xb, b1);
+        c = Avx512F.FusedMultiplyAdd(wv, xc, c); c1 = Avx512F.FusedMultiplyAdd(vv, xc, c1);
+        d = Avx512F.FusedMultiplyAdd(wv, xd, d); d1 = Avx512F.FusedMultiplyAdd(vv, xd, d1);
+    }
+
+    /// <summary><c>t = sum + b</c> for the window's four inputs, then <c>relu(max t)</c> and the first index equal to
+    /// the maximum; <paramref name="count"/> windows stored. The maxima are the instruction's (<c>vmaxps</c>), not
+    /// IEEE's: they differ only in the sign of a zero, which the ReLU and the index comparisons do not see, and for
+    /// NaN, so the values are <see cref="DirectConvolution.PoolRowArgmax"/>'s for every input without NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pool(Vector512<float> a, Vector512<float> b, Vector512<float> c, Vector512<float> d, float* bias,
+        float* dst, byte* arg, int count, float* tail, byte* tailArg)
+    {
+        var bv = Vector512.Load(bias);
+        Vector512<float> ta = a + bv, tb = b + bv, tc = c + bv, td = d + bv;
+        var m = Avx512F.Max(Avx512F.Max(ta, tb), Avx512F.Max(tc, td));
+        var index = Vector512.ConditionalSelect(Vector512.Equals(tc, m).AsInt32(), Vector512.Create(2), Vector512.Create(3));
+        index = Vector512.ConditionalSelect(Vector512.Equals(tb, m).AsInt32(), Vector512<int>.One, index);
+        index = Vector512.ConditionalSelect(Vector512.Equals(ta, m).AsInt32(), Vector512<int>.Zero, index);
+        var y = Avx512F.Max(m, Vector512<float>.Zero);
+        var bytes = Avx512F.ConvertToVector128Byte(index);
+        if (count == 16)
+        {
+            y.Store(dst);
+            bytes.Store(arg);
+        }
+        else if (count == 8) // cnn2's 24-window rows: the low halves
+        {
+            y.GetLower().Store(dst);
+            *(ulong*)arg = bytes.AsUInt64().ToScalar();
+        }
+        else
+        {
+            y.Store(tail);
+            bytes.Store(tailArg);
+            new ReadOnlySpan<float>(tail, count).CopyTo(new Span<float>(dst, count));
+            new ReadOnlySpan<byte>(tailArg, count).CopyTo(new Span<byte>(arg, count));
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class SingleChannelPooledConvolutionTests
     [
         new(3, 1, 50, 50, 32, 3, 3, 1, 1, 0, 0, 0, 0),  // cnn2's first layer: 48×48 → 24×24
         new(2, 1, 50, 50, 16, 3, 3, 1, 1, 1, 1, 1, 1),  // cnn3's: padded, 50×50 → 25×25
-        new(2, 1, 10, 10, 12, 3, 3, 1, 1, 0, 0, 0, 0),  // 8×8 → 4×4, 12 channels
+        new(2, 1, 10, 10, 9, 3, 3, 1, 1, 0, 0, 0, 0),   // 8×8 → 4×4, an odd channel count
         new(1, 1, 34, 66, 8, 3, 3, 1, 1, 1, 1, 1, 1),   // 34×66 → 17×33
     ];
 
