@@ -168,17 +168,21 @@ internal static unsafe class SingleChannelPooledConvolution
         }
         else
         {
+            // Element by element: no call in the loop, so the inputs stay in registers.
             y.Store(tail);
             bytes.Store(tailArg);
-            new ReadOnlySpan<float>(tail, count).CopyTo(new Span<float>(dst, count));
-            new ReadOnlySpan<byte>(tailArg, count).CopyTo(new Span<byte>(arg, count));
+            for (int l = 0; l < count; l++)
+            {
+                dst[l] = tail[l];
+                arg[l] = tailArg[l];
+            }
         }
     }
 
     /// <summary>The zero-padded image's rows 0 … <paramref name="rows"/> − 1 split by column parity:
     /// <c>e[r·stride + k] = x(r, 2k)</c>, <c>od[r·stride + k] = x(r, 2k + 1)</c> in padded coordinates, zero past the
     /// padded image.</summary>
-    private static void SplitColumns(in ConvGeometry g, float* image, int rows, int stride, float* e, float* od)
+    internal static void SplitColumns(in ConvGeometry g, float* image, int rows, int stride, float* e, float* od)
     {
         int h = g.InHeight, w = g.InWidth, pt = g.PadTop, pl = g.PadLeft;
         for (int r = 0; r < rows; r++)
