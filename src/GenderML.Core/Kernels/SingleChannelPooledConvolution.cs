@@ -196,6 +196,11 @@ internal static unsafe class SingleChannelPooledConvolution
                 continue;
             }
             float* src = image + (long)iy * w;
+            if (SpaceToDepthRow.Takes(stride))
+            {
+                SpaceToDepthRow.Split(src, w, pl, er, oRow, stride);
+                continue;
+            }
             for (int k = 0; k < stride; k++)
             {
                 int x0 = 2 * k - pl, x1 = x0 + 1;
