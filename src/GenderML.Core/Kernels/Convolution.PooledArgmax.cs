@@ -7,7 +7,8 @@ public static partial class Convolution
     /// <summary>
     /// For training: <c>output = pool(relu(conv(input, weight) + bias))</c> with a plain 2×2 max pool in the
     /// convolution's output pass, each window's first maximum written to <paramref name="argmax"/> for the backward
-    /// pass (<see cref="DirectConvolution.ForwardPooledArgmax"/>); the same numbers as the convolution, the ReLU, then the
+    /// pass (<see cref="DirectConvolution.ForwardPooledArgmax"/>, or <see cref="SingleChannelPooledConvolution"/> for one input
+    /// channel); the same numbers as the convolution, the ReLU, then the
     /// pool. False (nothing written) when the kernel does not take the pair.
     /// </summary>
     internal static unsafe bool TryForwardPooledArgmax(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight,
@@ -24,7 +25,9 @@ public static partial class Convolution
         if (g.Batch == 0) return true;
         fixed (float* x = input, w = weight, b = bias, y = output)
         fixed (byte* a = argmax)
-            DirectConvolution.ForwardPooledArgmax(new ConvOperands(g, x, w, bias.IsEmpty ? null : b, null, relu: true), pool, y, a,
+            if (SingleChannelPooledConvolution.Handles(g, pool))
+                SingleChannelPooledConvolution.Forward(g, x, w, bias.IsEmpty ? null : b, y, a, Threads(options));
+            else DirectConvolution.ForwardPooledArgmax(new ConvOperands(g, x, w, bias.IsEmpty ? null : b, null, relu: true), pool, y, a,
                 Threads(options), GemmBlocking.BestIsa);
         return true;
     }

@@ -240,8 +240,17 @@ public sealed partial class Conv2d : Layer
         var input = _input!;
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
         gradInput.Clear();
-        var source = pool.GradientSource(pooledGradient);
         float[] gradBias = _bias is not null && _bias.Trainable ? _bias.Gradient.Data : [];
+        if (SingleChannelPooledWeightGradient.Handles(_geometry) && pool.PooledIndices(this) is var (pooled, argmax))
+        {
+            if (pooledGradient.Length != pooled.Length)
+                throw new ArgumentException($"Conv2d: the pool's gradient {pooledGradient} does not match its output", nameof(pooledGradient));
+            fixed (float* x = input.Data, y = pooled, gy = pooledGradient.Data, dw = _weight.Gradient.Data, db = gradBias)
+            fixed (byte* a = argmax)
+                SingleChannelPooledWeightGradient.Run(_geometry, x, y, gy, a, dw, gradBias.Length == 0 ? null : db, Compute.Threads);
+            return gradInput;
+        }
+        var source = pool.GradientSource(pooledGradient);
         try
         {
             fixed (float* x = input.Data, dw = _weight.Gradient.Data, db = gradBias)

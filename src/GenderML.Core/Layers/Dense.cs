@@ -58,6 +58,7 @@ public sealed class Dense : Layer
         _input = input;
         var output = TensorBuffers.Ensure(ref _output, n, OutFeatures);
         if (PackedWeights.ForFrozen(ref _packed, ref _packedVersion, Training, _weight) is { } packed) MultiplyPacked(packed, input, output);
+        else if (Training && DenseKernels.ForwardApplies(n, InFeatures, OutFeatures)) ForwardInPlace(input, output);
         else Gemm.Multiply(false, true, n, OutFeatures, InFeatures, input.Data, InFeatures, _weight.Value.Data, InFeatures, output.Data, OutFeatures, false, Compute);
         if (_bias is not null)
         {
@@ -77,6 +78,20 @@ public sealed class Dense : Layer
                 false, Compute.Threads, packedB: packed.GemmTransposed(w, OutFeatures, InFeatures, blocking));
     }
 
+    /// <summary><c>y = x·Wᵀ</c> with W read in place (training: W changes every step): the GEMM's sums.</summary>
+    private unsafe void ForwardInPlace(Tensor input, Tensor output)
+    {
+        fixed (float* x = input.Data, w = _weight.Value.Data, y = output.Data)
+            DenseKernels.Forward(input.Dim(0), InFeatures, OutFeatures, x, w, y, Compute.Threads);
+    }
+
+    /// <summary><c>∂x = ∂y·W</c> and <c>∂W += ∂yᵀ·x</c> in one pass over W's columns: the GEMM's sums.</summary>
+    private unsafe void BackwardInPlace(Tensor input, Tensor gradOutput, Tensor gradInput)
+    {
+        fixed (float* dy = gradOutput.Data, w = _weight.Value.Data, x = input.Data, dx = gradInput.Data, dw = _weight.Gradient.Data)
+            DenseKernels.Backward(input.Dim(0), InFeatures, OutFeatures, dy, w, x, dx, dw, Compute);
+    }
+
     /// <inheritdoc/>
     private protected override void TrainingChanged() => _packed = null;
 
@@ -86,11 +101,16 @@ public sealed class Dense : Layer
         var input = _input ?? throw new InvalidOperationException("Dense.Backward before Forward");
         int n = input.Dim(0);
         var gradInput = TensorBuffers.Ensure(ref _gradInput, n, InFeatures);
-        if (InputGradientNeeded)
-            Gemm.Multiply(false, false, n, InFeatures, OutFeatures, gradOutput.Data, OutFeatures, _weight.Value.Data, InFeatures, gradInput.Data, InFeatures, false, Compute);
-        else gradInput.Clear();
-        if (_weight.Trainable)
-            Gemm.Multiply(true, false, OutFeatures, InFeatures, n, gradOutput.Data, OutFeatures, input.Data, InFeatures, _weight.Gradient.Data, InFeatures, true, Compute);
+        if (InputGradientNeeded && _weight.Trainable && DenseKernels.BackwardApplies(n, InFeatures, OutFeatures))
+            BackwardInPlace(input, gradOutput, gradInput);
+        else
+        {
+            if (InputGradientNeeded)
+                Gemm.Multiply(false, false, n, InFeatures, OutFeatures, gradOutput.Data, OutFeatures, _weight.Value.Data, InFeatures, gradInput.Data, InFeatures, false, Compute);
+            else gradInput.Clear();
+            if (_weight.Trainable)
+                Gemm.Multiply(true, false, OutFeatures, InFeatures, n, gradOutput.Data, OutFeatures, input.Data, InFeatures, _weight.Gradient.Data, InFeatures, true, Compute);
+        }
         if (_bias is not null && _bias.Trainable)
         {
             var gb = _bias.Gradient.Data.AsSpan();

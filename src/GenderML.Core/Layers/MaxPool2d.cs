@@ -118,6 +118,11 @@ public sealed class MaxPool2d : Layer
     /// <see cref="GradientSource"/> can stand for <see cref="Backward"/>.</summary>
     internal bool RoutesPooledBy(Conv2d producer) => RectifiedInput && ReferenceEquals(_pooledBy, producer) && _output is not null;
 
+    /// <summary>The pooled output and the window maxima's indices of the last forward pass when it was
+    /// <paramref name="producer"/>'s (<see cref="PooledBy"/>), else null.</summary>
+    internal (float[] Output, byte[] Argmax)? PooledIndices(Conv2d producer) =>
+        ReferenceEquals(_pooledBy, producer) && _output is not null ? (_output.Data, _argmax) : null;
+
     /// <summary>The input gradient <see cref="Backward"/> would return, produced a few images at a time on request
     /// (<see cref="RoutesRectified"/> must hold); valid until the next forward pass.</summary>
     internal PoolGradientSource GradientSource(Tensor gradOutput)

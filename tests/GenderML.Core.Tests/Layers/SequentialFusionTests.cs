@@ -1,3 +1,4 @@
+using GenderML.Core.Kernels;
 using GenderML.Core.Tests.Kernels;
 using GenderML.Core.Layers;
 
@@ -86,8 +87,12 @@ public sealed class SequentialFusionTests
             for (int i = plain.Layers.Count - 1; i >= 0; i--) g = plain.Layers[i].Backward(g);
             var pf = fused.Parameters();
             var pp = plain.Parameters();
+            // One input channel, 3×3, on AVX-512: SingleChannelPooledWeightGradient sums the first layer's gradients
+            // in another order than the layer alone (the same sums); everything else bit for bit.
+            bool reordered = SingleChannelPooledWeightGradient.Handles(new ConvGeometry(9, 1, 50, 50, 8, 3, 3));
             for (int k = 0; k < pf.Count; k++)
-                KernelAssert.BitIdentical(pp[k].Gradient.Data, pf[k].Gradient.Data, pf[k].Name);
+                if (reordered && k < 2) KernelAssert.Close(pp[k].Gradient.Data, pf[k].Gradient.Data, 1e-4f, pf[k].Name);
+                else KernelAssert.BitIdentical(pp[k].Gradient.Data, pf[k].Gradient.Data, pf[k].Name);
         }
     }
 
