@@ -50,8 +50,7 @@ internal static unsafe class DenseKernels
         {
             var job = JobCache<ForwardJob>.Rent();
             job.Problem = problem;
-            try { WorkerPool.Run(job, items, threads); }
-            finally { JobCache<ForwardJob>.Return(job); }
+            JobCache<ForwardJob>.RunAndReturn(job, items, threads);
         }
         for (int r = 0; r < n; r++)
         {
@@ -173,8 +172,7 @@ internal static unsafe class DenseKernels
         {
             var job = JobCache<BackwardJob>.Rent();
             job.Problem = problem;
-            try { WorkerPool.Run(job, items, threads); }
-            finally { JobCache<BackwardJob>.Return(job); }
+            JobCache<BackwardJob>.RunAndReturn(job, items, threads);
         }
         long nx = (long)n * inF, nw = (long)outF * inF;
         // What the slivers leave: the last n % 8 rows of ∂x, the last inF % 32 columns of both; the GEMM forms the

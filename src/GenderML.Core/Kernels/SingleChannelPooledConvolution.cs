@@ -43,13 +43,7 @@ internal static unsafe class SingleChannelPooledConvolution
         for (int o = 0; o < oc; o++) Vector512.Create(bias == null ? 0f : bias[o]).Store(bb + 16 * o);
         var work = JobCache<Work>.Rent();
         work.Set(g, input, wb, bb, output, argmax);
-        try
-        {
-            if (threads <= 1 || g.Batch == 1)
-                for (int n = 0; n < g.Batch; n++) work.Execute(n);
-            else WorkerPool.Run(work, g.Batch, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, g.Batch, threads);
     }
 
     private sealed class Work : ParallelJob

@@ -49,12 +49,7 @@ internal static unsafe class SingleChannelPooledWeightGradient
         int items = threads <= 1 ? 1 : Math.Min(oc, 2 * threads);
         var work = JobCache<Work>.Rent();
         work.Set(g, planes, stride, output, gradOutput, argmax, acc, items);
-        try
-        {
-            if (items == 1) work.Execute(0);
-            else WorkerPool.Run(work, items, threads);
-        }
-        finally { JobCache<Work>.Return(work); }
+        JobCache<Work>.RunAndReturn(work, items, threads);
         for (int o = 0; o < oc; o++)
         {
             float* a = acc + (long)o * 160;
