@@ -232,7 +232,9 @@ public sealed partial class Conv2d : Layer
     /// <summary>
     /// The backward pass of this layer, the ReLU after it and <paramref name="pool"/> after that in one: ∂W and ∂b
     /// from the pool's gradient routed a few images at a time into the weight-gradient kernel (the full-size
-    /// gradient is never written); the same bits as the three layers one by one. Returns the (zero) input gradient.
+    /// gradient is never written); the same bits as the three layers one by one, except for one input channel, where
+    /// <see cref="SingleChannelPooledWeightGradient"/> forms the same sums in another order from the pool's indices.
+    /// Returns the (zero) input gradient.
     /// </summary>
     internal unsafe Tensor BackwardThroughPool(MaxPool2d pool, Tensor pooledGradient)
     {
