@@ -107,8 +107,20 @@ internal static unsafe class PointwiseConvolution
         int mPadded = (oc + mr - 1) / mr * mr, mFull = oc / mr * mr;
         long image = (long)n * oc * hw + col0;
         float* edgeB = null, edgeC = null;
+        bool wide = isa == GemmIsa.Avx512 && mFull == mPadded;
         for (int jr = 0; jr < count; jr += nr)
         {
+            if (wide && count - jr >= 48)
+            {
+                // 48 columns a block (49 for the last when exactly that many are left: a 7×7 map is one block).
+                bool extra = count - jr == 49;
+                for (int ir = 0; ir < mPadded; ir += mr)
+                    PointwiseWideKernels.Avx512Kernel8x48(k, a + (long)ir * k, x + jr, offsets,
+                        ops.Output + image + (long)ir * hw + jr, hw, ops.Bias == null ? null : ops.Bias + ir,
+                        ops.Residual == null ? null : ops.Residual + image + (long)ir * hw + jr, ops.Relu, extra);
+                jr += extra ? 49 - nr : 48 - nr;
+                continue;
+            }
             int cols = Math.Min(nr, count - jr);
             float* b = x + jr;
             int* off = offsets;
