@@ -13,7 +13,7 @@ namespace GenderML.Core.Kernels;
 /// (as <see cref="DepthwiseConvolution"/>, the naive twin), the epilogue that of <see cref="ConvEpilogue.Row"/>.
 /// </summary>
 /// <remarks>Work items are planes (image, channel): results do not depend on the thread count.</remarks>
-internal static unsafe class Depthwise3x3
+internal static unsafe partial class Depthwise3x3
 {
     private const int PaddedSlot = 6;
 
@@ -53,6 +53,12 @@ internal static unsafe class Depthwise3x3
         float* dst, long dstPitch)
     {
         var g = ops.G;
+        if (Unpadded(g, isa))
+        {
+            for (int plane = plane0; plane < plane1; plane++)
+                UnpaddedRows(ops, reluInput, plane, y0, y1, dst + (plane - plane0) * dstPitch);
+            return;
+        }
         int s = g.StrideHeight, w = g.InWidth, ow = g.OutWidth;
         int pw = w + g.PadLeft + g.PadRight, lanes = Lanes(isa);
         int rounded = (ow + lanes - 1) / lanes * lanes;
