@@ -118,7 +118,7 @@ internal static unsafe class PointwiseConvolution
                 // 48 columns a block (49 for the last when exactly that many are left: a 7×7 map is one block).
                 bool extra = by49 || count - jr == 49;
                 for (int ir = 0; ir < mPadded; ir += mr)
-                    PointwiseWideKernels.Avx512Kernel8x48(k, a + (long)ir * k, x + jr, offsets,
+                    PointwiseWideKernels.Avx512Kernel8x48(k, a + (long)ir * k, x + jr, pitch,
                         ops.Output + image + (long)ir * hw + jr, hw, ops.Bias == null ? null : ops.Bias + ir,
                         ops.Residual == null ? null : ops.Residual + image + (long)ir * hw + jr, ops.Relu, extra);
                 jr += extra ? 49 - nr : 48 - nr;

@@ -14,12 +14,12 @@ namespace GenderML.Core.Kernels;
 internal static unsafe class PointwiseWideKernels
 {
     /// <summary>8 rows × 48 columns (<paramref name="extra"/>: × 49), epilogue in registers before the only store.
-    /// B row p is the 48 (49) floats at <c>b + offsets[p]</c>; A a packed sliver, 8 values per K step.</summary>
-    public static void Avx512Kernel8x48(int k, float* a, float* b, int* offsets, float* c, nint ldc, float* bias,
+    /// B row p is the 48 (49) floats at <c>b + p·pitch</c>; A a packed sliver, 8 values per K step.</summary>
+    public static void Avx512Kernel8x48(int k, float* a, float* b, nint pitch, float* c, nint ldc, float* bias,
         float* residual, bool relu, bool extra)
     {
-        if (extra) Kernel<Yes>(k, a, b, offsets, c, ldc, bias, residual, relu);
-        else Kernel<No>(k, a, b, offsets, c, ldc, bias, residual, relu);
+        if (extra) Kernel<Yes>(k, a, b, pitch, c, ldc, bias, residual, relu);
+        else Kernel<No>(k, a, b, pitch, c, ldc, bias, residual, relu);
     }
 
     private struct Yes;
@@ -27,7 +27,7 @@ internal static unsafe class PointwiseWideKernels
     private struct No;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel<TExtra>(int k, float* a, float* b, int* offsets, float* c, nint ldc, float* bias,
+    private static void Kernel<TExtra>(int k, float* a, float* b, nint pitch, float* c, nint ldc, float* bias,
         float* residual, bool relu) where TExtra : struct
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
@@ -35,9 +35,9 @@ internal static unsafe class PointwiseWideKernels
         Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
         Vector512<float> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
         Vector256<float> last = default;
-        for (int p = 0; p < k; p++)
+        float* bp = b;
+        for (int p = 0; p < k; p++, bp += pitch)
         {
-            float* bp = b + offsets[p];
             Vector512<float> b0 = Vector512.Load(bp), b1 = Vector512.Load(bp + 16), b2 = Vector512.Load(bp + 32);
             if (typeof(TExtra) == typeof(Yes))
                 last = Fma.MultiplyAdd(Vector256.Load(a), Vector256.Create(bp[48]), last);
