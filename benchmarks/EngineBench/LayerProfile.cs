@@ -38,8 +38,8 @@ internal static class LayerProfile
             }
         }
         var ci = CultureInfo.InvariantCulture;
-        Console.WriteLine($"ours: {net.Name}, batch {batch}, {threads} thread(s), median of {runs} runs (ms per batch)");
-        Console.WriteLine("| step | layer | output | thread CPU ms | wall ms |");
+        Console.WriteLine($"ours: {net.Name}, batch {batch}, {threads} thread(s), median of {runs} runs (µs per batch)");
+        Console.WriteLine("| step | layer | output | thread CPU µs | wall µs |");
         Console.WriteLine("|---|---|---|---|---|");
         double totalCpu = 0, totalWall = 0;
         for (int i = 0; i < layers.Count; i++)
@@ -47,9 +47,9 @@ internal static class LayerProfile
             double c = Median(cpu[i]), w = Median(wall[i]);
             totalCpu += c;
             totalWall += w;
-            Console.WriteLine(string.Create(ci, $"| {i} | {Describe(layers[i])} | {shapes[i]} | {c:F3} | {w:F3} |"));
+            Console.WriteLine(string.Create(ci, $"| {i} | {Describe(layers[i])} | {shapes[i]} | {1000 * c:F1} | {1000 * w:F1} |"));
         }
-        Console.WriteLine(string.Create(ci, $"| | total | | {totalCpu:F3} | {totalWall:F3} |"));
+        Console.WriteLine(string.Create(ci, $"| | total | | {1000 * totalCpu:F1} | {1000 * totalWall:F1} |"));
         Console.WriteLine();
         OrtProfile(net, threads, batch, runs, raw);
     }
@@ -89,18 +89,18 @@ internal static class LayerProfile
             sums[name] = (op, shape.Length > 60 ? shape[..60] : shape, old.Count == 0 ? dur : Math.Min(old.Us, dur), old.Count + 1);
         }
         var ci = CultureInfo.InvariantCulture;
-        Console.WriteLine($"ONNX Runtime: {net.Name}, batch {batch}, {threads} thread(s), fastest of {runs} runs per node (ms per batch, kernel wall time)");
-        Console.WriteLine("| node | op | ms |");
-        Console.WriteLine("|---|---|---|");
+        Console.WriteLine($"ONNX Runtime: {net.Name}, batch {batch}, {threads} thread(s), fastest of {runs} runs per node (µs per batch, kernel wall time)");
+        Console.WriteLine("| node | op | output | µs |");
+        Console.WriteLine("|---|---|---|---|");
         double total = 0;
         foreach (string name in order)
         {
-            var (op, _, us, count) = sums[name];
+            var (op, shape, us, count) = sums[name];
             if (count == 0) continue;
-            total += us / 1000;
-            Console.WriteLine(string.Create(ci, $"| {name} | {op} | {us / 1000:F3} |"));
+            total += us;
+            Console.WriteLine(string.Create(ci, $"| {name} | {op} | {shape} | {us:F1} |"));
         }
-        Console.WriteLine(string.Create(ci, $"| total | | {total:F3} |"));
+        Console.WriteLine(string.Create(ci, $"| total | | | {total:F1} |"));
     }
 
     /// <summary>

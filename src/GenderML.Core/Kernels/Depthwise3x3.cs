@@ -13,7 +13,7 @@ namespace GenderML.Core.Kernels;
 /// (as <see cref="DepthwiseConvolution"/>, the naive twin), the epilogue that of <see cref="ConvEpilogue.Row"/>.
 /// </summary>
 /// <remarks>Work items are planes (image, channel): results do not depend on the thread count.</remarks>
-internal static unsafe class Depthwise3x3
+internal static unsafe partial class Depthwise3x3
 {
     private const int PaddedSlot = 6;
 
@@ -52,6 +52,12 @@ internal static unsafe class Depthwise3x3
         float* dst, long dstPitch)
     {
         var g = ops.G;
+        if (Unpadded(g, isa))
+        {
+            for (int plane = plane0; plane < plane1; plane++)
+                UnpaddedRows(ops, reluInput, plane, y0, y1, dst + (plane - plane0) * dstPitch);
+            return;
+        }
         int s = g.StrideHeight, w = g.InWidth, ow = g.OutWidth;
         int pw = w + g.PadLeft + g.PadRight, lanes = Lanes(isa);
         int rounded = (ow + lanes - 1) / lanes * lanes;
@@ -249,17 +255,17 @@ internal static unsafe class Depthwise3x3
             float* p = pad + q;
             Vector512<float> a0 = b, a1 = b, a2 = b, a3 = b;
             // Padded row i feeds output row i − t through kernel row t.
-            var x0 = Vector512.Load(p); var x1 = Vector512.Load(p + 1); var x2 = Vector512.Load(p + 2);
+            Taps3(p, out var x0, out var x1, out var x2);
             a0 = Avx512F.FusedMultiplyAdd(w0, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w1, x1, a0);
             a0 = Avx512F.FusedMultiplyAdd(w2, x2, a0);
             p += pitch;
-            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            Taps3(p, out x0, out x1, out x2);
             a0 = Avx512F.FusedMultiplyAdd(w3, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w4, x1, a0);
             a0 = Avx512F.FusedMultiplyAdd(w5, x2, a0);
             a1 = Avx512F.FusedMultiplyAdd(w0, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w1, x1, a1);
             a1 = Avx512F.FusedMultiplyAdd(w2, x2, a1);
             p += pitch;
-            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            Taps3(p, out x0, out x1, out x2);
             a0 = Avx512F.FusedMultiplyAdd(w6, x0, a0); a0 = Avx512F.FusedMultiplyAdd(w7, x1, a0);
             a0 = Avx512F.FusedMultiplyAdd(w8, x2, a0);
             a1 = Avx512F.FusedMultiplyAdd(w3, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w4, x1, a1);
@@ -267,7 +273,7 @@ internal static unsafe class Depthwise3x3
             a2 = Avx512F.FusedMultiplyAdd(w0, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w1, x1, a2);
             a2 = Avx512F.FusedMultiplyAdd(w2, x2, a2);
             p += pitch;
-            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            Taps3(p, out x0, out x1, out x2);
             a1 = Avx512F.FusedMultiplyAdd(w6, x0, a1); a1 = Avx512F.FusedMultiplyAdd(w7, x1, a1);
             a1 = Avx512F.FusedMultiplyAdd(w8, x2, a1);
             a2 = Avx512F.FusedMultiplyAdd(w3, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w4, x1, a2);
@@ -275,13 +281,13 @@ internal static unsafe class Depthwise3x3
             a3 = Avx512F.FusedMultiplyAdd(w0, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w1, x1, a3);
             a3 = Avx512F.FusedMultiplyAdd(w2, x2, a3);
             p += pitch;
-            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            Taps3(p, out x0, out x1, out x2);
             a2 = Avx512F.FusedMultiplyAdd(w6, x0, a2); a2 = Avx512F.FusedMultiplyAdd(w7, x1, a2);
             a2 = Avx512F.FusedMultiplyAdd(w8, x2, a2);
             a3 = Avx512F.FusedMultiplyAdd(w3, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w4, x1, a3);
             a3 = Avx512F.FusedMultiplyAdd(w5, x2, a3);
             p += pitch;
-            x0 = Vector512.Load(p); x1 = Vector512.Load(p + 1); x2 = Vector512.Load(p + 2);
+            Taps3(p, out x0, out x1, out x2);
             a3 = Avx512F.FusedMultiplyAdd(w6, x0, a3); a3 = Avx512F.FusedMultiplyAdd(w7, x1, a3);
             a3 = Avx512F.FusedMultiplyAdd(w8, x2, a3);
             if (q + 16 <= ow || runOn)
@@ -299,6 +305,18 @@ internal static unsafe class Depthwise3x3
             if (q + 16 <= ow || (runOn && runOnLast)) a3.Store(dst + 3 * ow + q);
             else StoreTail(a3, dst + 3 * ow + q, ow - q);
         }
+    }
+
+    /// <summary>The three tap vectors of a padded row at <paramref name="p"/> (64-byte aligned, 32 floats readable):
+    /// columns +0, +1, +2 from two aligned loads and <c>valignd</c>, not two loads across cache lines.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Taps3(float* p, out Vector512<float> x0, out Vector512<float> x1, out Vector512<float> x2)
+    {
+        var lo = Vector512.Load(p);
+        var hi = Vector512.Load(p + 16);
+        x0 = lo;
+        x1 = Avx512F.AlignRight32(hi.AsUInt32(), lo.AsUInt32(), 1).AsSingle();
+        x2 = Avx512F.AlignRight32(hi.AsUInt32(), lo.AsUInt32(), 2).AsSingle();
     }
 
     /// <summary>The first <paramref name="count"/> (&lt; 16) lanes of <paramref name="v"/>.</summary>

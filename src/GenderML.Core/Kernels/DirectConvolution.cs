@@ -10,7 +10,8 @@ namespace GenderML.Core.Kernels;
 /// (space-to-depth, width W2 = ⌈PW/2⌉), where tap (i, j) of output (y, x) is at row y + i/2, column x + j/2 of
 /// plane (i mod 2, j mod 2): the stride-1 scheme again, with <c>q = y·W2 + x</c>. Positions with x ≥ OW are
 /// computed and dropped. The register blocks land in a scratch C that is copied out row by row through the
-/// <see cref="ConvEpilogue"/>.
+/// <see cref="ConvEpilogue"/>; at stride 2 with rows of 32 and more (AVX-512, whole blocks of output channels) they are
+/// stored in place instead (<see cref="DirectWrappedStores"/>).
 /// </summary>
 /// <remarks>
 /// Each output value is the sum over (c, i, j) in order with one accumulator chain, whatever the thread count or the
@@ -145,12 +146,29 @@ internal static unsafe partial class DirectConvolution
                 : g.StrideHeight == 1 ? PaddedChunk.Fill(g, image, imageStride, g.InChannels, 1, PaddedSlot).Data
                 : SpaceToDepth(g, image);
             int q0 = y0 * pw, cols = (y1 - y0) * pw, ldc = (cols + nr - 1) / nr * nr;
-            float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc);
             float* b = padded + q0;
+            int ohw = oh * ow;
+            if (isa == GemmIsa.Avx512 && g.StrideHeight == 2 && pw >= nr && oc == mPadded)
+            {
+                // Rows of 32 and more: each block spans two output rows at most and is stored in place.
+                long outImage = (long)n * oc * ohw;
+                for (int jr = 0; jr < cols; jr += nr)
+                {
+                    int q = q0 + jr, y = q / pw, x = q % pw, start2 = pw - x;
+                    int end1 = Math.Clamp(ow - x, 0, nr), end2 = y + 1 < y1 ? Math.Min(nr, start2 + ow) : start2;
+                    long at = outImage + (long)y * ow + x;
+                    for (int ir = 0; ir < oc; ir += mr)
+                        DirectWrappedStores.Avx512Kernel8x32(k, a + (long)ir * k, b + jr, offsets,
+                            ops.Output + at + (long)ir * ohw, ohw, ops.Bias == null ? null : ops.Bias + ir,
+                            ops.Residual == null ? null : ops.Residual + at + (long)ir * ohw, ops.Relu, end1, start2,
+                            end2, pw - ow);
+                }
+                return;
+            }
+            float* c = NativeScratch.Get(CSlot, (long)mPadded * ldc);
             for (int jr = 0; jr < cols; jr += nr)
             for (int ir = 0; ir < mPadded; ir += mr)
                 DirectMicroKernels.Run(isa, k, a + (long)ir * k, b + jr, offsets, c + (long)ir * ldc + jr, ldc);
-            int ohw = oh * ow;
             for (int o = 0; o < oc; o++)
             {
                 long at = ((long)n * oc + o) * ohw;

@@ -101,8 +101,23 @@ internal static unsafe class PointwiseConvolution
         int mPadded = (oc + mr - 1) / mr * mr, mFull = oc / mr * mr;
         long image = (long)n * oc * hw + col0;
         float* edgeB = null, edgeC = null;
+        bool wide = isa == GemmIsa.Avx512 && mFull == mPadded;
+        // Blocks of 49 when they cover the columns exactly and 48 would leave a part-empty edge block (a 14×14 map:
+        // 4 × 49, not 4 × 48 and a 16-column block for 4).
+        bool by49 = wide && count % 49 == 0 && count % 48 % 16 != 0;
         for (int jr = 0; jr < count; jr += nr)
         {
+            if (wide && count - jr >= 48)
+            {
+                // 48 columns a block (49 for the last when exactly that many are left: a 7×7 map is one block).
+                bool extra = by49 || count - jr == 49;
+                for (int ir = 0; ir < mPadded; ir += mr)
+                    PointwiseWideKernels.Avx512Kernel8x48(k, a + (long)ir * k, x + jr, pitch,
+                        ops.Output + image + (long)ir * hw + jr, hw, ops.Bias == null ? null : ops.Bias + ir,
+                        ops.Residual == null ? null : ops.Residual + image + (long)ir * hw + jr, ops.Relu, extra);
+                jr += extra ? 49 - nr : 48 - nr;
+                continue;
+            }
             int cols = Math.Min(nr, count - jr);
             float* b = x + jr;
             int* off = offsets;

@@ -10,9 +10,10 @@ public sealed class Depthwise3x3Tests
 
     private static IEnumerable<ConvGeometry> Shapes()
     {
-        foreach (int width in new[] { 1, 2, 7, 8, 9, 14, 16, 17, 33 })
+        foreach (int width in new[] { 1, 2, 7, 8, 9, 14, 16, 17, 28, 32, 33 })
         {
             yield return new(2, 3, 5, width, 3, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 3);         // 'same', stride 1
+            yield return new(1, 2, 14, width, 2, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 2);        // 'same', 8 + 6 rows
             yield return new(1, 2, 6, width + 2, 2, 3, 3, 1, 1, 0, 0, 0, 0, Groups: 2);     // 'valid'
             yield return new(1, 2, 7, width + 1, 2, 3, 3, 2, 2, 0, 0, 1, 1, Groups: 2);     // TF 'same', stride 2
             yield return new(1, 3, 6, width, 3, 3, 3, 2, 2, 1, 1, 1, 1, Groups: 3);         // stride 2, pad 1

@@ -24,6 +24,9 @@ public sealed class DirectConvolutionTests
         new(1, 5, 9, 8, 8, 3, 3, 2, 2, 1, 0, 1, 1),       // stride 2, asymmetric padding, odd sizes
         new(2, 4, 10, 11, 12, 4, 4, 2, 2, 1, 1, 2, 1),    // stride 2, even kernel
         new(1, 3, 2, 2, 8, 2, 2, 2, 2, 0, 0, 0, 0),       // stride 2, one output pixel
+        new(1, 3, 112, 112, 32, 3, 3, 2, 2, 0, 0, 1, 1),  // stride 2, rows ≥ 32 stored in place: the age/gender stem
+        new(2, 2, 70, 75, 16, 5, 5, 2, 2, 2, 2, 2, 2),    // stride 2 in place, 5×5: two dropped columns a row
+        new(1, 4, 66, 64, 12, 3, 3, 2, 2, 1, 1, 1, 1),    // stride 2, rows ≥ 32 but 12 channels: through C
     ];
 
     [Theory]

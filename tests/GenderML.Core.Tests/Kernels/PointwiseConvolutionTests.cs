@@ -16,6 +16,11 @@ public sealed class PointwiseConvolutionTests
         new(2, 3, 1, 1, 9, 1, 1),                       // one pixel, few channels
         new(1, 7, 33, 1, 8, 1, 1),                      // one column
         new(2, 64, 8, 8, 17, 1, 1),                     // 64 pixels: two full blocks of 32
+        new(2, 24, 7, 7, 16, 1, 1),                     // 49 pixels, channels a multiple of 8: one 8×49 block
+        new(1, 8, 10, 10, 24, 1, 1),                    // 100 pixels: two 8×48 blocks and a 4-column edge
+        new(2, 16, 14, 14, 16, 1, 1),                   // 196 pixels: four 8×49 blocks
+        new(1, 5, 11, 9, 16, 1, 1),                     // 99 pixels: two 8×48 blocks and a 3-column edge
+        new(1, 8, 1, 82, 8, 1, 1),                      // 82 pixels: an 8×48 block, then an 8×32 and a 2-column edge
         new(2, 32, 56, 56, 64, 1, 1, 2, 2),             // stride 2: the reduction blocks' expansion conv
         new(1, 5, 13, 11, 12, 1, 1, 2, 2),              // stride 2 on odd sizes
         new(2, 9, 14, 14, 16, 1, 1, 2, 2),              // stride 2 on rows shorter than a vector pair

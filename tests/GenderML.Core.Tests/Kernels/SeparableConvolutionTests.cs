@@ -19,6 +19,8 @@ public sealed class SeparableConvolutionTests
             (new(2, 5, 9, 7, 5, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 5), 9),         // edges in every direction
             (new(2, 4, 11, 11, 4, 3, 3, 2, 2, 0, 0, 1, 1, Groups: 4), 8),       // stride-2 depthwise
             (new(1, 64, 15, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 64), 12),   // bands of rows, the last one short
+            (new(2, 16, 7, 7, 16, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 16), 24),     // the exit layer, smaller: 8×49 blocks
+            (new(1, 8, 13, 20, 8, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 8), 16),      // one image cut in two bands (7 + 6 rows)
         })
         foreach (bool fused in new[] { false, true })
         {
