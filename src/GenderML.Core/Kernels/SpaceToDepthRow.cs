@@ -10,11 +10,6 @@ namespace GenderML.Core.Kernels;
 /// </summary>
 internal static unsafe class SpaceToDepthRow
 {
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-
-    private static readonly Vector512<int> Lanes = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-
     /// <summary>Whether <see cref="Split"/> runs on this machine for half-rows of <paramref name="w2"/> floats.</summary>
     public static bool Takes(int w2) => Avx512F.IsSupported && w2 <= 2048;
 
@@ -23,6 +18,9 @@ internal static unsafe class SpaceToDepthRow
     /// </summary>
     public static void Split(float* row, int width, int padLeft, float* even, float* odd, int w2)
     {
+        // Constants in the method, not static readonly fields (a struct static is read through a helper call).
+        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
         // 32 padded columns a step as two masked loads straight from the row: lanes outside it read as zero (and
         // masked-off lanes are not read, so no fault before its first float or past its last).
         for (int u = 0; u < w2; u += 16)
@@ -30,7 +28,7 @@ internal static unsafe class SpaceToDepthRow
             int t = 2 * u - padLeft;
             Vector512<float> lo = Avx512F.MaskLoad(row + t, Inside(t, width), Vector512<float>.Zero);
             Vector512<float> hi = Avx512F.MaskLoad(row + t + 16, Inside(t + 16, width), Vector512<float>.Zero);
-            Vector512<float> e = Avx512F.PermuteVar16x32x2(lo, Evens, hi), o = Avx512F.PermuteVar16x32x2(lo, Odds, hi);
+            Vector512<float> e = Avx512F.PermuteVar16x32x2(lo, evens, hi), o = Avx512F.PermuteVar16x32x2(lo, odds, hi);
             if (u + 16 <= w2)
             {
                 e.Store(even + u);
@@ -38,7 +36,7 @@ internal static unsafe class SpaceToDepthRow
             }
             else
             {
-                var store = Vector512.LessThan(Lanes, Vector512.Create(w2 - u)).AsSingle();
+                var store = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(w2 - u)).AsSingle();
                 Avx512F.MaskStore(even + u, store, e);
                 Avx512F.MaskStore(odd + u, store, o);
             }
@@ -47,6 +45,7 @@ internal static unsafe class SpaceToDepthRow
 
     /// <summary>Lanes whose column <c>t + lane</c> lies in [0, <paramref name="width"/>).</summary>
     private static Vector512<float> Inside(int t, int width) =>
-        (Vector512.GreaterThanOrEqual(Lanes, Vector512.Create(-t)) & Vector512.LessThan(Lanes, Vector512.Create(width - t)))
+        (Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(-t))
+         & Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(width - t)))
         .AsSingle();
 }
