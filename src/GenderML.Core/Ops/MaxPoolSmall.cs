@@ -93,8 +93,6 @@ internal static unsafe class MaxPoolSmall
             Forward3x3Stride2Pairs(g, src0, dst0, dstPlane, start, end);
             return;
         }
-        // Output rows may run on into the next row (written after them) when planes are packed; never the last one.
-        bool packed = dstPlane == (long)oh * ow;
         var tail = FirstLanes(ow & 15);
         for (int p = start; p < end; p++)
         {
@@ -105,7 +103,6 @@ internal static unsafe class MaxPoolSmall
                 float* r0 = src + (long)y0 * w;
                 float* r1 = rows > 1 ? r0 + w : r0;
                 float* r2 = rows > 2 ? r0 + 2 * w : r1;
-                bool runOn = packed && (oy < oh - 1 || p < end - 1);
                 var a = ColumnMax(r0, r1, r2, 0, w);
                 for (int x = 0; x < ow; x += 16)
                 {
@@ -113,7 +110,7 @@ internal static unsafe class MaxPoolSmall
                     var n = ColumnMax(r0, r1, r2, 2 * x + 32, w);
                     var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
                     m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), Evens, Shift2(n, b)));
-                    if (x + 16 <= ow || runOn) m.Store(dst + x);
+                    if (x + 16 <= ow) m.Store(dst + x);
                     else Avx512F.MaskStore(dst + x, tail, m);
                     a = n;
                 }
