@@ -119,9 +119,9 @@ internal static unsafe class MaxPoolSmall
     }
 
     /// <summary>
-    /// <see cref="Forward3x3Stride2"/> for at most 7 outputs a row (rows of at most 16 floats): two output rows a vector — the column
-    /// maxima of each row's window in one register, −∞ past the row, and each of the three window columns taken from
-    /// both registers by one permute — stored as one run (the two rows are adjacent in the output).
+    /// <see cref="Forward3x3Stride2"/> for at most 7 outputs a row (rows of at most 16 floats): two output rows a
+    /// vector — the column maxima of each row's window in one register, −∞ past the row, and each of the three window
+    /// columns taken from both registers by one permute — stored as one run (the two rows are adjacent in the output).
     /// </summary>
     private static void Forward3x3Stride2Pairs(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
     {
