@@ -173,35 +173,58 @@ internal static unsafe class PointwiseConvolution
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
         float* image = ops.Input + (long)n * g.InChannels * h * w;
         if (g.StrideHeight == 1 && g.StrideWidth == 1) return image;
-        float* map = NativeScratch.Get(GatherSlot, (long)g.InChannels * oh * ow);
+        // 16 floats of slack: a row's last vector may be stored whole, past the map's last row.
+        float* map = NativeScratch.Get(GatherSlot, (long)g.InChannels * oh * ow + 16);
+        if (g.StrideWidth == 2 && Avx512F.IsSupported)
+        {
+            StridedRows(g, image, ops.Input + (long)g.Batch * g.InChannels * h * w, map);
+            return map;
+        }
         for (int c = 0; c < g.InChannels; c++)
         for (int y = 0; y < oh; y++)
         {
             float* src = image + ((long)c * h + (long)y * g.StrideHeight) * w;
             float* dst = map + ((long)c * oh + y) * ow;
-            int q = 0;
-            if (g.StrideWidth == 2 && Avx512F.IsSupported)
-            {
-                for (; 2 * q + 32 <= w && q + 16 <= ow; q += 16)
-                    Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * q), Evens, Vector512.Load(src + 2 * q + 16))
-                        .Store(dst + q);
-                if (q < ow)
-                {
-                    // The rest of the row through masks: nothing read past the row, nothing written past the output.
-                    var lanes = Vector512<int>.Indices;
-                    int left = w - 2 * q;
-                    var lo = Avx512F.MaskLoad(src + 2 * q, Vector512.LessThan(lanes, Vector512.Create(left)).AsSingle(),
-                        Vector512<float>.Zero);
-                    var hi = Avx512F.MaskLoad(src + 2 * q + 16,
-                        Vector512.LessThan(lanes, Vector512.Create(left - 16)).AsSingle(), Vector512<float>.Zero);
-                    Avx512F.MaskStore(dst + q, Vector512.LessThan(lanes, Vector512.Create(ow - q)).AsSingle(),
-                        Avx512F.PermuteVar16x32x2(lo, Evens, hi));
-                    q = ow;
-                }
-            }
-            for (; q < ow; q++) dst[q] = src[q * g.StrideWidth];
+            for (int q = 0; q < ow; q++) dst[q] = src[q * g.StrideWidth];
         }
         return map;
+    }
+
+    /// <summary>
+    /// The even columns of every sampled row (stride 2 across), 16 a time from two loads: each row's vectors are
+    /// loaded and stored whole, running on into the rows after it (read: the input's next rows; written: the map's
+    /// next row, stored after it, or the slack past the map), so no row needs a mask; only where a whole load would
+    /// pass <paramref name="end"/>, the input's end, is the row read through masks.
+    /// </summary>
+    private static void StridedRows(in ConvGeometry g, float* image, float* end, float* map)
+    {
+        int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth, sh = g.StrideHeight;
+        var lanes = Vector512<int>.Indices;
+        for (int c = 0; c < g.InChannels; c++)
+        for (int y = 0; y < oh; y++)
+        {
+            float* src = image + ((long)c * h + (long)y * sh) * w;
+            float* dst = map + ((long)c * oh + y) * ow;
+            for (int q = 0; q < ow; q += 16)
+            {
+                Vector512<float> lo, hi;
+                if (src + 2 * q + 32 <= end)
+                {
+                    lo = Vector512.Load(src + 2 * q);
+                    hi = Vector512.Load(src + 2 * q + 16);
+                }
+                else
+                {
+                    // Nothing read past the input.
+                    int left = (int)(end - (src + 2 * q));
+                    lo = Avx512F.MaskLoad(src + 2 * q, Vector512.LessThan(lanes, Vector512.Create(left)).AsSingle(),
+                        Vector512<float>.Zero);
+                    hi = Avx512F.MaskLoad(src + 2 * q + 16,
+                        Vector512.LessThan(lanes, Vector512.Create(left - 16)).AsSingle(), Vector512<float>.Zero);
+                }
+                Avx512F.PermuteVar16x32x2(lo, Evens, hi).Store(dst + q);
+            }
+        }
     }
 
     /// <summary>One (image, run of column blocks) per item; one instance per calling thread, reused.</summary>

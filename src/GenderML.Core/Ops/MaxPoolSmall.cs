@@ -88,6 +88,12 @@ internal static unsafe class MaxPoolSmall
     private static void Forward3x3Stride2(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
     {
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
+        if (ow <= 7)
+        {
+            Forward3x3Stride2Pairs(g, src0, dst0, dstPlane, start, end);
+            return;
+        }
+        var tail = FirstLanes(ow & 15);
         for (int p = start; p < end; p++)
         {
             float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
@@ -105,11 +111,56 @@ internal static unsafe class MaxPoolSmall
                     var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
                     m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), Evens, Shift2(n, b)));
                     if (x + 16 <= ow) m.Store(dst + x);
-                    else Avx512F.MaskStore(dst + x, FirstLanes(ow - x), m);
+                    else Avx512F.MaskStore(dst + x, tail, m);
                     a = n;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="Forward3x3Stride2"/> for at most 7 outputs a row (rows of at most 16 floats): two output rows a
+    /// vector — the column maxima of each row's window in one register, −∞ past the row, and each of the three window
+    /// columns taken from both registers by one permute — stored as one run (the two rows are adjacent in the output).
+    /// </summary>
+    private static void Forward3x3Stride2Pairs(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    {
+        int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
+        var lanes = Vector512<int>.Indices;
+        // Lane j < OW: column 2j of the first register; lane OW + j: column 2j of the second (index 16 + 2j).
+        var second = Vector512.GreaterThanOrEqual(lanes, Vector512.Create(ow));
+        var even = (lanes * 2) + (second & Vector512.Create(16 - 2 * ow));
+        var odd = even + Vector512<int>.One;
+        var next = even + Vector512.Create(2);
+        var inRow = FirstLanes(w);
+        var low = Vector512.Create(float.NegativeInfinity);
+        var pairMask = FirstLanes(2 * ow);
+        var oneMask = FirstLanes(ow);
+        for (int p = start; p < end; p++)
+        {
+            float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
+            for (int oy = 0; oy < oh; oy += 2, dst += 2 * ow)
+            {
+                var u = WindowMax(src, h, w, 2 * oy, inRow, low);
+                bool both = oy + 1 < oh;
+                var v = both ? WindowMax(src, h, w, 2 * oy + 2, inRow, low) : low;
+                var m = Vector512.Max(Avx512F.PermuteVar16x32x2(u, even, v), Avx512F.PermuteVar16x32x2(u, odd, v));
+                m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(u, next, v));
+                Avx512F.MaskStore(dst, both ? pairMask : oneMask, m);
+            }
+        }
+    }
+
+    /// <summary>The column maxima of the window rows from <paramref name="y0"/> (up to three, within the plane) of a
+    /// plane of rows of at most 16 floats, −∞ past the row.</summary>
+    private static Vector512<float> WindowMax(float* plane, int h, int w, int y0, Vector512<float> inRow,
+        Vector512<float> low)
+    {
+        float* r = plane + (long)y0 * w;
+        var m = Avx512F.MaskLoad(r, inRow, low);
+        if (y0 + 1 < h) m = Vector512.Max(m, Avx512F.MaskLoad(r + w, inRow, low));
+        if (y0 + 2 < h) m = Vector512.Max(m, Avx512F.MaskLoad(r + 2 * w, inRow, low));
+        return m;
     }
 
     /// <summary>The maximum of three rows at columns [i, i + 16), −∞ in lanes at or past <paramref name="w"/>.</summary>

@@ -25,6 +25,7 @@ public sealed class PointwiseConvolutionTests
         new(1, 5, 13, 11, 12, 1, 1, 2, 2),              // stride 2 on odd sizes
         new(2, 9, 14, 14, 16, 1, 1, 2, 2),              // stride 2 on rows shorter than a vector pair
         new(1, 4, 9, 10, 8, 1, 1, 3, 2),                // unequal strides
+        new(1, 3, 6, 40, 8, 1, 1, 2, 2),                // stride 2, two vectors a row; the last read through masks
     ];
 
     [Theory]
