@@ -14,8 +14,6 @@ namespace GenderML.Core.Kernels;
 /// </summary>
 internal static unsafe partial class DirectConvolution
 {
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 
     /// <summary>Floats of C up to which a band of pooled rows is computed in one piece (2 MB), and of each chunk of
     /// a larger band (128 KB).</summary>
@@ -200,11 +198,11 @@ internal static unsafe partial class DirectConvolution
             else
             {
                 Vector512<float> lo = Vector512.Load(m + 2 * x), hi = Vector512.Load(m + 2 * x + 16);
-                r = Vector512.Max(Avx512F.PermuteVar16x32x2(lo, Evens, hi), Avx512F.PermuteVar16x32x2(lo, Odds, hi));
+                r = Vector512.Max(Avx512F.PermuteVar16x32x2(lo, PermuteIndices.Evens, hi), Avx512F.PermuteVar16x32x2(lo, PermuteIndices.Odds, hi));
                 if (k == 3)
                 {
                     Vector512<float> lo2 = Vector512.Load(m + 2 * x + 2), hi2 = Vector512.Load(m + 2 * x + 18);
-                    r = Vector512.Max(r, Avx512F.PermuteVar16x32x2(lo2, Evens, hi2));
+                    r = Vector512.Max(r, Avx512F.PermuteVar16x32x2(lo2, PermuteIndices.Evens, hi2));
                 }
             }
             if (hasBias) r += biasV;

@@ -49,10 +49,10 @@ internal static unsafe partial class DirectConvolution
             {
                 Vector512<float> lo0 = Vector512.Load(rows + 2 * x) + b, hi0 = Vector512.Load(rows + 2 * x + 16) + b;
                 Vector512<float> lo1 = Vector512.Load(rows + pitch + 2 * x) + b, hi1 = Vector512.Load(rows + pitch + 2 * x + 16) + b;
-                var ta = Avx512F.PermuteVar16x32x2(lo0, Evens, hi0);
-                var tb = Avx512F.PermuteVar16x32x2(lo0, Odds, hi0);
-                var tc = Avx512F.PermuteVar16x32x2(lo1, Evens, hi1);
-                var td = Avx512F.PermuteVar16x32x2(lo1, Odds, hi1);
+                var ta = Avx512F.PermuteVar16x32x2(lo0, PermuteIndices.Evens, hi0);
+                var tb = Avx512F.PermuteVar16x32x2(lo0, PermuteIndices.Odds, hi0);
+                var tc = Avx512F.PermuteVar16x32x2(lo1, PermuteIndices.Evens, hi1);
+                var td = Avx512F.PermuteVar16x32x2(lo1, PermuteIndices.Odds, hi1);
                 var m = Vector512.Max(Vector512.Max(ta, tb), Vector512.Max(tc, td));
                 var index = Vector512.ConditionalSelect(Vector512.Equals(tc, m).AsInt32(), two, three);
                 index = Vector512.ConditionalSelect(Vector512.Equals(tb, m).AsInt32(), one, index);

@@ -21,7 +21,6 @@ internal static unsafe class PointwiseConvolution
     /// convolution (slot 6), the edge block's B and C (slot 3).</summary>
     private const int WeightSlot = 7, GatherSlot = 6, EdgeSlot = 3;
 
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 1×1, ungrouped, unpadded.</summary>
     public static bool Handles(in ConvGeometry g) =>
@@ -222,7 +221,7 @@ internal static unsafe class PointwiseConvolution
                     hi = Avx512F.MaskLoad(src + 2 * q + 16,
                         Vector512.LessThan(lanes, Vector512.Create(left - 16)).AsSingle(), Vector512<float>.Zero);
                 }
-                Avx512F.PermuteVar16x32x2(lo, Evens, hi).Store(dst + q);
+                Avx512F.PermuteVar16x32x2(lo, PermuteIndices.Evens, hi).Store(dst + q);
             }
         }
     }

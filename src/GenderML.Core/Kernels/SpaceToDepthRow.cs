@@ -18,9 +18,7 @@ internal static unsafe class SpaceToDepthRow
     /// </summary>
     public static void Split(float* row, int width, int padLeft, float* even, float* odd, int w2)
     {
-        // Constants in the method, not static readonly fields (a struct static is read through a helper call).
-        var evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-        var odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+        Vector512<int> evens = PermuteIndices.Evens, odds = PermuteIndices.Odds;
         // 32 padded columns a step as two masked loads straight from the row: lanes outside it read as zero (and
         // masked-off lanes are not read, so no fault before its first float or past its last).
         for (int u = 0; u < w2; u += 16)

@@ -36,14 +36,6 @@ internal unsafe interface IWinogradLanes<TV> where TV : struct
 /// <summary>16 lanes, AVX-512.</summary>
 internal readonly unsafe struct WinogradLanes512 : IWinogradLanes<Vector512<float>>
 {
-    private static readonly Vector512<int> EvenIndex =
-        Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> OddIndex =
-        Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    private static readonly Vector512<int> LowIndex =
-        Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    private static readonly Vector512<int> HighIndex =
-        Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 
     public static int Width => 16;
 
@@ -66,15 +58,15 @@ internal readonly unsafe struct WinogradLanes512 : IWinogradLanes<Vector512<floa
     public static void LoadDeinterleaved(float* p, out Vector512<float> even, out Vector512<float> odd)
     {
         Vector512<float> lo = Vector512.Load(p), hi = Vector512.Load(p + 16);
-        even = Avx512F.PermuteVar16x32x2(lo, EvenIndex, hi);
-        odd = Avx512F.PermuteVar16x32x2(lo, OddIndex, hi);
+        even = Avx512F.PermuteVar16x32x2(lo, PermuteIndices.Evens, hi);
+        odd = Avx512F.PermuteVar16x32x2(lo, PermuteIndices.Odds, hi);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreInterleaved(Vector512<float> even, Vector512<float> odd, float* p)
     {
-        Avx512F.PermuteVar16x32x2(even, LowIndex, odd).Store(p);
-        Avx512F.PermuteVar16x32x2(even, HighIndex, odd).Store(p + 16);
+        Avx512F.PermuteVar16x32x2(even, PermuteIndices.InterleaveLow, odd).Store(p);
+        Avx512F.PermuteVar16x32x2(even, PermuteIndices.InterleaveHigh, odd).Store(p + 16);
     }
 }
 

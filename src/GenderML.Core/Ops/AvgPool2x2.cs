@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using GenderML.Core.Kernels;
 
 namespace GenderML.Core.Ops;
 
@@ -12,8 +13,6 @@ namespace GenderML.Core.Ops;
 /// </summary>
 internal static class AvgPool2x2
 {
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 
     /// <summary><c>out[y,x] = (in[2y,2x] + in[2y,2x+1] + in[2y+1,2x] + in[2y+1,2x+1]) / 4</c> over planes [start, end).</summary>
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, int height, int width, int start, int end)
@@ -34,10 +33,10 @@ internal static class AvgPool2x2
             {
                 Vector512<float> a = Vector512.LoadUnsafe(ref src, (nuint)(i0 + 2 * x)), b = Vector512.LoadUnsafe(ref src, (nuint)(i0 + 2 * x + 16));
                 Vector512<float> c = Vector512.LoadUnsafe(ref src, (nuint)(i1 + 2 * x)), d = Vector512.LoadUnsafe(ref src, (nuint)(i1 + 2 * x + 16));
-                var sum = Vector512<float>.Zero + Avx512F.PermuteVar16x32x2(a, Evens, b);
-                sum += Avx512F.PermuteVar16x32x2(a, Odds, b);
-                sum += Avx512F.PermuteVar16x32x2(c, Evens, d);
-                sum += Avx512F.PermuteVar16x32x2(c, Odds, d);
+                var sum = Vector512<float>.Zero + Avx512F.PermuteVar16x32x2(a, PermuteIndices.Evens, b);
+                sum += Avx512F.PermuteVar16x32x2(a, PermuteIndices.Odds, b);
+                sum += Avx512F.PermuteVar16x32x2(c, PermuteIndices.Evens, d);
+                sum += Avx512F.PermuteVar16x32x2(c, PermuteIndices.Odds, d);
                 (sum / quarter).StoreUnsafe(ref dst, (nuint)(o0 + x));
             }
             for (; x < ow; x++)

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using GenderML.Core.Kernels;
 
 namespace GenderML.Core.Ops;
 
@@ -12,11 +13,9 @@ namespace GenderML.Core.Ops;
 /// </summary>
 internal static class MaxPool2x2
 {
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    private static readonly Vector512<int> DupLow = Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
-    private static readonly Vector512<int> DupHigh = Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
-    private static readonly Vector512<int> LaneBits = Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
+    private static Vector512<int> DupLow => Vector512.Create(0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7);
+    private static Vector512<int> DupHigh => Vector512.Create(8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, 14, 14, 15, 15);
+    private static Vector512<int> LaneBits => Vector512.Create(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768);
 
     /// <summary><c>out[y,x] = max(in[2y,2x], in[2y,2x+1], in[2y+1,2x], in[2y+1,2x+1])</c> over planes [start, end).</summary>
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, int height, int width, int start, int end)
@@ -36,7 +35,7 @@ internal static class MaxPool2x2
             {
                 var a = Vector512.Max(Vector512.LoadUnsafe(ref src, (nuint)(i0 + 2 * x)), Vector512.LoadUnsafe(ref src, (nuint)(i1 + 2 * x)));
                 var b = Vector512.Max(Vector512.LoadUnsafe(ref src, (nuint)(i0 + 2 * x + 16)), Vector512.LoadUnsafe(ref src, (nuint)(i1 + 2 * x + 16)));
-                Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b)).StoreUnsafe(ref dst, (nuint)(o0 + x));
+                Vector512.Max(Avx512F.PermuteVar16x32x2(a, PermuteIndices.Evens, b), Avx512F.PermuteVar16x32x2(a, PermuteIndices.Odds, b)).StoreUnsafe(ref dst, (nuint)(o0 + x));
             }
             for (; x < ow; x++)
             {

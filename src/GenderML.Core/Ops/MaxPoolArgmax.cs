@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using GenderML.Core.Kernels;
 
 namespace GenderML.Core.Ops;
 
@@ -10,8 +11,6 @@ namespace GenderML.Core.Ops;
 /// </summary>
 internal static unsafe class MaxPoolArgmax
 {
-    private static readonly Vector512<int> InterleaveLow = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
-    private static readonly Vector512<int> InterleaveHigh = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
 
     /// <summary>
     /// Overwrites the gradient of planes [start, end) (each <paramref name="height"/>×<paramref name="width"/>, both
@@ -65,10 +64,10 @@ internal static unsafe class MaxPoolArgmax
                     var gb = g & Vector512.Equals(index, Vector512.Create(1)).AsSingle();
                     var gc = g & Vector512.Equals(index, Vector512.Create(2)).AsSingle();
                     var gd = g & Vector512.Equals(index, Vector512.Create(3)).AsSingle();
-                    var r00 = Avx512F.PermuteVar16x32x2(ga, InterleaveLow, gb);
-                    var r01 = Avx512F.PermuteVar16x32x2(ga, InterleaveHigh, gb);
-                    var r10 = Avx512F.PermuteVar16x32x2(gc, InterleaveLow, gd);
-                    var r11 = Avx512F.PermuteVar16x32x2(gc, InterleaveHigh, gd);
+                    var r00 = Avx512F.PermuteVar16x32x2(ga, PermuteIndices.InterleaveLow, gb);
+                    var r01 = Avx512F.PermuteVar16x32x2(ga, PermuteIndices.InterleaveHigh, gb);
+                    var r10 = Avx512F.PermuteVar16x32x2(gc, PermuteIndices.InterleaveLow, gd);
+                    var r11 = Avx512F.PermuteVar16x32x2(gc, PermuteIndices.InterleaveHigh, gd);
                     if (n == 16)
                     {
                         r00.Store(row0 + 2 * x);

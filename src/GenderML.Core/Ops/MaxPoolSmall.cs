@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using GenderML.Core.Kernels;
 
 namespace GenderML.Core.Ops;
 
@@ -12,8 +13,6 @@ namespace GenderML.Core.Ops;
 /// </summary>
 internal static unsafe class MaxPoolSmall
 {
-    private static readonly Vector512<int> Evens = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    private static readonly Vector512<int> Odds = Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
 
     /// <summary>Whether this kernel takes <paramref name="g"/> on this machine.</summary>
     public static bool Handles(in PoolGeometry g) =>
@@ -66,11 +65,11 @@ internal static unsafe class MaxPoolSmall
                         else
                         {
                             Vector512<float> a = Vector512.Load(row + 2 * x), b = Vector512.Load(row + 2 * x + 16);
-                            m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
+                            m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, PermuteIndices.Evens, b), Avx512F.PermuteVar16x32x2(a, PermuteIndices.Odds, b));
                             if (k == 3)
                             {
                                 var n = Vector512.Load(row + 2 * x + 32);
-                                m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), Evens, Shift2(n, b)));
+                                m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), PermuteIndices.Evens, Shift2(n, b)));
                             }
                         }
                         if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) m.Store(dst + x);
@@ -108,8 +107,8 @@ internal static unsafe class MaxPoolSmall
                 {
                     var b = ColumnMax(r0, r1, r2, 2 * x + 16, w);
                     var n = ColumnMax(r0, r1, r2, 2 * x + 32, w);
-                    var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, Evens, b), Avx512F.PermuteVar16x32x2(a, Odds, b));
-                    m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), Evens, Shift2(n, b)));
+                    var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, PermuteIndices.Evens, b), Avx512F.PermuteVar16x32x2(a, PermuteIndices.Odds, b));
+                    m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), PermuteIndices.Evens, Shift2(n, b)));
                     if (x + 16 <= ow) m.Store(dst + x);
                     else Avx512F.MaskStore(dst + x, tail, m);
                     a = n;
