@@ -75,6 +75,10 @@ public sealed class BatchProcessTests : IDisposable
             string jobId = sbatch.Out.Trim().Split(';')[0];
 
             WaitUntil(() => File.Exists(Path.Combine(folder, "part-00001-of-00004-00000.parquet")), "task 1's first part");
+            // Stopped here, task 1 cannot finish before the cancel reaches it however slow slurmctld answers (a loaded
+            // CI machine took longer than the task's remaining seconds); scancel continues it (SIGCONT) as it stops it.
+            int task = TaskProcess(jobId, 1);
+            Assert.Equal(0, Shell(env, "kill", "-STOP", task.ToString(System.Globalization.CultureInfo.InvariantCulture)).Code);
             Assert.Equal(0, Shell(env, "scancel", $"{jobId}_1").Code);
             WaitUntil(() => Shell(env, "squeue", "-h", "-j", jobId).Out.Trim().Length == 0, "the array to end");
 
@@ -100,6 +104,23 @@ public sealed class BatchProcessTests : IDisposable
         {
             Shell(env, Path.Combine(scripts, "stop-cluster.sh"), cluster);
         }
+    }
+
+    /// <summary>The process of task <paramref name="task"/> of array job <paramref name="jobId"/> (found by its Slurm
+    /// environment in /proc; the batch script execs the worker, so it is the only one).</summary>
+    private static int TaskProcess(string jobId, int task)
+    {
+        string[] wanted = [$"SLURM_ARRAY_JOB_ID={jobId}", $"SLURM_ARRAY_TASK_ID={task}"];
+        foreach (string dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid)) continue;
+            string[] environment;
+            try { environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0'); }
+            catch (IOException) { continue; }
+            catch (UnauthorizedAccessException) { continue; }
+            if (wanted.All(environment.Contains)) return pid;
+        }
+        throw new InvalidOperationException($"no process of task {jobId}_{task}");
     }
 
     private BatchFaces Faces(int perClass)
