@@ -110,7 +110,7 @@ internal static class LayerProfile
     /// its main branch then one step that runs the shortcut on the saved input and adds (the add is fused into a
     /// convolution in the network itself).
     /// </summary>
-    private static List<Layer> Leaves(Layer layer)
+    internal static List<Layer> Leaves(Layer layer)
     {
         var steps = new List<Layer>();
         void Add(Layer l)

@@ -5,6 +5,8 @@
 //           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
 //   separable [--runs 200]
 //           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread)
+//   chain [--network agegender-112] [--runs 300]
+//           one image, 1 thread: the backbone, profile's steps chained untimed and the whole net, thread CPU µs
 //   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15]
 //           a training step per top-level layer, forward and backward apart (process CPU time)
 //   conv-passes [--filter cnn2] [--threads 1] [--runs 9]
@@ -59,6 +61,9 @@ switch (args[0])
         rows.ForEach(Console.WriteLine);
         return 0;
     }
+    case "chain":
+        ChainProbe.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "agegender-112", models), Ints("--runs", "300")[0]);
+        return 0;
     case "profile":
         LayerProfile.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "faceresnet-150", models),
             Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0],
