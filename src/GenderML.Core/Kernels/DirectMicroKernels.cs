@@ -35,7 +35,17 @@ internal static unsafe class DirectMicroKernels
     /// pass over each block costs as much as its K steps.
     /// </summary>
     public static void Avx512Kernel8x32(int k, float* a, float* b, int* offsets, float* c, nint ldc,
-        float* bias = null, float* residual = null, bool relu = false)
+        float* bias = null, float* residual = null, bool relu = false) =>
+        Avx512Block8x32(k, a, b, offsets, c, ldc, bias, residual, relu, default(RowStore));
+
+    /// <summary>
+    /// <see cref="Avx512Kernel8x32"/>'s sums, each of its 8 rows (32 values, output row stride <paramref name="ldc"/>)
+    /// handed to <paramref name="store"/> with the epilogue's operands: the one block body behind the plain store and
+    /// <see cref="DirectWrappedStores"/>'s masked one (a struct, so each gets its own compiled copy).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Avx512Block8x32<TStore>(int k, float* a, float* b, int* offsets, float* c, nint ldc,
+        float* bias, float* residual, bool relu, in TStore store) where TStore : struct, IBlockRowStore
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector512<float> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -63,14 +73,22 @@ internal static unsafe class DirectMicroKernels
             c70 = Avx512F.FusedMultiplyAdd(a7, b0, c70); c71 = Avx512F.FusedMultiplyAdd(a7, b1, c71);
             a += 8;
         }
-        Store(c00, c01, c, 0, bias, residual, relu);
-        Store(c10, c11, c + ldc, 1, bias, residual == null ? null : residual + ldc, relu);
-        Store(c20, c21, c + 2 * ldc, 2, bias, residual == null ? null : residual + 2 * ldc, relu);
-        Store(c30, c31, c + 3 * ldc, 3, bias, residual == null ? null : residual + 3 * ldc, relu);
-        Store(c40, c41, c + 4 * ldc, 4, bias, residual == null ? null : residual + 4 * ldc, relu);
-        Store(c50, c51, c + 5 * ldc, 5, bias, residual == null ? null : residual + 5 * ldc, relu);
-        Store(c60, c61, c + 6 * ldc, 6, bias, residual == null ? null : residual + 6 * ldc, relu);
-        Store(c70, c71, c + 7 * ldc, 7, bias, residual == null ? null : residual + 7 * ldc, relu);
+        store.Store(c00, c01, c, 0, bias, residual, relu);
+        store.Store(c10, c11, c + ldc, 1, bias, residual == null ? null : residual + ldc, relu);
+        store.Store(c20, c21, c + 2 * ldc, 2, bias, residual == null ? null : residual + 2 * ldc, relu);
+        store.Store(c30, c31, c + 3 * ldc, 3, bias, residual == null ? null : residual + 3 * ldc, relu);
+        store.Store(c40, c41, c + 4 * ldc, 4, bias, residual == null ? null : residual + 4 * ldc, relu);
+        store.Store(c50, c51, c + 5 * ldc, 5, bias, residual == null ? null : residual + 5 * ldc, relu);
+        store.Store(c60, c61, c + 6 * ldc, 6, bias, residual == null ? null : residual + 6 * ldc, relu);
+        store.Store(c70, c71, c + 7 * ldc, 7, bias, residual == null ? null : residual + 7 * ldc, relu);
+    }
+
+    /// <summary>How <see cref="Avx512Block8x32"/> puts one row of its block (32 sums) into the output.</summary>
+    internal interface IBlockRowStore
+    {
+        /// <summary>Row <paramref name="row"/>'s sums <paramref name="v0"/>, <paramref name="v1"/> at
+        /// <paramref name="c"/>, after <c>act(Σ + bias[row] + residual)</c> in <see cref="ConvEpilogue.Row"/>'s order.</summary>
+        void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual, bool relu);
     }
 
     /// <summary>
@@ -98,29 +116,31 @@ internal static unsafe class DirectMicroKernels
         c4.Store(c + 4 * ldc); c5.Store(c + 5 * ldc); c6.Store(c + 6 * ldc); c7.Store(c + 7 * ldc);
     }
 
-    /// <summary>Row <paramref name="row"/> of an 8×32 block, its epilogue (if any) applied first.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual,
-        bool relu)
+    /// <summary>A row of an 8×32 block stored whole, its epilogue (if any) applied first.</summary>
+    private readonly struct RowStore : IBlockRowStore
     {
-        if (bias != null)
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual, bool relu)
         {
-            var b = Vector512.Create(bias[row]);
-            v0 += b;
-            v1 += b;
+            if (bias != null)
+            {
+                var b = Vector512.Create(bias[row]);
+                v0 += b;
+                v1 += b;
+            }
+            if (residual != null)
+            {
+                v0 += Vector512.Load(residual);
+                v1 += Vector512.Load(residual + 16);
+            }
+            if (relu)
+            {
+                v0 = Vector512.Max(v0, Vector512<float>.Zero);
+                v1 = Vector512.Max(v1, Vector512<float>.Zero);
+            }
+            v0.Store(c);
+            v1.Store(c + 16);
         }
-        if (residual != null)
-        {
-            v0 += Vector512.Load(residual);
-            v1 += Vector512.Load(residual + 16);
-        }
-        if (relu)
-        {
-            v0 = Vector512.Max(v0, Vector512<float>.Zero);
-            v1 = Vector512.Max(v1, Vector512<float>.Zero);
-        }
-        v0.Store(c);
-        v1.Store(c + 16);
     }
 
     /// <summary>4 rows × 16 columns, AVX2 with FMA.</summary>
