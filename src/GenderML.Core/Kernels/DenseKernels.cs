@@ -130,25 +130,14 @@ internal static unsafe class DenseKernels
             c70 = Avx512F.FusedMultiplyAdd(x, b0, c70); c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
             b += 32;
         }
-        Store(c + 0 * ldc, c00, c01, add);
-        Store(c + 1 * ldc, c10, c11, add);
-        Store(c + 2 * ldc, c20, c21, add);
-        Store(c + 3 * ldc, c30, c31, add);
-        Store(c + 4 * ldc, c40, c41, add);
-        Store(c + 5 * ldc, c50, c51, add);
-        Store(c + 6 * ldc, c60, c61, add);
-        Store(c + 7 * ldc, c70, c71, add);
-    }
-
-    private static void Store(float* c, Vector512<float> x0, Vector512<float> x1, bool add)
-    {
-        if (add)
-        {
-            x0 = Vector512.Load(c) + x0;
-            x1 = Vector512.Load(c + 16) + x1;
-        }
-        Vector512.Store(x0, c);
-        Vector512.Store(x1, c + 16);
+        GemmMicroKernels.Store512(c + 0 * ldc, c00, c01, add);
+        GemmMicroKernels.Store512(c + 1 * ldc, c10, c11, add);
+        GemmMicroKernels.Store512(c + 2 * ldc, c20, c21, add);
+        GemmMicroKernels.Store512(c + 3 * ldc, c30, c31, add);
+        GemmMicroKernels.Store512(c + 4 * ldc, c40, c41, add);
+        GemmMicroKernels.Store512(c + 5 * ldc, c50, c51, add);
+        GemmMicroKernels.Store512(c + 6 * ldc, c60, c61, add);
+        GemmMicroKernels.Store512(c + 7 * ldc, c70, c71, add);
     }
 
     /// <summary>

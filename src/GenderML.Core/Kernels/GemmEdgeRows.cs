@@ -55,10 +55,10 @@ internal static unsafe class GemmEdgeRows
             s31 = Avx512F.FusedMultiplyAdd(a0, Vector512.Load(b3 + 16), s31);
             a += 8; b += 32; b1 += 32; b2 += 32; b3 += 32;
         }
-        Store(c0, s00, s01, add);
-        Store(c1, s10, s11, add);
-        Store(c2, s20, s21, add);
-        Store(c3, s30, s31, add);
+        GemmMicroKernels.Store512(c0, s00, s01, add);
+        GemmMicroKernels.Store512(c1, s10, s11, add);
+        GemmMicroKernels.Store512(c2, s20, s21, add);
+        GemmMicroKernels.Store512(c3, s30, s31, add);
     }
 
     private static void Row1x2(int kc, float* a, float* b, nint bs, float* c0, float* c1, bool add)
@@ -74,8 +74,8 @@ internal static unsafe class GemmEdgeRows
             s11 = Avx512F.FusedMultiplyAdd(a0, Vector512.Load(b1 + 16), s11);
             a += 8; b += 32; b1 += 32;
         }
-        Store(c0, s00, s01, add);
-        Store(c1, s10, s11, add);
+        GemmMicroKernels.Store512(c0, s00, s01, add);
+        GemmMicroKernels.Store512(c1, s10, s11, add);
     }
 
     private static void Row1(int kc, float* a, float* b, float* c, bool add)
@@ -88,17 +88,6 @@ internal static unsafe class GemmEdgeRows
             s01 = Avx512F.FusedMultiplyAdd(a0, Vector512.Load(b + 16), s01);
             a += 8; b += 32;
         }
-        Store(c, s00, s01, add);
-    }
-
-    private static void Store(float* c, Vector512<float> x0, Vector512<float> x1, bool add)
-    {
-        if (add)
-        {
-            x0 = Vector512.Load(c) + x0;
-            x1 = Vector512.Load(c + 16) + x1;
-        }
-        Vector512.Store(x0, c);
-        Vector512.Store(x1, c + 16);
+        GemmMicroKernels.Store512(c, s00, s01, add);
     }
 }

@@ -263,7 +263,7 @@ internal static unsafe class GemmMicroKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> x0, Vector512<float> x1, bool add)
+    internal static void Store512(float* c, Vector512<float> x0, Vector512<float> x1, bool add)
     {
         if (add)
         {
