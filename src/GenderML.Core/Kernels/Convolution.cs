@@ -60,6 +60,8 @@ public static partial class Convolution
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
             else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
+            // A frozen 1×1 convolution at stride 2 too: the pointwise kernel gathers the sampled pixels (same bits).
+            else if (packed is not null && PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (ChannelBlockedConvolution.Handles(g, packed is not null)) ChannelBlockedConvolution.Forward(ops, threads);
             else if (PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);
             else if (DirectConvolution.Handles(g)) DirectConvolution.Forward(ops, threads);

@@ -104,6 +104,34 @@ public sealed class ChannelBlockedConvolutionTests
         }
     }
 
+    /// <summary>A frozen 1×1/2 convolution (the age/gender net's shortcuts, one image and a batch) goes to
+    /// <see cref="PointwiseConvolution"/>: the same bits as this kernel, which took it before.</summary>
+    [Theory]
+    [InlineData(1, 32, 56, 64)]
+    [InlineData(1, 64, 28, 128)]
+    [InlineData(1, 128, 14, 256)]
+    [InlineData(3, 128, 13, 64)]
+    public unsafe void OneByOneStrideTwoMatchesThePointwiseKernel(int batch, int c, int side, int oc)
+    {
+        if (!Avx512F.IsSupported) return;
+        var g = new ConvGeometry(batch, c, side, side, oc, 1, 1, 2, 2, 0, 0, 0, 0);
+        Assert.True(ChannelBlockedConvolution.Handles(g, packed: true));
+        var x = KernelAssert.Random(g.InputLength, 1);
+        var w = KernelAssert.Random(g.WeightLength, 2);
+        var b = KernelAssert.Random(g.OutChannels, 3);
+        var residual = KernelAssert.Random(g.OutputLength, 4);
+        var blocked = new float[g.OutputLength];
+        var dispatched = new float[g.OutputLength];
+        var packed = new PackedWeights();
+        fixed (float* px = x, pw = w, pb = b, py = blocked, pr = residual)
+            ChannelBlockedConvolution.Forward(new ConvOperands(g, px, pw, pb, py, residual: pr, packed: packed), 1);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            Convolution.Forward(g, x, w, b, residual, false, dispatched, new ComputeOptions { Threads = threads }, new PackedWeights());
+            KernelAssert.BitIdentical(blocked, dispatched, $"{g} threads={threads}");
+        }
+    }
+
     private static readonly (ConvGeometry Conv, int Kernel, int Stride)[] PooledShapes =
     [
         (new(2, 3, 150, 150, 32, 7, 7, 2, 2, 0, 0, 0, 0), 3, 2), // the face ResNet's stem and pool
