@@ -7,7 +7,7 @@ namespace GenderML.Core.Layers;
 /// pooled output (it commutes with the maximum), and a separable convolution before both is pooled band by band while
 /// its output is in cache, as is a convolution before a max pool (with a ReLU, a leaky ReLU of slope ≥ 0 or nothing
 /// between them); a residual to add after the last layer goes into that layer's output pass when it is a
-/// convolution. Everything else runs as it is.
+/// convolution or a max pool. Everything else runs as it is.
 /// </summary>
 internal static class InferenceFusion
 {
@@ -25,7 +25,7 @@ internal static class InferenceFusion
             bool reluInput = layer is ReLU && i + 1 < count && layers[i + 1] is SeparableConv2d;
             if (reluInput) layer = layers[++i];
             bool reluAfter = i + 1 < count && layers[i + 1] is ReLU;
-            // The residual goes into the output pass of a last convolution with no ReLU after it.
+            // The residual goes into the output pass of a last convolution with no ReLU after it, or of a last max pool.
             Tensor? add = i == count - 1 ? residual : null;
             if (layer is SeparableConv2d pooled && add is null && i + 2 < count && layers[i + 1] is LeakyReLU leakyAfter
                 && layers[i + 2] is MaxPool2d poolAfter
@@ -58,6 +58,10 @@ internal static class InferenceFusion
                     added |= add is not null;
                     if (reluAfter) i++;
                     break;
+                case MaxPool2d pool when add is not null:
+                    x = pool.ForwardResidual(x, add);
+                    added = true;
+                    break;
                 case LeakyReLU leaky when leaky.NegativeSlope >= 0f && i + 1 < count && layers[i + 1] is MaxPool2d pool:
                     x = pool.ForwardAfterLeakyRelu(x, leaky.NegativeSlope);
                     i++;
@@ -68,5 +72,22 @@ internal static class InferenceFusion
             }
         }
         return x;
+    }
+
+    /// <summary>Whether <see cref="Forward"/> adds a residual in the output pass of <paramref name="layers"/>' last
+    /// layer.</summary>
+    public static bool TakesResidual(IReadOnlyList<Layer> layers)
+    {
+        int count = layers.Count;
+        if (count == 0) return false;
+        Layer last = layers[count - 1];
+        Layer? before = count > 1 ? layers[count - 2] : null;
+        return last switch
+        {
+            // Not when a leaky ReLU (and a separable convolution) or a convolution (and a ReLU) pools it in its pass.
+            MaxPool2d => before is not (LeakyReLU or Conv2d) && !(before is ReLU && count > 2 && layers[count - 3] is Conv2d),
+            SeparableConv2d or Conv2d => true,
+            _ => false,
+        };
     }
 }

@@ -10,9 +10,9 @@ public sealed class MaxPool2d : Layer
 {
     private readonly PartitionedLoop _loop = new();
     private readonly Action<int, int> _forwardPart, _backwardPart;
-    private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput;
+    private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput, _residual;
     private PoolGeometry _geometry;
-    private bool _maskInPass;
+    private bool _maskInPass, _addedResidual;
     private PoolGradientSource? _source;
     // Set when the convolution before this pool ran its pass (conv → ReLU → pool in training): the input was never
     // written, the index of each window's maximum stands for it.
@@ -28,7 +28,8 @@ public sealed class MaxPool2d : Layer
         Stride = stride ?? kernelSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         Padding = padding ?? ConvPadding.Valid;
-        _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end);
+        _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end,
+            _residual is null ? default : _residual.Data);
         _backwardPart = (start, end) => BackwardPart(start, end);
     }
 
@@ -60,9 +61,28 @@ public sealed class MaxPool2d : Layer
         var g = _geometry;
         _input = input;
         _pooledBy = null;
+        _addedResidual = _residual is not null;
         var output = TensorBuffers.Ensure(ref _output, input.Dim(0), input.Dim(1), g.OutHeight, g.OutWidth);
         _loop.Run(_forwardPart, g.Planes, Compute.Threads, minItemsPerPart: 8);
         return output;
+    }
+
+    /// <summary>
+    /// Inference of <c>pool(x) + residual</c>, the add in the pool's output pass (<paramref name="residual"/> shaped like
+    /// the output), bit for bit the pool followed by an add. <see cref="Backward"/> does not follow it.
+    /// </summary>
+    /// <exception cref="ArgumentException">The residual is not shaped like the output.</exception>
+    internal Tensor ForwardResidual(Tensor input, Tensor residual)
+    {
+        var g = PoolGeometry.For(input, KernelSize, Stride, Padding, "MaxPool2d");
+        if (residual.Rank != 4 || residual.Dim(0) != input.Dim(0) || residual.Dim(1) != input.Dim(1)
+            || residual.Dim(2) != g.OutHeight || residual.Dim(3) != g.OutWidth)
+            throw new ArgumentException(
+                $"MaxPool2d: the residual {residual} is not shaped like the output ({input.Dim(0)}×{input.Dim(1)}×{g.OutHeight}×{g.OutWidth})",
+                nameof(residual));
+        _residual = residual;
+        try { return Forward(input); }
+        finally { _residual = null; }
     }
 
     /// <summary>
@@ -107,6 +127,7 @@ public sealed class MaxPool2d : Layer
     {
         _geometry = geometry;
         _input = null;
+        _addedResidual = false;
         _pooledBy = producer;
         (_batch, _channels) = (batch, channels);
         var output = TensorBuffers.Ensure(ref _output, batch, channels, geometry.OutHeight, geometry.OutWidth);
@@ -147,6 +168,7 @@ public sealed class MaxPool2d : Layer
     public override Tensor Backward(Tensor gradOutput)
     {
         if (_pooledBy is null && _input is null) throw new InvalidOperationException("MaxPool2d.Backward before Forward");
+        if (_addedResidual) throw new InvalidOperationException("MaxPool2d.Backward after ForwardResidual: run Forward when training");
         var gradInput = _pooledBy is not null
             ? TensorBuffers.Ensure(ref _gradInput, _batch, _channels, _geometry.InHeight, _geometry.InWidth)
             : TensorBuffers.EnsureLike(ref _gradInput, _input!);

@@ -31,23 +31,22 @@ public sealed class Residual : Layer
     {
         if (!Training && FusedForward(input) is { } fused) return fused;
         var main = _main.Forward(input);
-        var shortcut = _shortcut is null ? input : _shortcut.Forward(input);
-        if (!main.Shape.SequenceEqual(shortcut.Shape))
-        {
-            string name = Name.Length > 0 ? Name : "Residual";
-            throw new ArgumentException($"{name}: main branch gives {main}, shortcut {shortcut}", nameof(input));
-        }
-        var output = TensorBuffers.EnsureLike(ref _output, main);
-        TensorPrimitives.Add(main.Data, shortcut.Data, output.Data);
-        return output;
+        return Add(main, _shortcut is null ? input : _shortcut.Forward(input));
     }
 
     /// <summary>
-    /// Inference with the add in a convolution's output pass: a convolution shortcut adds the main branch's output;
-    /// an identity shortcut is added by the main branch's last convolution. Null when neither applies.
+    /// Inference with the add in an output pass: a convolution shortcut runs first, while its input is in cache, and
+    /// the main branch's last layer adds it when that is a convolution or a max pool (else the shortcut adds the main
+    /// branch's output); an identity shortcut is added by the main branch's last convolution. Null when none applies.
     /// </summary>
     private Tensor? FusedForward(Tensor input)
     {
+        if (_shortcut is Conv2d first && _main is Sequential branch && InferenceFusion.TakesResidual(branch.Layers))
+        {
+            var shortcut = first.Forward(input);
+            var y = InferenceFusion.Forward(branch.Layers, input, shortcut, out bool sum);
+            return sum ? y : Add(y, shortcut);
+        }
         if (_shortcut is Conv2d conv)
         {
             var main = _main.Forward(input);
@@ -63,15 +62,20 @@ public sealed class Residual : Layer
             return conv.ForwardFused(input, main, relu: false);
         }
         if (_shortcut is not null || _main is not Sequential chain) return null;
-        var y = InferenceFusion.Forward(chain.Layers, input, input, out bool added);
-        if (added) return y;
-        if (!y.Shape.SequenceEqual(input.Shape))
+        var z = InferenceFusion.Forward(chain.Layers, input, input, out bool added);
+        return added ? z : Add(z, input);
+    }
+
+    /// <summary><c>main + shortcut</c> into this layer's output.</summary>
+    private Tensor Add(Tensor main, Tensor shortcut)
+    {
+        if (!main.Shape.SequenceEqual(shortcut.Shape))
         {
             string name = Name.Length > 0 ? Name : "Residual";
-            throw new ArgumentException($"{name}: main branch gives {y}, shortcut {input}", nameof(input));
+            throw new ArgumentException($"{name}: main branch gives {main}, shortcut {shortcut}");
         }
-        var output = TensorBuffers.EnsureLike(ref _output, y);
-        TensorPrimitives.Add(y.Data, input.Data, output.Data);
+        var output = TensorBuffers.EnsureLike(ref _output, main);
+        TensorPrimitives.Add(main.Data, shortcut.Data, output.Data);
         return output;
     }
 

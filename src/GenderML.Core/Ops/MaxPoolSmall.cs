@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using GenderML.Core.Kernels;
@@ -9,7 +10,8 @@ namespace GenderML.Core.Ops;
 /// row, the element-wise maximum of the window's input rows goes into a row buffer bordered by −∞ (the padding, which
 /// never wins); then 16 outputs at a time are the maximum of the window's K shifted loads (stride 1), or of the even and
 /// odd lanes of two pairs of loads, split by permutes (stride 2). Exact, so equal to
-/// <see cref="Pooling.MaxForwardReference"/> (the naive twin) bit for bit.
+/// <see cref="Pooling.MaxForwardReference"/> (the naive twin) bit for bit. A residual shaped like the output may be
+/// added to each maximum as it is stored (<c>max + residual</c>, the sum of a separate add pass).
 /// </summary>
 internal static unsafe class MaxPoolSmall
 {
@@ -18,21 +20,25 @@ internal static unsafe class MaxPoolSmall
     public static bool Handles(in PoolGeometry g) =>
         Avx512F.IsSupported && (g.Kernel == 2 || g.Kernel == 3) && (g.Stride == 1 || g.Stride == 2) && g.InWidth <= 4096;
 
-    /// <summary>Writes each window's maximum, for planes [start, end).</summary>
-    public static void Forward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
+    /// <summary>Writes each window's maximum, plus <paramref name="residual"/>'s value when that is not empty (shaped
+    /// like the output), for planes [start, end).</summary>
+    public static void Forward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end,
+        ReadOnlySpan<float> residual = default)
     {
-        fixed (float* src = input, dst = output)
-            Forward(g, src, dst, (long)g.OutHeight * g.OutWidth, start, end);
+        fixed (float* src = input, dst = output, r = residual)
+            Forward(g, src, dst, (long)g.OutHeight * g.OutWidth, start, end, residual.IsEmpty ? null : r);
     }
 
     /// <summary>Planes [start, end) from <paramref name="src0"/> (planes of H×W) to <paramref name="dst0"/>, whose
-    /// planes are <paramref name="dstPlane"/> floats apart.</summary>
-    public static void Forward(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    /// planes are <paramref name="dstPlane"/> floats apart; <paramref name="residual0"/> (null for none) is laid out as
+    /// the output and added to it.</summary>
+    public static void Forward(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end,
+        float* residual0 = null)
     {
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride;
         if (k == 3 && s == 2 && g.PadTop == 0 && g.PadLeft == 0)
         {
-            Forward3x3Stride2(g, src0, dst0, dstPlane, start, end);
+            Forward3x3Stride2(g, src0, dst0, dstPlane, start, end, residual0);
             return;
         }
         // The row buffer: PadLeft −∞, the row, then −∞ for every read past it (two 16-lane loads beyond the last run).
@@ -45,7 +51,8 @@ internal static unsafe class MaxPoolSmall
         for (int p = start; p < end; p++)
             {
                 float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
-                for (int oy = 0; oy < oh; oy++, dst += ow)
+                float* res = residual0 == null ? null : residual0 + p * dstPlane;
+                for (int oy = 0; oy < oh; oy++, dst += ow, res += residual0 == null ? 0 : ow)
                 {
                     int y0 = Math.Max(0, oy * s - g.PadTop), y1 = Math.Min(h, oy * s - g.PadTop + k);
                     // A row may be read a vector past its end when 16 more floats of these planes follow it; what
@@ -72,8 +79,8 @@ internal static unsafe class MaxPoolSmall
                                 m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), PermuteIndices.Evens, Shift2(n, b)));
                             }
                         }
-                        if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) m.Store(dst + x);
-                        else Avx512F.MaskStore(dst + x, FirstLanes(ow - x), m);
+                        if (x + 16 <= ow || (runOn && (oy < oh - 1 || p < end - 1))) Store(m, dst, res, x);
+                        else Store(m, dst, res, x, FirstLanes(ow - x));
                     }
                 }
             }
@@ -84,19 +91,21 @@ internal static unsafe class MaxPoolSmall
     /// column maxima of the window's rows go straight into registers, 16 columns at a time (lanes past the row −∞, as
     /// the padding), each vector used by two runs of 16 outputs; no row buffer.
     /// </summary>
-    private static void Forward3x3Stride2(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    private static void Forward3x3Stride2(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end,
+        float* residual0)
     {
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
         if (ow <= 7)
         {
-            Forward3x3Stride2Pairs(g, src0, dst0, dstPlane, start, end);
+            Forward3x3Stride2Pairs(g, src0, dst0, dstPlane, start, end, residual0);
             return;
         }
         var tail = FirstLanes(ow & 15);
         for (int p = start; p < end; p++)
         {
             float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
-            for (int oy = 0; oy < oh; oy++, dst += ow)
+            float* res = residual0 == null ? null : residual0 + p * dstPlane;
+            for (int oy = 0; oy < oh; oy++, dst += ow, res += residual0 == null ? 0 : ow)
             {
                 int y0 = 2 * oy, rows = Math.Min(h, y0 + 3) - y0;
                 float* r0 = src + (long)y0 * w;
@@ -109,8 +118,8 @@ internal static unsafe class MaxPoolSmall
                     var n = ColumnMax(r0, r1, r2, 2 * x + 32, w);
                     var m = Vector512.Max(Avx512F.PermuteVar16x32x2(a, PermuteIndices.Evens, b), Avx512F.PermuteVar16x32x2(a, PermuteIndices.Odds, b));
                     m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(Shift2(b, a), PermuteIndices.Evens, Shift2(n, b)));
-                    if (x + 16 <= ow) m.Store(dst + x);
-                    else Avx512F.MaskStore(dst + x, tail, m);
+                    if (x + 16 <= ow) Store(m, dst, res, x);
+                    else Store(m, dst, res, x, tail);
                     a = n;
                 }
             }
@@ -122,7 +131,8 @@ internal static unsafe class MaxPoolSmall
     /// vector — the column maxima of each row's window in one register, −∞ past the row, and each of the three window
     /// columns taken from both registers by one permute — stored as one run (the two rows are adjacent in the output).
     /// </summary>
-    private static void Forward3x3Stride2Pairs(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end)
+    private static void Forward3x3Stride2Pairs(in PoolGeometry g, float* src0, float* dst0, long dstPlane, int start, int end,
+        float* residual0)
     {
         int h = g.InHeight, w = g.InWidth, oh = g.OutHeight, ow = g.OutWidth;
         var lanes = Vector512<int>.Indices;
@@ -138,14 +148,15 @@ internal static unsafe class MaxPoolSmall
         for (int p = start; p < end; p++)
         {
             float* src = src0 + (long)p * h * w, dst = dst0 + p * dstPlane;
-            for (int oy = 0; oy < oh; oy += 2, dst += 2 * ow)
+            float* res = residual0 == null ? null : residual0 + p * dstPlane;
+            for (int oy = 0; oy < oh; oy += 2, dst += 2 * ow, res += residual0 == null ? 0 : 2 * ow)
             {
                 var u = WindowMax(src, h, w, 2 * oy, inRow, low);
                 bool both = oy + 1 < oh;
                 var v = both ? WindowMax(src, h, w, 2 * oy + 2, inRow, low) : low;
                 var m = Vector512.Max(Avx512F.PermuteVar16x32x2(u, even, v), Avx512F.PermuteVar16x32x2(u, odd, v));
                 m = Vector512.Max(m, Avx512F.PermuteVar16x32x2(u, next, v));
-                Avx512F.MaskStore(dst, both ? pairMask : oneMask, m);
+                Store(m, dst, res, 0, both ? pairMask : oneMask);
             }
         }
     }
@@ -195,6 +206,23 @@ internal static unsafe class MaxPoolSmall
             for (int r = 1; r < rows; r++) m = Vector512.Max(m, Avx512F.MaskLoad(src + r * w + i, mask, low));
             m.Store(dst + i);
         }
+    }
+
+    /// <summary><c>dst[at + i] = m[i] (+ res[at + i] when <paramref name="res"/> is not null)</c> for the 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> m, float* dst, float* res, int at)
+    {
+        if (res != null) m += Vector512.Load(res + at);
+        m.Store(dst + at);
+    }
+
+    /// <summary><see cref="Store(Vector512{float}, float*, float*, int)"/> for the lanes of <paramref name="mask"/>
+    /// only; nothing else read or written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> m, float* dst, float* res, int at, Vector512<float> mask)
+    {
+        if (res != null) m += Avx512F.MaskLoad(res + at, mask, Vector512<float>.Zero);
+        Avx512F.MaskStore(dst + at, mask, m);
     }
 
     /// <summary>The 16 floats one past <paramref name="low"/>'s first, <paramref name="high"/> following it.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using GenderML.Core.Layers;
 
 namespace GenderML.Core.Ops;
@@ -31,12 +32,22 @@ internal readonly record struct PoolGeometry(int Planes, int InHeight, int InWid
 internal static class Pooling
 {
     /// <summary>Writes each window's maximum, for planes [start, end): the 2×2 kernel, the small-window one or the
-    /// separable one.</summary>
-    public static void MaxForward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end)
+    /// separable one; plus <paramref name="residual"/>'s value when that is not empty (shaped like the output), in the
+    /// small-window kernel's store or by an add over the planes' outputs after them.</summary>
+    public static void MaxForward(in PoolGeometry g, ReadOnlySpan<float> input, Span<float> output, int start, int end,
+        ReadOnlySpan<float> residual = default)
     {
+        if (!g.IsPlain2x2 && MaxPoolSmall.Handles(g))
+        {
+            MaxPoolSmall.Forward(g, input, output, start, end, residual);
+            return;
+        }
         if (g.IsPlain2x2) MaxPool2x2.Forward(input, output, g.InHeight, g.InWidth, start, end);
-        else if (MaxPoolSmall.Handles(g)) MaxPoolSmall.Forward(g, input, output, start, end);
         else MaxPoolRows.Forward(g, input, output, start, end);
+        if (residual.IsEmpty) return;
+        int plane = g.OutHeight * g.OutWidth;
+        var added = output.Slice(start * plane, (end - start) * plane);
+        TensorPrimitives.Add(added, residual.Slice(start * plane, added.Length), added);
     }
 
     /// <summary>Writes each window's maximum, for planes [start, end), window by window (the naive twin).</summary>

@@ -30,7 +30,8 @@ public sealed class InferenceFusionTests
     }
 
     public static TheoryData<string> Chains() =>
-        ["xception-main", "xception-reduction", "detector", "detector-pooled", "detector-bands", "conv-relu", "tail-relu"];
+        ["xception-main", "xception-reduction", "xception-reduction-wide", "reduction-conv-last", "reduction-wide-pool",
+            "reduction-tail-relu", "identity-pool", "detector", "detector-pooled", "detector-bands", "conv-relu", "tail-relu"];
 
     private static Layer Build(string name, Random r) => name switch
     {
@@ -44,6 +45,23 @@ public sealed class InferenceFusionTests
             new ReLU(), new SeparableConv2d(8, 12, 3, r, 1, ConvPadding.Same), new ReLU(),
             new SeparableConv2d(12, 12, 3, r, 1, ConvPadding.Same), new MaxPool2d(3, 2, ConvPadding.Same)),
             new Conv2d(8, 12, 1, r, 2, ConvPadding.Same)),
+        // The same on 37×37: pooled rows of 19, a vector and a masked tail, the shortcut added in the pool's stores.
+        "xception-reduction-wide" => new Residual(new Sequential(
+            new SeparableConv2d(8, 12, 3, r, 1, ConvPadding.Same), new ReLU(),
+            new SeparableConv2d(12, 12, 3, r, 1, ConvPadding.Same), new MaxPool2d(3, 2, ConvPadding.Same)),
+            new Conv2d(8, 12, 1, r, 2, ConvPadding.Same)),
+        // A convolution shortcut added by the main branch's last convolution.
+        "reduction-conv-last" => new Residual(new Sequential(new ReLU(), new Conv2d(8, 12, 3, r, 2, ConvPadding.Same),
+            new ReLU(), new SeparableConv2d(12, 12, 3, r, 1, ConvPadding.Same)), new Conv2d(8, 12, 1, r, 2, ConvPadding.Same)),
+        // A pool the small-window kernel does not take: the shortcut added after it.
+        "reduction-wide-pool" => new Residual(new Sequential(new SeparableConv2d(8, 12, 3, r, 1, ConvPadding.Same),
+            new MaxPool2d(4, 4, ConvPadding.Valid)), new Conv2d(8, 12, 4, r, 4, ConvPadding.Valid)),
+        // A main branch ending in a ReLU: the shortcut convolution adds it.
+        "reduction-tail-relu" => new Residual(new Sequential(new SeparableConv2d(8, 12, 3, r, 2, ConvPadding.Same),
+            new ReLU()), new Conv2d(8, 12, 1, r, 2, ConvPadding.Same)),
+        // An identity shortcut around a stride-1 pool: added after the pool.
+        "identity-pool" => new Residual(new Sequential(new SeparableConv2d(8, 8, 3, r, 1, ConvPadding.Same),
+            new MaxPool2d(3, 1, ConvPadding.Same))),
         // The tiny detector: conv, leaky, pool, sep, leaky, pool (stride 1).
         "detector" => new Sequential(new Conv2d(8, 8, 3, r), new LeakyReLU(0.1f), new MaxPool2d(2, 2, ConvPadding.Same),
             new SeparableConv2d(8, 16, 3, r, 1, ConvPadding.Symmetric(1)), new LeakyReLU(0.1f),
@@ -67,14 +85,17 @@ public sealed class InferenceFusionTests
     {
         var layer = Build(chain, new Random(1));
         layer.SetTraining(false);
-        var x = Input(2, 8, chain == "detector-bands" ? 41 : 11, 2);
+        var x = Input(2, 8, chain switch { "detector-bands" => 41, "xception-reduction-wide" => 37, _ => 11 }, 2);
         var expected = OneByOne(layer, x);
-        var fused = layer.Forward(x);
+        var input = x.Clone();
+        var fused = layer.Forward(x).Clone();
         Assert.Equal(expected.ShapeArray(), fused.ShapeArray());
         for (int i = 0; i < expected.Length; i++)
             Assert.Equal(BitConverter.SingleToInt32Bits(expected.Data[i]), BitConverter.SingleToInt32Bits(fused.Data[i]));
+        // Run again, the layers' buffers reused: the same result, the input untouched.
         var again = layer.Forward(x);
         Assert.Equal(fused.Data, again.Data);
+        Assert.Equal(input.Data, x.Data);
     }
 
     [Theory]
@@ -97,6 +118,17 @@ public sealed class InferenceFusionTests
         var changed = chain.Forward(x);
         Assert.NotEqual(trainable.Data, changed.Data);
         Assert.Equal(sep.Forward(x).Data, changed.Data);
+    }
+
+    [Fact]
+    public void NoBackwardAfterAPoolWithTheResidualAdded()
+    {
+        var pool = new MaxPool2d(3, 2, ConvPadding.Same);
+        var block = new Residual(new Sequential(new SeparableConv2d(4, 4, 3, new Random(1), 1, ConvPadding.Same), pool),
+            new Conv2d(4, 4, 1, new Random(2), 2, ConvPadding.Same));
+        block.SetTraining(false);
+        var y = block.Forward(Input(1, 4, 8, 3));
+        Assert.Throws<InvalidOperationException>(() => pool.Backward(y));
     }
 
     [Fact]

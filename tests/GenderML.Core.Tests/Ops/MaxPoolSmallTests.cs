@@ -38,6 +38,32 @@ public sealed class MaxPoolSmallTests
             MaxPoolSmall.Forward(g, x, fast, 0, 3);
             Pooling.MaxForwardReference(g, x, naive, 0, 3);
             Assert.Equal(naive, fast);
+            // With a residual added in the stores: the maxima plus the residual, bit for bit.
+            var residual = new float[fast.Length];
+            for (int i = 0; i < residual.Length; i++) residual[i] = (float)(random.NextDouble() * 4 - 2);
+            MaxPoolSmall.Forward(g, x, fast, 0, 3, residual);
+            for (int i = 0; i < naive.Length; i++) Assert.Equal(naive[i] + residual[i], fast[i]);
         }
+    }
+
+    [Theory]
+    [InlineData(2, 2, 0)]
+    [InlineData(3, 2, 1)]
+    [InlineData(4, 4, 0)]
+    public void PoolingAddsTheResidualWhateverKernelRuns(int kernel, int stride, int end)
+    {
+        const int h = 13, w = 12;
+        var g = new PoolGeometry(3, h, w, kernel, stride, 0, 0, end, end);
+        var random = new Random(kernel);
+        var x = new float[3 * h * w];
+        for (int i = 0; i < x.Length; i++) x[i] = (float)(random.NextDouble() * 8 - 6);
+        var residual = new float[3 * g.OutHeight * g.OutWidth];
+        for (int i = 0; i < residual.Length; i++) residual[i] = (float)(random.NextDouble() * 4 - 2);
+        var naive = new float[residual.Length];
+        var fast = new float[residual.Length];
+        Pooling.MaxForwardReference(g, x, naive, 0, 3);
+        Pooling.MaxForward(g, x, fast, 0, 2, residual);
+        Pooling.MaxForward(g, x, fast, 2, 3, residual);
+        for (int i = 0; i < naive.Length; i++) Assert.Equal(naive[i] + residual[i], fast[i]);
     }
 }
