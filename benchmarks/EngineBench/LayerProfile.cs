@@ -106,9 +106,11 @@ internal static class LayerProfile
     /// <summary>
     /// The network as a flat list of steps whose chained forward passes equal its forward pass: sequences unrolled
     /// except for the neighbours evaluation mode fuses (ReLU + separable conv + ReLU, conv + ReLU, separable conv +
-    /// leaky ReLU + max pool, leaky ReLU + max pool, conv (+ ReLU) + max pool: one step each), a residual connection as
-    /// its main branch then one step that runs the shortcut on the saved input and adds (the add is fused into a
-    /// convolution in the network itself).
+    /// leaky ReLU + max pool, leaky ReLU + max pool, conv (+ ReLU) + max pool: one step each), a residual connection in
+    /// the order the network runs it: with a convolution shortcut whose main branch's last layer takes the add, the
+    /// shortcut on its input first, then the main branch, its last step adding the shortcut in its output pass; else
+    /// the main branch, then one step that runs the shortcut on the saved input and adds (the add is fused into the
+    /// shortcut convolution in the network itself).
     /// </summary>
     internal static List<Layer> Leaves(Layer layer)
     {
@@ -139,6 +141,12 @@ internal static class LayerProfile
                         }
                         i = end;
                     }
+                    break;
+                case Residual { Shortcut: Conv2d conv, Main: Sequential main } when InferenceFusion.TakesResidual(main.Layers):
+                    var first = new ShortcutFirst(conv);
+                    steps.Add(first);
+                    Add(main);
+                    steps[^1] = new AddInLastPass(steps[^1], first);
                     break;
                 case Residual r:
                     var save = new SaveInput();
@@ -173,8 +181,42 @@ internal static class LayerProfile
         public override Tensor Backward(Tensor gradOutput) => gradOutput;
     }
 
-    private static string Describe(Layer layer) => layer is Sequential s && s.Name.Length == 0
-        ? string.Join(" + ", s.Layers.Select(l => l.GetType().Name)) : layer.GetType().Name;
+    /// <summary>The shortcut convolution run on its input, kept for <see cref="AddInLastPass"/>; passes the input on.</summary>
+    private sealed class ShortcutFirst(Conv2d conv) : Layer
+    {
+        public Conv2d Conv => conv;
+        public Tensor? Output;
+        public override Tensor Forward(Tensor input)
+        {
+            Output = conv.Forward(input);
+            return input;
+        }
+        public override Tensor Backward(Tensor gradOutput) => gradOutput;
+    }
+
+    /// <summary>A main branch's last step with the shortcut added in its output pass (or after it, as the network does).</summary>
+    private sealed class AddInLastPass(Layer last, ShortcutFirst shortcut) : Layer
+    {
+        private Tensor? _out;
+        public Layer Last => last;
+        public override Tensor Forward(Tensor input)
+        {
+            var y = InferenceFusion.Forward(last is Sequential s ? s.Layers : [last], input, shortcut.Output, out bool added);
+            if (added) return y;
+            _out ??= new Tensor(y.Shape.ToArray());
+            System.Numerics.Tensors.TensorPrimitives.Add(y.Data, shortcut.Output!.Data, _out.Data);
+            return _out;
+        }
+        public override Tensor Backward(Tensor gradOutput) => gradOutput;
+    }
+
+    private static string Describe(Layer layer) => layer switch
+    {
+        Sequential s when s.Name.Length == 0 => string.Join(" + ", s.Layers.Select(l => l.GetType().Name)),
+        ShortcutFirst f => $"shortcut {f.Conv.GetType().Name} (its input hot)",
+        AddInLastPass a => $"{Describe(a.Last)} + shortcut add",
+        _ => layer.GetType().Name,
+    };
 
     private static double Median(List<double> v)
     {
