@@ -89,6 +89,21 @@ internal static unsafe partial class Depthwise3x3
     {
         public readonly Vector512<float> X0, X1, X2;
 
+        private Row(Vector512<float> x0, Vector512<float> x1, Vector512<float> x2) => (X0, X1, X2) = (x0, x1, x2);
+
+        /// <summary>Two padded rows' taps of 8 outputs: lanes 0–7 columns +0, +1, +2 from <paramref name="p"/>, lanes
+        /// 8–15 the same from the next row, <paramref name="pitch"/> floats on (with <paramref name="p"/> and the
+        /// pitch 64-byte aligned, no load crosses a cache line).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Row Paired(float* p, nint pitch) =>
+            new(Halves(p, p + pitch), Halves(p + 1, p + pitch + 1), Halves(p + 2, p + pitch + 2));
+
+        /// <summary>8 floats from <paramref name="lo"/> in lanes 0–7, 8 from <paramref name="hi"/> in lanes 8–15.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<float> Halves(float* lo, float* hi) =>
+            Avx512F.InsertVector256(Vector256.Load(lo).ToVector512Unsafe(), Vector256.Load(hi), 1);
+
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Row(float* x, int h, int w, int iy, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2,
             bool relu)

@@ -239,7 +239,9 @@ internal static unsafe partial class Depthwise3x3
     /// Four output rows of a stride-1 plane from the six padded rows at <paramref name="pad"/>: each input vector is
     /// loaded once for the (up to three) rows it feeds, four independent accumulator chains, each in tap order. The
     /// column runs go from last to first, so a run-on store past a row's end lands where the next row's first run is
-    /// stored afterwards; the fourth row runs on only when <paramref name="runOnLast"/> (a later row follows).
+    /// stored afterwards; the fourth row runs on only when <paramref name="runOnLast"/> (a later row follows). Rows
+    /// whose last run is 8 outputs (OW = 16n + 8) take that run two rows a vector (<see cref="Avx512PairedTail4"/>),
+    /// not half a vector each.
     /// </summary>
     private static void Avx512Rows4(float* pad, nint pitch, float* k, float bias, float* dst, int ow, bool runOnLast)
     {
@@ -248,6 +250,11 @@ internal static unsafe partial class Depthwise3x3
         Vector512<float> w3 = Vector512.Create(k[3]), w4 = Vector512.Create(k[4]), w5 = Vector512.Create(k[5]);
         Vector512<float> w6 = Vector512.Create(k[6]), w7 = Vector512.Create(k[7]), w8 = Vector512.Create(k[8]);
         int last = (ow - 1) & ~15;
+        if ((ow & 15) == 8)
+        {
+            Avx512PairedTail4(pad + last, pitch, new Taps(k), b, dst + last, ow);
+            last -= 16;
+        }
         // The last run writes up to 15 floats past the row: into the next row, if it is that long.
         bool runOn = last + 16 - ow <= ow;
         for (int q = last; q >= 0; q -= 16)
@@ -305,6 +312,27 @@ internal static unsafe partial class Depthwise3x3
             if (q + 16 <= ow || (runOn && runOnLast)) a3.Store(dst + 3 * ow + q);
             else StoreTail(a3, dst + 3 * ow + q, ow - q);
         }
+    }
+
+    /// <summary>
+    /// The last 8 columns of four output rows (from the six padded rows at <paramref name="p"/>, that column's place in
+    /// the first) as two vectors, rows 0 and 1 in the first, rows 2 and 3 in the second: a tap row's vector holds padded
+    /// row i's 8 taps in lanes 0–7 and row i + 1's in lanes 8–15 (<see cref="Row.Paired"/>), so each lane's chain is
+    /// that of its own output, in tap order.
+    /// </summary>
+    private static void Avx512PairedTail4(float* p, nint pitch, in Taps taps, Vector512<float> b, float* dst, int ow)
+    {
+        Vector512<float> a01 = b, a23 = b;
+        taps.Row0(ref a01, Row.Paired(p, pitch));
+        taps.Row1(ref a01, Row.Paired(p + pitch, pitch));
+        var r = Row.Paired(p + 2 * pitch, pitch);
+        taps.Row2(ref a01, r); taps.Row0(ref a23, r);
+        taps.Row1(ref a23, Row.Paired(p + 3 * pitch, pitch));
+        taps.Row2(ref a23, Row.Paired(p + 4 * pitch, pitch));
+        a01.GetLower().Store(dst);
+        a01.GetUpper().Store(dst + ow);
+        a23.GetLower().Store(dst + 2 * ow);
+        a23.GetUpper().Store(dst + 3 * ow);
     }
 
     /// <summary>The three tap vectors of a padded row at <paramref name="p"/> (64-byte aligned, 32 floats readable):

@@ -10,7 +10,7 @@ public sealed class Depthwise3x3Tests
 
     private static IEnumerable<ConvGeometry> Shapes()
     {
-        foreach (int width in new[] { 1, 2, 7, 8, 9, 14, 16, 17, 28, 32, 33 })
+        foreach (int width in new[] { 1, 2, 7, 8, 9, 14, 16, 17, 24, 28, 32, 33, 40, 56, 57 })
         {
             yield return new(2, 3, 5, width, 3, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 3);         // 'same', stride 1
             yield return new(1, 2, 14, width, 2, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 2);        // 'same', 8 + 6 rows
@@ -48,21 +48,28 @@ public sealed class Depthwise3x3Tests
         }
     }
 
-    [Fact]
-    public unsafe void MatchesTheDirectKernelBitForBit()
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void MatchesTheDirectKernelBitForBit(int isaIndex)
     {
-        // The same fused multiply-add chain as DepthwiseConvolution, whose zeros outside the input it skips.
-        var g = new ConvGeometry(2, 4, 14, 14, 4, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 4);
-        var x = KernelAssert.Random(g.InputLength, 5);
-        var w = KernelAssert.Random(g.WeightLength, 6);
-        var b = KernelAssert.Random(g.OutChannels, 7);
-        var fast = new float[g.OutputLength];
-        var naive = new float[g.OutputLength];
-        fixed (float* px = x, pw = w, pb = b, pf = fast, pn = naive)
+        // The same fused multiply-add chain as DepthwiseConvolution, whose zeros outside the input it skips; 'same'
+        // stride 1 over widths of each path (rows of 4 and 8 with leftovers, last runs of 8 outputs paired).
+        var isa = (GemmIsa)isaIndex;
+        foreach (int width in new[] { 8, 14, 24, 28, 40, 55, 56, 104 })
+        foreach (int height in new[] { 1, 3, 6, 14 })
         {
-            Depthwise3x3.Forward(new ConvOperands(g, px, pw, pb, pf), reluInput: false, threads: 1);
-            DepthwiseConvolution.Forward(new ConvOperands(g, px, pw, pb, pn), threads: 1);
+            var g = new ConvGeometry(2, 4, height, width, 4, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 4);
+            var x = KernelAssert.Random(g.InputLength, 5);
+            var w = KernelAssert.Random(g.WeightLength, 6);
+            var b = KernelAssert.Random(g.OutChannels, 7);
+            var fast = new float[g.OutputLength];
+            var naive = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, pf = fast, pn = naive)
+            {
+                Depthwise3x3.Forward(new ConvOperands(g, px, pw, pb, pf), reluInput: false, threads: 1, isa);
+                DepthwiseConvolution.Forward(new ConvOperands(g, px, pw, pb, pn), threads: 1);
+            }
+            KernelAssert.BitIdentical(naive, fast, $"{isa} {g}");
         }
-        KernelAssert.BitIdentical(naive, fast, g.ToString());
     }
 }
