@@ -36,16 +36,20 @@ internal static unsafe partial class DirectConvolution
         float* image = ops.Input + n * (long)g.InChannels * h * w;
         // In place: rows y with 2y − pt ≥ 0 and 2y − pt + KH − 1 ≤ H − 2.
         int top = Math.Clamp((pt + 1) / 2, y0, y1), bottom = Math.Clamp((h + pt - kh + 1) / 2, top, y1);
-        if (top > y0) DeinterleavedRegion(ops, a, n, y0, top, PaddedRows(g, image, y0, top), (long)RowsRead(g, y0, top) * w, 2 * y0 - pt);
+        if (top > y0)
+            DeinterleavedRegion(ops, a, n, y0, top, PaddedRows(g, image, y0, top), (long)RowsRead(g, y0, top) * w,
+                2 * y0 - pt);
         if (bottom > top) DeinterleavedRegion(ops, a, n, top, bottom, image, (long)h * w, 0);
-        if (y1 > bottom) DeinterleavedRegion(ops, a, n, bottom, y1, PaddedRows(g, image, bottom, y1), (long)RowsRead(g, bottom, y1) * w, 2 * bottom - pt);
+        if (y1 > bottom)
+            DeinterleavedRegion(ops, a, n, bottom, y1, PaddedRows(g, image, bottom, y1),
+                (long)RowsRead(g, bottom, y1) * w, 2 * bottom - pt);
     }
 
     /// <summary>Input rows the output rows [<paramref name="ya"/>, <paramref name="yb"/>) read.</summary>
     private static int RowsRead(in ConvGeometry g, int ya, int yb) => 2 * (yb - ya - 1) + g.KernelHeight;
 
-    /// <summary>Input rows 2·<paramref name="ya"/> − pt … of every channel, zero outside the image, one channel after
-    /// another in scratch slot 6, then <see cref="PaddedChunk.Slack"/> zeros.</summary>
+    /// <summary>Input rows 2·<paramref name="ya"/> − pt … of every channel, zero outside the image, one channel
+    /// after another in scratch slot 6, then <see cref="PaddedChunk.Slack"/> zeros.</summary>
     private static float* PaddedRows(in ConvGeometry g, float* image, int ya, int yb)
     {
         int h = g.InHeight, w = g.InWidth, rows = RowsRead(g, ya, yb), first = 2 * ya - g.PadTop;
@@ -81,6 +85,13 @@ internal static unsafe partial class DirectConvolution
         int full = ow / 16;
         bool paired = ow % 16 != 0, rightPad = 2 * ow == w;
         int groupRows = paired ? 2 : 1, perGroup = paired ? 2 * full + 1 : full;
+        // Tap 2 of the last column right of the image: lane 15 of a row's last full vector, lanes 7 and 15 of a
+        // shared one.
+        Vector512<int> lanes = Vector512<int>.Indices;
+        Vector512<float> all = Vector512<float>.AllBitsSet;
+        Vector512<float> lastFull = rightPad ? Vector512.LessThan(lanes, Vector512.Create(15)).AsSingle() : all;
+        Vector512<float> lastShared = rightPad
+            ? ~Vector512.Equals(lanes & Vector512.Create(7), Vector512.Create(7)).AsSingle() : all;
         int vectors = (yb - ya + groupRows - 1) / groupRows * perGroup;
         float* rowOf(int y) => src + (long)(2 * y - g.PadTop - rowOrigin) * w;
         var pending = default(VectorLanes);
@@ -95,9 +106,7 @@ internal static unsafe partial class DirectConvolution
                 int x = 16 * (slot < full ? slot : slot - full);
                 float* lo = rowOf(y) + 2 * x;
                 nint outLo = (nint)((long)y * ow + x);
-                d = new VectorLanes(lo, lo + 16, outLo, outLo + 8,
-                    rightPad && x + 16 == ow ? Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(15)).AsSingle()
-                        : Vector512<float>.AllBitsSet);
+                d = new VectorLanes(lo, lo + 16, outLo, outLo + 8, x + 16 == ow ? lastFull : all);
             }
             else
             {
@@ -106,8 +115,7 @@ internal static unsafe partial class DirectConvolution
                 float* lo = rowOf(y) + 2 * (ow - 8);
                 nint outLo = (nint)((long)y * ow + ow - 8);
                 d = new VectorLanes(lo, second ? rowOf(y + 1) + 2 * (ow - 8) : lo, outLo, second ? outLo + ow : outLo,
-                    rightPad ? Vector512.Equals(Vector512<int>.Indices & Vector512.Create(7), Vector512.Create(7)).AsSingle()
-                        ^ Vector512<float>.AllBitsSet : Vector512<float>.AllBitsSet);
+                    lastShared);
             }
             if (!hasPending)
             {
@@ -157,39 +165,40 @@ internal static unsafe partial class DirectConvolution
             nint o = rowOffsets[r];
             Vector512<float> l0 = Vector512.Load(lo0 + o), h0 = Vector512.Load(hi0 + o);
             Vector512<float> l1 = Vector512.Load(lo1 + o), h1 = Vector512.Load(hi1 + o);
-            Vector512<float> b0 = Avx512F.PermuteVar16x32x2(l0, evens, h0), b1 = Avx512F.PermuteVar16x32x2(l1, evens, h1), w;
-            w = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(w, b0, c00); c01 = Avx512F.FusedMultiplyAdd(w, b1, c01);
-            w = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(w, b0, c10); c11 = Avx512F.FusedMultiplyAdd(w, b1, c11);
-            w = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(w, b0, c20); c21 = Avx512F.FusedMultiplyAdd(w, b1, c21);
-            w = Vector512.Create(a[3]); c30 = Avx512F.FusedMultiplyAdd(w, b0, c30); c31 = Avx512F.FusedMultiplyAdd(w, b1, c31);
-            w = Vector512.Create(a[4]); c40 = Avx512F.FusedMultiplyAdd(w, b0, c40); c41 = Avx512F.FusedMultiplyAdd(w, b1, c41);
-            w = Vector512.Create(a[5]); c50 = Avx512F.FusedMultiplyAdd(w, b0, c50); c51 = Avx512F.FusedMultiplyAdd(w, b1, c51);
-            w = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(w, b0, c60); c61 = Avx512F.FusedMultiplyAdd(w, b1, c61);
-            w = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(w, b0, c70); c71 = Avx512F.FusedMultiplyAdd(w, b1, c71);
+            Vector512<float> b0 = Avx512F.PermuteVar16x32x2(l0, evens, h0), w;
+            Vector512<float> b1 = Avx512F.PermuteVar16x32x2(l1, evens, h1);
+            w = Vector512.Create(a[0]); c00 = Fma(w, b0, c00); c01 = Fma(w, b1, c01);
+            w = Vector512.Create(a[1]); c10 = Fma(w, b0, c10); c11 = Fma(w, b1, c11);
+            w = Vector512.Create(a[2]); c20 = Fma(w, b0, c20); c21 = Fma(w, b1, c21);
+            w = Vector512.Create(a[3]); c30 = Fma(w, b0, c30); c31 = Fma(w, b1, c31);
+            w = Vector512.Create(a[4]); c40 = Fma(w, b0, c40); c41 = Fma(w, b1, c41);
+            w = Vector512.Create(a[5]); c50 = Fma(w, b0, c50); c51 = Fma(w, b1, c51);
+            w = Vector512.Create(a[6]); c60 = Fma(w, b0, c60); c61 = Fma(w, b1, c61);
+            w = Vector512.Create(a[7]); c70 = Fma(w, b0, c70); c71 = Fma(w, b1, c71);
             b0 = Avx512F.PermuteVar16x32x2(l0, odds, h0);
             b1 = Avx512F.PermuteVar16x32x2(l1, odds, h1);
-            w = Vector512.Create(a[8]); c00 = Avx512F.FusedMultiplyAdd(w, b0, c00); c01 = Avx512F.FusedMultiplyAdd(w, b1, c01);
-            w = Vector512.Create(a[9]); c10 = Avx512F.FusedMultiplyAdd(w, b0, c10); c11 = Avx512F.FusedMultiplyAdd(w, b1, c11);
-            w = Vector512.Create(a[10]); c20 = Avx512F.FusedMultiplyAdd(w, b0, c20); c21 = Avx512F.FusedMultiplyAdd(w, b1, c21);
-            w = Vector512.Create(a[11]); c30 = Avx512F.FusedMultiplyAdd(w, b0, c30); c31 = Avx512F.FusedMultiplyAdd(w, b1, c31);
-            w = Vector512.Create(a[12]); c40 = Avx512F.FusedMultiplyAdd(w, b0, c40); c41 = Avx512F.FusedMultiplyAdd(w, b1, c41);
-            w = Vector512.Create(a[13]); c50 = Avx512F.FusedMultiplyAdd(w, b0, c50); c51 = Avx512F.FusedMultiplyAdd(w, b1, c51);
-            w = Vector512.Create(a[14]); c60 = Avx512F.FusedMultiplyAdd(w, b0, c60); c61 = Avx512F.FusedMultiplyAdd(w, b1, c61);
-            w = Vector512.Create(a[15]); c70 = Avx512F.FusedMultiplyAdd(w, b0, c70); c71 = Avx512F.FusedMultiplyAdd(w, b1, c71);
+            w = Vector512.Create(a[8]); c00 = Fma(w, b0, c00); c01 = Fma(w, b1, c01);
+            w = Vector512.Create(a[9]); c10 = Fma(w, b0, c10); c11 = Fma(w, b1, c11);
+            w = Vector512.Create(a[10]); c20 = Fma(w, b0, c20); c21 = Fma(w, b1, c21);
+            w = Vector512.Create(a[11]); c30 = Fma(w, b0, c30); c31 = Fma(w, b1, c31);
+            w = Vector512.Create(a[12]); c40 = Fma(w, b0, c40); c41 = Fma(w, b1, c41);
+            w = Vector512.Create(a[13]); c50 = Fma(w, b0, c50); c51 = Fma(w, b1, c51);
+            w = Vector512.Create(a[14]); c60 = Fma(w, b0, c60); c61 = Fma(w, b1, c61);
+            w = Vector512.Create(a[15]); c70 = Fma(w, b0, c70); c71 = Fma(w, b1, c71);
             l0 = Vector512.Load(lo0 + o + 2);
             h0 = Vector512.Load(hi0 + o + 2);
             l1 = Vector512.Load(lo1 + o + 2);
             h1 = Vector512.Load(hi1 + o + 2);
             b0 = Avx512F.PermuteVar16x32x2(l0, evens, h0) & mask0;
             b1 = Avx512F.PermuteVar16x32x2(l1, evens, h1) & mask1;
-            w = Vector512.Create(a[16]); c00 = Avx512F.FusedMultiplyAdd(w, b0, c00); c01 = Avx512F.FusedMultiplyAdd(w, b1, c01);
-            w = Vector512.Create(a[17]); c10 = Avx512F.FusedMultiplyAdd(w, b0, c10); c11 = Avx512F.FusedMultiplyAdd(w, b1, c11);
-            w = Vector512.Create(a[18]); c20 = Avx512F.FusedMultiplyAdd(w, b0, c20); c21 = Avx512F.FusedMultiplyAdd(w, b1, c21);
-            w = Vector512.Create(a[19]); c30 = Avx512F.FusedMultiplyAdd(w, b0, c30); c31 = Avx512F.FusedMultiplyAdd(w, b1, c31);
-            w = Vector512.Create(a[20]); c40 = Avx512F.FusedMultiplyAdd(w, b0, c40); c41 = Avx512F.FusedMultiplyAdd(w, b1, c41);
-            w = Vector512.Create(a[21]); c50 = Avx512F.FusedMultiplyAdd(w, b0, c50); c51 = Avx512F.FusedMultiplyAdd(w, b1, c51);
-            w = Vector512.Create(a[22]); c60 = Avx512F.FusedMultiplyAdd(w, b0, c60); c61 = Avx512F.FusedMultiplyAdd(w, b1, c61);
-            w = Vector512.Create(a[23]); c70 = Avx512F.FusedMultiplyAdd(w, b0, c70); c71 = Avx512F.FusedMultiplyAdd(w, b1, c71);
+            w = Vector512.Create(a[16]); c00 = Fma(w, b0, c00); c01 = Fma(w, b1, c01);
+            w = Vector512.Create(a[17]); c10 = Fma(w, b0, c10); c11 = Fma(w, b1, c11);
+            w = Vector512.Create(a[18]); c20 = Fma(w, b0, c20); c21 = Fma(w, b1, c21);
+            w = Vector512.Create(a[19]); c30 = Fma(w, b0, c30); c31 = Fma(w, b1, c31);
+            w = Vector512.Create(a[20]); c40 = Fma(w, b0, c40); c41 = Fma(w, b1, c41);
+            w = Vector512.Create(a[21]); c50 = Fma(w, b0, c50); c51 = Fma(w, b1, c51);
+            w = Vector512.Create(a[22]); c60 = Fma(w, b0, c60); c61 = Fma(w, b1, c61);
+            w = Vector512.Create(a[23]); c70 = Fma(w, b0, c70); c71 = Fma(w, b1, c71);
             a += 24;
         }
         store.Store(c00, c01, output, 0, bias, null, relu);
@@ -201,6 +210,10 @@ internal static unsafe partial class DirectConvolution
         store.Store(c60, c61, output + 6 * channel, 6, bias, null, relu);
         store.Store(c70, c71, output + 7 * channel, 7, bias, null, relu);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
+        Avx512F.FusedMultiplyAdd(a, b, c);
 
     /// <summary>One vector of 16 output columns: its input floats at <see cref="Lo"/> (low 16) and <see cref="Hi"/>
     /// (high 16) plus each tap row's offset; lanes 0–7 stored at <see cref="OutLo"/>, 8–15 at <see cref="OutHi"/>
@@ -222,7 +235,8 @@ internal static unsafe partial class DirectConvolution
         private readonly bool whole0 = d0.OutHi == d0.OutLo + 8, whole1 = d1.OutHi == d1.OutLo + 8;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual, bool relu)
+        public void Store(Vector512<float> v0, Vector512<float> v1, float* c, int row, float* bias, float* residual,
+            bool relu)
         {
             if (bias != null)
             {

@@ -127,8 +127,8 @@ internal static unsafe partial class DirectConvolution
         private float* prepadded;
         private long paddedImage;
 
-        public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands, float* prepadded, long paddedImage,
-            bool deinterleaved)
+        public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands, float* prepadded,
+            long paddedImage, bool deinterleaved)
         {
             this.ops = ops; this.isa = isa; this.a = a; this.offsets = offsets; this.bands = bands;
             this.deinterleaved = deinterleaved;

@@ -61,7 +61,7 @@ public sealed class DirectConvolutionTests
         new(1, 3, 112, 112, 32, 3, 3, 2, 2, 0, 0, 1, 1),  // the age/gender stem: 56 columns (3 vectors + 8 of two rows)
         new(2, 1, 33, 32, 8, 3, 3, 2, 2, 1, 0, 1, 1),     // one channel, padded above and below, 16 columns, 17 rows
         new(1, 2, 30, 48, 16, 3, 3, 2, 2, 0, 0, 1, 1),    // 24 columns, 15 rows: the odd last row's 8 columns alone
-        new(3, 3, 20, 17, 24, 3, 3, 2, 2, 0, 0, 0, 0),    // 8 columns, no right padding (tap 2 reads the image's last column)
+        new(3, 3, 20, 17, 24, 3, 3, 2, 2, 0, 0, 0, 0),    // 8 columns, no right padding (tap 2 reads column W − 1)
         new(1, 3, 40, 32, 16, 5, 3, 2, 2, 2, 0, 2, 1),    // 5×3 kernel, two rows of padding above
         new(1, 16, 24, 32, 8, 3, 3, 2, 2, 1, 0, 1, 1),    // 16 input channels
     ];
