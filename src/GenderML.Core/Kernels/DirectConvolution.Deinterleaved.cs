@@ -7,26 +7,29 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// The stride-2 convolution with 3-wide taps read straight from the image, without parity planes (AVX-512): for 16
 /// output columns x … x + 15 of a row, taps j = 0, 1 of input row r are the even and odd floats of the 32 at
-/// <c>row r + 2x</c> (two loads and a two-source permute each), tap j = 2 the even floats of the 32 at <c>2x + 2</c>.
-/// Output rows are cut into 16-column vectors; when OW is 8 more than a multiple of 16, the last 8 columns of two
-/// rows share one vector (its low and high 16 input floats come from the two rows, so the same permute applies).
+/// <c>row r + 2x</c> (two loads and a two-source permute each), tap j = 2 the even ones moved down a lane with the
+/// float at <c>2x + 32</c> in the last (<c>valignd</c>). Output rows are cut into 16-column vectors; when OW is 8 more
+/// than a multiple of 16, the last 8 columns of two rows share one vector (its low and high 16 input floats come from
+/// the two rows, so the same permute applies; its tap 2 lane 7 is then the right padding).
 /// Blocks are 8 output channels × two such vectors, stored in place through full or half-vector stores.
 /// </summary>
 /// <remarks>
 /// The same taps in the same order as the parity-plane blocks (one accumulator chain over (c, i, j), zeros where the
 /// padding is), so the same bits. Rows whose taps reach the padding above or below, or the image's last row, read a
-/// zero-padded copy of their input rows; the others read the image in place, where the loads run at most two floats
-/// past a row's end (into the next row, which exists) and a column past the right edge (read only by tap 2 of the last
-/// output column when 2·OW = W) is zeroed by a mask after the permute.
+/// zero-padded copy of their input rows; the others read the image in place, where the loads run at most one float
+/// past a row's end (into the next row, which exists) and that column, when it is the right padding (2·OW = W, tap 2
+/// of the last output column), is zeroed by a mask.
 /// </remarks>
 internal static unsafe partial class DirectConvolution
 {
     /// <summary>Whether <paramref name="g"/>'s forward pass on <paramref name="isa"/> runs on the deinterleaving
-    /// blocks: stride 2, 3-wide taps, no left padding, whole blocks of 8 output channels, OW a multiple of 8 with
-    /// 2·OW ≤ W (so only tap 2 of the last column can fall right of the image).</summary>
+    /// blocks: stride 2, 3-wide taps, no left padding, whole blocks of 8 output channels, OW a multiple of 16 with
+    /// 2·OW ≤ W (so only tap 2 of the last column can fall right of the image), or 8 more with 2·OW = W.</summary>
     internal static bool TakesDeinterleaved(in ConvGeometry g, GemmIsa isa) =>
         isa == GemmIsa.Avx512 && g.StrideHeight == 2 && g.StrideWidth == 2 && g.KernelWidth == 3 && g.PadLeft == 0
-        && g.OutWidth % 8 == 0 && 2 * g.OutWidth <= g.InWidth && g.OutChannels % 8 == 0;
+        && g.OutChannels % 8 == 0 && g.OutWidth > 0
+        && (g.OutWidth % 16 == 0 ? 2 * g.OutWidth <= g.InWidth
+            : g.OutWidth % 8 == 0 && 2 * g.OutWidth == g.InWidth);
 
     /// <summary>Output rows [<paramref name="y0"/>, <paramref name="y1"/>) of image <paramref name="n"/>.</summary>
     private static void DeinterleavedBand(in ConvOperands ops, float* a, int n, int y0, int y1)
@@ -146,9 +149,9 @@ internal static unsafe partial class DirectConvolution
 
     /// <summary>
     /// 8 output channels × the 32 columns of <paramref name="d0"/> and <paramref name="d1"/>: per tap row (c, i) four
-    /// loads, then per vector the even floats of the 32 at the row (tap 0), the odd ones (tap 1), four more loads and
-    /// the even floats of the 32 two further on (tap 2, lanes right of the image zeroed); eight broadcasts and sixteen
-    /// FMAs per tap, in (c, i, j) order as the parity-plane blocks.
+    /// loads, then per vector the even floats of the 32 at the row (tap 0), the odd ones (tap 1), the even ones a
+    /// lane on with the next float broadcast into lane 15 (tap 2, lanes right of the image zeroed); eight broadcasts
+    /// and sixteen FMAs per tap, in (c, i, j) order as the parity-plane blocks.
     /// </summary>
     private static void DeinterleavedBlock(int rows, float* a, in VectorLanes d0, in VectorLanes d1, nint* rowOffsets,
         float* output, nint channel, float* bias, bool relu, in SplitRowStore store)
@@ -165,8 +168,8 @@ internal static unsafe partial class DirectConvolution
             nint o = rowOffsets[r];
             Vector512<float> l0 = Vector512.Load(lo0 + o), h0 = Vector512.Load(hi0 + o);
             Vector512<float> l1 = Vector512.Load(lo1 + o), h1 = Vector512.Load(hi1 + o);
-            Vector512<float> b0 = Avx512F.PermuteVar16x32x2(l0, evens, h0), w;
-            Vector512<float> b1 = Avx512F.PermuteVar16x32x2(l1, evens, h1);
+            Vector512<float> e0 = Avx512F.PermuteVar16x32x2(l0, evens, h0), w;
+            Vector512<float> e1 = Avx512F.PermuteVar16x32x2(l1, evens, h1), b0 = e0, b1 = e1;
             w = Vector512.Create(a[0]); c00 = Fma(w, b0, c00); c01 = Fma(w, b1, c01);
             w = Vector512.Create(a[1]); c10 = Fma(w, b0, c10); c11 = Fma(w, b1, c11);
             w = Vector512.Create(a[2]); c20 = Fma(w, b0, c20); c21 = Fma(w, b1, c21);
@@ -185,12 +188,8 @@ internal static unsafe partial class DirectConvolution
             w = Vector512.Create(a[13]); c50 = Fma(w, b0, c50); c51 = Fma(w, b1, c51);
             w = Vector512.Create(a[14]); c60 = Fma(w, b0, c60); c61 = Fma(w, b1, c61);
             w = Vector512.Create(a[15]); c70 = Fma(w, b0, c70); c71 = Fma(w, b1, c71);
-            l0 = Vector512.Load(lo0 + o + 2);
-            h0 = Vector512.Load(hi0 + o + 2);
-            l1 = Vector512.Load(lo1 + o + 2);
-            h1 = Vector512.Load(hi1 + o + 2);
-            b0 = Avx512F.PermuteVar16x32x2(l0, evens, h0) & mask0;
-            b1 = Avx512F.PermuteVar16x32x2(l1, evens, h1) & mask1;
+            b0 = NextLane(e0, hi0[o + 16]) & mask0;
+            b1 = NextLane(e1, hi1[o + 16]) & mask1;
             w = Vector512.Create(a[16]); c00 = Fma(w, b0, c00); c01 = Fma(w, b1, c01);
             w = Vector512.Create(a[17]); c10 = Fma(w, b0, c10); c11 = Fma(w, b1, c11);
             w = Vector512.Create(a[18]); c20 = Fma(w, b0, c20); c21 = Fma(w, b1, c21);
@@ -211,14 +210,20 @@ internal static unsafe partial class DirectConvolution
         store.Store(c70, c71, output + 7 * channel, 7, bias, null, relu);
     }
 
+    /// <summary>Lanes 1–15 of <paramref name="e"/>, then <paramref name="next"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> NextLane(Vector512<float> e, float next) =>
+        Avx512F.AlignRight32(Vector512.Create(next).AsInt32(), e.AsInt32(), 1).AsSingle();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) =>
         Avx512F.FusedMultiplyAdd(a, b, c);
 
     /// <summary>One vector of 16 output columns: its input floats at <see cref="Lo"/> (low 16) and <see cref="Hi"/>
-    /// (high 16) plus each tap row's offset; lanes 0–7 stored at <see cref="OutLo"/>, 8–15 at <see cref="OutHi"/>
-    /// (floats from the output channel's start; contiguous when <c>OutHi = OutLo + 8</c>, <c>OutHi = OutLo</c> when the
-    /// high lanes are not wanted); <see cref="Tap2Mask"/> keeps tap 2's lanes inside the image.</summary>
+    /// (high 16) plus each tap row's offset, <c>Hi + 16</c> the float after them; lanes 0–7 stored at
+    /// <see cref="OutLo"/>, 8–15 at <see cref="OutHi"/> (floats from the output channel's start; contiguous when
+    /// <c>OutHi = OutLo + 8</c>, <c>OutHi = OutLo</c> when the high lanes are not wanted); <see cref="Tap2Mask"/> keeps
+    /// tap 2's lanes inside the image.</summary>
     private readonly struct VectorLanes(float* lo, float* hi, nint outLo, nint outHi, Vector512<float> tap2Mask)
     {
         public readonly float* Lo = lo, Hi = hi;
