@@ -11,7 +11,8 @@ namespace GenderML.Core.Kernels;
 /// plane (i mod 2, j mod 2): the stride-1 scheme again, with <c>q = y·W2 + x</c>. Positions with x ≥ OW are
 /// computed and dropped. The register blocks land in a scratch C that is copied out row by row through the
 /// <see cref="ConvEpilogue"/>; at stride 2 with rows of 32 and more (AVX-512, whole blocks of output channels) they are
-/// stored in place instead (<see cref="DirectWrappedStores"/>).
+/// stored in place instead (<see cref="DirectWrappedStores"/>). At stride 2 with 3-wide taps and no residual, AVX-512
+/// blocks read the image itself where <see cref="TakesDeinterleaved"/> says so (DirectConvolution.Deinterleaved.cs).
 /// </summary>
 /// <remarks>
 /// Each output value is the sum over (c, i, j) in order with one accumulator chain, whatever the thread count or the
