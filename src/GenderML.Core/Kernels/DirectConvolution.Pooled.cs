@@ -7,7 +7,7 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// The direct convolution with an unpadded K×K, stride-S max pool (K ≤ 3, S ≤ 2) in its output pass:
 /// <c>pool(act(conv(x) + b))</c> without writing the convolution's output. The register blocks run over an image's
-/// columns as in <see cref="Forward(in ConvOperands, int, GemmIsa)"/>; as soon as the rows under a pooled row are done,
+/// columns as in <see cref="Forward(in ConvOperands, int)"/>; as soon as the rows under a pooled row are done,
 /// that row is pooled from the scratch C while it is in cache; a band whose C would be large is computed in chunks of a
 /// few pooled rows. The bias and the activation (ReLU, leaky ReLU of slope ≥ 0, or none) are applied after the maximum
 /// (all non-decreasing, so they commute with it: the same bits as conv, bias, activation, then the pool).

@@ -11,7 +11,8 @@ namespace GenderML.Core.Kernels;
 /// plane (i mod 2, j mod 2): the stride-1 scheme again, with <c>q = y·W2 + x</c>. Positions with x ≥ OW are
 /// computed and dropped. The register blocks land in a scratch C that is copied out row by row through the
 /// <see cref="ConvEpilogue"/>; at stride 2 with rows of 32 and more (AVX-512, whole blocks of output channels) they are
-/// stored in place instead (<see cref="DirectWrappedStores"/>).
+/// stored in place instead (<see cref="DirectWrappedStores"/>). At stride 2 with 3-wide taps and no residual, AVX-512
+/// blocks read the image itself where <see cref="TakesDeinterleaved"/> says so (DirectConvolution.Deinterleaved.cs).
 /// </summary>
 /// <remarks>
 /// Each output value is the sum over (c, i, j) in order with one accumulator chain, whatever the thread count or the
@@ -84,10 +85,13 @@ internal static unsafe partial class DirectConvolution
 
     public static void Forward(in ConvOperands ops, int threads) => Forward(ops, threads, GemmBlocking.BestIsa);
 
-    /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has).</summary>
-    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa)
+    /// <summary>The forward pass on <paramref name="isa"/> (tests run every instruction set the machine has);
+    /// <paramref name="parityPlanes"/>: through the parity planes even where the deinterleaving blocks take the layer
+    /// (tests compare the two).</summary>
+    public static void Forward(in ConvOperands ops, int threads, GemmIsa isa, bool parityPlanes = false)
     {
         var g = ops.G;
+        bool deinterleaved = !parityPlanes && ops.Residual == null && TakesDeinterleaved(g, isa);
         WeightsAndOffsets(ops, isa, out float* a, out int* offsets);
         // Bands of output rows: the whole image when there are enough images for the threads, else a few per image.
         int bands = threads <= 1 || g.Batch >= 2 * threads ? 1
@@ -95,9 +99,9 @@ internal static unsafe partial class DirectConvolution
         // Several bands per image: pad (or split) every image once here, not once per band.
         float* prepadded = null;
         long paddedImage = 0;
-        if (bands > 1) prepadded = PadAll(g, ops.Input, out paddedImage);
+        if (bands > 1 && !deinterleaved) prepadded = PadAll(g, ops.Input, out paddedImage);
         var work = JobCache<Work>.Rent();
-        work.Set(ops, isa, a, offsets, bands, prepadded, paddedImage);
+        work.Set(ops, isa, a, offsets, bands, prepadded, paddedImage, deinterleaved);
         int items = g.Batch * bands;
         JobCache<Work>.RunAndReturn(work, items, threads);
     }
@@ -117,15 +121,18 @@ internal static unsafe partial class DirectConvolution
     {
         private ConvOperands ops;
         private GemmIsa isa;
+        private bool deinterleaved;
         private float* a;
         private int* offsets;
         private int bands;
         private float* prepadded;
         private long paddedImage;
 
-        public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands, float* prepadded, long paddedImage)
+        public void Set(in ConvOperands ops, GemmIsa isa, float* a, int* offsets, int bands, float* prepadded,
+            long paddedImage, bool deinterleaved)
         {
             this.ops = ops; this.isa = isa; this.a = a; this.offsets = offsets; this.bands = bands;
+            this.deinterleaved = deinterleaved;
             this.prepadded = prepadded; this.paddedImage = paddedImage;
         }
 
@@ -137,6 +144,11 @@ internal static unsafe partial class DirectConvolution
             var (pw, _) = PlaneOf(g);
             int y0 = (int)((long)oh * band / bands), y1 = (int)((long)oh * (band + 1) / bands);
             if (y1 <= y0) return;
+            if (deinterleaved)
+            {
+                DeinterleavedBand(ops, a, n, y0, y1);
+                return;
+            }
             var (mr, nr) = Block(isa);
             int k = g.InChannels * g.KernelHeight * g.KernelWidth, oc = g.OutChannels;
             int mPadded = (oc + mr - 1) / mr * mr;

@@ -53,6 +53,68 @@ public sealed class DirectConvolutionTests
         }
     }
 
+    /// <summary>Stride-2 shapes the deinterleaving blocks take: full 16-column vectors, the last 8 columns of two rows
+    /// in one vector (and of an odd last row alone), padding above and below, a right padding column or none, taller
+    /// kernels, 1–16 input channels; and shapes they leave to the parity planes.</summary>
+    private static readonly ConvGeometry[] DeinterleavedShapes =
+    [
+        new(1, 3, 112, 112, 32, 3, 3, 2, 2, 0, 0, 1, 1),  // the age/gender stem: 56 columns (3 vectors + 8 of two rows)
+        new(2, 1, 33, 32, 8, 3, 3, 2, 2, 1, 0, 1, 1),     // one channel, padded above and below, 16 columns, 17 rows
+        new(1, 2, 30, 48, 16, 3, 3, 2, 2, 0, 0, 1, 1),    // 24 columns, 15 rows: the odd last row's 8 columns alone
+        new(3, 3, 20, 16, 24, 3, 3, 2, 2, 0, 0, 1, 1),    // 8 columns: every vector shared by two rows
+        new(3, 3, 20, 33, 24, 3, 3, 2, 2, 0, 0, 0, 0),    // 16 columns, no right padding (tap 2 reads column W − 1)
+        new(1, 3, 40, 32, 16, 5, 3, 2, 2, 2, 0, 2, 1),    // 5×3 kernel, two rows of padding above
+        new(1, 16, 24, 32, 8, 3, 3, 2, 2, 1, 0, 1, 1),    // 16 input channels
+    ];
+
+    private static readonly ConvGeometry[] ParityPlaneShapes =
+    [
+        new(1, 3, 20, 17, 24, 3, 3, 2, 2, 0, 0, 0, 0),    // 8 columns without right padding
+        new(1, 3, 21, 21, 16, 3, 3, 2, 2, 1, 1, 1, 1),    // left padding
+        new(1, 3, 20, 32, 12, 3, 3, 2, 2, 0, 0, 1, 1),    // 12 output channels
+        new(1, 3, 20, 40, 16, 5, 5, 2, 2, 0, 0, 1, 1),    // 5-wide taps
+    ];
+
+    [Fact]
+    public void DeinterleavedTakesOnlyItsShapes()
+    {
+        foreach (var g in ParityPlaneShapes)
+            Assert.False(DirectConvolution.TakesDeinterleaved(g, GemmIsa.Avx512), g.ToString());
+        foreach (var g in DeinterleavedShapes)
+            Assert.False(DirectConvolution.TakesDeinterleaved(g, GemmIsa.Avx2), g.ToString());
+    }
+
+    [Fact]
+    public unsafe void DeinterleavedMatchesParityPlanes()
+    {
+        if (!GemmBlocking.IsSupported(GemmIsa.Avx512)) return;
+        foreach (var g in DeinterleavedShapes)
+        foreach (int threads in new[] { 1, 2 })
+        foreach (bool withBias in new[] { true, false })
+        foreach (bool relu in new[] { true, false })
+        {
+            Assert.True(DirectConvolution.TakesDeinterleaved(g, GemmIsa.Avx512), g.ToString());
+            var x = KernelAssert.Random(g.InputLength, 11);
+            var w = KernelAssert.Random(g.WeightLength, 12);
+            var b = KernelAssert.Random(g.OutChannels, 13);
+            var planes = new float[g.OutputLength];
+            var direct = new float[g.OutputLength];
+            var expected = new float[g.OutputLength];
+            ConvolutionReference.Forward(g, x, w, withBias ? b : [], expected);
+            if (relu) for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i], 0f);
+            fixed (float* px = x, pw = w, pb = b, pp = planes, pd = direct)
+            {
+                var bias = withBias ? pb : null;
+                DirectConvolution.Forward(new ConvOperands(g, px, pw, bias, pp, relu: relu), threads, GemmIsa.Avx512,
+                    parityPlanes: true);
+                DirectConvolution.Forward(new ConvOperands(g, px, pw, bias, pd, relu: relu), threads, GemmIsa.Avx512);
+            }
+            string label = $"{g} threads={threads} bias={withBias} relu={relu}";
+            KernelAssert.BitIdentical(planes, direct, label);
+            KernelAssert.Close(expected, direct, 1e-5f * (1 + MathF.Sqrt(g.InChannels * g.KernelHeight * 3)), label);
+        }
+    }
+
     [Fact]
     public unsafe void OneAndTwoThreadsAreBitIdentical()
     {
