@@ -106,6 +106,19 @@ internal static unsafe class PointwiseConvolution
         bool by49 = wide && count % 49 == 0 && count % 48 % 16 != 0;
         for (int jr = 0; jr < count; jr += nr)
         {
+            if (wide && count - jr == 64)
+            {
+                // The last 64 columns: two 4×64 blocks a sliver, not an 8×48 block and a 16-column edge.
+                for (int ir = 0; ir < mPadded; ir += mr)
+                for (int half = 0; half < mr; half += 4)
+                {
+                    long row = image + (long)(ir + half) * hw + jr;
+                    PointwiseWideKernels.Avx512Kernel4x64(k, a + (long)ir * k + half, x + jr, pitch,
+                        ops.Output + row, hw, ops.Bias == null ? null : ops.Bias + ir + half,
+                        ops.Residual == null ? null : ops.Residual + row, ops.Relu);
+                }
+                break;
+            }
             if (wide && count - jr >= 48)
             {
                 // 48 columns a block (49 for the last when exactly that many are left: a 7×7 map is one block).

@@ -7,9 +7,10 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// Wider AVX-512 register blocks for <see cref="PointwiseConvolution"/>: 8 rows × 48 columns (three B vectors per K
 /// step against eight broadcasts: 24 FMAs for 11 loads, where the 8×32 block of <see cref="DirectMicroKernels"/> has
-/// 16 for 10), and 8 × 49, whose 49th column (one more broadcast against the A sliver's 8 values) makes a 7×7 map one
-/// block. Same operands and epilogue as <see cref="DirectMicroKernels.Avx512Kernel8x32"/>, and the same FMA chain per
-/// value (Σ over K in order from 0), so the same bits.
+/// 16 for 10), 8 × 49, whose 49th column (one more broadcast against the A sliver's 8 values) makes a 7×7 map one
+/// block, and 4 × 64 for the last 64 columns of a run. Same operands and epilogue as
+/// <see cref="DirectMicroKernels.Avx512Kernel8x32"/>, and the same FMA chain per value (Σ over K in order from 0), so
+/// the same bits.
 /// </summary>
 internal static unsafe class PointwiseWideKernels
 {
@@ -89,6 +90,49 @@ internal static unsafe class PointwiseWideKernels
         }
     }
 
+    /// <summary>
+    /// 4 rows × 64 columns (four B vectors against four broadcasts per K step), epilogue in registers before the only
+    /// store: rows 0–3 of a packed 8-row sliver at <paramref name="a"/>, which steps 8 values per K step (so
+    /// <c>a + 4</c> gives rows 4–7). Two of these end a run of columns 64 long, in place of an 8×48 block and a
+    /// 16-column edge; same FMA chain and epilogue per value, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Avx512Kernel4x64(int k, float* a, float* b, nint pitch, float* c, nint ldc, float* bias,
+        float* residual, bool relu)
+    {
+        Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<float> c30 = default, c31 = default, c32 = default, c33 = default;
+        float* bp = b;
+        for (int p = 0; p < k; p++, bp += pitch)
+        {
+            Vector512<float> b0 = Vector512.Load(bp), b1 = Vector512.Load(bp + 16);
+            Vector512<float> b2 = Vector512.Load(bp + 32), b3 = Vector512.Load(bp + 48);
+            Vector512<float> a0 = Vector512.Create(a[0]);
+            c00 = Avx512F.FusedMultiplyAdd(a0, b0, c00); c01 = Avx512F.FusedMultiplyAdd(a0, b1, c01);
+            c02 = Avx512F.FusedMultiplyAdd(a0, b2, c02); c03 = Avx512F.FusedMultiplyAdd(a0, b3, c03);
+            Vector512<float> a1 = Vector512.Create(a[1]);
+            c10 = Avx512F.FusedMultiplyAdd(a1, b0, c10); c11 = Avx512F.FusedMultiplyAdd(a1, b1, c11);
+            c12 = Avx512F.FusedMultiplyAdd(a1, b2, c12); c13 = Avx512F.FusedMultiplyAdd(a1, b3, c13);
+            Vector512<float> a2 = Vector512.Create(a[2]);
+            c20 = Avx512F.FusedMultiplyAdd(a2, b0, c20); c21 = Avx512F.FusedMultiplyAdd(a2, b1, c21);
+            c22 = Avx512F.FusedMultiplyAdd(a2, b2, c22); c23 = Avx512F.FusedMultiplyAdd(a2, b3, c23);
+            Vector512<float> a3 = Vector512.Create(a[3]);
+            c30 = Avx512F.FusedMultiplyAdd(a3, b0, c30); c31 = Avx512F.FusedMultiplyAdd(a3, b1, c31);
+            c32 = Avx512F.FusedMultiplyAdd(a3, b2, c32); c33 = Avx512F.FusedMultiplyAdd(a3, b3, c33);
+            a += 8;
+        }
+        Store(c00, c01, c02, c, 0, bias, residual, relu);
+        Store(c03, c + 48, 0, bias, residual == null ? null : residual + 48, relu);
+        Store(c10, c11, c12, c + ldc, 1, bias, residual == null ? null : residual + ldc, relu);
+        Store(c13, c + ldc + 48, 1, bias, residual == null ? null : residual + ldc + 48, relu);
+        Store(c20, c21, c22, c + 2 * ldc, 2, bias, residual == null ? null : residual + 2 * ldc, relu);
+        Store(c23, c + 2 * ldc + 48, 2, bias, residual == null ? null : residual + 2 * ldc + 48, relu);
+        Store(c30, c31, c32, c + 3 * ldc, 3, bias, residual == null ? null : residual + 3 * ldc, relu);
+        Store(c33, c + 3 * ldc + 48, 3, bias, residual == null ? null : residual + 3 * ldc + 48, relu);
+    }
+
     /// <summary>Row <paramref name="row"/> of the block, its epilogue (if any) applied first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, float* c, int row,
@@ -116,5 +160,15 @@ internal static unsafe class PointwiseWideKernels
         v0.Store(c);
         v1.Store(c + 16);
         v2.Store(c + 32);
+    }
+
+    /// <summary>One vector of row <paramref name="row"/>, its epilogue (if any) applied first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector512<float> v, float* c, int row, float* bias, float* residual, bool relu)
+    {
+        if (bias != null) v += Vector512.Create(bias[row]);
+        if (residual != null) v += Vector512.Load(residual);
+        if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+        v.Store(c);
     }
 }

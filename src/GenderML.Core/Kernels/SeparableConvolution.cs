@@ -14,9 +14,9 @@ internal static unsafe class SeparableConvolution
 {
     private const int DepthwiseSlot = 5, BandSlot = 4;
 
-    /// <summary>Bytes of depthwise output per band: well inside a core's L2 (1 MB here), and a 14×14 map of 256
-    /// channels in one band.</summary>
-    private const int BandBytes = 384 * 1024;
+    /// <summary>Bytes of depthwise output per band: inside a core's L2 (1 MB here), and a 28×28 map of 128 channels
+    /// or a 14×14 map of 256 in one band (fewer bands, fewer part-filled register blocks at their ends).</summary>
+    private const int BandBytes = 512 * 1024;
 
     /// <summary>
     /// <paramref name="depthwise"/>: the depthwise operands (input x, its weights; output unused);

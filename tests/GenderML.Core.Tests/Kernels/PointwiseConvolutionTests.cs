@@ -21,6 +21,8 @@ public sealed class PointwiseConvolutionTests
         new(2, 16, 14, 14, 16, 1, 1),                   // 196 pixels: four 8×49 blocks
         new(1, 5, 11, 9, 16, 1, 1),                     // 99 pixels: two 8×48 blocks and a 3-column edge
         new(1, 8, 1, 82, 8, 1, 1),                      // 82 pixels: an 8×48 block, then an 8×32 and a 2-column edge
+        new(1, 8, 8, 14, 16, 1, 1),                     // 112 pixels: an 8×48 block, then two 4×64 blocks a sliver
+        new(2, 16, 28, 28, 24, 1, 1),                   // 784 pixels (28×28): fifteen 8×48 blocks, then 4×64 ones
         new(2, 32, 56, 56, 64, 1, 1, 2, 2),             // stride 2: the reduction blocks' expansion conv
         new(1, 5, 13, 11, 12, 1, 1, 2, 2),              // stride 2 on odd sizes
         new(2, 9, 14, 14, 16, 1, 1, 2, 2),              // stride 2 on rows shorter than a vector pair
@@ -53,6 +55,31 @@ public sealed class PointwiseConvolutionTests
                     : new ConvOperands(g, px, pw, null, py), threads, isa);
             KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(g.InChannels)),
                 $"{isa} {g} threads={threads} fused={fused}");
+        }
+    }
+
+    [Fact]
+    public unsafe void TheAvx512BlocksGiveTheScalarPathsBits()
+    {
+        // Every register block keeps each value's FMA chain over K in order and the epilogue's order.
+        if (!GemmBlocking.IsSupported(GemmIsa.Avx512)) return;
+        foreach (var g in new ConvGeometry[] { new(1, 24, 8, 14, 16, 1, 1), new(1, 32, 28, 28, 16, 1, 1),
+            new(1, 16, 10, 10, 8, 1, 1), new(1, 16, 14, 14, 8, 1, 1) })
+        {
+            var x = KernelAssert.Random(g.InputLength, 10);
+            var w = KernelAssert.Random(g.WeightLength, 11);
+            var b = KernelAssert.Random(g.OutChannels, 12);
+            var residual = KernelAssert.Random(g.OutputLength, 13);
+            var scalar = new float[g.OutputLength];
+            var avx512 = new float[g.OutputLength];
+            fixed (float* px = x, pw = w, pb = b, pr = residual, p0 = scalar, p1 = avx512)
+            {
+                PointwiseConvolution.Forward(new ConvOperands(g, px, pw, pb, p0, residual: pr, relu: true), 1,
+                    GemmIsa.Scalar);
+                PointwiseConvolution.Forward(new ConvOperands(g, px, pw, pb, p1, residual: pr, relu: true), 1,
+                    GemmIsa.Avx512);
+            }
+            KernelAssert.BitIdentical(scalar, avx512, g.ToString());
         }
     }
 
