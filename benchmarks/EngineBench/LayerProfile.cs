@@ -34,7 +34,8 @@ internal static class LayerProfile
                 if (r < 2) continue;
                 wall[i].Add(Stopwatch.GetElapsedTime(w0).TotalMilliseconds);
                 cpu[i].Add((CpuClock.ThreadSeconds() - c0) * 1000);
-                shapes[i] = t.ToString();
+                // The shortcut run first passes its input on; its own output is what it computed.
+                shapes[i] = (layers[i] is ShortcutFirst { Output: { } kept } ? kept : t).ToString();
             }
         }
         var ci = CultureInfo.InvariantCulture;
