@@ -12,7 +12,10 @@ infer_peers="$here/last-infer-peers.jsonl"
 # The peers: Debian's numpy and torch link libblas.so.3, which is the netlib reference BLAS here. Make it OpenBLAS
 # (AVX-512 kernels) for the peer command only: the installed libopenblas0-pthread, else the package unpacked
 # under benchmarks/engine/.cache. The machine's OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE are removed for the peer only.
-peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE)
+# glibc keeps freed memory for reuse (mmap only above 32 MB, no trimming): with transparent huge pages "always", PyTorch
+# otherwise maps and zeroes its activations afresh every step (a third of its CPU time in the kernel on such a host).
+peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE MALLOC_MMAP_THRESHOLD_=33554432
+    MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=536870912)
 blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
 if [[ ! -e "$blas_dir/libblas.so.3" ]]; then
     cache="$here/.cache"
