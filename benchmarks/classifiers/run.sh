@@ -24,5 +24,8 @@ fi
 echo "== genderml compare (epochs $our_epochs, 2 threads; load $(cut -d' ' -f1-3 /proc/loadavg))"
 ${GENDERML:-./genderml} compare --data "$data" --models "$models" --epochs "$our_epochs" --no-augment --no-frame-faces --validation 0 --threads 2 --quiet
 echo "== peers (sklearn / PyTorch, epochs $epochs, 2 threads; load $(cut -d' ' -f1-3 /proc/loadavg))"
+# glibc keeps freed memory for reuse (as in benchmarks/engine/run.sh: with transparent huge pages "always" PyTorch
+# otherwise maps and zeroes its activations afresh every step).
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=2 \
+  MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=536870912 \
   /usr/bin/python3 benchmarks/classifiers/peers.py --data "$data" --models "$models" --epochs "$epochs" --threads 2

@@ -19,7 +19,10 @@ bench="$root/benchmarks/KernelBench/bin/Release/net10.0/KernelBench"
 
 # The peers: Debian's numpy and torch link libblas.so.3. Make it OpenBLAS for the peer command only
 # (installed libopenblas0-pthread, else the package unpacked under benchmarks/kernels/.cache).
-peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE)
+# glibc keeps freed memory for reuse (as in benchmarks/engine/run.sh: with transparent huge pages "always" PyTorch
+# otherwise maps and zeroes its large buffers afresh every call).
+peer_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OMP_WAIT_POLICY=PASSIVE MALLOC_MMAP_THRESHOLD_=33554432
+    MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=536870912)
 blas_dir=/usr/lib/x86_64-linux-gnu/openblas-pthread
 if [[ ! -e "$blas_dir/libblas.so.3" ]]; then
     cache="$root/benchmarks/kernels/.cache"
