@@ -132,6 +132,18 @@ public sealed class InferenceFusionTests
     }
 
     [Fact]
+    public void AShortcutShapedUnlikeThePooledBranchIsAClearError()
+    {
+        // The pool halves the map, the stride-1 shortcut does not: the pool's residual add refuses it, naming both.
+        var block = new Residual(new Sequential(new SeparableConv2d(4, 4, 3, new Random(1), 1, ConvPadding.Same),
+            new MaxPool2d(3, 2, ConvPadding.Same)), new Conv2d(4, 4, 1, new Random(2), 1, ConvPadding.Same));
+        block.SetTraining(false);
+        var e = Assert.Throws<ArgumentException>(() => block.Forward(Input(1, 4, 8, 3)));
+        Assert.Contains("MaxPool2d: the residual", e.Message);
+        Assert.Contains("1×4×4×4", e.Message);
+    }
+
+    [Fact]
     public void NoBackwardAfterAFusedSeparableConvolution()
     {
         var sep = new SeparableConv2d(4, 4, 3, new Random(1), 1, ConvPadding.Same);
