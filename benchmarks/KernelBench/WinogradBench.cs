@@ -80,6 +80,50 @@ internal static unsafe partial class WinogradBench
         }
     }
 
+    private static readonly (string Name, ConvGeometry G)[] TrainingLayers =
+    [
+        ("cnn2.conv2", new(64, 32, 24, 24, 64, 3, 3)),
+        ("cnn3.conv2", new(64, 32, 25, 25, 64, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("cnn3.conv3", new(64, 64, 12, 12, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("resnet.b32", new(64, 32, 64, 64, 32, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("resnet.b64.conv2", new(64, 64, 32, 32, 64, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("resnet.b128.conv2", new(64, 128, 16, 16, 128, 3, 3, 1, 1, 1, 1, 1, 1)),
+        ("resnet.b256.conv2", new(64, 256, 8, 8, 256, 3, 3, 1, 1, 1, 1, 1, 1)),
+    ];
+
+    /// <summary>The training networks' stride-1 input gradients: F(2×2, 3×3) Winograd (or the lowered kernel where
+    /// it does not apply) against F(4×4, 3×3), alternating rounds, medians, and each one's largest difference from
+    /// the reference relative to the largest |∂X|.</summary>
+    public static void RunBackwardInput(int[] threadCounts, int rounds, string prefix)
+    {
+        Console.WriteLine("| layer | threads | other kernel | other CPU ms | F(4×4) CPU ms | speed-up | max rel. error F4 / other |");
+        Console.WriteLine("|---|---|---|---:|---:|---:|---|");
+        foreach (var (name, g) in TrainingLayers)
+        {
+            if (!WinogradF4Convolution.HandlesBackwardInput(g) || !name.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var w = Fill(g.WeightLength, 2);
+            var dy = Fill(g.OutputLength, 4);
+            var dx = new float[g.InputLength];
+            var expected = new float[g.InputLength];
+            ConvolutionReference.BackwardInput(g, dy, w, expected);
+            bool f2 = WinogradConvolution.HandlesBackwardInput(g);
+            fixed (float* pw = w, pdy = dy, pdx = dx)
+            foreach (int t in threadCounts)
+            {
+                var back = new ConvOperands(g, pdx, pw, null, pdy);
+                Action other = f2 ? () => WinogradConvolution.BackwardInput(back, t) : () => LoweredConvolution.BackwardInput(back, t);
+                Action f4 = () => WinogradF4Convolution.BackwardInput(back, t);
+                other();
+                double errOther = RelError(expected, dx);
+                f4();
+                double errF4 = RelError(expected, dx);
+                var (o, q) = Alternate(other, f4, rounds);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {name} ∂X | {t} | {(f2 ? "F(2×2)" : "lowered")} | {o:F3} | {q:F3} | {o / q:F2}× | {errF4:E1} / {errOther:E1} |"));
+            }
+        }
+    }
+
     private static (double, double) Alternate(Action a, Action b, int rounds)
     {
         for (int i = 0; i < 3; i++) { a(); b(); }

@@ -92,6 +92,7 @@ public static partial class Convolution
         {
             var ops = new ConvOperands(g, dx, w, null, dy);
             if (IsDepthwise(g)) DepthwiseConvolution.BackwardInput(ops, threads);
+            else if (WinogradF4Convolution.HandlesBackwardInput(g)) WinogradF4Convolution.BackwardInput(ops, threads);
             else if (WinogradConvolution.HandlesBackwardInput(g)) WinogradConvolution.BackwardInput(ops, threads);
             else if (DirectBackwardInput.Transposed(g) is { } gt) DirectBackwardInput.Run(ops, gt, threads, GemmBlocking.BestIsa);
             else LoweredConvolution.BackwardInput(ops, threads);

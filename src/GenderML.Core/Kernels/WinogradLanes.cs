@@ -31,6 +31,9 @@ internal unsafe interface IWinogradLanes<TV> where TV : struct
 
     /// <summary>Writes 2·Width floats: <c>p[2i] = even[i]</c>, <c>p[2i + 1] = odd[i]</c>.</summary>
     static abstract void StoreInterleaved(TV even, TV odd, float* p);
+
+    /// <summary>Writes 4·Width floats: <c>p[4i + k] = yk[i]</c>.</summary>
+    static abstract void StoreInterleaved4(TV y0, TV y1, TV y2, TV y3, float* p);
 }
 
 /// <summary>16 lanes, AVX-512.</summary>
@@ -67,6 +70,21 @@ internal readonly unsafe struct WinogradLanes512 : IWinogradLanes<Vector512<floa
     {
         Avx512F.PermuteVar16x32x2(even, PermuteIndices.InterleaveLow, odd).Store(p);
         Avx512F.PermuteVar16x32x2(even, PermuteIndices.InterleaveHigh, odd).Store(p + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved4(Vector512<float> y0, Vector512<float> y1, Vector512<float> y2,
+        Vector512<float> y3, float* p)
+    {
+        // a = y0 and y2 interleaved, b = y1 and y3; then a and b interleaved.
+        var lo = PermuteIndices.InterleaveLow;
+        var hi = PermuteIndices.InterleaveHigh;
+        Vector512<float> a0 = Avx512F.PermuteVar16x32x2(y0, lo, y2), a1 = Avx512F.PermuteVar16x32x2(y0, hi, y2);
+        Vector512<float> b0 = Avx512F.PermuteVar16x32x2(y1, lo, y3), b1 = Avx512F.PermuteVar16x32x2(y1, hi, y3);
+        Avx512F.PermuteVar16x32x2(a0, lo, b0).Store(p);
+        Avx512F.PermuteVar16x32x2(a0, hi, b0).Store(p + 16);
+        Avx512F.PermuteVar16x32x2(a1, lo, b1).Store(p + 32);
+        Avx512F.PermuteVar16x32x2(a1, hi, b1).Store(p + 48);
     }
 }
 
@@ -109,6 +127,21 @@ internal readonly unsafe struct WinogradLanes256 : IWinogradLanes<Vector256<floa
         Avx.Permute2x128(lo, hi, 0x20).Store(p);
         Avx.Permute2x128(lo, hi, 0x31).Store(p + 8);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved4(Vector256<float> y0, Vector256<float> y1, Vector256<float> y2,
+        Vector256<float> y3, float* p)
+    {
+        // A 4×8 transpose: e, f, g, h hold tiles (0, 4), (1, 5), (2, 6), (3, 7), one per 128-bit half.
+        Vector256<float> a = Avx.UnpackLow(y0, y1), b = Avx.UnpackLow(y2, y3);
+        Vector256<float> c = Avx.UnpackHigh(y0, y1), d = Avx.UnpackHigh(y2, y3);
+        Vector256<float> e = Avx.Shuffle(a, b, 0b01_00_01_00), f = Avx.Shuffle(a, b, 0b11_10_11_10);
+        Vector256<float> g = Avx.Shuffle(c, d, 0b01_00_01_00), h = Avx.Shuffle(c, d, 0b11_10_11_10);
+        Avx.Permute2x128(e, f, 0x20).Store(p);
+        Avx.Permute2x128(g, h, 0x20).Store(p + 8);
+        Avx.Permute2x128(e, f, 0x31).Store(p + 16);
+        Avx.Permute2x128(g, h, 0x31).Store(p + 24);
+    }
 }
 
 /// <summary>One lane: plain scalar code, for machines without AVX2.</summary>
@@ -136,5 +169,13 @@ internal readonly unsafe struct WinogradLanes1 : IWinogradLanes<float>
     {
         p[0] = even;
         p[1] = odd;
+    }
+
+    public static void StoreInterleaved4(float y0, float y1, float y2, float y3, float* p)
+    {
+        p[0] = y0;
+        p[1] = y1;
+        p[2] = y2;
+        p[3] = y3;
     }
 }
