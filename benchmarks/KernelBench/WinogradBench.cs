@@ -120,6 +120,25 @@ internal static unsafe partial class WinogradBench
                 var (o, q) = Alternate(other, f4, rounds);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {name} ∂X | {t} | {(f2 ? "F(2×2)" : "lowered")} | {o:F3} | {q:F3} | {o / q:F2}× | {errF4:E1} / {errOther:E1} |"));
+                if (!WinogradF4Convolution.Handles(g) || !WinogradConvolution.Handles(g, cached: false)) continue;
+                // The forward pass with the weights transformed per call, as training runs it.
+                var x = Fill(g.InputLength, 1);
+                var y = new float[g.OutputLength];
+                var yExpected = new float[g.OutputLength];
+                ConvolutionReference.Forward(g, x, w, [], yExpected);
+                fixed (float* px = x, py = y)
+                {
+                    var fwd = new ConvOperands(g, px, pw, null, py);
+                    Action f2Forward = () => WinogradConvolution.Forward(fwd, t);
+                    Action f4Forward = () => WinogradF4Convolution.Forward(fwd, t, GemmBlocking.BestIsa);
+                    f2Forward();
+                    errOther = RelError(yExpected, y);
+                    f4Forward();
+                    errF4 = RelError(yExpected, y);
+                    var (a, b) = Alternate(f2Forward, f4Forward, rounds);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"| {name} forward | {t} | F(2×2) | {a:F3} | {b:F3} | {a / b:F2}× | {errF4:E1} / {errOther:E1} |"));
+                }
             }
         }
     }

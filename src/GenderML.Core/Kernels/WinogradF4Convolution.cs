@@ -4,7 +4,8 @@ namespace GenderML.Core.Kernels;
 
 /// <summary>
 /// 3×3 stride-1 convolution by Winograd's F(4×4, 3×3) (<see cref="WinogradF4Transforms"/>), the weights transformed
-/// per call; it runs the stride-1 input gradient (∂Y convolved with the weights turned by 180°, channels swapped).
+/// per call: the forward pass of weights neither packed nor cached (training), and the stride-1 input gradient (∂Y
+/// convolved with the weights turned by 180°, channels swapped).
 /// As <see cref="WinogradConvolution"/> with 6×6 windows and 36 GEMMs: per block of rows of tiles the input transform
 /// writes V[ξ] (C × tiles), 36 GEMMs M[ξ] = U[ξ]·V[ξ] run on the direct kernel's register blocks, and the output
 /// transform writes each 4×4 tile through the <see cref="ConvEpilogue"/>. 4× fewer multiplications than the direct
@@ -65,6 +66,8 @@ internal static unsafe class WinogradF4Convolution
         WinogradF4Transforms.TransformWeights(ops.Weight, t.OutChannels, t.InChannels, mr, u, flipped: true);
         Run(new ConvOperands(t, ops.Output, ops.Weight, null, ops.Input), threads, isa, u);
     }
+
+    public static void Forward(in ConvOperands ops, int threads) => Forward(ops, threads, GemmBlocking.BestIsa);
 
     /// <summary>The forward pass on <paramref name="isa"/>, the weights transformed per call.</summary>
     public static void Forward(in ConvOperands ops, int threads, GemmIsa isa)

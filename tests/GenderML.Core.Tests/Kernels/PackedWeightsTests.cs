@@ -19,7 +19,7 @@ public sealed class PackedWeightsTests
         new(3, 96, 5, 5, 44, 3, 3, 2, 2, 1, 1, 1, 1),     // GEMM, stride 2, rows not a multiple of the register block
         new(2, 80, 4, 6, 40, 1, 1, 1, 1, 0, 0, 0, 0),     // 1×1: the explicit column matrix
         new(2, 96, 6, 6, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2),  // two groups
-        new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1),   // the direct kernel, one image in bands
+        new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1),   // Winograd: F(2×2) packed, F(4×4) per call
         new(2, 3, 21, 20, 33, 7, 7, 2, 2, 3, 3, 3, 3),    // the direct kernel, stride 2
     ];
 
@@ -42,7 +42,11 @@ public sealed class PackedWeightsTests
                 var actual = new float[shape.OutputLength];
                 Convolution.Forward(shape, x, w, b, residual, relu: true, expected, options);
                 Convolution.Forward(shape, x, w, b, residual, relu: true, actual, options, packed);
-                KernelAssert.BitIdentical(expected, actual, $"{shape} threads={threads}");
+                // Where the per-call pass (training's) takes F(4×4, 3×3) and the packed one F(2×2, 3×3), the two round
+                // differently: close, not the same bits.
+                if (WinogradF4Convolution.Handles(shape))
+                    KernelAssert.Close(expected, actual, 1e-4f * (1 + MathF.Sqrt(shape.InChannels * 9)), $"{shape} threads={threads}");
+                else KernelAssert.BitIdentical(expected, actual, $"{shape} threads={threads}");
             }
         }
     }
