@@ -19,7 +19,8 @@ public sealed class PackedWeightsTests
         new(3, 96, 5, 5, 44, 3, 3, 2, 2, 1, 1, 1, 1),     // GEMM, stride 2, rows not a multiple of the register block
         new(2, 80, 4, 6, 40, 1, 1, 1, 1, 0, 0, 0, 0),     // 1×1: the explicit column matrix
         new(2, 96, 6, 6, 64, 3, 3, 1, 1, 1, 1, 1, 1, 2),  // two groups
-        new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1),   // Winograd: F(2×2) packed, F(4×4) per call
+        new(1, 64, 17, 17, 64, 3, 3, 1, 1, 1, 1, 1, 1),   // the direct kernel, one image in bands
+        new(1, 64, 16, 16, 48, 3, 3, 1, 1, 1, 1, 1, 1),   // Winograd: F(2×2) packed, F(4×4) per call
         new(2, 3, 21, 20, 33, 7, 7, 2, 2, 3, 3, 3, 3),    // the direct kernel, stride 2
     ];
 
