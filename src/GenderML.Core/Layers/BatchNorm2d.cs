@@ -146,7 +146,7 @@ public sealed class BatchNorm2d : Layer
             float a = _weight.Value.Data[c] * invStd, b = _bias.Value.Data[c] - mean * a;
             _scale[c] = a;
             _shift[c] = b;
-            for (int s = 0; s < n; s++)
+            for (int s = n - 1; s >= 0; s--) // the planes the statistics read last first, while they are in cache
             {
                 int o = (s * Channels + c) * hw;
                 switch (_epilogue)
@@ -203,7 +203,7 @@ public sealed class BatchNorm2d : Layer
                 b = -a * invStd * invStd * (float)(sumDyXmu / count);
                 k = -a * (float)(sumDy / count) - b * mean;
             }
-            for (int s = 0; s < n; s++)
+            for (int s = n - 1; s >= 0; s--) // the planes the sums read last first, while they are in cache
             {
                 int o = (s * Channels + c) * hw, oz = _epilogue == Epilogue.Relu ? DerivePlane(o, hw, c, x, dy, output, dz) : o;
                 ChannelOps.Combine(dz.AsSpan(oz, hw), x.AsSpan(o, hw), a, b, k, dx.AsSpan(o, hw));
