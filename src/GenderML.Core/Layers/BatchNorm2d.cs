@@ -18,7 +18,10 @@ public sealed class BatchNorm2d : Layer
     private readonly Parameter _weight, _bias, _runningMean, _runningVar;
     private readonly float[] _mean, _invStd, _scale, _shift;
     private readonly PartitionedLoop _loop = new();
-    private readonly Action<int, int> _forwardPart, _backwardPart;
+    private readonly Action<int, int> _forwardPart, _backwardPart, _reluBackwardPart;
+    // Planes smaller than this take a ReLU's derivative in a pass of its own before the sums, not a call per plane.
+    private const int SmallPlane = 1024, Chunk = 16384;
+    private bool _residualGradientDone;
     private Tensor? _input, _output, _gradInput, _gradOutput, _residual, _gradResidual;
     private bool _usedBatchStats;
     private Epilogue _epilogue;
@@ -48,6 +51,11 @@ public sealed class BatchNorm2d : Layer
         _shift = new float[channels];
         _forwardPart = ForwardChannels;
         _backwardPart = BackwardChannels;
+        _reluBackwardPart = (start, end) =>
+        {
+            int from = start * Chunk, length = Math.Min(end * Chunk, _output!.Length) - from;
+            Elementwise.ReluBackward(_output.Data.AsSpan(from, length), _gradOutput!.Data.AsSpan(from, length), _gradResidual!.Data.AsSpan(from, length));
+        };
     }
 
     /// <summary>Channels normalised.</summary>
@@ -166,6 +174,8 @@ public sealed class BatchNorm2d : Layer
         TensorBuffers.EnsureLike(ref _gradInput, input);
         if (_epilogue == Epilogue.AddRelu) TensorBuffers.EnsureLike(ref _gradResidual, input);
         _gradOutput = gradOutput;
+        _residualGradientDone = _epilogue == Epilogue.AddRelu && input.Dim(2) * input.Dim(3) < SmallPlane;
+        if (_residualGradientDone) _loop.Run(_reluBackwardPart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
         _loop.Run(_backwardPart, Channels, Compute.Threads);
         _gradOutput = null;
         return _gradInput!;
@@ -222,7 +232,7 @@ public sealed class BatchNorm2d : Layer
                 ChannelOps.ReluBackwardOfAffine(x.AsSpan(o, hw), _scale[c], _shift[c], dy.AsSpan(o, hw), dz.AsSpan(0, hw));
                 return 0;
             case Epilogue.AddRelu:
-                Elementwise.ReluBackward(output.AsSpan(o, hw), dy.AsSpan(o, hw), dz.AsSpan(o, hw));
+                if (!_residualGradientDone) Elementwise.ReluBackward(output.AsSpan(o, hw), dy.AsSpan(o, hw), dz.AsSpan(o, hw));
                 return o;
             default:
                 return o;

@@ -14,8 +14,10 @@ public sealed class BatchNormFusionTests
 {
     public static TheoryData<int, int, int, int, int> Shapes => new()
     {
-        // batch, channels, height, width, threads: planes of 1, 63 (a vector's tail), 64 and 17 values
+        // batch, channels, height, width, threads: planes of 1, 63 (a vector's tail), 64, 17 values, and planes past
+        // the size whose ReLU derivative is taken plane by plane in the sums' pass
         { 2, 3, 1, 1, 1 }, { 3, 5, 7, 9, 1 }, { 2, 4, 8, 8, 2 }, { 4, 6, 1, 17, 2 }, { 3, 5, 7, 9, 2 },
+        { 2, 3, 32, 33, 1 }, { 3, 4, 33, 35, 2 },
     };
 
     private static BatchNorm2d Norm(int channels, int seed, int threads, bool training)
