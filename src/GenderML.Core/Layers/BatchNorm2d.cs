@@ -54,7 +54,8 @@ public sealed class BatchNorm2d : Layer
         _reluBackwardPart = (start, end) =>
         {
             int from = start * Chunk, length = Math.Min(end * Chunk, _output!.Length) - from;
-            Elementwise.ReluBackward(_output.Data.AsSpan(from, length), _gradOutput!.Data.AsSpan(from, length), _gradResidual!.Data.AsSpan(from, length));
+            Elementwise.ReluBackward(_output.Data.AsSpan(from, length), _gradOutput!.Data.AsSpan(from, length),
+                _gradResidual!.Data.AsSpan(from, length));
         };
     }
 
@@ -97,13 +98,17 @@ public sealed class BatchNorm2d : Layer
     internal Tensor ForwardAddRelu(Tensor input, Tensor residual)
     {
         if (!residual.Shape.SequenceEqual(input.Shape))
-            throw new ArgumentException($"{(Name.Length > 0 ? Name : "BatchNorm2d")}: residual shapes differ, {input} and {residual}", nameof(residual));
+        {
+            string name = Name.Length > 0 ? Name : "BatchNorm2d";
+            throw new ArgumentException($"{name}: residual shapes differ, {input} and {residual}", nameof(residual));
+        }
         return Run(input, residual, Epilogue.AddRelu);
     }
 
     /// <summary>After <see cref="Backward"/> of a <see cref="ForwardAddRelu"/> pass: ∂loss/∂residual (the ReLU's
     /// derivative applied to the output's gradient).</summary>
-    internal Tensor ResidualGradient => _gradResidual ?? throw new InvalidOperationException("BatchNorm2d.ResidualGradient before Backward");
+    internal Tensor ResidualGradient =>
+        _gradResidual ?? throw new InvalidOperationException("BatchNorm2d.ResidualGradient before Backward");
 
     private Tensor Run(Tensor input, Tensor? residual, Epilogue epilogue)
     {
@@ -160,7 +165,10 @@ public sealed class BatchNorm2d : Layer
                 switch (_epilogue)
                 {
                     case Epilogue.Relu: ChannelOps.AffineRelu(x.AsSpan(o, hw), a, b, output.Data.AsSpan(o, hw)); break;
-                    case Epilogue.AddRelu: ChannelOps.AffineAddRelu(x.AsSpan(o, hw), a, b, _residual!.Data.AsSpan(o, hw), output.Data.AsSpan(o, hw)); break;
+                    case Epilogue.AddRelu:
+                        ChannelOps.AffineAddRelu(x.AsSpan(o, hw), a, b, _residual!.Data.AsSpan(o, hw),
+                            output.Data.AsSpan(o, hw));
+                        break;
                     default: ChannelOps.Affine(x.AsSpan(o, hw), a, b, output.Data.AsSpan(o, hw)); break;
                 }
             }
@@ -192,7 +200,7 @@ public sealed class BatchNorm2d : Layer
         var output = _output!.Data;
         // The gradient of the affine map's output, plane by plane: dy itself, or dy through the ReLU (into a scratch
         // plane, the mask recomputed from x, or into the residual's gradient, the mask read from the output).
-        var plane = _epilogue == Epilogue.Relu ? (t_plane is { } p && p.Length >= hw ? t_plane : t_plane = new float[hw]) : null;
+        var plane = _epilogue != Epilogue.Relu ? null : t_plane is { } p && p.Length >= hw ? p : t_plane = new float[hw];
         float[] dz = _epilogue switch { Epilogue.Relu => plane!, Epilogue.AddRelu => _gradResidual!.Data, _ => dy };
         for (int c = start; c < end; c++)
         {
@@ -215,7 +223,8 @@ public sealed class BatchNorm2d : Layer
             }
             for (int s = n - 1; s >= 0; s--) // the planes the sums read last first, while they are in cache
             {
-                int o = (s * Channels + c) * hw, oz = _epilogue == Epilogue.Relu ? DerivePlane(o, hw, c, x, dy, output, dz) : o;
+                int o = (s * Channels + c) * hw;
+                int oz = _epilogue == Epilogue.Relu ? DerivePlane(o, hw, c, x, dy, output, dz) : o;
                 ChannelOps.Combine(dz.AsSpan(oz, hw), x.AsSpan(o, hw), a, b, k, dx.AsSpan(o, hw));
             }
         }
@@ -229,10 +238,12 @@ public sealed class BatchNorm2d : Layer
         switch (_epilogue)
         {
             case Epilogue.Relu:
-                ChannelOps.ReluBackwardOfAffine(x.AsSpan(o, hw), _scale[c], _shift[c], dy.AsSpan(o, hw), dz.AsSpan(0, hw));
+                ChannelOps.ReluBackwardOfAffine(x.AsSpan(o, hw), _scale[c], _shift[c], dy.AsSpan(o, hw),
+                    dz.AsSpan(0, hw));
                 return 0;
             case Epilogue.AddRelu:
-                if (!_residualGradientDone) Elementwise.ReluBackward(output.AsSpan(o, hw), dy.AsSpan(o, hw), dz.AsSpan(o, hw));
+                if (!_residualGradientDone)
+                    Elementwise.ReluBackward(output.AsSpan(o, hw), dy.AsSpan(o, hw), dz.AsSpan(o, hw));
                 return o;
             default:
                 return o;

@@ -74,7 +74,8 @@ public sealed class Sequential : Layer
             if (i > 0 && _layers[i - 1] is BatchNorm2d && !intoPool) return relu.ForwardRectifiedAndDerived(x);
             return i > 0 && _layers[i - 1] is Conv2d ? relu.ForwardRectified(x) : relu.Forward(x);
         }
-        if (layer is BatchNorm2d bn && i + 1 < _layers.Count && _layers[i + 1] is ReLU && !(i + 2 < _layers.Count && _layers[i + 2] is MaxPool2d))
+        if (layer is BatchNorm2d bn && i + 1 < _layers.Count && _layers[i + 1] is ReLU
+            && !(i + 2 < _layers.Count && _layers[i + 2] is MaxPool2d))
             return bn.ForwardRelu(x);
         if (layer is MaxPool2d pool && (i == 0 || _layers[i - 1] is not ReLU)) pool.RectifiedInput = false;
         return layer is Conv2d conv && i + 1 < _layers.Count && _layers[i + 1] is ReLU ? conv.ForwardRelu(x) : layer.Forward(x);

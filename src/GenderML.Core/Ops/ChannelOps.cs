@@ -84,7 +84,8 @@ internal static class ChannelOps
         for (; i < x.Length; i++) Unsafe.Add(ref rdx, i) = Unsafe.Add(ref rdy, i) * a + (Unsafe.Add(ref rx, i) * b + c);
     }
 
-    /// <summary><c>y[i] = max(x[i] · a + b, 0)</c>: <see cref="Affine"/> and then <see cref="Elementwise.Relu"/>, in one pass.</summary>
+    /// <summary><c>y[i] = max(x[i] · a + b, 0)</c>: <see cref="Affine"/> and then <see cref="Elementwise.Relu"/>, in one
+    /// pass.</summary>
     public static void AffineRelu(ReadOnlySpan<float> x, float a, float b, Span<float> y)
     {
         int i = 0;
@@ -100,7 +101,8 @@ internal static class ChannelOps
                 Vector512.StoreUnsafe(Vector512.Max(v, Vector512<float>.Zero), ref ry, (nuint)i);
             }
         }
-        for (; i < x.Length; i++) Unsafe.Add(ref ry, i) = MathF.Max(MathF.FusedMultiplyAdd(Unsafe.Add(ref rx, i), a, b), 0f);
+        for (; i < x.Length; i++)
+            Unsafe.Add(ref ry, i) = MathF.Max(MathF.FusedMultiplyAdd(Unsafe.Add(ref rx, i), a, b), 0f);
     }
 
     /// <summary>
@@ -119,7 +121,8 @@ internal static class ChannelOps
             var vb = Vector512.Create(b);
             for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                var v = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rx, (nuint)i), va, vb) + Vector512.LoadUnsafe(ref rr, (nuint)i);
+                var v = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rx, (nuint)i), va, vb)
+                    + Vector512.LoadUnsafe(ref rr, (nuint)i);
                 Vector512.StoreUnsafe(Vector512.Max(v, Vector512<float>.Zero), ref ry, (nuint)i);
             }
         }
@@ -143,7 +146,8 @@ internal static class ChannelOps
             var vb = Vector512.Create(b);
             for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
             {
-                var mask = Vector512.GreaterThan(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rx, (nuint)i), va, vb), Vector512<float>.Zero);
+                var z = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref rx, (nuint)i), va, vb);
+                var mask = Vector512.GreaterThan(z, Vector512<float>.Zero);
                 Vector512.StoreUnsafe(Vector512.BitwiseAnd(mask, Vector512.LoadUnsafe(ref rdy, (nuint)i)), ref rdz, (nuint)i);
             }
         }
