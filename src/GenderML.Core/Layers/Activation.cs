@@ -8,6 +8,7 @@ public abstract class Activation : Layer
     private readonly Action<int, int> _applyPart, _derivePart;
     private Tensor? _input, _output, _gradInput, _gradOutput;
     private Tensor? _passedThrough;
+    private bool _derivedByPrevious;
 
     /// <summary>Creates the layer.</summary>
     protected Activation()
@@ -36,6 +37,7 @@ public abstract class Activation : Layer
     {
         _input = input;
         _passedThrough = null;
+        _derivedByPrevious = false;
         var output = TensorBuffers.EnsureLike(ref _output, input);
         _loop.Run(_applyPart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
         return output;
@@ -45,7 +47,7 @@ public abstract class Activation : Layer
     public sealed override Tensor Backward(Tensor gradOutput)
     {
         var input = _input ?? throw new InvalidOperationException($"{GetType().Name}.Backward before Forward");
-        if (BackwardDoneByNext) return gradOutput;
+        if (BackwardDoneByNext || _derivedByPrevious) return gradOutput;
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, input);
         _gradOutput = gradOutput;
         _loop.Run(_derivePart, (input.Length + Chunk - 1) / Chunk, Compute.Threads);
@@ -58,10 +60,11 @@ public abstract class Activation : Layer
     /// output pass, where the activation is idempotent): returns <paramref name="rectified"/> itself, and
     /// <see cref="Backward"/> derives from it.
     /// </summary>
-    private protected Tensor PassThrough(Tensor rectified)
+    private protected Tensor PassThrough(Tensor rectified, bool derivedByPrevious = false)
     {
         _input = rectified;
         _passedThrough = rectified;
+        _derivedByPrevious = derivedByPrevious;
         return rectified;
     }
 

@@ -1,5 +1,3 @@
-using GenderML.Core.Ops;
-
 namespace GenderML.Core.Layers;
 
 /// <summary>
@@ -7,13 +5,17 @@ namespace GenderML.Core.Layers;
 /// <c>y = relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))</c>, with 3×3 convolutions, the first strided,
 /// and a shortcut that is the identity or, when the stride or the channel count changes, <c>downsample</c> = 1×1 conv + batch norm.
 /// </summary>
+/// <remarks>
+/// The ReLUs and the residual add run in the batch norms' output passes (<see cref="BatchNorm2d.ForwardRelu"/>,
+/// <see cref="BatchNorm2d.ForwardAddRelu"/>) and their derivatives in the batch norms' backward passes: the same bits
+/// as the layers one by one.
+/// </remarks>
 public sealed class BasicBlock : Layer
 {
     private readonly Conv2d _conv1, _conv2;
     private readonly BatchNorm2d _bn1, _bn2;
-    private readonly ReLU _relu1 = new();
     private readonly Sequential? _downsample;
-    private Tensor? _output, _gradSum, _gradInput;
+    private Tensor? _output, _gradInput;
 
     /// <summary>Creates the block from <paramref name="inChannels"/> to <paramref name="outChannels"/>, weights drawn from <paramref name="random"/>.</summary>
     public BasicBlock(int inChannels, int outChannels, Random random, int stride = 1)
@@ -39,23 +41,19 @@ public sealed class BasicBlock : Layer
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
-        var main = _bn2.Forward(_conv2.Forward(_relu1.Forward(_bn1.Forward(_conv1.Forward(input)))));
+        var main = _conv2.Forward(_bn1.ForwardRelu(_conv1.Forward(input)));
         var shortcut = _downsample is null ? input : _downsample.Forward(input);
         if (!main.Shape.SequenceEqual(shortcut.Shape))
             throw new ArgumentException($"{Name}: residual shapes differ, {main} and {shortcut}", nameof(input));
-        var output = TensorBuffers.EnsureLike(ref _output, main);
-        System.Numerics.Tensors.TensorPrimitives.Add(main.Data, shortcut.Data, output.Data);
-        Elementwise.Relu(output.Data, output.Data);
-        return output;
+        return _output = _bn2.ForwardAddRelu(main, shortcut);
     }
 
     /// <inheritdoc/>
     public override Tensor Backward(Tensor gradOutput)
     {
-        var output = _output ?? throw new InvalidOperationException("BasicBlock.Backward before Forward");
-        var g = TensorBuffers.EnsureLike(ref _gradSum, output);
-        Elementwise.ReluBackward(output.Data, gradOutput.Data, g.Data);
-        var gMain = _conv1.Backward(_bn1.Backward(_relu1.Backward(_conv2.Backward(_bn2.Backward(g)))));
+        if (_output is null) throw new InvalidOperationException("BasicBlock.Backward before Forward");
+        var gMain = _conv1.Backward(_bn1.Backward(_conv2.Backward(_bn2.Backward(gradOutput))));
+        var g = _bn2.ResidualGradient;
         var gShort = _downsample is null ? g : _downsample.Backward(g);
         var gradInput = TensorBuffers.EnsureLike(ref _gradInput, gMain);
         System.Numerics.Tensors.TensorPrimitives.Add(gMain.Data, gShort.Data, gradInput.Data);

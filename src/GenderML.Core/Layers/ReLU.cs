@@ -9,6 +9,11 @@ public sealed class ReLU : Activation
     /// epilogue): no pass, the input is the output.</summary>
     internal Tensor ForwardRectified(Tensor rectified) => PassThrough(rectified);
 
+    /// <summary>Forward for an input the layer before rectified and whose backward pass applies this layer's
+    /// derivative too (<see cref="BatchNorm2d.ForwardRelu"/>): no pass either way, <see cref="Activation.Backward"/>
+    /// returns its gradient unchanged.</summary>
+    internal Tensor ForwardRectifiedAndDerived(Tensor rectified) => PassThrough(rectified, derivedByPrevious: true);
+
     private protected override void Apply(ReadOnlySpan<float> x, Span<float> y) => Elementwise.Relu(x, y);
 
     private protected override void Derive(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)

@@ -46,7 +46,9 @@ public sealed class Sequential : Layer
     /// a ReLU runs the ReLU in its output pass (the ReLU then passes its input on); a ReLU followed by a max pool leaves
     /// its derivative to the pool's backward pass; a convolution that needs no input gradient, a ReLU and a plain 2×2
     /// max pool run as one pass (<see cref="Conv2d.ForwardPooledTraining"/>; the ReLU and the pool then pass its
-    /// output on). Results are those of the layers one by one, bit for bit.
+    /// output on); a batch norm followed by a ReLU (not into a max pool) runs the ReLU in its output pass and its
+    /// derivative in its backward pass (<see cref="BatchNorm2d.ForwardRelu"/>; the ReLU passes both on). Results are
+    /// those of the layers one by one, bit for bit.
     /// </summary>
     internal Tensor ForwardAt(int i, Tensor x)
     {
@@ -69,8 +71,12 @@ public sealed class Sequential : Layer
             bool intoPool = i + 1 < _layers.Count && _layers[i + 1] is MaxPool2d;
             relu.BackwardDoneByNext = intoPool;
             if (intoPool) ((MaxPool2d)_layers[i + 1]).RectifiedInput = true;
+            if (i > 0 && _layers[i - 1] is BatchNorm2d && !intoPool) return relu.ForwardRectifiedAndDerived(x);
             return i > 0 && _layers[i - 1] is Conv2d ? relu.ForwardRectified(x) : relu.Forward(x);
         }
+        if (layer is BatchNorm2d bn && i + 1 < _layers.Count && _layers[i + 1] is ReLU
+            && !(i + 2 < _layers.Count && _layers[i + 2] is MaxPool2d))
+            return bn.ForwardRelu(x);
         if (layer is MaxPool2d pool && (i == 0 || _layers[i - 1] is not ReLU)) pool.RectifiedInput = false;
         return layer is Conv2d conv && i + 1 < _layers.Count && _layers[i + 1] is ReLU ? conv.ForwardRelu(x) : layer.Forward(x);
     }
