@@ -72,4 +72,37 @@ public sealed class Depthwise3x3Tests
             KernelAssert.BitIdentical(naive, fast, $"{isa} {g}");
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void BandsOfManyPlanesMatchTheDirectKernelBitForBit(int isaIndex)
+    {
+        // As the separable convolution calls it: all planes of a band of rows in one call (one padded scratch reused
+        // across the planes), bands touching the top, the middle and the bottom, the input's ReLU on the way.
+        var isa = (GemmIsa)isaIndex;
+        foreach (int width in new[] { 8, 17, 28, 56, 104 })
+        foreach (bool reluInput in new[] { false, true })
+        {
+            var g = new ConvGeometry(1, 5, 14, width, 5, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 5);
+            var x = KernelAssert.Random(g.InputLength, 8);
+            var w = KernelAssert.Random(g.WeightLength, 9);
+            var naive = new float[g.OutputLength];
+            var input = reluInput ? x.Select(v => MathF.Max(v, 0f)).ToArray() : x;
+            fixed (float* px = input, pw = w, pn = naive)
+                DepthwiseConvolution.Forward(new ConvOperands(g, px, pw, null, pn), threads: 1);
+            var fast = new float[g.OutputLength];
+            int plane = g.OutHeight * g.OutWidth;
+            foreach (var (y0, y1) in new[] { (0, 4), (4, 5), (5, 13), (13, 14) })
+            {
+                var band = new float[g.InChannels * (y1 - y0) * g.OutWidth];
+                fixed (float* px = x, pw = w, pb = band)
+                    Depthwise3x3.Rows(new ConvOperands(g, px, pw, null, null), reluInput, isa, 0, g.InChannels, y0, y1,
+                        pb, (y1 - y0) * g.OutWidth);
+                for (int c = 0; c < g.InChannels; c++)
+                    Array.Copy(band, c * (y1 - y0) * g.OutWidth, fast, c * plane + y0 * g.OutWidth,
+                        (y1 - y0) * g.OutWidth);
+            }
+            KernelAssert.BitIdentical(naive, fast, $"{isa} {g} reluInput={reluInput}");
+        }
+    }
 }
