@@ -91,7 +91,15 @@ internal static class TrainProfile
         Console.WriteLine(string.Create(ci, $"| | layers | | {sf:F2} | {sb:F2} |"));
         Console.WriteLine(string.Create(ci, $"| | zero gradients {Median(zero):F2}, loss {Median(lossTimes):F2}, AdamW {Median(step):F2} | | | |"));
         Console.WriteLine(string.Create(ci, $"| | step (median) | | {Median(total):F2} | |"));
+        // A step is the sum of its laps run by run; the sum of the parts' medians falls short of the step's median by
+        // the spread of the parts (each median drops its part's slow runs), their means add up.
+        double medians = sf + sb + Median(zero) + Median(lossTimes) + Median(step);
+        double means = fwd.Concat(bwd).Append(zero).Append(lossTimes).Append(step).Sum(Mean);
+        Console.WriteLine(string.Create(ci,
+            $"| | sum of the parts' medians {medians:F2}; step mean {Mean(total):F2}, sum of the parts' means {means:F2} | | | |"));
     }
+
+    private static double Mean(List<double> values) => values.Count == 0 ? 0 : values.Average();
 
     private static double Median(List<double> values)
     {
