@@ -76,6 +76,10 @@ internal static unsafe class MaxPoolArgmax
         int oh = height / 2, ow = width / 2, plane = height * width, outPlane = oh * ow;
         vector &= Avx512F.IsSupported;
         byte* at = stackalloc byte[16];
+        // Hoisted: this method (a stackalloc) is compiled once, fully optimised, and does not inline the getters.
+        var interleaveLow = PermuteIndices.InterleaveLow;
+        var interleaveHigh = PermuteIndices.InterleaveHigh;
+        var laneIndex = LaneIndex;
         for (int p = start; p < end; p++)
         for (int y = 0; y < oh; y++)
         {
@@ -104,7 +108,7 @@ internal static unsafe class MaxPoolArgmax
                     {
                         // A row's last, partial step: masked loads and stores, nothing past the row written. The 16
                         // indices may be read past the row but not past the planes' end.
-                        var lanes = Vector512.LessThan(LaneIndex, Vector512.Create(n)).AsSingle();
+                        var lanes = Vector512.LessThan(laneIndex, Vector512.Create(n)).AsSingle();
                         g = Avx512F.MaskLoad(gradOutput + o0 + x, lanes, Vector512<float>.Zero);
                         m = Avx512F.MaskLoad(output + o0 + x, lanes, Vector512<float>.Zero);
                         if (o0 + x + 16 <= end * (long)outPlane) index = Avx512F.ConvertToVector512Int32(Vector128.Load(argmax + o0 + x));
@@ -119,10 +123,10 @@ internal static unsafe class MaxPoolArgmax
                     var gb = g & Vector512.Equals(index, Vector512.Create(1)).AsSingle();
                     var gc = g & Vector512.Equals(index, Vector512.Create(2)).AsSingle();
                     var gd = g & Vector512.Equals(index, Vector512.Create(3)).AsSingle();
-                    var r00 = Avx512F.PermuteVar16x32x2(ga, PermuteIndices.InterleaveLow, gb);
-                    var r01 = Avx512F.PermuteVar16x32x2(ga, PermuteIndices.InterleaveHigh, gb);
-                    var r10 = Avx512F.PermuteVar16x32x2(gc, PermuteIndices.InterleaveLow, gd);
-                    var r11 = Avx512F.PermuteVar16x32x2(gc, PermuteIndices.InterleaveHigh, gd);
+                    var r00 = Avx512F.PermuteVar16x32x2(ga, interleaveLow, gb);
+                    var r01 = Avx512F.PermuteVar16x32x2(ga, interleaveHigh, gb);
+                    var r10 = Avx512F.PermuteVar16x32x2(gc, interleaveLow, gd);
+                    var r11 = Avx512F.PermuteVar16x32x2(gc, interleaveHigh, gd);
                     if (n == 16)
                     {
                         r00.Store(row0 + 2 * x);
@@ -137,13 +141,13 @@ internal static unsafe class MaxPoolArgmax
                     }
                     else if (n < 8)
                     {
-                        var lanes = Vector512.LessThan(LaneIndex, Vector512.Create(2 * n)).AsSingle();
+                        var lanes = Vector512.LessThan(laneIndex, Vector512.Create(2 * n)).AsSingle();
                         Avx512F.MaskStore(row0 + 2 * x, lanes, r00);
                         Avx512F.MaskStore(row1 + 2 * x, lanes, r10);
                     }
                     else
                     {
-                        var lanes = Vector512.LessThan(LaneIndex, Vector512.Create(2 * n - 16)).AsSingle();
+                        var lanes = Vector512.LessThan(laneIndex, Vector512.Create(2 * n - 16)).AsSingle();
                         r00.Store(row0 + 2 * x);
                         Avx512F.MaskStore(row0 + 2 * x + 16, lanes, r01);
                         r10.Store(row1 + 2 * x);
