@@ -7,8 +7,9 @@
 //           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread)
 //   chain [--network agegender-112] [--runs 300]
 //           one image, 1 thread: the backbone, profile's steps chained untimed and the whole net, thread CPU µs
-//   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15]
-//           a training step per top-level layer, forward and backward apart (process CPU time)
+//   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15] [--warm 100]
+//           [--pool-spin-us 50]
+//           a training step per top-level layer, forward and backward apart (process CPU time; the step's wall too)
 //   conv-passes [--filter cnn2] [--threads 1] [--runs 9]
 //           forward, ∂input and ∂weight of the training networks' convolutions apart (batch 64)
 //   after-training [--threads 2] [--rounds 9]
@@ -29,6 +30,14 @@ for (int i = 1; i + 1 < args.Length; i += 2) opts[args[i]] = args[i + 1];
 string models = opts.GetValueOrDefault("--models") ?? FindModels();
 int[] Ints(string name, string fallback) => [.. (opts.GetValueOrDefault(name) ?? fallback).Split(',').Select(s => int.Parse(s, inv))];
 
+if (opts.GetValueOrDefault("--pool-spin-us") is { } spinUs)
+{
+    // The kernel worker pool's spin before blocking (internal; µs): 0 blocks at once, as before issue 15's pool.
+    var pool = typeof(ComputeOptions).Assembly.GetType("GenderML.Core.Kernels.WorkerPool", throwOnError: true)!;
+    pool.GetProperty("SpinMicroseconds", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
+        .SetValue(null, int.Parse(spinUs, inv));
+}
+
 switch (args[0])
 {
     case "infer":
@@ -36,13 +45,6 @@ switch (args[0])
         string[] names = (opts.GetValueOrDefault("--networks") ?? string.Join(",", Networks.Names)).Split(',');
         int rounds = Ints("--rounds", "7")[0];
         bool spinning = Ints("--spinning", "0")[0] != 0;
-        if (opts.GetValueOrDefault("--pool-spin-us") is { } spinUs)
-        {
-            // The kernel worker pool's spin before blocking (internal; µs): 0 blocks at once, as before issue 15's pool.
-            var pool = typeof(ComputeOptions).Assembly.GetType("GenderML.Core.Kernels.WorkerPool", throwOnError: true)!;
-            pool.GetProperty("SpinMicroseconds", System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.NonPublic)!
-                .SetValue(null, int.Parse(spinUs, inv));
-        }
         var rows = new List<string>();
         foreach (string name in names)
         {
@@ -73,6 +75,7 @@ switch (args[0])
         SeparableLayers.Run(Ints("--runs", "200")[0]);
         return 0;
     case "train-profile":
+        TrainProfile.WarmSteps = Ints("--warm", "100")[0];
         TrainProfile.Run(opts.GetValueOrDefault("--network") ?? "cnn2-50-gray", Ints("--threads", "1")[0], Ints("--batch", "64")[0], Ints("--runs", "15")[0]);
         return 0;
     case "conv-passes":

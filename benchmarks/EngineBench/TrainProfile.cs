@@ -12,6 +12,10 @@ using GenderML.Core.Optimizers;
 /// </summary>
 internal static class TrainProfile
 {
+    /// <summary>Warm-up steps before the timed ones (<c>--warm</c>), at most 10 s of them; the JIT's later tiers
+    /// (compiled in the background, which counts in process CPU time) come after about 70 steps.</summary>
+    public static int WarmSteps { get; set; } = 100;
+
     public static void Run(string network, int threads, int batch, int runs)
     {
         var spec = network switch
@@ -38,12 +42,17 @@ internal static class TrainProfile
         var bwd = new List<double>[n];
         var shapes = new string[n];
         for (int i = 0; i < n; i++) (fwd[i], bwd[i]) = ([], []);
-        List<double> zero = [], lossTimes = [], step = [], total = [];
+        List<double> zero = [], lossTimes = [], step = [], total = [], wall = [], others = [];
         Tensor? gradient = null;
-        for (int r = 0; r < runs + 3; r++)
+        long warmStart = System.Diagnostics.Stopwatch.GetTimestamp();
+        int warm = int.MaxValue;
+        for (int r = 0; warm == int.MaxValue || r < warm + runs; r++)
         {
-            bool keep = r >= 3;
+            if (warm == int.MaxValue && (r >= WarmSteps || r >= 3 && System.Diagnostics.Stopwatch.GetElapsedTime(warmStart).TotalSeconds >= 10)) warm = r;
+            bool keep = r >= warm;
             double t0 = CpuClock.ProcessSeconds(), start = t0;
+            long wall0 = System.Diagnostics.Stopwatch.GetTimestamp();
+            double thread0 = CpuClock.ThreadSeconds();
             double Lap(List<double> into)
             {
                 double t = CpuClock.ProcessSeconds();
@@ -75,6 +84,8 @@ internal static class TrainProfile
             optimizer.Step();
             double end = Lap(step);
             if (keep) total.Add((end - start) * 1000);
+            if (keep) others.Add((end - start - (CpuClock.ThreadSeconds() - thread0)) * 1000);
+            if (keep) wall.Add(System.Diagnostics.Stopwatch.GetElapsedTime(wall0).TotalMilliseconds);
         }
         var ci = CultureInfo.InvariantCulture;
         Console.WriteLine($"ours: {network} training step, batch {batch}, {threads} thread(s), median of {runs} runs (process CPU ms)");
@@ -90,8 +101,19 @@ internal static class TrainProfile
         }
         Console.WriteLine(string.Create(ci, $"| | layers | | {sf:F2} | {sb:F2} |"));
         Console.WriteLine(string.Create(ci, $"| | zero gradients {Median(zero):F2}, loss {Median(lossTimes):F2}, AdamW {Median(step):F2} | | | |"));
-        Console.WriteLine(string.Create(ci, $"| | step (median) | | {Median(total):F2} | |"));
+        Console.WriteLine(string.Create(ci, $"| | step (median; wall {Median(wall):F2}) | | {Median(total):F2} | |"));
+        // A step is the sum of its laps run by run; the sum of the parts' medians falls short of the step's median by
+        // the spread of the parts (each median drops its part's slow runs), their means add up.
+        double medians = sf + sb + Median(zero) + Median(lossTimes) + Median(step);
+        double means = fwd.Concat(bwd).Append(zero).Append(lossTimes).Append(step).Sum(Mean);
+        Console.WriteLine(string.Create(ci,
+            $"| | sum of the parts' medians {medians:F2}; step mean {Mean(total):F2}, sum of the parts' means {means:F2} | | | |"));
+        // Process CPU time not on this thread: the pool's workers with more threads; on one, the runtime's own threads
+        // (the JIT's background compiles, the GC).
+        Console.WriteLine(string.Create(ci, $"| | CPU of other threads per step: mean {Mean(others):F2}, median {Median(others):F2} | | | |"));
     }
+
+    private static double Mean(List<double> values) => values.Count == 0 ? 0 : values.Average();
 
     private static double Median(List<double> values)
     {

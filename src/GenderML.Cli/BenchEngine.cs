@@ -62,7 +62,7 @@ internal static class BenchEngine
         var y = new float[batch];
         for (int i = 0; i < batch; i++) y[i] = i % 2;
         void Once() => step.Run(x, y);
-        for (int i = 0; i < 3; i++) Once();
+        WarmUp(Once);
         long before = GC.GetTotalAllocatedBytes(precise: true);
         const int probe = 3;
         for (int i = 0; i < probe; i++) Once();
@@ -130,6 +130,17 @@ internal static class BenchEngine
         for (int i = 0; i < 3; i++) net.ComputeDescriptors(images); // warm-up: lets the JIT reach its optimised code first
         double seconds = MedianSeconds(() => net.ComputeDescriptors(images), minRepeats: 7, minSeconds: 3, out double cpu);
         return new InferResult("faceresnet-150", batch, threads, batch / seconds, cpu * 1000);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> until the JIT has compiled its final tier: 100 calls (a method called once a step
+    /// is recompiled after 30 calls, then again after 30 more with dynamic PGO, in the background, which counts in the
+    /// process's CPU time), or 10 s for slow steps.
+    /// </summary>
+    private static void WarmUp(Action action)
+    {
+        var elapsed = Stopwatch.StartNew();
+        for (int i = 0; i < 100 && (i < 3 || elapsed.Elapsed.TotalSeconds < 10); i++) action();
     }
 
     /// <summary>

@@ -12,7 +12,7 @@ public sealed class MaxPool2d : Layer
     private readonly Action<int, int> _forwardPart, _backwardPart;
     private Tensor? _input, _output, _gradInput, _gradOutput, _maskedGradOutput, _residual;
     private PoolGeometry _geometry;
-    private bool _maskInPass, _addedResidual;
+    private bool _maskInPass, _addedResidual, _recordedArgmax;
     private PoolGradientSource? _source;
     // Set when the convolution before this pool ran its pass (conv → ReLU → pool in training): the input was never
     // written, the index of each window's maximum stands for it.
@@ -28,14 +28,25 @@ public sealed class MaxPool2d : Layer
         Stride = stride ?? kernelSize;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Stride);
         Padding = padding ?? ConvPadding.Valid;
-        _forwardPart = (start, end) => Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end,
-            _residual is null ? default : _residual.Data);
+        _forwardPart = (start, end) => ForwardPart(start, end);
         _backwardPart = (start, end) => BackwardPart(start, end);
+    }
+
+    private unsafe void ForwardPart(int start, int end)
+    {
+        if (!_recordedArgmax)
+        {
+            Pooling.MaxForward(_geometry, _input!.Data, _output!.Data, start, end, _residual is null ? default : _residual.Data);
+            return;
+        }
+        fixed (float* x = _input!.Data, y = _output!.Data)
+        fixed (byte* a = _argmax)
+            MaxPoolArgmax.Forward(x, y, a, _geometry.InHeight, _geometry.InWidth, start, end);
     }
 
     private unsafe void BackwardPart(int start, int end)
     {
-        if (_pooledBy is null)
+        if (_pooledBy is null && !_recordedArgmax)
         {
             Pooling.MaxBackward(_geometry, _input!.Data, _output!.Data, _gradOutput!.Data, _gradInput!.Data, start, end, _maskInPass);
             return;
@@ -63,6 +74,10 @@ public sealed class MaxPool2d : Layer
         _pooledBy = null;
         _addedResidual = _residual is not null;
         var output = TensorBuffers.Ensure(ref _output, input.Dim(0), input.Dim(1), g.OutHeight, g.OutWidth);
+        // Training: a plain 2×2 pool of an even-sized map keeps each window's maximum's index for its backward pass,
+        // which then reads neither the input nor the map.
+        _recordedArgmax = Training && !_addedResidual && g.IsPlain2x2 && (g.InHeight & 1) == 0 && (g.InWidth & 1) == 0;
+        if (_recordedArgmax && _argmax.Length != output.Length) _argmax = new byte[output.Length];
         _loop.Run(_forwardPart, g.Planes, Compute.Threads, minItemsPerPart: 8);
         return output;
     }
@@ -128,6 +143,7 @@ public sealed class MaxPool2d : Layer
         _geometry = geometry;
         _input = null;
         _addedResidual = false;
+        _recordedArgmax = false;
         _pooledBy = producer;
         (_batch, _channels) = (batch, channels);
         var output = TensorBuffers.Ensure(ref _output, batch, channels, geometry.OutHeight, geometry.OutWidth);
