@@ -32,7 +32,7 @@ internal static unsafe class WinogradF4Convolution
 
     /// <summary>Whether this kernel takes a convolution of geometry <paramref name="g"/>: 3×3, stride 1, one group,
     /// padding of at most 2, enough channels for the GEMMs, enough tiles per image, and tiles at least 90% covered by
-    /// the output (a 22×22 or 25×25 map, 84% and 80%, runs no faster than on F(2×2, 3×3)). The batch size plays no
+    /// the output (not a 22×22 or 25×25 map, 84% and 80% covered: docs/BENCHMARKS.md). The batch size plays no
     /// part.</summary>
     public static bool Handles(in ConvGeometry g)
     {
