@@ -50,12 +50,16 @@ internal static unsafe class WinogradConvolution
 
     /// <summary>Whether <see cref="BackwardInput(in ConvOperands, int)"/> takes ∂X of <paramref name="g"/>.</summary>
     public static bool HandlesBackwardInput(in ConvGeometry g) =>
+        InputGradientIsConvolution(g) && Handles(InputGradientGeometry(g), cached: false);
+
+    /// <summary>Whether ∂X of <paramref name="g"/> is the stride-1 convolution <see cref="InputGradientGeometry"/>
+    /// describes: a 3×3 convolution at stride 1, padded by at most 2 on each side.</summary>
+    internal static bool InputGradientIsConvolution(in ConvGeometry g) =>
         g.StrideHeight == 1 && g.StrideWidth == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
-        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2
-        && Handles(Transposed(g), cached: false);
+        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2;
 
     /// <summary>The geometry of ∂X = conv(∂Y, W turned by 180° with in/out channels swapped), stride 1.</summary>
-    private static ConvGeometry Transposed(in ConvGeometry g) =>
+    internal static ConvGeometry InputGradientGeometry(in ConvGeometry g) =>
         new(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, 3, 3, 1, 1,
             2 - g.PadTop, 2 - g.PadLeft, 2 - g.PadBottom, 2 - g.PadRight, g.Groups);
 
@@ -66,7 +70,7 @@ internal static unsafe class WinogradConvolution
 
     public static void BackwardInput(in ConvOperands ops, int threads, GemmIsa isa)
     {
-        var t = Transposed(ops.G);
+        var t = InputGradientGeometry(ops.G);
         var plan = new Plan(t, isa, threads);
         long length = (long)WinogradTransforms.Points * RoundUp(t.OutChannels, plan.WeightBlock) * t.InChannels;
         float* u = NativeScratch.Get(WeightSlot, length);

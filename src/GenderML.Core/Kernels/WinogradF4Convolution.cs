@@ -45,14 +45,7 @@ internal static unsafe class WinogradF4Convolution
 
     /// <summary>Whether <see cref="BackwardInput(in ConvOperands, int)"/> takes ∂X of <paramref name="g"/>.</summary>
     public static bool HandlesBackwardInput(in ConvGeometry g) =>
-        g.StrideHeight == 1 && g.StrideWidth == 1 && g.KernelHeight == 3 && g.KernelWidth == 3
-        && g.PadTop <= 2 && g.PadLeft <= 2 && g.PadBottom <= 2 && g.PadRight <= 2
-        && Handles(Transposed(g));
-
-    /// <summary>The geometry of ∂X = conv(∂Y, W turned by 180° with in/out channels swapped), stride 1.</summary>
-    private static ConvGeometry Transposed(in ConvGeometry g) =>
-        new(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, 3, 3, 1, 1,
-            2 - g.PadTop, 2 - g.PadLeft, 2 - g.PadBottom, 2 - g.PadRight, g.Groups);
+        WinogradConvolution.InputGradientIsConvolution(g) && Handles(WinogradConvolution.InputGradientGeometry(g));
 
     /// <summary>∂X (<c>ops.Input</c>) from ∂Y (<c>ops.Output</c>) as that forward convolution, the flip folded into
     /// the weight transform.</summary>
@@ -61,7 +54,7 @@ internal static unsafe class WinogradF4Convolution
 
     public static void BackwardInput(in ConvOperands ops, int threads, GemmIsa isa)
     {
-        var t = Transposed(ops.G);
+        var t = WinogradConvolution.InputGradientGeometry(ops.G);
         int mr = DirectConvolution.Block(isa).MR;
         float* u = NativeScratch.Get(WeightSlot, (long)Points * RoundUp(t.OutChannels, mr) * t.InChannels);
         WinogradF4Transforms.TransformWeights(ops.Weight, t.OutChannels, t.InChannels, mr, u, flipped: true);
