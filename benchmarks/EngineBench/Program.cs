@@ -3,8 +3,9 @@
 //           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
 //   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--deep 0|1] [--models DIR]
 //           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
-//   separable [--runs 200]
-//           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread)
+//   separable [--runs 200] [--samples 5] [--best 0|1]
+//           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread;
+//           median of the samples, or with --best 1 the fastest)
 //   chain [--network agegender-112] [--runs 300]
 //           one image, 1 thread: the backbone, profile's steps chained untimed and the whole net, thread CPU µs
 //   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15] [--warm 100]
@@ -72,6 +73,8 @@ switch (args[0])
             Ints("--deep", "0")[0] != 0);
         return 0;
     case "separable":
+        SeparableLayers.Samples = Ints("--samples", "5")[0];
+        SeparableLayers.Best = Ints("--best", "0")[0] != 0;
         SeparableLayers.Run(Ints("--runs", "200")[0]);
         return 0;
     case "train-profile":

@@ -176,7 +176,7 @@ internal enum ConvLowering
 
 /// <summary>
 /// The pointers of one convolution call. <c>Input</c> is x or ∂x, <c>Weight</c> w or ∂w, <c>Bias</c> b or ∂b (null
-/// when absent), <c>Output</c> y or ∂y; the forward pass adds <c>Residual</c> (shaped like y, or null) and applies the
+/// when absent), <c>Output</c> y or ∂y; the forward pass adds <c>Residual</c> (shaped like y, not y itself, or null) and applies the
 /// ReLU when <c>Relu</c> is set.
 /// </summary>
 internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output,

@@ -21,6 +21,10 @@ internal static unsafe class PointwiseConvolution
     /// convolution (slot 6), the edge block's B and C (slot 3).</summary>
     private const int WeightSlot = 7, GatherSlot = 6, EdgeSlot = 3;
 
+    /// <summary>Most K steps of a wide register block per pass: its B rows (49 floats each) then take 25 KB, half of
+    /// a 48 KB L1, beside the A slivers streaming through.</summary>
+    private const int KRange = 128;
+
 
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 1×1, ungrouped, unpadded.</summary>
     public static bool Handles(in ConvGeometry g) =>
@@ -104,6 +108,9 @@ internal static unsafe class PointwiseConvolution
         // Blocks of 49 when they cover the columns exactly and 48 would leave a part-empty edge block (a 14×14 map:
         // 4 × 49, not 4 × 48 and a 16-column block for 4).
         bool by49 = wide && count % 49 == 0 && count % 48 % 16 != 0;
+        // A wide block's K steps in ranges of at most KRange, so the B rows of a range stay in L1 across the slivers
+        // (the partial sums wait in the output).
+        int ranges = (k + KRange - 1) / KRange, kRange = (k + ranges - 1) / ranges;
         for (int jr = 0; jr < count; jr += nr)
         {
             if (wide && count - jr == 64)
@@ -123,10 +130,20 @@ internal static unsafe class PointwiseConvolution
             {
                 // 48 columns a block (49 for the last when exactly that many are left: a 7×7 map is one block).
                 bool extra = by49 || count - jr == 49;
-                for (int ir = 0; ir < mPadded; ir += mr)
-                    PointwiseWideKernels.Avx512Kernel8x48(k, a + (long)ir * k, x + jr, pitch,
-                        ops.Output + image + (long)ir * hw + jr, hw, ops.Bias == null ? null : ops.Bias + ir,
-                        ops.Residual == null ? null : ops.Residual + image + (long)ir * hw + jr, ops.Relu, extra);
+                for (int k0 = 0; k0 < k; k0 += kRange)
+                {
+                    int steps = Math.Min(kRange, k - k0);
+                    bool end = k0 + steps == k;
+                    for (int ir = 0; ir < mPadded; ir += mr)
+                    {
+                        long at = image + (long)ir * hw + jr;
+                        PointwiseWideKernels.Avx512Kernel8x48(steps, a + (long)ir * k + (long)k0 * mr,
+                            x + (long)k0 * pitch + jr, pitch, ops.Output + at, hw,
+                            end && ops.Bias != null ? ops.Bias + ir : null,
+                            end && ops.Residual != null ? ops.Residual + at : null, end && ops.Relu, extra,
+                            accumulate: k0 > 0);
+                    }
+                }
                 jr += extra ? 49 - nr : 48 - nr;
                 continue;
             }

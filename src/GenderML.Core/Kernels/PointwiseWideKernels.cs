@@ -15,12 +15,15 @@ namespace GenderML.Core.Kernels;
 internal static unsafe class PointwiseWideKernels
 {
     /// <summary>8 rows × 48 columns (<paramref name="extra"/>: × 49), epilogue in registers before the only store.
-    /// B row p is the 48 (49) floats at <c>b + p·pitch</c>; A a packed sliver, 8 values per K step.</summary>
+    /// B row p is the 48 (49) floats at <c>b + p·pitch</c>; A a packed sliver, 8 values per K step.
+    /// <paramref name="accumulate"/>: the sums start from the block's values in <paramref name="c"/> (the K steps before
+    /// this call's, stored by a call without epilogue) instead of zero, so a K range split over calls sums in the same
+    /// order.</summary>
     public static void Avx512Kernel8x48(int k, float* a, float* b, nint pitch, float* c, nint ldc, float* bias,
-        float* residual, bool relu, bool extra)
+        float* residual, bool relu, bool extra, bool accumulate = false)
     {
-        if (extra) Kernel<Yes>(k, a, b, pitch, c, ldc, bias, residual, relu);
-        else Kernel<No>(k, a, b, pitch, c, ldc, bias, residual, relu);
+        if (extra) Kernel<Yes>(k, a, b, pitch, c, ldc, bias, residual, relu, accumulate);
+        else Kernel<No>(k, a, b, pitch, c, ldc, bias, residual, relu, accumulate);
     }
 
     private struct Yes;
@@ -29,13 +32,27 @@ internal static unsafe class PointwiseWideKernels
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Kernel<TExtra>(int k, float* a, float* b, nint pitch, float* c, nint ldc, float* bias,
-        float* residual, bool relu) where TExtra : struct
+        float* residual, bool relu, bool accumulate) where TExtra : struct
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c10 = default, c11 = default, c12 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c30 = default, c31 = default, c32 = default;
         Vector512<float> c40 = default, c41 = default, c42 = default, c50 = default, c51 = default, c52 = default;
         Vector512<float> c60 = default, c61 = default, c62 = default, c70 = default, c71 = default, c72 = default;
         Vector256<float> last = default;
+        if (accumulate)
+        {
+            (c00, c01, c02) = Load(c);
+            (c10, c11, c12) = Load(c + ldc);
+            (c20, c21, c22) = Load(c + 2 * ldc);
+            (c30, c31, c32) = Load(c + 3 * ldc);
+            (c40, c41, c42) = Load(c + 4 * ldc);
+            (c50, c51, c52) = Load(c + 5 * ldc);
+            (c60, c61, c62) = Load(c + 6 * ldc);
+            (c70, c71, c72) = Load(c + 7 * ldc);
+            if (typeof(TExtra) == typeof(Yes))
+                last = Vector256.Create(c[48], c[ldc + 48], c[2 * ldc + 48], c[3 * ldc + 48], c[4 * ldc + 48],
+                    c[5 * ldc + 48], c[6 * ldc + 48], c[7 * ldc + 48]);
+        }
         float* bp = b;
         for (int p = 0; p < k; p++, bp += pitch)
         {
@@ -132,6 +149,11 @@ internal static unsafe class PointwiseWideKernels
         Store(c30, c31, c32, c + 3 * ldc, 3, bias, residual == null ? null : residual + 3 * ldc, relu);
         Store(c33, c + 3 * ldc + 48, 3, bias, residual == null ? null : residual + 3 * ldc + 48, relu);
     }
+
+    /// <summary>A block row's three vectors, as a call without epilogue stored them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<float>, Vector512<float>, Vector512<float>) Load(float* c) =>
+        (Vector512.Load(c), Vector512.Load(c + 16), Vector512.Load(c + 32));
 
     /// <summary>Row <paramref name="row"/> of the block, its epilogue (if any) applied first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

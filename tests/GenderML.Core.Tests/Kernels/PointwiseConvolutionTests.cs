@@ -23,6 +23,9 @@ public sealed class PointwiseConvolutionTests
         new(1, 8, 1, 82, 8, 1, 1),                      // 82 pixels: an 8×48 block, then an 8×32 and a 2-column edge
         new(1, 8, 8, 14, 16, 1, 1),                     // 112 pixels: an 8×48 block, then two 4×64 blocks a sliver
         new(2, 16, 28, 28, 24, 1, 1),                   // 784 pixels (28×28): fifteen 8×48 blocks, then 4×64 ones
+        new(1, 200, 14, 14, 16, 1, 1),                  // K 200: 8×49 blocks in two K ranges of 100
+        new(2, 300, 7, 7, 24, 1, 1),                    // K 300: one 8×49 block a sliver, three K ranges
+        new(1, 130, 10, 10, 8, 1, 1),                   // K 130: 8×48 blocks in two ranges, then a 4-column edge
         new(2, 32, 56, 56, 64, 1, 1, 2, 2),             // stride 2: the reduction blocks' expansion conv
         new(1, 5, 13, 11, 12, 1, 1, 2, 2),              // stride 2 on odd sizes
         new(2, 9, 14, 14, 16, 1, 1, 2, 2),              // stride 2 on rows shorter than a vector pair
@@ -64,7 +67,8 @@ public sealed class PointwiseConvolutionTests
         // Every register block keeps each value's FMA chain over K in order and the epilogue's order.
         if (!GemmBlocking.IsSupported(GemmIsa.Avx512)) return;
         foreach (var g in new ConvGeometry[] { new(1, 24, 8, 14, 16, 1, 1), new(1, 32, 28, 28, 16, 1, 1),
-            new(1, 16, 10, 10, 8, 1, 1), new(1, 16, 14, 14, 8, 1, 1) })
+            new(1, 16, 10, 10, 8, 1, 1), new(1, 16, 14, 14, 8, 1, 1), new(1, 260, 14, 14, 8, 1, 1),
+            new(1, 129, 10, 10, 16, 1, 1) })
         {
             var x = KernelAssert.Random(g.InputLength, 10);
             var w = KernelAssert.Random(g.WeightLength, 11);
