@@ -2,6 +2,7 @@
 // Usage: KernelBench [--threads 1,2] [--shapes MxNxK,...] [--seconds S] [--tune MR,MC,KC,NC] [--cpu] [--conv] [--micro MR]
 // --conv prints "conv LAYER threads forwardMs backwardInputMs backwardWeightMs" for the benchmark networks' layers.
 // --winograd ROUNDS (after --threads) prints a table: Winograd against the other forward kernels, 3×3 stride-1 layers.
+// --winograd-f4 ROUNDS (after --threads): inference's stride-1 3×3 layers, F(2×2, 3×3) cached against F(4×4, 3×3).
 // --winograd-backward ROUNDS [PREFIX] (after --threads): the training layers' input gradients, F(2×2, 3×3) against F(4×4, 3×3).
 // Prints one line per (shape, threads): "sgemm M N K threads gflops".
 using System.Diagnostics;
@@ -42,6 +43,9 @@ for (int i = 0; i < args.Length; i++)
             break;
         case "--winograd":
             WinogradBench.Run(threadCounts, int.Parse(args[++i], inv));
+            return 0;
+        case "--winograd-f4":
+            WinogradBench.RunInferenceF4(threadCounts, int.Parse(args[++i], inv));
             return 0;
         case "--winograd-backward":
             WinogradBench.RunBackwardInput(threadCounts, int.Parse(args[++i], inv),

@@ -59,8 +59,10 @@ public static partial class Convolution
                 if (ops.Residual != null || relu)
                     ConvEpilogue.Row(y, ops.Residual, y, 0f, hasBias: false, relu, g.OutputLength);
             }
-            // Weights neither packed nor cached (training): F(4×4, 3×3), the weights transformed per call.
-            else if (packed is null && winograd is null && WinogradF4Convolution.Handles(g)) WinogradF4Convolution.Forward(ops, threads);
+            // Training (weights transformed per call) and frozen layers (transformed once into packed): F(4×4, 3×3)
+            // where it applies; trainable weights in evaluation mode keep their F(2×2, 3×3) cache.
+            else if ((packed is not null || winograd is null) && WinogradF4Convolution.Handles(g))
+                WinogradF4Convolution.Forward(ops, threads);
             else if (WinogradConvolution.Handles(g, winograd is not null)) WinogradConvolution.Forward(ops, threads, winograd);
             // A frozen 1×1 convolution at stride 2 too: the pointwise kernel gathers the sampled pixels (same bits).
             else if (packed is not null && PointwiseConvolution.Handles(g)) PointwiseConvolution.Forward(ops, threads);

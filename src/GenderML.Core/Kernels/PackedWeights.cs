@@ -5,7 +5,7 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// A layer's weights packed once into the layouts its forward kernels read — a convolution's GEMM A slivers (every
 /// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct and pointwise kernels'
-/// slivers, the Winograd kernel's transformed weights (both layouts) — instead of on every call. The owner (a frozen
+/// slivers, the Winograd kernels' transformed weights (F(2×2, 3×3) in both layouts, F(4×4, 3×3)) — instead of on every call. The owner (a frozen
 /// layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the weights may have changed (nothing
 /// is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels would
 /// pack themselves, so results do not change — except through <see cref="Trimmed"/>, whose smaller convolution may add
@@ -32,7 +32,7 @@ internal sealed unsafe class PackedWeights
     private ConvGeometry _directShape;
     private bool _directValid;
 
-    private readonly Slot _winograd = new(), _winogradTransposed = new(), _smallMap = new();
+    private readonly Slot _winograd = new(), _winogradTransposed = new(), _winogradF4 = new(), _smallMap = new();
 
     private TrimmedTaps? _trimmed;
 
@@ -58,7 +58,7 @@ internal sealed unsafe class PackedWeights
     public void Invalidate()
     {
         _gemmValid = _transposedValid = _directValid = false;
-        _winograd.Valid = _winogradTransposed.Valid = _smallMap.Valid = false;
+        _winograd.Valid = _winogradTransposed.Valid = _winogradF4.Valid = _smallMap.Valid = false;
         _trimmed?.Invalidate();
     }
 
@@ -157,6 +157,19 @@ internal sealed unsafe class PackedWeights
         return slot.Data;
     }
 
+    /// <summary>The 3×3 weights (OC×C×3×3) in F(4×4, 3×3) Winograd form as
+    /// <see cref="WinogradF4Transforms.TransformWeights"/> writes them for slivers of <paramref name="mr"/> rows.</summary>
+    public float* WinogradF4(float* weight, in ConvGeometry g, int mr)
+    {
+        var slot = _winogradF4;
+        if (slot.Valid && slot.Block == mr && SameWeights(slot.Shape, g)) return slot.Data;
+        long length = (long)WinogradF4Transforms.Points * ((g.OutChannels + mr - 1) / mr * mr) * g.InChannels;
+        slot.Data = Ensure(slot.Data, ref slot.Capacity, length);
+        WinogradF4Transforms.TransformWeights(weight, g.OutChannels, g.InChannels, mr, slot.Data);
+        (slot.Block, slot.Shape, slot.Valid) = (mr, g, true);
+        return slot.Data;
+    }
+
     /// <summary>
     /// The weights as <see cref="SmallMapConvolution"/> reads them: slivers of <paramref name="block"/> output channels
     /// (OC a multiple of it), each the whole K × <paramref name="block"/> matrix, row k holding
@@ -195,7 +208,7 @@ internal sealed unsafe class PackedWeights
         if (_gemm != null) NativeMemory.AlignedFree(_gemm);
         if (_transposed != null) NativeMemory.AlignedFree(_transposed);
         if (_direct != null) NativeMemory.AlignedFree(_direct);
-        foreach (var slot in new[] { _winograd, _winogradTransposed, _smallMap })
+        foreach (var slot in new[] { _winograd, _winogradTransposed, _winogradF4, _smallMap })
             if (slot.Data != null) NativeMemory.AlignedFree(slot.Data);
     }
 

@@ -3,9 +3,10 @@ using System.Runtime.Intrinsics;
 namespace GenderML.Core.Kernels;
 
 /// <summary>
-/// 3×3 stride-1 convolution by Winograd's F(4×4, 3×3) (<see cref="WinogradF4Transforms"/>), the weights transformed
-/// per call: the forward pass of weights neither packed nor cached (training), and the stride-1 input gradient (∂Y
-/// convolved with the weights turned by 180°, channels swapped).
+/// 3×3 stride-1 convolution by Winograd's F(4×4, 3×3) (<see cref="WinogradF4Transforms"/>): the forward pass of
+/// training (weights transformed per call) and of frozen layers (transformed once, kept in their
+/// <see cref="PackedWeights"/>), and the stride-1 input gradient (∂Y convolved with the weights turned by 180°,
+/// channels swapped).
 /// As <see cref="WinogradConvolution"/> with 6×6 windows and 36 GEMMs: per block of rows of tiles the input transform
 /// writes V[ξ] (C × tiles), 36 GEMMs M[ξ] = U[ξ]·V[ξ] run on the direct kernel's register blocks, and the output
 /// transform writes each 4×4 tile through the <see cref="ConvEpilogue"/>. 4× fewer multiplications than the direct
@@ -63,14 +64,22 @@ internal static unsafe class WinogradF4Convolution
 
     public static void Forward(in ConvOperands ops, int threads) => Forward(ops, threads, GemmBlocking.BestIsa);
 
-    /// <summary>The forward pass on <paramref name="isa"/>, the weights transformed per call.</summary>
+    /// <summary>The forward pass on <paramref name="isa"/>, the transformed weights kept in <c>ops.Packed</c> when it is
+    /// given (frozen weights), else transformed per call.</summary>
     public static void Forward(in ConvOperands ops, int threads, GemmIsa isa)
     {
         var g = ops.G;
         int mr = DirectConvolution.Block(isa).MR;
-        float* u = NativeScratch.Get(WeightSlot, (long)Points * RoundUp(g.OutChannels, mr) * g.InChannels);
-        WinogradF4Transforms.TransformWeights(ops.Weight, g.OutChannels, g.InChannels, mr, u);
+        float* u;
+        if (ops.Packed is { } packed) u = packed.WinogradF4(ops.Weight, g, mr);
+        else
+        {
+            u = NativeScratch.Get(WeightSlot, (long)Points * RoundUp(g.OutChannels, mr) * g.InChannels);
+            WinogradF4Transforms.TransformWeights(ops.Weight, g.OutChannels, g.InChannels, mr, u);
+        }
         Run(ops, threads, isa, u);
+        // u points into memory the packed weights free when finalized or collected.
+        GC.KeepAlive(ops.Packed);
     }
 
     private static void Run(in ConvOperands ops, int threads, GemmIsa isa, float* u)

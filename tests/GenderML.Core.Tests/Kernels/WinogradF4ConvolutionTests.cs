@@ -107,6 +107,78 @@ public sealed class WinogradF4ConvolutionTests
         KernelAssert.BitIdentical(one, two, g.ToString());
     }
 
+    [Theory]
+    [MemberData(nameof(Isas))]
+    public unsafe void AFrozenLayersKeptWeightsGiveTheSameBits(int isaIndex)
+    {
+        // The face ResNet's 35×35 layers: transformed once into PackedWeights, as per call.
+        var isa = (GemmIsa)isaIndex;
+        var g = new ConvGeometry(2, 32, 35, 35, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        var x = KernelAssert.Random(g.InputLength, 11);
+        var w = KernelAssert.Random(g.WeightLength, 12);
+        var b = KernelAssert.Random(g.OutChannels, 13);
+        var perCall = new float[g.OutputLength];
+        var kept = new float[g.OutputLength];
+        var cache = new PackedWeights();
+        fixed (float* px = x, pw = w, pb = b, p0 = perCall, p1 = kept)
+        {
+            WinogradF4Convolution.Forward(new ConvOperands(g, px, pw, pb, p0, relu: true), 1, isa);
+            for (int i = 0; i < 2; i++)
+                WinogradF4Convolution.Forward(new ConvOperands(g, px, pw, pb, p1, relu: true, packed: cache), 1, isa);
+        }
+        GC.KeepAlive(cache);
+        KernelAssert.BitIdentical(perCall, kept, $"{isa}");
+    }
+
+    [Fact]
+    public unsafe void KeptWeightsFollowInvalidation()
+    {
+        var g = new ConvGeometry(1, 16, 20, 20, 16, 3, 3, 1, 1, 1, 1, 1, 1);
+        Assert.True(WinogradF4Convolution.Handles(g));
+        var x = KernelAssert.Random(g.InputLength, 14);
+        var w = KernelAssert.Random(g.WeightLength, 15);
+        var cache = new PackedWeights();
+        var first = new float[g.OutputLength];
+        var second = new float[g.OutputLength];
+        var expected = new float[g.OutputLength];
+        fixed (float* px = x, pw = w, p1 = first, p2 = second)
+        {
+            WinogradF4Convolution.Forward(new ConvOperands(g, px, pw, null, p1, packed: cache), 1, GemmBlocking.BestIsa);
+            w[17] += 0.5f;   // as a load into the same tensor would, after which the owner invalidates
+            cache.Invalidate();
+            WinogradF4Convolution.Forward(new ConvOperands(g, px, pw, null, p2, packed: cache), 1, GemmBlocking.BestIsa);
+        }
+        ConvolutionReference.Forward(g, x, w, [], expected);
+        KernelAssert.Close(expected, second, Tolerance(16 * 9), "after the change");
+        Assert.NotEqual(first, second);
+    }
+
+    [Fact]
+    public void AFrozenLayersImageDoesNotDependOnItsBatchOrThreads()
+    {
+        // A frozen layer's output for one image is the same alone or in a batch, on one thread or two.
+        var one = new ConvGeometry(1, 32, 35, 35, 32, 3, 3, 1, 1, 1, 1, 1, 1);
+        var three = one with { Batch = 3 };
+        var x = KernelAssert.Random(three.InputLength, 16);
+        var w = KernelAssert.Random(three.WeightLength, 17);
+        var alone = new float[one.OutputLength];
+        var batch = new float[three.OutputLength];
+        var cache = new PackedWeights();
+        Convolution.Forward(one, x.AsSpan(one.InputLength, one.InputLength), w, [], default, false, alone,
+            ComputeOptions.SingleThreaded, cache, new WinogradWeights());
+        Convolution.Forward(three, x, w, [], default, false, batch, new ComputeOptions { Threads = 2 }, cache,
+            new WinogradWeights());
+        KernelAssert.BitIdentical(alone, batch.AsSpan(one.OutputLength, one.OutputLength), "image 1 of 3");
+        // And that is F(4×4, 3×3)'s result, not F(2×2, 3×3)'s.
+        var f4 = new float[one.OutputLength];
+        unsafe
+        {
+            fixed (float* px = x, pw = w, py = f4)
+                WinogradF4Convolution.Forward(new ConvOperands(one, px + one.InputLength, pw, null, py), 1);
+        }
+        KernelAssert.BitIdentical(f4, alone, "F(4×4)");
+    }
+
     [Fact]
     public void ShapesItDoesNotTake()
     {
