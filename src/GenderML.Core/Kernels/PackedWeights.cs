@@ -146,27 +146,26 @@ internal sealed unsafe class PackedWeights
     /// up to NR for the transposed one (Vᵀ·Uᵀ: point ξ's C×OC matrix, channels contiguous). The two layouts are kept
     /// apart, since one layer may run both (a batch, then a single image).
     /// </summary>
-    public float* Winograd(float* weight, in ConvGeometry g, int block, bool transposed)
-    {
-        var slot = transposed ? _winogradTransposed : _winograd;
-        if (slot.Valid && slot.Block == block && SameWeights(slot.Shape, g)) return slot.Data;
-        long length = (long)WinogradTransforms.Points * ((g.OutChannels + block - 1) / block * block) * g.InChannels;
-        slot.Data = Ensure(slot.Data, ref slot.Capacity, length);
-        WinogradTransforms.TransformWeights(weight, g.OutChannels, g.InChannels, block, slot.Data);
-        (slot.Block, slot.Shape, slot.Valid) = (block, g, true);
-        return slot.Data;
-    }
+    public float* Winograd(float* weight, in ConvGeometry g, int block, bool transposed) =>
+        Transformed(transposed ? _winogradTransposed : _winograd, weight, g, block, WinogradTransforms.Points);
 
     /// <summary>The 3×3 weights (OC×C×3×3) in F(4×4, 3×3) Winograd form as
     /// <see cref="WinogradF4Transforms.TransformWeights"/> writes them for slivers of <paramref name="mr"/> rows.</summary>
-    public float* WinogradF4(float* weight, in ConvGeometry g, int mr)
+    public float* WinogradF4(float* weight, in ConvGeometry g, int mr) =>
+        Transformed(_winogradF4, weight, g, mr, WinogradF4Transforms.Points);
+
+    /// <summary><paramref name="slot"/>, holding the weights transformed for the Winograd variant with
+    /// <paramref name="points"/> points (16: F(2×2, 3×3), 36: F(4×4, 3×3)), in slivers of <paramref name="block"/>
+    /// rows; transformed now if it is not current.</summary>
+    private static float* Transformed(Slot slot, float* weight, in ConvGeometry g, int block, int points)
     {
-        var slot = _winogradF4;
-        if (slot.Valid && slot.Block == mr && SameWeights(slot.Shape, g)) return slot.Data;
-        long length = (long)WinogradF4Transforms.Points * ((g.OutChannels + mr - 1) / mr * mr) * g.InChannels;
+        if (slot.Valid && slot.Block == block && SameWeights(slot.Shape, g)) return slot.Data;
+        long length = (long)points * ((g.OutChannels + block - 1) / block * block) * g.InChannels;
         slot.Data = Ensure(slot.Data, ref slot.Capacity, length);
-        WinogradF4Transforms.TransformWeights(weight, g.OutChannels, g.InChannels, mr, slot.Data);
-        (slot.Block, slot.Shape, slot.Valid) = (mr, g, true);
+        if (points == WinogradF4Transforms.Points)
+            WinogradF4Transforms.TransformWeights(weight, g.OutChannels, g.InChannels, block, slot.Data);
+        else WinogradTransforms.TransformWeights(weight, g.OutChannels, g.InChannels, block, slot.Data);
+        (slot.Block, slot.Shape, slot.Valid) = (block, g, true);
         return slot.Data;
     }
 
