@@ -6,6 +6,8 @@
 //   separable [--runs 200] [--samples 5] [--best 0|1]
 //           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread;
 //           median of the samples, or with --best 1 the fastest)
+//   pointwise-ranges [--runs 20] [--samples 31]
+//           the pointwise kernel's blocks with K in one pass against ranges of ≤ 128, interleaved (GFLOP/s, 1 thread)
 //   chain [--network agegender-112] [--runs 300]
 //           one image, 1 thread: the backbone, profile's steps chained untimed and the whole net, thread CPU µs
 //   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15] [--warm 100]
@@ -71,6 +73,9 @@ switch (args[0])
         LayerProfile.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "faceresnet-150", models),
             Ints("--threads", "1")[0], Ints("--batch", "32")[0], Ints("--runs", "5")[0],
             Ints("--deep", "0")[0] != 0);
+        return 0;
+    case "pointwise-ranges":
+        PointwiseRanges.Run(Ints("--runs", "20")[0], Ints("--samples", "31")[0]);
         return 0;
     case "separable":
         SeparableLayers.Samples = Ints("--samples", "5")[0];
