@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime;
 using GenderML.Core;
 
 /// <summary>
@@ -26,14 +27,17 @@ internal static class InferPeers
             ours = forward(normalized);
         }
         using var ort = new OrtPeer(net.Onnx, threads, batch, raw.Data, [batch, net.Channels, net.Side, net.Side], spinning);
-        // Warm-up until the JIT has tiered our code up (≥ 50 calls and ≥ 0.5 CPU-s, or 3 CPU-s): with two calls only, a
-        // single image's rounds were still partly tier-0 / instrumented code (±30% between runs).
-        double warm0 = CpuClock.ProcessSeconds();
+        // Warm-up until the JIT has tiered our code up: ≥ 50 calls, and no method compiled during the last 0.5 CPU-s of
+        // them (at most 10 CPU-s). A fixed 0.5 CPU-s left the JIT's background thread recompiling into the first rounds
+        // on a loaded machine, counted in our process CPU (docs/BENCHMARKS.md, session 13).
+        double warm0 = CpuClock.ProcessSeconds(), quiet0 = warm0;
+        long compiled = JitInfo.GetCompiledMethodCount();
         for (int i = 0; ; i++)
         {
             Ours();
-            double spent = CpuClock.ProcessSeconds() - warm0;
-            if ((i >= 50 && spent >= 0.5) || spent >= 3) break;
+            double now = CpuClock.ProcessSeconds();
+            if (JitInfo.GetCompiledMethodCount() is var count && count != compiled) (compiled, quiet0) = (count, now);
+            if ((i >= 50 && now - quiet0 >= 0.5) || now - warm0 >= 10) break;
         }
         for (int i = 0; i < 2; i++) ort.Run();
         double diff = MaxDifference(ours!.Data, ort.Output(0));
