@@ -29,7 +29,9 @@ public static partial class Convolution
     /// As above, reading the weights from <paramref name="packed"/> (packed there on first use, Winograd's transformed
     /// weights too) when it is given. A non-null <paramref name="winograd"/> marks an evaluation-mode call, which takes
     /// the Winograd kernel from fewer tiles per image, whether the weights are frozen or not; it keeps the transformed
-    /// weights of trainable weights between calls (when <paramref name="packed"/> is null).
+    /// weights of trainable weights between calls (when <paramref name="packed"/> is null). Training and frozen weights
+    /// run a 3×3 stride-1 layer on F(4×4, 3×3) where that kernel takes it, trainable weights in evaluation mode on
+    /// F(2×2, 3×3): the two round differently (within the kernels' tested tolerance).
     /// </summary>
     internal static unsafe void Forward(in ConvGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         ReadOnlySpan<float> residual, bool relu, Span<float> output, ComputeOptions? options, PackedWeights? packed = null, WinogradWeights? winograd = null)
@@ -178,8 +180,8 @@ internal enum ConvLowering
 
 /// <summary>
 /// The pointers of one convolution call. <c>Input</c> is x or ∂x, <c>Weight</c> w or ∂w, <c>Bias</c> b or ∂b (null
-/// when absent), <c>Output</c> y or ∂y; the forward pass adds <c>Residual</c> (shaped like y, not y itself, or null) and applies the
-/// ReLU when <c>Relu</c> is set.
+/// when absent), <c>Output</c> y or ∂y; the forward pass adds <c>Residual</c> (shaped like y, not y itself, or null)
+/// and applies the ReLU when <c>Relu</c> is set.
 /// </summary>
 internal readonly unsafe struct ConvOperands(in ConvGeometry g, float* input, float* weight, float* bias, float* output,
     ConvLowering lowering = ConvLowering.Auto, float* residual = null, bool relu = false, PackedWeights? packed = null)

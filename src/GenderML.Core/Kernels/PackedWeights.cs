@@ -5,9 +5,9 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// A layer's weights packed once into the layouts its forward kernels read — a convolution's GEMM A slivers (every
 /// group, every K block), its transposed GEMM's or a dense layer's B slivers, the direct and pointwise kernels'
-/// slivers, the Winograd kernels' transformed weights (F(2×2, 3×3) in both layouts, F(4×4, 3×3)) — instead of on every call. The owner (a frozen
-/// layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the weights may have changed (nothing
-/// is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels would
+/// slivers, the Winograd kernels' transformed weights (F(2×2, 3×3) in both layouts, F(4×4, 3×3)) — instead of on
+/// every call. The owner (a frozen layer in evaluation mode, see <see cref="ForFrozen"/>) invalidates it whenever the
+/// weights may have changed (nothing is compared per call); the kernels pack on first use after that. The packed values are the ones the kernels would
 /// pack themselves, so results do not change — except through <see cref="Trimmed"/>, whose smaller convolution may add
 /// the same terms in another order (a last-bit difference from the trainable layer).
 /// </summary>
