@@ -6,7 +6,8 @@ using GenderML.Core.Ops;
 /// <summary>
 /// The age/gender net's kernels one at a time, one image, 1 thread, in steady state (each warmed up for 0.4 s so the
 /// JIT's last tier runs): every separable layer shape (depthwise + pointwise banded, and the two kernels apart), the
-/// 1×1/2 shortcut convolutions with their residual add, the 3×3/2 max pools, the stem convolution. Median (or fastest) of the samples × runs, thread CPU µs.
+/// 1×1/2 shortcut convolutions with their residual add, the 3×3/2 max pools, the stem convolution. Median (or the
+/// fastest) of the samples of runs, thread CPU µs.
 /// </summary>
 internal static unsafe class SeparableLayers
 {
