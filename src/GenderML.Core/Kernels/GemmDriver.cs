@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace GenderML.Core.Kernels;
 
 /// <summary>
@@ -7,6 +9,11 @@ namespace GenderML.Core.Kernels;
 /// bit-identical for any tiling. That lets the grid follow the thread count: one tile per call on one thread
 /// (each operand packed once), a few tiles per thread otherwise.
 /// </summary>
+/// <remarks>The driver's hot path (<see cref="Run(GemmBlocking, bool, bool, int, int, int, float*, int, float*, int, float*, int, bool, int, GemmBPacker?, int, long, ConvEpilogue, float*, float*)"/>,
+/// a tile, a register block, the packing and the 8×32 micro-kernel) is compiled once at full optimisation
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>), not tiered with dynamic PGO: one process runs it for every
+/// network, and code compiled on the first network's profile (a dense head's small GEMMs) ran a later network's
+/// convolutions several times slower (docs/BENCHMARKS.md, session 13).</remarks>
 internal static unsafe class GemmDriver
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
@@ -41,6 +48,7 @@ internal static unsafe class GemmDriver
     /// <see cref="PackedWeights.Gemm"/>); A itself is then not read. Likewise <paramref name="packedB"/> for B
     /// (see <see cref="PackedWeights.GemmTransposed(float*, in ConvGeometry, in GemmBlocking)"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(GemmBlocking blocking, bool transA, bool transB, int m, int n, int k,
         float* a, int lda, float* b, int ldb, float* c, int ldc, bool accumulate, int threads, GemmBPacker? packer = null,
         int cSegment = 0, long cSegmentStride = 0, ConvEpilogue epilogue = default, float* packedA = null, float* packedB = null)
@@ -128,6 +136,7 @@ internal static unsafe class GemmDriver
         public int TileCount => _rowTiles * CeilDiv(_n, _tileCols);
 
         /// <summary>Computes tile <paramref name="tile"/> of C through the whole K dimension.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RunTile(int tile)
         {
             var bk = _bk;
@@ -215,6 +224,7 @@ internal static unsafe class GemmDriver
         }
 
         /// <summary>One register block; <paramref name="streamB"/>: B is weights packed once, read from memory.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void Kernel(in GemmBlocking bk, int kc, float* a, float* b, float* c, nint ldc, bool add, bool streamB)
         {
             switch (bk.Isa)

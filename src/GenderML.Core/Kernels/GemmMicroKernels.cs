@@ -13,6 +13,7 @@ namespace GenderML.Core.Kernels;
 internal static unsafe class GemmMicroKernels
 {
     /// <summary>C[0..8, 0..32] (+)= Σ_p A[:, p] ⊗ B[p, :] over packed slivers, AVX-512.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512Kernel8x32(int kc, float* a, float* b, float* c, nint ldc, bool add) =>
         Avx512Kernel8x32<NoPrefetch>(kc, a, b, 32, c, ldc, add);
 
@@ -21,6 +22,7 @@ internal static unsafe class GemmMicroKernels
     /// <typeparamref name="TPrefetch"/> says (for weights that stream from memory). What it prefetches does not touch
     /// the arithmetic, so the bits are the same for every <typeparamref name="TPrefetch"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Avx512Kernel8x32<TPrefetch>(int kc, float* a, float* b, nint ldb, float* c, nint ldc, bool add)
         where TPrefetch : struct, IBPrefetch
     {

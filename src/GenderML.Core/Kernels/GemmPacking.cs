@@ -13,6 +13,7 @@ internal static unsafe class GemmPacking
     /// Packs rows [i0, i0+mc) and columns [p0, p0+kc) of op(A) into slivers of <paramref name="mr"/> rows:
     /// sliver s holds, for each p, the values op(A)[i0 + s·mr + r, p0 + p] for r in 0…mr−1 (zero past row m).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA(bool transA, float* a, int lda, int i0, int mc, int p0, int kc, int mr, float* dst)
     {
         for (int s = 0; s < mc; s += mr)
@@ -58,6 +59,7 @@ internal static unsafe class GemmPacking
     /// Packs rows [p0, p0+kc) and columns [j0, j0+cols) of op(B), cols ≤ <paramref name="nr"/>, into one sliver:
     /// for each p, the values op(B)[p0 + p, j0 + j] for j in 0…nr−1 (zero from column cols on).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackBSliver(bool transB, float* b, int ldb, int p0, int kc, int j0, int cols, int nr, float* dst)
     {
         if (!transB)
