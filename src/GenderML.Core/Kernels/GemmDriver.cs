@@ -9,11 +9,10 @@ namespace GenderML.Core.Kernels;
 /// bit-identical for any tiling. That lets the grid follow the thread count: one tile per call on one thread
 /// (each operand packed once), a few tiles per thread otherwise.
 /// </summary>
-/// <remarks>The driver's hot path (<see cref="Run(GemmBlocking, bool, bool, int, int, int, float*, int, float*, int, float*, int, bool, int, GemmBPacker?, int, long, ConvEpilogue, float*, float*)"/>,
-/// a tile, a register block, the packing and the 8×32 micro-kernel) is compiled once at full optimisation
-/// (<see cref="MethodImplOptions.AggressiveOptimization"/>), not tiered with dynamic PGO: one process runs it for every
-/// network, and code compiled on the first network's profile (a dense head's small GEMMs) ran a later network's
-/// convolutions several times slower (docs/BENCHMARKS.md, session 13).</remarks>
+/// <remarks>The driver's hot path (<c>Run</c>, a tile, a register block, the packing and the 8×32 micro-kernel) is
+/// compiled once at full optimisation (<see cref="MethodImplOptions.AggressiveOptimization"/>), not tiered with dynamic
+/// PGO: one process runs it for every network, and code compiled on the first network's profile (a dense head's small
+/// GEMMs) ran a later network's convolutions far slower (docs/BENCHMARKS.md).</remarks>
 internal static unsafe class GemmDriver
 {
     /// <summary>Below this many multiply-adds a second thread costs more than it saves.</summary>
