@@ -32,7 +32,7 @@ internal static unsafe class PointwiseRanges
                             y + (long)ir * hw + jr, hw, end ? bias + ir : null, null, end, extra: false, accumulate: k0 > 0);
                 }
             }
-            int[] ranges = [k, (k + (k + 127) / 128 - 1) / ((k + 127) / 128)];
+            int[] ranges = [k, PointwiseConvolution.KRangeSteps(k)];
             for (int s = 0; s < samples + 1; s++)
             for (int v = 0; v < 2; v++)
             {

@@ -35,12 +35,7 @@ internal static unsafe partial class WinogradBench
         Console.WriteLine("|---|---|---|---:|---:|---:|---|");
         foreach (var (name, g) in Layers)
         {
-            var x = Fill(g.InputLength, 1);
-            var w = Fill(g.WeightLength, 2);
-            var b = Fill(g.OutChannels, 3);
-            var y = new float[g.OutputLength];
-            var expected = new float[g.OutputLength];
-            ConvolutionReference.Forward(g, x, w, b, expected);
+            var (x, w, b, y, expected) = ForwardOperands(g);
             PackedWeights otherCache = new(), cache = new();
             bool direct = DirectConvolution.Handles(g);
             fixed (float* px = x, pw = w, pb = b, py = y)
@@ -176,6 +171,17 @@ internal static unsafe partial class WinogradBench
             scale = Math.Max(scale, Math.Abs(expected[i]));
         }
         return max / scale;
+    }
+
+    /// <summary>A layer's input, weights and bias (seeds 1–3), an output buffer, and the reference output.</summary>
+    private static (float[] X, float[] W, float[] B, float[] Y, float[] Expected) ForwardOperands(in ConvGeometry g)
+    {
+        var x = Fill(g.InputLength, 1);
+        var w = Fill(g.WeightLength, 2);
+        var b = Fill(g.OutChannels, 3);
+        var expected = new float[g.OutputLength];
+        ConvolutionReference.Forward(g, x, w, b, expected);
+        return (x, w, b, new float[g.OutputLength], expected);
     }
 
     private static float[] Fill(int length, int seed)

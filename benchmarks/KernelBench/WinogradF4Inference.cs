@@ -13,12 +13,7 @@ internal static unsafe partial class WinogradBench
         foreach (var (name, g) in Layers)
         {
             if (!WinogradF4Convolution.Handles(g) || !WinogradConvolution.Handles(g, cached: true)) continue;
-            var x = Fill(g.InputLength, 1);
-            var w = Fill(g.WeightLength, 2);
-            var b = Fill(g.OutChannels, 3);
-            var y = new float[g.OutputLength];
-            var expected = new float[g.OutputLength];
-            ConvolutionReference.Forward(g, x, w, b, expected);
+            var (x, w, b, y, expected) = ForwardOperands(g);
             var cache = new PackedWeights();
             fixed (float* px = x, pw = w, pb = b, py = y)
             foreach (int t in threadCounts)

@@ -26,6 +26,15 @@ internal static unsafe class PointwiseConvolution
     private const int KRange = 128;
 
 
+    /// <summary>K steps per pass of a wide register block for <paramref name="k"/> input channels: ranges of at most
+    /// <see cref="KRange"/>, all about the same length, so the B rows of a range stay in L1 across the slivers (the
+    /// partial sums wait in the output).</summary>
+    internal static int KRangeSteps(int k)
+    {
+        int ranges = (k + KRange - 1) / KRange;
+        return (k + ranges - 1) / ranges;
+    }
+
     /// <summary>Whether this kernel takes the forward pass of <paramref name="g"/>: 1×1, ungrouped, unpadded.</summary>
     public static bool Handles(in ConvGeometry g) =>
         g.Groups == 1 && g.KernelHeight == 1 && g.KernelWidth == 1
@@ -108,9 +117,7 @@ internal static unsafe class PointwiseConvolution
         // Blocks of 49 when they cover the columns exactly and 48 would leave a part-empty edge block (a 14×14 map:
         // 4 × 49, not 4 × 48 and a 16-column block for 4).
         bool by49 = wide && count % 49 == 0 && count % 48 % 16 != 0;
-        // A wide block's K steps in ranges of at most KRange, so the B rows of a range stay in L1 across the slivers
-        // (the partial sums wait in the output).
-        int ranges = (k + KRange - 1) / KRange, kRange = (k + ranges - 1) / ranges;
+        int kRange = KRangeSteps(k);
         for (int jr = 0; jr < count; jr += nr)
         {
             if (wide && count - jr == 64)
