@@ -15,7 +15,7 @@ namespace GenderML.FaceApi;
 /// </summary>
 /// <param name="layers">The layers, which a single image runs on (split over their threads by each layer).</param>
 /// <param name="copy">Builds the same layers anew for the given compute options (one copy per thread).</param>
-internal sealed class ImageChunks(Sequential layers, Func<ComputeOptions, Sequential> copy)
+internal sealed class ImageChunks(Layer layers, Func<ComputeOptions, Layer> copy)
 {
     private readonly ImageJob _job = new();
     private Replica[] _replicas = [];
@@ -84,7 +84,7 @@ internal sealed class ImageChunks(Sequential layers, Func<ComputeOptions, Sequen
     }
 
     /// <summary>One thread's copy of the layers and its one-image input.</summary>
-    private sealed class Replica(Sequential layers)
+    private sealed class Replica(Layer layers)
     {
         private Tensor? _input;
         public int Busy;

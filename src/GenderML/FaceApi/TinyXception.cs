@@ -17,8 +17,13 @@ internal sealed class TinyXception
     public TinyXception(WeightMap w, ComputeOptions? compute)
     {
         (_layers, _taps) = Build(w, compute);
-        _chunks = new ImageChunks(_layers, c => Build(w, c).Layers);
+        _chunks = new ImageChunks(Blocked(_layers), c => Blocked(Build(w, c).Layers));
     }
+
+    /// <summary>The layers as one channel-blocked plan where the machine runs it (AVX-512), else as they are: the
+    /// same values either way.</summary>
+    private static Layer Blocked(Sequential layers) =>
+        (Layer?)ChannelBlockedPlan.TryCreate(layers, 3, AgeGenderNet.InputSize, AgeGenderNet.InputSize) ?? layers;
 
     private static (Sequential Layers, string?[] Taps) Build(WeightMap w, ComputeOptions? compute)
     {

@@ -49,6 +49,23 @@ public sealed class AgeGenderNetParityTests
             GoldenStats.AssertMatches(name, tensor, i, inter.GetProperty(name));
     }
 
+    /// <summary>The untapped run — the channel-blocked plan on AVX-512 machines, a batch split over threads — gives the
+    /// tapped run's layers' features and estimates, bit for bit, on one thread and on two.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void UntappedRunEqualsTheLayers(int threads)
+    {
+        var run = Run.Value;
+        Image[] images = run.Files.Select(FaceApiFixture.LoadGoldenImage).ToArray();
+        var net = AgeGenderNet.Load(FaceApiFixture.Options with { Compute = new ComputeOptions { Threads = threads } });
+        var features = net.ExtractFeatures(images);
+        var one = net.ExtractFeatures([images[3]])[0];
+        for (int i = 0; i < images.Length; i++)
+            Assert.Equal(run.Features[i], features[i]);
+        Assert.Equal(run.Features[3], one);
+    }
+
     internal static Tensor HwcToTensor(float[] hwc, int size)
     {
         var t = new Tensor(1, 3, size, size);

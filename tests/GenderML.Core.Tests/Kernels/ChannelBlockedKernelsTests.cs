@@ -1,0 +1,164 @@
+using GenderML.Core.Kernels;
+using GenderML.Core.Ops;
+
+namespace GenderML.Core.Tests.Kernels;
+
+/// <summary>
+/// The channel-blocked kernels (<see cref="ChannelBlocks"/>, <see cref="BlockedDepthwise3x3"/>,
+/// <see cref="BlockedPointwise"/>, <see cref="BlockedMaxPool"/>) against the reference kernels through the layout
+/// conversion, and bit for bit against the plain-layout kernels the dispatch runs (the blocked plan must give the
+/// network's values). The blocked kernels are written with <c>Vector512</c>: accelerated on AVX-512, emulated
+/// elsewhere, so the reference comparisons run on every machine.
+/// </summary>
+public sealed unsafe class ChannelBlockedKernelsTests
+{
+    private const int L = ChannelBlocks.Lanes;
+
+    [Theory]
+    [InlineData(16, 1)]
+    [InlineData(16, 15)]
+    [InlineData(32, 49)]
+    [InlineData(48, 196)]
+    [InlineData(16, 3136)]
+    public void LayoutConversionsFollowTheFormula(int channels, int hw)
+    {
+        var planar = KernelAssert.Random(channels * hw, 1);
+        var blocked = new float[planar.Length];
+        var back = new float[planar.Length];
+        fixed (float* p = planar, b = blocked, r = back)
+        {
+            ChannelBlocks.ToBlocked(p, channels, hw, b);
+            ChannelBlocks.ToPlanar(b, channels, hw, r);
+        }
+        for (int c = 0; c < channels; c++)
+        for (int i = 0; i < hw; i++)
+            Assert.Equal(planar[c * hw + i], blocked[c / L * hw * L + i * L + c % L]);
+        Assert.Equal(planar, back);
+    }
+
+    [Theory]
+    [InlineData(16, 7, 7, false)]
+    [InlineData(32, 14, 14, true)]
+    [InlineData(16, 5, 9, true)]
+    [InlineData(16, 1, 1, false)]
+    [InlineData(16, 2, 3, true)]
+    [InlineData(32, 28, 28, false)]
+    public void DepthwiseMatchesTheReferenceAndThePlainKernel(int channels, int h, int w, bool reluInput)
+    {
+        var g = new ConvGeometry(1, channels, h, w, channels, 3, 3, 1, 1, 1, 1, 1, 1, channels);
+        var x = KernelAssert.Random(g.InputLength, 2);
+        var weight = KernelAssert.Random(g.WeightLength, 3);
+        var activated = reluInput ? x.Select(v => MathF.Max(v, 0f)).ToArray() : x;
+        var expected = new float[g.OutputLength];
+        ConvolutionReference.Forward(g, activated, weight, [], expected);
+        var plain = new float[g.OutputLength];
+        fixed (float* px = x, pw = weight, py = plain)
+            Depthwise3x3.Forward(new ConvOperands(g, px, pw, null, py), reluInput, 1);
+        // Whole planes, then the rows in bands of 2 (as the plan's bands call it).
+        foreach (int band in new[] { h, 2 })
+        {
+            var actual = Blocked(channels, h * w, xb =>
+            {
+                var yb = new float[xb.Length];
+                var k = new float[BlockedDepthwise3x3.PackedLength(channels)];
+                BlockedDepthwise3x3.PackWeights(weight, channels, k);
+                fixed (float* px = xb, pk = k, py = yb)
+                    for (int b = 0; b < channels / L; b++)
+                    for (int y0 = 0; y0 < h; y0 += band)
+                        BlockedDepthwise3x3.Rows(px + b * h * w * L, h, w, pk + b * 9 * L, reluInput, y0,
+                            Math.Min(h, y0 + band), py + b * h * w * L + y0 * w * L);
+                return yb;
+            }, x);
+            KernelAssert.Close(expected, actual, 1e-5f, $"{channels}×{h}×{w} band {band}");
+            if (Avx512F()) KernelAssert.BitIdentical(plain, actual, $"{channels}×{h}×{w} band {band}");
+        }
+    }
+
+    [Theory]
+    [InlineData(16, 64, 1, false)]
+    [InlineData(32, 64, 13, true)]
+    [InlineData(64, 128, 196, true)]
+    [InlineData(144, 64, 49, false)]
+    [InlineData(256, 128, 20, true)]
+    [InlineData(272, 64, 7, true)]
+    public void PointwiseMatchesTheReferenceAndThePlainKernel(int inChannels, int outChannels, int pixels, bool fused)
+    {
+        var g = new ConvGeometry(1, inChannels, 1, pixels, outChannels, 1, 1);
+        var x = KernelAssert.Random(g.InputLength, 4);
+        var w = KernelAssert.Random(g.WeightLength, 5);
+        var bias = KernelAssert.Random(outChannels, 6);
+        var residual = KernelAssert.Random(g.OutputLength, 7);
+        var expected = new float[g.OutputLength];
+        ConvolutionReference.Forward(g, x, w, fused ? bias : [], expected);
+        if (fused)
+            for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i] + residual[i], 0f);
+        var plain = new float[g.OutputLength];
+        fixed (float* px = x, pw = w, pb = bias, pr = residual, py = plain)
+            PointwiseConvolution.Forward(fused ? new ConvOperands(g, px, pw, pb, py, residual: pr, relu: true)
+                : new ConvOperands(g, px, pw, null, py), 1);
+        var a = new float[BlockedPointwise.PackedLength(inChannels, outChannels)];
+        BlockedPointwise.PackWeights(w, inChannels, outChannels, a);
+        var rb = ToBlocked(residual, outChannels, pixels);
+        var actual = Blocked(inChannels, pixels, xb =>
+        {
+            var yb = Enumerable.Repeat(float.NaN, outChannels * pixels).ToArray();
+            fixed (float* px = xb, pa = a, pb = bias, pr = rb, py = yb)
+                BlockedPointwise.Run(inChannels, outChannels, pixels, px, (long)pixels * L, pa, fused ? pb : null,
+                    fused ? pr : null, (long)pixels * L, fused, py, (long)pixels * L);
+            return yb;
+        }, x, outChannels);
+        KernelAssert.Close(expected, actual, 1e-5f * (1 + MathF.Sqrt(inChannels)), $"{inChannels}→{outChannels} ×{pixels}");
+        if (Avx512F()) KernelAssert.BitIdentical(plain, actual, $"{inChannels}→{outChannels} ×{pixels}");
+    }
+
+    [Theory]
+    [InlineData(56, 56, 3, 2)]
+    [InlineData(7, 7, 3, 2)]
+    [InlineData(13, 10, 3, 2)]
+    [InlineData(8, 8, 2, 2)]
+    public void MaxPoolWithResidualMatchesTheReference(int h, int w, int size, int stride)
+    {
+        const int channels = 32;
+        var x = KernelAssert.Random(channels * h * w, 8);
+        var padding = GenderML.Core.Layers.ConvPadding.Same;
+        var (top, bottom) = padding.Resolve(h, size, stride, true);
+        var (left, right) = padding.Resolve(w, size, stride, false);
+        var pg = new PoolGeometry(channels, h, w, size, stride, top, left, bottom, right);
+        int oh = pg.OutHeight, ow = pg.OutWidth;
+        var residual = KernelAssert.Random(channels * oh * ow, 9);
+        var expected = new float[channels * oh * ow];
+        Pooling.MaxForwardReference(pg, x, expected, 0, channels);
+        for (int i = 0; i < expected.Length; i++) expected[i] += residual[i];
+        var rb = ToBlocked(residual, channels, oh * ow);
+        var xb = ToBlocked(x, channels, h * w);
+        var yb = new float[expected.Length];
+        fixed (float* px = xb, pr = rb, py = yb)
+            for (int b = 0; b < channels / L; b++)
+                BlockedMaxPool.Run(px + b * h * w * L, h, w, size, stride, top, left, oh, ow, pr + b * oh * ow * L,
+                    py + b * oh * ow * L);
+        KernelAssert.BitIdentical(expected, ToPlanar(yb, channels, oh * ow), $"{h}×{w} {size}/{stride}");
+    }
+
+    private static bool Avx512F() => System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+
+    /// <summary><paramref name="run"/> on the blocked <paramref name="planar"/>, its blocked result back in NCHW.</summary>
+    private static float[] Blocked(int channels, int hw, Func<float[], float[]> run, float[] planar, int outChannels = 0)
+    {
+        var y = run(ToBlocked(planar, channels, hw));
+        return ToPlanar(y, outChannels == 0 ? channels : outChannels, hw);
+    }
+
+    private static float[] ToBlocked(float[] planar, int channels, int hw)
+    {
+        var blocked = new float[planar.Length];
+        fixed (float* p = planar, b = blocked) ChannelBlocks.ToBlocked(p, channels, hw, b);
+        return blocked;
+    }
+
+    private static float[] ToPlanar(float[] blocked, int channels, int hw)
+    {
+        var planar = new float[blocked.Length];
+        fixed (float* b = blocked, p = planar) ChannelBlocks.ToPlanar(b, channels, hw, p);
+        return planar;
+    }
+}
