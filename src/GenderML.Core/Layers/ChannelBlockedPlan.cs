@@ -248,12 +248,16 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
         public long BlockStride => (long)Height * Width * ChannelBlocks.Lanes;
     }
 
-    /// <summary>A 64-byte aligned float buffer on the pinned heap.</summary>
+    /// <summary>A 64-byte aligned float buffer on the pinned heap: a map, or packed weights (whose vector loads then
+    /// never straddle two cache lines).</summary>
     private sealed class Buffer
     {
         private readonly float[] _data;
         public readonly long Floats;
         public readonly float* Pointer;
+
+        /// <summary>The buffer's floats.</summary>
+        public Span<float> Span => new(Pointer, (int)Floats);
 
         public Buffer(long floats)
         {
@@ -261,6 +265,15 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
             _data = GC.AllocateUninitializedArray<float>((int)floats + 16, pinned: true);
             fixed (float* p = _data) Pointer = (float*)(((nint)p + 63) & ~(nint)63);
         }
+    }
+
+    /// <summary>A layer's bias in an aligned buffer (zeros for none).</summary>
+    private static Buffer Copy(Parameter? bias, int length)
+    {
+        var buffer = new Buffer(length);
+        buffer.Span.Clear();
+        bias?.Value.Data.AsSpan(0, length).CopyTo(buffer.Span);
+        return buffer;
     }
 
     /// <summary>One layer of the plan: items run in any order on any thread.</summary>
@@ -275,12 +288,12 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
     private sealed class InputStep : Step
     {
         private readonly ConvGeometry _g;
-        private readonly float[] _weights, _bias;
+        private readonly Buffer _weights, _bias;
         private readonly bool _relu;
         private int _rows;
         public float* Source;
 
-        private InputStep(ConvGeometry g, float[] weights, float[] bias, bool relu)
+        private InputStep(ConvGeometry g, Buffer weights, Buffer bias, bool relu)
             : base(new Map(g.OutChannels, g.OutHeight, g.OutWidth))
         {
             (_g, _weights, _bias, _relu) = (g, weights, bias, relu);
@@ -290,10 +303,9 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
         {
             var g = conv.GeometryFor(1, height, width);
             if (g.OutHeight <= 0 || g.OutWidth <= 0 || !BlockedInputConvolution.Handles(g)) return null;
-            var weights = GC.AllocateUninitializedArray<float>(BlockedInputConvolution.PackedLength(g), pinned: true);
-            BlockedInputConvolution.PackWeights(g, conv.Weight.Value.Data, weights);
-            var bias = GC.AllocateArray<float>(g.OutChannels, pinned: true);
-            conv.Bias?.Value.Data.AsSpan(0, g.OutChannels).CopyTo(bias);
+            var weights = new Buffer(BlockedInputConvolution.PackedLength(g));
+            BlockedInputConvolution.PackWeights(g, conv.Weight.Value.Data, weights.Span);
+            var bias = Copy(conv.Bias, g.OutChannels);
             return new InputStep(g, weights, bias, relu);
         }
 
@@ -307,8 +319,7 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
         public override void Run(int item)
         {
             int y0 = item * _rows, y1 = Math.Min(_g.OutHeight, y0 + _rows);
-            fixed (float* a = _weights, b = _bias)
-                BlockedInputConvolution.Rows(_g, Source, a, b, _relu, y0, y1, Output.Pointer);
+            BlockedInputConvolution.Rows(_g, Source, _weights.Pointer, _bias.Pointer, _relu, y0, y1, Output.Pointer);
         }
     }
 
@@ -317,11 +328,11 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
     {
         private readonly Map _input;
         private readonly bool _reluInput;
-        private readonly float[] _depthwise, _pointwise, _bias;
+        private readonly Buffer _depthwise, _pointwise, _bias;
         public bool ReluOutput;
         public Map? Residual;
 
-        private SeparableStep(Map input, Map output, bool reluInput, float[] depthwise, float[] pointwise, float[] bias)
+        private SeparableStep(Map input, Map output, bool reluInput, Buffer depthwise, Buffer pointwise, Buffer bias)
             : base(output)
         {
             (_input, _reluInput, _depthwise, _pointwise, _bias) = (input, reluInput, depthwise, pointwise, bias);
@@ -339,13 +350,11 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
                 || pg.PadLeft != 0 || pg.PadRight != 0 || !BlockedPointwise.Handles(x.Channels, pw.OutChannels)
                 || pw.Bias is null)
                 return null;
-            var depthwise = GC.AllocateUninitializedArray<float>(BlockedDepthwise3x3.PackedLength(x.Channels), pinned: true);
-            BlockedDepthwise3x3.PackWeights(dw.Weight.Value.Data, x.Channels, depthwise);
-            var pointwise = GC.AllocateUninitializedArray<float>(
-                BlockedPointwise.PackedLength(x.Channels, pw.OutChannels), pinned: true);
-            BlockedPointwise.PackWeights(pw.Weight.Value.Data, x.Channels, pw.OutChannels, pointwise);
-            var bias = GC.AllocateUninitializedArray<float>(pw.OutChannels, pinned: true);
-            pw.Bias.Value.Data.AsSpan(0, pw.OutChannels).CopyTo(bias);
+            var depthwise = new Buffer(BlockedDepthwise3x3.PackedLength(x.Channels));
+            BlockedDepthwise3x3.PackWeights(dw.Weight.Value.Data, x.Channels, depthwise.Span);
+            var pointwise = new Buffer(BlockedPointwise.PackedLength(x.Channels, pw.OutChannels));
+            BlockedPointwise.PackWeights(pw.Weight.Value.Data, x.Channels, pw.OutChannels, pointwise.Span);
+            var bias = Copy(pw.Bias, pw.OutChannels);
             return new SeparableStep(x, new Map(pw.OutChannels, x.Height, x.Width), reluInput, depthwise, pointwise, bias);
         }
 
@@ -367,8 +376,8 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
             int y0 = item * _rows, y1 = Math.Min(h, y0 + _rows), pixels = (y1 - y0) * w;
             const int L = ChannelBlocks.Lanes;
             float* band = NativeScratch.Get(BandSlot, (long)c * pixels);
-            fixed (float* k = _depthwise, a = _pointwise, b = _bias)
             {
+                float* k = _depthwise.Pointer, a = _pointwise.Pointer, b = _bias.Pointer;
                 for (int cb = 0; cb < c / L; cb++)
                     BlockedDepthwise3x3.Rows(_input.Pointer + cb * _input.BlockStride, h, w, k + cb * 9 * L, _reluInput,
                         y0, y1, band + (long)cb * pixels * L);
@@ -385,10 +394,10 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
     {
         private readonly Map _input;
         private readonly int _stride;
-        private readonly float[] _weights, _bias;
+        private readonly Buffer _weights, _bias;
         private int _rows;
 
-        private ShortcutStep(Map input, Map output, int stride, float[] weights, float[] bias) : base(output)
+        private ShortcutStep(Map input, Map output, int stride, Buffer weights, Buffer bias) : base(output)
         {
             (_input, _stride, _weights, _bias) = (input, stride, weights, bias);
         }
@@ -402,11 +411,9 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
                 || g.OutHeight != (x.Height + conv.Stride - 1) / conv.Stride
                 || g.OutWidth != (x.Width + conv.Stride - 1) / conv.Stride)
                 return null;
-            var weights = GC.AllocateUninitializedArray<float>(
-                BlockedPointwise.PackedLength(x.Channels, conv.OutChannels), pinned: true);
-            BlockedPointwise.PackWeights(conv.Weight.Value.Data, x.Channels, conv.OutChannels, weights);
-            var bias = GC.AllocateUninitializedArray<float>(conv.OutChannels, pinned: true);
-            conv.Bias.Value.Data.AsSpan(0, conv.OutChannels).CopyTo(bias);
+            var weights = new Buffer(BlockedPointwise.PackedLength(x.Channels, conv.OutChannels));
+            BlockedPointwise.PackWeights(conv.Weight.Value.Data, x.Channels, conv.OutChannels, weights.Span);
+            var bias = Copy(conv.Bias, conv.OutChannels);
             return new ShortcutStep(x, new Map(conv.OutChannels, g.OutHeight, g.OutWidth), conv.Stride, weights, bias);
         }
 
@@ -430,9 +437,8 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
                 ChannelBlocks.Subsample(_input.Pointer, c, _input.Height, _input.Width, _stride, y0, y1, x);
                 stride = (long)pixels * L;
             }
-            fixed (float* a = _weights, b = _bias)
-                BlockedPointwise.Run(c, Output.Channels, pixels, x, stride, a, b, null, 0, false,
-                    Output.Pointer + (long)y0 * ow * L, Output.BlockStride);
+            BlockedPointwise.Run(c, Output.Channels, pixels, x, stride, _weights.Pointer, _bias.Pointer, null, 0, false,
+                Output.Pointer + (long)y0 * ow * L, Output.BlockStride);
         }
     }
 
