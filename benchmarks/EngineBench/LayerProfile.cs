@@ -18,6 +18,12 @@ internal static class LayerProfile
         for (int i = 0; i < raw.Length; i++) raw.Data[i] = random.Next(256);
         var x = new Tensor(batch, net.Channels, net.Side, net.Side);
         net.Normalize(raw, x);
+        if (!deep && ChannelBlockedPlan.TryCreate(net.Layers(threads), net.Channels, net.Side, net.Side) is { } plan)
+        {
+            PlanProfile(net, plan, threads, batch, runs, x);
+            OrtProfile(net, threads, batch, runs, raw);
+            return;
+        }
         var layers = deep ? Leaves(net.Layers(threads)) : net.Layers(threads).Layers;
         var cpu = new List<double>[layers.Count];
         var wall = new List<double>[layers.Count];
@@ -53,6 +59,36 @@ internal static class LayerProfile
         Console.WriteLine(string.Create(ci, $"| | total | | {1000 * totalCpu:F1} | {1000 * totalWall:F1} |"));
         Console.WriteLine();
         OrtProfile(net, threads, batch, runs, raw);
+    }
+
+    /// <summary>The channel-blocked plan's steps (the product's path for this network): median wall time per step.
+    /// </summary>
+    private static void PlanProfile(BenchNetwork net, ChannelBlockedPlan plan, int threads, int batch, int runs, Tensor x)
+    {
+        var names = plan.StepNames;
+        var times = new List<double>[names.Count];
+        for (int i = 0; i < names.Count; i++) times[i] = [];
+        for (int r = 0; r < runs + 20; r++)
+        {
+            plan.StepTicks = new long[names.Count];
+            plan.Forward(x);
+            if (r < 20) continue;
+            for (int i = 0; i < names.Count; i++) times[i].Add(plan.StepTicks[i] * 1e6 / Stopwatch.Frequency);
+        }
+        plan.StepTicks = null;
+        var ci = CultureInfo.InvariantCulture;
+        Console.WriteLine($"ours: {net.Name} as a channel-blocked plan, batch {batch}, {threads} thread(s), median of {runs} runs (wall µs per batch)");
+        Console.WriteLine("| step | layer | µs |");
+        Console.WriteLine("|---|---|---|");
+        double total = 0;
+        for (int i = 0; i < names.Count; i++)
+        {
+            double m = Median(times[i]);
+            total += m;
+            Console.WriteLine(string.Create(ci, $"| {i} | {names[i]} | {m:F1} |"));
+        }
+        Console.WriteLine(string.Create(ci, $"| | total | {total:F1} |"));
+        Console.WriteLine();
     }
 
     private static void OrtProfile(BenchNetwork net, int threads, int batch, int runs, Tensor raw)

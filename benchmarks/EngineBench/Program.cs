@@ -2,14 +2,16 @@
 //   infer   [--networks a,b] [--threads 1,2] [--batch 32,1] [--rounds 7] [--spinning 0|1] [--pool-spin-us 50] [--models DIR]
 //           ours vs ORT, alternating rounds; one JSON line per case, then a markdown table (ratio = ours / ORT speed)
 //   profile [--network faceresnet-150] [--threads 1] [--batch 32] [--runs 5] [--deep 0|1] [--models DIR]
-//           per-layer times of ours (thread CPU time; --deep 1: leaf layers) and ORT's per-node profile, as markdown tables
+//           per-layer times of ours (thread CPU time; a network the product runs as a channel-blocked plan, the
+//           age/gender backbone: the plan's steps, wall time; --deep 1: the plain layers' leaves) and ORT's per-node
+//           profile, as markdown tables
 //   separable [--runs 200] [--samples 5] [--best 0|1]
 //           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread;
 //           median of the samples, or with --best 1 the fastest)
 //   pointwise-ranges [--runs 20] [--samples 31]
 //           the pointwise kernel's blocks with K in one pass against ranges of ≤ 128, interleaved (GFLOP/s, 1 thread)
 //   chain [--network agegender-112] [--runs 300]
-//           one image, 1 thread: the backbone, profile's steps chained untimed and the whole net, thread CPU µs
+//           one image, 1 thread: the plain layers, profile's steps chained untimed and the whole net, thread CPU µs
 //   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15] [--warm 100]
 //           [--pool-spin-us 50]
 //           a training step per top-level layer, forward and backward apart (process CPU time; the step's wall too)
