@@ -4,18 +4,19 @@ using GenderML.Core.Kernels;
 namespace GenderML.Core.Layers;
 
 /// <summary>
-/// A frozen network's forward pass in the channel-blocked layout (<see cref="ChannelBlocks"/>) from its first layer's
-/// output to its last layer's: the first convolution runs as it is and its output is converted; then separable
-/// convolutions (<see cref="BlockedDepthwise3x3"/> then <see cref="BlockedPointwise"/> in bands of rows, the band's
-/// depthwise output in cache), 1×1 strided shortcuts, max pools with the shortcut added, ReLUs and identity residuals
-/// folded into the convolutions; the result is converted back to NCHW. Buffers are planned once: each intermediate
-/// map takes a buffer freed by a map no longer read.
+/// A frozen network's forward pass in the channel-blocked layout (<see cref="ChannelBlocks"/>) from its first layer to
+/// its last: the first convolution reads the NCHW image and writes a blocked map (<see cref="BlockedInputConvolution"/>);
+/// then separable convolutions (<see cref="BlockedDepthwise3x3"/> then <see cref="BlockedPointwise"/> in bands of rows,
+/// the band's depthwise output in cache), 1×1 strided shortcuts, max pools with the shortcut added
+/// (<see cref="BlockedMaxPool"/>), ReLUs and identity residuals folded into the convolutions; the last map is converted
+/// back to NCHW. Buffers are planned once: each map takes a buffer freed by a map no longer read.
 /// </summary>
 /// <remarks>
-/// Built by <see cref="TryCreate"/> from a <see cref="Sequential"/> of exactly those layers (else null), for one input
-/// size, on AVX-512. Every value is computed as the plain-layout kernels compute it (same FMA chains, same epilogue
-/// order), so the output equals the source network's. Evaluation only; a batch runs image by image, each image's
-/// layers split into bands over <see cref="ComputeOptions.Threads"/>.
+/// Built by <see cref="TryCreate"/> from a <see cref="Sequential"/> of exactly those layers (else null) — face-api's
+/// TinyXception — for one input size, on AVX-512. Every value is computed as the plain-layout kernels compute it (same
+/// FMA chains, same epilogue order), so the output equals the network's own, bit for bit. Evaluation only; a batch
+/// runs image by image, each step of an image split into bands over <see cref="ComputeOptions.Threads"/>. An input of
+/// another shape runs through the network itself.
 /// </remarks>
 internal sealed unsafe class ChannelBlockedPlan : Layer
 {
@@ -180,9 +181,6 @@ internal sealed unsafe class ChannelBlockedPlan : Layer
         }
         return this;
     }
-
-    /// <summary>Channels, height and width of the output (NCHW).</summary>
-    public (int Channels, int Height, int Width) OutputShape => (_last.Channels, _last.Height, _last.Width);
 
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)

@@ -5,8 +5,9 @@ namespace GenderML.FaceApi;
 
 /// <summary>
 /// face-api's TinyXception feature extractor with two middle blocks (xception/TinyXception.ts;
-/// faceapi-models.md §4), built from Core layers: 112×112×3 → 7×7×512. Frozen (evaluation mode, no trainable
-/// parameter); one instance runs one batch at a time.
+/// faceapi-models.md §4), built from Core layers: 112×112×3 → 7×7×512, run untapped as one channel-blocked plan where
+/// the machine has AVX-512 (the same values). Frozen (evaluation mode, no trainable parameter); one instance runs one
+/// batch at a time.
 /// </summary>
 internal sealed class TinyXception
 {
