@@ -10,6 +10,8 @@
 //           median of the samples, or with --best 1 the fastest)
 //   pointwise-ranges [--runs 20] [--samples 31]
 //           the pointwise kernel's blocks with K in one pass against ranges of ≤ 128, interleaved (GFLOP/s, 1 thread)
+//   plan [--network agegender-112] [--threads 1] [--samples 21]
+//           one image: the channel-blocked plan against the network's plain layers, alternated, thread CPU µs
 //   chain [--network agegender-112] [--runs 300]
 //           one image, 1 thread: the plain layers, profile's steps chained untimed and the whole net, thread CPU µs
 //   train-profile [--network cnn2-50-gray|cnn3-50-gray|resnet-64-rgb] [--threads 1] [--batch 64] [--runs 15] [--warm 100]
@@ -68,6 +70,10 @@ switch (args[0])
         rows.ForEach(Console.WriteLine);
         return 0;
     }
+    case "plan":
+        PlanVsLayers.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "agegender-112", models), Ints("--threads", "1")[0],
+            Ints("--samples", "21")[0]);
+        return 0;
     case "chain":
         ChainProbe.Run(Networks.Build(opts.GetValueOrDefault("--network") ?? "agegender-112", models), Ints("--runs", "300")[0]);
         return 0;
