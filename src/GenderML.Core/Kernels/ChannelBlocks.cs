@@ -8,8 +8,8 @@ namespace GenderML.Core.Kernels;
 /// 16 floats each at <c>b·H·W·16</c>, so one AVX-512 vector is one pixel's 16 channels of a block. A depthwise
 /// convolution, a max pool or a residual add is then one vector operation per pixel, and a 1×1 convolution reads each
 /// input pixel as one cache line and writes each output pixel as one (<see cref="BlockedPointwise"/>), where the
-/// plain layout (NCHW) reads and writes one stream per channel. Conversions from and to NCHW for the ends of a blocked
-/// graph.
+/// plain layout (NCHW) reads and writes one stream per channel. The conversion back to NCHW at a blocked graph's end
+/// (its first layer writes the blocked layout itself: <see cref="BlockedInputConvolution"/>).
 /// </summary>
 internal static unsafe class ChannelBlocks
 {
@@ -19,22 +19,8 @@ internal static unsafe class ChannelBlocks
     /// <summary>Whether <paramref name="channels"/> fill whole blocks.</summary>
     public static bool Fits(int channels) => channels > 0 && channels % Lanes == 0;
 
-    /// <summary><c>dst[(c/16)·hw·16 + p·16 + c%16] = src[c·hw + p]</c> for <paramref name="channels"/> (a multiple of 16)
-    /// planes of <paramref name="hw"/> pixels.</summary>
-    public static void ToBlocked(float* src, int channels, int hw, float* dst)
-    {
-        for (int b = 0; b < channels / Lanes; b++)
-        {
-            float* s = src + (long)b * Lanes * hw, d = dst + (long)b * Lanes * hw;
-            int p = 0;
-            if (Avx512F.IsSupported)
-                for (; p + Lanes <= hw; p += Lanes) Transpose16(s + p, hw, d + (long)p * Lanes, Lanes);
-            for (; p < hw; p++)
-                for (int l = 0; l < Lanes; l++) d[(long)p * Lanes + l] = s[(long)l * hw + p];
-        }
-    }
-
-    /// <summary><c>dst[c·hw + p] = src[(c/16)·hw·16 + p·16 + c%16]</c>: the inverse of <see cref="ToBlocked"/>.</summary>
+    /// <summary><c>dst[c·hw + p] = src[(c/16)·hw·16 + p·16 + c%16]</c> for <paramref name="channels"/> (a multiple of
+    /// 16) planes of <paramref name="hw"/> pixels: a blocked map back in NCHW.</summary>
     public static void ToPlanar(float* src, int channels, int hw, float* dst)
     {
         for (int b = 0; b < channels / Lanes; b++)
