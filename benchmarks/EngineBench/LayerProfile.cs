@@ -68,11 +68,14 @@ internal static class LayerProfile
         var names = plan.StepNames;
         var times = new List<double>[names.Count];
         for (int i = 0; i < names.Count; i++) times[i] = [];
-        for (int r = 0; r < runs + 20; r++)
+        // Warm for 2 s first: the JIT's last tier replaces every method (a count of runs leaves small steps in
+        // their first tiers).
+        var warm = Stopwatch.StartNew();
+        while (warm.ElapsedMilliseconds < 2000) plan.Forward(x);
+        for (int r = 0; r < runs; r++)
         {
             plan.StepTicks = new long[names.Count];
             plan.Forward(x);
-            if (r < 20) continue;
             for (int i = 0; i < names.Count; i++) times[i].Add(plan.StepTicks[i] * 1e6 / Stopwatch.Frequency);
         }
         plan.StepTicks = null;

@@ -19,6 +19,11 @@ internal static class PlanVsLayers
         for (int i = 0; i < raw.Length; i++) raw.Data[i] = random.Next(256);
         var x = new Tensor(1, net.Channels, net.Side, net.Side);
         net.Normalize(raw, x);
+        float[] planned = plan.Forward(x).Data.ToArray(), plain = layers.Forward(x).Data;
+        double largest = plain.Max(v => Math.Abs((double)v)), worst = 0;
+        for (int i = 0; i < plain.Length; i++) worst = Math.Max(worst, Math.Abs((double)planned[i] - plain[i]));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"largest difference plan − layers: {worst:G3} (largest output {largest:G3})"));
         for (int i = 0; i < 300; i++)
         {
             plan.Forward(x);

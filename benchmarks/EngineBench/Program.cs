@@ -8,6 +8,9 @@
 //   separable [--runs 200] [--samples 5] [--best 0|1]
 //           the age/gender net's separable layers, 1×1/2 shortcuts and 3×3/2 max pools one at a time (1 image, 1 thread;
 //           median of the samples, or with --best 1 the fastest)
+//   blocked-conv [--runs 100] [--samples 9]
+//           the face ResNet's 3×3 convolutions (+ ReLU) one at a time, 1 image, 1 thread: the frozen layer against the
+//           channel-blocked kernel between bordered maps, alternated, thread CPU µs
 //   pointwise-ranges [--runs 20] [--samples 31]
 //           the pointwise kernel's blocks with K in one pass against ranges of ≤ 128, interleaved (GFLOP/s, 1 thread)
 //   plan [--network agegender-112] [--threads 1] [--samples 21]
@@ -84,6 +87,9 @@ switch (args[0])
         return 0;
     case "pointwise-ranges":
         PointwiseRanges.Run(Ints("--runs", "20")[0], Ints("--samples", "31")[0]);
+        return 0;
+    case "blocked-conv":
+        BlockedConvs.Run(Ints("--runs", "100")[0], Ints("--samples", "9")[0]);
         return 0;
     case "separable":
         SeparableLayers.Samples = Ints("--samples", "5")[0];

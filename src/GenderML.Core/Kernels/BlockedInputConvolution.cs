@@ -14,8 +14,9 @@ namespace GenderML.Core.Kernels;
 /// <see cref="DirectConvolution"/>.</remarks>
 internal static unsafe class BlockedInputConvolution
 {
-    /// <summary>Output channels per register block and output pixels per register block.</summary>
-    private const int Group = 32, Pixels = 8;
+    /// <summary>Output channels per register block and output pixels per register block: 12 at strides 1 and 2
+    /// (the pixels' offsets are constants), else 8.</summary>
+    private const int Group = 32, Pixels = 8, WidePixels = 12;
 
     /// <summary>Most taps (C·KH·KW) of a window: the tap offsets live on the stack.</summary>
     public const int MaxTaps = 1024;
@@ -42,9 +43,12 @@ internal static unsafe class BlockedInputConvolution
 
     /// <summary>
     /// Output rows [<paramref name="y0"/>, <paramref name="y1"/>) of one image: <paramref name="x"/> its C×H×W planes,
-    /// <paramref name="y"/> its blocked OC×OH×OW map, <paramref name="bias"/> may be null.
+    /// <paramref name="y"/> its blocked OC×OH×OW map with blocks <paramref name="plane"/> floats apart (OH·OW·16 for a
+    /// whole map; a band's rows may be held alone, <paramref name="y"/> pointing where row 0 would be),
+    /// <paramref name="bias"/> may be null.
     /// </summary>
-    public static void Rows(in ConvGeometry g, float* x, float* a, float* bias, bool relu, int y0, int y1, float* y)
+    public static void Rows(in ConvGeometry g, float* x, float* a, float* bias, bool relu, int y0, int y1, float* y,
+        long plane)
     {
         int ow = g.OutWidth, sw = g.StrideWidth, kh = g.KernelHeight, kw = g.KernelWidth;
         int k = g.InChannels * kh * kw;
@@ -55,7 +59,6 @@ internal static unsafe class BlockedInputConvolution
         // Output columns whose taps all fall inside the image across.
         int first = Math.Min(ow, (g.PadLeft + sw - 1) / sw);
         int last = Math.Max(first, Math.Min(ow, (g.InWidth + g.PadLeft - kw) / sw + 1));
-        long plane = (long)g.OutHeight * ow * L;
         for (int grp = 0; grp < g.OutChannels / Group; grp++)
         {
             float* w = a + (long)grp * k * Group;
@@ -76,7 +79,20 @@ internal static unsafe class BlockedInputConvolution
                 }
                 int ox = 0;
                 for (; ox < first; ox++) Pixel(g, x, w, b, relu, oy, ox, out0, plane);
-                if (last - first >= Pixels)
+                if (last - first >= WidePixels && sw <= 2)
+                {
+                    float* top = x + (long)iy * g.InWidth - g.PadLeft;
+                    for (; ; ox += WidePixels)
+                    {
+                        ox = Math.Min(ox, last - WidePixels);
+                        float* o = out0 + ((long)oy * ow + ox) * L;
+                        if (sw == 1) Block12<One>(count, taps, offsets, top + ox, w, b, relu, o, plane);
+                        else Block12<Two>(count, taps, offsets, top + 2 * ox, w, b, relu, o, plane);
+                        if (ox + WidePixels >= last) break;
+                    }
+                    ox = last;
+                }
+                else if (last - first >= Pixels)
                 {
                     float* top = x + (long)iy * g.InWidth - g.PadLeft;
                     for (; ; ox += Pixels)
@@ -137,6 +153,78 @@ internal static unsafe class BlockedInputConvolution
         Store(a5, blo, hasBias, relu, o + 5 * L); Store(b5, bhi, hasBias, relu, o + plane + 5 * L);
         Store(a6, blo, hasBias, relu, o + 6 * L); Store(b6, bhi, hasBias, relu, o + plane + 6 * L);
         Store(a7, blo, hasBias, relu, o + 7 * L); Store(b7, bhi, hasBias, relu, o + plane + 7 * L);
+    }
+
+    /// <summary>A stride known to the compiler, so that a block's pixel offsets are constants.</summary>
+    private interface IStride
+    {
+        static abstract int Value { get; }
+    }
+
+    private readonly struct One : IStride
+    {
+        public static int Value => 1;
+    }
+
+    private readonly struct Two : IStride
+    {
+        public static int Value => 2;
+    }
+
+    /// <summary>Twelve pixels <typeparamref name="TStride"/> apart, as <see cref="Block8"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block12<TStride>(int count, int* taps, int* offsets, float* x, float* w, float* bias, bool relu,
+        float* o, long plane) where TStride : struct, IStride
+    {
+        int s = TStride.Value;
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default,
+            a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default,
+            b6 = default, b7 = default, b8 = default, b9 = default, b10 = default, b11 = default;
+        for (int t = 0; t < count; t++)
+        {
+            float* p = x + offsets[t], wt = w + taps[t] * Group;
+            var lo = Vector512.Load(wt);
+            var hi = Vector512.Load(wt + L);
+            var v = Vector512.Create(p[0]);
+            a0 = Vector512.FusedMultiplyAdd(lo, v, a0); b0 = Vector512.FusedMultiplyAdd(hi, v, b0);
+            v = Vector512.Create(p[s]);
+            a1 = Vector512.FusedMultiplyAdd(lo, v, a1); b1 = Vector512.FusedMultiplyAdd(hi, v, b1);
+            v = Vector512.Create(p[2 * s]);
+            a2 = Vector512.FusedMultiplyAdd(lo, v, a2); b2 = Vector512.FusedMultiplyAdd(hi, v, b2);
+            v = Vector512.Create(p[3 * s]);
+            a3 = Vector512.FusedMultiplyAdd(lo, v, a3); b3 = Vector512.FusedMultiplyAdd(hi, v, b3);
+            v = Vector512.Create(p[4 * s]);
+            a4 = Vector512.FusedMultiplyAdd(lo, v, a4); b4 = Vector512.FusedMultiplyAdd(hi, v, b4);
+            v = Vector512.Create(p[5 * s]);
+            a5 = Vector512.FusedMultiplyAdd(lo, v, a5); b5 = Vector512.FusedMultiplyAdd(hi, v, b5);
+            v = Vector512.Create(p[6 * s]);
+            a6 = Vector512.FusedMultiplyAdd(lo, v, a6); b6 = Vector512.FusedMultiplyAdd(hi, v, b6);
+            v = Vector512.Create(p[7 * s]);
+            a7 = Vector512.FusedMultiplyAdd(lo, v, a7); b7 = Vector512.FusedMultiplyAdd(hi, v, b7);
+            v = Vector512.Create(p[8 * s]);
+            a8 = Vector512.FusedMultiplyAdd(lo, v, a8); b8 = Vector512.FusedMultiplyAdd(hi, v, b8);
+            v = Vector512.Create(p[9 * s]);
+            a9 = Vector512.FusedMultiplyAdd(lo, v, a9); b9 = Vector512.FusedMultiplyAdd(hi, v, b9);
+            v = Vector512.Create(p[10 * s]);
+            a10 = Vector512.FusedMultiplyAdd(lo, v, a10); b10 = Vector512.FusedMultiplyAdd(hi, v, b10);
+            v = Vector512.Create(p[11 * s]);
+            a11 = Vector512.FusedMultiplyAdd(lo, v, a11); b11 = Vector512.FusedMultiplyAdd(hi, v, b11);
+        }
+        bool hasBias = bias != null;
+        Vector512<float> blo = hasBias ? Vector512.Load(bias) : default, bhi = hasBias ? Vector512.Load(bias + L) : default;
+        Store(a0, blo, hasBias, relu, o); Store(b0, bhi, hasBias, relu, o + plane);
+        Store(a1, blo, hasBias, relu, o + L); Store(b1, bhi, hasBias, relu, o + plane + L);
+        Store(a2, blo, hasBias, relu, o + 2 * L); Store(b2, bhi, hasBias, relu, o + plane + 2 * L);
+        Store(a3, blo, hasBias, relu, o + 3 * L); Store(b3, bhi, hasBias, relu, o + plane + 3 * L);
+        Store(a4, blo, hasBias, relu, o + 4 * L); Store(b4, bhi, hasBias, relu, o + plane + 4 * L);
+        Store(a5, blo, hasBias, relu, o + 5 * L); Store(b5, bhi, hasBias, relu, o + plane + 5 * L);
+        Store(a6, blo, hasBias, relu, o + 6 * L); Store(b6, bhi, hasBias, relu, o + plane + 6 * L);
+        Store(a7, blo, hasBias, relu, o + 7 * L); Store(b7, bhi, hasBias, relu, o + plane + 7 * L);
+        Store(a8, blo, hasBias, relu, o + 8 * L); Store(b8, bhi, hasBias, relu, o + plane + 8 * L);
+        Store(a9, blo, hasBias, relu, o + 9 * L); Store(b9, bhi, hasBias, relu, o + plane + 9 * L);
+        Store(a10, blo, hasBias, relu, o + 10 * L); Store(b10, bhi, hasBias, relu, o + plane + 10 * L);
+        Store(a11, blo, hasBias, relu, o + 11 * L); Store(b11, bhi, hasBias, relu, o + plane + 11 * L);
     }
 
     /// <summary>One pixel, every tap checked against the image (the borders).</summary>

@@ -17,10 +17,11 @@ internal static unsafe class BlockedMaxPool
     /// <summary>
     /// One block: <paramref name="x"/> the block's h×w plane, window <paramref name="size"/> at
     /// <paramref name="stride"/>, <paramref name="padTop"/>/<paramref name="padLeft"/> rows/columns of padding before
-    /// the image; <paramref name="y"/> and <paramref name="residual"/> (or null) the block's oh×ow planes.
+    /// the image; <paramref name="y"/> and <paramref name="residual"/> (or null) the block's oh×ow planes, their rows
+    /// <paramref name="yRow"/> floats apart (ow·16, or more in a map stored inside a border).
     /// </summary>
     public static void Run(float* x, int h, int w, int size, int stride, int padTop, int padLeft, int oh, int ow,
-        float* residual, float* y)
+        float* residual, float* y, long yRow)
     {
         const int L = ChannelBlocks.Lanes;
         float* row = NativeScratch.Get(RowSlot, (long)w * L);
@@ -34,7 +35,7 @@ internal static unsafe class BlockedMaxPool
                 for (int r = r0 + 1; r < r1; r++) m = Vector512.Max(m, Vector512.Load(x + ((long)r * w + c) * L));
                 m.Store(row + c * L);
             }
-            long at = (long)oy * ow * L;
+            long at = oy * yRow;
             for (int ox = 0; ox < ow; ox++, at += L)
             {
                 int c0 = Math.Max(0, ox * stride - padLeft), c1 = Math.Min(w, ox * stride - padLeft + size);

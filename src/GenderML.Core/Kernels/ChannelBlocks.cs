@@ -34,6 +34,24 @@ internal static unsafe class ChannelBlocks
         }
     }
 
+    /// <summary><c>dst[c·h·w + y·w + x]</c> = channel c of pixel (y, x) of <paramref name="src"/>, a blocked map of
+    /// <paramref name="channels"/> (a multiple of 16) whose rows or blocks may lie apart (a map inside a border).
+    /// </summary>
+    public static void ToPlanar(BlockedView src, int channels, int h, int w, float* dst)
+    {
+        long hw = (long)h * w;
+        for (int b = 0; b < channels / Lanes; b++)
+        for (int y = 0; y < h; y++)
+        {
+            float* s = src.Origin + b * src.BlockStride + y * src.RowStride, d = dst + b * Lanes * hw + (long)y * w;
+            int p = 0;
+            if (Avx512F.IsSupported)
+                for (; p + Lanes <= w; p += Lanes) Transpose16(s + (long)p * Lanes, Lanes, d + p, hw);
+            for (; p < w; p++)
+                for (int l = 0; l < Lanes; l++) d[l * hw + p] = s[(long)p * Lanes + l];
+        }
+    }
+
     /// <summary>
     /// The 16×16 tile whose row r is at <c>s + r·<paramref name="ls"/></c>, transposed into rows at
     /// <c>d + r·<paramref name="ld"/></c>: four rounds of two-source permutes, round k exchanging bit k of the row with

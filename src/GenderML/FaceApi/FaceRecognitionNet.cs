@@ -70,6 +70,8 @@ internal sealed class FaceRecognitionNet
     /// <summary>Where each stage's channel means start in a <see cref="ComputeStageMeans"/> vector: the final map, conv256_2, conv128_2.</summary>
     private static readonly (string Tap, int Offset, int Channels)[] StageTaps = [("conv256_2", 256, 256), ("conv128_2", 512, 128)];
 
+    private static readonly string[] StageNames = [.. StageTaps.Select(s => s.Tap)];
+
     /// <summary>
     /// The spatial mean of every channel of the last three stages for each face crop: the final 2×2×256 map (the
     /// descriptor's input, 256 floats), then <c>conv256_2</c> (256), then <c>conv128_2</c> (128).
@@ -87,7 +89,7 @@ internal sealed class FaceRecognitionNet
                 {
                     foreach (var (tap, offset, channels) in StageTaps)
                         if (name == tap) Scatter(_mean.Forward(t).Data, channels, offset);
-                });
+                }, StageNames);
                 Scatter(_mean.Forward(final).Data, FaceResNet.OutChannels, 0);
 
                 void Scatter(float[] means, int channels, int offset)

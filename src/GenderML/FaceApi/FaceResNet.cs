@@ -35,10 +35,14 @@ internal sealed class FaceResNet
 
     private readonly string?[] _taps;
 
-    private FaceResNet(Sequential layers, string?[] taps)
+    /// <summary>The frozen network as one channel-blocked plan (AVX-512 machines), else null.</summary>
+    private readonly ChannelBlockedPlan? _plan;
+
+    private FaceResNet(Sequential layers, string?[] taps, ChannelBlockedPlan? plan = null)
     {
         Layers = layers;
         _taps = taps;
+        _plan = plan;
     }
 
     /// <summary>The network's steps as one Core layer.</summary>
@@ -67,7 +71,9 @@ internal sealed class FaceResNet
             layers.Add(block);
             taps.Add(name);
         }
-        return new FaceResNet(TfjsLayers.Frozen(new Sequential([.. layers]), compute), [.. taps]);
+        var frozen = TfjsLayers.Frozen(new Sequential([.. layers]), compute);
+        var plan = ChannelBlockedPlan.TryCreate(frozen, 3, FaceRecognitionNet.InputSize, FaceRecognitionNet.InputSize);
+        return new FaceResNet(frozen, [.. taps], plan);
     }
 
     /// <summary>
@@ -94,10 +100,23 @@ internal sealed class FaceResNet
         return new FaceResNet(new Sequential([.. layers]), [.. taps]);
     }
 
-    /// <summary>Runs the held steps; <paramref name="tap"/> sees the stem, the pool and each block (golden names).
+    /// <summary>
+    /// Runs the held steps; <paramref name="tap"/> sees the stem, the pool and each block (golden names), or only the
+    /// blocks named in <paramref name="only"/>. The frozen network runs as a channel-blocked plan where the machine
+    /// has one (values within rounding of the layers'), except when every step is tapped.
     /// </summary>
-    public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null)
-        => TfjsLayers.ForwardTapped(Layers, _taps, x, tap);
+    public Tensor Forward(Tensor x, Action<string, Tensor>? tap = null, IReadOnlyCollection<string>? only = null)
+    {
+        if (_plan is not null && tap is null) return _plan.Forward(x);
+        if (_plan is not null && only is not null)
+        {
+            var layers = only.Select(name => Array.IndexOf(_taps, name)).ToList();
+            if (layers.All(i => i >= 0 && _plan.Keeps(i)))
+                return _plan.Forward(x, layers, (i, t) => tap!(_taps[i]!, t));
+        }
+        return TfjsLayers.ForwardTapped(Layers, _taps, x,
+            tap is null || only is null ? tap : (name, t) => { if (only.Contains(name)) tap(name, t); });
+    }
 
     private static int IndexOf(string block)
     {

@@ -12,7 +12,7 @@ namespace GenderML.FaceApi;
 /// <c>residualDown</c>: c1 is 3×3/2 'valid'; the shortcut is a 2×2/2 average pool of x with zero channels appended
 /// (<c>[pool(x), 0]</c>), and the conv branch is zero-padded bottom/right to the pooled size.
 /// </summary>
-internal sealed class FaceResidualBlock : Layer
+internal sealed class FaceResidualBlock : Layer, IConvPairBlock
 {
     private readonly Conv2d _conv1, _conv2;
     private readonly ChannelAffine? _affine1, _affine2;
@@ -48,6 +48,9 @@ internal sealed class FaceResidualBlock : Layer
 
     /// <summary>Whether dlib's scale layers are folded into the convs (no <c>scale1</c>, <c>scale2</c>).</summary>
     public bool FoldedScale => _affine1 is null;
+
+    /// <inheritdoc/>
+    (Conv2d First, Conv2d Second)? IConvPairBlock.Convolutions => FoldedScale ? (_conv1, _conv2) : null;
 
     /// <summary>The block's parts: the two convs and, in the trainable form, the two scale layers.</summary>
     internal (Conv2d Conv1, ChannelAffine? Scale1, Conv2d Conv2, ChannelAffine? Scale2) Parts =>

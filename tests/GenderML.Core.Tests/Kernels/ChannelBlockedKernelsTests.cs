@@ -129,8 +129,53 @@ public sealed unsafe class ChannelBlockedKernelsTests
         fixed (float* px = xb, pr = rb, py = yb)
             for (int b = 0; b < channels / L; b++)
                 BlockedMaxPool.Run(px + b * h * w * L, h, w, size, stride, top, left, oh, ow, pr + b * oh * ow * L,
-                    py + b * oh * ow * L);
+                    py + b * oh * ow * L, ow * L);
         KernelAssert.BitIdentical(expected, ToPlanar(yb, channels, oh * ow), $"{h}×{w} {size}/{stride}");
+    }
+
+    [Theory]
+    // in, out, h, w, kernel, stride, pad (top/left; bottom/right one less at stride 2, as 'same' pads)
+    [InlineData(3, 32, 20, 30, 3, 1, 1)] // 12-pixel blocks at stride 1
+    [InlineData(3, 32, 29, 40, 3, 2, 0)] // 12-pixel blocks at stride 2
+    [InlineData(3, 64, 41, 41, 7, 2, 0)] // the face ResNet's stem, smaller
+    [InlineData(3, 32, 9, 9, 3, 2, 1)] // 8-pixel blocks and border pixels
+    public void InputConvolutionMatchesTheReferenceAndThePlainKernel(int cin, int cout, int h, int w, int k, int stride,
+        int pad)
+    {
+        int after = stride == 2 && pad > 0 ? pad - 1 : pad;
+        var g = new ConvGeometry(1, cin, h, w, cout, k, k, stride, stride, pad, pad, after, after);
+        var x = KernelAssert.Random(g.InputLength, 4);
+        var weight = KernelAssert.Random(g.WeightLength, 5);
+        var bias = KernelAssert.Random(cout, 6);
+        var expected = new float[g.OutputLength];
+        ConvolutionReference.Forward(g, x, weight, bias, expected);
+        for (int i = 0; i < expected.Length; i++) expected[i] = MathF.Max(expected[i], 0f);
+        int oh = g.OutHeight, hw = oh * g.OutWidth;
+        var packed = new float[BlockedInputConvolution.PackedLength(g)];
+        BlockedInputConvolution.PackWeights(g, weight, packed);
+        var yb = new float[g.OutputLength];
+        fixed (float* px = x, pa = packed, pb = bias, py = yb)
+        {
+            // In two bands, the second written through a band of its own rows (as a fused pool reads it).
+            int half = oh / 2;
+            BlockedInputConvolution.Rows(g, px, pa, pb, true, 0, half, py, (long)hw * L);
+            var band = new float[cout * (oh - half) * g.OutWidth];
+            fixed (float* pband = band)
+            {
+                long rowFloats = (long)g.OutWidth * L, bandBlock = (oh - half) * rowFloats;
+                BlockedInputConvolution.Rows(g, px, pa, pb, true, half, oh, pband - half * rowFloats, bandBlock);
+                for (int b = 0; b < cout / L; b++)
+                    new Span<float>(pband + b * bandBlock, (int)bandBlock).CopyTo(
+                        new Span<float>(py + b * hw * L + half * rowFloats, (int)bandBlock));
+            }
+        }
+        var actual = ToPlanar(yb, cout, hw);
+        KernelAssert.Close(expected, actual, 1e-5f, "reference");
+        if (!DirectConvolution.Handles(g)) return;
+        var plain = new float[g.OutputLength];
+        fixed (float* px = x, pw = weight, pb = bias, py = plain)
+            DirectConvolution.Forward(new ConvOperands(g, px, pw, pb, py, relu: true), 1);
+        KernelAssert.BitIdentical(plain, actual, "plain kernel");
     }
 
     private static bool Avx512F() => System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
