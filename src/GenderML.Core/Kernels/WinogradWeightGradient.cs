@@ -10,7 +10,8 @@ namespace GenderML.Core.Kernels;
 /// tile, zero past the output) and <c>∂g = Gᵀ ∂U G</c>: 2.25× fewer multiplications than the direct weight gradient.
 /// </summary>
 /// <remarks>
-/// Per block of whole images, X and ∂Y are copied channels-last (8×8 transposes), the transforms run vectorised
+/// Per block of whole images (or of tile rows of one large image), X and ∂Y are copied channels-last (8×8 transposes;
+/// once an image), the transforms run vectorised
 /// across channels and write V packed in slivers of MR channels and ∂M in rows of output channels, so that the 16
 /// products <c>∂U[ξ]ᵀ = V[ξ]·∂M[ξ]ᵀ</c> (C × OC, summed over the block's tiles) run on
 /// <see cref="DirectMicroKernels"/> with the tiles as the long K dimension. The images are split into
@@ -26,7 +27,8 @@ internal static unsafe class WinogradWeightGradient
     /// sums (caller, 5).</summary>
     private const int ChannelsLastSlot = 2, VSlot = 3, MSlot = 6, CSlot = 4, PartialSlot = 5;
 
-    /// <summary>Tiles a block aims for (whole images; at least one): V and ∂M of one point stay in L2.</summary>
+    /// <summary>Tiles a block aims for: whole images (at least one), or rows of tiles of one image when an image has
+    /// more (a 64×64 map's 1,024 tiles wrote 4 MB of V and ∂M per block for 32 channels, read back from L3).</summary>
     private const int BlockTiles = 256;
 
     /// <summary>Channel padding of the channels-last copies (one 8-lane vector).</summary>
@@ -98,10 +100,11 @@ internal static unsafe class WinogradWeightGradient
     /// </summary>
     private readonly struct Plan
     {
-        /// <summary>Tiles per image and their grid; images per partial range and per block; MR×NR register block;
+        /// <summary>Tiles per image and their grid; images per partial range and per block, tile rows per block;
+        /// MR×NR register block;
         /// channels padded to 8 (input) and to NR (output); channels-last sizes (padded rows × columns per image).
         /// </summary>
-        public readonly int TilesHigh, TilesWide, Tiles, Partials, ImagesPerBlock, Mr, Nr, CPad, OcPad8, OcPad;
+        public readonly int TilesHigh, TilesWide, Tiles, Partials, ImagesPerBlock, RowsPerBlock, Mr, Nr, CPad, OcPad8, OcPad;
         public readonly int XRows, XCols, YRows, YCols;
         public readonly long PartialFloats;
 
@@ -112,10 +115,11 @@ internal static unsafe class WinogradWeightGradient
             TilesWide = (g.OutWidth + 1) / 2;
             Tiles = TilesHigh * TilesWide;
             Partials = Math.Min(MaxPartials, g.Batch);
-            ImagesPerBlock = Math.Max(1, BlockTiles / Tiles);
             CPad = RoundUp(g.InChannels, Lanes);
             OcPad8 = RoundUp(g.OutChannels, Lanes);
             OcPad = RoundUp(g.OutChannels, Nr);
+            ImagesPerBlock = Math.Max(1, BlockTiles / Tiles);
+            RowsPerBlock = Tiles <= BlockTiles ? TilesHigh : Math.Max(1, BlockTiles / TilesWide);
             (XRows, XCols) = (2 * TilesHigh + 2, 2 * TilesWide + 2);
             (YRows, YCols) = (2 * TilesHigh, 2 * TilesWide);
             PartialFloats = (long)WinogradTransforms.Points * CPad * OcPad;
@@ -145,7 +149,7 @@ internal static unsafe class WinogradWeightGradient
             float* du = _buffers + item * _stride, db = du + p.PartialFloats;
             new Span<float>(du, (int)_stride).Clear();
             int n0 = (int)((long)g.Batch * item / p.Partials), n1 = (int)((long)g.Batch * (item + 1) / p.Partials);
-            int perBlock = Math.Min(p.ImagesPerBlock, n1 - n0), maxLanes = perBlock * p.Tiles;
+            int perBlock = Math.Min(p.ImagesPerBlock, n1 - n0), maxLanes = perBlock * p.RowsPerBlock * p.TilesWide;
             long xImage = (long)p.XRows * p.XCols * p.CPad, yImage = (long)p.YRows * p.YCols * p.OcPad8;
             float* xt = NativeScratch.Get(ChannelsLastSlot, perBlock * (xImage + yImage) + maxLanes + 16);
             float* yt = xt + perBlock * xImage;
@@ -164,7 +168,7 @@ internal static unsafe class WinogradWeightGradient
 
             for (int nb = n0; nb < n1; nb += perBlock)
             {
-                int count = Math.Min(perBlock, n1 - nb), lanes = count * p.Tiles;
+                int count = Math.Min(perBlock, n1 - nb);
                 for (int i = 0; i < count; i++)
                 {
                     int n = nb + i;
@@ -175,36 +179,41 @@ internal static unsafe class WinogradWeightGradient
                     for (int o = 0; o < oc; o++)
                         db[o] += KernelMath.Sum(new ReadOnlySpan<float>(dy + o * outPlane, (int)outPlane));
                 }
-                InputTransform(xt, count, p, lanes, v);
-                GradientTransform(yt, count, p, lanes, dm);
-                // ∂U[ξ]ᵀ += V[ξ] · ∂M[ξ]ᵀ: CPad × OcPad, K = the block's tiles.
-                for (int x = 0; x < points; x++)
+                for (int ty0 = 0; ty0 < p.TilesHigh; ty0 += p.RowsPerBlock)
                 {
-                    float* a = v + x * PointStride((long)p.CPad * lanes), b = dm + x * PointStride((long)lanes * p.OcPad);
-                    float* u = du + x * cBlock;
-                    for (int ir = 0; ir < p.CPad; ir += mr)
-                    for (int jr = 0; jr < p.OcPad; jr += nr)
-                        DirectMicroKernels.Run(_isa, lanes, a + (long)ir * lanes, b + jr, offsets, cb + (long)ir * p.OcPad + jr, p.OcPad);
-                    KernelMath.AddInPlace(new Span<float>(u, (int)cBlock), new ReadOnlySpan<float>(cb, (int)cBlock));
+                    int ty1 = Math.Min(p.TilesHigh, ty0 + p.RowsPerBlock), lanes = count * (ty1 - ty0) * p.TilesWide;
+                    InputTransform(xt, count, p, ty0, ty1, lanes, v);
+                    GradientTransform(yt, count, p, ty0, ty1, lanes, dm);
+                    // ∂U[ξ]ᵀ += V[ξ] · ∂M[ξ]ᵀ: CPad × OcPad, K = the block's tiles.
+                    for (int x = 0; x < points; x++)
+                    {
+                        float* a = v + x * PointStride((long)p.CPad * lanes), b = dm + x * PointStride((long)lanes * p.OcPad);
+                        float* u = du + x * cBlock;
+                        for (int ir = 0; ir < p.CPad; ir += mr)
+                        for (int jr = 0; jr < p.OcPad; jr += nr)
+                            DirectMicroKernels.Run(_isa, lanes, a + (long)ir * lanes, b + jr, offsets, cb + (long)ir * p.OcPad + jr, p.OcPad);
+                        KernelMath.AddInPlace(new Span<float>(u, (int)cBlock), new ReadOnlySpan<float>(cb, (int)cBlock));
+                    }
                 }
             }
         }
     }
 
     /// <summary>
-    /// <c>v[ξ][c / MR][t][c % MR] = (Bᵀ d B)[ξ]</c> for the tiles t of <paramref name="count"/> channels-last images
-    /// (<paramref name="xt"/>), 8 channels per vector: V packed in slivers of MR channels, as the register blocks read
+    /// <c>v[ξ][c / MR][t][c % MR] = (Bᵀ d B)[ξ]</c> for the tiles t in tile rows [<paramref name="ty0"/>,
+    /// <paramref name="ty1"/>) of <paramref name="count"/> channels-last images (<paramref name="xt"/>), 8 channels per
+    /// vector: V packed in slivers of MR channels, as the register blocks read
     /// A (K = <paramref name="lanes"/> tiles).
     /// </summary>
-    private static void InputTransform(float* xt, int count, in Plan p, int lanes, float* v)
+    private static void InputTransform(float* xt, int count, in Plan p, int ty0, int ty1, int lanes, float* v)
     {
         int cp = p.CPad, mr = p.Mr, cols = p.XCols;
         long xImage = (long)p.XRows * cols * cp, point = PointStride((long)cp * lanes), row = (long)cols * cp;
         for (int i = 0; i < count; i++)
-        for (int ty = 0; ty < p.TilesHigh; ty++)
+        for (int ty = ty0; ty < ty1; ty++)
         for (int tx = 0; tx < p.TilesWide; tx++)
         {
-            int t = (i * p.TilesHigh + ty) * p.TilesWide + tx;
+            int t = (i * (ty1 - ty0) + ty - ty0) * p.TilesWide + tx;
             float* d0 = xt + i * xImage + (2L * ty * cols + 2 * tx) * cp;
             for (int cv = 0; cv < cp; cv += Lanes)
             {
@@ -252,19 +261,19 @@ internal static unsafe class WinogradWeightGradient
     }
 
     /// <summary>
-    /// <c>dm[ξ][t][o] = (A ∂y Aᵀ)[ξ]</c> for the tiles t of <paramref name="count"/> channels-last gradients
-    /// (<paramref name="yt"/>, zero past the output), 8 output channels per vector: rows of OcPad floats, as the
+    /// <c>dm[ξ][t][o] = (A ∂y Aᵀ)[ξ]</c> for the tiles t in tile rows [<paramref name="ty0"/>, <paramref name="ty1"/>)
+    /// of <paramref name="count"/> channels-last gradients (<paramref name="yt"/>, zero past the output), 8 output channels per vector: rows of OcPad floats, as the
     /// register blocks read B.
     /// </summary>
-    private static void GradientTransform(float* yt, int count, in Plan p, int lanes, float* dm)
+    private static void GradientTransform(float* yt, int count, in Plan p, int ty0, int ty1, int lanes, float* dm)
     {
         int op = p.OcPad8, ldm = p.OcPad, cols = p.YCols;
         long yImage = (long)p.YRows * cols * op, point = PointStride((long)lanes * ldm), row = (long)cols * op;
         for (int i = 0; i < count; i++)
-        for (int ty = 0; ty < p.TilesHigh; ty++)
+        for (int ty = ty0; ty < ty1; ty++)
         for (int tx = 0; tx < p.TilesWide; tx++)
         {
-            int t = (i * p.TilesHigh + ty) * p.TilesWide + tx;
+            int t = (i * (ty1 - ty0) + ty - ty0) * p.TilesWide + tx;
             float* y0 = yt + i * yImage + (2L * ty * cols + 2 * tx) * op;
             float* dst = dm + (long)t * ldm;
             for (int ov = 0; ov < op; ov += Lanes)
