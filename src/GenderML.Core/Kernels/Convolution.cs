@@ -94,6 +94,7 @@ public static partial class Convolution
             return;
         }
         int threads = Threads(options);
+        Span<StridedBackwardInput.Parity> parities = stackalloc StridedBackwardInput.Parity[4];
         fixed (float* dy = gradOutput, w = weight, dx = gradInput)
         {
             var ops = new ConvOperands(g, dx, w, null, dy);
@@ -101,6 +102,7 @@ public static partial class Convolution
             else if (WinogradF4Convolution.HandlesBackwardInput(g)) WinogradF4Convolution.BackwardInput(ops, threads);
             else if (WinogradConvolution.HandlesBackwardInput(g)) WinogradConvolution.BackwardInput(ops, threads);
             else if (DirectBackwardInput.Transposed(g) is { } gt) DirectBackwardInput.Run(ops, gt, threads, GemmBlocking.BestIsa);
+            else if (StridedBackwardInput.Plan(g, parities)) StridedBackwardInput.Run(ops, parities, options);
             else LoweredConvolution.BackwardInput(ops, threads);
         }
     }
