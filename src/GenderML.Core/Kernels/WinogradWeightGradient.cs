@@ -27,9 +27,14 @@ internal static unsafe class WinogradWeightGradient
     /// sums (caller, 5).</summary>
     private const int ChannelsLastSlot = 2, VSlot = 3, MSlot = 6, CSlot = 4, PartialSlot = 5;
 
-    /// <summary>Tiles a block aims for: whole images (at least one), or rows of tiles of one image when an image has
-    /// more (a 64×64 map's 1,024 tiles wrote 4 MB of V and ∂M per block for 32 channels, read back from L3).</summary>
-    private const int BlockTiles = 256;
+    /// <summary>Bytes a block's V and ∂M (all 16 points) aim for: the transforms write them and the products read them
+    /// back, from L2. A block is whole images (at least one), or rows of tiles of one image when an image has more
+    /// (a 64×64 map's 1,024 tiles wrote 4 MB per block for 32 channels, read back from L3).</summary>
+    private const int BlockBytes = 768 * 1024;
+
+    /// <summary>Fewest and most tiles a block takes, whatever the bytes: the products' K (with fewer, adding each
+    /// block's C × OC sums costs more than the cache saves).</summary>
+    private const int MinBlockTiles = 128, MaxBlockTiles = 256;
 
     /// <summary>Channel padding of the channels-last copies (one 8-lane vector).</summary>
     private const int Lanes = 8;
@@ -118,8 +123,10 @@ internal static unsafe class WinogradWeightGradient
             CPad = RoundUp(g.InChannels, Lanes);
             OcPad8 = RoundUp(g.OutChannels, Lanes);
             OcPad = RoundUp(g.OutChannels, Nr);
-            ImagesPerBlock = Math.Max(1, BlockTiles / Tiles);
-            RowsPerBlock = Tiles <= BlockTiles ? TilesHigh : Math.Max(1, BlockTiles / TilesWide);
+            int blockTiles = Math.Clamp(BlockBytes / (WinogradTransforms.Points * (CPad + OcPad) * sizeof(float)),
+                MinBlockTiles, MaxBlockTiles);
+            ImagesPerBlock = Math.Max(1, blockTiles / Tiles);
+            RowsPerBlock = Tiles <= blockTiles ? TilesHigh : Math.Max(1, blockTiles / TilesWide);
             (XRows, XCols) = (2 * TilesHigh + 2, 2 * TilesWide + 2);
             (YRows, YCols) = (2 * TilesHigh, 2 * TilesWide);
             PartialFloats = (long)WinogradTransforms.Points * CPad * OcPad;
