@@ -11,8 +11,8 @@ namespace GenderML.Core.Kernels;
 /// </summary>
 /// <remarks>
 /// Per block of whole images (or of tile rows of one large image), X and ∂Y are copied channels-last (8×8 transposes;
-/// once an image), the transforms run vectorised
-/// across channels and write V packed in slivers of MR channels and ∂M in rows of output channels, so that the 16
+/// once an image), the transforms run vectorised across channels and write V packed in slivers of MR channels and ∂M
+/// in rows of output channels, so that the 16
 /// products <c>∂U[ξ]ᵀ = V[ξ]·∂M[ξ]ᵀ</c> (C × OC, summed over the block's tiles) run on
 /// <see cref="DirectMicroKernels"/> with the tiles as the long K dimension. The images are split into
 /// <see cref="MaxPartials"/> (or fewer) fixed ranges, each summed into its own ∂U, and those are added in order before
@@ -106,8 +106,8 @@ internal static unsafe class WinogradWeightGradient
     private readonly struct Plan
     {
         /// <summary>Tiles per image and their grid; images per partial range and per block, tile rows per block;
-        /// MR×NR register block;
-        /// channels padded to 8 (input) and to NR (output); channels-last sizes (padded rows × columns per image).
+        /// MR×NR register block; channels padded to 8 (input) and to NR (output); channels-last sizes (padded rows ×
+        /// columns per image).
         /// </summary>
         public readonly int TilesHigh, TilesWide, Tiles, Partials, ImagesPerBlock, RowsPerBlock, Mr, Nr, CPad, OcPad8, OcPad;
         public readonly int XRows, XCols, YRows, YCols;
@@ -209,8 +209,7 @@ internal static unsafe class WinogradWeightGradient
     /// <summary>
     /// <c>v[ξ][c / MR][t][c % MR] = (Bᵀ d B)[ξ]</c> for the tiles t in tile rows [<paramref name="ty0"/>,
     /// <paramref name="ty1"/>) of <paramref name="count"/> channels-last images (<paramref name="xt"/>), 8 channels per
-    /// vector: V packed in slivers of MR channels, as the register blocks read
-    /// A (K = <paramref name="lanes"/> tiles).
+    /// vector: V packed in slivers of MR channels, as the register blocks read A (K = <paramref name="lanes"/> tiles).
     /// </summary>
     private static void InputTransform(float* xt, int count, in Plan p, int ty0, int ty1, int lanes, float* v)
     {
@@ -269,8 +268,8 @@ internal static unsafe class WinogradWeightGradient
 
     /// <summary>
     /// <c>dm[ξ][t][o] = (A ∂y Aᵀ)[ξ]</c> for the tiles t in tile rows [<paramref name="ty0"/>, <paramref name="ty1"/>)
-    /// of <paramref name="count"/> channels-last gradients (<paramref name="yt"/>, zero past the output), 8 output channels per vector: rows of OcPad floats, as the
-    /// register blocks read B.
+    /// of <paramref name="count"/> channels-last gradients (<paramref name="yt"/>, zero past the output), 8 output
+    /// channels per vector: rows of OcPad floats, as the register blocks read B.
     /// </summary>
     private static void GradientTransform(float* yt, int count, in Plan p, int ty0, int ty1, int lanes, float* dm)
     {
