@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace GenderML.Core.Kernels;
 
 /// <summary>
@@ -12,8 +10,8 @@ namespace GenderML.Core.Kernels;
 /// <remarks>Bit-identical for any thread count, as the direct forward pass.</remarks>
 internal static unsafe class DirectBackwardInput
 {
-    /// <summary>The flipped weights: a buffer per calling thread that only grows (freed with its thread).</summary>
-    [ThreadStatic] private static FlippedBuffer? t_flipped;
+    /// <summary>Scratch slot of the flipped weights (one no forward kernel uses).</summary>
+    private const int FlippedSlot = 8;
 
     /// <summary>The transposed geometry when this kernel takes ∂X of <paramref name="g"/>, else null.</summary>
     public static ConvGeometry? Transposed(in ConvGeometry g) =>
@@ -23,31 +21,8 @@ internal static unsafe class DirectBackwardInput
     public static void Run(in ConvOperands ops, ConvGeometry gt, int threads, GemmIsa isa)
     {
         var g = ops.G;
-        float* flipped = Flipped(g.WeightLength);
+        float* flipped = NativeScratch.Get(FlippedSlot, g.WeightLength);
         LoweredConvolution.FlipWeights(g, ops.Weight, flipped, 0, 1);
         DirectConvolution.Forward(new ConvOperands(gt, ops.Output, flipped, null, ops.Input), threads, isa);
-    }
-
-    private static float* Flipped(long floats)
-    {
-        var buffer = t_flipped ??= new FlippedBuffer();
-        if (buffer.Capacity < floats)
-        {
-            if (buffer.Data != null) NativeMemory.AlignedFree(buffer.Data);
-            buffer.Data = (float*)NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-            buffer.Capacity = floats;
-        }
-        return buffer.Data;
-    }
-
-    private sealed class FlippedBuffer
-    {
-        public float* Data;
-        public long Capacity;
-
-        ~FlippedBuffer()
-        {
-            if (Data != null) NativeMemory.AlignedFree(Data);
-        }
     }
 }

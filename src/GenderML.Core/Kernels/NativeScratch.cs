@@ -8,7 +8,9 @@ namespace GenderML.Core.Kernels;
 /// </summary>
 internal static unsafe class NativeScratch
 {
-    public const int SlotCount = 8;
+    /// <summary>Slots per thread. Slots 0–7 serve the kernels; 8 and 9 serve the backward kernels that rearrange the
+    /// weights (and collect a part of ∂X) for a forward call they make, which may use any of 0–7.</summary>
+    public const int SlotCount = 10;
 
     [ThreadStatic] private static Buffers? t_buffers;
 

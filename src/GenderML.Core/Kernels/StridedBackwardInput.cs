@@ -13,9 +13,8 @@ namespace GenderML.Core.Kernels;
 /// </remarks>
 internal static unsafe class StridedBackwardInput
 {
-    /// <summary>The sub-kernels' weights and a parity's ∂X: buffers of their own per calling thread (the forward
-    /// kernels the sub-convolutions run on may use any <see cref="NativeScratch"/> slot).</summary>
-    [ThreadStatic] private static Buffers? t_buffers;
+    /// <summary>Scratch slots: the sub-kernels' weights and a parity's ∂X (slots no forward kernel uses).</summary>
+    private const int WeightSlot = 8, OutputSlot = 9;
 
     /// <summary>Whether this kernel takes ∂X of <paramref name="g"/> (stride 2, one group, no parity needing negative
     /// padding), filling <paramref name="parities"/> (four) when it does.</summary>
@@ -74,8 +73,7 @@ internal static unsafe class StridedBackwardInput
             if (!p.Reached) continue;
             var sub = p.Sub;
             int kh = sub.KernelHeight, kw = sub.KernelWidth;
-            var buffers = t_buffers ??= new Buffers();
-            float* weights = buffers.Get(0, sub.WeightLength);
+            float* weights = NativeScratch.Get(WeightSlot, sub.WeightLength);
             // sub[c, o, k, l] = W[o, c, i0 − 2k, j0 − 2l].
             for (int ci = 0; ci < c; ci++)
             for (int o = 0; o < oc; o++)
@@ -83,7 +81,7 @@ internal static unsafe class StridedBackwardInput
             for (int l = 0; l < kw; l++)
                 weights[((ci * oc + o) * kh + k) * kw + l] =
                     ops.Weight[((o * c + ci) * g.KernelHeight + p.I0 - 2 * k) * g.KernelWidth + p.J0 - 2 * l];
-            float* dx = buffers.Get(1, sub.OutputLength);
+            float* dx = NativeScratch.Get(OutputSlot, sub.OutputLength);
             Convolution.Forward(sub, new ReadOnlySpan<float>(ops.Output, g.OutputLength),
                 new ReadOnlySpan<float>(weights, sub.WeightLength), [], [], false,
                 new Span<float>(dx, sub.OutputLength), options);
@@ -95,30 +93,6 @@ internal static unsafe class StridedBackwardInput
                 for (int u = 0; u < p.Rows; u++, src += p.Cols, dst += 2 * w)
                     for (int v = 0; v < p.Cols; v++) dst[2 * v] = src[v];
             }
-        }
-    }
-
-    /// <summary>Two growable native buffers, freed with their thread.</summary>
-    private sealed class Buffers
-    {
-        private readonly float*[] _data = new float*[2];
-        private readonly long[] _capacity = new long[2];
-
-        public float* Get(int index, long floats)
-        {
-            if (_capacity[index] < floats)
-            {
-                if (_data[index] != null) System.Runtime.InteropServices.NativeMemory.AlignedFree(_data[index]);
-                _data[index] = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(floats * sizeof(float)), 64);
-                _capacity[index] = floats;
-            }
-            return _data[index];
-        }
-
-        ~Buffers()
-        {
-            for (int i = 0; i < _data.Length; i++)
-                if (_data[i] != null) System.Runtime.InteropServices.NativeMemory.AlignedFree(_data[i]);
         }
     }
 }
