@@ -19,27 +19,14 @@ internal static unsafe class ChannelBlocks
     /// <summary>Whether <paramref name="channels"/> fill whole blocks.</summary>
     public static bool Fits(int channels) => channels > 0 && channels % Lanes == 0;
 
-    /// <summary><c>dst[c·hw + p] = src[(c/16)·hw·16 + p·16 + c%16]</c> for <paramref name="channels"/> (a multiple of
-    /// 16) planes of <paramref name="hw"/> pixels: a blocked map back in NCHW.</summary>
-    public static void ToPlanar(float* src, int channels, int hw, float* dst)
-    {
-        for (int b = 0; b < channels / Lanes; b++)
-        {
-            float* s = src + (long)b * Lanes * hw, d = dst + (long)b * Lanes * hw;
-            int p = 0;
-            if (Avx512F.IsSupported)
-                for (; p + Lanes <= hw; p += Lanes) Transpose16(s + (long)p * Lanes, Lanes, d + p, hw);
-            for (; p < hw; p++)
-                for (int l = 0; l < Lanes; l++) d[(long)l * hw + p] = s[(long)p * Lanes + l];
-        }
-    }
-
     /// <summary><c>dst[c·h·w + y·w + x]</c> = channel c of pixel (y, x) of <paramref name="src"/>, a blocked map of
-    /// <paramref name="channels"/> (a multiple of 16) whose rows or blocks may lie apart (a map inside a border).
+    /// <paramref name="channels"/> (a multiple of 16), its rows one after the other or apart (a map inside a border).
     /// </summary>
     public static void ToPlanar(BlockedView src, int channels, int h, int w, float* dst)
     {
         long hw = (long)h * w;
+        // Rows one after the other: one row of h·w pixels, so the 16-pixel transposes run across row ends.
+        if (src.RowStride == (long)w * Lanes) (h, w) = (1, (int)hw);
         for (int b = 0; b < channels / Lanes; b++)
         for (int y = 0; y < h; y++)
         {

@@ -363,10 +363,7 @@ internal sealed unsafe partial class ChannelBlockedPlan : Layer
     {
         int plane = map.Channels * map.Height * map.Width;
         fixed (float* y = tensor.Data)
-            if (map.Pad == 0)
-                ChannelBlocks.ToPlanar(map.Pointer, map.Channels, map.Height * map.Width, y + (long)image * plane);
-            else
-                ChannelBlocks.ToPlanar(map.View, map.Channels, map.Height, map.Width, y + (long)image * plane);
+            ChannelBlocks.ToPlanar(map.View, map.Channels, map.Height, map.Width, y + (long)image * plane);
     }
 
     /// <summary>Not available: the plan serves evaluation only.</summary>

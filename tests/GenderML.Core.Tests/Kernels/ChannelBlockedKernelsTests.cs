@@ -31,6 +31,24 @@ public sealed unsafe class ChannelBlockedKernelsTests
     }
 
     [Theory]
+    [InlineData(32, 3, 20)] // a 16-pixel transpose and a tail a row
+    [InlineData(16, 5, 7)]
+    public void ToPlanarReadsAMapInsideABorder(int channels, int h, int w)
+    {
+        var planar = KernelAssert.Random(channels * h * w, 1);
+        long row = (w + 2) * L, block = (h + 2) * row;
+        var bordered = new float[channels / L * block];
+        for (int c = 0; c < channels; c++)
+        for (int y = 0; y < h; y++)
+        for (int x = 0; x < w; x++)
+            bordered[c / L * block + (y + 1) * row + (x + 1) * L + c % L] = planar[(c * h + y) * w + x];
+        var actual = new float[planar.Length];
+        fixed (float* b = bordered, p = actual)
+            ChannelBlocks.ToPlanar(new BlockedView(b + row + L, block, row), channels, h, w, p);
+        Assert.Equal(planar, actual);
+    }
+
+    [Theory]
     [InlineData(16, 7, 7, false)]
     [InlineData(32, 14, 14, true)]
     [InlineData(16, 5, 9, true)]
@@ -200,7 +218,8 @@ public sealed unsafe class ChannelBlockedKernelsTests
     private static float[] ToPlanar(float[] blocked, int channels, int hw)
     {
         var planar = new float[blocked.Length];
-        fixed (float* b = blocked, p = planar) ChannelBlocks.ToPlanar(b, channels, hw, p);
+        fixed (float* b = blocked, p = planar)
+            ChannelBlocks.ToPlanar(new BlockedView(b, (long)hw * L, (long)hw * L), channels, 1, hw, p);
         return planar;
     }
 }
