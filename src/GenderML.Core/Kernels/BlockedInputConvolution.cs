@@ -6,17 +6,17 @@ namespace GenderML.Core.Kernels;
 /// <summary>
 /// A network's first convolution, from a plain (NCHW) image of few channels straight into a
 /// <see cref="ChannelBlocks"/> map: output channels in the vector lanes, a register block of 32 channels (two vectors
-/// of weights a tap) × 8 output pixels (each tap's input value broadcast from the image), bias and ReLU before the only
-/// store. No conversion pass after it, and no padded copy of the image: taps outside it are skipped, which adds
-/// nothing.
+/// of weights a tap) × 12 output pixels at stride 1 or 2 (each tap's input value broadcast from the image, the pixels'
+/// offsets compile-time constants), bias and ReLU before the only store; pixels whose window crosses the image's edge,
+/// rows of fewer than 12 such pixels and other strides one pixel at a time. No conversion pass after it, and no padded
+/// copy of the image: taps outside it are skipped, which adds nothing.
 /// </summary>
 /// <remarks>Each value is the FMA chain over (c, i, j) in order from zero, then the bias, then the ReLU: the bits of
 /// <see cref="DirectConvolution"/>.</remarks>
 internal static unsafe class BlockedInputConvolution
 {
-    /// <summary>Output channels per register block and output pixels per register block: 12 at strides 1 and 2
-    /// (the pixels' offsets are constants), else 8.</summary>
-    private const int Group = 32, Pixels = 8, WidePixels = 12;
+    /// <summary>Output channels per register block and output pixels per register block.</summary>
+    private const int Group = 32, Pixels = 12;
 
     /// <summary>Most taps (C·KH·KW) of a window: the tap offsets live on the stack.</summary>
     public const int MaxTaps = 1024;
@@ -79,20 +79,7 @@ internal static unsafe class BlockedInputConvolution
                 }
                 int ox = 0;
                 for (; ox < first; ox++) Pixel(g, x, w, b, relu, oy, ox, out0, plane);
-                if (last - first >= WidePixels && sw <= 2)
-                {
-                    float* top = x + (long)iy * g.InWidth - g.PadLeft;
-                    for (; ; ox += WidePixels)
-                    {
-                        ox = Math.Min(ox, last - WidePixels);
-                        float* o = out0 + ((long)oy * ow + ox) * L;
-                        if (sw == 1) Block12<One>(count, taps, offsets, top + ox, w, b, relu, o, plane);
-                        else Block12<Two>(count, taps, offsets, top + 2 * ox, w, b, relu, o, plane);
-                        if (ox + WidePixels >= last) break;
-                    }
-                    ox = last;
-                }
-                else if (last - first >= Pixels)
+                if (last - first >= Pixels && sw <= 2)
                 {
                     float* top = x + (long)iy * g.InWidth - g.PadLeft;
                     for (; ; ox += Pixels)
@@ -100,8 +87,9 @@ internal static unsafe class BlockedInputConvolution
                         // The last block ends at the last inside column, overlapping the one before (its values
                         // computed again, the same).
                         ox = Math.Min(ox, last - Pixels);
-                        Block8(count, taps, offsets, top + ox * sw, sw, w, b, relu, out0 + ((long)oy * ow + ox) * L,
-                            plane);
+                        float* o = out0 + ((long)oy * ow + ox) * L;
+                        if (sw == 1) Block12<One>(count, taps, offsets, top + ox, w, b, relu, o, plane);
+                        else Block12<Two>(count, taps, offsets, top + 2 * ox, w, b, relu, o, plane);
                         if (ox + Pixels >= last) break;
                     }
                     ox = last;
@@ -109,50 +97,6 @@ internal static unsafe class BlockedInputConvolution
                 for (; ox < ow; ox++) Pixel(g, x, w, b, relu, oy, ox, out0, plane);
             }
         }
-    }
-
-    /// <summary>Eight pixels <paramref name="sw"/> apart whose windows start at <paramref name="x"/> (which may lie
-    /// outside the image when its taps there are left out): the <paramref name="count"/> taps listed, in order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block8(int count, int* taps, int* offsets, float* x, int sw, float* w, float* bias, bool relu,
-        float* o, long plane)
-    {
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default,
-            a6 = default, a7 = default, b0 = default, b1 = default, b2 = default, b3 = default, b4 = default,
-            b5 = default, b6 = default, b7 = default;
-        nint s1 = sw, s2 = 2 * s1, s3 = 3 * s1, s4 = 4 * s1, s5 = 5 * s1, s6 = 6 * s1, s7 = 7 * s1;
-        for (int t = 0; t < count; t++)
-        {
-            float* p = x + offsets[t], wt = w + taps[t] * Group;
-            var lo = Vector512.Load(wt);
-            var hi = Vector512.Load(wt + L);
-            var v = Vector512.Create(p[0]);
-            a0 = Vector512.FusedMultiplyAdd(lo, v, a0); b0 = Vector512.FusedMultiplyAdd(hi, v, b0);
-            v = Vector512.Create(p[s1]);
-            a1 = Vector512.FusedMultiplyAdd(lo, v, a1); b1 = Vector512.FusedMultiplyAdd(hi, v, b1);
-            v = Vector512.Create(p[s2]);
-            a2 = Vector512.FusedMultiplyAdd(lo, v, a2); b2 = Vector512.FusedMultiplyAdd(hi, v, b2);
-            v = Vector512.Create(p[s3]);
-            a3 = Vector512.FusedMultiplyAdd(lo, v, a3); b3 = Vector512.FusedMultiplyAdd(hi, v, b3);
-            v = Vector512.Create(p[s4]);
-            a4 = Vector512.FusedMultiplyAdd(lo, v, a4); b4 = Vector512.FusedMultiplyAdd(hi, v, b4);
-            v = Vector512.Create(p[s5]);
-            a5 = Vector512.FusedMultiplyAdd(lo, v, a5); b5 = Vector512.FusedMultiplyAdd(hi, v, b5);
-            v = Vector512.Create(p[s6]);
-            a6 = Vector512.FusedMultiplyAdd(lo, v, a6); b6 = Vector512.FusedMultiplyAdd(hi, v, b6);
-            v = Vector512.Create(p[s7]);
-            a7 = Vector512.FusedMultiplyAdd(lo, v, a7); b7 = Vector512.FusedMultiplyAdd(hi, v, b7);
-        }
-        bool hasBias = bias != null;
-        Vector512<float> blo = hasBias ? Vector512.Load(bias) : default, bhi = hasBias ? Vector512.Load(bias + L) : default;
-        Store(a0, blo, hasBias, relu, o); Store(b0, bhi, hasBias, relu, o + plane);
-        Store(a1, blo, hasBias, relu, o + L); Store(b1, bhi, hasBias, relu, o + plane + L);
-        Store(a2, blo, hasBias, relu, o + 2 * L); Store(b2, bhi, hasBias, relu, o + plane + 2 * L);
-        Store(a3, blo, hasBias, relu, o + 3 * L); Store(b3, bhi, hasBias, relu, o + plane + 3 * L);
-        Store(a4, blo, hasBias, relu, o + 4 * L); Store(b4, bhi, hasBias, relu, o + plane + 4 * L);
-        Store(a5, blo, hasBias, relu, o + 5 * L); Store(b5, bhi, hasBias, relu, o + plane + 5 * L);
-        Store(a6, blo, hasBias, relu, o + 6 * L); Store(b6, bhi, hasBias, relu, o + plane + 6 * L);
-        Store(a7, blo, hasBias, relu, o + 7 * L); Store(b7, bhi, hasBias, relu, o + plane + 7 * L);
     }
 
     /// <summary>A stride known to the compiler, so that a block's pixel offsets are constants.</summary>
@@ -171,7 +115,9 @@ internal static unsafe class BlockedInputConvolution
         public static int Value => 2;
     }
 
-    /// <summary>Twelve pixels <typeparamref name="TStride"/> apart, as <see cref="Block8"/>.</summary>
+    /// <summary>Twelve pixels <typeparamref name="TStride"/> apart whose windows start at <paramref name="x"/> (which may
+    /// lie outside the image when its taps there are left out): the <paramref name="count"/> taps listed, in order.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block12<TStride>(int count, int* taps, int* offsets, float* x, float* w, float* bias, bool relu,
         float* o, long plane) where TStride : struct, IStride

@@ -156,7 +156,8 @@ public sealed unsafe class ChannelBlockedKernelsTests
     [InlineData(3, 32, 20, 30, 3, 1, 1)] // 12-pixel blocks at stride 1
     [InlineData(3, 32, 29, 40, 3, 2, 0)] // 12-pixel blocks at stride 2
     [InlineData(3, 64, 41, 41, 7, 2, 0)] // the face ResNet's stem, smaller
-    [InlineData(3, 32, 9, 9, 3, 2, 1)] // 8-pixel blocks and border pixels
+    [InlineData(3, 32, 9, 9, 3, 2, 1)] // rows too narrow for a block: pixel by pixel, borders included
+    [InlineData(3, 32, 40, 40, 3, 3, 1)] // stride 3: pixel by pixel
     public void InputConvolutionMatchesTheReferenceAndThePlainKernel(int cin, int cout, int h, int w, int k, int stride,
         int pad)
     {
